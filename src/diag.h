@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Where a setting came from, and how problems with it are reported.
+ *
+ * Every value in a policy carries an origin (profile file and line, or the
+ * command-line option) so that errors and `explain` can point at it. */
+#pragma once
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "util.h"
+
+struct origin {
+	const char *file;    /* profile path or "<built-in default>"; NULL for the command line */
+	unsigned line;       /* 1-based; 0 when unknown */
+	const char *section; /* INI section, without brackets */
+	const char *key;     /* INI key or command-line option ("--ro-bind") */
+};
+
+/* A sink for problems. Loading keeps going after an error so that `check`
+ * can list every problem, but any error stops a launch. */
+struct diag {
+	FILE *out;          /* where messages go; stderr unless a test captures them */
+	const char *prefix; /* "glovebox: " for a launch, "" for `check` */
+	unsigned errors;
+};
+
+void diag_init(struct diag *d, FILE *out, const char *prefix);
+
+/* Report a problem with the setting at `o`. Returns -1 so callers can
+ * `return diag_error(...)`. */
+_printf_(3, 4) int diag_error(struct diag *d, const struct origin *o, const char *fmt, ...);
+_printf_(3, 0) int diag_verror(struct diag *d, const struct origin *o, const char *fmt, va_list ap);
+
+/* Write "FILE:LINE: [section] key" or "command line: --opt" into buf. */
+void origin_format(const struct origin *o, char *buf, size_t size);

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "launch/launch.h"
+
+#include <fcntl.h>
+#include <linux/close_range.h>
+#include <linux/sched.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "env/environ.h"
+#include "what/identity.h"
+#include "where/namespaces.h"
+
+/* Signals that glovebox passes on. Job-control stops (SIGTSTP, SIGTTIN,
+ * SIGTTOU) are left alone so that the shell sees glovebox stop with the
+ * command. */
+static const int forwarded[] = {SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGALRM,
+				SIGWINCH, SIGCONT};
+
+static void forward_set(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < ELEMENTSOF(forwarded); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+/* A signal that a process sent (kill, sigqueue) is passed on. One the
+ * kernel sent on behalf of the terminal (Ctrl-C) already reached the whole
+ * foreground process group, the command included: passing it on would
+ * deliver it twice. */
+static bool sent_by_process(int32_t code)
+{
+	return code <= 0;
+}
+
+static int exit_code(int code, int status)
+{
+	if (code == CLD_EXITED)
+		return status;
+	return 128 + status;
+}
+
+struct child_ctx {
+	const struct launch_request *req;
+	uid_t uid;
+	gid_t gid;
+	sigset_t orig_mask;
+	int supervisor_pidfd;
+};
+
+_noreturn_ static void run_command(const struct child_ctx *c)
+{
+	const struct policy *p = c->req->policy;
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
+
+	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
+		_exit(125);
+	if (what_apply_caps(p, &d) < 0 || what_apply_rlimits(p, &d) < 0)
+		_exit(125);
+
+	struct strv env;
+	env_build(p, environ, &env);
+
+	/* Only 0, 1 and 2 reach the command: whatever else the launcher had
+	 * open (a descriptor on a host directory would be a way out) closes at
+	 * exec. */
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		diag_error(&d, NULL, "cannot close stray descriptors: %s", strerror(errno));
+		_exit(125);
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		diag_error(&d, NULL, "cannot set no_new_privs: %s", strerror(errno));
+		_exit(125);
+	}
+	int r = how_load(c->req->how);
+	if (r < 0) {
+		diag_error(&d, NULL, "cannot load the seccomp filter: %s", strerror(-r));
+		_exit(125);
+	}
+	environ = env.v;
+	execvp(p->argv.v[0], p->argv.v);
+	int e = errno;
+	if (e == ENOENT)
+		fprintf(stderr, "glovebox: %s: command not found\n", p->argv.v[0]);
+	else
+		fprintf(stderr, "glovebox: %s: %s\n", p->argv.v[0], strerror(e));
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+/* pid 1 of the sandbox once the command runs: reap everything, pass
+ * signals on, and leave with the command's status. Leaving kills every
+ * other process in the pid namespace. */
+_noreturn_ static void init_loop(pid_t command)
+{
+	sigset_t set;
+	forward_set(&set);
+	sigaddset(&set, SIGCHLD);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		kill(command, SIGKILL);
+		_exit(125);
+	}
+	/* Keep nothing the command could reach through /proc/1/fd, and make
+	 * pid 1 impossible to ptrace from inside. */
+	if (sfd > 3)
+		syscall(SYS_close_range, 3, (unsigned)sfd - 1, 0);
+	syscall(SYS_close_range, (unsigned)sfd + 1, ~0U, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+	for (;;) {
+		struct signalfd_siginfo si;
+		ssize_t n = read(sfd, &si, sizeof(si));
+		if (n != sizeof(si)) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			kill(command, SIGKILL);
+			_exit(125);
+		}
+		if (si.ssi_signo != SIGCHLD) {
+			if (sent_by_process(si.ssi_code))
+				kill(command, (int)si.ssi_signo);
+			continue;
+		}
+		for (;;) {
+			siginfo_t info = {0};
+			if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0 || info.si_pid == 0)
+				break;
+			if (info.si_pid == command)
+				_exit(exit_code(info.si_code, info.si_status));
+		}
+	}
+}
+
+static bool supervisor_gone(int pidfd)
+{
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+	return pidfd < 0 || poll(&pfd, 1, 0) != 0;
+}
+
+_noreturn_ static void sandbox_init(const struct child_ctx *c)
+{
+	const struct launch_request *req = c->req;
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
+
+	/* Die with glovebox. The pidfd check closes the window in which the
+	 * supervisor died before the death signal was armed (getppid() is of no
+	 * use here: the parent lives outside our pid namespace). */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || supervisor_gone(c->supervisor_pidfd))
+		_exit(125);
+	close(c->supervisor_pidfd);
+
+	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||
+	    where_build_root(req->policy, req->where, &d) < 0 ||
+	    where_setup_net_uts(req->policy, &d) < 0)
+		_exit(125);
+
+	/* Blocked before the fork, so that a command that exits at once
+	 * still leaves a SIGCHLD for init_loop's signalfd. */
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+
+	pid_t pid = fork();
+	if (pid < 0) {
+		diag_error(&d, NULL, "fork: %s", strerror(errno));
+		_exit(125);
+	}
+	if (pid == 0)
+		run_command(c);
+	init_loop(pid);
+}
+
+static int supervise(pid_t pid, int pidfd)
+{
+	sigset_t set;
+	forward_set(&set);
+	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		fprintf(stderr, "glovebox: signalfd: %s\n", strerror(errno));
+		kill(pid, SIGKILL);
+	}
+	struct pollfd pfds[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+	for (;;) {
+		if (poll(pfds, sfd >= 0 ? 2 : 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			kill(pid, SIGKILL);
+		}
+		if (pfds[0].revents) {
+			siginfo_t info = {0};
+			if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED) < 0) {
+				if (errno == EINTR)
+					continue;
+				fprintf(stderr, "glovebox: waitid: %s\n", strerror(errno));
+				return 125;
+			}
+			return exit_code(info.si_code, info.si_status);
+		}
+		if (sfd >= 0 && pfds[1].revents) {
+			struct signalfd_siginfo si;
+			if (read(sfd, &si, sizeof(si)) == sizeof(si) && sent_by_process(si.ssi_code))
+				pidfd_send_signal(pidfd, (int)si.ssi_signo, NULL, 0);
+		}
+	}
+}
+
+int launch_run(const struct launch_request *req)
+{
+	struct child_ctx c = {.req = req, .uid = geteuid(), .gid = getegid()};
+	sigset_t set;
+
+	forward_set(&set);
+	if (sigprocmask(SIG_BLOCK, &set, &c.orig_mask) < 0)
+		return 125;
+	c.supervisor_pidfd = pidfd_open(getpid(), 0);
+	if (c.supervisor_pidfd < 0) {
+		fprintf(stderr, "glovebox: pidfd_open: %s\n", strerror(errno));
+		return 125;
+	}
+	int pidfd = -1;
+	struct clone_args args = {
+		.flags = where_clone_flags(req->policy) | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)&pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	/* clone3, not fork: the namespaces come with the process in one step.
+	 * The child must stay away from functions that trust glibc's cached
+	 * thread id (raise, abort, pthread_*) until it forks properly. */
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0) {
+		int e = errno;
+		close(c.supervisor_pidfd);
+		fprintf(stderr, "glovebox: cannot create the sandbox's namespaces: %s%s\n",
+			strerror(e),
+			e == EPERM || e == ENOSPC
+				? " (are unprivileged user namespaces disabled? see "
+				  "/proc/sys/user/max_user_namespaces)"
+				: "");
+		return 125;
+	}
+	if (pid == 0)
+		sandbox_init(&c);
+	close(c.supervisor_pidfd);
+	int status = supervise(pid, pidfd);
+	close(pidfd);
+	return status;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Starting the sandbox and supervising it.
+ *
+ *   glovebox (supervisor, outside)
+ *     └─ clone3(new user, mount, pid, ipc, uts, cgroup [, net] namespaces)
+ *          pid 1: map ids → mounts and pivot_root → host name, loopback
+ *            └─ fork: the command: capabilities → rlimits → close stray
+ *                     descriptors → no_new_privs → seccomp (last) → exec
+ *
+ * pid 1 stays behind as the sandbox's init: it reaps, forwards signals and
+ * passes the command's exit status up. The supervisor forwards signals
+ * sent to glovebox and returns that status. */
+#pragma once
+
+#include "how/seccomp.h"
+#include "policy/policy.h"
+#include "where/mounts.h"
+
+struct launch_request {
+	const struct policy *policy;
+	const struct how_program *how;
+	const struct where_env *where;
+};
+
+/* Runs the sandbox to completion. Returns the exit status glovebox should
+ * exit with: the command's own, 128+N for signal N, 125 when the sandbox
+ * could not be set up, 126/127 when the command cannot be run. */
+int launch_run(const struct launch_request *req);

@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "policy/cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "policy/expand.h"
+
+static const struct {
+	const char *name;
+	enum gb_command cmd;
+} subcommands[] = {
+	{"check", CMD_CHECK},
+	{"syscalls", CMD_SYSCALLS},
+};
+
+static void add_setting(struct cli *c, const struct gb_option *opt, const char *spelling)
+{
+	c->settings = xreallocarray(c->settings, c->n_settings + 1, sizeof(*c->settings));
+	c->settings[c->n_settings++] = (struct cli_setting){.opt = opt, .spelling = spelling};
+}
+
+_printf_(2, 3) static int usage_error(FILE *err, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(err, "glovebox: ");
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fprintf(err, " (see glovebox --help)\n");
+	return -1;
+}
+
+/* One option and its arguments starting at argv[*i]. */
+static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
+{
+	const char *arg = argv[*i];
+	const struct gb_option *opt;
+	const char *inline_value = NULL;
+	char name[64];
+
+	if (arg[1] != '-') { /* -p NAME, -pNAME, -h, -V */
+		if (arg[1] == 'h' && arg[2] == '\0') {
+			c->cmd = CMD_HELP;
+			return 0;
+		}
+		if (arg[1] == 'V' && arg[2] == '\0') {
+			c->cmd = CMD_VERSION;
+			return 0;
+		}
+		opt = option_by_short(arg[1]);
+		if (!opt)
+			return usage_error(err, "unknown option '%s'", arg);
+		if (arg[2])
+			inline_value = arg + 2;
+	} else {
+		const char *eq = strchr(arg + 2, '=');
+		size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+		if (len >= sizeof(name))
+			return usage_error(err, "unknown option '%s'", arg);
+		memcpy(name, arg + 2, len);
+		name[len] = '\0';
+		if (streq(name, "help") && !eq) {
+			c->cmd = CMD_HELP;
+			return 0;
+		}
+		if (streq(name, "version") && !eq) {
+			c->cmd = CMD_VERSION;
+			return 0;
+		}
+		opt = option_by_cli(name);
+		if (!opt)
+			return usage_error(err, "unknown option '%s'", arg);
+		if (eq)
+			inline_value = eq + 1;
+	}
+
+	if (opt->flags & OPT_INCLUDE) {
+		const char *v = inline_value;
+		if (!v) {
+			if (*i + 1 >= argc)
+				return usage_error(err, "%s needs a profile name or path", arg);
+			v = argv[++*i];
+		}
+		strv_add(&c->profiles, v);
+		return 0;
+	}
+
+	add_setting(c, opt, arg);
+	struct cli_setting *s = &c->settings[c->n_settings - 1];
+	s->spelling = opt->cli;
+	if (opt->cli_nargs == 0) {
+		strv_add(&s->args, inline_value ? inline_value : "yes");
+		return 0;
+	}
+	if (inline_value && opt->cli_nargs > 1)
+		return usage_error(err, "%s takes its arguments separately, not with '='", arg);
+	unsigned need = opt->cli_nargs - (inline_value ? 1 : 0);
+	if (*i + (int)need >= argc) {
+		fprintf(err, "glovebox: --%s needs %s (see glovebox --help)\n", opt->cli,
+			opt->metavar);
+		return -1;
+	}
+	const char *values[4];
+	unsigned nv = 0;
+	if (inline_value)
+		values[nv++] = inline_value;
+	while (nv < opt->cli_nargs)
+		values[nv++] = argv[++*i];
+	for (unsigned k = 0; k < nv; k++) {
+		if (opt->flags & OPT_CLI_SPLIT) {
+			const char *why;
+			if (split_words(values[k], &s->args, &why) < 0)
+				return usage_error(err, "--%s: %s", opt->cli, why);
+		} else {
+			strv_add(&s->args, values[k]);
+		}
+	}
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli *c, FILE *err)
+{
+	*c = (struct cli){.cmd = CMD_RUN};
+	int i = 1;
+
+	if (argc > 1)
+		for (size_t k = 0; k < ELEMENTSOF(subcommands); k++)
+			if (streq(argv[1], subcommands[k].name)) {
+				c->cmd = subcommands[k].cmd;
+				c->operands = argv + 2;
+				c->n_operands = (size_t)(argc - 2);
+				return 0;
+			}
+
+	for (; i < argc; i++) {
+		const char *arg = argv[i];
+		if (streq(arg, "--")) {
+			i++;
+			break;
+		}
+		if (arg[0] != '-' || arg[1] == '\0')
+			break;
+		if (parse_option(argc, argv, &i, c, err) < 0)
+			return -1;
+		if (c->cmd != CMD_RUN)
+			return 0;
+	}
+	c->operands = argv + i;
+	c->n_operands = (size_t)(argc - i);
+	if (c->n_operands == 0) {
+		cli_usage(err);
+		return -1;
+	}
+	return 0;
+}
+
+void cli_free(struct cli *c)
+{
+	strv_free(&c->profiles);
+	for (size_t i = 0; i < c->n_settings; i++)
+		strv_free(&c->settings[i].args);
+	free(c->settings);
+	*c = (struct cli){0};
+}
+
+int cli_apply(const struct cli *c, struct policy *p, struct diag *d)
+{
+	int ret = 0;
+	for (size_t i = 0; i < c->n_settings; i++) {
+		const struct cli_setting *s = &c->settings[i];
+		char spelled[80];
+		snprintf(spelled, sizeof(spelled), "--%s", s->opt->cli);
+		struct origin o = {.key = policy_intern(p, spelled)};
+		if (option_apply(p, s->opt, s->args.v, s->args.n, &o, d) < 0)
+			ret = -1;
+	}
+	return ret;
+}
+
+void cli_usage(FILE *f)
+{
+	fputs("Usage: glovebox [-p PROFILE]... [OPTION]... [--] COMMAND [ARG]...\n"
+	      "       glovebox check PROFILE-FILE...\n"
+	      "       glovebox syscalls [@GROUP|NAME]\n"
+	      "       glovebox --help | --version\n",
+	      f);
+}
+
+static const char *section_title(const char *s)
+{
+	if (streq(s, "profile"))
+		return "Profiles";
+	if (streq(s, "where"))
+		return "Where: filesystem and namespaces";
+	if (streq(s, "what"))
+		return "What: identity, capabilities and limits";
+	if (streq(s, "how"))
+		return "How: system calls";
+	return "Environment";
+}
+
+void cli_help(FILE *f)
+{
+	cli_usage(f);
+	fputs("\nRun COMMAND in a sandbox. With no --profile, the built-in 'default' profile\n"
+	      "applies. Profiles layer in order, then command-line options; later wins.\n"
+	      "Every option below is also a profile key: --OPTION is KEY in [SECTION].\n",
+	      f);
+	for (size_t s = 0; s < gb_section_count; s++) {
+		fprintf(f, "\n%s [%s]:\n", section_title(gb_sections[s]), gb_sections[s]);
+		for (size_t i = 0; i < gb_option_count; i++) {
+			const struct gb_option *o = &gb_options[i];
+			if (!streq(o->section, gb_sections[s]))
+				continue;
+			char left[80];
+			if (o->cli_short)
+				snprintf(left, sizeof(left), "-%c, --%s %s", o->cli_short, o->cli,
+					 o->metavar);
+			else if (o->cli_nargs == 0)
+				snprintf(left, sizeof(left), "    --%s[=%s]", o->cli, o->metavar);
+			else
+				snprintf(left, sizeof(left), "    --%s %s", o->cli, o->metavar);
+			if (strlen(left) > 30)
+				fprintf(f, "  %s\n  %-30s %s", left, "", o->help);
+			else
+				fprintf(f, "  %-30s %s", left, o->help);
+			if (!streq(o->cli, o->key))
+				fprintf(f, " (key: %s)", o->key);
+			fputc('\n', f);
+		}
+	}
+	fputs("\nExit status: the command's own; 128+N if it died of signal N; 125 if\n"
+	      "glovebox failed; 126 if COMMAND cannot run; 127 if it is not found;\n"
+	      "2 for a usage error.\n",
+	      f);
+}

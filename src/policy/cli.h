@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The command line, read through the same option table as profiles. */
+#pragma once
+
+#include "diag.h"
+#include "policy/options.h"
+#include "policy/policy.h"
+
+enum gb_command {
+	CMD_RUN,
+	CMD_CHECK,
+	CMD_SYSCALLS,
+	CMD_HELP,
+	CMD_VERSION,
+};
+
+struct cli_setting {
+	const struct gb_option *opt;
+	struct strv args;
+	const char *spelling; /* "--ro-bind", as typed */
+};
+
+struct cli {
+	enum gb_command cmd;
+	struct strv profiles; /* --profile values, in order */
+	struct cli_setting *settings;
+	size_t n_settings;
+	char **operands; /* the command and its arguments, or a subcommand's operands */
+	size_t n_operands;
+};
+
+/* Returns 0, or -1 after printing a usage error (exit status 2). */
+int cli_parse(int argc, char **argv, struct cli *out, FILE *err);
+void cli_free(struct cli *c);
+
+/* Apply the command-line settings to a policy, after every profile. */
+int cli_apply(const struct cli *c, struct policy *p, struct diag *d);
+
+void cli_usage(FILE *f);
+void cli_help(FILE *f);

@@ -1,0 +1,722 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "policy/options.h"
+
+#include <cap-ng.h>
+#include <ctype.h>
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+/* ---- value parsers ---- */
+
+int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+	for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int parse_errno_name(const char *s, int *out)
+{
+	uint64_t v;
+	if (parse_u64(s, &v) == 0) {
+		if (v < 1 || v > 4095)
+			return -ERANGE;
+		*out = (int)v;
+		return 0;
+	}
+	for (int i = 1; i < 4096; i++) {
+		const char *name = strerrorname_np(i);
+		if (name && strcasecmp(name, s) == 0) {
+			*out = i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+int parse_sc_action(char **w, size_t n, struct sc_action *out)
+{
+	if (n == 1) {
+		if (streq(w[0], "allow")) {
+			*out = (struct sc_action){.kind = SC_ALLOW};
+			return 0;
+		}
+		if (streq(w[0], "kill")) {
+			*out = (struct sc_action){.kind = SC_KILL};
+			return 0;
+		}
+		if (streq(w[0], "log")) {
+			*out = (struct sc_action){.kind = SC_LOG};
+			return 0;
+		}
+		int e;
+		if (parse_errno_name(w[0], &e) == 0) {
+			*out = (struct sc_action){.kind = SC_ERRNO, .errnum = e};
+			return 0;
+		}
+		return -EINVAL;
+	}
+	if (n == 2 && streq(w[0], "errno")) {
+		int e;
+		if (parse_errno_name(w[1], &e) < 0)
+			return -EINVAL;
+		*out = (struct sc_action){.kind = SC_ERRNO, .errnum = e};
+		return 0;
+	}
+	return -EINVAL;
+}
+
+const char *sc_action_format(const struct sc_action *a, char *buf, size_t size)
+{
+	switch (a->kind) {
+	case SC_ALLOW:
+		return "allow";
+	case SC_KILL:
+		return "kill";
+	case SC_LOG:
+		return "log";
+	case SC_ERRNO: {
+		const char *name = strerrorname_np(a->errnum);
+		if (name)
+			snprintf(buf, size, "errno %s", name);
+		else
+			snprintf(buf, size, "errno %d", a->errnum);
+		return buf;
+	}
+	case SC_DEFAULT:
+		return "default";
+	case SC_UNSET:
+		break;
+	}
+	return "unset";
+}
+
+/* "CAP_NET_ADMIN", "cap_net_admin" and "net_admin" all name capability 12. */
+int parse_capability(const char *s)
+{
+	char lower[64];
+	if (strncasecmp(s, "cap_", 4) == 0)
+		s += 4;
+	size_t len = strlen(s);
+	if (len == 0 || len >= sizeof(lower))
+		return -EINVAL;
+	for (size_t i = 0; i <= len; i++)
+		lower[i] = (char)tolower((unsigned char)s[i]);
+	int cap = capng_name_to_capability(lower);
+	return cap < 0 ? -EINVAL : cap;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	char digits[32];
+	size_t len = strlen(s);
+	if (len == 0 || len >= sizeof(digits))
+		return -EINVAL;
+	unsigned shift = 0;
+	char last = s[len - 1];
+	switch (last) {
+	case 'k': case 'K': shift = 10; break;
+	case 'm': case 'M': shift = 20; break;
+	case 'g': case 'G': shift = 30; break;
+	case 't': case 'T': shift = 40; break;
+	default: break;
+	}
+	memcpy(digits, s, len + 1);
+	if (shift)
+		digits[len - 1] = '\0';
+	uint64_t v;
+	int r = parse_u64(digits, &v);
+	if (r < 0)
+		return r;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+int parse_mode(const char *s, uint32_t *out)
+{
+	if (!*s || strlen(s) > 5)
+		return -EINVAL;
+	uint32_t v = 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '7')
+			return -EINVAL;
+		v = v * 8 + (uint32_t)(*s - '0');
+	}
+	if (v > 07777)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* ---- path checks ---- */
+
+/* A destination inside the sandbox: absolute, no "..", normalised
+ * ("//" and "/./" collapsed, no trailing slash). Refusing ".." keeps every
+ * destination a plain descent from the new root. */
+static int normalize_dest(const char *in, char **out, struct diag *d, const struct origin *o)
+{
+	if (in[0] != '/')
+		return diag_error(d, o, "%s: destination must be an absolute path", in);
+	size_t len = strlen(in);
+	char *r = xmalloc(len + 1);
+	size_t w = 0;
+	const char *p = in;
+	while (*p) {
+		while (*p == '/')
+			p++;
+		size_t seg = strcspn(p, "/");
+		if (seg == 0)
+			break;
+		if (seg == 1 && p[0] == '.') {
+			p += seg;
+			continue;
+		}
+		if (seg == 2 && p[0] == '.' && p[1] == '.') {
+			free(r);
+			return diag_error(d, o, "%s: '..' is not allowed in a destination", in);
+		}
+		r[w++] = '/';
+		memcpy(r + w, p, seg);
+		w += seg;
+		p += seg;
+	}
+	if (w == 0)
+		r[w++] = '/';
+	r[w] = '\0';
+	*out = r;
+	return 0;
+}
+
+static int check_source(const char *src, struct diag *d, const struct origin *o)
+{
+	if (!*src)
+		return diag_error(d, o, "empty source path");
+	return 0;
+}
+
+/* ---- [profile] ---- */
+
+static int apply_description(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			     size_t n _unused_, const struct origin *o, struct diag *d _unused_)
+{
+	free(p->description);
+	p->description = xstrdup(a[0]);
+	p->description_s = (struct setting){true, *o};
+	return 0;
+}
+
+/* ---- [where] ---- */
+
+static int apply_bind(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+		      const struct origin *o, struct diag *d)
+{
+	enum mount_kind kind = (enum mount_kind)(opt->data & 0xff);
+	unsigned flags = (unsigned)(opt->data >> 8);
+	const char *src = a[0];
+	const char *dest = n > 1 ? a[1] : a[0];
+	char *norm;
+
+	if (check_source(src, d, o) < 0)
+		return -1;
+	if (n == 1 && src[0] != '/')
+		return diag_error(d, o, "%s: a relative source needs a destination", src);
+	if (normalize_dest(dest, &norm, d, o) < 0)
+		return -1;
+	struct mount_op *m = policy_add_mount(p, kind, o);
+	m->flags = flags;
+	m->src = xstrdup(src);
+	m->dest = norm;
+	return 0;
+}
+
+/* DEST followed by key=value options: size=BYTES, mode=OCTAL. */
+static int parse_mount_options(struct mount_op *m, char **a, size_t n, bool allow_size,
+			       struct diag *d, const struct origin *o)
+{
+	for (size_t i = 1; i < n; i++) {
+		if (allow_size && str_startswith(a[i], "size=")) {
+			if (parse_size(a[i] + 5, &m->size) < 0 || m->size == 0)
+				return diag_error(d, o, "%s: size must be a number of bytes, "
+							"optionally with K, M or G",
+						  a[i]);
+		} else if (str_startswith(a[i], "mode=")) {
+			if (parse_mode(a[i] + 5, &m->mode) < 0)
+				return diag_error(d, o, "%s: mode must be octal, like 0755", a[i]);
+		} else {
+			return diag_error(d, o, "%s: unknown option (expected %s)", a[i],
+					  allow_size ? "size=BYTES or mode=OCTAL" : "mode=OCTAL");
+		}
+	}
+	return 0;
+}
+
+static int apply_dest_op(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+			 const struct origin *o, struct diag *d)
+{
+	enum mount_kind kind = (enum mount_kind)opt->data;
+	char *norm;
+	if (normalize_dest(a[0], &norm, d, o) < 0)
+		return -1;
+	if (streq(norm, "/") && kind != MOUNT_REMOUNT_RO) {
+		free(norm);
+		return diag_error(d, o, "cannot mount over / itself");
+	}
+	struct mount_op *m = policy_add_mount(p, kind, o);
+	m->dest = norm;
+	if (kind == MOUNT_TMPFS || kind == MOUNT_DIR)
+		return parse_mount_options(m, a, n, kind == MOUNT_TMPFS, d, o);
+	return 0;
+}
+
+static int apply_symlink(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			 size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	char *norm;
+	if (!*a[0])
+		return diag_error(d, o, "empty symlink target");
+	if (normalize_dest(a[1], &norm, d, o) < 0)
+		return -1;
+	struct mount_op *m = policy_add_mount(p, MOUNT_SYMLINK, o);
+	m->src = xstrdup(a[0]);
+	m->dest = norm;
+	return 0;
+}
+
+static int apply_mirror(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
+			const struct origin *o, struct diag *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *norm;
+		if (normalize_dest(a[i], &norm, d, o) < 0)
+			return -1;
+		struct mount_op *m = policy_add_mount(p, MOUNT_MIRROR, o);
+		m->flags = MOUNT_F_TRY;
+		m->src = xstrdup(norm);
+		m->dest = norm;
+	}
+	return 0;
+}
+
+static int apply_chdir(struct policy *p, const struct gb_option *opt _unused_, char **a,
+		       size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	char *norm;
+	if (normalize_dest(a[0], &norm, d, o) < 0)
+		return -1;
+	free(p->chdir);
+	p->chdir = norm;
+	p->chdir_s = (struct setting){true, *o};
+	return 0;
+}
+
+static int apply_home(struct policy *p, const struct gb_option *opt _unused_, char **a,
+		      size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	static const struct {
+		const char *name;
+		enum home_mode mode;
+	} modes[] = {{"tmpfs", HOME_TMPFS}, {"ro", HOME_RO}, {"rw", HOME_RW}, {"none", HOME_NONE}};
+	for (size_t i = 0; i < ELEMENTSOF(modes); i++)
+		if (streq(a[0], modes[i].name)) {
+			p->home = modes[i].mode;
+			p->home_s = (struct setting){true, *o};
+			return 0;
+		}
+	return diag_error(d, o, "%s: expected tmpfs, ro, rw or none", a[0]);
+}
+
+static int apply_network(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			 size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	if (streq(a[0], "none"))
+		p->network = NET_NONE;
+	else if (streq(a[0], "host"))
+		p->network = NET_HOST;
+	else
+		return diag_error(d, o, "%s: expected none or host", a[0]);
+	p->network_s = (struct setting){true, *o};
+	return 0;
+}
+
+static int apply_hostname(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			  size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	size_t len = strlen(a[0]);
+	if (len == 0 || len > 64)
+		return diag_error(d, o, "%s: a host name has 1 to 64 characters", a[0]);
+	for (const char *c = a[0]; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '.' && *c != '_')
+			return diag_error(d, o, "%s: a host name has only letters, digits, "
+						"'-', '_' and '.'",
+					  a[0]);
+	free(p->hostname);
+	p->hostname = xstrdup(a[0]);
+	p->hostname_s = (struct setting){true, *o};
+	return 0;
+}
+
+/* ---- [what] ---- */
+
+static int apply_capabilities(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			      size_t n, const struct origin *o, struct diag *d)
+{
+	uint64_t caps = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (streq(a[i], "none")) {
+			if (n > 1)
+				return diag_error(d, o, "'none' cannot be combined with names");
+			continue;
+		}
+		int c = parse_capability(a[i]);
+		if (c < 0 || c > CAP_LAST_CAP || c > 63)
+			return diag_error(d, o, "%s: unknown capability", a[i]);
+		caps |= UINT64_C(1) << c;
+	}
+	p->caps = caps;
+	p->caps_s = (struct setting){true, *o};
+	return 0;
+}
+
+static int apply_user(struct policy *p, const struct gb_option *opt _unused_, char **a,
+		      size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	if (streq(a[0], "self"))
+		p->user = USER_SELF;
+	else if (streq(a[0], "root"))
+		p->user = USER_ROOT;
+	else
+		return diag_error(d, o, "%s: expected self or root", a[0]);
+	p->user_s = (struct setting){true, *o};
+	return 0;
+}
+
+static bool rlimit_is_bytes(int resource)
+{
+	return resource == RLIMIT_AS || resource == RLIMIT_CORE || resource == RLIMIT_DATA ||
+	       resource == RLIMIT_FSIZE || resource == RLIMIT_MEMLOCK ||
+	       resource == RLIMIT_STACK || resource == RLIMIT_MSGQUEUE;
+}
+
+static int parse_rlim_value(const char *s, int resource, rlim_t *out)
+{
+	uint64_t v;
+	if (streq(s, "unlimited") || streq(s, "infinity")) {
+		*out = RLIM_INFINITY;
+		return 0;
+	}
+	int r = rlimit_is_bytes(resource) ? parse_size(s, &v) : parse_u64(s, &v);
+	if (r < 0)
+		return r;
+	if (v >= RLIM_INFINITY)
+		return -ERANGE;
+	*out = (rlim_t)v;
+	return 0;
+}
+
+static int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a,
+			size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	int resource = (int)opt->data;
+	struct rlimit lim;
+	_cleanup_free_ char *copy = xstrdup(a[0]);
+	char *colon = strchr(copy, ':');
+	if (colon)
+		*colon = '\0';
+	if (parse_rlim_value(copy, resource, &lim.rlim_cur) < 0 ||
+	    parse_rlim_value(colon ? colon + 1 : copy, resource, &lim.rlim_max) < 0)
+		return diag_error(d, o, "%s: expected a number, unlimited, or SOFT:HARD%s", a[0],
+				  rlimit_is_bytes(resource) ? " (sizes may end in K, M or G)" : "");
+	if (lim.rlim_cur > lim.rlim_max)
+		return diag_error(d, o, "%s: the soft limit is above the hard limit", a[0]);
+	p->rlimits[resource] = (struct rlimit_setting){true, lim, *o};
+	return 0;
+}
+
+/* ---- [how] ---- */
+
+static int set_syscalls(struct policy *p, const char *name, const struct sc_action *act,
+			const struct origin *o, struct diag *d)
+{
+	syscall_set set = {0};
+	int r = syscall_resolve(name, &set);
+	if (r < 0)
+		return diag_error(d, o, "%s: unknown %s (see 'glovebox syscalls')", name,
+				  name[0] == '@' ? "system call group" : "system call");
+	for (size_t i = 0; i < syscall_count; i++)
+		if (syscall_set_has(&set, i))
+			p->syscalls[i] = (struct sc_rule){*act, *o};
+	return 0;
+}
+
+static int apply_allow(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
+		       const struct origin *o, struct diag *d)
+{
+	const struct sc_action allow = {.kind = SC_ALLOW};
+	int ret = 0;
+	for (size_t i = 0; i < n; i++)
+		if (set_syscalls(p, a[i], &allow, o, d) < 0)
+			ret = -1;
+	return ret;
+}
+
+/* NAME or NAME:ACTION, where ACTION is kill, log, or an errno name/number.
+ * Without an action the call gets the profile's default action. */
+static int apply_deny(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
+		      const struct origin *o, struct diag *d)
+{
+	int ret = 0;
+	for (size_t i = 0; i < n; i++) {
+		_cleanup_free_ char *name = xstrdup(a[i]);
+		struct sc_action act = {.kind = SC_DEFAULT};
+		char *colon = strchr(name, ':');
+		if (colon) {
+			*colon = '\0';
+			char *w = colon + 1;
+			if (parse_sc_action(&w, 1, &act) < 0 || act.kind == SC_ALLOW) {
+				ret = diag_error(d, o, "%s: unknown action '%s' (expected kill, "
+						       "log, or an errno name like EPERM)",
+						 a[i], colon + 1);
+				continue;
+			}
+		}
+		if (set_syscalls(p, name, &act, o, d) < 0)
+			ret = -1;
+	}
+	return ret;
+}
+
+static int apply_default_action(struct policy *p, const struct gb_option *opt _unused_, char **a,
+				size_t n, const struct origin *o, struct diag *d)
+{
+	struct sc_action act;
+	if (parse_sc_action(a, n, &act) < 0)
+		return diag_error(d, o, "expected 'errno NAME', 'kill', 'log' or 'allow'");
+	p->default_action = act;
+	p->default_action_s = (struct setting){true, *o};
+	return 0;
+}
+
+/* ---- [env] ---- */
+
+/* A variable name: letters, digits and '_', not starting with a digit. A
+ * keep pattern may also use the shell's * ? and [...] wildcards. */
+static bool env_name_valid(const char *s, bool pattern)
+{
+	if (!*s || (*s >= '0' && *s <= '9'))
+		return false;
+	for (; *s; s++) {
+		if (isalnum((unsigned char)*s) || *s == '_')
+			continue;
+		if (pattern && strchr("*?[]!", *s))
+			continue;
+		return false;
+	}
+	return true;
+}
+
+static int apply_env_keep(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			  size_t n, const struct origin *o, struct diag *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!env_name_valid(a[i], true))
+			return diag_error(d, o, "%s: not a variable name or pattern", a[i]);
+		policy_add_env(p, ENV_KEEP, o)->name = xstrdup(a[i]);
+	}
+	return 0;
+}
+
+static int apply_env_set(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			 size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	if (!env_name_valid(a[0], false))
+		return diag_error(d, o, "%s: not a variable name", a[0]);
+	struct env_op *e = policy_add_env(p, ENV_SET, o);
+	e->name = xstrdup(a[0]);
+	e->value = xstrdup(a[1]);
+	return 0;
+}
+
+static int apply_env_unset(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			   size_t n, const struct origin *o, struct diag *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!env_name_valid(a[i], false))
+			return diag_error(d, o, "%s: not a variable name", a[i]);
+		policy_add_env(p, ENV_UNSET, o)->name = xstrdup(a[i]);
+	}
+	return 0;
+}
+
+static int apply_env_clear(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			   size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	bool v;
+	if (parse_bool(a[0], &v) < 0)
+		return diag_error(d, o, "%s: expected yes or no", a[0]);
+	p->env_clear = v;
+	p->env_clear_s = (struct setting){true, *o};
+	return 0;
+}
+
+/* ---- the table ---- */
+
+#define BIND(k, f) ((intptr_t)(k) | ((intptr_t)(f) << 8))
+#define RLIMIT_ROW(name, help, resource)                                                           \
+	{"what", "rlimit-" name, "rlimit-" name, 0, 1, 1, 1, VALUE_WORDS, 0, "N|SOFT:HARD", help,  \
+	 apply_rlimit, resource}
+
+/* clang-format off */
+const struct gb_option gb_options[] = {
+	/* section, key, cli, short, cli_nargs, min, max, style, flags, metavar, help, apply, data */
+	{"profile", "description", "description", 0, 1, 1, 1, VALUE_TEXT, 0, "TEXT",
+	 "a line saying what the profile is for", apply_description, 0},
+	{"profile", "include", "profile", 'p', 1, 1, 0, VALUE_WORDS, OPT_INCLUDE, "NAME|PATH",
+	 "layer a profile (a name on the search path, or a path); later layers win", NULL, 0},
+
+	{"where", "bind", "bind", 0, 2, 1, 2, VALUE_WORDS, 0, "SRC [DEST]",
+	 "bind a host path read-write", apply_bind, BIND(MOUNT_BIND, 0)},
+	{"where", "bind-try", "bind-try", 0, 2, 1, 2, VALUE_WORDS, OPT_SKIP_UNSET_VAR, "SRC [DEST]",
+	 "like bind, skipped when SRC is missing", apply_bind, BIND(MOUNT_BIND, MOUNT_F_TRY)},
+	{"where", "ro-bind", "ro-bind", 0, 2, 1, 2, VALUE_WORDS, 0, "SRC [DEST]",
+	 "bind a host path read-only (every submount too)", apply_bind, BIND(MOUNT_RO_BIND, 0)},
+	{"where", "ro-bind-try", "ro-bind-try", 0, 2, 1, 2, VALUE_WORDS, OPT_SKIP_UNSET_VAR,
+	 "SRC [DEST]", "like ro-bind, skipped when SRC is missing", apply_bind,
+	 BIND(MOUNT_RO_BIND, MOUNT_F_TRY)},
+	{"where", "dev-bind", "dev-bind", 0, 2, 1, 2, VALUE_WORDS, 0, "SRC [DEST]",
+	 "bind a host path read-write, device nodes usable", apply_bind, BIND(MOUNT_DEV_BIND, 0)},
+	{"where", "dev-bind-try", "dev-bind-try", 0, 2, 1, 2, VALUE_WORDS, OPT_SKIP_UNSET_VAR,
+	 "SRC [DEST]", "like dev-bind, skipped when SRC is missing", apply_bind,
+	 BIND(MOUNT_DEV_BIND, MOUNT_F_TRY)},
+	{"where", "mirror", "mirror", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "PATH...",
+	 "recreate host paths: a symlink as the same symlink, else a read-only bind; "
+	 "missing ones are skipped", apply_mirror, 0},
+	{"where", "tmpfs", "tmpfs", 0, 1, 1, 3, VALUE_WORDS, OPT_CLI_SPLIT,
+	 "DEST [size=BYTES] [mode=OCTAL]", "mount a fresh tmpfs", apply_dest_op, MOUNT_TMPFS},
+	{"where", "proc", "proc", 0, 1, 1, 1, VALUE_WORDS, 0, "DEST",
+	 "mount proc for the sandbox's own processes", apply_dest_op, MOUNT_PROC},
+	{"where", "dev", "dev", 0, 1, 1, 1, VALUE_WORDS, 0, "DEST",
+	 "mount a minimal /dev (null zero full random urandom tty pts ptmx shm)", apply_dest_op,
+	 MOUNT_DEV},
+	{"where", "mqueue", "mqueue", 0, 1, 1, 1, VALUE_WORDS, 0, "DEST",
+	 "mount the sandbox's POSIX message queues", apply_dest_op, MOUNT_MQUEUE},
+	{"where", "symlink", "symlink", 0, 2, 2, 2, VALUE_WORDS, 0, "TARGET LINK",
+	 "create the symlink LINK pointing at TARGET", apply_symlink, 0},
+	{"where", "dir", "dir", 0, 1, 1, 2, VALUE_WORDS, OPT_CLI_SPLIT, "DEST [mode=OCTAL]",
+	 "create a directory", apply_dest_op, MOUNT_DIR},
+	{"where", "remount-ro", "remount-ro", 0, 1, 1, 1, VALUE_WORDS, 0, "DEST",
+	 "make the mount at DEST read-only, with every submount", apply_dest_op,
+	 MOUNT_REMOUNT_RO},
+	{"where", "chdir", "chdir", 0, 1, 1, 1, VALUE_WORDS, 0, "DIR",
+	 "the working directory inside (default: the current one if it exists there, else /)",
+	 apply_chdir, 0},
+	{"where", "home", "home", 0, 1, 1, 1, VALUE_WORDS, 0, "tmpfs|ro|rw|none",
+	 "what the sandbox sees at $HOME", apply_home, 0},
+	{"where", "network", "network", 0, 1, 1, 1, VALUE_WORDS, 0, "none|host",
+	 "none: a new network namespace with only loopback; host: share the host's",
+	 apply_network, 0},
+	{"where", "hostname", "hostname", 0, 1, 1, 1, VALUE_WORDS, 0, "NAME",
+	 "the host name inside", apply_hostname, 0},
+
+	{"what", "capabilities", "capabilities", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT,
+	 "none|CAP...", "capabilities kept in every set (all others are dropped)",
+	 apply_capabilities, 0},
+	{"what", "user", "user", 0, 1, 1, 1, VALUE_WORDS, 0, "self|root",
+	 "the uid and gid inside: your own, or 0", apply_user, 0},
+	RLIMIT_ROW("as", "address space limit in bytes", RLIMIT_AS),
+	RLIMIT_ROW("core", "core file size limit in bytes", RLIMIT_CORE),
+	RLIMIT_ROW("cpu", "CPU time limit in seconds", RLIMIT_CPU),
+	RLIMIT_ROW("data", "data segment limit in bytes", RLIMIT_DATA),
+	RLIMIT_ROW("fsize", "file size limit in bytes", RLIMIT_FSIZE),
+	RLIMIT_ROW("memlock", "locked memory limit in bytes", RLIMIT_MEMLOCK),
+	RLIMIT_ROW("msgqueue", "POSIX message queue limit in bytes", RLIMIT_MSGQUEUE),
+	RLIMIT_ROW("nice", "nice value ceiling", RLIMIT_NICE),
+	RLIMIT_ROW("nofile", "open file limit", RLIMIT_NOFILE),
+	RLIMIT_ROW("nproc", "process limit (counted per user across the whole host)", RLIMIT_NPROC),
+	RLIMIT_ROW("rtprio", "real-time priority ceiling", RLIMIT_RTPRIO),
+	RLIMIT_ROW("sigpending", "pending signal limit", RLIMIT_SIGPENDING),
+	RLIMIT_ROW("stack", "stack size limit in bytes", RLIMIT_STACK),
+
+	{"how", "allow", "allow", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "CALL|@GROUP...",
+	 "system calls allowed", apply_allow, 0},
+	{"how", "deny", "deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "CALL[:ACTION]...",
+	 "system calls denied, with the default action or kill, log, or an errno name",
+	 apply_deny, 0},
+	{"how", "default", "default-action", 0, 1, 1, 2, VALUE_WORDS, OPT_CLI_SPLIT,
+	 "errno NAME|kill|log|allow", "the action for every known call not allowed",
+	 apply_default_action, 0},
+
+	{"env", "keep", "keep-env", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "NAME|PATTERN...",
+	 "variables kept when the environment is cleared (LC_* style patterns)",
+	 apply_env_keep, 0},
+	{"env", "set", "setenv", 0, 2, 2, 2, VALUE_ASSIGN, 0, "NAME VALUE",
+	 "set a variable (in a profile: set = NAME=VALUE)", apply_env_set, 0},
+	{"env", "unset", "unsetenv", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "NAME...",
+	 "remove variables", apply_env_unset, 0},
+	{"env", "clear", "clearenv", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
+	 "start from an empty environment plus the keep list", apply_env_clear, 0},
+};
+/* clang-format on */
+const size_t gb_option_count = ELEMENTSOF(gb_options);
+
+const char *const gb_sections[] = {"profile", "where", "what", "how", "env"};
+const size_t gb_section_count = ELEMENTSOF(gb_sections);
+
+bool option_section_known(const char *section)
+{
+	for (size_t i = 0; i < gb_section_count; i++)
+		if (streq(gb_sections[i], section))
+			return true;
+	return false;
+}
+
+const struct gb_option *option_by_key(const char *section, const char *key)
+{
+	for (size_t i = 0; i < gb_option_count; i++)
+		if (streq(gb_options[i].section, section) && streq(gb_options[i].key, key))
+			return &gb_options[i];
+	return NULL;
+}
+
+const struct gb_option *option_by_cli(const char *name)
+{
+	for (size_t i = 0; i < gb_option_count; i++)
+		if (streq(gb_options[i].cli, name))
+			return &gb_options[i];
+	return NULL;
+}
+
+const struct gb_option *option_by_short(char c)
+{
+	for (size_t i = 0; i < gb_option_count; i++)
+		if (gb_options[i].cli_short && gb_options[i].cli_short == c)
+			return &gb_options[i];
+	return NULL;
+}
+
+int option_apply(struct policy *p, const struct gb_option *opt, char **args, size_t n,
+		 const struct origin *o, struct diag *d)
+{
+	if (n < opt->min_args || (opt->max_args && n > opt->max_args)) {
+		if (opt->min_args == opt->max_args)
+			return diag_error(d, o, "expected %u value%s (%s), got %zu", opt->min_args,
+					  opt->min_args == 1 ? "" : "s", opt->metavar, n);
+		return diag_error(d, o, "expected %s, got %zu value%s", opt->metavar, n,
+				  n == 1 ? "" : "s");
+	}
+	return opt->apply(p, opt, args, n, o, d);
+}

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "policy/policy.h"
+
+#include <errno.h>
+
+void policy_init(struct policy *p)
+{
+	*p = (struct policy){0};
+	p->syscalls = xcalloc(syscall_count, sizeof(*p->syscalls));
+	/* Fail closed until a profile says otherwise: a policy with no layers
+	 * allows no system call at all. */
+	p->default_action = (struct sc_action){.kind = SC_ERRNO, .errnum = EPERM};
+	p->home = HOME_TMPFS;
+	p->network = NET_NONE;
+	p->user = USER_SELF;
+	p->env_clear = true;
+}
+
+void policy_free(struct policy *p)
+{
+	free(p->description);
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		free(p->mounts[i].src);
+		free(p->mounts[i].dest);
+	}
+	free(p->mounts);
+	free(p->hostname);
+	free(p->chdir);
+	free(p->syscalls);
+	for (size_t i = 0; i < p->n_env_ops; i++) {
+		free(p->env_ops[i].name);
+		free(p->env_ops[i].value);
+	}
+	free(p->env_ops);
+	strv_free(&p->argv);
+	strv_free(&p->interned);
+	*p = (struct policy){0};
+}
+
+const char *policy_intern(struct policy *p, const char *s)
+{
+	if (!s)
+		return NULL;
+	/* Few distinct strings (a handful of files and options): linear is fine. */
+	for (size_t i = p->interned.n; i > 0; i--)
+		if (streq(p->interned.v[i - 1], s))
+			return p->interned.v[i - 1];
+	strv_add(&p->interned, s);
+	return p->interned.v[p->interned.n - 1];
+}
+
+struct mount_op *policy_add_mount(struct policy *p, enum mount_kind kind, const struct origin *o)
+{
+	if (p->n_mounts == p->cap_mounts) {
+		p->cap_mounts = p->cap_mounts ? p->cap_mounts * 2 : 16;
+		p->mounts = xreallocarray(p->mounts, p->cap_mounts, sizeof(*p->mounts));
+	}
+	struct mount_op *m = &p->mounts[p->n_mounts++];
+	*m = (struct mount_op){.kind = kind, .mode = MODE_UNSET, .origin = *o};
+	return m;
+}
+
+struct env_op *policy_add_env(struct policy *p, enum env_op_kind kind, const struct origin *o)
+{
+	if (p->n_env_ops == p->cap_env_ops) {
+		p->cap_env_ops = p->cap_env_ops ? p->cap_env_ops * 2 : 16;
+		p->env_ops = xreallocarray(p->env_ops, p->cap_env_ops, sizeof(*p->env_ops));
+	}
+	struct env_op *e = &p->env_ops[p->n_env_ops++];
+	*e = (struct env_op){.kind = kind, .origin = *o};
+	return e;
+}
+
+int policy_validate(struct policy *p, struct diag *d)
+{
+	unsigned before = d->errors;
+
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct mount_op *m = &p->mounts[i];
+		if (m->kind == MOUNT_DEV_BIND || m->kind == MOUNT_BIND || m->kind == MOUNT_RO_BIND)
+			if (streq(m->dest, "/"))
+				diag_error(d, &m->origin,
+					   "cannot bind over / itself; bind the directories you need");
+	}
+	return d->errors == before ? 0 : -1;
+}
+
+const char *mount_kind_name(enum mount_kind k)
+{
+	static const char *const names[] = {
+		[MOUNT_BIND] = "bind",        [MOUNT_RO_BIND] = "ro-bind",
+		[MOUNT_DEV_BIND] = "dev-bind", [MOUNT_TMPFS] = "tmpfs",
+		[MOUNT_PROC] = "proc",        [MOUNT_DEV] = "dev",
+		[MOUNT_MQUEUE] = "mqueue",    [MOUNT_SYMLINK] = "symlink",
+		[MOUNT_DIR] = "dir",          [MOUNT_FILE] = "file",
+		[MOUNT_MIRROR] = "mirror",    [MOUNT_REMOUNT_RO] = "remount-ro",
+	};
+	return names[k];
+}
+
+const char *home_mode_name(enum home_mode m)
+{
+	static const char *const names[] = {
+		[HOME_TMPFS] = "tmpfs", [HOME_RO] = "ro", [HOME_RW] = "rw", [HOME_NONE] = "none"};
+	return names[m];
+}
+
+const char *net_mode_name(enum net_mode m)
+{
+	return m == NET_HOST ? "host" : "none";
+}

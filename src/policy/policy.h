@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* struct policy: everything a launch will do, as plain data.
+ *
+ * Built from the built-in defaults, the profile chain and the command line
+ * (in that order, later layers win), validated, and only then handed to the
+ * launcher. Nothing here touches the kernel, so all of it is unit-tested
+ * without namespaces. Every value remembers where it came from. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+#include "diag.h"
+#include "how/syscalls.h"
+#include "util.h"
+
+/* A scalar setting's bookkeeping: whether any layer set it, and which. */
+struct setting {
+	bool set;
+	struct origin origin;
+};
+
+/* ---- where ---- */
+
+enum mount_kind {
+	MOUNT_BIND,      /* read-write bind */
+	MOUNT_RO_BIND,   /* read-only bind */
+	MOUNT_DEV_BIND,  /* bind that keeps device nodes usable */
+	MOUNT_TMPFS,     /* fresh tmpfs */
+	MOUNT_PROC,      /* proc of the sandbox's pid namespace */
+	MOUNT_DEV,       /* minimal /dev */
+	MOUNT_MQUEUE,    /* POSIX message queues of the sandbox's ipc namespace */
+	MOUNT_SYMLINK,   /* src = link target, dest = link */
+	MOUNT_DIR,       /* an empty directory */
+	MOUNT_FILE,      /* a file with src as its content */
+	MOUNT_MIRROR,    /* host path recreated: a symlink as a symlink, else a read-only bind */
+	MOUNT_REMOUNT_RO /* make an existing mount inside read-only, recursively */
+};
+
+#define MOUNT_F_TRY 0x1u /* skip, silently, when the source is missing */
+
+#define MODE_UNSET UINT32_MAX
+
+struct mount_op {
+	enum mount_kind kind;
+	unsigned flags;
+	char *src;  /* host path, link target or file content; NULL when unused */
+	char *dest; /* absolute path inside the sandbox */
+	uint32_t mode;
+	uint64_t size; /* tmpfs size in bytes; 0 for the kernel's default */
+	struct origin origin;
+};
+
+enum home_mode { HOME_TMPFS, HOME_RO, HOME_RW, HOME_NONE };
+enum net_mode { NET_NONE, NET_HOST };
+
+/* ---- what ---- */
+
+enum user_mode { USER_SELF, USER_ROOT };
+
+struct rlimit_setting {
+	bool set;
+	struct rlimit lim;
+	struct origin origin;
+};
+
+/* ---- how ---- */
+
+enum sc_action_kind {
+	SC_UNSET = 0, /* not mentioned by any rule: the default action applies */
+	SC_ALLOW,
+	SC_ERRNO,
+	SC_KILL,
+	SC_LOG,
+	SC_DEFAULT, /* explicitly denied: gets the default action */
+};
+
+struct sc_action {
+	enum sc_action_kind kind;
+	int errnum; /* for SC_ERRNO */
+};
+
+struct sc_rule {
+	struct sc_action action;
+	struct origin origin;
+};
+
+/* ---- env ---- */
+
+enum env_op_kind { ENV_KEEP, ENV_SET, ENV_UNSET };
+
+struct env_op {
+	enum env_op_kind kind;
+	char *name; /* a pattern for ENV_KEEP ("LC_*") */
+	char *value;
+	struct origin origin;
+};
+
+struct policy {
+	char *description;
+	struct setting description_s;
+
+	/* where */
+	struct mount_op *mounts;
+	size_t n_mounts, cap_mounts;
+	enum home_mode home;
+	struct setting home_s;
+	enum net_mode network;
+	struct setting network_s;
+	char *hostname;
+	struct setting hostname_s;
+	char *chdir;
+	struct setting chdir_s;
+
+	/* what */
+	enum user_mode user;
+	struct setting user_s;
+	uint64_t caps; /* bit n = capability n kept */
+	struct setting caps_s;
+	struct rlimit_setting rlimits[RLIMIT_NLIMITS];
+
+	/* how */
+	struct sc_rule *syscalls; /* indexed like syscall_table */
+	struct sc_action default_action;
+	struct setting default_action_s;
+
+	/* env */
+	bool env_clear;
+	struct setting env_clear_s;
+	struct env_op *env_ops;
+	size_t n_env_ops, cap_env_ops;
+
+	/* the command */
+	struct strv argv;
+
+	/* Strings origins point at (profile paths, CLI option names), owned here
+	 * so an origin can be copied freely. */
+	struct strv interned;
+};
+
+void policy_init(struct policy *p);
+void policy_free(struct policy *p);
+
+/* Returns a pointer owned by the policy that stays valid until policy_free. */
+const char *policy_intern(struct policy *p, const char *s);
+
+struct mount_op *policy_add_mount(struct policy *p, enum mount_kind kind, const struct origin *o);
+struct env_op *policy_add_env(struct policy *p, enum env_op_kind kind, const struct origin *o);
+
+/* Cross-field checks after every layer is applied. Returns 0 or -1 (reported). */
+int policy_validate(struct policy *p, struct diag *d);
+
+const char *mount_kind_name(enum mount_kind k);
+const char *home_mode_name(enum home_mode m);
+const char *net_mode_name(enum net_mode m);

@@ -1,0 +1,484 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "policy/profile.h"
+
+#include <fcntl.h>
+#include <ini.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "config.h"
+#include "policy/options.h"
+
+void profile_loader_init(struct profile_loader *l, struct policy *p, struct diag *d,
+			 const struct expand_vars *vars)
+{
+	*l = (struct profile_loader){.policy = p, .diag = d, .vars = vars};
+}
+
+void profile_loader_free(struct profile_loader *l)
+{
+	strv_free(&l->search_path);
+	free(l->stack);
+	free(l->done);
+}
+
+void profile_loader_add_dir(struct profile_loader *l, const char *dir)
+{
+	strv_add(&l->search_path, dir);
+}
+
+/* When the binary runs from its build tree, the shipped profiles are the
+ * ones in the source tree, so a developer never needs an install or an
+ * environment variable. */
+static const char *shipped_profiles_dir(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		char *slash = strrchr(exe, '/');
+		if (slash) {
+			*slash = '\0';
+			if (streq(exe, GB_BUILD_ROOT) || streq(exe, GB_BUILD_ROOT "/src"))
+				return GB_SOURCE_ROOT "/profiles";
+		}
+	}
+	return GB_DATADIR "/glovebox/profiles";
+}
+
+void profile_loader_default_path(struct profile_loader *l)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	if (xdg && xdg[0] == '/') {
+		_cleanup_free_ char *dir = xasprintf("%s/glovebox/profiles", xdg);
+		profile_loader_add_dir(l, dir);
+	} else if (l->vars->home) {
+		_cleanup_free_ char *dir = xasprintf("%s/.config/glovebox/profiles", l->vars->home);
+		profile_loader_add_dir(l, dir);
+	}
+	profile_loader_add_dir(l, GB_SYSCONFDIR "/glovebox/profiles");
+	profile_loader_add_dir(l, shipped_profiles_dir());
+}
+
+/* ---- reading one file ---- */
+
+struct entry {
+	char *section, *key, *value;
+	unsigned line;
+	bool continuation;
+};
+
+struct parse_state {
+	struct profile_loader *l;
+	const char *file; /* interned label */
+	const char *text;
+	size_t len, pos;
+	unsigned line;
+	/* what inih will think of the line it is about to see */
+	bool line_is_continuation;
+	bool have_key;        /* a key seen since the last section header */
+	bool section_unknown; /* the current section was already reported */
+	struct entry *entries;
+	size_t n_entries, cap_entries;
+};
+
+_printf_(4, 5) static void report(struct parse_state *st, const char *section, const char *key,
+				  const char *fmt, ...)
+{
+	struct origin o = {.file = st->file, .line = st->line, .section = section, .key = key};
+	va_list ap;
+	va_start(ap, fmt);
+	diag_verror(st->l->diag, &o, fmt, ap);
+	va_end(ap);
+}
+
+static char *rstrip(char *s)
+{
+	size_t n = strlen(s);
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
+		s[--n] = '\0';
+	return s;
+}
+
+/* Cut an inline comment: ';' preceded by whitespace, as inih does. */
+static void cut_comment(char *s)
+{
+	for (char *p = s; *p; p++)
+		if (*p == ';' && (p == s || p[-1] == ' ' || p[-1] == '\t')) {
+			*p = '\0';
+			return;
+		}
+}
+
+/* Look at a raw line before inih does, so that every structural problem is
+ * reported with its line and inih only ever sees lines it accepts. */
+static bool check_line(struct parse_state *st, char *line)
+{
+	char *s = line;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	st->line_is_continuation = false;
+	if (*s == '\0' || *s == '\r' || *s == '\n' || *s == ';' || *s == '#')
+		return true;
+	if (st->have_key && s > line) {
+		st->line_is_continuation = true;
+		return true;
+	}
+	if (*s == '[') {
+		_cleanup_free_ char *copy = xstrdup(s + 1);
+		cut_comment(copy);
+		rstrip(copy);
+		size_t n = strlen(copy);
+		st->have_key = false;
+		if (n == 0 || copy[n - 1] != ']') {
+			st->section_unknown = true;
+			report(st, NULL, NULL, "malformed section header (expected [name])");
+			return false;
+		}
+		copy[n - 1] = '\0';
+		st->section_unknown = !option_section_known(copy);
+		if (st->section_unknown)
+			report(st, NULL, NULL,
+			       "unknown section [%s] (expected profile, where, what, how or env)",
+			       copy);
+		return true;
+	}
+	if (!strpbrk(s, "=:")) {
+		report(st, NULL, NULL, "expected 'key = value', got '%s'", rstrip(s));
+		return false;
+	}
+	st->have_key = true;
+	return true;
+}
+
+/* inih's reader: hands over one line at a time and counts them, so that the
+ * handler always knows the current line number. */
+static char *reader(char *buf, int size, void *user)
+{
+	struct parse_state *st = user;
+	if (st->pos >= st->len)
+		return NULL;
+	const char *start = st->text + st->pos;
+	const char *nl = memchr(start, '\n', st->len - st->pos);
+	size_t linelen = nl ? (size_t)(nl - start) : st->len - st->pos;
+	st->pos += linelen + (nl ? 1 : 0);
+	st->line++;
+
+	if (memchr(start, '\0', linelen)) {
+		report(st, NULL, NULL, "a NUL byte in the line");
+		strcpy(buf, ";");
+		return buf;
+	}
+	if (linelen + 1 >= (size_t)size) {
+		report(st, NULL, NULL,
+		       "line too long (at most %d characters; continue a list on indented "
+		       "lines)",
+		       size - 2);
+		strcpy(buf, ";");
+		return buf;
+	}
+	memcpy(buf, start, linelen);
+	buf[linelen] = '\0';
+	if (!check_line(st, buf))
+		strcpy(buf, ";");
+	return buf;
+}
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct parse_state *st = user;
+	if (!*section) {
+		report(st, NULL, key, "a key before any [section]");
+		return 1;
+	}
+	if (st->section_unknown || !option_section_known(section))
+		return 1;
+	if (!option_by_key(section, key)) {
+		report(st, section, key, "unknown key");
+		return 1;
+	}
+	if (st->n_entries == st->cap_entries) {
+		st->cap_entries = st->cap_entries ? st->cap_entries * 2 : 32;
+		st->entries = xreallocarray(st->entries, st->cap_entries, sizeof(*st->entries));
+	}
+	st->entries[st->n_entries++] = (struct entry){
+		.section = xstrdup(section),
+		.key = xstrdup(key),
+		.value = xstrdup(value),
+		.line = st->line,
+		.continuation = st->line_is_continuation,
+	};
+	return 1;
+}
+
+/* Split and expand one value into arguments for the option's apply function.
+ * Returns 1 when the entry is to be skipped (an unset variable in a -try key). */
+static int value_to_args(struct profile_loader *l, const struct gb_option *opt,
+			 const struct entry *e, const struct origin *o, struct strv *args)
+{
+	struct strv raw = {0};
+	int ret = 0;
+
+	const char *eq = strchr(e->value, '=');
+	if (e->continuation && eq && eq > e->value && (eq[-1] == ' ' || eq[-1] == '\t'))
+		return diag_error(l->diag, o,
+				  "'%s' is indented, so it continues the previous key; remove the "
+				  "indentation to start a new key",
+				  e->value);
+	switch (opt->style) {
+	case VALUE_WORDS: {
+		const char *why;
+		if (split_words(e->value, &raw, &why) < 0) {
+			strv_free(&raw);
+			return diag_error(l->diag, o, "%s", why);
+		}
+		break;
+	}
+	case VALUE_TEXT:
+		strv_add(&raw, e->value);
+		break;
+	case VALUE_ASSIGN: {
+		if (!eq || eq == e->value)
+			return diag_error(l->diag, o, "expected NAME=VALUE");
+		strv_push(&raw, xstrndup(e->value, (size_t)(eq - e->value)));
+		strv_add(&raw, eq + 1);
+		break;
+	}
+	}
+	for (size_t i = 0; i < raw.n; i++) {
+		char *expanded, *name;
+		int r = expand_string(l->vars, raw.v[i], &expanded, &name);
+		if (r == -ENOENT && (opt->flags & OPT_SKIP_UNSET_VAR)) {
+			free(name);
+			ret = 1;
+			break;
+		}
+		if (r == -ENOENT) {
+			ret = diag_error(l->diag, o, "${%s} is not set", name);
+			free(name);
+			break;
+		}
+		if (r < 0) {
+			if (name[0] == '$')
+				ret = diag_error(l->diag, o,
+						 "malformed variable reference '%s' (write ${NAME}, "
+						 "or $$ for a literal $)",
+						 name);
+			else
+				ret = diag_error(l->diag, o,
+						 "unknown variable ${%s} (known: HOME, CWD, UID, "
+						 "XDG_RUNTIME_DIR)",
+						 name);
+			free(name);
+			break;
+		}
+		strv_push(args, expanded);
+	}
+	strv_free(&raw);
+	return ret;
+}
+
+static int load_entries(struct profile_loader *l, struct parse_state *st, const char *dir)
+{
+	int ret = 0;
+	/* Includes first, in order: "earlier layers first, this file wins". */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < st->n_entries; i++) {
+			const struct entry *e = &st->entries[i];
+			const struct gb_option *opt = option_by_key(e->section, e->key);
+			bool include = opt->flags & OPT_INCLUDE;
+			if (include != (pass == 0))
+				continue;
+			struct origin o = {
+				.file = st->file,
+				.line = e->line,
+				.section = policy_intern(l->policy, e->section),
+				.key = policy_intern(l->policy, e->key),
+			};
+			struct strv args = {0};
+			int r = value_to_args(l, opt, e, &o, &args);
+			if (r == 0) {
+				if (include) {
+					if (args.n == 0)
+						r = diag_error(l->diag, &o, "expected a profile name");
+					for (size_t k = 0; k < args.n; k++)
+						if (profile_load(l, args.v[k], dir, &o) < 0)
+							r = -1;
+				} else {
+					r = option_apply(l->policy, opt, args.v, args.n, &o, l->diag);
+				}
+			}
+			if (r < 0)
+				ret = -1;
+			strv_free(&args);
+		}
+	}
+	return ret;
+}
+
+int profile_load_text(struct profile_loader *l, const char *file_label, const char *text,
+		      size_t len, const char *dir)
+{
+	struct parse_state st = {
+		.l = l,
+		.file = policy_intern(l->policy, file_label),
+		.text = text,
+		.len = len,
+	};
+	unsigned before = l->diag->errors;
+
+	/* A UTF-8 byte order mark is allowed, as inih allows it. */
+	int r = ini_parse_stream(reader, &st, handler, &st);
+	if (r != 0 && l->diag->errors == before) {
+		struct origin o = {.file = st.file, .line = r > 0 ? (unsigned)r : 0};
+		diag_error(l->diag, &o, "cannot parse this line");
+	}
+	if (load_entries(l, &st, dir) < 0 && l->diag->errors == before)
+		l->diag->errors++;
+	for (size_t i = 0; i < st.n_entries; i++) {
+		free(st.entries[i].section);
+		free(st.entries[i].key);
+		free(st.entries[i].value);
+	}
+	free(st.entries);
+	return l->diag->errors == before ? 0 : -1;
+}
+
+/* ---- finding and loading files ---- */
+
+static int read_file(int fd, char **out, size_t *len)
+{
+	struct stat sb;
+	if (fstat(fd, &sb) < 0)
+		return -errno;
+	if (!S_ISREG(sb.st_mode))
+		return -EINVAL;
+	if (sb.st_size > 1 << 20)
+		return -EFBIG;
+	size_t cap = (size_t)sb.st_size + 1;
+	char *buf = xmalloc(cap);
+	ssize_t n = read_full(fd, buf, cap - 1);
+	if (n < 0) {
+		free(buf);
+		return (int)n;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = (size_t)n;
+	return 0;
+}
+
+static bool is_bare_name(const char *s)
+{
+	return !strchr(s, '/');
+}
+
+static int open_profile(struct profile_loader *l, const char *name, const char *relative_to,
+			char **path_out)
+{
+	if (is_bare_name(name)) {
+		if (!*name || name[0] == '.')
+			return -EINVAL;
+		for (size_t i = 0; i < l->search_path.n; i++) {
+			char *path = xasprintf("%s/%s.ini", l->search_path.v[i], name);
+			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+			if (fd >= 0) {
+				*path_out = path;
+				return fd;
+			}
+			int e = errno;
+			free(path);
+			if (e != ENOENT && e != ENOTDIR)
+				return -e;
+		}
+		return -ENOENT;
+	}
+	char *path = (name[0] != '/' && relative_to) ? xasprintf("%s/%s", relative_to, name)
+						     : xstrdup(name);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		int e = errno;
+		free(path);
+		return -e;
+	}
+	*path_out = path;
+	return fd;
+}
+
+static void push_id(struct file_id **arr, size_t *n, struct file_id id)
+{
+	*arr = xreallocarray(*arr, *n + 1, sizeof(**arr));
+	(*arr)[(*n)++] = id;
+}
+
+static int load_builtin(struct profile_loader *l, const struct origin *from)
+{
+	(void)from;
+	if (l->builtin_done)
+		return 0;
+	l->builtin_done = true;
+	return profile_load_text(l, BUILTIN_DEFAULT_FILE, builtin_default_profile,
+				 builtin_default_profile_len, NULL);
+}
+
+int profile_load(struct profile_loader *l, const char *name, const char *relative_to,
+		 const struct origin *from)
+{
+	struct diag *d = l->diag;
+
+	if (streq(name, BUILTIN_DEFAULT_NAME))
+		return load_builtin(l, from);
+
+	_cleanup_free_ char *path = NULL;
+	_cleanup_close_ int fd = open_profile(l, name, relative_to, &path);
+	if (fd < 0) {
+		if (fd == -ENOENT && is_bare_name(name))
+			return diag_error(d, from, "profile '%s' not found (looked in %s%s%s%s%s)",
+					  name, l->search_path.n > 0 ? l->search_path.v[0] : "",
+					  l->search_path.n > 1 ? ", " : "",
+					  l->search_path.n > 1 ? l->search_path.v[1] : "",
+					  l->search_path.n > 2 ? ", " : "",
+					  l->search_path.n > 2 ? l->search_path.v[2] : "");
+		if (fd == -EINVAL)
+			return diag_error(d, from, "'%s' is not a profile name", name);
+		return diag_error(d, from, "%s: %s", path ? path : name, strerror(-fd));
+	}
+	struct stat sb;
+	if (fstat(fd, &sb) < 0)
+		return diag_error(d, from, "%s: %s", path, strerror(errno));
+	struct file_id id = {sb.st_dev, sb.st_ino, NULL};
+
+	for (size_t i = 0; i < l->n_stack; i++)
+		if (l->stack[i].dev == id.dev && l->stack[i].ino == id.ino) {
+			char chain[1024] = "";
+			size_t w = 0;
+			for (size_t k = i; k < l->n_stack && w < sizeof(chain); k++)
+				w += (size_t)snprintf(chain + w, sizeof(chain) - w, "%s -> ",
+						      l->stack[k].path);
+			return diag_error(d, from, "include cycle: %s%s", chain, path);
+		}
+	for (size_t i = 0; i < l->n_done; i++)
+		if (l->done[i].dev == id.dev && l->done[i].ino == id.ino)
+			return 0; /* each file is layered once, at its first include */
+
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r = read_file(fd, &text, &len);
+	if (r < 0)
+		return diag_error(d, from, "%s: %s", path,
+				  r == -EINVAL ? "not a regular file" : strerror(-r));
+
+	id.path = policy_intern(l->policy, path);
+	push_id(&l->stack, &l->n_stack, id);
+	_cleanup_free_ char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		strcpy(dir, ".");
+	r = profile_load_text(l, id.path, text, len, dir);
+	l->n_stack--;
+	push_id(&l->done, &l->n_done, id);
+	return r;
+}

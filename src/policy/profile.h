@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Loading INI profiles into a policy: the search path, includes (layered
+ * in order, each file once, cycles refused) and per-key errors that name
+ * file and line. */
+#pragma once
+
+#include "diag.h"
+#include "policy/expand.h"
+#include "policy/policy.h"
+
+#define BUILTIN_DEFAULT_NAME "default"
+#define BUILTIN_DEFAULT_FILE "default (built-in)"
+
+struct profile_loader {
+	struct policy *policy;
+	struct diag *diag;
+	const struct expand_vars *vars;
+	struct strv search_path; /* directories, first hit wins */
+	/* (dev, ino) of files being loaded (cycle detection) and loaded (once only) */
+	struct file_id {
+		unsigned long dev, ino;
+		const char *path;
+	} * stack, *done;
+	size_t n_stack, n_done;
+	bool builtin_done;
+};
+
+/* search_path entries are copied. */
+void profile_loader_init(struct profile_loader *l, struct policy *p, struct diag *d,
+			 const struct expand_vars *vars);
+void profile_loader_free(struct profile_loader *l);
+void profile_loader_add_dir(struct profile_loader *l, const char *dir);
+
+/* The standard search path: $XDG_CONFIG_HOME/glovebox/profiles,
+ * SYSCONFDIR/glovebox/profiles, then the shipped profiles. */
+void profile_loader_default_path(struct profile_loader *l);
+
+/* Load NAME (bare: from the search path; "default": the built-in) or PATH
+ * (contains '/': used as is; relative paths in an include are relative to
+ * the including file). from: who asked, for error messages (may be NULL). */
+int profile_load(struct profile_loader *l, const char *name_or_path, const char *relative_to,
+		 const struct origin *from);
+
+/* Load INI text held in memory (the built-in default, tests). */
+int profile_load_text(struct profile_loader *l, const char *file_label, const char *text,
+		      size_t len, const char *dir);
+
+/* The built-in default profile's text (generated from profiles/default.ini). */
+extern const char builtin_default_profile[];
+extern const size_t builtin_default_profile_len;

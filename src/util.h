@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Small helpers shared by every layer: cleanup attributes, checked
+ * allocation, growable string vectors. */
+#pragma once
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define _cleanup_(f)   __attribute__((cleanup(f)))
+#define _unused_       __attribute__((unused))
+#define _noreturn_     __attribute__((noreturn))
+#define _printf_(a, b) __attribute__((format(printf, a, b)))
+#define _pure_         __attribute__((pure))
+
+#define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
+
+static inline void freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline void closep(int *fd)
+{
+	if (*fd >= 0) {
+		int saved = errno;
+		close(*fd);
+		errno = saved;
+	}
+}
+
+#define _cleanup_free_  _cleanup_(freep)
+#define _cleanup_close_ _cleanup_(closep)
+
+/* Hand ownership out of a cleanup-managed variable. */
+#define steal_pointer(pp)                                                                          \
+	({                                                                                         \
+		__typeof__(*(pp)) _tmp = *(pp);                                                    \
+		*(pp) = NULL;                                                                      \
+		_tmp;                                                                              \
+	})
+
+static inline int steal_fd(int *fd)
+{
+	int r = *fd;
+	*fd = -1;
+	return r;
+}
+
+/* Allocation failure is not recoverable for a launcher: report and exit 125. */
+_noreturn_ void oom(void);
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+void *xreallocarray(void *p, size_t n, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+_printf_(1, 2) char *xasprintf(const char *fmt, ...);
+
+static inline bool streq(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static inline bool str_startswith(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* A NULL-terminated, growable vector of owned strings. */
+struct strv {
+	char **v;
+	size_t n;
+	size_t cap;
+};
+
+void strv_push(struct strv *s, char *owned);
+void strv_add(struct strv *s, const char *str);
+void strv_free(struct strv *s);
+bool strv_contains(const struct strv *s, const char *str);
+
+/* Write the whole buffer, retrying on EINTR and short writes. */
+int write_all(int fd, const void *buf, size_t len);
+/* Read up to len bytes, retrying on EINTR; returns bytes read or -errno. */
+ssize_t read_full(int fd, void *buf, size_t len);
+
+/* Parse a non-negative decimal number; rejects trailing garbage and overflow. */
+int parse_u64(const char *s, uint64_t *out);

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The what layer: capabilities, securebits and resource limits of the
+ * sandboxed command. */
+#pragma once
+
+#include "diag.h"
+#include "policy/policy.h"
+
+/* Keep exactly the policy's capabilities in the bounding, permitted,
+ * effective, inheritable and ambient sets, and lock the securebits so that
+ * nothing (setuid root, file capabilities) can add any back. */
+int what_apply_caps(const struct policy *p, struct diag *d);
+
+int what_apply_rlimits(const struct policy *p, struct diag *d);

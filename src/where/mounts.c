@@ -1,0 +1,720 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "where/mounts.h"
+
+#include <fcntl.h>
+#include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#define MAX_MASKS 64
+
+struct ancestor {
+	dev_t dev;
+	ino_t ino;
+	const char *suffix; /* from this ancestor down to the protected dir */
+};
+
+struct protected_state {
+	const char *path;
+	dev_t dev;
+	ino_t ino;
+	struct ancestor anc[32];
+	size_t n_anc;
+};
+
+/* A host source, opened before the new root hides any host path. */
+struct prepared {
+	int fd;               /* open_tree clone, or -1 */
+	struct stat st;
+	char *link_target;    /* mirror of a symlink */
+	bool missing;         /* a -try source that does not exist */
+};
+
+struct where_ctx {
+	const struct policy *p;
+	const struct where_env *env;
+	struct diag *d;
+	int rootfd;
+	struct protected_state prot[4];
+	size_t n_prot;
+	char *masks[MAX_MASKS]; /* inside paths where a protected dir may show */
+	size_t n_masks;
+	struct prepared *prep; /* one per policy mount, then one for home */
+	int devnodes[6];
+};
+
+static int fail(struct where_ctx *w, const struct mount_op *m, const char *what, int err)
+{
+	return diag_error(w->d, m ? &m->origin : NULL, "%s: %s", what, strerror(err));
+}
+
+/* Open a path inside the new root. RESOLVE_IN_ROOT treats the new root as
+ * "/" for every component, symlinks included, so a symlink planted in a
+ * writable bind cannot send a mount point out to the host. */
+static int open_in_root(int rootfd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = (uint64_t)(flags | O_CLOEXEC),
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
+}
+
+enum dest_kind { DEST_DIR, DEST_FILE };
+
+/* Resolve (creating as needed) a destination inside the new root. Missing
+ * parents become directories; the last component becomes a directory or an
+ * empty file. Returns an O_PATH descriptor or -errno. */
+static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind, int depth)
+{
+	int fd = open_in_root(w->rootfd, path, O_PATH);
+	if (fd >= 0 || errno != ENOENT || depth > 64)
+		return fd >= 0 ? fd : -errno;
+
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash[1] == '\0')
+		return -EINVAL;
+	_cleanup_free_ char *parent = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	const char *base = slash + 1;
+	_cleanup_close_ int pfd = ensure_path(w, parent, DEST_DIR, depth + 1);
+	if (pfd < 0)
+		return pfd;
+	/* An O_PATH descriptor serves as dirfd for the *at() calls. */
+	int r;
+	if (kind == DEST_DIR) {
+		r = mkdirat(pfd, base, 0755);
+	} else {
+		r = mknodat(pfd, base, S_IFREG | 0644, 0);
+	}
+	if (r < 0 && errno != EEXIST)
+		return -errno;
+	fd = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
+		/* A dangling symlink is in the way: never create through it. */
+		close(fd);
+		return -ELOOP;
+	}
+	return fd;
+}
+
+static int attach(int mntfd, int destfd)
+{
+	return move_mount(mntfd, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
+}
+
+static int set_attrs(int mntfd, uint64_t set, bool recursive)
+{
+	struct mount_attr attr = {.attr_set = set};
+	return mount_setattr(mntfd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
+			     sizeof(attr));
+}
+
+/* A new filesystem instance (tmpfs, proc, devpts, mqueue) as a detached
+ * mount. opts are key=value strings, or bare flags. */
+static int new_fs(const char *type, const char *const *opts, unsigned attrs)
+{
+	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return -errno;
+	for (const char *const *o = opts; o && *o; o++) {
+		const char *eq = strchr(*o, '=');
+		int r;
+		if (eq) {
+			char key[32];
+			size_t n = (size_t)(eq - *o);
+			if (n >= sizeof(key))
+				return -EINVAL;
+			memcpy(key, *o, n);
+			key[n] = '\0';
+			r = fsconfig(fs, FSCONFIG_SET_STRING, key, eq + 1, 0);
+		} else {
+			r = fsconfig(fs, FSCONFIG_SET_FLAG, *o, NULL, 0);
+		}
+		if (r < 0)
+			return -errno;
+	}
+	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return -errno;
+	int mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
+	return mnt < 0 ? -errno : mnt;
+}
+
+static int mount_new_fs_at(struct where_ctx *w, const struct mount_op *m, const char *type,
+			   const char *const *opts, unsigned attrs)
+{
+	_cleanup_close_ int mnt = new_fs(type, opts, attrs);
+	if (mnt < 0)
+		return fail(w, m, type, -mnt);
+	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
+	if (dest < 0)
+		return fail(w, m, m->dest, -dest);
+	if (attach(mnt, dest) < 0)
+		return fail(w, m, m->dest, errno);
+	return 0;
+}
+
+/* ---- glovebox's own state stays out of reach ---- */
+
+static void protected_init(struct where_ctx *w)
+{
+	for (size_t i = 0; i < w->env->n_protected && w->n_prot < ELEMENTSOF(w->prot); i++) {
+		const char *path = w->env->protected[i].path;
+		struct protected_state *ps = &w->prot[w->n_prot];
+		struct stat st;
+		if (!path || path[0] != '/' || stat(path, &st) < 0)
+			continue;
+		*ps = (struct protected_state){.path = path, .dev = st.st_dev, .ino = st.st_ino};
+		/* Every ancestor, with the rest of the path below it. */
+		size_t len = strlen(path);
+		for (size_t end = len; ps->n_anc < ELEMENTSOF(ps->anc);) {
+			char buf[PATH_MAX];
+			size_t n = end == 0 ? 1 : end;
+			if (n >= sizeof(buf))
+				break;
+			memcpy(buf, path, n);
+			buf[n] = '\0';
+			if (stat(buf, &st) == 0)
+				ps->anc[ps->n_anc++] = (struct ancestor){
+					st.st_dev, st.st_ino, path + end + (path[end] == '/')};
+			if (end == 0)
+				break;
+			while (end > 0 && path[end - 1] != '/')
+				end--;
+			if (end > 0)
+				end--;
+		}
+		w->n_prot++;
+	}
+}
+
+/* Before anything is mounted: refuse a bind source inside a protected
+ * directory, whatever path (symlinks included) names it. */
+static int protected_source_check(struct where_ctx *w, const struct mount_op *m,
+				  const struct stat *st)
+{
+	for (size_t i = 0; i < w->n_prot; i++) {
+		struct protected_state *ps = &w->prot[i];
+		if (st->st_dev != ps->dev)
+			continue;
+		_cleanup_close_ int fd = open(m->src, O_PATH | O_CLOEXEC);
+		char link[64], real[PATH_MAX];
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		ssize_t n = fd >= 0 ? readlink(link, real, sizeof(real) - 1) : -1;
+		if (n <= 0)
+			return diag_error(w->d, &m->origin, "%s: cannot resolve: %s", m->src,
+					  strerror(errno));
+		real[n] = '\0';
+		size_t plen = strlen(ps->path);
+		if (strncmp(real, ps->path, plen) == 0 && (real[plen] == '/' || real[plen] == '\0'))
+			return diag_error(w->d, &m->origin,
+					  "%s: refusing to expose glovebox's own state (%s)", m->src,
+					  ps->path);
+	}
+	return 0;
+}
+
+/* After a bind of a source (st) at dest: remember where a protected
+ * directory below the source will show up, to hide it once every mount is
+ * in place. */
+static int protected_note(struct where_ctx *w, const struct mount_op *m, const struct stat *st)
+{
+	for (size_t i = 0; i < w->n_prot; i++) {
+		struct protected_state *ps = &w->prot[i];
+		if (st->st_dev != ps->dev)
+			continue;
+		for (size_t k = 0; k < ps->n_anc; k++) {
+			if (ps->anc[k].dev != st->st_dev || ps->anc[k].ino != st->st_ino)
+				continue;
+			if (w->n_masks == MAX_MASKS)
+				return diag_error(w->d, &m->origin, "too many binds expose %s",
+						  ps->path);
+			w->masks[w->n_masks++] =
+				*ps->anc[k].suffix
+					? xasprintf("%s/%s", streq(m->dest, "/") ? "" : m->dest,
+						    ps->anc[k].suffix)
+					: xstrdup(m->dest);
+		}
+	}
+	return 0;
+}
+
+static int apply_masks(struct where_ctx *w)
+{
+	for (size_t i = 0; i < w->n_masks; i++) {
+		_cleanup_close_ int fd = open_in_root(w->rootfd, w->masks[i], O_PATH | O_DIRECTORY);
+		if (fd < 0)
+			continue; /* covered by a later mount: not visible */
+		struct stat st;
+		if (fstat(fd, &st) < 0)
+			continue;
+		bool hit = false;
+		for (size_t k = 0; k < w->n_prot; k++)
+			hit |= st.st_dev == w->prot[k].dev && st.st_ino == w->prot[k].ino;
+		if (!hit)
+			continue;
+		static const char *const opts[] = {"mode=0", "size=4k", NULL};
+		_cleanup_close_ int mnt = new_fs("tmpfs", opts,
+						 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
+							 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		if (mnt < 0 || attach(mnt, fd) < 0)
+			return diag_error(w->d, NULL, "cannot hide %s inside the sandbox: %s",
+					  w->masks[i], strerror(mnt < 0 ? -mnt : errno));
+	}
+	return 0;
+}
+
+/* ---- one operation each ---- */
+
+static int open_source(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
+{
+	/* The source is opened once, and that very tree is what gets mounted:
+	 * swapping a symlink into the source path afterwards changes nothing.
+	 * AT_RECURSIVE takes the submounts along, so nothing that was mounted
+	 * over a subdirectory on the host is uncovered. */
+	pr->fd = open_tree(AT_FDCWD, m->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (pr->fd < 0) {
+		if (errno == ENOENT && (m->flags & MOUNT_F_TRY)) {
+			pr->missing = true;
+			return 0;
+		}
+		return -errno;
+	}
+	if (fstat(pr->fd, &pr->st) < 0)
+		return -errno;
+	return protected_source_check(w, m, &pr->st) < 0 ? -EPERM : 0;
+}
+
+static int do_bind(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
+{
+	if (pr->missing)
+		return 0;
+	if (protected_note(w, m, &pr->st) < 0)
+		return -1;
+	uint64_t attrs = MOUNT_ATTR_NOSUID;
+	if (m->kind != MOUNT_DEV_BIND)
+		attrs |= MOUNT_ATTR_NODEV;
+	if (m->kind == MOUNT_RO_BIND || m->kind == MOUNT_MIRROR)
+		attrs |= MOUNT_ATTR_RDONLY;
+	/* Recursive: every submount gets read-only, nosuid and nodev too. */
+	if (set_attrs(pr->fd, attrs, true) < 0)
+		return fail(w, m, m->src, errno);
+	bool is_dir = S_ISDIR(pr->st.st_mode);
+	_cleanup_close_ int dest = ensure_path(w, m->dest, is_dir ? DEST_DIR : DEST_FILE, 0);
+	if (dest < 0)
+		return fail(w, m, m->dest, -dest);
+	struct stat dst;
+	if (fstat(dest, &dst) == 0 && S_ISDIR(dst.st_mode) != is_dir)
+		return diag_error(w->d, &m->origin, "%s: cannot mount a %s on a %s", m->dest,
+				  is_dir ? "directory" : "file",
+				  S_ISDIR(dst.st_mode) ? "directory" : "file");
+	if (attach(pr->fd, dest) < 0)
+		return fail(w, m, m->dest, errno);
+	return 0;
+}
+
+static int do_tmpfs(struct where_ctx *w, const struct mount_op *m)
+{
+	char mode[32], size[32];
+	const char *opts[3] = {mode, NULL, NULL};
+	snprintf(mode, sizeof(mode), "mode=%o", m->mode == MODE_UNSET ? 01777u : m->mode);
+	if (m->size) {
+		snprintf(size, sizeof(size), "size=%llu", (unsigned long long)m->size);
+		opts[1] = size;
+	}
+	return mount_new_fs_at(w, m, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+}
+
+/* Writes through /proc/sys, /proc/sysrq-trigger and friends are checked
+ * against the host's root user: when root runs glovebox, uid 0 inside is
+ * uid 0 outside, so these are kept read-only whoever runs it. */
+static const char *const proc_readonly[] = {"sys", "sysrq-trigger", "irq", "bus"};
+
+static int do_proc(struct where_ctx *w, const struct mount_op *m)
+{
+	_cleanup_close_ int mnt =
+		new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	if (mnt < 0)
+		return fail(w, m, "proc", -mnt);
+	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
+	if (dest < 0)
+		return fail(w, m, m->dest, -dest);
+	/* Attached first: older kernels mount only onto attached trees. */
+	if (attach(mnt, dest) < 0)
+		return fail(w, m, m->dest, errno);
+	for (size_t i = 0; i < ELEMENTSOF(proc_readonly); i++) {
+		_cleanup_close_ int sub = open_tree(mnt, proc_readonly[i],
+						    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (sub < 0) {
+			if (errno == ENOENT)
+				continue;
+			return fail(w, m, proc_readonly[i], errno);
+		}
+		if (set_attrs(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true) < 0 ||
+		    move_mount(sub, "", mnt, proc_readonly[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return fail(w, m, proc_readonly[i], errno);
+	}
+	return 0;
+}
+
+static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urandom", "tty"};
+
+static int open_dev_nodes(struct where_ctx *w)
+{
+	_Static_assert(ELEMENTSOF(dev_nodes) == ELEMENTSOF(w->devnodes), "one fd per node");
+	for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
+		if (w->devnodes[i] >= 0)
+			continue;
+		char host[32];
+		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
+		w->devnodes[i] = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (w->devnodes[i] < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int do_dev(struct where_ctx *w, const struct mount_op *m)
+{
+	const char *const *nodes = dev_nodes;
+	static const char *const links[][2] = {
+		{"/proc/self/fd", "fd"},         {"/proc/self/fd/0", "stdin"},
+		{"/proc/self/fd/1", "stdout"},   {"/proc/self/fd/2", "stderr"},
+		{"pts/ptmx", "ptmx"},
+	};
+	static const char *const devopts[] = {"mode=0755", NULL};
+	_cleanup_close_ int dir = new_fs("tmpfs", devopts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (dir < 0)
+		return fail(w, m, "tmpfs", -dir);
+	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
+	if (dest < 0)
+		return fail(w, m, m->dest, -dest);
+	if (attach(dir, dest) < 0)
+		return fail(w, m, m->dest, errno);
+
+	for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
+		/* A second /dev gets its own copies of the nodes. */
+		_cleanup_close_ int node =
+			open_tree(w->devnodes[i], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		if (node < 0)
+			return fail(w, m, nodes[i], errno);
+		if (mknodat(dir, nodes[i], S_IFREG | 0666, 0) < 0)
+			return fail(w, m, nodes[i], errno);
+		if (set_attrs(node, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false) < 0 ||
+		    move_mount(node, "", dir, nodes[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return fail(w, m, nodes[i], errno);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(links); i++)
+		if (symlinkat(links[i][0], dir, links[i][1]) < 0)
+			return fail(w, m, links[i][1], errno);
+	if (mkdirat(dir, "pts", 0755) < 0 || mkdirat(dir, "shm", 01777) < 0)
+		return fail(w, m, "pts", errno);
+
+	/* A private devpts: the sandbox sees only terminals it opens itself. */
+	static const char *const ptsopts[] = {"newinstance", "ptmxmode=0666", "mode=0620", NULL};
+	_cleanup_close_ int pts = new_fs("devpts", ptsopts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (pts < 0)
+		return fail(w, m, "devpts", -pts);
+	if (move_mount(pts, "", dir, "pts", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return fail(w, m, "pts", errno);
+	static const char *const shmopts[] = {"mode=01777", NULL};
+	_cleanup_close_ int shm = new_fs("tmpfs", shmopts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (shm < 0)
+		return fail(w, m, "shm", -shm);
+	if (move_mount(shm, "", dir, "shm", MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return fail(w, m, "shm", errno);
+	return 0;
+}
+
+/* Create LINK -> TARGET; an identical existing link is fine. */
+static int make_symlink(struct where_ctx *w, const struct mount_op *m, const char *target)
+{
+	const char *slash = strrchr(m->dest, '/');
+	_cleanup_free_ char *parent =
+		slash == m->dest ? xstrdup("/") : xstrndup(m->dest, (size_t)(slash - m->dest));
+	_cleanup_close_ int dir = ensure_path(w, parent, DEST_DIR, 0);
+	if (dir < 0)
+		return fail(w, m, parent, -dir);
+	if (symlinkat(target, dir, slash + 1) == 0)
+		return 0;
+	if (errno == EEXIST) {
+		char existing[PATH_MAX];
+		ssize_t n = readlinkat(dir, slash + 1, existing, sizeof(existing) - 1);
+		if (n >= 0) {
+			existing[n] = '\0';
+			if (streq(existing, target))
+				return 0;
+		}
+		errno = EEXIST;
+	}
+	return fail(w, m, m->dest, errno);
+}
+
+static int do_dir(struct where_ctx *w, const struct mount_op *m)
+{
+	_cleanup_close_ int fd = ensure_path(w, m->dest, DEST_DIR, 0);
+	if (fd < 0)
+		return fail(w, m, m->dest, -fd);
+	if (m->mode != MODE_UNSET) {
+		char proc[64];
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		if (chmod(proc, m->mode) < 0)
+			return fail(w, m, m->dest, errno);
+	}
+	return 0;
+}
+
+static int prepare_mirror(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
+{
+	struct stat st;
+	if (lstat(m->src, &st) < 0) {
+		if (errno == ENOENT) {
+			pr->missing = true;
+			return 0;
+		}
+		return -errno;
+	}
+	if (!S_ISLNK(st.st_mode))
+		return open_source(w, m, pr);
+	char target[PATH_MAX];
+	ssize_t n = readlink(m->src, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	pr->link_target = xstrdup(target);
+	return 0;
+}
+
+static int do_mirror(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
+{
+	if (pr->missing)
+		return 0;
+	if (pr->link_target)
+		return make_symlink(w, m, pr->link_target);
+	return do_bind(w, m, pr);
+}
+
+static int do_remount_ro(struct where_ctx *w, const struct mount_op *m)
+{
+	_cleanup_close_ int fd = open_in_root(w->rootfd, m->dest, O_PATH);
+	if (fd < 0)
+		return fail(w, m, m->dest, errno);
+	if (set_attrs(fd, MOUNT_ATTR_RDONLY, true) < 0)
+		return fail(w, m, m->dest, errno == EINVAL ? ENOTBLK : errno);
+	return 0;
+}
+
+static int do_op(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
+{
+	static const char *const mq_opts[] = {NULL};
+	switch (m->kind) {
+	case MOUNT_BIND:
+	case MOUNT_RO_BIND:
+	case MOUNT_DEV_BIND:
+		return do_bind(w, m, pr);
+	case MOUNT_TMPFS:
+		return do_tmpfs(w, m);
+	case MOUNT_PROC:
+		return do_proc(w, m);
+	case MOUNT_DEV:
+		return do_dev(w, m);
+	case MOUNT_MQUEUE:
+		return mount_new_fs_at(w, m, "mqueue", mq_opts,
+				       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+	case MOUNT_SYMLINK:
+		return make_symlink(w, m, m->src);
+	case MOUNT_DIR:
+		return do_dir(w, m);
+	case MOUNT_FILE:
+		return diag_error(w->d, &m->origin, "file: not supported yet");
+	case MOUNT_MIRROR:
+		return do_mirror(w, m, pr);
+	case MOUNT_REMOUNT_RO:
+		return do_remount_ro(w, m);
+	}
+	return -1;
+}
+
+static bool home_wanted(const struct where_ctx *w)
+{
+	const char *home = w->env->home;
+	return w->p->home != HOME_NONE && home && home[0] == '/' && !streq(home, "/");
+}
+
+static struct mount_op home_op(const struct where_ctx *w)
+{
+	const struct policy *p = w->p;
+	struct mount_op m = {.dest = (char *)w->env->home, .src = (char *)w->env->home,
+			     .origin = p->home_s.origin, .mode = 0700};
+	m.kind = p->home == HOME_TMPFS ? MOUNT_TMPFS
+		 : p->home == HOME_RO  ? MOUNT_RO_BIND
+				       : MOUNT_BIND;
+	return m;
+}
+
+static int do_home(struct where_ctx *w)
+{
+	if (!home_wanted(w))
+		return 0;
+	struct mount_op m = home_op(w);
+	if (m.kind == MOUNT_TMPFS)
+		return do_tmpfs(w, &m);
+	return do_bind(w, &m, &w->prep[w->p->n_mounts]);
+}
+
+/* Open every host path the operations need while the host tree is still
+ * whole: the new root is about to be attached over one of its directories. */
+static int prepare_sources(struct where_ctx *w)
+{
+	const struct policy *p = w->p;
+	int r = 0;
+	w->prep = xcalloc(p->n_mounts + 1, sizeof(*w->prep));
+	for (size_t i = 0; i <= p->n_mounts; i++)
+		w->prep[i].fd = -1;
+	for (size_t i = 0; i < p->n_mounts && r == 0; i++) {
+		const struct mount_op *m = &p->mounts[i];
+		switch (m->kind) {
+		case MOUNT_BIND:
+		case MOUNT_RO_BIND:
+		case MOUNT_DEV_BIND:
+			r = open_source(w, m, &w->prep[i]);
+			break;
+		case MOUNT_MIRROR:
+			r = prepare_mirror(w, m, &w->prep[i]);
+			break;
+		case MOUNT_DEV:
+			r = open_dev_nodes(w);
+			break;
+		case MOUNT_TMPFS:
+		case MOUNT_PROC:
+		case MOUNT_MQUEUE:
+		case MOUNT_SYMLINK:
+		case MOUNT_DIR:
+		case MOUNT_FILE:
+		case MOUNT_REMOUNT_RO:
+			break;
+		}
+		if (r == -EPERM && w->d->errors)
+			return -1;
+		if (r < 0)
+			return fail(w, m, m->kind == MOUNT_DEV ? "/dev" : m->src, -r);
+	}
+	if (home_wanted(w) && p->home != HOME_TMPFS) {
+		struct mount_op m = home_op(w);
+		r = open_source(w, &m, &w->prep[p->n_mounts]);
+		if (r < 0)
+			return fail(w, &m, m.src, -r);
+	}
+	return 0;
+}
+
+/* One descriptor per bind stays open until it is mounted: make room for
+ * thousands of binds, and give the command its own limit back later. */
+static void raise_fd_limit(size_t need)
+{
+	struct rlimit rl;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < need + 64) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > need + 64 ? need + 64
+										     : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+/* The new root is a tmpfs mounted on some directory of the (private copy
+ * of the) host tree; any directory will do, since nothing propagates back. */
+static int make_root(struct where_ctx *w)
+{
+	static const char *const candidates[] = {"/tmp", "/run", "/mnt", "/var/tmp", "/dev"};
+	static const char *const opts[] = {"mode=0755", NULL};
+	_cleanup_close_ int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	if (mnt < 0)
+		return diag_error(w->d, NULL, "cannot create the sandbox's root: %s", strerror(-mnt));
+	for (size_t i = 0; i < ELEMENTSOF(candidates); i++) {
+		if (move_mount(mnt, "", AT_FDCWD, candidates[i], MOVE_MOUNT_F_EMPTY_PATH) == 0) {
+			w->rootfd = steal_fd(&mnt);
+			return 0;
+		}
+	}
+	return diag_error(w->d, NULL, "cannot attach the sandbox's root: %s", strerror(errno));
+}
+
+static int enter_root(struct where_ctx *w)
+{
+	/* pivot_root(".", ".") stacks the old root on top of the new one;
+	 * detaching it leaves the new root alone, with no path back. */
+	if (fchdir(w->rootfd) < 0 || syscall(SYS_pivot_root, ".", ".") < 0 ||
+	    umount2(".", MNT_DETACH) < 0 || chdir("/") < 0)
+		return diag_error(w->d, NULL, "cannot enter the sandbox's root: %s", strerror(errno));
+	/* The root itself is read-only: the sandbox writes only where a
+	 * profile mounted something writable. */
+	struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+	if (mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof(attr)) < 0)
+		return diag_error(w->d, NULL, "cannot make / read-only: %s", strerror(errno));
+	return 0;
+}
+
+static int enter_workdir(struct where_ctx *w)
+{
+	const struct policy *p = w->p;
+	if (p->chdir_s.set) {
+		if (chdir(p->chdir) < 0)
+			return diag_error(w->d, &p->chdir_s.origin, "%s: %s", p->chdir,
+					  strerror(errno));
+		return 0;
+	}
+	if (w->env->cwd && chdir(w->env->cwd) == 0)
+		return 0;
+	return chdir("/") < 0 ? diag_error(w->d, NULL, "chdir /: %s", strerror(errno)) : 0;
+}
+
+int where_build_root(const struct policy *p, const struct where_env *env, struct diag *d)
+{
+	struct where_ctx w = {.p = p, .env = env, .d = d, .rootfd = -1};
+	int r = -1;
+	for (size_t i = 0; i < ELEMENTSOF(w.devnodes); i++)
+		w.devnodes[i] = -1;
+
+	/* Nothing done in here may propagate back to the host. */
+	struct mount_attr priv = {.propagation = MS_PRIVATE};
+	if (mount_setattr(AT_FDCWD, "/", AT_RECURSIVE, &priv, sizeof(priv)) < 0) {
+		diag_error(d, NULL, "cannot make the mount tree private: %s", strerror(errno));
+		goto out;
+	}
+	struct rlimit fd_limit;
+	getrlimit(RLIMIT_NOFILE, &fd_limit);
+	raise_fd_limit(p->n_mounts + 16);
+	protected_init(&w);
+	if (prepare_sources(&w) < 0 || make_root(&w) < 0 || do_home(&w) < 0)
+		goto out;
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		if (do_op(&w, &p->mounts[i], &w.prep[i]) < 0)
+			goto out;
+		closep(&w.prep[i].fd);
+		w.prep[i].fd = -1;
+	}
+	if (apply_masks(&w) < 0 || enter_root(&w) < 0 || enter_workdir(&w) < 0)
+		goto out;
+	setrlimit(RLIMIT_NOFILE, &fd_limit);
+	r = 0;
+out:
+	closep(&w.rootfd);
+	for (size_t i = 0; i < w.n_masks; i++)
+		free(w.masks[i]);
+	if (w.prep) {
+		for (size_t i = 0; i <= p->n_mounts; i++) {
+			closep(&w.prep[i].fd);
+			free(w.prep[i].link_target);
+		}
+		free(w.prep);
+	}
+	for (size_t i = 0; i < ELEMENTSOF(w.devnodes); i++)
+		closep(&w.devnodes[i]);
+	return r;
+}

@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The filesystem jail: a fresh tmpfs root filled from the policy's mount
+ * operations, then pivot_root into it. Runs in the sandbox's first process,
+ * inside the new user and mount namespaces. */
+#pragma once
+
+#include <sys/types.h>
+
+#include "diag.h"
+#include "policy/policy.h"
+
+/* A host directory that glovebox trusts later (its own configuration and
+ * caches). It is hidden wherever a bind would expose it, and a bind of
+ * anything inside it is refused. */
+struct protected_dir {
+	const char *path; /* canonical host path */
+};
+
+struct where_env {
+	const char *home; /* the user's home directory, or NULL */
+	const char *cwd;  /* the launcher's working directory, or NULL */
+	const struct protected_dir *protected;
+	size_t n_protected;
+};
+
+/* Build the new root and pivot into it; afterwards the process's root and
+ * working directory are inside the sandbox. Returns 0 or -1 (reported). */
+int where_build_root(const struct policy *p, const struct where_env *env, struct diag *d);

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "where/namespaces.h"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+unsigned long where_clone_flags(const struct policy *p)
+{
+	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
+			      CLONE_NEWUTS | CLONE_NEWCGROUP;
+	if (p->network == NET_NONE)
+		flags |= CLONE_NEWNET;
+	return flags;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	return write_all(fd, text, strlen(text));
+}
+
+int where_map_ids(const struct policy *p, uid_t outer_uid, gid_t outer_gid, struct diag *d)
+{
+	char map[64];
+	unsigned inner_uid = p->user == USER_ROOT ? 0 : (unsigned)outer_uid;
+	unsigned inner_gid = p->user == USER_ROOT ? 0 : (unsigned)outer_gid;
+	int r;
+
+	snprintf(map, sizeof(map), "%u %u 1\n", inner_uid, (unsigned)outer_uid);
+	if ((r = write_file("/proc/self/uid_map", map)) < 0)
+		return diag_error(d, NULL, "cannot map user ids: %s", strerror(-r));
+	/* An unprivileged process may map its gid only after giving up
+	 * setgroups(), which could otherwise drop a group that denies access. */
+	if ((r = write_file("/proc/self/setgroups", "deny")) < 0 && r != -ENOENT)
+		return diag_error(d, NULL, "cannot disable setgroups: %s", strerror(-r));
+	snprintf(map, sizeof(map), "%u %u 1\n", inner_gid, (unsigned)outer_gid);
+	if ((r = write_file("/proc/self/gid_map", map)) < 0)
+		return diag_error(d, NULL, "cannot map group ids: %s", strerror(-r));
+	return 0;
+}
+
+static int loopback_up(void)
+{
+	_cleanup_close_ int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -errno;
+	struct ifreq ifr = {0};
+	strcpy(ifr.ifr_name, "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) < 0)
+		return -errno;
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (ioctl(s, SIOCSIFFLAGS, &ifr) < 0)
+		return -errno;
+	return 0;
+}
+
+int where_setup_net_uts(const struct policy *p, struct diag *d)
+{
+	const char *name = p->hostname_s.set ? p->hostname : "glovebox";
+	if (sethostname(name, strlen(name)) < 0)
+		return diag_error(d, p->hostname_s.set ? &p->hostname_s.origin : NULL,
+				  "cannot set the host name: %s", strerror(errno));
+	if (p->network == NET_NONE) {
+		int r = loopback_up();
+		if (r < 0)
+			return diag_error(d, &p->network_s.origin, "cannot bring up loopback: %s",
+					  strerror(-r));
+	}
+	return 0;
+}
