@@ -30,6 +30,16 @@ int parse_bool(const char *s, bool *out)
 
 int parse_errno_name(const char *s, int *out)
 {
+	/* Second names glibc's strerrorname_np() does not return. */
+	static const struct {
+		const char *name;
+		int value;
+	} aliases[] = {{"ENOTSUP", ENOTSUP}, {"EWOULDBLOCK", EWOULDBLOCK}, {"EDEADLOCK", EDEADLOCK}};
+	for (size_t i = 0; i < ELEMENTSOF(aliases); i++)
+		if (strcasecmp(s, aliases[i].name) == 0) {
+			*out = aliases[i].value;
+			return 0;
+		}
 	uint64_t v;
 	if (parse_u64(s, &v) == 0) {
 		if (v < 1 || v > 4095)

@@ -569,6 +569,21 @@ static int do_home(struct where_ctx *w)
 	return do_bind(w, &m, &w->prep[w->p->n_mounts]);
 }
 
+/* Home is mounted just before the first operation inside it (so that
+ * `bind = ${HOME}/project` shows on top of it), and after everything else
+ * (so that a `tmpfs = /tmp` does not cover a home below /tmp). */
+static size_t home_position(const struct where_ctx *w)
+{
+	const char *home = w->env->home;
+	size_t len = home ? strlen(home) : 0;
+	for (size_t i = 0; home && i < w->p->n_mounts; i++) {
+		const char *dest = w->p->mounts[i].dest;
+		if (strncmp(dest, home, len) == 0 && dest[len] == '/')
+			return i;
+	}
+	return w->p->n_mounts;
+}
+
 /* Open every host path the operations need while the host tree is still
  * whole: the new root is about to be attached over one of its directories. */
 static int prepare_sources(struct where_ctx *w)
@@ -691,13 +706,17 @@ int where_build_root(const struct policy *p, const struct where_env *env, struct
 	getrlimit(RLIMIT_NOFILE, &fd_limit);
 	raise_fd_limit(p->n_mounts + 16);
 	protected_init(&w);
-	if (prepare_sources(&w) < 0 || make_root(&w) < 0 || do_home(&w) < 0)
+	if (prepare_sources(&w) < 0 || make_root(&w) < 0)
 		goto out;
-	for (size_t i = 0; i < p->n_mounts; i++) {
+	size_t home_at = home_position(&w);
+	for (size_t i = 0; i <= p->n_mounts; i++) {
+		if (i == home_at && do_home(&w) < 0)
+			goto out;
+		if (i == p->n_mounts)
+			break;
 		if (do_op(&w, &p->mounts[i], &w.prep[i]) < 0)
 			goto out;
 		closep(&w.prep[i].fd);
-		w.prep[i].fd = -1;
 	}
 	if (apply_masks(&w) < 0 || enter_root(&w) < 0 || enter_workdir(&w) < 0)
 		goto out;

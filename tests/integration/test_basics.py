@@ -1,0 +1,129 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The command line, exit statuses and the default profile seen from inside."""
+import os
+
+from gbtest import both, main
+
+
+@both
+class CommandLine:
+    def test_help_prints_usage_and_every_section(self):
+        r = self.run_as([self.stage.glovebox, "--help"])
+        self.assertOk(r)
+        for word in ("Usage:", "--ro-bind SRC [DEST]", "[where]", "[how]", "Exit status"):
+            self.assertIn(word, r.stdout)
+
+    def test_version_prints_the_version(self):
+        r = self.run_as([self.stage.glovebox, "--version"])
+        self.assertOk(r)
+        self.assertRegex(r.stdout, r"^glovebox \d+\.\d+")
+
+    def test_no_command_prints_usage_and_exits_2(self):
+        r = self.run_as([self.stage.glovebox])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("Usage:", r.stderr)
+
+    def test_unknown_option_is_one_line_and_exit_2(self):
+        r = self.run_as([self.stage.glovebox, "--frobnicate", "--", "true"])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1)
+        self.assertIn("--frobnicate", r.stderr)
+
+
+@both
+class ExitStatus:
+    def test_exit_status_comes_back_unchanged(self):
+        for code in (0, 1, 3, 42, 255):
+            r = self.probe("exit", str(code))
+            self.assertEqual(r.returncode, code)
+
+    def test_killed_by_signal_gives_128_plus_n(self):
+        r = self.gb(cmd=["/bin/sh", "-c", "kill -s SEGV $$"], probe=False)
+        self.assertEqual(r.returncode, 128 + 11)
+        r = self.gb(cmd=["/bin/sh", "-c", "kill -s KILL $$"], probe=False)
+        self.assertEqual(r.returncode, 128 + 9)
+
+    def test_missing_command_gives_127(self):
+        r = self.gb(cmd=["no-such-command-anywhere"], probe=False)
+        self.assertEqual(r.returncode, 127)
+        self.assertIn("no-such-command-anywhere: command not found", r.stderr)
+
+    def test_non_executable_gives_126(self):
+        data = self.stage.write("not-executable", "just data\n", mode=0o644)
+        r = self.gb("--ro-bind", data, "/data", cmd=["/data"], probe=False)
+        self.assertEqual(r.returncode, 126)
+        self.assertIn("glovebox: /data: Permission denied", r.stderr)
+
+    def test_missing_bind_source_gives_125_and_runs_nothing(self):
+        marker = self.stage.path("ran-%s" % self.who.name)
+        r = self.gb("--ro-bind", "/no/such/dir", "/x", "--bind", self.stage.dir, "/s",
+                    cmd=["/bin/sh", "-c", "echo > /s/%s" % os.path.basename(marker)],
+                    probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertEqual(r.stderr.strip(),
+                         "glovebox: command line: --ro-bind: /no/such/dir: "
+                         "No such file or directory")
+        self.assertFalse(os.path.exists(marker))
+
+    def test_try_form_skips_a_missing_source(self):
+        r = self.gb("--ro-bind-try", "/no/such/dir", "/x", cmd=["/bin/true"], probe=False)
+        self.assertOk(r)
+
+    def test_bad_profile_gives_125_and_names_file_and_line(self):
+        p = self.profile("bad", "[where]\nnetwork = sideways\n")
+        r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("%s:2: [where] network: sideways" % p, r.stderr)
+
+
+@both
+class DefaultProfile:
+    def test_status_shows_seccomp_no_new_privs_and_no_capabilities(self):
+        r = self.probe("status")
+        self.assertOk(r)
+        f = self.status_fields(r.stdout)
+        self.assertEqual(f["Seccomp"], "2")
+        self.assertEqual(f["NoNewPrivs"], "1")
+        for cap in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+            self.assertEqual(f[cap], "0000000000000000", cap)
+
+    def test_runs_as_the_callers_own_ids(self):
+        r = self.probe("status")
+        f = self.status_fields(r.stdout)
+        self.assertEqual(f["Uid"].split()[0], str(self.who.uid))
+        self.assertEqual(f["Gid"].split()[0], str(self.who.gid))
+
+    def test_root_shows_only_the_system_and_private_directories(self):
+        r = self.gb(cmd=["/bin/ls", "-A", "/"], probe=False)
+        self.assertOk(r)
+        entries = set(r.stdout.split())
+        expected = {"usr", "etc", "proc", "dev", "tmp", "bin", "sbin", "lib"}
+        self.assertTrue(expected <= entries, entries)
+        home_top = self.who.home.split("/")[1]
+        allowed = expected | {"lib32", "lib64", "libx32", home_top}
+        self.assertEqual(entries - allowed, set())
+
+    def test_host_name_is_glovebox(self):
+        r = self.probe("hostname")
+        self.assertEqual(r.stdout.strip(), "glovebox")
+
+    def test_environment_is_cleared_to_the_keep_list(self):
+        r = self.gb(cmd=["/usr/bin/env"], probe=False,
+                    env={"GB_SECRET_TOKEN": "hunter2", "TERM": "xterm-test"})
+        self.assertOk(r)
+        self.assertNotIn("GB_SECRET_TOKEN", r.stdout)
+        self.assertIn("TERM=xterm-test", r.stdout)
+        self.assertIn("PATH=/usr/local/sbin:", r.stdout)
+
+    def test_home_is_an_empty_private_directory(self):
+        with open(os.path.join(self.who.home, "diary.txt"), "w") as f:
+            f.write("private")
+        r = self.gb(cmd=["/bin/sh", "-c", 'ls -A "$HOME"; touch "$HOME/new" && echo wrote'],
+                    probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["wrote"])
+        self.assertFalse(os.path.exists(os.path.join(self.who.home, "new")))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Descriptors, signals and the sandbox's life and death."""
+import os
+import signal
+import subprocess
+import uuid
+
+from gbtest import both, main, processes_with, wait_for
+
+
+@both
+class Descriptors:
+    def test_only_0_1_2_reach_the_command(self):
+        extra = os.open("/etc/hostname", os.O_RDONLY)  # inheritable
+        os.set_inheritable(extra, True)
+        try:
+            r = self.probe("fds", pass_fds=(extra,))
+        finally:
+            os.close(extra)
+        self.assertOk(r)
+        self.assertEqual(sorted(r.stdout.split()), ["0", "1", "2"])
+
+    def test_the_probe_would_see_a_leak(self):
+        extra = os.open("/etc/hostname", os.O_RDONLY)
+        try:
+            r = self.probe_outside("fds", pass_fds=(extra,))
+        finally:
+            os.close(extra)
+        self.assertIn(str(extra), r.stdout.split())
+
+    def test_closed_standard_descriptors_stay_closed_to_the_command(self):
+        r = self.run_as(["/bin/sh", "-c", 'exec "$@" <&-', "sh", self.stage.glovebox,
+                         "--ro-bind", self.stage.probe, "/probe", "--", "/probe", "fds"])
+        self.assertOk(r)
+        # glovebox reopened 0 on /dev/null rather than let a descriptor of its
+        # own become the command's stdin.
+        self.assertEqual(sorted(r.stdout.split()), ["0", "1", "2"])
+
+
+@both
+class Signals:
+    def start(self, *cmd):
+        argv = self.who.wrap([self.stage.glovebox, "--ro-bind", self.stage.probe, "/probe",
+                              "--"] + list(cmd))
+        p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env=self.who.env(), cwd=self.stage.dir)
+        return p
+
+    def glovebox_pid(self, p):
+        # With setpriv in front, glovebox is setpriv's pid (setpriv execs).
+        return p.pid
+
+    def test_signals_sent_to_glovebox_reach_the_command(self):
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            p = self.start("/probe", "wait-signal")
+            self.assertEqual(p.stdout.readline().strip(), "ready")
+            os.kill(self.glovebox_pid(p), sig)
+            out, err = p.communicate(timeout=10)
+            self.assertEqual(out.strip(), "got " + sig.name[3:], err)
+            self.assertEqual(p.returncode, 0)
+
+    def test_a_command_killed_by_a_forwarded_signal_gives_128_plus_n(self):
+        p = self.start("/bin/sh", "-c", "echo ready; exec sleep 30")
+        self.assertEqual(p.stdout.readline().strip(), "ready")
+        os.kill(p.pid, signal.SIGTERM)
+        p.communicate(timeout=10)
+        self.assertEqual(p.returncode, 128 + signal.SIGTERM)
+
+    def test_the_sandbox_dies_with_glovebox(self):
+        marker = "gb-marker-" + uuid.uuid4().hex
+        p = self.start("/probe", "wait-signal", marker)
+        self.assertEqual(p.stdout.readline().strip(), "ready")
+        self.assertTrue(processes_with(marker))
+        os.kill(p.pid, signal.SIGKILL)
+        p.communicate(timeout=10)
+        self.assertTrue(wait_for(lambda: not processes_with(marker)),
+                        "left running: %s" % processes_with(marker))
+
+    def test_background_processes_end_with_the_command(self):
+        marker = "gb-bg-" + uuid.uuid4().hex
+        r = self.gb(cmd=["/bin/sh", "-c", "/probe wait-signal %s & echo started" % marker])
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split()[0], "started")
+        self.assertTrue(wait_for(lambda: not processes_with(marker)))
+
+
+if __name__ == "__main__":
+    main()

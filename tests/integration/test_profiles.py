@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""Profiles: the search path, layering, `check`, shipped profiles, install."""
+import os
+import subprocess
+import tempfile
+import unittest
+
+from gbtest import GLOVEBOX, IS_ROOT, SOURCE_ROOT, both, main
+
+
+@both
+class SearchPath:
+    def write_user_profile(self, name, text):
+        d = os.path.join(self.who.home, ".config", "glovebox", "profiles")
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, name + ".ini"), "w") as f:
+            f.write(text)
+
+    def test_a_bare_name_is_found_in_the_users_config(self):
+        self.write_user_profile("mine", "[profile]\ninclude = default\n[where]\nhostname = mine\n")
+        r = self.probe("hostname", opts=("-p", "mine"))
+        self.assertEqual(r.stdout.strip(), "mine")
+
+    def test_later_profiles_and_then_options_win(self):
+        self.write_user_profile("one", "[profile]\ninclude = default\n[where]\nhostname = one\n")
+        self.write_user_profile("two", "[where]\nhostname = two\n")
+        self.assertEqual(self.probe("hostname", opts=("-p", "one", "-p", "two")).stdout.strip(),
+                         "two")
+        self.assertEqual(self.probe("hostname", opts=("-p", "one", "--hostname", "cli", "-p",
+                                                      "two")).stdout.strip(), "cli")
+
+    def test_a_missing_profile_is_an_error(self):
+        r = self.gb("-p", "no-such-profile", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("profile 'no-such-profile' not found", r.stderr)
+
+
+@both
+class Check:
+    def test_check_accepts_valid_profiles(self):
+        shipped = [os.path.join(self.stage.profiles, f) for f in sorted(os.listdir(self.stage.profiles))]
+        r = self.run_as([self.stage.glovebox, "check"] + shipped)
+        self.assertOk(r)
+        self.assertEqual(r.stdout, "")
+
+    def test_check_reports_every_problem_with_file_and_line(self):
+        p = self.profile("broken", "[where]\nbind = /a b c\n[what]\ncapabilities = CAP_FLY\n"
+                                   "[nowhere]\n")
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertEqual(r.returncode, 1)
+        lines = r.stdout.splitlines()
+        self.assertIn("%s:2: [where] bind: expected SRC [DEST], got 3 values" % p, lines)
+        self.assertIn("%s:4: [what] capabilities: CAP_FLY: unknown capability" % p, lines)
+        self.assertTrue(any(l.startswith("%s:5: unknown section [nowhere]" % p) for l in lines))
+
+    def test_check_runs_nothing(self):
+        p = self.profile("runs", "[where]\nbind = /definitely/missing\n")
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertOk(r)
+
+
+class BuildTreeAndInstall(unittest.TestCase):
+    """The binary finds the shipped profiles from its build tree, and after
+    `meson install` into a prefix, without any environment variable."""
+
+    def test_build_tree_binary_finds_shipped_profiles(self):
+        if not IS_ROOT and not os.access(GLOVEBOX, os.X_OK):
+            self.skipTest("build tree not executable")
+        env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "XDG_CONFIG_HOME": "/nonexistent"}
+        r = subprocess.run([GLOVEBOX, "-p", "build", "--", "/bin/true"], env=env,
+                           capture_output=True, text=True, cwd="/tmp")
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_installed_layout_finds_shipped_profiles(self):
+        with tempfile.TemporaryDirectory(prefix="gb-install-") as tmp:
+            prefix = os.path.join(tmp, "prefix")
+            build = os.path.join(tmp, "build")
+            subprocess.run(["meson", "setup", "--prefix", prefix, "-Dtests=false", build,
+                            SOURCE_ROOT], check=True, capture_output=True)
+            subprocess.run(["meson", "install", "-C", build], check=True, capture_output=True)
+            exe = os.path.join(prefix, "bin", "glovebox")
+            self.assertTrue(os.path.exists(os.path.join(prefix, "share", "glovebox", "profiles",
+                                                        "build.ini")))
+            env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent",
+                   "XDG_CONFIG_HOME": "/nonexistent"}
+            r = subprocess.run([exe, "-p", "build", "--", "/bin/true"], env=env,
+                               capture_output=True, text=True, cwd="/tmp")
+            self.assertEqual(r.returncode, 0, r.stderr)
+            pc = subprocess.run(["pkg-config", "--variable=profilesdir", "glovebox"],
+                                env={"PKG_CONFIG_PATH": os.path.join(prefix, "lib", "x86_64-linux-gnu", "pkgconfig") + ":" + os.path.join(prefix, "share", "pkgconfig") + ":" + os.path.join(prefix, "lib", "pkgconfig")},
+                                capture_output=True, text=True)
+            self.assertEqual(pc.stdout.strip(), os.path.join(prefix, "share", "glovebox", "profiles"))
+
+
+if __name__ == "__main__":
+    main()

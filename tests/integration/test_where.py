@@ -1,0 +1,198 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The where layer, observed from inside: files, mounts, namespaces."""
+import os
+
+from gbtest import both, main
+
+
+@both
+class Files:
+    def setUp(self):
+        self.secret = self.stage.write("secret-%s.txt" % self.who.name, "top secret\n")
+
+    def test_a_host_file_outside_the_binds_cannot_be_read(self):
+        # It can be read outside: the probe is able to see a failure.
+        self.assertIn("ok top secret", self.probe_outside("read", self.secret).stdout)
+        for path in (self.secret, "/proc/1/root" + self.secret, "/proc/self/root" + self.secret,
+                     "/proc/2/root" + self.secret):
+            r = self.probe("read", path)
+            self.assertNotIn("top secret", r.stdout, path)
+            self.assertNotEqual(r.returncode, 0, path)
+
+    def test_a_read_only_bind_refuses_writes_with_erofs(self):
+        r = self.probe("write", "/usr/gb-should-not-exist")
+        self.assertEqual(r.stdout.strip(), "EROFS")
+        r = self.probe("write", "/etc/gb-should-not-exist")
+        self.assertEqual(r.stdout.strip(), "EROFS")
+
+    def test_the_root_itself_is_read_only(self):
+        r = self.probe("write", "/new-file")
+        self.assertEqual(r.stdout.strip(), "EROFS")
+
+    def test_a_read_write_bind_writes_through_to_the_host(self):
+        d = self.stage.path("rw-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        self.who.chown(d)
+        r = self.probe("write", "/work/out.txt", opts=("--bind", d, "/work"))
+        self.assertOk(r)
+        with open(os.path.join(d, "out.txt")) as f:
+            self.assertEqual(f.read(), "written\n")
+
+    def test_ro_bind_keeps_submounts_read_only(self):
+        # /proc/sys is a read-only bind inside the sandbox's own /proc.
+        r = self.probe("write", "/proc/sys/kernel/hostname")
+        self.assertNotEqual(r.stdout.strip(), "ok")
+
+    def test_tmp_is_private_and_writable(self):
+        host_file = "/tmp/gb-host-only-%s" % self.who.name
+        with open(host_file, "w") as f:
+            f.write("host")
+        try:
+            r = self.gb(cmd=["/bin/sh", "-c", "ls -A /tmp; echo x > /tmp/in && cat /tmp/in"],
+                        probe=False)
+            self.assertOk(r)
+            listing = r.stdout.split()
+            self.assertNotIn(os.path.basename(host_file), listing)
+            self.assertEqual(listing[-1], "x")
+            # only the mount point of a home below /tmp may show up
+            self.assertLessEqual(set(listing[:-1]), {self.who.home.split("/")[2]})
+        finally:
+            os.unlink(host_file)
+
+    def test_dev_has_working_nodes_and_a_private_pts(self):
+        r = self.gb(cmd=["/bin/sh", "-c",
+                         "head -c 4 /dev/zero | od -An -tx1; ls /dev; ls /dev/pts; "
+                         "echo x > /dev/null && echo null-ok"], probe=False)
+        self.assertOk(r)
+        out = r.stdout.split()
+        self.assertEqual(out[:4], ["00", "00", "00", "00"])
+        for node in ("null", "zero", "full", "random", "urandom", "tty", "pts", "shm", "ptmx",
+                     "fd", "stdin"):
+            self.assertIn(node, out)
+        self.assertIn("null-ok", out)
+
+    def test_only_listed_paths_appear_at_the_root(self):
+        p = self.profile("tiny", "[where]\nro-bind = /usr\nmirror = /lib /lib64\n"
+                                 "tmpfs = /scratch\nhome = none\n[how]\nallow = @system-service\n")
+        r = self.gb("-p", p, cmd=["/usr/bin/ls", "-A", "/"], probe=False)
+        self.assertOk(r)
+        self.assertEqual(set(r.stdout.split()) - {"lib64"}, {"usr", "lib", "scratch"})
+
+    def test_symlink_and_dir_are_created(self):
+        r = self.gb("--symlink", "usr/share", "/share", "--dir", "/empty",
+                    cmd=["/bin/sh", "-c", "readlink /share; ls -d /share/.; ls -A /empty"],
+                    probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["usr/share", "/share/."])
+
+    def test_bind_destination_may_differ_from_source(self):
+        d = self.stage.path("data-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        self.stage.write("data-%s/hello" % self.who.name, "hi\n")
+        r = self.probe("read", "/elsewhere/hello", opts=("--ro-bind", d, "/elsewhere"))
+        self.assertEqual(r.stdout.strip(), "ok hi")
+
+    def test_paths_with_spaces_work_in_profiles(self):
+        d = self.stage.path("dir with spaces %s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        self.stage.write(os.path.join(os.path.basename(d), "f"), "spaced\n")
+        p = self.profile("spaces", '[where]\nro-bind = "%s" "/in side"\n' % d)
+        r = self.probe("read", "/in side/f", opts=("-p", "default", "-p", p))
+        self.assertEqual(r.stdout.strip(), "ok spaced")
+
+    def test_chdir_sets_the_working_directory(self):
+        r = self.gb("--chdir", "/usr/share", cmd=["/bin/pwd"], probe=False)
+        self.assertEqual(r.stdout.strip(), "/usr/share")
+
+    def test_the_working_directory_follows_the_caller_when_visible(self):
+        d = self.stage.path("cwd-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        argv = [self.stage.glovebox, "--ro-bind", d, d, "--", "/bin/pwd"]
+        r = self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh", d] + argv)
+        self.assertEqual(r.stdout.strip(), d)
+
+    def test_a_hostile_symlink_in_a_writable_bind_cannot_redirect_a_mount(self):
+        # The sandbox (or anyone) left a symlink pointing at /tmp inside a
+        # writable directory; a later mount's destination walks through it.
+        # Its mount point must be made inside the new root, not on the host.
+        d = self.stage.path("hostile-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        link = os.path.join(d, "escape")
+        if not os.path.islink(link):
+            os.symlink("/tmp", link)
+        self.who.chown(d)
+        target = "gb-mnt-%s" % self.who.name
+        r = self.gb("--bind", d, "/w", "--tmpfs", "/w/escape/" + target,
+                    cmd=["/bin/sh", "-c", "ls -d /tmp/%s && echo inside" % target], probe=False)
+        self.assertOk(r)
+        self.assertIn("inside", r.stdout)
+        self.assertFalse(os.path.exists("/tmp/" + target))
+
+
+@both
+class Home:
+    def test_home_ro_shows_contents_read_only(self):
+        with open(os.path.join(self.who.home, "notes"), "w") as f:
+            f.write("n\n")
+        r = self.gb("--home", "ro", cmd=["/bin/sh", "-c",
+                                         'cat "$HOME/notes"; touch "$HOME/x" 2>/dev/null '
+                                         '|| echo refused'], probe=False)
+        self.assertEqual(r.stdout.split(), ["n", "refused"])
+
+    def test_home_rw_writes_through(self):
+        r = self.gb("--home", "rw", cmd=["/bin/sh", "-c", 'echo y > "$HOME/rw-out"'],
+                    probe=False)
+        self.assertOk(r)
+        self.assertTrue(os.path.exists(os.path.join(self.who.home, "rw-out")))
+
+    def test_home_none_leaves_no_directory(self):
+        r = self.gb("--home", "none", cmd=["/bin/sh", "-c", 'test -e "$HOME" || echo absent'],
+                    probe=False)
+        self.assertEqual(r.stdout.strip(), "absent")
+
+    def test_glovebox_config_stays_hidden_even_with_a_writable_home(self):
+        cfg = os.path.join(self.who.home, ".config", "glovebox", "profiles")
+        os.makedirs(cfg, exist_ok=True)
+        with open(os.path.join(cfg, "build.ini"), "w") as f:
+            f.write("[where]\nnetwork = host\n")
+        r = self.gb("--home", "rw", cmd=["/bin/sh", "-c",
+                                         'ls -A "$HOME/.config/glovebox"; '
+                                         'echo evil > "$HOME/.config/glovebox/x" || echo refused'],
+                    probe=False)
+        self.assertEqual(r.stdout.split(), ["refused"])
+        self.assertFalse(os.path.exists(os.path.join(self.who.home, ".config/glovebox/x")))
+
+    def test_binding_glovebox_config_itself_is_refused(self):
+        cfg = os.path.join(self.who.home, ".config", "glovebox")
+        os.makedirs(cfg, exist_ok=True)
+        r = self.gb("--ro-bind", cfg, "/cfg", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("refusing to expose glovebox's own state", r.stderr)
+
+
+@both
+class Namespaces:
+    def test_only_loopback_exists_with_network_none(self):
+        r = self.probe("ifaces")
+        self.assertEqual(r.stdout.split(), ["lo"])
+        self.assertNotEqual(self.probe_outside("ifaces").stdout.split(), ["lo"])
+
+    def test_loopback_is_up(self):
+        r = self.probe("bind-port", "8080")
+        self.assertEqual(r.stdout.strip(), "ok")
+
+    def test_network_host_shares_the_host_interfaces(self):
+        r = self.probe("ifaces", opts=("--network", "host"))
+        self.assertEqual(sorted(r.stdout.split()), sorted(self.probe_outside("ifaces").stdout.split()))
+
+    def test_pid_namespace_shows_only_the_sandbox(self):
+        r = self.probe("pids")
+        self.assertEqual(sorted(r.stdout.split()), ["1", "2"])
+
+    def test_hostname_option(self):
+        r = self.probe("hostname", opts=("--hostname", "lab-7"))
+        self.assertEqual(r.stdout.strip(), "lab-7")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <linux/capability.h>
+
+#include "policy/options.h"
+#include "testutil.h"
+
+/* Apply one setting as if it came from a profile line. */
+static int apply(struct fixture *f, const char *section, const char *key, const char *value)
+{
+	const struct gb_option *opt = option_by_key(section, key);
+	ck_assert_msg(opt != NULL, "no option [%s] %s", section, key);
+	struct strv args = {0};
+	const char *why;
+	ck_assert_int_eq(split_words(value, &args, &why), 0);
+	struct origin o = {.file = "t.ini", .line = 7, .section = section, .key = key};
+	int r = option_apply(&f->p, opt, args.v, args.n, &o, &f->d);
+	strv_free(&args);
+	return r;
+}
+
+START_TEST(table_rows_are_unique_and_complete)
+{
+	for (size_t i = 0; i < gb_option_count; i++) {
+		const struct gb_option *o = &gb_options[i];
+		ck_assert_msg(option_section_known(o->section), "%s: unknown section", o->key);
+		ck_assert_ptr_eq(option_by_key(o->section, o->key), o);
+		ck_assert_ptr_eq(option_by_cli(o->cli), o);
+		ck_assert_msg(o->help && *o->help && o->metavar && *o->metavar, "%s: no help", o->key);
+		ck_assert_msg(o->apply || (o->flags & OPT_INCLUDE), "%s: no apply", o->key);
+		ck_assert_msg(o->min_args >= 1, "%s: a key always has a value", o->key);
+		ck_assert_msg(!o->max_args || o->max_args >= o->min_args, "%s: arity", o->key);
+		ck_assert_msg(o->cli_nargs <= 2, "%s: cli arity", o->key);
+		/* A command-line flag with two arguments fills exactly two slots. */
+		if (o->cli_nargs == 2 && !(o->flags & OPT_CLI_SPLIT))
+			ck_assert_msg(!o->max_args || o->max_args >= 2, "%s", o->key);
+	}
+}
+END_TEST
+
+START_TEST(bubblewrap_spellings_take_bubblewrap_arguments)
+{
+	static const struct {
+		const char *cli;
+		unsigned nargs;
+	} bwrap[] = {{"bind", 2}, {"ro-bind", 2}, {"dev-bind", 2}, {"bind-try", 2},
+		     {"ro-bind-try", 2}, {"dev-bind-try", 2}, {"tmpfs", 1}, {"proc", 1},
+		     {"dev", 1}, {"mqueue", 1}, {"symlink", 2}, {"dir", 1}, {"chdir", 1},
+		     {"hostname", 1}, {"setenv", 2}, {"unsetenv", 1}, {"clearenv", 0},
+		     {"remount-ro", 1}};
+	for (size_t i = 0; i < ELEMENTSOF(bwrap); i++) {
+		const struct gb_option *o = option_by_cli(bwrap[i].cli);
+		ck_assert_msg(o != NULL, "--%s missing", bwrap[i].cli);
+		ck_assert_uint_eq(o->cli_nargs, bwrap[i].nargs);
+	}
+}
+END_TEST
+
+START_TEST(booleans_parse)
+{
+	bool v;
+	ck_assert_int_eq(parse_bool("yes", &v), 0);
+	ck_assert(v);
+	ck_assert_int_eq(parse_bool("OFF", &v), 0);
+	ck_assert(!v);
+	ck_assert_int_eq(parse_bool("maybe", &v), -EINVAL);
+}
+END_TEST
+
+START_TEST(sizes_parse_with_suffixes)
+{
+	uint64_t v;
+	ck_assert_int_eq(parse_size("64M", &v), 0);
+	ck_assert_uint_eq(v, 64u << 20);
+	ck_assert_int_eq(parse_size("1k", &v), 0);
+	ck_assert_uint_eq(v, 1024);
+	ck_assert_int_eq(parse_size("12", &v), 0);
+	ck_assert_uint_eq(v, 12);
+	ck_assert_int_eq(parse_size("", &v), -EINVAL);
+	ck_assert_int_eq(parse_size("M", &v), -EINVAL);
+	ck_assert_int_eq(parse_size("1.5G", &v), -EINVAL);
+	ck_assert_int_eq(parse_size("99999999999999999999", &v), -ERANGE);
+	ck_assert_int_eq(parse_size("99999999999T", &v), -ERANGE);
+}
+END_TEST
+
+START_TEST(modes_are_octal)
+{
+	uint32_t m;
+	ck_assert_int_eq(parse_mode("0755", &m), 0);
+	ck_assert_uint_eq(m, 0755);
+	ck_assert_int_eq(parse_mode("1777", &m), 0);
+	ck_assert_int_eq(parse_mode("0789", &m), -EINVAL);
+	ck_assert_int_eq(parse_mode("77777", &m), -ERANGE);
+}
+END_TEST
+
+START_TEST(errno_names_and_numbers_parse)
+{
+	int e;
+	ck_assert_int_eq(parse_errno_name("EPERM", &e), 0);
+	ck_assert_int_eq(e, EPERM);
+	ck_assert_int_eq(parse_errno_name("enosys", &e), 0);
+	ck_assert_int_eq(e, ENOSYS);
+	ck_assert_int_eq(parse_errno_name("13", &e), 0);
+	ck_assert_int_eq(e, 13);
+	ck_assert_int_eq(parse_errno_name("EFOO", &e), -EINVAL);
+	ck_assert_int_eq(parse_errno_name("0", &e), -ERANGE);
+}
+END_TEST
+
+START_TEST(capability_names_parse_in_any_spelling)
+{
+	ck_assert_int_eq(parse_capability("CAP_NET_BIND_SERVICE"), CAP_NET_BIND_SERVICE);
+	ck_assert_int_eq(parse_capability("cap_chown"), CAP_CHOWN);
+	ck_assert_int_eq(parse_capability("sys_admin"), CAP_SYS_ADMIN);
+	ck_assert_int_lt(parse_capability("CAP_FLY"), 0);
+	ck_assert_int_lt(parse_capability(""), 0);
+}
+END_TEST
+
+START_TEST(actions_parse)
+{
+	struct sc_action a;
+	char *w1[] = {"kill"}, *w2[] = {"errno", "EACCES"}, *w3[] = {"ENOSYS"}, *w4[] = {"boom"};
+	ck_assert_int_eq(parse_sc_action(w1, 1, &a), 0);
+	ck_assert_int_eq(a.kind, SC_KILL);
+	ck_assert_int_eq(parse_sc_action(w2, 2, &a), 0);
+	ck_assert_int_eq(a.kind, SC_ERRNO);
+	ck_assert_int_eq(a.errnum, EACCES);
+	ck_assert_int_eq(parse_sc_action(w3, 1, &a), 0);
+	ck_assert_int_eq(a.errnum, ENOSYS);
+	ck_assert_int_eq(parse_sc_action(w4, 1, &a), -EINVAL);
+}
+END_TEST
+
+START_TEST(binds_default_the_destination_to_the_source)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "where", "ro-bind", "/usr"), 0);
+	ck_assert_int_eq(apply(&f, "where", "bind-try", "/a //b/./c/"), 0);
+	ck_assert_uint_eq(f.p.n_mounts, 2);
+	ck_assert_str_eq(f.p.mounts[0].dest, "/usr");
+	ck_assert_int_eq(f.p.mounts[0].kind, MOUNT_RO_BIND);
+	ck_assert_str_eq(f.p.mounts[1].dest, "/b/c");
+	ck_assert(f.p.mounts[1].flags & MOUNT_F_TRY);
+	ck_assert_uint_eq(f.p.mounts[1].origin.line, 7);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(destinations_must_be_absolute_without_dotdot)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "where", "bind", "/a relative"), -1);
+	ck_assert_msgs_contain(&f, "t.ini:7: [where] bind: relative: destination must be an absolute path");
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/a/../etc"), -1);
+	ck_assert_msgs_contain(&f, "'..' is not allowed");
+	ck_assert_int_eq(apply(&f, "where", "bind", "rel"), -1);
+	ck_assert_msgs_contain(&f, "a relative source needs a destination");
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/"), -1);
+	ck_assert_uint_eq(f.p.n_mounts, 0);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(tmpfs_takes_size_and_mode)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/tmp size=16M mode=0700"), 0);
+	ck_assert_uint_eq(f.p.mounts[0].size, 16u << 20);
+	ck_assert_uint_eq(f.p.mounts[0].mode, 0700);
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/x colour=red"), -1);
+	ck_assert_msgs_contain(&f, "colour=red: unknown option");
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/x size=0"), -1);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(wrong_argument_counts_are_errors)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "where", "bind", "/a /b /c"), -1);
+	ck_assert_msgs_contain(&f, "expected SRC [DEST], got 3 values");
+	ck_assert_int_eq(apply(&f, "where", "symlink", "x"), -1);
+	ck_assert_msgs_contain(&f, "expected 2 values (TARGET LINK), got 1");
+	ck_assert_int_eq(apply(&f, "where", "hostname", ""), -1);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(scalars_take_the_last_value)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "where", "network", "host"), 0);
+	ck_assert_int_eq(apply(&f, "where", "network", "none"), 0);
+	ck_assert_int_eq(f.p.network, NET_NONE);
+	ck_assert_int_eq(apply(&f, "where", "home", "ro"), 0);
+	ck_assert_int_eq(f.p.home, HOME_RO);
+	ck_assert_int_eq(apply(&f, "where", "home", "sometimes"), -1);
+	ck_assert_int_eq(apply(&f, "where", "hostname", "box-1.lan"), 0);
+	ck_assert_str_eq(f.p.hostname, "box-1.lan");
+	ck_assert_int_eq(apply(&f, "where", "hostname", "bad/name"), -1);
+	ck_assert_int_eq(apply(&f, "what", "user", "root"), 0);
+	ck_assert_int_eq(f.p.user, USER_ROOT);
+	ck_assert_int_eq(apply(&f, "what", "user", "bob"), -1);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(capabilities_are_a_set)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "what", "capabilities", "CAP_NET_BIND_SERVICE chown"), 0);
+	ck_assert_uint_eq(f.p.caps, (1u << CAP_NET_BIND_SERVICE) | (1u << CAP_CHOWN));
+	ck_assert_int_eq(apply(&f, "what", "capabilities", "none"), 0);
+	ck_assert_uint_eq(f.p.caps, 0);
+	ck_assert_int_eq(apply(&f, "what", "capabilities", "none chown"), -1);
+	ck_assert_int_eq(apply(&f, "what", "capabilities", "CAP_TELEPORT"), -1);
+	ck_assert_msgs_contain(&f, "CAP_TELEPORT: unknown capability");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(rlimits_take_soft_and_hard)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "what", "rlimit-nofile", "256:1024"), 0);
+	ck_assert_uint_eq(f.p.rlimits[RLIMIT_NOFILE].lim.rlim_cur, 256);
+	ck_assert_uint_eq(f.p.rlimits[RLIMIT_NOFILE].lim.rlim_max, 1024);
+	ck_assert_int_eq(apply(&f, "what", "rlimit-fsize", "1M"), 0);
+	ck_assert_uint_eq(f.p.rlimits[RLIMIT_FSIZE].lim.rlim_cur, 1u << 20);
+	ck_assert_int_eq(apply(&f, "what", "rlimit-core", "0:unlimited"), 0);
+	ck_assert(f.p.rlimits[RLIMIT_CORE].lim.rlim_max == RLIM_INFINITY);
+	ck_assert_int_eq(apply(&f, "what", "rlimit-nproc", "10:5"), -1);
+	ck_assert_msgs_contain(&f, "soft limit is above the hard limit");
+	ck_assert_int_eq(apply(&f, "what", "rlimit-nofile", "1K"), -1);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(syscall_rules_apply_in_order)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "how", "allow", "@network-io"), 0);
+	ck_assert_int_eq(apply(&f, "how", "deny", "connect:EACCES socket"), 0);
+	ck_assert_int_eq(apply(&f, "how", "allow", "socket"), 0);
+	int sock = syscall_lookup("socket"), conn = syscall_lookup("connect"),
+	    bind = syscall_lookup("bind");
+	ck_assert_int_eq(f.p.syscalls[sock].action.kind, SC_ALLOW);
+	ck_assert_int_eq(f.p.syscalls[conn].action.kind, SC_ERRNO);
+	ck_assert_int_eq(f.p.syscalls[conn].action.errnum, EACCES);
+	ck_assert_int_eq(f.p.syscalls[bind].action.kind, SC_ALLOW);
+	ck_assert_uint_eq(f.p.syscalls[conn].origin.line, 7);
+	ck_assert_int_eq(apply(&f, "how", "deny", "ptrace:explode"), -1);
+	ck_assert_msgs_contain(&f, "unknown action 'explode'");
+	ck_assert_int_eq(apply(&f, "how", "allow", "teleport"), -1);
+	ck_assert_msgs_contain(&f, "teleport: unknown system call");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(env_names_are_checked)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "env", "keep", "TERM LC_*"), 0);
+	ck_assert_int_eq(apply(&f, "env", "unset", "1BAD"), -1);
+	ck_assert_int_eq(apply(&f, "env", "unset", "WILD*"), -1);
+	ck_assert_int_eq(apply(&f, "env", "clear", "perhaps"), -1);
+	fixture_free(&f);
+}
+END_TEST
+
+RUN_SUITE("options", table_rows_are_unique_and_complete,
+	  bubblewrap_spellings_take_bubblewrap_arguments, booleans_parse,
+	  sizes_parse_with_suffixes, modes_are_octal, errno_names_and_numbers_parse,
+	  capability_names_parse_in_any_spelling, actions_parse,
+	  binds_default_the_destination_to_the_source, destinations_must_be_absolute_without_dotdot,
+	  tmpfs_takes_size_and_mode, wrong_argument_counts_are_errors, scalars_take_the_last_value,
+	  capabilities_are_a_set, rlimits_take_soft_and_hard, syscall_rules_apply_in_order,
+	  env_names_are_checked)

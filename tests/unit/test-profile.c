@@ -1,0 +1,371 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "how/seccomp.h"
+#include "testutil.h"
+
+/* A private directory of profile files for one test. */
+static char dir[64];
+
+static void make_dir(void)
+{
+	strcpy(dir, "/tmp/gb-unit-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void write_profile(const char *name, const char *text)
+{
+	char path[256];
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void remove_dir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static char *path_of(const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+START_TEST(builtin_default_loads_cleanly)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(profile_load(&f.l, "default", NULL, NULL), 0);
+	ck_assert_str_eq(fixture_msgs(&f), "");
+	ck_assert_int_eq(f.p.network, NET_NONE);
+	ck_assert_int_eq(f.p.home, HOME_TMPFS);
+	ck_assert_uint_eq(f.p.caps, 0);
+	ck_assert_str_eq(f.p.hostname, "glovebox");
+	ck_assert(f.p.env_clear);
+	ck_assert_int_eq(policy_validate(&f.p, &f.d), 0);
+	/* Allowlist in the spirit of @system-service, minus the keyring. */
+	ck_assert_int_eq(how_effective_action(&f.p, (size_t)syscall_lookup("read")).kind, SC_ALLOW);
+	ck_assert_int_eq(how_effective_action(&f.p, (size_t)syscall_lookup("keyctl")).kind,
+			 SC_ERRNO);
+	ck_assert_int_eq(how_effective_action(&f.p, (size_t)syscall_lookup("ptrace")).kind,
+			 SC_ERRNO);
+	ck_assert_int_eq(how_effective_action(&f.p, (size_t)syscall_lookup("mount")).kind,
+			 SC_ERRNO);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(errors_name_file_line_section_and_key)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "app.ini", "[where]\n\nnetwork = sideways\n"), -1);
+	ck_assert_str_eq(fixture_msgs(&f),
+			 "app.ini:3: [where] network: sideways: expected none or host\n");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(unknown_sections_and_keys_are_errors)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "a.ini",
+			      "[where]\nbindd = /usr\n[gui]\nx = 1\ny = 2\n[how]\nallow = read\n"),
+			 -1);
+	ck_assert_msgs_contain(&f, "a.ini:2: [where] bindd: unknown key");
+	ck_assert_msgs_contain(&f, "a.ini:3: unknown section [gui]");
+	/* One report for the section, none for each of its keys. */
+	ck_assert_ptr_null(strstr(fixture_msgs(&f), "[gui] x"));
+	ck_assert_uint_eq(f.d.errors, 2);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(syntax_errors_are_reported_per_line)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "s.ini", "hostname = x\n[where\n[where]\njust words\n"), -1);
+	ck_assert_msgs_contain(&f, "s.ini:1: hostname: a key before any [section]");
+	ck_assert_msgs_contain(&f, "s.ini:2: malformed section header");
+	ck_assert_msgs_contain(&f, "s.ini:4: expected 'key = value', got 'just words'");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(comments_are_ignored)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "c.ini",
+			      "# a comment\n; another\n[where]\nhostname = box ; inline comment\n"),
+			 0);
+	ck_assert_str_eq(f.p.hostname, "box");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(indented_lines_continue_a_list)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "l.ini", "[how]\nallow = read\n  write\n\tclose\n"), 0);
+	ck_assert_int_eq(f.p.syscalls[syscall_lookup("write")].action.kind, SC_ALLOW);
+	ck_assert_int_eq(f.p.syscalls[syscall_lookup("close")].action.kind, SC_ALLOW);
+	ck_assert_uint_eq(f.p.syscalls[syscall_lookup("close")].origin.line, 4);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(an_indented_key_is_explained)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "i.ini", "[where]\nhostname = a\n  network = host\n"), -1);
+	ck_assert_msgs_contain(&f, "i.ini:3: [where] hostname: 'network = host' is indented");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(overlong_lines_are_errors_not_truncations)
+{
+	struct fixture f;
+	fixture_init(&f);
+	char text[1024];
+	int n = snprintf(text, sizeof(text), "[how]\nallow =");
+	for (int i = 0; i < 60; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, " read");
+	snprintf(text + n, sizeof(text) - (size_t)n, "\n");
+	ck_assert_int_eq(load(&f, "long.ini", text), -1);
+	ck_assert_msgs_contain(&f, "long.ini:2: line too long");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(variables_expand_in_values)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "v.ini",
+			      "[where]\nbind = ${CWD}\nro-bind = \"${HOME}/my docs\" /docs\n"
+			      "bind-try = ${XDG_RUNTIME_DIR}/bus\n"),
+			 0);
+	ck_assert_str_eq(f.p.mounts[0].src, "/src/proj");
+	ck_assert_str_eq(f.p.mounts[1].src, "/home/alice/my docs");
+	ck_assert_str_eq(f.p.mounts[2].src, "/run/user/1000/bus");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(unset_variables_fail_except_in_try_keys)
+{
+	struct fixture f;
+	fixture_init(&f);
+	f.vars.xdg_runtime_dir = NULL;
+	ck_assert_int_eq(load(&f, "u.ini", "[where]\nbind-try = ${XDG_RUNTIME_DIR}/bus\n"), 0);
+	ck_assert_uint_eq(f.p.n_mounts, 0);
+	ck_assert_int_eq(load(&f, "u2.ini", "[where]\nbind = ${XDG_RUNTIME_DIR}/bus\n"), -1);
+	ck_assert_msgs_contain(&f, "u2.ini:2: [where] bind: ${XDG_RUNTIME_DIR} is not set");
+	ck_assert_int_eq(load(&f, "u3.ini", "[where]\nbind = ${SHELL}\n"), -1);
+	ck_assert_msgs_contain(&f, "unknown variable ${SHELL}");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(includes_layer_earlier_first_and_this_file_wins)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("base.ini", "[where]\nhostname = base\nnetwork = host\ntmpfs = /base\n");
+	write_profile("top.ini", "[where]\nhostname = top\ntmpfs = /top\n"
+				 "[profile]\ninclude = base\n");
+	profile_loader_add_dir(&f.l, dir);
+	ck_assert_int_eq(profile_load(&f.l, "top", NULL, NULL), 0);
+	ck_assert_str_eq(f.p.hostname, "top");
+	ck_assert_int_eq(f.p.network, NET_HOST);
+	ck_assert_uint_eq(f.p.n_mounts, 2);
+	ck_assert_str_eq(f.p.mounts[0].dest, "/base");
+	ck_assert_str_eq(f.p.mounts[1].dest, "/top");
+	ck_assert_ptr_nonnull(strstr(f.p.hostname_s.origin.file, "top.ini"));
+	ck_assert_uint_eq(f.p.hostname_s.origin.line, 2);
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(later_profiles_override_earlier_ones)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("a.ini", "[where]\nhostname = a\n[what]\nuser = root\n");
+	write_profile("b.ini", "[where]\nhostname = b\n");
+	profile_loader_add_dir(&f.l, dir);
+	ck_assert_int_eq(profile_load(&f.l, "a", NULL, NULL), 0);
+	ck_assert_int_eq(profile_load(&f.l, "b", NULL, NULL), 0);
+	ck_assert_str_eq(f.p.hostname, "b");
+	ck_assert_int_eq(f.p.user, USER_ROOT);
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(include_cycles_are_errors)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("x.ini", "[profile]\ninclude = y\n");
+	write_profile("y.ini", "[profile]\ninclude = z\n");
+	write_profile("z.ini", "[profile]\ninclude = x\n");
+	profile_loader_add_dir(&f.l, dir);
+	ck_assert_int_eq(profile_load(&f.l, "x", NULL, NULL), -1);
+	ck_assert_msgs_contain(&f, "z.ini:2: [profile] include: include cycle:");
+	ck_assert_msgs_contain(&f, "x.ini -> ");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_file_included_twice_is_layered_once)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("base.ini", "[where]\ntmpfs = /base\nhostname = base\n");
+	write_profile("gui.ini", "[profile]\ninclude = base\n[where]\nhostname = gui\n");
+	write_profile("net.ini", "[profile]\ninclude = base\n[where]\nnetwork = host\n");
+	write_profile("app.ini", "[profile]\ninclude = gui net\n");
+	profile_loader_add_dir(&f.l, dir);
+	ck_assert_int_eq(profile_load(&f.l, "app", NULL, NULL), 0);
+	ck_assert_uint_eq(f.p.n_mounts, 1);
+	/* base does not come back after gui to undo it */
+	ck_assert_str_eq(f.p.hostname, "gui");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(missing_includes_are_errors)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("m.ini", "[profile]\ninclude = nowhere\n");
+	profile_loader_add_dir(&f.l, dir);
+	ck_assert_int_eq(profile_load(&f.l, "m", NULL, NULL), -1);
+	ck_assert_msgs_contain(&f, "m.ini:2: [profile] include: profile 'nowhere' not found");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(relative_include_paths_are_relative_to_the_file)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("inc.ini", "[where]\nhostname = inc\n");
+	write_profile("main.ini", "[profile]\ninclude = ./inc.ini\n");
+	_cleanup_free_ char *p = path_of("main.ini");
+	ck_assert_int_eq(profile_load(&f.l, p, NULL, NULL), 0);
+	ck_assert_str_eq(f.p.hostname, "inc");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(search_path_first_hit_wins)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	char first[128], second[128];
+	snprintf(first, sizeof(first), "%s/first", dir);
+	snprintf(second, sizeof(second), "%s/second", dir);
+	ck_assert_int_eq(mkdir(first, 0755), 0);
+	ck_assert_int_eq(mkdir(second, 0755), 0);
+	write_profile("first/p.ini", "[where]\nhostname = first\n");
+	write_profile("second/p.ini", "[where]\nhostname = second\n");
+	write_profile("second/q.ini", "[where]\nhostname = q\n");
+	profile_loader_add_dir(&f.l, first);
+	profile_loader_add_dir(&f.l, second);
+	ck_assert_int_eq(profile_load(&f.l, "p", NULL, NULL), 0);
+	ck_assert_str_eq(f.p.hostname, "first");
+	ck_assert_int_eq(profile_load(&f.l, "q", NULL, NULL), 0);
+	ck_assert_str_eq(f.p.hostname, "q");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(profile_names_cannot_walk_out_of_the_search_path)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(profile_load(&f.l, ".hidden", NULL, NULL), -1);
+	ck_assert_msgs_contain(&f, "'.hidden' is not a profile name");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(errors_in_an_include_name_the_included_file)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("bad.ini", "[where]\n\nhome = maybe\n");
+	write_profile("top.ini", "[profile]\ninclude = bad\n");
+	profile_loader_add_dir(&f.l, dir);
+	ck_assert_int_eq(profile_load(&f.l, "top", NULL, NULL), -1);
+	ck_assert_msgs_contain(&f, "bad.ini:3: [where] home: maybe: expected tmpfs, ro, rw or none");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_directory_is_not_a_profile)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(profile_load(&f.l, "/tmp", NULL, NULL), -1);
+	ck_assert_msgs_contain(&f, "/tmp: not a regular file");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(set_takes_name_equals_value)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "e.ini", "[env]\nset = GREETING=hello world\n"
+					   "  EMPTY=\nset = P=${HOME}/bin\n"),
+			 0);
+	ck_assert_uint_eq(f.p.n_env_ops, 3);
+	ck_assert_str_eq(f.p.env_ops[0].value, "hello world");
+	ck_assert_str_eq(f.p.env_ops[1].name, "EMPTY");
+	ck_assert_str_eq(f.p.env_ops[1].value, "");
+	ck_assert_str_eq(f.p.env_ops[2].value, "/home/alice/bin");
+	fixture_free(&f);
+}
+END_TEST
+
+RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_section_and_key,
+	  unknown_sections_and_keys_are_errors, syntax_errors_are_reported_per_line,
+	  comments_are_ignored, indented_lines_continue_a_list, an_indented_key_is_explained,
+	  overlong_lines_are_errors_not_truncations, variables_expand_in_values,
+	  unset_variables_fail_except_in_try_keys,
+	  includes_layer_earlier_first_and_this_file_wins, later_profiles_override_earlier_ones,
+	  include_cycles_are_errors, a_file_included_twice_is_layered_once,
+	  missing_includes_are_errors, relative_include_paths_are_relative_to_the_file,
+	  search_path_first_hit_wins, profile_names_cannot_walk_out_of_the_search_path,
+	  errors_in_an_include_name_the_included_file, a_directory_is_not_a_profile,
+	  set_takes_name_equals_value)
