@@ -67,6 +67,12 @@ static int export_bpf(scmp_filter_ctx ctx, struct how_filter *out)
 
 static scmp_filter_ctx new_ctx(uint32_t def)
 {
+	/* glovebox only compiles and exports here; it loads the program itself
+	 * later. libseccomp's guess at what the running kernel supports must not
+	 * change the program (it guesses low under valgrind, say): a kernel that
+	 * lacks an action refuses the load, and the launch fails closed. */
+	if (seccomp_api_get() < 3)
+		seccomp_api_set(3);
 	scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
 		return NULL;
