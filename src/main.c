@@ -8,6 +8,8 @@
 
 #include "config.h"
 #include "diag.h"
+#include "explain.h"
+#include "how/cache.h"
 #include "how/seccomp.h"
 #include "how/syscalls.h"
 #include "launch/launch.h"
@@ -47,15 +49,34 @@ static void ensure_std_fds(void)
 		}
 }
 
-static void config_dir(const struct expand_vars *vars, char *buf, size_t size)
+/* $XDG_<WHICH>_HOME/glovebox, or ~/<fallback>/glovebox; "" when neither. */
+static void state_dir(const struct expand_vars *vars, const char *xdg_var, const char *fallback,
+		      char *buf, size_t size)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *xdg = getenv(xdg_var);
 	if (xdg && xdg[0] == '/')
 		snprintf(buf, size, "%s/glovebox", xdg);
 	else if (vars->home)
-		snprintf(buf, size, "%s/.config/glovebox", vars->home);
+		snprintf(buf, size, "%s/%s/glovebox", vars->home, fallback);
 	else
 		buf[0] = '\0';
+}
+
+/* Make a directory glovebox trusts later exist, so that it can be hidden in
+ * the sandbox: otherwise a sandbox with a writable home could create it
+ * and plant profiles or compiled programs for later runs. */
+static bool ensure_private_dir(const char *dir)
+{
+	if (!dir[0])
+		return false;
+	char parent[4096];
+	snprintf(parent, sizeof(parent), "%s", dir);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		(void)mkdir(parent, 0700);
+	}
+	return mkdir(dir, 0700) == 0 || errno == EEXIST;
 }
 
 /* Built-in defaults < profiles in order < command-line options. */
@@ -78,56 +99,106 @@ static int build_policy(const struct cli *cli, struct policy *p, const struct ex
 	return d->errors ? -1 : 0;
 }
 
-static int cmd_run(const struct cli *cli)
-{
+struct prepared {
 	struct diag d;
 	struct expand_vars vars;
 	struct expand_storage storage;
 	struct policy p;
+	char config[4096], cache[4096];
+};
+
+static int prepare(const struct cli *cli, struct prepared *pr)
+{
+	diag_init(&pr->d, stderr, "glovebox: ");
+	expand_vars_from_process(&pr->vars, &pr->storage);
+	policy_init(&pr->p);
+	state_dir(&pr->vars, "XDG_CONFIG_HOME", ".config", pr->config, sizeof(pr->config));
+	state_dir(&pr->vars, "XDG_CACHE_HOME", ".cache", pr->cache, sizeof(pr->cache));
+	return build_policy(cli, &pr->p, &pr->vars, &pr->d);
+}
+
+static void prepared_free(struct prepared *pr)
+{
+	policy_free(&pr->p);
+	expand_storage_free(&pr->storage);
+}
+
+static int cmd_run(const struct cli *cli)
+{
+	struct prepared pr;
 	struct how_program how = {0};
 	int status = 125;
 
-	diag_init(&d, stderr, "glovebox: ");
-	expand_vars_from_process(&vars, &storage);
-	policy_init(&p);
-	if (build_policy(cli, &p, &vars, &d) < 0)
+	if (prepare(cli, &pr) < 0)
 		goto out;
 	for (size_t i = 0; i < cli->n_operands; i++)
-		strv_add(&p.argv, cli->operands[i]);
-	if (how_compile(&p, &how, &d) < 0)
+		strv_add(&pr.p.argv, cli->operands[i]);
+
+	struct protected_dir protected[2];
+	size_t n_protected = 0;
+	if (ensure_private_dir(pr.config))
+		protected[n_protected++] = (struct protected_dir){.path = pr.config};
+	bool cache_ok = ensure_private_dir(pr.cache);
+	if (cache_ok)
+		protected[n_protected++] = (struct protected_dir){.path = pr.cache};
+	if (how_program_get(&pr.p, cache_ok && !cli->no_cache ? pr.cache : NULL, &how, &pr.d) < 0)
 		goto out;
 
-	char cfg[4096];
-	config_dir(&vars, cfg, sizeof(cfg));
-	struct protected_dir protected[1];
-	size_t n_protected = 0;
-	if (cfg[0]) {
-		/* It must exist to be hidden: otherwise a sandbox with a writable
-		 * home could create it, and plant profiles for later runs. */
-		char parent[4096];
-		snprintf(parent, sizeof(parent), "%s", cfg);
-		char *slash = strrchr(parent, '/');
-		if (slash && slash != parent) {
-			*slash = '\0';
-			(void)mkdir(parent, 0700);
-		}
-		if (mkdir(cfg, 0700) == 0 || errno == EEXIST)
-			protected[n_protected++] = (struct protected_dir){.path = cfg};
-	}
 	struct where_env wenv = {
-		.home = vars.home,
-		.cwd = vars.cwd,
+		.home = pr.vars.home,
+		.cwd = pr.vars.cwd,
 		.protected = protected,
 		.n_protected = n_protected,
 	};
-	struct launch_request req = {.policy = &p, .how = &how, .where = &wenv};
+	struct launch_request req = {.policy = &pr.p, .how = &how, .where = &wenv};
 	fflush(stdout);
 	fflush(stderr);
 	status = launch_run(&req);
 out:
 	how_program_free(&how);
-	policy_free(&p);
-	expand_storage_free(&storage);
+	prepared_free(&pr);
+	return status;
+}
+
+static int cmd_compile(const struct cli *cli)
+{
+	struct prepared pr;
+	struct how_program how = {0};
+	int status = 125;
+
+	if (prepare(cli, &pr) < 0 || how_compile(&pr.p, &how, &pr.d) < 0)
+		goto out;
+	int fd = streq(cli->output, "-") ? dup(STDOUT_FILENO)
+					 : open(cli->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+						0644);
+	if (fd < 0) {
+		diag_error(&pr.d, NULL, "%s: %s", cli->output, strerror(errno));
+		goto out;
+	}
+	int r = write_all(fd, how.insns, how.len * sizeof(*how.insns));
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r < 0) {
+		diag_error(&pr.d, NULL, "%s: %s", cli->output, strerror(-r));
+		goto out;
+	}
+	status = 0;
+out:
+	how_program_free(&how);
+	prepared_free(&pr);
+	return status;
+}
+
+static int cmd_explain(const struct cli *cli)
+{
+	struct prepared pr;
+	int status = 125;
+	if (prepare(cli, &pr) == 0) {
+		struct explain_env env = {.home = pr.vars.home, .calls = cli->calls};
+		explain_policy(&pr.p, &env, stdout);
+		status = 0;
+	}
+	prepared_free(&pr);
 	return status;
 }
 
@@ -212,6 +283,12 @@ int main(int argc, char **argv)
 		break;
 	case CMD_SYSCALLS:
 		r = cmd_syscalls(&cli);
+		break;
+	case CMD_COMPILE:
+		r = cmd_compile(&cli);
+		break;
+	case CMD_EXPLAIN:
+		r = cmd_explain(&cli);
 		break;
 	case CMD_RUN:
 	default:

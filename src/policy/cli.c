@@ -9,9 +9,12 @@
 static const struct {
 	const char *name;
 	enum gb_command cmd;
+	bool takes_options; /* parses profiles and options, runs nothing */
 } subcommands[] = {
-	{"check", CMD_CHECK},
-	{"syscalls", CMD_SYSCALLS},
+	{"check", CMD_CHECK, false},
+	{"syscalls", CMD_SYSCALLS, false},
+	{"compile", CMD_COMPILE, true},
+	{"explain", CMD_EXPLAIN, true},
 };
 
 static void add_setting(struct cli *c, const struct gb_option *opt, const char *spelling)
@@ -39,6 +42,15 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
 	const char *inline_value = NULL;
 	char name[64];
 
+	if (arg[1] == 'o' && c->cmd == CMD_COMPILE) {
+		if (arg[2])
+			c->output = arg + 2;
+		else if (*i + 1 < argc)
+			c->output = argv[++*i];
+		else
+			return usage_error(err, "-o needs a file name");
+		return 0;
+	}
 	if (arg[1] != '-') { /* -p NAME, -pNAME, -h, -V */
 		if (arg[1] == 'h' && arg[2] == '\0') {
 			c->cmd = CMD_HELP;
@@ -66,6 +78,23 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
 		}
 		if (streq(name, "version") && !eq) {
 			c->cmd = CMD_VERSION;
+			return 0;
+		}
+		if (streq(name, "no-cache") && !eq) {
+			c->no_cache = true;
+			return 0;
+		}
+		if (streq(name, "calls") && !eq && c->cmd == CMD_EXPLAIN) {
+			c->calls = true;
+			return 0;
+		}
+		if (streq(name, "output") && c->cmd == CMD_COMPILE) {
+			if (eq)
+				c->output = eq + 1;
+			else if (*i + 1 < argc)
+				c->output = argv[++*i];
+			else
+				return usage_error(err, "--output needs a file name");
 			return 0;
 		}
 		opt = option_by_cli(name);
@@ -128,10 +157,14 @@ int cli_parse(int argc, char **argv, struct cli *c, FILE *err)
 		for (size_t k = 0; k < ELEMENTSOF(subcommands); k++)
 			if (streq(argv[1], subcommands[k].name)) {
 				c->cmd = subcommands[k].cmd;
-				c->operands = argv + 2;
-				c->n_operands = (size_t)(argc - 2);
-				return 0;
+				i = 2;
+				if (!subcommands[k].takes_options) {
+					c->operands = argv + 2;
+					c->n_operands = (size_t)(argc - 2);
+					return 0;
+				}
 			}
+	enum gb_command cmd = c->cmd;
 
 	for (; i < argc; i++) {
 		const char *arg = argv[i];
@@ -143,15 +176,20 @@ int cli_parse(int argc, char **argv, struct cli *c, FILE *err)
 			break;
 		if (parse_option(argc, argv, &i, c, err) < 0)
 			return -1;
-		if (c->cmd != CMD_RUN)
-			return 0;
+		if (c->cmd != cmd)
+			return 0; /* --help, --version */
 	}
 	c->operands = argv + i;
 	c->n_operands = (size_t)(argc - i);
-	if (c->n_operands == 0) {
+	if (cmd == CMD_RUN && c->n_operands == 0) {
 		cli_usage(err);
 		return -1;
 	}
+	if (cmd != CMD_RUN && c->n_operands > 0)
+		return usage_error(err, "'%s': %s takes options, not a command", c->operands[0],
+				   cmd == CMD_COMPILE ? "compile" : "explain");
+	if (cmd == CMD_COMPILE && !c->output)
+		return usage_error(err, "compile needs -o FILE");
 	return 0;
 }
 
@@ -182,7 +220,9 @@ void cli_usage(FILE *f)
 {
 	fputs("Usage: glovebox [-p PROFILE]... [OPTION]... [--] COMMAND [ARG]...\n"
 	      "       glovebox check PROFILE-FILE...\n"
-	      "       glovebox syscalls [@GROUP|NAME]\n"
+	      "       glovebox explain [--calls] [-p PROFILE]... [OPTION]...\n"
+	      "       glovebox compile [-p PROFILE]... [OPTION]... -o FILE\n"
+	      "       glovebox syscalls [@GROUP|NAME]...\n"
 	      "       glovebox --help | --version\n",
 	      f);
 }
@@ -205,7 +245,13 @@ void cli_help(FILE *f)
 	cli_usage(f);
 	fputs("\nRun COMMAND in a sandbox. With no --profile, the built-in 'default' profile\n"
 	      "applies. Profiles layer in order, then command-line options; later wins.\n"
-	      "Every option below is also a profile key: --OPTION is KEY in [SECTION].\n",
+	      "Every option below is also a profile key: --OPTION is KEY in [SECTION].\n"
+	      "\n"
+	      "    --no-cache                 compile the seccomp program afresh, ignoring\n"
+	      "                               and not writing the cache\n"
+	      "explain shows the policy with where each value came from (--calls: every\n"
+	      "system call); compile writes its seccomp program as raw BPF, usable with\n"
+	      "bwrap --seccomp FD.\n",
 	      f);
 	for (size_t s = 0; s < gb_section_count; s++) {
 		fprintf(f, "\n%s [%s]:\n", section_title(gb_sections[s]), gb_sections[s]);

@@ -10,6 +10,8 @@ enum gb_command {
 	CMD_RUN,
 	CMD_CHECK,
 	CMD_SYSCALLS,
+	CMD_COMPILE,
+	CMD_EXPLAIN,
 	CMD_HELP,
 	CMD_VERSION,
 };
@@ -27,6 +29,9 @@ struct cli {
 	size_t n_settings;
 	char **operands; /* the command and its arguments, or a subcommand's operands */
 	size_t n_operands;
+	bool no_cache;      /* --no-cache: compile the seccomp program afresh */
+	const char *output; /* compile -o FILE */
+	bool calls;         /* explain --calls */
 };
 
 /* Returns 0, or -1 after printing a usage error (exit status 2). */

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "policy/options.h"
 
+#include "how/constants.h"
+#include "how/rules.h"
+
 #include <cap-ng.h>
 #include <ctype.h>
 #include <errno.h>
@@ -521,6 +524,119 @@ static int apply_default_action(struct policy *p, const struct gb_option *opt _u
 	return 0;
 }
 
+static int apply_namespaces(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			    size_t n, const struct origin *o, struct diag *d)
+{
+	uint32_t allowed = 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((streq(a[i], "none") || streq(a[i], "all")) && n > 1)
+			return diag_error(d, o, "'%s' cannot be combined with names", a[i]);
+		if (streq(a[i], "all")) {
+			allowed = NS_ALL;
+			continue;
+		}
+		if (streq(a[i], "none"))
+			continue;
+		const struct named_const *c = const_lookup_kind(a[i], CONST_CLONE);
+		if (!c)
+			return diag_error(d, o,
+					  "%s: unknown namespace (expected user, mount, pid, net, ipc, "
+					  "uts, cgroup, time, all or none)",
+					  a[i]);
+		allowed |= (uint32_t)c->value;
+	}
+	p->ns_allowed = allowed;
+	p->ns_s = (struct setting){true, *o};
+	return 0;
+}
+
+static int apply_families(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			  size_t n, const struct origin *o, struct diag *d)
+{
+	uint64_t fam = 0;
+	bool all = false;
+	for (size_t i = 0; i < n; i++) {
+		if (streq(a[i], "all") || streq(a[i], "none")) {
+			if (n > 1)
+				return diag_error(d, o, "'%s' cannot be combined with names", a[i]);
+			all = streq(a[i], "all");
+			continue;
+		}
+		const struct named_const *c = const_lookup_kind(a[i], CONST_FAMILY);
+		if (!c || c->value > 63)
+			return diag_error(d, o, "%s: unknown address family (like unix, inet, "
+						"inet6, netlink)",
+					  a[i]);
+		fam |= UINT64_C(1) << c->value;
+	}
+	p->families = fam;
+	p->families_restricted = !all;
+	p->families_s = (struct setting){true, *o};
+	return 0;
+}
+
+static int apply_bool_setting(struct policy *p, const struct gb_option *opt, char **a,
+			      size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	bool v;
+	if (parse_bool(a[0], &v) < 0)
+		return diag_error(d, o, "%s: expected yes or no", a[0]);
+	switch (opt->data) {
+	case 0:
+		p->wx = v;
+		p->wx_s = (struct setting){true, *o};
+		break;
+	default:
+		p->env_clear = v;
+		p->env_clear_s = (struct setting){true, *o};
+		break;
+	}
+	return 0;
+}
+
+static int apply_personality(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			     size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	if (streq(a[0], "locked"))
+		p->personality_locked = true;
+	else if (streq(a[0], "any"))
+		p->personality_locked = false;
+	else
+		return diag_error(d, o, "%s: expected locked or any", a[0]);
+	p->personality_s = (struct setting){true, *o};
+	return 0;
+}
+
+static int apply_ioctl_deny(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			    size_t n, const struct origin *o, struct diag *d)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t cmd;
+		if (rule_parse_value(a[i], &cmd) < 0 || cmd > UINT32_MAX)
+			return diag_error(d, o, "%s: not an ioctl name or 32-bit number", a[i]);
+		struct arg_rule *r = policy_add_arg_rule(p, o);
+		r->syscall = syscall_lookup("ioctl");
+		r->action = (struct sc_action){.kind = SC_ERRNO, .errnum = EPERM};
+		/* The kernel reads the command as 32 bits: compare only those. */
+		r->cmps[0] = (struct arg_cmp){.arg = 1, .op = ARG_MASKED_EQ, .mask = 0xffffffffu,
+					      .value = cmd};
+		r->n_cmps = 1;
+	}
+	return 0;
+}
+
+static int apply_rule(struct policy *p, const struct gb_option *opt _unused_, char **a,
+		      size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	struct arg_rule r;
+	const char *why;
+	if (rule_parse(a[0], &r, &why) < 0)
+		return diag_error(d, o, "%s: %s", a[0], why);
+	r.origin = *o;
+	*policy_add_arg_rule(p, o) = r;
+	return 0;
+}
+
 /* ---- [env] ---- */
 
 /* A variable name: letters, digits and '_', not starting with a digit. A
@@ -569,17 +685,6 @@ static int apply_env_unset(struct policy *p, const struct gb_option *opt _unused
 			return diag_error(d, o, "%s: not a variable name", a[i]);
 		policy_add_env(p, ENV_UNSET, o)->name = xstrdup(a[i]);
 	}
-	return 0;
-}
-
-static int apply_env_clear(struct policy *p, const struct gb_option *opt _unused_, char **a,
-			   size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	bool v;
-	if (parse_bool(a[0], &v) < 0)
-		return diag_error(d, o, "%s: expected yes or no", a[0]);
-	p->env_clear = v;
-	p->env_clear_s = (struct setting){true, *o};
 	return 0;
 }
 
@@ -669,6 +774,22 @@ const struct gb_option gb_options[] = {
 	{"how", "default", "default-action", 0, 1, 1, 2, VALUE_WORDS, OPT_CLI_SPLIT,
 	 "errno NAME|kill|log|allow", "the action for every known call not allowed",
 	 apply_default_action, 0},
+	{"how", "namespaces", "namespaces", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT,
+	 "none|all|user mount pid net ipc uts cgroup time",
+	 "the namespaces the command may create (clone3 answers ENOSYS unless all)",
+	 apply_namespaces, 0},
+	{"how", "socket-families", "socket-families", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT,
+	 "all|unix inet inet6 netlink...", "the address families socket() may use",
+	 apply_families, 0},
+	{"how", "write-xor-execute", "write-xor-execute", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
+	 "no memory both writable and executable, nor made executable later", apply_bool_setting,
+	 0},
+	{"how", "personality", "personality", 0, 1, 1, 1, VALUE_WORDS, 0, "locked|any",
+	 "locked: personality() may not change the execution domain", apply_personality, 0},
+	{"how", "ioctl-deny", "ioctl-deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "CMD...",
+	 "ioctl commands refused (TIOCSTI and TIOCLINUX always are)", apply_ioctl_deny, 0},
+	{"how", "rule", "rule", 0, 1, 1, 1, VALUE_TEXT, 0, "CALL(argN OP VALUE,...)[:ACTION]",
+	 "refuse a call when its arguments match", apply_rule, 0},
 
 	{"env", "keep", "keep-env", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "NAME|PATTERN...",
 	 "variables kept when the environment is cleared (LC_* style patterns)",
@@ -678,7 +799,7 @@ const struct gb_option gb_options[] = {
 	{"env", "unset", "unsetenv", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "NAME...",
 	 "remove variables", apply_env_unset, 0},
 	{"env", "clear", "clearenv", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "start from an empty environment plus the keep list", apply_env_clear, 0},
+	 "start from an empty environment plus the keep list", apply_bool_setting, 1},
 };
 /* clang-format on */
 const size_t gb_option_count = ELEMENTSOF(gb_options);

@@ -10,6 +10,8 @@ void policy_init(struct policy *p)
 	/* Fail closed until a profile says otherwise: a policy with no layers
 	 * allows no system call at all. */
 	p->default_action = (struct sc_action){.kind = SC_ERRNO, .errnum = EPERM};
+	p->ns_allowed = 0;
+	p->personality_locked = true;
 	p->home = HOME_TMPFS;
 	p->network = NET_NONE;
 	p->user = USER_SELF;
@@ -32,6 +34,7 @@ void policy_free(struct policy *p)
 		free(p->env_ops[i].value);
 	}
 	free(p->env_ops);
+	free(p->arg_rules);
 	strv_free(&p->argv);
 	strv_free(&p->interned);
 	*p = (struct policy){0};
@@ -69,6 +72,17 @@ struct env_op *policy_add_env(struct policy *p, enum env_op_kind kind, const str
 	struct env_op *e = &p->env_ops[p->n_env_ops++];
 	*e = (struct env_op){.kind = kind, .origin = *o};
 	return e;
+}
+
+struct arg_rule *policy_add_arg_rule(struct policy *p, const struct origin *o)
+{
+	if (p->n_arg_rules == p->cap_arg_rules) {
+		p->cap_arg_rules = p->cap_arg_rules ? p->cap_arg_rules * 2 : 8;
+		p->arg_rules = xreallocarray(p->arg_rules, p->cap_arg_rules, sizeof(*p->arg_rules));
+	}
+	struct arg_rule *r = &p->arg_rules[p->n_arg_rules++];
+	*r = (struct arg_rule){.origin = *o};
+	return r;
 }
 
 int policy_validate(struct policy *p, struct diag *d)

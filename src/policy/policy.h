@@ -86,6 +86,29 @@ struct sc_rule {
 	struct origin origin;
 };
 
+/* An argument comparison: args[arg] OP value, or (args[arg] & mask) == value. */
+enum arg_op { ARG_EQ, ARG_NE, ARG_LT, ARG_LE, ARG_GT, ARG_GE, ARG_MASKED_EQ };
+
+struct arg_cmp {
+	unsigned arg;
+	enum arg_op op;
+	uint64_t mask;
+	uint64_t value;
+};
+
+#define ARG_CMP_MAX 6
+
+/* A call denied (or logged) when every comparison holds. */
+struct arg_rule {
+	int syscall; /* index into syscall_table */
+	struct sc_action action;
+	struct arg_cmp cmps[ARG_CMP_MAX];
+	unsigned n_cmps;
+	struct origin origin;
+};
+
+#define NS_ALL 0xffffffffu /* every namespace type may be created */
+
 /* ---- env ---- */
 
 enum env_op_kind { ENV_KEEP, ENV_SET, ENV_UNSET };
@@ -124,6 +147,17 @@ struct policy {
 	struct sc_rule *syscalls; /* indexed like syscall_table */
 	struct sc_action default_action;
 	struct setting default_action_s;
+	uint32_t ns_allowed; /* CLONE_NEW* flags the command may create namespaces with */
+	struct setting ns_s;
+	uint64_t families; /* bit n: address family n allowed, when restricted */
+	bool families_restricted;
+	struct setting families_s;
+	bool wx; /* write-xor-execute memory */
+	struct setting wx_s;
+	bool personality_locked;
+	struct setting personality_s;
+	struct arg_rule *arg_rules; /* ioctl-deny and rule entries, in order */
+	size_t n_arg_rules, cap_arg_rules;
 
 	/* env */
 	bool env_clear;
@@ -147,6 +181,7 @@ const char *policy_intern(struct policy *p, const char *s);
 
 struct mount_op *policy_add_mount(struct policy *p, enum mount_kind kind, const struct origin *o);
 struct env_op *policy_add_env(struct policy *p, enum env_op_kind kind, const struct origin *o);
+struct arg_rule *policy_add_arg_rule(struct policy *p, const struct origin *o);
 
 /* Cross-field checks after every layer is applied. Returns 0 or -1 (reported). */
 int policy_validate(struct policy *p, struct diag *d);

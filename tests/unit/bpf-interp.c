@@ -84,33 +84,9 @@ uint32_t bpf_run(const struct sock_filter *insns, unsigned len, const struct sec
 	return BPF_BAD; /* fell off the end: the kernel's verifier refuses this */
 }
 
-/* Lower is more restrictive, as in the kernel. */
-static unsigned precedence(uint32_t action)
-{
-	switch (action & SECCOMP_RET_ACTION_FULL) {
-	case SECCOMP_RET_KILL_PROCESS: return 0;
-	case SECCOMP_RET_KILL_THREAD: return 1;
-	case SECCOMP_RET_TRAP: return 2;
-	case SECCOMP_RET_ERRNO: return 3;
-	case SECCOMP_RET_USER_NOTIF: return 4;
-	case SECCOMP_RET_TRACE: return 5;
-	case SECCOMP_RET_LOG: return 6;
-	case SECCOMP_RET_ALLOW: return 7;
-	default: return 0;
-	}
-}
-
 uint32_t how_run(const struct how_program *prog, const struct seccomp_data *d)
 {
-	uint32_t best = SECCOMP_RET_ALLOW;
-	for (size_t i = 0; i < prog->n; i++) {
-		uint32_t r = bpf_run(prog->filters[i].insns, prog->filters[i].len, d);
-		if (r == BPF_BAD)
-			return BPF_BAD;
-		if (precedence(r) < precedence(best))
-			best = r;
-	}
-	return best;
+	return bpf_run(prog->insns, prog->len, d);
 }
 
 struct seccomp_data native_call(int nr, uint64_t a0, uint64_t a1)

@@ -13,8 +13,7 @@
  * the interpreter does not understand (which fails the calling test). */
 uint32_t bpf_run(const struct sock_filter *insns, unsigned len, const struct seccomp_data *d);
 
-/* All filters of a program, combined the way the kernel does it: the most
- * restrictive action wins. */
+/* Run a compiled how-layer program. */
 uint32_t how_run(const struct how_program *prog, const struct seccomp_data *d);
 
 /* A native (x86_64) call. */

@@ -1,0 +1,257 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "explain.h"
+
+#include <cap-ng.h>
+#include <ctype.h>
+#include <sched.h>
+
+#include "how/constants.h"
+#include "how/rules.h"
+#include "how/seccomp.h"
+#include "policy/options.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+static const char *from(const struct origin *o, bool set, char *buf, size_t size)
+{
+	if (!set)
+		return "glovebox's default";
+	if (!o->file) {
+		snprintf(buf, size, "command line %s", o->key ? o->key : "");
+		return buf;
+	}
+	if (o->line)
+		snprintf(buf, size, "%s:%u", o->file, o->line);
+	else
+		snprintf(buf, size, "%s", o->file);
+	return buf;
+}
+
+static void row(FILE *f, const char *key, const char *value, const struct setting *s)
+{
+	char buf[512];
+	fprintf(f, "  %-18s %-34s # %s\n", key, value, from(&s->origin, s->set, buf, sizeof(buf)));
+}
+
+static void explain_where(const struct policy *p, const struct explain_env *env, FILE *f)
+{
+	char buf[512], line[1024];
+	fputs("[where]\n", f);
+	row(f, "network", p->network == NET_NONE ? "none (own namespace, loopback only)" : "host",
+	    &p->network_s);
+	row(f, "hostname", p->hostname_s.set ? p->hostname : "glovebox", &p->hostname_s);
+	snprintf(line, sizeof(line), "%s at %s", home_mode_name(p->home),
+		 env->home ? env->home : "$HOME (unset)");
+	row(f, "home", line, &p->home_s);
+	row(f, "chdir", p->chdir_s.set ? p->chdir : "the current directory, if visible, else /",
+	    &p->chdir_s);
+	fputs("  namespaces: user mount pid ipc uts cgroup", f);
+	fputs(p->network == NET_NONE ? " net\n" : "\n", f);
+	fputs("  mounts, in order, on a read-only tmpfs root:\n", f);
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct mount_op *m = &p->mounts[i];
+		const char *what = mount_kind_name(m->kind);
+		if (m->kind == MOUNT_SYMLINK)
+			snprintf(line, sizeof(line), "%s -> %s", m->dest, m->src);
+		else if (m->src && !streq(m->src, m->dest))
+			snprintf(line, sizeof(line), "%s%s <- %s", m->dest,
+				 m->flags & MOUNT_F_TRY ? " (if present)" : "", m->src);
+		else
+			snprintf(line, sizeof(line), "%s%s", m->dest,
+				 m->flags & MOUNT_F_TRY && m->kind != MOUNT_MIRROR ? " (if present)"
+										   : "");
+		fprintf(f, "    %-14s %-36s # %s\n", what, line,
+			from(&m->origin, true, buf, sizeof(buf)));
+	}
+}
+
+static const char *cap_name(int cap, char *buf, size_t size)
+{
+	const char *n = capng_capability_to_name((unsigned)cap);
+	size_t w = (size_t)snprintf(buf, size, "CAP_");
+	for (; n && *n && w + 1 < size; n++)
+		buf[w++] = (char)toupper((unsigned char)*n);
+	buf[w] = '\0';
+	return buf;
+}
+
+static void explain_what(const struct policy *p, FILE *f)
+{
+	char line[1024];
+	fputs("[what]\n", f);
+	row(f, "user", p->user == USER_ROOT ? "root (uid 0 inside)" : "self (your own uid)",
+	    &p->user_s);
+	size_t w = 0;
+	line[0] = '\0';
+	for (int c = 0; c < 64; c++) {
+		char name[64];
+		if (p->caps & (UINT64_C(1) << c))
+			w += (size_t)snprintf(line + w, sizeof(line) - w, "%s%s", w ? " " : "",
+					      cap_name(c, name, sizeof(name)));
+	}
+	row(f, "capabilities", w ? line : "none", &p->caps_s);
+	fputs("  no_new_privs       always; securebits locked (no root gains on exec)\n", f);
+	for (size_t i = 0; i < gb_option_count; i++) {
+		const struct gb_option *o = &gb_options[i];
+		if (o->apply == NULL || !str_startswith(o->key, "rlimit-"))
+			continue;
+		const struct rlimit_setting *r = &p->rlimits[o->data];
+		if (!r->set)
+			continue;
+		char v[64];
+		if (r->lim.rlim_cur == RLIM_INFINITY && r->lim.rlim_max == RLIM_INFINITY)
+			snprintf(v, sizeof(v), "unlimited");
+		else
+			snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)r->lim.rlim_cur,
+				 (unsigned long long)r->lim.rlim_max);
+		struct setting s = {true, r->origin};
+		row(f, o->key, v, &s);
+	}
+}
+
+static void list_names(FILE *f, const struct policy *p, const struct origin *o,
+		       const struct sc_action *a, bool by_default)
+{
+	unsigned n = 0;
+	for (size_t i = 0; i < syscall_count; i++) {
+		const struct sc_rule *r = &p->syscalls[i];
+		struct sc_action e = how_effective_action(p, i);
+		bool mine = by_default ? r->action.kind == SC_UNSET
+				       : r->action.kind != SC_UNSET && r->origin.file == o->file &&
+						 r->origin.line == o->line && r->origin.key == o->key;
+		if (!mine || e.kind != a->kind || e.errnum != a->errnum)
+			continue;
+		if (n % 8 == 0)
+			fputs(n ? "\n      " : "      ", f);
+		fprintf(f, "%s ", syscall_table[i].name);
+		n++;
+	}
+	if (n)
+		fputc('\n', f);
+}
+
+static void explain_how(const struct policy *p, const struct explain_env *env, FILE *f)
+{
+	char buf[512], act[64], line[1024];
+	fputs("[how]\n", f);
+	row(f, "default", sc_action_format(&p->default_action, act, sizeof(act)),
+	    &p->default_action_s);
+	fputs("  newer calls        errno ENOSYS (unknown to glovebox: libraries fall back)\n", f);
+	fputs("  foreign ABIs       kill (i386 int 0x80, x32)\n", f);
+
+	/* One line per rule that decided something, with how many calls. */
+	struct seen {
+		struct origin o;
+		struct sc_action a;
+		unsigned n;
+	} seen[128];
+	size_t n_seen = 0;
+	unsigned unlisted = 0;
+	for (size_t i = 0; i < syscall_count; i++) {
+		const struct sc_rule *r = &p->syscalls[i];
+		if (r->action.kind == SC_UNSET) {
+			unlisted++;
+			continue;
+		}
+		struct sc_action e = how_effective_action(p, i);
+		size_t k;
+		for (k = 0; k < n_seen; k++)
+			if (seen[k].o.file == r->origin.file && seen[k].o.line == r->origin.line &&
+			    seen[k].o.key == r->origin.key && seen[k].a.kind == e.kind &&
+			    seen[k].a.errnum == e.errnum)
+				break;
+		if (k == n_seen && n_seen < ELEMENTSOF(seen))
+			seen[n_seen++] = (struct seen){r->origin, e, 0};
+		if (k < n_seen)
+			seen[k].n++;
+	}
+	for (size_t k = 0; k < n_seen; k++) {
+		snprintf(line, sizeof(line), "%u call%s: %s", seen[k].n, seen[k].n == 1 ? "" : "s",
+			 sc_action_format(&seen[k].a, act, sizeof(act)));
+		fprintf(f, "  %-18s %-34s # %s\n", seen[k].o.key ? seen[k].o.key : "rule", line,
+			from(&seen[k].o, true, buf, sizeof(buf)));
+		if (env->calls || seen[k].n <= 8)
+			list_names(f, p, &seen[k].o, &seen[k].a, false);
+	}
+	if (unlisted) {
+		fprintf(f, "  %-18s %u calls: %-24s # the default action\n", "(not listed)", unlisted,
+			sc_action_format(&p->default_action, act, sizeof(act)));
+		if (env->calls)
+			list_names(f, p, NULL, &p->default_action, true);
+	}
+
+	fputs("  argument rules:\n", f);
+	fputs("    ioctl TIOCSTI and TIOCLINUX refused (terminal injection), always\n", f);
+	if (p->ns_allowed == NS_ALL) {
+		fprintf(f, "    %-52s # %s\n", "namespaces: the command may create any",
+			from(&p->ns_s.origin, p->ns_s.set, buf, sizeof(buf)));
+	} else {
+		size_t w = (size_t)snprintf(line, sizeof(line), "namespaces: only");
+		unsigned count = 0;
+		for (size_t i = 0; i < named_const_count; i++)
+			if (named_consts[i].kind == CONST_CLONE &&
+			    (p->ns_allowed & named_consts[i].value)) {
+				w += (size_t)snprintf(line + w, sizeof(line) - w, " %s",
+						      named_consts[i].alias);
+				count++;
+			}
+		if (!count)
+			snprintf(line, sizeof(line), "namespaces: none may be created");
+		fprintf(f, "    %-52s # %s\n", line, from(&p->ns_s.origin, p->ns_s.set, buf, sizeof(buf)));
+		fputs("      (clone, unshare and setns checked; clone3 answers ENOSYS)\n", f);
+	}
+	if (p->families_restricted) {
+		size_t w = (size_t)snprintf(line, sizeof(line), "socket families:");
+		for (unsigned fam = 0; fam < 64; fam++)
+			if (p->families & (UINT64_C(1) << fam)) {
+				const char *name = const_name(fam, CONST_FAMILY);
+				w += (size_t)snprintf(line + w, sizeof(line) - w, " %s",
+						      name ? name + 3 : "?");
+			}
+		fprintf(f, "    %-52s # %s\n", line, from(&p->families_s.origin, true, buf, sizeof(buf)));
+	} else {
+		fprintf(f, "    %-52s # %s\n", "socket families: any",
+			from(&p->families_s.origin, p->families_s.set, buf, sizeof(buf)));
+	}
+	fprintf(f, "    %-52s # %s\n",
+		p->wx ? "write-xor-execute: on" : "write-xor-execute: off",
+		from(&p->wx_s.origin, p->wx_s.set, buf, sizeof(buf)));
+	fprintf(f, "    %-52s # %s\n",
+		p->personality_locked ? "personality: locked to PER_LINUX" : "personality: any",
+		from(&p->personality_s.origin, p->personality_s.set, buf, sizeof(buf)));
+	for (size_t i = 0; i < p->n_arg_rules; i++) {
+		rule_format(&p->arg_rules[i], line, sizeof(line));
+		fprintf(f, "    %-52s # %s\n", line,
+			from(&p->arg_rules[i].origin, true, buf, sizeof(buf)));
+	}
+}
+
+static void explain_env_section(const struct policy *p, FILE *f)
+{
+	char buf[512];
+	fputs("[env]\n", f);
+	row(f, "clear", p->env_clear ? "yes" : "no", &p->env_clear_s);
+	for (size_t i = 0; i < p->n_env_ops; i++) {
+		const struct env_op *e = &p->env_ops[i];
+		char line[1024];
+		if (e->kind == ENV_KEEP)
+			snprintf(line, sizeof(line), "keep %s", e->name);
+		else if (e->kind == ENV_SET)
+			snprintf(line, sizeof(line), "set %s=%s", e->name, e->value);
+		else
+			snprintf(line, sizeof(line), "unset %s", e->name);
+		fprintf(f, "  %-53s # %s\n", line, from(&e->origin, true, buf, sizeof(buf)));
+	}
+}
+
+void explain_policy(const struct policy *p, const struct explain_env *env, FILE *f)
+{
+	if (p->description)
+		fprintf(f, "# %s\n", p->description);
+	explain_where(p, env, f);
+	explain_what(p, f);
+	explain_how(p, env, f);
+	explain_env_section(p, f);
+}

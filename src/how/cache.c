@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "how/cache.h"
+
+#include <elf.h>
+#include <fcntl.h>
+#include <link.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+
+#define CACHE_MAGIC "GBSCMP01"
+
+struct keybuf {
+	uint8_t *b;
+	size_t n, cap;
+};
+
+static void put(struct keybuf *k, const void *data, size_t len)
+{
+	if (k->n + len > k->cap) {
+		k->cap = (k->n + len) * 2 + 256;
+		k->b = xrealloc(k->b, k->cap);
+	}
+	memcpy(k->b + k->n, data, len);
+	k->n += len;
+}
+
+static void put_u64(struct keybuf *k, uint64_t v)
+{
+	put(k, &v, sizeof(v));
+}
+
+static void put_str(struct keybuf *k, const char *s)
+{
+	put(k, s, strlen(s) + 1);
+}
+
+struct build_id {
+	const uint8_t *bytes;
+	size_t len;
+};
+
+static int find_build_id(struct dl_phdr_info *info, size_t size _unused_, void *data)
+{
+	struct build_id *id = data;
+	/* The first object is the executable itself. */
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_NOTE)
+			continue;
+		const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
+		const uint8_t *end = p + ph->p_memsz;
+		while (p + sizeof(ElfW(Nhdr)) <= end) {
+			const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)p;
+			const uint8_t *name = p + sizeof(*nh);
+			const uint8_t *desc = name + ((nh->n_namesz + 3) & ~3u);
+			if (desc + nh->n_descsz > end)
+				break;
+			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			    memcmp(name, "GNU", 4) == 0) {
+				id->bytes = desc;
+				id->len = nh->n_descsz;
+				return 1;
+			}
+			p = desc + ((nh->n_descsz + 3) & ~3u);
+		}
+	}
+	return 1;
+}
+
+/* FNV-1a: picks a file name only; the full key is compared on load. */
+static uint64_t fnv1a(const uint8_t *b, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3u;
+	}
+	return h;
+}
+
+void how_key_build(const struct policy *p, struct how_key *key)
+{
+	struct keybuf k = {0};
+	struct build_id id = {0};
+
+	put_str(&k, "glovebox seccomp cache, key v1");
+	put_str(&k, GB_VERSION);
+	/* The build id changes with any change to glovebox's code, so a
+	 * rebuilt compiler never reuses an older one's output. */
+	dl_iterate_phdr(find_build_id, &id);
+	put_u64(&k, id.len);
+	if (id.len)
+		put(&k, id.bytes, id.len);
+	const struct scmp_version *v = seccomp_version();
+	put_u64(&k, ((uint64_t)v->major << 32) | ((uint64_t)v->minor << 16) | v->micro);
+	put_u64(&k, seccomp_arch_native());
+
+	for (size_t i = 0; i < syscall_count; i++) {
+		struct sc_action a = how_effective_action(p, i);
+		put_u64(&k, ((uint64_t)a.kind << 32) | (uint32_t)a.errnum);
+	}
+	put_u64(&k, p->ns_allowed);
+	put_u64(&k, p->families_restricted);
+	put_u64(&k, p->families);
+	put_u64(&k, p->wx);
+	put_u64(&k, p->personality_locked);
+	put_u64(&k, p->n_arg_rules);
+	for (size_t i = 0; i < p->n_arg_rules; i++) {
+		const struct arg_rule *r = &p->arg_rules[i];
+		put_u64(&k, (uint64_t)r->syscall);
+		put_u64(&k, ((uint64_t)r->action.kind << 32) | (uint32_t)r->action.errnum);
+		put_u64(&k, r->n_cmps);
+		for (unsigned c = 0; c < r->n_cmps; c++) {
+			put_u64(&k, ((uint64_t)r->cmps[c].arg << 32) | r->cmps[c].op);
+			put_u64(&k, r->cmps[c].mask);
+			put_u64(&k, r->cmps[c].value);
+		}
+	}
+	key->bytes = k.b;
+	key->len = k.n;
+	key->hash = fnv1a(k.b, k.n);
+	key->cacheable = id.len > 0;
+}
+
+void how_key_free(struct how_key *key)
+{
+	free(key->bytes);
+	*key = (struct how_key){0};
+}
+
+static bool dir_trusted(int fd)
+{
+	struct stat st;
+	return fstat(fd, &st) == 0 && S_ISDIR(st.st_mode) && st.st_uid == geteuid() &&
+	       (st.st_mode & 077) == 0;
+}
+
+int how_cache_open(const char *dir)
+{
+	/* mkdir -p for the last two components, the cache root and ours. */
+	_cleanup_free_ char *parent = xstrdup(dir);
+	char *slash = strrchr(parent, '/');
+	if (slash && slash != parent) {
+		*slash = '\0';
+		(void)mkdir(parent, 0700);
+	}
+	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -1;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (!dir_trusted(fd)) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+struct file_header {
+	char magic[8];
+	uint64_t key_len;
+	uint64_t insns;
+	uint64_t checksum; /* FNV-1a of key and program */
+};
+
+static void file_name(const struct how_key *key, char *buf, size_t size)
+{
+	snprintf(buf, size, "seccomp-%016llx.bpf", (unsigned long long)key->hash);
+}
+
+static uint64_t checksum(const struct how_key *key, const struct how_program *prog)
+{
+	uint64_t a = fnv1a(key->bytes, key->len);
+	uint64_t b = fnv1a((const uint8_t *)prog->insns, prog->len * sizeof(*prog->insns));
+	return a ^ (b * 31);
+}
+
+int how_cache_load(int dirfd, const struct how_key *key, struct how_program *out)
+{
+	char name[64];
+	file_name(key, name, sizeof(name));
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -ENOENT;
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    (st.st_mode & 07777) != 0600 || st.st_nlink != 1)
+		return -ENOENT;
+	struct file_header h;
+	size_t max = sizeof(h) + key->len + BPF_MAXINSNS * sizeof(struct sock_filter);
+	if ((size_t)st.st_size > max || (size_t)st.st_size < sizeof(h) + key->len)
+		return -ENOENT;
+	_cleanup_free_ uint8_t *buf = xmalloc((size_t)st.st_size);
+	if (read_full(fd, buf, (size_t)st.st_size) != st.st_size)
+		return -ENOENT;
+	memcpy(&h, buf, sizeof(h));
+	if (memcmp(h.magic, CACHE_MAGIC, 8) != 0 || h.key_len != key->len || h.insns == 0 ||
+	    h.insns > BPF_MAXINSNS ||
+	    sizeof(h) + h.key_len + h.insns * sizeof(struct sock_filter) != (size_t)st.st_size ||
+	    memcmp(buf + sizeof(h), key->bytes, key->len) != 0)
+		return -ENOENT;
+	struct how_program prog = {.len = (unsigned short)h.insns};
+	prog.insns = xmalloc(h.insns * sizeof(struct sock_filter));
+	memcpy(prog.insns, buf + sizeof(h) + h.key_len, h.insns * sizeof(struct sock_filter));
+	if (checksum(key, &prog) != h.checksum) {
+		how_program_free(&prog);
+		return -ENOENT;
+	}
+	*out = prog;
+	return 0;
+}
+
+int how_cache_store(int dirfd, const struct how_key *key, const struct how_program *prog)
+{
+	char name[64], tmp[96];
+	file_name(key, name, sizeof(name));
+	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", name, (int)getpid());
+	_cleanup_close_ int fd =
+		openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	struct file_header h = {.key_len = key->len, .insns = prog->len,
+				.checksum = checksum(key, prog)};
+	memcpy(h.magic, CACHE_MAGIC, 8);
+	int r = write_all(fd, &h, sizeof(h));
+	if (r == 0)
+		r = write_all(fd, key->bytes, key->len);
+	if (r == 0)
+		r = write_all(fd, prog->insns, prog->len * sizeof(*prog->insns));
+	if (r == 0 && fchmod(fd, 0600) < 0)
+		r = -errno;
+	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
+		r = -errno;
+	if (r < 0)
+		unlinkat(dirfd, tmp, 0);
+	return r;
+}
+
+int how_program_get(const struct policy *p, const char *cache_dir, struct how_program *out,
+		    struct diag *d)
+{
+	if (!cache_dir)
+		return how_compile(p, out, d);
+	_cleanup_close_ int dirfd = how_cache_open(cache_dir);
+	if (dirfd < 0)
+		return how_compile(p, out, d);
+	struct how_key key;
+	how_key_build(p, &key);
+	if (!key.cacheable) {
+		how_key_free(&key);
+		return how_compile(p, out, d);
+	}
+	if (how_cache_load(dirfd, &key, out) == 0) {
+		how_key_free(&key);
+		return 0;
+	}
+	int r = how_compile(p, out, d);
+	if (r == 0)
+		(void)how_cache_store(dirfd, &key, out);
+	how_key_free(&key);
+	return r;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* A cache of compiled seccomp programs.
+ *
+ * libseccomp needs milliseconds to build a 370-call allowlist, more than
+ * the rest of a launch, so each distinct how-policy is compiled once. The
+ * key is everything that shapes the program: the policy's system-call
+ * rules, glovebox's own build, libseccomp's version and the architecture.
+ * The full key is stored in the file and compared, so a hash collision can
+ * never load the wrong program.
+ *
+ * A cached program is trusted code for every later sandbox, so the cache
+ * directory is hidden inside every sandbox (see where/mounts.c), and a file
+ * is loaded only if it is a regular file, owned by the user, mode 0600, in
+ * a directory owned by the user with mode 0700, and intact. Anything else
+ * is ignored and rebuilt. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "how/seccomp.h"
+#include "policy/policy.h"
+
+struct how_key {
+	uint8_t *bytes;
+	size_t len;
+	uint64_t hash;
+	bool cacheable; /* false without a build id: a rebuild could not be told apart */
+};
+
+/* Serialise the policy's how-layer and the build's identity. */
+void how_key_build(const struct policy *p, struct how_key *key);
+void how_key_free(struct how_key *key);
+
+/* Open (creating it 0700 if needed) and check the cache directory.
+ * Returns a directory fd, or -1 when the cache cannot be used safely. */
+int how_cache_open(const char *dir);
+
+/* 0 and *out filled on a hit; -ENOENT on a miss or a file that fails a check. */
+int how_cache_load(int dirfd, const struct how_key *key, struct how_program *out);
+
+/* Write atomically (temporary file, then rename). Errors are not fatal:
+ * the next launch compiles again. */
+int how_cache_store(int dirfd, const struct how_key *key, const struct how_program *prog);
+
+/* The program for a policy: from the cache when possible, else compiled
+ * (and stored). cache_dir may be NULL (--no-cache). */
+int how_program_get(const struct policy *p, const char *cache_dir, struct how_program *out,
+		    struct diag *d);

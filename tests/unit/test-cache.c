@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "how/cache.h"
+#include "testutil.h"
+
+static char dir[64];
+
+static void make_dir(void)
+{
+	strcpy(dir, "/tmp/gb-cache-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+}
+
+static void remove_dir(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static void key_for(const char *text, struct how_key *key)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "k.ini", text), 0);
+	how_key_build(&f.p, key);
+	fixture_free(&f);
+}
+
+static struct how_program sample_program(void)
+{
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog;
+	ck_assert_int_eq(load(&f, "s.ini", "[how]\nallow = @default\n"), 0);
+	ck_assert_int_eq(how_compile(&f.p, &prog, &f.d), 0);
+	fixture_free(&f);
+	return prog;
+}
+
+/* The single cache file in dir. */
+static void cache_file(char *path, size_t size)
+{
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "ls %s/seccomp-*.bpf", dir);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(fgets(path, (int)size, p));
+	pclose(p);
+	path[strcspn(path, "\n")] = '\0';
+}
+
+START_TEST(equal_policies_have_equal_keys)
+{
+	struct how_key a, b;
+	key_for("[how]\nallow = read write\n", &a);
+	key_for("[how]\nallow = write\nallow = read\n", &b);
+	ck_assert_uint_eq(a.len, b.len);
+	ck_assert_int_eq(memcmp(a.bytes, b.bytes, a.len), 0);
+	ck_assert_uint_eq(a.hash, b.hash);
+	how_key_free(&a);
+	how_key_free(&b);
+}
+END_TEST
+
+START_TEST(every_input_changes_the_key)
+{
+	static const char *const variants[] = {
+		"[how]\nallow = read\n",
+		"[how]\nallow = read\ndefault = errno EACCES\n",
+		"[how]\nallow = read\ndeny = write:kill\n",
+		"[how]\nallow = read\nnamespaces = user\n",
+		"[how]\nallow = read\nsocket-families = unix\n",
+		"[how]\nallow = read\nwrite-xor-execute = yes\n",
+		"[how]\nallow = read\npersonality = any\n",
+		"[how]\nallow = read\nioctl-deny = FIONBIO\n",
+		"[how]\nallow = read\nrule = read(arg0 == 3)\n",
+		"[how]\nallow = read\nrule = read(arg0 == 4)\n",
+		"[how]\nallow = read\nrule = read(arg0 == 4):EACCES\n",
+	};
+	struct how_key keys[ELEMENTSOF(variants)];
+	for (size_t i = 0; i < ELEMENTSOF(variants); i++)
+		key_for(variants[i], &keys[i]);
+	for (size_t i = 0; i < ELEMENTSOF(variants); i++)
+		for (size_t j = i + 1; j < ELEMENTSOF(variants); j++)
+			ck_assert_msg(keys[i].len != keys[j].len ||
+					      memcmp(keys[i].bytes, keys[j].bytes, keys[i].len) != 0,
+				      "variants %zu and %zu share a key", i, j);
+	for (size_t i = 0; i < ELEMENTSOF(variants); i++)
+		how_key_free(&keys[i]);
+}
+END_TEST
+
+START_TEST(a_stored_program_loads_back)
+{
+	make_dir();
+	int fd = how_cache_open(dir);
+	ck_assert_int_ge(fd, 0);
+	struct how_key key;
+	key_for("[how]\nallow = @default\n", &key);
+	struct how_program prog = sample_program(), loaded;
+	ck_assert_int_eq(how_cache_load(fd, &key, &loaded), -ENOENT);
+	ck_assert_int_eq(how_cache_store(fd, &key, &prog), 0);
+	ck_assert_int_eq(how_cache_load(fd, &key, &loaded), 0);
+	ck_assert_uint_eq(loaded.len, prog.len);
+	ck_assert_int_eq(memcmp(loaded.insns, prog.insns, prog.len * sizeof(*prog.insns)), 0);
+	char path[256];
+	cache_file(path, sizeof(path));
+	struct stat st;
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 07777, 0600);
+	how_program_free(&loaded);
+	how_program_free(&prog);
+	how_key_free(&key);
+	close(fd);
+	remove_dir();
+}
+END_TEST
+
+/* Store, damage the file with `damage`, and expect a miss. */
+static void expect_rejected(void (*damage)(const char *path))
+{
+	make_dir();
+	int fd = how_cache_open(dir);
+	struct how_key key;
+	key_for("[how]\nallow = @default\n", &key);
+	struct how_program prog = sample_program(), loaded = {0};
+	ck_assert_int_eq(how_cache_store(fd, &key, &prog), 0);
+	char path[256];
+	cache_file(path, sizeof(path));
+	damage(path);
+	ck_assert_int_eq(how_cache_load(fd, &key, &loaded), -ENOENT);
+	ck_assert_ptr_null(loaded.insns);
+	how_program_free(&prog);
+	how_key_free(&key);
+	close(fd);
+	remove_dir();
+}
+
+static void flip_last_byte(const char *path)
+{
+	int fd = open(path, O_RDWR);
+	off_t end = lseek(fd, -1, SEEK_END);
+	unsigned char c;
+	ck_assert_int_eq(pread(fd, &c, 1, end), 1);
+	c ^= 0x40;
+	ck_assert_int_eq(pwrite(fd, &c, 1, end), 1);
+	close(fd);
+}
+
+static void truncate_file(const char *path)
+{
+	ck_assert_int_eq(truncate(path, 100), 0);
+}
+
+static void loosen_mode(const char *path)
+{
+	ck_assert_int_eq(chmod(path, 0644), 0);
+}
+
+static void replace_with_symlink(const char *path)
+{
+	char moved[300];
+	snprintf(moved, sizeof(moved), "%s.real", path);
+	ck_assert_int_eq(rename(path, moved), 0);
+	ck_assert_int_eq(symlink(moved, path), 0);
+}
+
+static void add_hard_link(const char *path)
+{
+	char other[300];
+	snprintf(other, sizeof(other), "%s.link", path);
+	ck_assert_int_eq(link(path, other), 0);
+}
+
+/* Same file name (same hash slot), but the key inside is another policy's. */
+static void other_key_inside(const char *path)
+{
+	int fd = open(path, O_RDWR);
+	unsigned char c;
+	/* the key starts after the 32-byte header; its last bytes are policy */
+	off_t at = 32 + 40;
+	ck_assert_int_eq(pread(fd, &c, 1, at), 1);
+	c ^= 1;
+	ck_assert_int_eq(pwrite(fd, &c, 1, at), 1);
+	close(fd);
+}
+
+START_TEST(a_damaged_file_is_ignored)
+{
+	expect_rejected(flip_last_byte);
+	expect_rejected(truncate_file);
+}
+END_TEST
+
+START_TEST(a_file_with_loose_permissions_is_ignored)
+{
+	expect_rejected(loosen_mode);
+}
+END_TEST
+
+START_TEST(a_symlink_is_never_followed)
+{
+	expect_rejected(replace_with_symlink);
+}
+END_TEST
+
+START_TEST(a_hard_linked_file_is_ignored)
+{
+	expect_rejected(add_hard_link);
+}
+END_TEST
+
+START_TEST(a_file_for_another_key_is_ignored)
+{
+	expect_rejected(other_key_inside);
+}
+END_TEST
+
+START_TEST(an_open_directory_is_not_trusted)
+{
+	make_dir();
+	ck_assert_int_eq(chmod(dir, 0755), 0);
+	ck_assert_int_lt(how_cache_open(dir), 0);
+	ck_assert_int_eq(chmod(dir, 0700), 0);
+	int fd = how_cache_open(dir);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(the_cache_directory_is_created_private)
+{
+	make_dir();
+	char sub[128];
+	snprintf(sub, sizeof(sub), "%s/glovebox", dir);
+	int fd = how_cache_open(sub);
+	ck_assert_int_ge(fd, 0);
+	struct stat st;
+	ck_assert_int_eq(stat(sub, &st), 0);
+	ck_assert_uint_eq(st.st_mode & 0777, 0700);
+	close(fd);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(program_get_compiles_then_hits)
+{
+	make_dir();
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "g.ini", "[how]\nallow = @default\n"), 0);
+	struct how_program a, b;
+	ck_assert_int_eq(how_program_get(&f.p, dir, &a, &f.d), 0);
+	ck_assert_int_eq(how_program_get(&f.p, dir, &b, &f.d), 0);
+	ck_assert_uint_eq(a.len, b.len);
+	ck_assert_int_eq(memcmp(a.insns, b.insns, a.len * sizeof(*a.insns)), 0);
+	how_program_free(&a);
+	how_program_free(&b);
+	fixture_free(&f);
+	remove_dir();
+}
+END_TEST
+
+RUN_SUITE("cache", equal_policies_have_equal_keys, every_input_changes_the_key,
+	  a_stored_program_loads_back, a_damaged_file_is_ignored,
+	  a_file_with_loose_permissions_is_ignored, a_symlink_is_never_followed,
+	  a_hard_linked_file_is_ignored, a_file_for_another_key_is_ignored,
+	  an_open_directory_is_not_trusted, the_cache_directory_is_created_private,
+	  program_get_compiles_then_hits)
