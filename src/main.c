@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
+#include "trace.h"
 #include "config.h"
 #include "diag.h"
 #include "explain.h"
@@ -141,9 +142,11 @@ static int cmd_run(const struct cli *cli)
 	bool cache_ok = ensure_private_dir(pr.cache);
 	if (cache_ok)
 		protected[n_protected++] = (struct protected_dir){.path = pr.cache};
+	TRACE_POINT("policy");
 	if (how_program_get(&pr.p, cache_ok && !cli->no_cache ? pr.cache : NULL, &how, &pr.d) < 0)
 		goto out;
 
+	TRACE_POINT("seccomp program");
 	struct where_env wenv = {
 		.home = pr.vars.home,
 		.cwd = pr.vars.cwd,
@@ -154,6 +157,7 @@ static int cmd_run(const struct cli *cli)
 	fflush(stdout);
 	fflush(stderr);
 	status = launch_run(&req);
+	TRACE_POINT("end");
 out:
 	how_program_free(&how);
 	prepared_free(&pr);
@@ -259,6 +263,7 @@ static int cmd_syscalls(const struct cli *cli)
 
 int main(int argc, char **argv)
 {
+	TRACE_POINT("main");
 	if (refuse_privileged_binary() < 0)
 		return 125;
 	ensure_std_fds();

@@ -7,6 +7,7 @@
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <seccomp.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -117,30 +118,66 @@ static bool ns_restricted(const struct policy *p)
 	return p->ns_allowed != NS_ALL;
 }
 
+static bool same_action(const struct sc_action *a, const struct sc_action *b)
+{
+	return a->kind == b->kind && (a->kind != SC_ERRNO || a->errnum == b->errnum);
+}
+
+/* The action of known call i, clone3's special case included. */
+static struct sc_action final_action(const struct policy *p, size_t i)
+{
+	/* clone3 passes its flags in memory, where seccomp cannot look: when
+	 * namespace creation is restricted, pretend it does not exist, and
+	 * libc falls back to clone, whose flags are checked. */
+	if (streq(syscall_table[i].name, "clone3") && how_call_allowed(p, i) && ns_restricted(p))
+		return (struct sc_action){.kind = SC_ERRNO, .errnum = ENOSYS};
+	return how_effective_action(p, i);
+}
+
+/* Every known call gets its action. The most common action becomes the
+ * filter's default, so only the others need rules: a smaller program,
+ * which the kernel loads and checks faster. Numbers glovebox does not
+ * know never get here (see unknown_calls_prefix). */
 static int compile_allowlist(const struct policy *p, struct how_program *out, struct diag *d)
 {
-	/* Calls glovebox does not know are newer than its tables: ENOSYS makes
-	 * libraries fall back to an older call instead of failing hard. */
-	const uint32_t unknown = SCMP_ACT_ERRNO(ENOSYS);
-	scmp_filter_ctx ctx = new_ctx(unknown);
+	struct {
+		struct sc_action a;
+		unsigned n;
+	} counts[16];
+	size_t n_counts = 0;
+	for (size_t i = 0; i < syscall_count; i++) {
+		if (syscall_native_nr(i) < 0)
+			continue;
+		struct sc_action a = final_action(p, i);
+		size_t k;
+		for (k = 0; k < n_counts; k++)
+			if (same_action(&counts[k].a, &a))
+				break;
+		if (k == n_counts && n_counts < ELEMENTSOF(counts))
+			counts[n_counts++] = (typeof(counts[0])){a, 0};
+		if (k < n_counts)
+			counts[k].n++;
+	}
+	struct sc_action def = p->default_action;
+	unsigned best = 0;
+	for (size_t k = 0; k < n_counts; k++)
+		if (counts[k].n > best) {
+			best = counts[k].n;
+			def = counts[k].a;
+		}
+
+	scmp_filter_ctx ctx = new_ctx(to_scmp(&def));
 	if (!ctx)
 		return diag_error(d, NULL, "cannot set up libseccomp");
-	int clone3 = syscall_lookup("clone3");
 	int r = 0;
 	for (size_t i = 0; i < syscall_count && r >= 0; i++) {
 		int nr = syscall_native_nr(i);
 		if (nr < 0)
 			continue;
-		struct sc_action a = how_effective_action(p, i);
-		uint32_t act = to_scmp(&a);
-		/* clone3 passes its flags in memory, where seccomp cannot look:
-		 * when namespace creation is restricted, pretend it does not
-		 * exist, and libc falls back to clone, whose flags are checked. */
-		if ((int)i == clone3 && how_call_allowed(p, i) && ns_restricted(p))
-			act = SCMP_ACT_ERRNO(ENOSYS);
-		if (act == unknown)
+		struct sc_action a = final_action(p, i);
+		if (same_action(&a, &def))
 			continue;
-		r = seccomp_rule_add(ctx, act, nr, 0);
+		r = seccomp_rule_add(ctx, to_scmp(&a), nr, 0);
 		if (r < 0)
 			diag_error(d, &p->syscalls[i].origin, "%s: cannot add rule: %s",
 				   syscall_table[i].name, strerror(-r));
@@ -152,6 +189,70 @@ static int compile_allowlist(const struct policy *p, struct how_program *out, st
 	}
 	seccomp_release(ctx);
 	return r < 0 ? -1 : 0;
+}
+
+/* ---- numbers glovebox does not know ---- */
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+	return (x > y) - (x < y);
+}
+
+struct gap {
+	uint32_t lo, hi; /* [lo, hi) holds no known call */
+};
+
+/* Calls newer than glovebox's tables answer ENOSYS, so that libraries
+ * fall back to an older call. They are the native numbers between and
+ * above the known ones, which libseccomp cannot express (its rules match
+ * single numbers), so this short prefix is generated from the table: for
+ * each gap, highest first, "above the gap: a known call, go on; inside
+ * it: ENOSYS". Foreign architectures and x32 numbers (bit 30 set) go on,
+ * to be killed by the architecture checks that follow. */
+static int unknown_calls_prefix(struct how_program *out)
+{
+	const uint32_t x32_bit = 0x40000000u;
+	int *nrs = xcalloc(syscall_count, sizeof(int));
+	size_t n = 0;
+	for (size_t i = 0; i < syscall_count; i++)
+		if (syscall_native_nr(i) >= 0)
+			nrs[n++] = syscall_native_nr(i);
+	qsort(nrs, n, sizeof(int), cmp_int);
+
+	struct gap gaps[64];
+	size_t n_gaps = 0;
+	gaps[n_gaps++] = (struct gap){n ? (uint32_t)nrs[n - 1] + 1 : 0, x32_bit};
+	for (size_t i = n; i-- > 1 && n_gaps < ELEMENTSOF(gaps);)
+		if (nrs[i] > nrs[i - 1] + 1)
+			gaps[n_gaps++] = (struct gap){(uint32_t)nrs[i - 1] + 1, (uint32_t)nrs[i]};
+	if (n && nrs[0] > 0 && n_gaps < ELEMENTSOF(gaps))
+		gaps[n_gaps++] = (struct gap){0, (uint32_t)nrs[0]};
+	free(nrs);
+
+	size_t len = 4 + 2 * n_gaps + 2;
+	if (len > 255)
+		return -E2BIG; /* conditional jumps reach 255 instructions ahead */
+	struct sock_filter *f = xreallocarray(NULL, len, sizeof(*f));
+	const size_t go_on = len - 2, enosys = len - 1;
+	size_t at = 0;
+#define EMIT(insn) (f[at] = (struct sock_filter)insn, at++)
+#define TO(target) (uint8_t)((target) - at - 1)
+	EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
+	EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0, TO(go_on)));
+	EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
+	EMIT(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, x32_bit, TO(go_on), 0));
+	for (size_t g = 0; g < n_gaps; g++) {
+		EMIT(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, gaps[g].hi, TO(go_on), 0));
+		EMIT(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, gaps[g].lo, TO(enosys), 0));
+	}
+	EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+	EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
+#undef TO
+#undef EMIT
+	out->insns = f;
+	out->len = (unsigned short)len;
+	return 0;
 }
 
 /* ---- argument restrictions, in a filter whose default is allow ---- */
@@ -321,25 +422,31 @@ static int compile_restrictions(const struct policy *p, struct how_program *out,
 
 /* ---- one program ---- */
 
-/* Run `first`, and where it would allow, run `second`: every "return
- * ALLOW" of the first becomes a jump to the start of the second. Both keep
- * their own instructions, so their relative jumps stay valid. The result
- * equals stacking both filters, because the first only restricts calls
- * the second allows. */
-static int chain(const struct how_program *first, const struct how_program *second,
-		 struct how_program *out)
+/* Run the programs in order: every "return ALLOW" of one becomes a jump
+ * to the start of the next, so the first answer that is not "allow" is
+ * the result. Each keeps its own instructions, so its relative jumps stay
+ * valid. Only the last program allows for real: the earlier ones refuse
+ * calls that the last one allows, which makes this the same as stacking
+ * them as separate filters. */
+static int chain(const struct how_program *progs, size_t n, struct how_program *out)
 {
-	size_t len = (size_t)first->len + second->len;
+	size_t len = 0;
+	for (size_t i = 0; i < n; i++)
+		len += progs[i].len;
 	if (len > BPF_MAXINSNS)
 		return -E2BIG;
 	struct sock_filter *insns = xreallocarray(NULL, len, sizeof(*insns));
-	for (size_t i = 0; i < first->len; i++) {
-		insns[i] = first->insns[i];
-		if (insns[i].code == (BPF_RET | BPF_K) && insns[i].k == SECCOMP_RET_ALLOW)
-			insns[i] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA,
-								(uint32_t)(first->len - i - 1), 0, 0);
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t next = at + progs[i].len;
+		for (size_t k = 0; k < progs[i].len; k++, at++) {
+			insns[at] = progs[i].insns[k];
+			if (i + 1 < n && insns[at].code == (BPF_RET | BPF_K) &&
+			    insns[at].k == SECCOMP_RET_ALLOW)
+				insns[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA,
+									 (uint32_t)(next - at - 1), 0, 0);
+		}
 	}
-	memcpy(insns + first->len, second->insns, second->len * sizeof(*insns));
 	out->insns = insns;
 	out->len = (unsigned short)len;
 	return 0;
@@ -347,24 +454,29 @@ static int chain(const struct how_program *first, const struct how_program *seco
 
 int how_compile(const struct policy *p, struct how_program *out, struct diag *d)
 {
-	struct how_program restrictions = {0}, allowlist = {0};
+	struct how_program parts[3] = {0};
+	size_t n = 0;
+	int r = -1;
 	*out = (struct how_program){0};
-	if (compile_restrictions(p, &restrictions, d) < 0 ||
-	    compile_allowlist(p, &allowlist, d) < 0) {
-		how_program_free(&restrictions);
-		how_program_free(&allowlist);
-		return -1;
+	if (unknown_calls_prefix(&parts[n]) < 0) {
+		diag_error(d, NULL, "cannot build the unknown-call prefix");
+		goto out;
 	}
-	if (!restrictions.insns) {
-		*out = allowlist;
-		return 0;
-	}
-	int r = chain(&restrictions, &allowlist, out);
-	how_program_free(&restrictions);
-	how_program_free(&allowlist);
+	n++;
+	if (compile_restrictions(p, &parts[n], d) < 0)
+		goto out;
+	if (parts[n].insns)
+		n++;
+	if (compile_allowlist(p, &parts[n], d) < 0)
+		goto out;
+	n++;
+	r = chain(parts, n, out);
 	if (r < 0)
-		return diag_error(d, NULL, "the seccomp program is too long (%s)", strerror(-r));
-	return 0;
+		diag_error(d, NULL, "the seccomp program is too long (%s)", strerror(-r));
+out:
+	for (size_t i = 0; i < ELEMENTSOF(parts); i++)
+		how_program_free(&parts[i]);
+	return r < 0 ? -1 : 0;
 }
 
 void how_program_free(struct how_program *prog)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "env/environ.h"
+#include "trace.h"
 #include "what/identity.h"
 #include "where/namespaces.h"
 
@@ -54,21 +55,44 @@ struct child_ctx {
 	gid_t gid;
 	sigset_t orig_mask;
 	int supervisor_pidfd;
+	int status_fd; /* pid 1 writes the command's exit status here */
+	int go_fd;     /* the command reads: the filesystem is ready */
 };
 
+/* The command's own process. It starts at once and does its share of the
+ * set-up on the other CPU while pid 1 maps the ids and builds the
+ * filesystem: its network namespace (the costliest namespace to create),
+ * host name, loopback, capabilities, limits and environment. Then it
+ * waits for the filesystem, and ends with seccomp and exec. */
 _noreturn_ static void run_command(const struct child_ctx *c)
 {
 	const struct policy *p = c->req->policy;
 	struct diag d;
 	diag_init(&d, stderr, "glovebox: ");
 
+	TRACE_POINT("command");
 	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
 		_exit(125);
+	if (where_setup_net_uts(p, &d) < 0)
+		_exit(125);
+	TRACE_POINT("net uts");
 	if (what_apply_caps(p, &d) < 0 || what_apply_rlimits(p, &d) < 0)
 		_exit(125);
-
 	struct strv env;
 	env_build(p, environ, &env);
+	TRACE_POINT("caps env");
+
+	/* pid 1 says "go" once the new root is in place; end of file means it
+	 * failed and has reported why. */
+	char go;
+	ssize_t n;
+	while ((n = read(c->go_fd, &go, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		_exit(125);
+	TRACE_POINT("go");
+	if (where_enter_workdir(p, c->req->where, &d) < 0)
+		_exit(125);
 
 	/* Only 0, 1 and 2 reach the command: whatever else the launcher had
 	 * open (a descriptor on a host directory would be a way out) closes at
@@ -86,6 +110,7 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		diag_error(&d, NULL, "cannot load the seccomp filter: %s", strerror(-r));
 		_exit(125);
 	}
+	TRACE_POINT("seccomp loaded");
 	environ = env.v;
 	execvp(p->argv.v[0], p->argv.v);
 	int e = errno;
@@ -96,10 +121,22 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	_exit(e == ENOENT ? 127 : 126);
 }
 
+/* The command is gone: end everything else in the sandbox, then tell the
+ * supervisor, which can return at once instead of waiting for the kernel
+ * to tear the namespaces down. */
+_noreturn_ static void finish(int status_fd, int status)
+{
+	kill(-1, SIGKILL); /* in a pid namespace: every process in it but us */
+	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
+		;
+	int32_t s = status;
+	(void)!write(status_fd, &s, sizeof(s));
+	_exit(status);
+}
+
 /* pid 1 of the sandbox once the command runs: reap everything, pass
- * signals on, and leave with the command's status. Leaving kills every
- * other process in the pid namespace. */
-_noreturn_ static void init_loop(pid_t command)
+ * signals on, and leave with the command's status. */
+_noreturn_ static void init_loop(pid_t command, int status_fd)
 {
 	sigset_t set;
 	forward_set(&set);
@@ -111,9 +148,10 @@ _noreturn_ static void init_loop(pid_t command)
 	}
 	/* Keep nothing the command could reach through /proc/1/fd, and make
 	 * pid 1 impossible to ptrace from inside. */
-	if (sfd > 3)
-		syscall(SYS_close_range, 3, (unsigned)sfd - 1, 0);
-	syscall(SYS_close_range, (unsigned)sfd + 1, ~0U, 0);
+	for (int fd = 3; fd < 64; fd++)
+		if (fd != sfd && fd != status_fd)
+			close(fd);
+	syscall(SYS_close_range, 64, ~0U, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	for (;;) {
@@ -134,8 +172,10 @@ _noreturn_ static void init_loop(pid_t command)
 			siginfo_t info = {0};
 			if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0 || info.si_pid == 0)
 				break;
-			if (info.si_pid == command)
-				_exit(exit_code(info.si_code, info.si_status));
+			if (info.si_pid == command) {
+				TRACE_POINT("command exited");
+				finish(status_fd, exit_code(info.si_code, info.si_status));
+			}
 		}
 	}
 }
@@ -146,12 +186,13 @@ static bool supervisor_gone(int pidfd)
 	return pidfd < 0 || poll(&pfd, 1, 0) != 0;
 }
 
-_noreturn_ static void sandbox_init(const struct child_ctx *c)
+_noreturn_ static void sandbox_init(struct child_ctx *c)
 {
 	const struct launch_request *req = c->req;
 	struct diag d;
 	diag_init(&d, stderr, "glovebox: ");
 
+	TRACE_POINT("pid 1");
 	/* Die with glovebox. The pidfd check closes the window in which the
 	 * supervisor died before the death signal was armed (getppid() is of no
 	 * use here: the parent lives outside our pid namespace). */
@@ -159,29 +200,44 @@ _noreturn_ static void sandbox_init(const struct child_ctx *c)
 		_exit(125);
 	close(c->supervisor_pidfd);
 
-	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||
-	    where_build_root(req->policy, req->where, &d) < 0 ||
-	    where_setup_net_uts(req->policy, &d) < 0)
-		_exit(125);
-
-	/* Blocked before the fork, so that a command that exits at once
-	 * still leaves a SIGCHLD for init_loop's signalfd. */
+	/* Blocked before the fork, so that a command that exits at once still
+	 * leaves a SIGCHLD for init_loop's signalfd. */
 	sigset_t chld;
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
 	sigprocmask(SIG_BLOCK, &chld, NULL);
 
-	pid_t pid = fork();
-	if (pid < 0) {
-		diag_error(&d, NULL, "fork: %s", strerror(errno));
+	/* The command's process starts at once: what it does before "go"
+	 * needs the user namespace's capabilities, not mapped ids. */
+	int go[2];
+	if (pipe2(go, O_CLOEXEC) < 0) {
+		diag_error(&d, NULL, "pipe: %s", strerror(errno));
 		_exit(125);
 	}
-	if (pid == 0)
+	pid_t pid = fork();
+	if (pid < 0) {
+		diag_error(&d, NULL, "cannot start the command: %s", strerror(errno));
+		_exit(125);
+	}
+	if (pid == 0) {
+		close(go[1]);
+		c->go_fd = go[0];
 		run_command(c);
-	init_loop(pid);
+	}
+	close(go[0]);
+
+	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0)
+		_exit(125);
+	TRACE_POINT("id maps");
+	if (where_build_root(req->policy, req->where, &d) < 0)
+		_exit(125); /* the command sees end of file on go, and exits */
+	TRACE_POINT("mounts");
+	(void)!write(go[1], "1", 1);
+	close(go[1]);
+	init_loop(pid, c->status_fd);
 }
 
-static int supervise(pid_t pid, int pidfd)
+static int supervise(pid_t pid, int pidfd, int status_fd)
 {
 	sigset_t set;
 	forward_set(&set);
@@ -190,14 +246,24 @@ static int supervise(pid_t pid, int pidfd)
 		fprintf(stderr, "glovebox: signalfd: %s\n", strerror(errno));
 		kill(pid, SIGKILL);
 	}
-	struct pollfd pfds[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
+	struct pollfd pfds[3] = {{.fd = status_fd, .events = POLLIN},
+				 {.fd = pidfd, .events = POLLIN},
+				 {.fd = sfd, .events = POLLIN}};
 	for (;;) {
-		if (poll(pfds, sfd >= 0 ? 2 : 1, -1) < 0) {
+		if (poll(pfds, sfd >= 0 ? 3 : 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			kill(pid, SIGKILL);
 		}
 		if (pfds[0].revents) {
+			/* pid 1 reports the command's status once nothing else is
+			 * left running; what remains is the kernel's teardown. */
+			int32_t status;
+			if (read(status_fd, &status, sizeof(status)) == sizeof(status))
+				return status;
+			pfds[0].fd = -1; /* pid 1 died without a report */
+		}
+		if (pfds[1].revents) {
 			siginfo_t info = {0};
 			if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED) < 0) {
 				if (errno == EINTR)
@@ -207,7 +273,7 @@ static int supervise(pid_t pid, int pidfd)
 			}
 			return exit_code(info.si_code, info.si_status);
 		}
-		if (sfd >= 0 && pfds[1].revents) {
+		if (sfd >= 0 && pfds[2].revents) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) == sizeof(si) && sent_by_process(si.ssi_code))
 				pidfd_send_signal(pidfd, (int)si.ssi_signo, NULL, 0);
@@ -228,6 +294,13 @@ int launch_run(const struct launch_request *req)
 		fprintf(stderr, "glovebox: pidfd_open: %s\n", strerror(errno));
 		return 125;
 	}
+	int status_pipe[2];
+	if (pipe2(status_pipe, O_CLOEXEC) < 0) {
+		fprintf(stderr, "glovebox: pipe: %s\n", strerror(errno));
+		close(c.supervisor_pidfd);
+		return 125;
+	}
+	c.status_fd = status_pipe[1];
 	int pidfd = -1;
 	struct clone_args args = {
 		.flags = where_clone_flags(req->policy) | CLONE_PIDFD,
@@ -237,10 +310,13 @@ int launch_run(const struct launch_request *req)
 	/* clone3, not fork: the namespaces come with the process in one step.
 	 * The child must stay away from functions that trust glibc's cached
 	 * thread id (raise, abort, pthread_*) until it forks properly. */
+	TRACE_POINT("clone3");
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0) {
 		int e = errno;
 		close(c.supervisor_pidfd);
+		close(status_pipe[0]);
+		close(status_pipe[1]);
 		fprintf(stderr, "glovebox: cannot create the sandbox's namespaces: %s%s\n",
 			strerror(e),
 			e == EPERM || e == ENOSPC
@@ -252,7 +328,9 @@ int launch_run(const struct launch_request *req)
 	if (pid == 0)
 		sandbox_init(&c);
 	close(c.supervisor_pidfd);
-	int status = supervise(pid, pidfd);
+	close(status_pipe[1]);
+	int status = supervise(pid, pidfd, status_pipe[0]);
+	close(status_pipe[0]);
 	close(pidfd);
 	return status;
 }

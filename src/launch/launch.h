@@ -2,14 +2,20 @@
 /* Starting the sandbox and supervising it.
  *
  *   glovebox (supervisor, outside)
- *     └─ clone3(new user, mount, pid, ipc, uts, cgroup [, net] namespaces)
- *          pid 1: map ids → mounts and pivot_root → host name, loopback
- *            └─ fork: the command: capabilities → rlimits → close stray
- *                     descriptors → no_new_privs → seccomp (last) → exec
+ *     └─ clone3(new user, mount, pid, ipc, uts, cgroup namespaces)
+ *          pid 1: map ids, fork ─────────────┐
+ *          pid 1: mounts, pivot_root         │ the command, on the other CPU:
+ *                                            │  network namespace, loopback,
+ *                                            │  host name, capabilities,
+ *                                            │  rlimits, environment
+ *          pid 1: "go" ───────────────────────► working directory, close
+ *                                               stray descriptors,
+ *                                               no_new_privs, seccomp, exec
  *
  * pid 1 stays behind as the sandbox's init: it reaps, forwards signals and
- * passes the command's exit status up. The supervisor forwards signals
- * sent to glovebox and returns that status. */
+ * reports the command's exit status once nothing else is left running.
+ * The supervisor forwards signals sent to glovebox and returns that
+ * status. */
 #pragma once
 
 #include "how/seccomp.h"

@@ -46,6 +46,8 @@ struct where_ctx {
 	size_t n_masks;
 	struct prepared *prep; /* one per policy mount, then one for home */
 	int devnodes[6];
+	int devnodes_first; /* the first /dev, source of any later one's nodes */
+	bool devnodes_prepared;
 };
 
 static int fail(struct where_ctx *w, const struct mount_op *m, const char *what, int err)
@@ -369,9 +371,10 @@ static const char *const dev_nodes[] = {"null", "zero", "full", "random", "urand
 static int open_dev_nodes(struct where_ctx *w)
 {
 	_Static_assert(ELEMENTSOF(dev_nodes) == ELEMENTSOF(w->devnodes), "one fd per node");
+	if (w->devnodes_prepared)
+		return 0;
+	w->devnodes_prepared = true;
 	for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
-		if (w->devnodes[i] >= 0)
-			continue;
 		char host[32];
 		snprintf(host, sizeof(host), "/dev/%s", dev_nodes[i]);
 		w->devnodes[i] = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -400,17 +403,27 @@ static int do_dev(struct where_ctx *w, const struct mount_op *m)
 		return fail(w, m, m->dest, errno);
 
 	for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
-		/* A second /dev gets its own copies of the nodes. */
-		_cleanup_close_ int node =
-			open_tree(w->devnodes[i], "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_EMPTY_PATH);
+		/* The prepared clone itself is attached: a clone closed without
+		 * being attached costs an RCU grace period to dissolve. A second
+		 * /dev takes copies of the first one's nodes. */
+		int node = w->devnodes[i];
+		if (node < 0)
+			node = open_tree(w->devnodes_first, nodes[i],
+					 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 		if (node < 0)
 			return fail(w, m, nodes[i], errno);
-		if (mknodat(dir, nodes[i], S_IFREG | 0666, 0) < 0)
-			return fail(w, m, nodes[i], errno);
-		if (set_attrs(node, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false) < 0 ||
-		    move_mount(node, "", dir, nodes[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			return fail(w, m, nodes[i], errno);
+		w->devnodes[i] = -1;
+		int r = mknodat(dir, nodes[i], S_IFREG | 0666, 0) < 0 ||
+				set_attrs(node, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false) < 0 ||
+				move_mount(node, "", dir, nodes[i], MOVE_MOUNT_F_EMPTY_PATH) < 0
+			? -errno
+			: 0;
+		close(node);
+		if (r < 0)
+			return fail(w, m, nodes[i], -r);
 	}
+	if (w->devnodes_first < 0)
+		w->devnodes_first = openat(dir, ".", O_PATH | O_CLOEXEC);
 	for (size_t i = 0; i < ELEMENTSOF(links); i++)
 		if (symlinkat(links[i][0], dir, links[i][1]) < 0)
 			return fail(w, m, links[i][1], errno);
@@ -675,23 +688,21 @@ static int enter_root(struct where_ctx *w)
 	return 0;
 }
 
-static int enter_workdir(struct where_ctx *w)
+int where_enter_workdir(const struct policy *p, const struct where_env *env, struct diag *d)
 {
-	const struct policy *p = w->p;
 	if (p->chdir_s.set) {
 		if (chdir(p->chdir) < 0)
-			return diag_error(w->d, &p->chdir_s.origin, "%s: %s", p->chdir,
-					  strerror(errno));
+			return diag_error(d, &p->chdir_s.origin, "%s: %s", p->chdir, strerror(errno));
 		return 0;
 	}
-	if (w->env->cwd && chdir(w->env->cwd) == 0)
+	if (env->cwd && chdir(env->cwd) == 0)
 		return 0;
-	return chdir("/") < 0 ? diag_error(w->d, NULL, "chdir /: %s", strerror(errno)) : 0;
+	return chdir("/") < 0 ? diag_error(d, NULL, "chdir /: %s", strerror(errno)) : 0;
 }
 
 int where_build_root(const struct policy *p, const struct where_env *env, struct diag *d)
 {
-	struct where_ctx w = {.p = p, .env = env, .d = d, .rootfd = -1};
+	struct where_ctx w = {.p = p, .env = env, .d = d, .rootfd = -1, .devnodes_first = -1};
 	int r = -1;
 	for (size_t i = 0; i < ELEMENTSOF(w.devnodes); i++)
 		w.devnodes[i] = -1;
@@ -718,7 +729,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, struct
 			goto out;
 		closep(&w.prep[i].fd);
 	}
-	if (apply_masks(&w) < 0 || enter_root(&w) < 0 || enter_workdir(&w) < 0)
+	if (apply_masks(&w) < 0 || enter_root(&w) < 0)
 		goto out;
 	setrlimit(RLIMIT_NOFILE, &fd_limit);
 	r = 0;
@@ -735,5 +746,6 @@ out:
 	}
 	for (size_t i = 0; i < ELEMENTSOF(w.devnodes); i++)
 		closep(&w.devnodes[i]);
+	closep(&w.devnodes_first);
 	return r;
 }

@@ -23,6 +23,10 @@ struct where_env {
 	size_t n_protected;
 };
 
-/* Build the new root and pivot into it; afterwards the process's root and
- * working directory are inside the sandbox. Returns 0 or -1 (reported). */
+/* Build the new root and pivot into it; afterwards the root of every
+ * process of the sandbox is the new one. Returns 0 or -1 (reported). */
 int where_build_root(const struct policy *p, const struct where_env *env, struct diag *d);
+
+/* The working directory inside: chdir = ..., else the caller's own when it
+ * is visible inside, else /. */
+int where_enter_workdir(const struct policy *p, const struct where_env *env, struct diag *d);

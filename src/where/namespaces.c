@@ -9,13 +9,12 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-unsigned long where_clone_flags(const struct policy *p)
+unsigned long where_clone_flags(const struct policy *p _unused_)
 {
-	unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC |
-			      CLONE_NEWUTS | CLONE_NEWCGROUP;
-	if (p->network == NET_NONE)
-		flags |= CLONE_NEWNET;
-	return flags;
+	/* The network namespace is left out: the command's process creates
+	 * it (where_setup_net_uts) while pid 1 builds the filesystem. */
+	return CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
+	       CLONE_NEWCGROUP;
 }
 
 static int write_file(const char *path, const char *text)
@@ -63,6 +62,9 @@ static int loopback_up(void)
 
 int where_setup_net_uts(const struct policy *p, struct diag *d)
 {
+	if (p->network == NET_NONE && unshare(CLONE_NEWNET) < 0)
+		return diag_error(d, &p->network_s.origin, "cannot create a network namespace: %s",
+				  strerror(errno));
 	const char *name = p->hostname_s.set ? p->hostname : "glovebox";
 	if (sethostname(name, strlen(name)) < 0)
 		return diag_error(d, p->hostname_s.set ? &p->hostname_s.origin : NULL,

@@ -8,12 +8,16 @@
 #include "diag.h"
 #include "policy/policy.h"
 
-/* Clone flags for the namespaces this policy asks for. */
+/* Clone flags for the sandbox's first process: user, mount, pid, ipc,
+ * uts and cgroup namespaces. */
 unsigned long where_clone_flags(const struct policy *p);
 
 /* In the new user namespace: map the inside uid/gid (the caller's own, or
  * 0 for user = root) onto the caller's uid/gid outside. */
 int where_map_ids(const struct policy *p, uid_t outer_uid, gid_t outer_gid, struct diag *d);
 
-/* Host name and loopback, once the uts and net namespaces exist. */
+/* In the command's process: a network namespace of its own (unless
+ * network = host) with loopback up, and the host name. Needs the
+ * capabilities of the sandbox's user namespace, so it runs before they are
+ * dropped. */
 int where_setup_net_uts(const struct policy *p, struct diag *d);

@@ -73,6 +73,62 @@ START_TEST(default_allows_every_member_of_its_groups)
 }
 END_TEST
 
+/* Every number, known or not, under a few policies with different most
+ * common actions: the compiler picks the default action from them. */
+START_TEST(every_number_gets_its_policy_action)
+{
+	static const char *const policies[] = {
+		"[how]\nallow = @system-service\nnamespaces = all\nsocket-families = all\n"
+		"personality = any\n",
+		"[how]\nallow = read write exit_group\nnamespaces = all\npersonality = any\n",
+		"[how]\nallow = @known\ndeny = ptrace:kill\ndefault = errno EACCES\n"
+		"namespaces = all\nsocket-families = all\npersonality = any\n",
+	};
+	for (size_t k = 0; k < ELEMENTSOF(policies); k++) {
+		struct fixture f;
+		fixture_init(&f);
+		struct how_program prog = compile_text(&f, policies[k]);
+		int by_nr[1100];
+		for (int nr = 0; nr < 1100; nr++)
+			by_nr[nr] = -1;
+		for (size_t i = 0; i < syscall_count; i++)
+			if (syscall_native_nr(i) >= 0)
+				by_nr[syscall_native_nr(i)] = (int)i;
+		for (int nr = 0; nr < 1100; nr++) {
+			uint32_t want = RET_ERRNO(ENOSYS);
+			if (by_nr[nr] >= 0) {
+				struct sc_action a = how_effective_action(&f.p, (size_t)by_nr[nr]);
+				want = a.kind == SC_ALLOW ? SECCOMP_RET_ALLOW
+				       : a.kind == SC_KILL ? SECCOMP_RET_KILL_PROCESS
+							   : RET_ERRNO(a.errnum);
+				if (a.kind == SC_ALLOW && streq(syscall_table[by_nr[nr]].name, "ioctl"))
+					want = SECCOMP_RET_ALLOW; /* TIOCSTI is 0x5412, not 0 */
+			}
+			ck_assert_msg(call(&prog, nr) == want, "policy %zu, nr %d (%s): got %#x want %#x",
+				      k, nr, by_nr[nr] >= 0 ? syscall_table[by_nr[nr]].name : "unknown",
+				      call(&prog, nr), want);
+		}
+		ck_assert_uint_eq(call(&prog, 0x3fffffff), RET_ERRNO(ENOSYS));
+		ck_assert_uint_eq(call(&prog, 0x40000000), SECCOMP_RET_KILL_PROCESS);
+		ck_assert_uint_eq(call(&prog, 0x40000000 | 39), SECCOMP_RET_KILL_PROCESS);
+		how_program_free(&prog);
+		fixture_free(&f);
+	}
+}
+END_TEST
+
+START_TEST(the_default_program_is_compact)
+{
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog = compile_default(&f);
+	/* the most common action is the default: rules only for the rest */
+	ck_assert_uint_lt(prog.len, 300);
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(unknown_numbers_answer_enosys)
 {
 	struct fixture f;
@@ -407,7 +463,8 @@ START_TEST(chained_programs_keep_both_halves_intact)
 }
 END_TEST
 
-RUN_SUITE("seccomp", namespace_creation_is_refused_by_flag, some_namespaces_may_be_allowed,
+RUN_SUITE("seccomp", every_number_gets_its_policy_action, the_default_program_is_compact,
+	  namespace_creation_is_refused_by_flag, some_namespaces_may_be_allowed,
 	  socket_families_are_an_allowlist, write_xor_execute, personality_is_locked,
 	  ioctl_deny_adds_commands, general_rules_compile, a_rule_on_a_denied_call_changes_nothing,
 	  malformed_rules_are_errors, chained_programs_keep_both_halves_intact, default_allows_every_member_of_its_groups, unknown_numbers_answer_enosys,
