@@ -148,6 +148,7 @@ static int cmd_run(const struct cli *cli)
 
 	TRACE_POINT("seccomp program");
 	struct where_env wenv = {
+		.host_root = geteuid() == 0,
 		.home = pr.vars.home,
 		.cwd = pr.vars.cwd,
 		.protected = protected,

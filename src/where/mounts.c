@@ -119,48 +119,25 @@ static int set_attrs(int mntfd, uint64_t set, bool recursive)
 			     sizeof(attr));
 }
 
-/* A new filesystem instance (tmpfs, proc, devpts, mqueue) as a detached
- * mount. opts are key=value strings, or bare flags. */
-static int new_fs(const char *type, const char *const *opts, unsigned attrs)
+/* Mount a new filesystem instance (tmpfs, proc, devpts, mqueue) on the
+ * directory that an O_PATH descriptor names. mount(2) wants a path;
+ * /proc/self/fd/N jumps straight to that very directory, so nothing in
+ * between can redirect it. One call, where the fsopen API takes five. */
+static int mount_fs_on(int destfd, const char *type, unsigned long flags, const char *data)
 {
-	_cleanup_close_ int fs = fsopen(type, FSOPEN_CLOEXEC);
-	if (fs < 0)
-		return -errno;
-	for (const char *const *o = opts; o && *o; o++) {
-		const char *eq = strchr(*o, '=');
-		int r;
-		if (eq) {
-			char key[32];
-			size_t n = (size_t)(eq - *o);
-			if (n >= sizeof(key))
-				return -EINVAL;
-			memcpy(key, *o, n);
-			key[n] = '\0';
-			r = fsconfig(fs, FSCONFIG_SET_STRING, key, eq + 1, 0);
-		} else {
-			r = fsconfig(fs, FSCONFIG_SET_FLAG, *o, NULL, 0);
-		}
-		if (r < 0)
-			return -errno;
-	}
-	if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-		return -errno;
-	int mnt = fsmount(fs, FSMOUNT_CLOEXEC, attrs);
-	return mnt < 0 ? -errno : mnt;
+	char path[40];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", destfd);
+	return mount(type, path, type, flags, data) < 0 ? -errno : 0;
 }
 
 static int mount_new_fs_at(struct where_ctx *w, const struct mount_op *m, const char *type,
-			   const char *const *opts, unsigned attrs)
+			   unsigned long flags, const char *data)
 {
-	_cleanup_close_ int mnt = new_fs(type, opts, attrs);
-	if (mnt < 0)
-		return fail(w, m, type, -mnt);
 	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
 	if (dest < 0)
 		return fail(w, m, m->dest, -dest);
-	if (attach(mnt, dest) < 0)
-		return fail(w, m, m->dest, errno);
-	return 0;
+	int r = mount_fs_on(dest, type, flags, data);
+	return r < 0 ? fail(w, m, m->dest, -r) : 0;
 }
 
 /* ---- glovebox's own state stays out of reach ---- */
@@ -262,13 +239,11 @@ static int apply_masks(struct where_ctx *w)
 			hit |= st.st_dev == w->prot[k].dev && st.st_ino == w->prot[k].ino;
 		if (!hit)
 			continue;
-		static const char *const opts[] = {"mode=0", "size=4k", NULL};
-		_cleanup_close_ int mnt = new_fs("tmpfs", opts,
-						 MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID |
-							 MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-		if (mnt < 0 || attach(mnt, fd) < 0)
+		int r = mount_fs_on(fd, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				    "mode=0,size=4k");
+		if (r < 0)
 			return diag_error(w->d, NULL, "cannot hide %s inside the sandbox: %s",
-					  w->masks[i], strerror(mnt < 0 ? -mnt : errno));
+					  w->masks[i], strerror(-r));
 	}
 	return 0;
 }
@@ -324,14 +299,12 @@ static int do_bind(struct where_ctx *w, const struct mount_op *m, struct prepare
 
 static int do_tmpfs(struct where_ctx *w, const struct mount_op *m)
 {
-	char mode[32], size[32];
-	const char *opts[3] = {mode, NULL, NULL};
-	snprintf(mode, sizeof(mode), "mode=%o", m->mode == MODE_UNSET ? 01777u : m->mode);
-	if (m->size) {
-		snprintf(size, sizeof(size), "size=%llu", (unsigned long long)m->size);
-		opts[1] = size;
-	}
-	return mount_new_fs_at(w, m, "tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	char data[64];
+	int n = snprintf(data, sizeof(data), "mode=%o", m->mode == MODE_UNSET ? 01777u : m->mode);
+	if (m->size)
+		snprintf(data + n, sizeof(data) - (size_t)n, ",size=%llu",
+			 (unsigned long long)m->size);
+	return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV, data);
 }
 
 /* Writes through /proc/sys, /proc/sysrq-trigger and friends are checked
@@ -341,18 +314,16 @@ static const char *const proc_readonly[] = {"sys", "sysrq-trigger", "irq", "bus"
 
 static int do_proc(struct where_ctx *w, const struct mount_op *m)
 {
-	_cleanup_close_ int mnt =
-		new_fs("proc", NULL, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
-	if (mnt < 0)
-		return fail(w, m, "proc", -mnt);
-	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
-	if (dest < 0)
-		return fail(w, m, m->dest, -dest);
-	/* Attached first: older kernels mount only onto attached trees. */
-	if (attach(mnt, dest) < 0)
+	int r = mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+	if (r < 0 || !w->env->host_root)
+		return r;
+	/* Unprivileged, DAC already keeps the sandbox out of these files:
+	 * they belong to the host's root, who has no uid inside. */
+	_cleanup_close_ int proc = open_in_root(w->rootfd, m->dest, O_PATH | O_DIRECTORY);
+	if (proc < 0)
 		return fail(w, m, m->dest, errno);
 	for (size_t i = 0; i < ELEMENTSOF(proc_readonly); i++) {
-		_cleanup_close_ int sub = open_tree(mnt, proc_readonly[i],
+		_cleanup_close_ int sub = open_tree(proc, proc_readonly[i],
 						    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		if (sub < 0) {
 			if (errno == ENOENT)
@@ -360,7 +331,7 @@ static int do_proc(struct where_ctx *w, const struct mount_op *m)
 			return fail(w, m, proc_readonly[i], errno);
 		}
 		if (set_attrs(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true) < 0 ||
-		    move_mount(sub, "", mnt, proc_readonly[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		    move_mount(sub, "", proc, proc_readonly[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
 			return fail(w, m, proc_readonly[i], errno);
 	}
 	return 0;
@@ -392,20 +363,20 @@ static int do_dev(struct where_ctx *w, const struct mount_op *m)
 		{"/proc/self/fd/1", "stdout"},   {"/proc/self/fd/2", "stderr"},
 		{"pts/ptmx", "ptmx"},
 	};
-	static const char *const devopts[] = {"mode=0755", NULL};
-	_cleanup_close_ int dir = new_fs("tmpfs", devopts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+	if (mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755") < 0)
+		return -1;
+	/* The new tmpfs is reached by path: a descriptor opened before the
+	 * mount still names the directory underneath. */
+	_cleanup_close_ int dir = open_in_root(w->rootfd, m->dest, O_PATH | O_DIRECTORY);
 	if (dir < 0)
-		return fail(w, m, "tmpfs", -dir);
-	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
-	if (dest < 0)
-		return fail(w, m, m->dest, -dest);
-	if (attach(dir, dest) < 0)
 		return fail(w, m, m->dest, errno);
 
 	for (size_t i = 0; i < ELEMENTSOF(dev_nodes); i++) {
 		/* The prepared clone itself is attached: a clone closed without
 		 * being attached costs an RCU grace period to dissolve. A second
-		 * /dev takes copies of the first one's nodes. */
+		 * /dev takes copies of the first one's nodes. The nodes keep
+		 * their host mount's flags; nosuid and noexec mean nothing on a
+		 * device node. */
 		int node = w->devnodes[i];
 		if (node < 0)
 			node = open_tree(w->devnodes_first, nodes[i],
@@ -414,7 +385,6 @@ static int do_dev(struct where_ctx *w, const struct mount_op *m)
 			return fail(w, m, nodes[i], errno);
 		w->devnodes[i] = -1;
 		int r = mknodat(dir, nodes[i], S_IFREG | 0666, 0) < 0 ||
-				set_attrs(node, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC, false) < 0 ||
 				move_mount(node, "", dir, nodes[i], MOVE_MOUNT_F_EMPTY_PATH) < 0
 			? -errno
 			: 0;
@@ -431,19 +401,15 @@ static int do_dev(struct where_ctx *w, const struct mount_op *m)
 		return fail(w, m, "pts", errno);
 
 	/* A private devpts: the sandbox sees only terminals it opens itself. */
-	static const char *const ptsopts[] = {"newinstance", "ptmxmode=0666", "mode=0620", NULL};
-	_cleanup_close_ int pts = new_fs("devpts", ptsopts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
-	if (pts < 0)
-		return fail(w, m, "devpts", -pts);
-	if (move_mount(pts, "", dir, "pts", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return fail(w, m, "pts", errno);
-	static const char *const shmopts[] = {"mode=01777", NULL};
-	_cleanup_close_ int shm = new_fs("tmpfs", shmopts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	if (shm < 0)
-		return fail(w, m, "shm", -shm);
-	if (move_mount(shm, "", dir, "shm", MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return fail(w, m, "shm", errno);
-	return 0;
+	_cleanup_close_ int pts = openat(dir, "pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	_cleanup_close_ int shm = openat(dir, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int r = pts < 0 || shm < 0 ? -errno : 0;
+	if (r == 0)
+		r = mount_fs_on(pts, "devpts", MS_NOSUID | MS_NOEXEC,
+				"newinstance,ptmxmode=0666,mode=0620");
+	if (r == 0)
+		r = mount_fs_on(shm, "tmpfs", MS_NOSUID | MS_NODEV, "mode=01777");
+	return r < 0 ? fail(w, m, "devpts", -r) : 0;
 }
 
 /* Create LINK -> TARGET; an identical existing link is fine. */
@@ -526,7 +492,6 @@ static int do_remount_ro(struct where_ctx *w, const struct mount_op *m)
 
 static int do_op(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
 {
-	static const char *const mq_opts[] = {NULL};
 	switch (m->kind) {
 	case MOUNT_BIND:
 	case MOUNT_RO_BIND:
@@ -539,8 +504,7 @@ static int do_op(struct where_ctx *w, const struct mount_op *m, struct prepared 
 	case MOUNT_DEV:
 		return do_dev(w, m);
 	case MOUNT_MQUEUE:
-		return mount_new_fs_at(w, m, "mqueue", mq_opts,
-				       MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC);
+		return mount_new_fs_at(w, m, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	case MOUNT_SYMLINK:
 		return make_symlink(w, m, m->src);
 	case MOUNT_DIR:
@@ -660,17 +624,15 @@ static void raise_fd_limit(size_t need)
 static int make_root(struct where_ctx *w)
 {
 	static const char *const candidates[] = {"/tmp", "/run", "/mnt", "/var/tmp", "/dev"};
-	static const char *const opts[] = {"mode=0755", NULL};
-	_cleanup_close_ int mnt = new_fs("tmpfs", opts, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-	if (mnt < 0)
-		return diag_error(w->d, NULL, "cannot create the sandbox's root: %s", strerror(-mnt));
 	for (size_t i = 0; i < ELEMENTSOF(candidates); i++) {
-		if (move_mount(mnt, "", AT_FDCWD, candidates[i], MOVE_MOUNT_F_EMPTY_PATH) == 0) {
-			w->rootfd = steal_fd(&mnt);
-			return 0;
-		}
+		if (mount("tmpfs", candidates[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
+			continue;
+		w->rootfd = open(candidates[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (w->rootfd < 0)
+			break;
+		return 0;
 	}
-	return diag_error(w->d, NULL, "cannot attach the sandbox's root: %s", strerror(errno));
+	return diag_error(w->d, NULL, "cannot create the sandbox's root: %s", strerror(errno));
 }
 
 static int enter_root(struct where_ctx *w)

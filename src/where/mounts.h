@@ -4,6 +4,7 @@
  * inside the new user and mount namespaces. */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "diag.h"
@@ -17,6 +18,7 @@ struct protected_dir {
 };
 
 struct where_env {
+	bool host_root;   /* uid 0 inside is the host's root (root runs glovebox) */
 	const char *home; /* the user's home directory, or NULL */
 	const char *cwd;  /* the launcher's working directory, or NULL */
 	const struct protected_dir *protected;
