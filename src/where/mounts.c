@@ -8,6 +8,7 @@
 #include <sys/mount.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <dirent.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,6 +26,11 @@ struct protected_state {
 	ino_t ino;
 	struct ancestor anc[32];
 	size_t n_anc;
+	/* Inode numbers inside the directory, two levels deep, read on first
+	 * need: a bind of any of them is refused. */
+	ino_t *inside;
+	size_t n_inside;
+	bool inside_read;
 };
 
 /* A host source, opened before the new root hides any host path. */
@@ -47,6 +53,8 @@ struct where_ctx {
 	struct prepared *prep; /* one per policy mount, then one for home */
 	int devnodes[6];
 	int devnodes_first; /* the first /dev, source of any later one's nodes */
+	char *pc_path;      /* parent_cache: a resolved parent directory */
+	int pc_fd;
 	bool devnodes_prepared;
 };
 
@@ -72,38 +80,78 @@ enum dest_kind { DEST_DIR, DEST_FILE };
 /* Resolve (creating as needed) a destination inside the new root. Missing
  * parents become directories; the last component becomes a directory or an
  * empty file. Returns an O_PATH descriptor or -errno. */
-static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind, int depth)
+/* Create the last component of a destination in its (resolved) parent,
+ * and open it. A symlink found there is never followed from here. */
+static int create_in(int pfd, const char *base, enum dest_kind kind)
 {
-	int fd = open_in_root(w->rootfd, path, O_PATH);
-	if (fd >= 0 || errno != ENOENT || depth > 64)
-		return fd >= 0 ? fd : -errno;
-
-	const char *slash = strrchr(path, '/');
-	if (!slash || slash[1] == '\0')
-		return -EINVAL;
-	_cleanup_free_ char *parent = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
-	const char *base = slash + 1;
-	_cleanup_close_ int pfd = ensure_path(w, parent, DEST_DIR, depth + 1);
-	if (pfd < 0)
-		return pfd;
 	/* An O_PATH descriptor serves as dirfd for the *at() calls. */
-	int r;
-	if (kind == DEST_DIR) {
-		r = mkdirat(pfd, base, 0755);
-	} else {
-		r = mknodat(pfd, base, S_IFREG | 0644, 0);
-	}
+	int r = kind == DEST_DIR ? mkdirat(pfd, base, 0755) : mknodat(pfd, base, S_IFREG | 0644, 0);
 	if (r < 0 && errno != EEXIST)
 		return -errno;
-	fd = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
 	struct stat st;
 	if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
-		/* A dangling symlink is in the way: never create through it. */
 		close(fd);
 		return -ELOOP;
 	}
+	return fd;
+}
+
+/* The parent directory of the last destination made, kept while nothing
+ * is mounted on it or above it: hundreds of binds into one directory then
+ * skip resolving it again each time. */
+static void parent_cache_drop(struct where_ctx *w)
+{
+	free(w->pc_path);
+	w->pc_path = NULL;
+	closep(&w->pc_fd);
+	w->pc_fd = -1;
+}
+
+/* After a mount at dest: the cached parent stays valid only if the mount
+ * lies strictly below it. */
+static void parent_cache_after_mount(struct where_ctx *w, const char *dest)
+{
+	if (!w->pc_path)
+		return;
+	size_t n = strlen(w->pc_path);
+	bool below = streq(w->pc_path, "/") ? dest[1] != '\0'
+					     : strncmp(dest, w->pc_path, n) == 0 && dest[n] == '/';
+	if (!below)
+		parent_cache_drop(w);
+}
+
+/* Resolve (creating as needed) a destination inside the new root. Missing
+ * parents become directories; the last component becomes a directory or an
+ * empty file. Returns an O_PATH descriptor or -errno. */
+static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind, int depth)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash || slash[1] == '\0') {
+		int fd = open_in_root(w->rootfd, path, O_PATH);
+		return fd >= 0 ? fd : -errno;
+	}
+	_cleanup_free_ char *parent = slash == path ? xstrdup("/") : xstrndup(path, (size_t)(slash - path));
+	const char *base = slash + 1;
+
+	if (w->pc_path && streq(parent, w->pc_path)) {
+		int fd = create_in(w->pc_fd, base, kind);
+		if (fd != -ELOOP)
+			return fd;
+		/* a symlink: resolve it the careful way below */
+	}
+	int fd = open_in_root(w->rootfd, path, O_PATH);
+	if (fd >= 0 || errno != ENOENT || depth > 64)
+		return fd >= 0 ? fd : -errno;
+	int pfd = ensure_path(w, parent, DEST_DIR, depth + 1);
+	if (pfd < 0)
+		return pfd;
+	fd = create_in(pfd, base, kind);
+	parent_cache_drop(w);
+	w->pc_path = steal_pointer(&parent);
+	w->pc_fd = pfd;
 	return fd;
 }
 
@@ -174,8 +222,40 @@ static void protected_init(struct where_ctx *w)
 	}
 }
 
-/* Before anything is mounted: refuse a bind source inside a protected
- * directory, whatever path (symlinks included) names it. */
+/* The inode numbers of a directory's entries, from getdents64 alone:
+ * no stat per entry. (An entry that is a mount point reports the inode
+ * underneath; glovebox's own directories hold none.) */
+static void read_inodes(int dirfd, struct protected_state *ps, int depth)
+{
+	char buf[4096];
+	for (;;) {
+		long n = syscall(SYS_getdents64, dirfd, buf, sizeof(buf));
+		if (n <= 0)
+			return;
+		for (long off = 0; off < n;) {
+			struct dirent64 *e = (struct dirent64 *)(buf + off);
+			off += e->d_reclen;
+			if (e->d_name[0] == '.' &&
+			    (e->d_name[1] == '\0' || (e->d_name[1] == '.' && e->d_name[2] == '\0')))
+				continue;
+			ps->inside = xreallocarray(ps->inside, ps->n_inside + 1, sizeof(ino_t));
+			ps->inside[ps->n_inside++] = e->d_ino;
+			if (depth > 0 && e->d_type == DT_DIR) {
+				int sub = openat(dirfd, e->d_name,
+						 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (sub >= 0) {
+					read_inodes(sub, ps, depth - 1);
+					close(sub);
+				}
+			}
+		}
+	}
+}
+
+/* Before anything is mounted: refuse a bind source that is a protected
+ * directory or lies inside one, whatever path (symlinks included) names
+ * it. Binds that show a protected directory from above are masked later
+ * instead (protected_note). */
 static int protected_source_check(struct where_ctx *w, const struct mount_op *m,
 				  const struct stat *st)
 {
@@ -183,16 +263,18 @@ static int protected_source_check(struct where_ctx *w, const struct mount_op *m,
 		struct protected_state *ps = &w->prot[i];
 		if (st->st_dev != ps->dev)
 			continue;
-		_cleanup_close_ int fd = open(m->src, O_PATH | O_CLOEXEC);
-		char link[64], real[PATH_MAX];
-		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
-		ssize_t n = fd >= 0 ? readlink(link, real, sizeof(real) - 1) : -1;
-		if (n <= 0)
-			return diag_error(w->d, &m->origin, "%s: cannot resolve: %s", m->src,
-					  strerror(errno));
-		real[n] = '\0';
-		size_t plen = strlen(ps->path);
-		if (strncmp(real, ps->path, plen) == 0 && (real[plen] == '/' || real[plen] == '\0'))
+		if (!ps->inside_read) {
+			ps->inside_read = true;
+			int fd = open(ps->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (fd >= 0) {
+				read_inodes(fd, ps, 1);
+				close(fd);
+			}
+		}
+		bool hit = st->st_ino == ps->ino;
+		for (size_t k = 0; k < ps->n_inside && !hit; k++)
+			hit = ps->inside[k] == st->st_ino;
+		if (hit)
 			return diag_error(w->d, &m->origin,
 					  "%s: refusing to expose glovebox's own state (%s)", m->src,
 					  ps->path);
@@ -664,7 +746,8 @@ int where_enter_workdir(const struct policy *p, const struct where_env *env, str
 
 int where_build_root(const struct policy *p, const struct where_env *env, struct diag *d)
 {
-	struct where_ctx w = {.p = p, .env = env, .d = d, .rootfd = -1, .devnodes_first = -1};
+	struct where_ctx w = {.p = p, .env = env, .d = d, .rootfd = -1, .devnodes_first = -1,
+			      .pc_fd = -1};
 	int r = -1;
 	for (size_t i = 0; i < ELEMENTSOF(w.devnodes); i++)
 		w.devnodes[i] = -1;
@@ -683,14 +766,16 @@ int where_build_root(const struct policy *p, const struct where_env *env, struct
 		goto out;
 	size_t home_at = home_position(&w);
 	for (size_t i = 0; i <= p->n_mounts; i++) {
-		if (i == home_at && do_home(&w) < 0)
+		if (i == home_at && (parent_cache_drop(&w), do_home(&w) < 0))
 			goto out;
 		if (i == p->n_mounts)
 			break;
 		if (do_op(&w, &p->mounts[i], &w.prep[i]) < 0)
 			goto out;
+		parent_cache_after_mount(&w, p->mounts[i].dest);
 		closep(&w.prep[i].fd);
 	}
+	parent_cache_drop(&w);
 	if (apply_masks(&w) < 0 || enter_root(&w) < 0)
 		goto out;
 	setrlimit(RLIMIT_NOFILE, &fd_limit);
@@ -699,6 +784,8 @@ out:
 	closep(&w.rootfd);
 	for (size_t i = 0; i < w.n_masks; i++)
 		free(w.masks[i]);
+	for (size_t i = 0; i < w.n_prot; i++)
+		free(w.prot[i].inside);
 	if (w.prep) {
 		for (size_t i = 0; i <= p->n_mounts; i++) {
 			closep(&w.prep[i].fd);
@@ -709,5 +796,6 @@ out:
 	for (size_t i = 0; i < ELEMENTSOF(w.devnodes); i++)
 		closep(&w.devnodes[i]);
 	closep(&w.devnodes_first);
+	parent_cache_drop(&w);
 	return r;
 }
