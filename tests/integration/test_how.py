@@ -1,5 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The how layer: every default denial, seen from inside a real sandbox."""
+import os
+import shutil
+import struct
+
 from gbtest import both, main
 
 SIGSYS = 31
@@ -59,6 +63,161 @@ class ProfileActions:
     def test_a_later_allow_reopens_a_call(self):
         r = self.probe("syscall", "keyctl", opts=("--allow", "keyctl"))
         self.assertNotEqual(r.stdout.strip(), "EPERM")
+
+
+@both
+class ArgumentRules:
+    def test_new_namespaces_are_refused_by_default(self):
+        for ns in ("user", "net", "mount"):
+            self.assertEqual(self.probe("unshare", ns).stdout.strip(), "EPERM", ns)
+        self.assertEqual(self.probe("unshare", "user", opts=("--namespaces", "user")
+                                    ).stdout.strip(), "ok")
+        self.assertEqual(self.probe("unshare", "net", opts=("--namespaces", "user")
+                                    ).stdout.strip(), "EPERM")
+
+    def test_clone3_answers_enosys_while_namespaces_are_restricted(self):
+        self.assertEqual(self.probe_outside("clone3").stdout.strip(), "EINVAL")
+        self.assertEqual(self.probe("clone3").stdout.strip(), "ENOSYS")
+        self.assertEqual(self.probe("clone3", opts=("--namespaces", "all")).stdout.strip(),
+                         "EINVAL")
+
+    def test_socket_families_outside_the_list_are_refused(self):
+        self.assertEqual(self.probe("socket", "unix").stdout.strip(), "ok")
+        self.assertEqual(self.probe("socket", "inet").stdout.strip(), "ok")
+        self.assertNotEqual(self.probe_outside("socket", "packet").stdout.strip(), "EAFNOSUPPORT")
+        for fam in ("packet", "vsock", "alg"):
+            self.assertEqual(self.probe("socket", fam).stdout.strip(), "EAFNOSUPPORT", fam)
+        r = self.probe("socket", "inet", opts=("--socket-families", "unix"))
+        self.assertEqual(r.stdout.strip(), "EAFNOSUPPORT")
+
+    def test_write_xor_execute(self):
+        for cmd in (("wx-mmap",), ("wx-mprotect",), ("memfd", "plain")):
+            self.assertEqual(self.probe(*cmd).stdout.strip(), "ok", cmd)
+            r = self.probe(*cmd, opts=("--write-xor-execute",))
+            self.assertEqual(r.stdout.strip(), "EPERM", cmd)
+        r = self.probe("memfd", "noexec", opts=("--write-xor-execute",))
+        self.assertEqual(r.stdout.strip(), "ok")
+
+    def test_personality_is_locked(self):
+        self.assertEqual(self.probe_outside("personality", "0x0400000").stdout.strip(), "ok")
+        self.assertEqual(self.probe("personality", "0x0400000").stdout.strip(), "EPERM")
+        self.assertEqual(self.probe("personality", "0").stdout.strip(), "ok")
+        r = self.probe("personality", "0x0400000", opts=("--personality", "any"))
+        self.assertEqual(r.stdout.strip(), "ok")
+
+    def test_a_general_rule_refuses_matching_calls_only(self):
+        opts = ("--rule", "socket(arg0 == AF_INET6):EACCES")
+        self.assertEqual(self.probe("socket", "inet6", opts=opts).stdout.strip(), "EACCES")
+        self.assertEqual(self.probe("socket", "inet", opts=opts).stdout.strip(), "ok")
+
+    def test_a_bad_rule_names_its_origin(self):
+        p = self.profile("badrule", "[how]\nrule = socket(arg0 == AF_MARS)\n")
+        r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("%s:2: [how] rule: socket(arg0 == AF_MARS): unknown constant name" % p,
+                      r.stderr)
+
+
+@both
+class Tools:
+    def test_compile_writes_a_program_bwrap_can_load(self):
+        out = os.path.join(self.who.home, "default.bpf")
+        r = self.run_as([self.stage.glovebox, "compile", "-o", out])
+        self.assertOk(r)
+        self.assertEqual(os.path.getsize(out) % 8, 0)
+        def bwrap(*cmd):
+            with open(out, "rb") as f:
+                fd = os.dup(f.fileno())
+            try:
+                return self.run_as(["bwrap", "--ro-bind", "/", "/", "--tmpfs", "/tmp",
+                                    "--seccomp", str(fd), "--ro-bind", self.stage.probe,
+                                    "/tmp/probe", "/tmp/probe"] + list(cmd), pass_fds=(fd,))
+            finally:
+                os.close(fd)
+        if shutil.which("bwrap") is None:
+            self.skipTest("bwrap is not installed")
+        self.assertOk(bwrap("exit", "0"))
+        self.assertEqual(bwrap("syscall", "getppid").stdout.strip(), "ok")
+        self.assertEqual(bwrap("syscall", "ptrace").stdout.strip(), "EPERM")
+        self.assertEqual(bwrap("tiocsti").stdout.split(), ["EPERM", "EPERM"])
+        self.assertEqual(bwrap("x32").returncode, 128 + SIGSYS)
+
+    def test_explain_names_the_origin_of_each_value(self):
+        r = self.run_as([self.stage.glovebox, "explain", "--hostname", "lab"])
+        self.assertOk(r)
+        self.assertIn("hostname           lab", r.stdout)
+        self.assertIn("# command line --hostname", r.stdout)
+        self.assertIn("# default (built-in):", r.stdout)
+        self.assertIn("ioctl TIOCSTI and TIOCLINUX refused", r.stdout)
+        self.assertIn("socket families: UNIX INET INET6 NETLINK", r.stdout)
+
+    def test_syscalls_lists_groups_and_members(self):
+        r = self.run_as([self.stage.glovebox, "syscalls"])
+        self.assertIn("@system-service", r.stdout)
+        r = self.run_as([self.stage.glovebox, "syscalls", "@basic-io"])
+        self.assertIn("read", r.stdout.split())
+        r = self.run_as([self.stage.glovebox, "syscalls", "@nonsense"])
+        self.assertEqual(r.returncode, 1)
+
+
+@both
+class Cache:
+    def cache_files(self):
+        d = os.path.join(self.who.home, ".cache", "glovebox")
+        if not os.path.isdir(d):
+            return []
+        return sorted(os.path.join(d, f) for f in os.listdir(d) if f.endswith(".bpf"))
+
+    def clear(self):
+        for f in self.cache_files():
+            os.unlink(f)
+
+    def test_a_compiled_program_is_cached_privately(self):
+        self.clear()
+        self.assertOk(self.probe("exit", "0"))
+        files = self.cache_files()
+        self.assertEqual(len(files), 1)
+        st = os.stat(files[0])
+        self.assertEqual(st.st_mode & 0o7777, 0o600)
+        self.assertEqual(st.st_uid, self.who.uid)
+        self.assertEqual(os.stat(os.path.dirname(files[0])).st_mode & 0o777, 0o700)
+
+    def test_no_cache_neither_reads_nor_writes(self):
+        self.clear()
+        self.assertOk(self.probe("exit", "0", opts=("--no-cache",)))
+        self.assertEqual(self.cache_files(), [])
+
+    def test_a_damaged_file_is_rebuilt_not_loaded(self):
+        self.clear()
+        self.probe("exit", "0")
+        (path,) = self.cache_files()
+        # An allow-everything program, with the right owner and mode: the key
+        # inside does not match, so it must never be loaded.
+        with open(path, "r+b") as f:
+            data = bytearray(f.read())
+            data[-8:] = struct.pack("<HBBI", 6, 0, 0, 0x7FFF0000)
+            f.seek(0)
+            f.write(data)
+        self.assertEqual(self.probe("syscall", "ptrace").stdout.strip(), "EPERM")
+        with open(path, "rb") as f:
+            self.assertNotEqual(f.read()[-8:], struct.pack("<HBBI", 6, 0, 0, 0x7FFF0000))
+
+    def test_a_loose_file_is_ignored(self):
+        self.clear()
+        self.probe("exit", "0")
+        (path,) = self.cache_files()
+        os.chmod(path, 0o644)
+        self.assertEqual(self.probe("syscall", "ptrace").stdout.strip(), "EPERM")
+        self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)  # replaced
+
+    def test_the_cache_is_hidden_even_with_a_writable_home(self):
+        self.probe("exit", "0")
+        r = self.gb("--home", "rw", cmd=["/bin/sh", "-c",
+                                         'ls -A "$HOME/.cache/glovebox"; '
+                                         'echo x > "$HOME/.cache/glovebox/planted" || echo refused'],
+                    probe=False)
+        self.assertEqual(r.stdout.split(), ["refused"])
+        self.assertTrue(self.cache_files())
 
 
 if __name__ == "__main__":

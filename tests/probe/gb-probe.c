@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <linux/if_alg.h>
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -211,6 +213,81 @@ static int cmd_x32(void)
 	return result(r < 0 ? -1 : 0);
 }
 
+static const struct {
+	const char *name;
+	int family;
+} families[] = {{"unix", AF_UNIX}, {"inet", AF_INET}, {"inet6", AF_INET6},
+		{"netlink", AF_NETLINK}, {"packet", AF_PACKET}, {"vsock", AF_VSOCK},
+		{"alg", AF_ALG}};
+
+static int cmd_socket(const char *name)
+{
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		if (!strcmp(families[i].name, name)) {
+			int s = socket(families[i].family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+			if (s < 0 && errno == ESOCKTNOSUPPORT)
+				s = socket(families[i].family, SOCK_RAW | SOCK_CLOEXEC, 0);
+			if (s >= 0)
+				close(s);
+			return result(s);
+		}
+	return 2;
+}
+
+static int cmd_unshare(const char *what)
+{
+	int flag = !strcmp(what, "user") ? CLONE_NEWUSER
+		   : !strcmp(what, "net") ? CLONE_NEWNET
+		   : !strcmp(what, "mount") ? CLONE_NEWNS
+					    : CLONE_NEWIPC;
+	return result(unshare(flag));
+}
+
+static int cmd_clone3(void)
+{
+	/* Flags no kernel accepts: EINVAL from the kernel, ENOSYS from a
+	 * filter that hides clone3. Either way no process is made. */
+	uint64_t args[8] = {~0ULL};
+	return result((int)syscall(435 /* clone3 */, args, sizeof(args)));
+}
+
+static int cmd_wx_mmap(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p != MAP_FAILED)
+		munmap(p, 4096);
+	return result(p == MAP_FAILED ? -1 : 0);
+}
+
+static int cmd_wx_mprotect(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return result(-1);
+	int r = mprotect(p, 4096, PROT_READ | PROT_EXEC);
+	int e = errno;
+	munmap(p, 4096);
+	errno = e;
+	return result(r);
+}
+
+static int cmd_memfd(const char *how)
+{
+	unsigned flags = MFD_CLOEXEC;
+	if (!strcmp(how, "noexec"))
+		flags |= 0x8; /* MFD_NOEXEC_SEAL */
+	int fd = (int)syscall(SYS_memfd_create, "probe", flags);
+	if (fd >= 0)
+		close(fd);
+	return result(fd);
+}
+
+static int cmd_personality(const char *value)
+{
+	return result((int)syscall(SYS_personality, strtoul(value, NULL, 0)) < 0 ? -1 : 0);
+}
+
 static int cmd_wait_signal(void)
 {
 	sigset_t set;
@@ -292,6 +369,20 @@ int main(int argc, char **argv)
 		return cmd_exec(argv + 2);
 	if (!strcmp(c, "exit"))
 		return cmd_exit(a);
+	if (!strcmp(c, "socket"))
+		return cmd_socket(a);
+	if (!strcmp(c, "unshare"))
+		return cmd_unshare(a);
+	if (!strcmp(c, "clone3"))
+		return cmd_clone3();
+	if (!strcmp(c, "wx-mmap"))
+		return cmd_wx_mmap();
+	if (!strcmp(c, "wx-mprotect"))
+		return cmd_wx_mprotect();
+	if (!strcmp(c, "memfd"))
+		return cmd_memfd(a);
+	if (!strcmp(c, "personality"))
+		return cmd_personality(a);
 	fprintf(stderr, "gb-probe: unknown command %s\n", c);
 	return 2;
 }
