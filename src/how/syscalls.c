@@ -127,6 +127,15 @@ const struct syscall_group syscall_groups[] = {
 	 "sched_rr_get_interval sched_rr_get_interval_time64 sched_yield sendfile sendfile64 "
 	 "setfsgid setfsgid32 setfsuid setfsuid32 setpgid setsid splice sysinfo tee umask uname "
 	 "userfaultfd vmsplice mincore syslog"},
+	{"@build", "what compilers, linkers, make and test runners use: @system-service without "
+		   "the keyring, identity changes, memory locking and scheduling changes",
+	 "@default @basic-io @file-system @io-event @ipc @process @signal @sync @timer @chown "
+	 "@network-io @aio capget copy_file_range fadvise64 fadvise64_64 arm_fadvise64_64 flock "
+	 "get_mempolicy getcpu getpriority ioctl ioprio_get kcmp madvise mincore mremap "
+	 "name_to_handle_at oldolduname olduname personality readahead readdir "
+	 "sched_get_priority_max sched_get_priority_min sched_getattr sched_getparam "
+	 "sched_getscheduler sched_rr_get_interval sched_rr_get_interval_time64 sched_yield "
+	 "sendfile sendfile64 setpgid setsid setrlimit splice sysinfo tee umask uname vmsplice"},
 	{"@known", "every call glovebox knows, except io_uring", NULL},
 };
 const size_t syscall_group_count = ELEMENTSOF(syscall_groups);

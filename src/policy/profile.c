@@ -28,23 +28,38 @@ void profile_loader_add_dir(struct profile_loader *l, const char *dir)
 	strv_add(&l->search_path, dir);
 }
 
-/* When the binary runs from its build tree, the shipped profiles are the
- * ones in the source tree, so a developer never needs an install or an
- * environment variable. */
-static const char *shipped_profiles_dir(void)
+/* The directory the running binary lives in, or "" when unknown. */
+static void exe_dir(char *buf, size_t size)
 {
-	char exe[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	if (n > 0) {
-		exe[n] = '\0';
-		char *slash = strrchr(exe, '/');
-		if (slash) {
-			*slash = '\0';
-			if (streq(exe, GB_BUILD_ROOT) || streq(exe, GB_BUILD_ROOT "/src"))
-				return GB_SOURCE_ROOT "/profiles";
-		}
+	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	char *slash = strrchr(buf, '/');
+	if (slash)
+		*slash = '\0';
+	else
+		buf[0] = '\0';
+}
+
+/* The shipped profiles. From the build tree they are the source tree's, so
+ * a developer never needs an install or an environment variable. Else the
+ * installed ones; and when glovebox was moved after installing (a tarball
+ * unpacked elsewhere), the ones at the same place relative to the binary. */
+static void add_shipped_dirs(struct profile_loader *l)
+{
+	char dir[PATH_MAX];
+	exe_dir(dir, sizeof(dir));
+	if (streq(dir, GB_BUILD_ROOT) || streq(dir, GB_BUILD_ROOT "/src")) {
+		profile_loader_add_dir(l, GB_SOURCE_ROOT "/profiles");
+		return;
 	}
-	return GB_DATADIR "/glovebox/profiles";
+	profile_loader_add_dir(l, GB_DATADIR "/glovebox/profiles");
+	if (dir[0]) {
+		_cleanup_free_ char *rel =
+			xasprintf("%s/" GB_DATADIR_FROM_BINDIR "/glovebox/profiles", dir);
+		char real[PATH_MAX];
+		if (realpath(rel, real) && !streq(real, GB_DATADIR "/glovebox/profiles"))
+			profile_loader_add_dir(l, real);
+	}
 }
 
 void profile_loader_default_path(struct profile_loader *l)
@@ -58,7 +73,7 @@ void profile_loader_default_path(struct profile_loader *l)
 		profile_loader_add_dir(l, dir);
 	}
 	profile_loader_add_dir(l, GB_SYSCONFDIR "/glovebox/profiles");
-	profile_loader_add_dir(l, shipped_profiles_dir());
+	add_shipped_dirs(l);
 }
 
 /* ---- reading one file ---- */
@@ -433,13 +448,15 @@ int profile_load(struct profile_loader *l, const char *name, const char *relativ
 	_cleanup_free_ char *path = NULL;
 	_cleanup_close_ int fd = open_profile(l, name, relative_to, &path);
 	if (fd < 0) {
-		if (fd == -ENOENT && is_bare_name(name))
-			return diag_error(d, from, "profile '%s' not found (looked in %s%s%s%s%s)",
-					  name, l->search_path.n > 0 ? l->search_path.v[0] : "",
-					  l->search_path.n > 1 ? ", " : "",
-					  l->search_path.n > 1 ? l->search_path.v[1] : "",
-					  l->search_path.n > 2 ? ", " : "",
-					  l->search_path.n > 2 ? l->search_path.v[2] : "");
+		if (fd == -ENOENT && is_bare_name(name)) {
+			char where[2048] = "";
+			size_t w = 0;
+			for (size_t i = 0; i < l->search_path.n && w < sizeof(where); i++)
+				w += (size_t)snprintf(where + w, sizeof(where) - w, "%s%s",
+						      i ? ", " : "", l->search_path.v[i]);
+			return diag_error(d, from, "profile '%s' not found (looked in %s)", name,
+					  where);
+		}
 		if (fd == -EINVAL)
 			return diag_error(d, from, "'%s' is not a profile name", name);
 		return diag_error(d, from, "%s: %s", path ? path : name, strerror(-fd));

@@ -38,9 +38,12 @@ class Stage:
         shutil.copy(PROBE, self.probe)
         for f in (self.glovebox, self.probe):
             os.chmod(f, 0o755)
-        self.profiles = os.path.join(self.dir, "profiles")
+        # bin/ and share/glovebox/profiles, as an install relocated here
+        self.profiles = os.path.join(self.dir, "share", "glovebox", "profiles")
         shutil.copytree(os.path.join(SOURCE_ROOT, "profiles"), self.profiles)
-        os.chmod(self.profiles, 0o755)
+        for d in (self.profiles, os.path.dirname(self.profiles),
+                  os.path.dirname(os.path.dirname(self.profiles))):
+            os.chmod(d, 0o755)
 
     def path(self, *parts):
         return os.path.join(self.dir, *parts)

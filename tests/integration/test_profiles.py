@@ -59,6 +59,34 @@ class Check:
         self.assertOk(r)
 
 
+@both
+class ShippedProfiles:
+    def test_build_compiles_a_program_in_the_current_tree(self):
+        tree = self.stage.path("tree-" + self.who.name)
+        os.makedirs(tree, exist_ok=True)
+        with open(os.path.join(tree, "hello.c"), "w") as f:
+            f.write('#include <stdio.h>\nint main(void){puts("hello from the tree");return 0;}\n')
+        self.who.chown(tree)
+        self.who.chown(os.path.join(tree, "hello.c"))
+        argv = [self.stage.glovebox, "-p", "build", "--", "/bin/sh", "-c",
+                "cc -O2 -o hello hello.c && ./hello && touch $HOME/escaped 2>/dev/null; "
+                "ls -A $HOME"]
+        r = self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh", tree] + argv)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.splitlines()[0], "hello from the tree")
+        self.assertTrue(os.path.exists(os.path.join(tree, "hello")))
+        self.assertFalse(os.path.exists(os.path.join(self.who.home, "escaped")))
+
+    def test_build_has_no_network(self):
+        r = self.gb("-p", "build", cmd=["/probe", "ifaces"])
+        self.assertEqual(r.stdout.split(), ["lo"])
+
+    def test_online_shares_the_host_network(self):
+        r = self.gb("-p", "online", cmd=["/probe", "ifaces"])
+        self.assertEqual(sorted(r.stdout.split()),
+                         sorted(self.probe_outside("ifaces").stdout.split()))
+
+
 class BuildTreeAndInstall(unittest.TestCase):
     """The binary finds the shipped profiles from its build tree, and after
     `meson install` into a prefix, without any environment variable."""
