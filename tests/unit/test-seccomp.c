@@ -73,6 +73,8 @@ START_TEST(default_allows_every_member_of_its_groups)
 }
 END_TEST
 
+static uint32_t call2(const struct how_program *prog, int nr, uint64_t a0, uint64_t a1);
+
 /* Every number, known or not, under a few policies with different most
  * common actions: the compiler picks the default action from them. */
 START_TEST(every_number_gets_its_policy_action)
@@ -111,6 +113,35 @@ START_TEST(every_number_gets_its_policy_action)
 		ck_assert_uint_eq(call(&prog, 0x3fffffff), RET_ERRNO(ENOSYS));
 		ck_assert_uint_eq(call(&prog, 0x40000000), SECCOMP_RET_KILL_PROCESS);
 		ck_assert_uint_eq(call(&prog, 0x40000000 | 39), SECCOMP_RET_KILL_PROCESS);
+		how_program_free(&prog);
+		fixture_free(&f);
+	}
+}
+END_TEST
+
+START_TEST(every_group_allows_all_its_members)
+{
+	for (size_t g = 0; g < syscall_group_count; g++) {
+		struct fixture f;
+		fixture_init(&f);
+		char text[128];
+		snprintf(text, sizeof(text), "[how]\nallow = %s\nnamespaces = all\n"
+					     "socket-families = all\npersonality = any\n",
+			 syscall_groups[g].name);
+		struct how_program prog = compile_text(&f, text);
+		syscall_set set = {0};
+		ck_assert_int_eq(syscall_resolve(syscall_groups[g].name, &set), 0);
+		for (size_t i = 0; i < syscall_count; i++) {
+			int nr = syscall_native_nr(i);
+			if (nr < 0)
+				continue;
+			uint32_t want = syscall_set_has(&set, i) ? SECCOMP_RET_ALLOW : RET_ERRNO(EPERM);
+			uint32_t got = streq(syscall_table[i].name, "ioctl")
+					       ? call2(&prog, nr, 0, TCGETS)
+					       : call(&prog, nr);
+			ck_assert_msg(got == want, "%s: %s got %#x want %#x", syscall_groups[g].name,
+				      syscall_table[i].name, got, want);
+		}
 		how_program_free(&prog);
 		fixture_free(&f);
 	}
@@ -463,7 +494,8 @@ START_TEST(chained_programs_keep_both_halves_intact)
 }
 END_TEST
 
-RUN_SUITE("seccomp", every_number_gets_its_policy_action, the_default_program_is_compact,
+RUN_SUITE("seccomp", every_number_gets_its_policy_action, every_group_allows_all_its_members,
+	  the_default_program_is_compact,
 	  namespace_creation_is_refused_by_flag, some_namespaces_may_be_allowed,
 	  socket_families_are_an_allowlist, write_xor_execute, personality_is_locked,
 	  ioctl_deny_adds_commands, general_rules_compile, a_rule_on_a_denied_call_changes_nothing,
