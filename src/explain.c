@@ -41,14 +41,29 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 	fputs("[where]\n", f);
 	row(f, "network", p->network == NET_NONE ? "none (own namespace, loopback only)" : "host",
 	    &p->network_s);
-	row(f, "hostname", p->hostname_s.set ? p->hostname : "glovebox", &p->hostname_s);
+	row(f, "hostname",
+	    !(p->unshare & CLONE_NEWUTS) ? "the host's (unshare-uts = no)"
+	    : p->hostname_s.set	 ? p->hostname
+				 : "glovebox",
+	    &p->hostname_s);
 	snprintf(line, sizeof(line), "%s at %s", home_mode_name(p->home),
 		 env->home ? env->home : "$HOME (unset)");
 	row(f, "home", line, &p->home_s);
 	row(f, "chdir", p->chdir_s.set ? p->chdir : "the current directory, if visible, else /",
 	    &p->chdir_s);
-	fputs("  namespaces: user mount pid ipc uts cgroup", f);
+	fputs("  new namespaces: user mount", f);
+	static const struct {
+		unsigned long flag;
+		const char *name;
+	} ns[] = {{CLONE_NEWPID, "pid"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWUTS, "uts"},
+		  {CLONE_NEWCGROUP, "cgroup"}};
+	for (size_t i = 0; i < ELEMENTSOF(ns); i++)
+		if (p->unshare & ns[i].flag)
+			fprintf(f, " %s", ns[i].name);
 	fputs(p->network == NET_NONE ? " net\n" : "\n", f);
+	if (p->background_s.set || p->background == BACKGROUND_WAIT)
+		fprintf(f, "  background         %s\n",
+			p->background == BACKGROUND_WAIT ? "wait for it" : "killed with the command");
 	fputs("  mounts, in order, on a read-only tmpfs root:\n", f);
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct mount_op *m = &p->mounts[i];

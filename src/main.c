@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* glovebox: run a command in a sandbox described by INI profiles. */
+#include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/auxv.h>
@@ -80,6 +81,40 @@ static bool ensure_private_dir(const char *dir)
 	return mkdir(dir, 0700) == 0 || errno == EEXIST;
 }
 
+/* home = private keeps one home per profile: the last one named. */
+static const char *home_name(const struct cli *cli)
+{
+	static char name[128];
+	if (cli->profiles.n == 0)
+		return "default";
+	const char *last = cli->profiles.v[cli->profiles.n - 1];
+	const char *base = strrchr(last, '/') ? strrchr(last, '/') + 1 : last;
+	size_t n = 0;
+	for (const char *c = base; *c && n + 1 < sizeof(name); c++)
+		name[n++] = (isalnum((unsigned char)*c) || *c == '-' || *c == '_' || *c == '.') ? *c
+											       : '_';
+	name[n] = '\0';
+	if (n > 4 && streq(name + n - 4, ".ini"))
+		name[n - 4] = '\0';
+	if (!name[0] || name[0] == '.')
+		name[0] = '_';
+	return name;
+}
+
+/* mkdir -p, each new level 0700. */
+static bool make_dirs(const char *path)
+{
+	char buf[4096];
+	snprintf(buf, sizeof(buf), "%s", path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			(void)mkdir(buf, 0700);
+			*p = '/';
+		}
+	return mkdir(buf, 0700) == 0 || errno == EEXIST;
+}
+
 /* Built-in defaults < profiles in order < command-line options. */
 static int build_policy(const struct cli *cli, struct policy *p, const struct expand_vars *vars,
 			struct diag *d)
@@ -94,6 +129,7 @@ static int build_policy(const struct cli *cli, struct policy *p, const struct ex
 		profile_load(&l, cli->profiles.v[i], NULL, &o);
 	}
 	profile_loader_free(&l);
+	p->home_name = xstrdup(home_name(cli));
 	cli_apply(cli, p, d);
 	if (d->errors == 0)
 		policy_validate(p, d);
@@ -147,14 +183,38 @@ static int cmd_run(const struct cli *cli)
 		goto out;
 
 	TRACE_POINT("seccomp program");
+	char private_home[4096] = "";
+	if (pr.p.home == HOME_PRIVATE) {
+		state_dir(&pr.vars, "XDG_DATA_HOME", ".local/share", private_home,
+			  sizeof(private_home));
+		size_t n = strlen(private_home);
+		if (n)
+			snprintf(private_home + n, sizeof(private_home) - n, "/home/%s",
+				 pr.p.home_name);
+		if (!n || !make_dirs(private_home)) {
+			diag_error(&pr.d, &pr.p.home_s.origin, "cannot make the private home %s: %s",
+				   private_home, n ? strerror(errno) : "no home directory known");
+			goto out;
+		}
+	}
 	struct where_env wenv = {
 		.host_root = geteuid() == 0,
 		.home = pr.vars.home,
+		.private_home = private_home[0] ? private_home : NULL,
 		.cwd = pr.vars.cwd,
 		.protected = protected,
 		.n_protected = n_protected,
 	};
-	struct launch_request req = {.policy = &pr.p, .how = &how, .where = &wenv};
+	struct launch_request req = {.policy = &pr.p, .how = &how, .where = &wenv,
+				     .info_fd = cli->info_fd, .status_fd = cli->status_fd};
+	const int report_fds[] = {cli->info_fd, cli->status_fd};
+	for (size_t i = 0; i < ELEMENTSOF(report_fds); i++) {
+		/* They are glovebox's, never the sandbox's. */
+		if (report_fds[i] >= 0 && fcntl(report_fds[i], F_SETFD, FD_CLOEXEC) < 0) {
+			diag_error(&pr.d, NULL, "descriptor %d: %s", report_fds[i], strerror(errno));
+			goto out;
+		}
+	}
 	fflush(stdout);
 	fflush(stderr);
 	status = launch_run(&req);

@@ -8,9 +8,12 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/pidfd.h>
 #include <sys/prctl.h>
+#include <stdarg.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -49,6 +52,12 @@ static int exit_code(int code, int status)
 	return 128 + status;
 }
 
+static bool supervisor_gone(int pidfd)
+{
+	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+	return pidfd < 0 || poll(&pfd, 1, 0) != 0;
+}
+
 struct child_ctx {
 	const struct launch_request *req;
 	uid_t uid;
@@ -57,7 +66,46 @@ struct child_ctx {
 	int supervisor_pidfd;
 	int status_fd; /* pid 1 writes the command's exit status here */
 	int go_fd;     /* the command reads: the filesystem is ready */
+	int init_pidfd; /* without a pid namespace: the command dies with pid 1 */
+	int cred_fd;    /* when asked for: the command sends its pid here */
 };
+
+/* The command tells the supervisor its pid as SCM_CREDENTIALS: the kernel
+ * translates it into the receiver's pid namespace, so the supervisor gets
+ * the pid it can see, race-free. */
+static int send_own_pid(int fd)
+{
+	struct ucred cred = {.pid = getpid(), .uid = getuid(), .gid = getgid()};
+	char cbuf[CMSG_SPACE(sizeof(cred))] = {0};
+	char byte = 'p';
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_CREDENTIALS;
+	c->cmsg_len = CMSG_LEN(sizeof(cred));
+	memcpy(CMSG_DATA(c), &cred, sizeof(cred));
+	return sendmsg(fd, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+static pid_t receive_pid(int fd)
+{
+	struct ucred cred;
+	char cbuf[CMSG_SPACE(sizeof(cred))];
+	char byte;
+	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
+			     .msg_controllen = sizeof(cbuf)};
+	if (recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) <= 0)
+		return -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
+			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
+			return cred.pid;
+		}
+	return -1;
+}
 
 /* The command's own process. It starts at once and does its share of the
  * set-up on the other CPU while pid 1 maps the ids and builds the
@@ -71,6 +119,9 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	diag_init(&d, stderr, "glovebox: ");
 
 	TRACE_POINT("command");
+	if (!(p->unshare & CLONE_NEWPID) &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || supervisor_gone(c->init_pidfd)))
+		_exit(125);
 	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
 		_exit(125);
 	if (where_setup_net_uts(p, &d) < 0)
@@ -92,6 +143,8 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		_exit(125);
 	TRACE_POINT("go");
 	if (where_enter_workdir(p, c->req->where, &d) < 0)
+		_exit(125);
+	if (c->cred_fd >= 0 && send_own_pid(c->cred_fd) < 0)
 		_exit(125);
 
 	/* Only 0, 1 and 2 reach the command: whatever else the launcher had
@@ -121,35 +174,91 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	_exit(e == ENOENT ? 127 : 126);
 }
 
-/* The command is gone: end everything else in the sandbox, then tell the
- * supervisor, which can return at once instead of waiting for the kernel
- * to tear the namespaces down. */
-_noreturn_ static void finish(int status_fd, int status)
+struct init_state {
+	pid_t command;
+	int status_fd;
+	int children_fd; /* without a pid namespace: /proc/thread-self/children */
+	bool own_pidns;
+	enum background_mode background;
+	bool command_done;
+	int status;
+};
+
+/* Without a pid namespace of its own, pid 1 is a subreaper: everything the
+ * command leaves behind becomes its child, and it kills them by pid, over
+ * and over until none is left. */
+static void kill_children(const struct init_state *st)
 {
-	kill(-1, SIGKILL); /* in a pid namespace: every process in it but us */
-	while (waitpid(-1, NULL, __WALL) > 0 || errno == EINTR)
-		;
-	int32_t s = status;
-	(void)!write(status_fd, &s, sizeof(s));
-	_exit(status);
+	char buf[4096];
+	ssize_t n = pread(st->children_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (char *p = buf, *end; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 0)
+			kill((pid_t)pid, SIGKILL);
+	}
+}
+
+/* End everything else in the sandbox (unless told to wait for it, and it
+ * is all gone already), then tell the supervisor, which can return at once
+ * instead of waiting for the kernel to tear the namespaces down. */
+_noreturn_ static void finish(const struct init_state *st)
+{
+	for (;;) {
+		if (st->own_pidns)
+			kill(-1, SIGKILL); /* in a pid namespace: every process in it but us */
+		else
+			kill_children(st);
+		pid_t r = waitpid(-1, NULL, __WALL);
+		if (r < 0 && errno == ECHILD)
+			break;
+	}
+	int32_t s = st->status;
+	(void)!write(st->status_fd, &s, sizeof(s));
+	_exit(st->status);
+}
+
+static void reap(struct init_state *st)
+{
+	for (;;) {
+		siginfo_t info = {0};
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0) {
+			if (errno == ECHILD && st->command_done)
+				finish(st); /* background = wait: the last one is gone */
+			return;
+		}
+		if (info.si_pid == 0)
+			return;
+		if (info.si_pid == st->command) {
+			TRACE_POINT("command exited");
+			st->command_done = true;
+			st->status = exit_code(info.si_code, info.si_status);
+			if (st->background == BACKGROUND_KILL)
+				finish(st);
+		}
+	}
 }
 
 /* pid 1 of the sandbox once the command runs: reap everything, pass
  * signals on, and leave with the command's status. */
-_noreturn_ static void init_loop(pid_t command, int status_fd)
+_noreturn_ static void init_loop(struct init_state *st)
 {
 	sigset_t set;
 	forward_set(&set);
 	sigaddset(&set, SIGCHLD);
 	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (sfd < 0) {
-		kill(command, SIGKILL);
+		kill(st->command, SIGKILL);
 		_exit(125);
 	}
 	/* Keep nothing the command could reach through /proc/1/fd, and make
 	 * pid 1 impossible to ptrace from inside. */
 	for (int fd = 3; fd < 64; fd++)
-		if (fd != sfd && fd != status_fd)
+		if (fd != sfd && fd != st->status_fd && fd != st->children_fd)
 			close(fd);
 	syscall(SYS_close_range, 64, ~0U, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -160,30 +269,20 @@ _noreturn_ static void init_loop(pid_t command, int status_fd)
 		if (n != sizeof(si)) {
 			if (n < 0 && errno == EINTR)
 				continue;
-			kill(command, SIGKILL);
+			kill(st->command, SIGKILL);
 			_exit(125);
 		}
-		if (si.ssi_signo != SIGCHLD) {
-			if (sent_by_process(si.ssi_code))
-				kill(command, (int)si.ssi_signo);
+		if (si.ssi_signo == SIGCHLD) {
+			reap(st);
 			continue;
 		}
-		for (;;) {
-			siginfo_t info = {0};
-			if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0 || info.si_pid == 0)
-				break;
-			if (info.si_pid == command) {
-				TRACE_POINT("command exited");
-				finish(status_fd, exit_code(info.si_code, info.si_status));
-			}
-		}
+		if (!sent_by_process(si.ssi_code))
+			continue;
+		if (!st->command_done)
+			kill(st->command, (int)si.ssi_signo);
+		else if (si.ssi_signo != SIGCONT && si.ssi_signo != SIGWINCH)
+			finish(st); /* asked to stop waiting for the background */
 	}
-}
-
-static bool supervisor_gone(int pidfd)
-{
-	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
-	return pidfd < 0 || poll(&pfd, 1, 0) != 0;
 }
 
 _noreturn_ static void sandbox_init(struct child_ctx *c)
@@ -195,7 +294,9 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	TRACE_POINT("pid 1");
 	/* Die with glovebox. The pidfd check closes the window in which the
 	 * supervisor died before the death signal was armed (getppid() is of no
-	 * use here: the parent lives outside our pid namespace). */
+	 * use here: the parent lives outside our pid namespace). Without a pid
+	 * namespace, the command's process arms its own death signal, and what
+	 * it starts is killed by pid 1 (a subreaper) on the way out. */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || supervisor_gone(c->supervisor_pidfd))
 		_exit(125);
 	close(c->supervisor_pidfd);
@@ -209,6 +310,9 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 
 	/* The command's process starts at once: what it does before "go"
 	 * needs the user namespace's capabilities, not mapped ids. */
+	c->init_pidfd = -1;
+	if (!(req->policy->unshare & CLONE_NEWPID))
+		c->init_pidfd = pidfd_open(getpid(), 0);
 	int go[2];
 	if (pipe2(go, O_CLOEXEC) < 0) {
 		diag_error(&d, NULL, "pipe: %s", strerror(errno));
@@ -229,54 +333,116 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0)
 		_exit(125);
 	TRACE_POINT("id maps");
+	struct init_state st = {
+		.command = pid,
+		.status_fd = c->status_fd,
+		.children_fd = -1,
+		.own_pidns = (req->policy->unshare & CLONE_NEWPID) != 0,
+		.background = req->policy->background,
+	};
+	if (!st.own_pidns) {
+		/* Opened while the host's /proc is still there. */
+		st.children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 || st.children_fd < 0) {
+			diag_error(&d, NULL, "cannot track the sandbox's processes: %s",
+				   strerror(errno));
+			_exit(125);
+		}
+	}
+
 	if (where_build_root(req->policy, req->where, &d) < 0)
 		_exit(125); /* the command sees end of file on go, and exits */
 	TRACE_POINT("mounts");
 	(void)!write(go[1], "1", 1);
 	close(go[1]);
-	init_loop(pid, c->status_fd);
+	init_loop(&st);
 }
 
-static int supervise(pid_t pid, int pidfd, int status_fd)
+static void write_json(int fd, const char *fmt, ...) _printf_(2, 3);
+static void write_json(int fd, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(buf))
+		(void)write_all(fd, buf, (size_t)n);
+}
+
+struct supervisor {
+	pid_t pid;
+	int pidfd;
+	int status_fd; /* pid 1's report */
+	int cred_fd;   /* the command's pid, when asked for */
+	int info_fd, json_fd;
+};
+
+static int report_exit(const struct supervisor *s, int code)
+{
+	if (s->json_fd >= 0) {
+		if (code > 128)
+			write_json(s->json_fd, "{\"exit-code\": %d, \"exit-signal\": %d}\n", code,
+				   code - 128);
+		else
+			write_json(s->json_fd, "{\"exit-code\": %d}\n", code);
+	}
+	return code;
+}
+
+static int supervise(struct supervisor *s)
 {
 	sigset_t set;
 	forward_set(&set);
 	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	if (sfd < 0) {
 		fprintf(stderr, "glovebox: signalfd: %s\n", strerror(errno));
-		kill(pid, SIGKILL);
+		kill(s->pid, SIGKILL);
 	}
-	struct pollfd pfds[3] = {{.fd = status_fd, .events = POLLIN},
-				 {.fd = pidfd, .events = POLLIN},
-				 {.fd = sfd, .events = POLLIN}};
+	struct pollfd pfds[4] = {{.fd = s->status_fd, .events = POLLIN},
+				 {.fd = s->pidfd, .events = POLLIN},
+				 {.fd = sfd, .events = POLLIN},
+				 {.fd = s->cred_fd, .events = POLLIN}};
 	for (;;) {
-		if (poll(pfds, sfd >= 0 ? 3 : 2, -1) < 0) {
+		if (poll(pfds, 4, -1) < 0) {
 			if (errno == EINTR)
 				continue;
-			kill(pid, SIGKILL);
+			kill(s->pid, SIGKILL);
+		}
+		if (pfds[3].revents) {
+			pid_t child = receive_pid(s->cred_fd);
+			pfds[3].fd = -1;
+			if (child > 0 && s->info_fd >= 0)
+				write_json(s->info_fd, "{\"child-pid\": %d}\n", (int)child);
+			if (child > 0 && s->json_fd >= 0)
+				write_json(s->json_fd, "{\"child-pid\": %d}\n", (int)child);
+			if (s->info_fd >= 0)
+				close(s->info_fd);
+			s->info_fd = -1;
+			continue;
 		}
 		if (pfds[0].revents) {
 			/* pid 1 reports the command's status once nothing else is
 			 * left running; what remains is the kernel's teardown. */
 			int32_t status;
-			if (read(status_fd, &status, sizeof(status)) == sizeof(status))
-				return status;
+			if (read(s->status_fd, &status, sizeof(status)) == sizeof(status))
+				return report_exit(s, status);
 			pfds[0].fd = -1; /* pid 1 died without a report */
 		}
 		if (pfds[1].revents) {
 			siginfo_t info = {0};
-			if (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED) < 0) {
+			if (waitid((idtype_t)P_PIDFD, (id_t)s->pidfd, &info, WEXITED) < 0) {
 				if (errno == EINTR)
 					continue;
 				fprintf(stderr, "glovebox: waitid: %s\n", strerror(errno));
-				return 125;
+				return report_exit(s, 125);
 			}
-			return exit_code(info.si_code, info.si_status);
+			return report_exit(s, exit_code(info.si_code, info.si_status));
 		}
 		if (sfd >= 0 && pfds[2].revents) {
 			struct signalfd_siginfo si;
 			if (read(sfd, &si, sizeof(si)) == sizeof(si) && sent_by_process(si.ssi_code))
-				pidfd_send_signal(pidfd, (int)si.ssi_signo, NULL, 0);
+				pidfd_send_signal(s->pidfd, (int)si.ssi_signo, NULL, 0);
 		}
 	}
 }
@@ -301,6 +467,17 @@ int launch_run(const struct launch_request *req)
 		return 125;
 	}
 	c.status_fd = status_pipe[1];
+	int cred[2] = {-1, -1};
+	c.cred_fd = -1;
+	if (req->info_fd >= 0 || req->status_fd >= 0) {
+		int one = 1;
+		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, cred) < 0 ||
+		    setsockopt(cred[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
+			fprintf(stderr, "glovebox: socketpair: %s\n", strerror(errno));
+			return 125;
+		}
+		c.cred_fd = cred[1];
+	}
 	int pidfd = -1;
 	struct clone_args args = {
 		.flags = where_clone_flags(req->policy) | CLONE_PIDFD,
@@ -329,8 +506,13 @@ int launch_run(const struct launch_request *req)
 		sandbox_init(&c);
 	close(c.supervisor_pidfd);
 	close(status_pipe[1]);
-	int status = supervise(pid, pidfd, status_pipe[0]);
+	closep(&cred[1]);
+	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = status_pipe[0],
+			       .cred_fd = cred[0], .info_fd = req->info_fd,
+			       .json_fd = req->status_fd};
+	int status = supervise(&s);
 	close(status_pipe[0]);
+	closep(&cred[0]);
 	close(pidfd);
 	return status;
 }

@@ -26,6 +26,8 @@ struct launch_request {
 	const struct policy *policy;
 	const struct how_program *how;
 	const struct where_env *where;
+	int info_fd;   /* -1, or where {"child-pid": N} goes */
+	int status_fd; /* -1, or where the child's pid and then its exit code go */
 };
 
 /* Runs the sandbox to completion. Returns the exit status glovebox should

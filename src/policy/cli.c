@@ -84,6 +84,15 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
 			c->no_cache = true;
 			return 0;
 		}
+		if ((streq(name, "info-fd") || streq(name, "status-fd")) && c->cmd == CMD_RUN) {
+			const char *v = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
+			uint64_t fd;
+			if (!v || parse_u64(v, &fd) < 0 || fd < 3 || fd > INT32_MAX)
+				return usage_error(err, "--%s needs a descriptor number (3 or more)",
+						   name);
+			*(streq(name, "info-fd") ? &c->info_fd : &c->status_fd) = (int)fd;
+			return 0;
+		}
 		if (streq(name, "calls") && !eq && c->cmd == CMD_EXPLAIN) {
 			c->calls = true;
 			return 0;
@@ -150,7 +159,7 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
 
 int cli_parse(int argc, char **argv, struct cli *c, FILE *err)
 {
-	*c = (struct cli){.cmd = CMD_RUN};
+	*c = (struct cli){.cmd = CMD_RUN, .info_fd = -1, .status_fd = -1};
 	int i = 1;
 
 	if (argc > 1)
@@ -249,6 +258,9 @@ void cli_help(FILE *f)
 	      "\n"
 	      "    --no-cache                 compile the seccomp program afresh, ignoring\n"
 	      "                               and not writing the cache\n"
+	      "    --info-fd FD               write {\"child-pid\": N} to FD once the command\n"
+	      "                               starts (N as seen from outside), then close it\n"
+	      "    --status-fd FD             write that, then {\"exit-code\": N} at the end\n"
 	      "explain shows the policy with where each value came from (--calls: every\n"
 	      "system call); compile writes its seccomp program as raw BPF, usable with\n"
 	      "bwrap --seccomp FD.\n",

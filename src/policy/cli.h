@@ -32,6 +32,8 @@ struct cli {
 	bool no_cache;      /* --no-cache: compile the seccomp program afresh */
 	const char *output; /* compile -o FILE */
 	bool calls;         /* explain --calls */
+	int info_fd;        /* --info-fd: {"child-pid": N} once the command starts */
+	int status_fd;      /* --status-fd: that, then {"exit-code": N} */
 };
 
 /* Returns 0, or -1 after printing a usage error (exit status 2). */

@@ -79,6 +79,16 @@ int split_words(const char *s, struct strv *out, const char **why)
 			if (*s == '"') {
 				s++;
 				while (*s && *s != '"') {
+					if (*s == '\\' && s[1] == 'n') {
+						buf_putc(&w, '\n');
+						s += 2;
+						continue;
+					}
+					if (*s == '\\' && s[1] == 't') {
+						buf_putc(&w, '\t');
+						s += 2;
+						continue;
+					}
 					if (*s == '\\' && (s[1] == '"' || s[1] == '\\'))
 						s++;
 					buf_putc(&w, *s++);

@@ -21,7 +21,8 @@ void expand_vars_from_process(struct expand_vars *vars, struct expand_storage *s
 void expand_storage_free(struct expand_storage *storage);
 
 /* Split a value into words. Whitespace separates words; "double quotes"
- * group a word and take \" and \\ escapes; 'single quotes' group literally.
+ * group a word and take \" \\ \n and \t escapes; 'single quotes' group
+ * literally.
  * Returns 0, or -EINVAL with *why set for an unterminated quote. */
 int split_words(const char *s, struct strv *out, const char **why);
 

@@ -8,6 +8,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <linux/capability.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -211,6 +212,11 @@ static int normalize_dest(const char *in, char **out, struct diag *d, const stru
 	if (w == 0)
 		r[w++] = '/';
 	r[w] = '\0';
+	if (str_startswith(r, "/.glovebox-scratch") &&
+	    (r[18] == '\0' || r[18] == '/')) {
+		free(r);
+		return diag_error(d, o, "%s: this path is glovebox's own while it builds the root", in);
+	}
 	*out = r;
 	return 0;
 }
@@ -296,6 +302,67 @@ static int apply_dest_op(struct policy *p, const struct gb_option *opt, char **a
 	return 0;
 }
 
+/* file = DEST CONTENT [mode=OCTAL] */
+static int apply_file(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
+		      const struct origin *o, struct diag *d)
+{
+	char *norm;
+	if (normalize_dest(a[0], &norm, d, o) < 0)
+		return -1;
+	if (streq(norm, "/")) {
+		free(norm);
+		return diag_error(d, o, "a file cannot be /");
+	}
+	struct mount_op *m = policy_add_mount(p, MOUNT_FILE, o);
+	m->dest = norm;
+	m->src = xstrdup(a[1]);
+	for (size_t i = 2; i < n; i++)
+		if (!str_startswith(a[i], "mode=") || parse_mode(a[i] + 5, &m->mode) < 0)
+			return diag_error(d, o, "%s: expected mode=OCTAL", a[i]);
+	return 0;
+}
+
+/* chmod = MODE PATH, in bubblewrap's order */
+static int apply_chmod(struct policy *p, const struct gb_option *opt _unused_, char **a,
+		       size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	uint32_t mode;
+	if (parse_mode(a[0], &mode) < 0)
+		return diag_error(d, o, "%s: the mode is octal, like 0755", a[0]);
+	char *norm;
+	if (normalize_dest(a[1], &norm, d, o) < 0)
+		return -1;
+	struct mount_op *m = policy_add_mount(p, MOUNT_CHMOD, o);
+	m->dest = norm;
+	m->mode = mode;
+	return 0;
+}
+
+/* tmp-overlay = LOWER [DEST]; overlay = LOWER DIR [DEST] */
+static int apply_overlay(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+			 const struct origin *o, struct diag *d)
+{
+	bool persistent = opt->data == MOUNT_OVERLAY;
+	const char *lower = a[0];
+	const char *dir = persistent ? a[1] : NULL;
+	size_t dest_at = persistent ? 2 : 1;
+	const char *dest = n > dest_at ? a[dest_at] : lower;
+	char *norm;
+	if (lower[0] != '/' || (dir && dir[0] != '/'))
+		return diag_error(d, o, "the host paths of an overlay must be absolute");
+	if (normalize_dest(dest, &norm, d, o) < 0)
+		return -1;
+	if (streq(norm, "/")) {
+		free(norm);
+		return diag_error(d, o, "cannot overlay / itself");
+	}
+	struct mount_op *m = policy_add_mount(p, (enum mount_kind)opt->data, o);
+	m->src = xstrdup(lower);
+	m->aux = dir ? xstrdup(dir) : NULL;
+	m->dest = norm;
+	return 0;
+}
+
 static int apply_symlink(struct policy *p, const struct gb_option *opt _unused_, char **a,
 			 size_t n _unused_, const struct origin *o, struct diag *d)
 {
@@ -343,14 +410,18 @@ static int apply_home(struct policy *p, const struct gb_option *opt _unused_, ch
 	static const struct {
 		const char *name;
 		enum home_mode mode;
-	} modes[] = {{"tmpfs", HOME_TMPFS}, {"ro", HOME_RO}, {"rw", HOME_RW}, {"none", HOME_NONE}};
+	} modes[] = {{"tmpfs", HOME_TMPFS},
+		     {"ro", HOME_RO},
+		     {"rw", HOME_RW},
+		     {"none", HOME_NONE},
+		     {"private", HOME_PRIVATE}};
 	for (size_t i = 0; i < ELEMENTSOF(modes); i++)
 		if (streq(a[0], modes[i].name)) {
 			p->home = modes[i].mode;
 			p->home_s = (struct setting){true, *o};
 			return 0;
 		}
-	return diag_error(d, o, "%s: expected tmpfs, ro, rw or none", a[0]);
+	return diag_error(d, o, "%s: expected tmpfs, ro, rw, private or none", a[0]);
 }
 
 static int apply_network(struct policy *p, const struct gb_option *opt _unused_, char **a,
@@ -457,6 +528,19 @@ static int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a,
 	if (lim.rlim_cur > lim.rlim_max)
 		return diag_error(d, o, "%s: the soft limit is above the hard limit", a[0]);
 	p->rlimits[resource] = (struct rlimit_setting){true, lim, *o};
+	return 0;
+}
+
+static int apply_background(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			    size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	if (streq(a[0], "kill"))
+		p->background = BACKGROUND_KILL;
+	else if (streq(a[0], "wait"))
+		p->background = BACKGROUND_WAIT;
+	else
+		return diag_error(d, o, "%s: expected kill or wait", a[0]);
+	p->background_s = (struct setting){true, *o};
 	return 0;
 }
 
@@ -586,10 +670,21 @@ static int apply_bool_setting(struct policy *p, const struct gb_option *opt, cha
 		p->wx = v;
 		p->wx_s = (struct setting){true, *o};
 		break;
-	default:
+	case 1:
 		p->env_clear = v;
 		p->env_clear_s = (struct setting){true, *o};
 		break;
+	default: { /* unshare-*: data is 0x100 + index, flag in unshare_flags */
+		static const unsigned long flags[] = {CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWUTS,
+						      CLONE_NEWCGROUP};
+		size_t i = (size_t)(opt->data - 0x100);
+		if (v)
+			p->unshare |= flags[i];
+		else
+			p->unshare &= ~flags[i];
+		p->unshare_s[i] = (struct setting){true, *o};
+		break;
+	}
 	}
 	return 0;
 }
@@ -736,22 +831,46 @@ const struct gb_option gb_options[] = {
 	{"where", "remount-ro", "remount-ro", 0, 1, 1, 1, VALUE_WORDS, 0, "DEST",
 	 "make the mount at DEST read-only, with every submount", apply_dest_op,
 	 MOUNT_REMOUNT_RO},
+	{"where", "file", "file", 0, 2, 2, 3, VALUE_WORDS, 0, "DEST CONTENT [mode=OCTAL]",
+	 "a read-only file with this content (\\n and \\t in \"quotes\")", apply_file, 0},
+	{"where", "chmod", "chmod", 0, 2, 2, 2, VALUE_WORDS, 0, "MODE PATH",
+	 "change the mode of a path inside", apply_chmod, 0},
+	{"where", "tmp-overlay", "tmp-overlay", 0, 2, 1, 2, VALUE_WORDS, 0, "LOWER [DEST]",
+	 "LOWER read-only under a writable layer that vanishes with the sandbox", apply_overlay,
+	 MOUNT_TMP_OVERLAY},
+	{"where", "overlay", "overlay", 0, 3, 2, 3, VALUE_WORDS, 0, "LOWER DIR [DEST]",
+	 "LOWER read-only under a writable layer kept in DIR/upper (DIR/work: scratch)",
+	 apply_overlay, MOUNT_OVERLAY},
 	{"where", "chdir", "chdir", 0, 1, 1, 1, VALUE_WORDS, 0, "DIR",
 	 "the working directory inside (default: the current one if it exists there, else /)",
 	 apply_chdir, 0},
-	{"where", "home", "home", 0, 1, 1, 1, VALUE_WORDS, 0, "tmpfs|ro|rw|none",
-	 "what the sandbox sees at $HOME", apply_home, 0},
+	{"where", "home", "home", 0, 1, 1, 1, VALUE_WORDS, 0, "tmpfs|ro|rw|private|none",
+	 "what the sandbox sees at $HOME (private: a home of its own, kept between runs of "
+	 "the profile)", apply_home, 0},
 	{"where", "network", "network", 0, 1, 1, 1, VALUE_WORDS, 0, "none|host",
 	 "none: a new network namespace with only loopback; host: share the host's",
 	 apply_network, 0},
 	{"where", "hostname", "hostname", 0, 1, 1, 1, VALUE_WORDS, 0, "NAME",
 	 "the host name inside", apply_hostname, 0},
+	{"where", "unshare-pid", "unshare-pid", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
+	 "a pid namespace of its own (no: the host's processes are visible)", apply_bool_setting,
+	 0x100},
+	{"where", "unshare-ipc", "unshare-ipc", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
+	 "SysV IPC and POSIX queues of its own (no: e.g. for X11 shared memory)",
+	 apply_bool_setting, 0x101},
+	{"where", "unshare-uts", "unshare-uts", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
+	 "a host name of its own", apply_bool_setting, 0x102},
+	{"where", "unshare-cgroup", "unshare-cgroup", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
+	 "a cgroup namespace of its own", apply_bool_setting, 0x103},
 
 	{"what", "capabilities", "capabilities", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT,
 	 "none|CAP...", "capabilities kept in every set (all others are dropped)",
 	 apply_capabilities, 0},
 	{"what", "user", "user", 0, 1, 1, 1, VALUE_WORDS, 0, "self|root",
 	 "the uid and gid inside: your own, or 0", apply_user, 0},
+	{"what", "background", "background", 0, 1, 1, 1, VALUE_WORDS, 0, "kill|wait",
+	 "when the command exits, kill what it left running, or wait for it", apply_background,
+	 0},
 	RLIMIT_ROW("as", "address space limit in bytes", RLIMIT_AS),
 	RLIMIT_ROW("core", "core file size limit in bytes", RLIMIT_CORE),
 	RLIMIT_ROW("cpu", "CPU time limit in seconds", RLIMIT_CPU),

@@ -2,6 +2,7 @@
 #include "policy/policy.h"
 
 #include <errno.h>
+#include <sched.h>
 
 void policy_init(struct policy *p)
 {
@@ -15,6 +16,7 @@ void policy_init(struct policy *p)
 	p->home = HOME_TMPFS;
 	p->network = NET_NONE;
 	p->user = USER_SELF;
+	p->unshare = CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	p->env_clear = true;
 }
 
@@ -24,10 +26,12 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		free(p->mounts[i].src);
 		free(p->mounts[i].dest);
+		free(p->mounts[i].aux);
 	}
 	free(p->mounts);
 	free(p->hostname);
 	free(p->chdir);
+	free(p->home_name);
 	free(p->syscalls);
 	for (size_t i = 0; i < p->n_env_ops; i++) {
 		free(p->env_ops[i].name);
@@ -95,6 +99,13 @@ int policy_validate(struct policy *p, struct diag *d)
 			if (streq(m->dest, "/"))
 				diag_error(d, &m->origin,
 					   "cannot bind over / itself; bind the directories you need");
+		/* proc shows the processes of the pid namespace that mounts it.
+		 * Without one of its own, the sandbox would see the host's, and
+		 * /proc/PID/root of any of your processes leads out of the jail. */
+		if (m->kind == MOUNT_PROC && !(p->unshare & CLONE_NEWPID))
+			diag_error(d, &m->origin,
+				   "proc needs the sandbox's own pid namespace: keep unshare-pid = "
+				   "yes, or use a profile without proc");
 	}
 	return d->errors == before ? 0 : -1;
 }
@@ -108,14 +119,17 @@ const char *mount_kind_name(enum mount_kind k)
 		[MOUNT_MQUEUE] = "mqueue",    [MOUNT_SYMLINK] = "symlink",
 		[MOUNT_DIR] = "dir",          [MOUNT_FILE] = "file",
 		[MOUNT_MIRROR] = "mirror",    [MOUNT_REMOUNT_RO] = "remount-ro",
+		[MOUNT_CHMOD] = "chmod",      [MOUNT_TMP_OVERLAY] = "tmp-overlay",
+		[MOUNT_OVERLAY] = "overlay",
 	};
 	return names[k];
 }
 
 const char *home_mode_name(enum home_mode m)
 {
-	static const char *const names[] = {
-		[HOME_TMPFS] = "tmpfs", [HOME_RO] = "ro", [HOME_RW] = "rw", [HOME_NONE] = "none"};
+	static const char *const names[] = {[HOME_TMPFS] = "tmpfs", [HOME_RO] = "ro",
+					    [HOME_RW] = "rw",       [HOME_NONE] = "none",
+					    [HOME_PRIVATE] = "private"};
 	return names[m];
 }
 

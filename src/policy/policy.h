@@ -35,7 +35,10 @@ enum mount_kind {
 	MOUNT_DIR,       /* an empty directory */
 	MOUNT_FILE,      /* a file with src as its content */
 	MOUNT_MIRROR,    /* host path recreated: a symlink as a symlink, else a read-only bind */
-	MOUNT_REMOUNT_RO /* make an existing mount inside read-only, recursively */
+	MOUNT_REMOUNT_RO, /* make an existing mount inside read-only, recursively */
+	MOUNT_CHMOD,      /* change the mode of a path inside */
+	MOUNT_TMP_OVERLAY, /* src read-only below, a throw-away writable layer above */
+	MOUNT_OVERLAY,    /* src read-only below, changes kept in aux/upper on the host */
 };
 
 #define MOUNT_F_TRY 0x1u /* skip, silently, when the source is missing */
@@ -47,17 +50,21 @@ struct mount_op {
 	unsigned flags;
 	char *src;  /* host path, link target or file content; NULL when unused */
 	char *dest; /* absolute path inside the sandbox */
+	char *aux;  /* overlay: the host directory that keeps the changes */
 	uint32_t mode;
 	uint64_t size; /* tmpfs size in bytes; 0 for the kernel's default */
 	struct origin origin;
 };
 
-enum home_mode { HOME_TMPFS, HOME_RO, HOME_RW, HOME_NONE };
+enum home_mode { HOME_TMPFS, HOME_RO, HOME_RW, HOME_NONE, HOME_PRIVATE };
 enum net_mode { NET_NONE, NET_HOST };
 
 /* ---- what ---- */
 
 enum user_mode { USER_SELF, USER_ROOT };
+
+/* When the command exits: kill whatever it left running, or wait for it. */
+enum background_mode { BACKGROUND_KILL, BACKGROUND_WAIT };
 
 struct rlimit_setting {
 	bool set;
@@ -135,10 +142,17 @@ struct policy {
 	struct setting hostname_s;
 	char *chdir;
 	struct setting chdir_s;
+	/* CLONE_NEW* flags among pid, ipc, uts and cgroup (user and mount are
+	 * always new; net follows `network`). */
+	unsigned long unshare;
+	struct setting unshare_s[4];
+	char *home_name; /* for home = private: which persistent home */
 
 	/* what */
 	enum user_mode user;
 	struct setting user_s;
+	enum background_mode background;
+	struct setting background_s;
 	uint64_t caps; /* bit n = capability n kept */
 	struct setting caps_s;
 	struct rlimit_setting rlimits[RLIMIT_NLIMITS];

@@ -5,7 +5,9 @@
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
+#include <linux/magic.h>
 #include <sys/mount.h>
+#include <sys/vfs.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <dirent.h>
@@ -35,10 +37,12 @@ struct protected_state {
 
 /* A host source, opened before the new root hides any host path. */
 struct prepared {
-	int fd;               /* open_tree clone, or -1 */
+	int fd;               /* open_tree clone (binds) or O_PATH (overlay lower), or -1 */
+	int auxfd;            /* overlay: the directory that keeps the changes */
 	struct stat st;
 	char *link_target;    /* mirror of a symlink */
 	bool missing;         /* a -try source that does not exist */
+	bool force_ro;        /* a sysfs source: read-only whatever the kind */
 };
 
 struct where_ctx {
@@ -55,6 +59,8 @@ struct where_ctx {
 	int devnodes_first; /* the first /dev, source of any later one's nodes */
 	char *pc_path;      /* parent_cache: a resolved parent directory */
 	int pc_fd;
+	int scratchfd; /* the scratch tmpfs, attached while the root is built */
+	unsigned n_scratch;
 	bool devnodes_prepared;
 };
 
@@ -155,6 +161,19 @@ static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kin
 	return fd;
 }
 
+/* A mount point inside procfs or sysfs would hide a kernel interface
+ * (or re-expose one made read-only): refused. */
+static int check_dest_fs(struct where_ctx *w, const struct mount_op *m, int destfd)
+{
+	struct statfs sfs;
+	if (fstatfs(destfd, &sfs) < 0)
+		return fail(w, m, m->dest, errno);
+	if (sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC)
+		return diag_error(w->d, &m->origin, "%s: refusing to mount over an entry of %s",
+				  m->dest, sfs.f_type == PROC_SUPER_MAGIC ? "/proc" : "/sys");
+	return 0;
+}
+
 static int attach(int mntfd, int destfd)
 {
 	return move_mount(mntfd, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
@@ -184,6 +203,8 @@ static int mount_new_fs_at(struct where_ctx *w, const struct mount_op *m, const 
 	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
 	if (dest < 0)
 		return fail(w, m, m->dest, -dest);
+	if (check_dest_fs(w, m, dest) < 0)
+		return -1;
 	int r = mount_fs_on(dest, type, flags, data);
 	return r < 0 ? fail(w, m, m->dest, -r) : 0;
 }
@@ -348,6 +369,22 @@ static int open_source(struct where_ctx *w, const struct mount_op *m, struct pre
 	}
 	if (fstat(pr->fd, &pr->st) < 0)
 		return -errno;
+	struct statfs sfs;
+	if (fstatfs(pr->fd, &sfs) < 0)
+		return -errno;
+	/* The host's /proc shows the host's processes, and /proc/PID/root of
+	 * any process of yours leads out of the jail. */
+	if (sfs.f_type == PROC_SUPER_MAGIC) {
+		diag_error(w->d, &m->origin,
+			   "%s: refusing to bind the host's /proc (it leads to the host's processes "
+			   "and their roots); use proc = DEST for the sandbox's own",
+			   m->src);
+		return -EPERM;
+	}
+	/* sysfs files are guarded by their owner alone: with the host's root
+	 * inside (when root runs glovebox), a writable /sys reaches the
+	 * hardware. Read-only, always. */
+	pr->force_ro = sfs.f_type == SYSFS_MAGIC;
 	return protected_source_check(w, m, &pr->st) < 0 ? -EPERM : 0;
 }
 
@@ -360,7 +397,7 @@ static int do_bind(struct where_ctx *w, const struct mount_op *m, struct prepare
 	uint64_t attrs = MOUNT_ATTR_NOSUID;
 	if (m->kind != MOUNT_DEV_BIND)
 		attrs |= MOUNT_ATTR_NODEV;
-	if (m->kind == MOUNT_RO_BIND || m->kind == MOUNT_MIRROR)
+	if (m->kind == MOUNT_RO_BIND || m->kind == MOUNT_MIRROR || pr->force_ro)
 		attrs |= MOUNT_ATTR_RDONLY;
 	/* Recursive: every submount gets read-only, nosuid and nodev too. */
 	if (set_attrs(pr->fd, attrs, true) < 0)
@@ -369,6 +406,8 @@ static int do_bind(struct where_ctx *w, const struct mount_op *m, struct prepare
 	_cleanup_close_ int dest = ensure_path(w, m->dest, is_dir ? DEST_DIR : DEST_FILE, 0);
 	if (dest < 0)
 		return fail(w, m, m->dest, -dest);
+	if (check_dest_fs(w, m, dest) < 0)
+		return -1;
 	struct stat dst;
 	if (fstat(dest, &dst) == 0 && S_ISDIR(dst.st_mode) != is_dir)
 		return diag_error(w->d, &m->origin, "%s: cannot mount a %s on a %s", m->dest,
@@ -572,6 +611,114 @@ static int do_remount_ro(struct where_ctx *w, const struct mount_op *m)
 	return 0;
 }
 
+/* A scratch tmpfs for file contents and throw-away overlay layers. It is
+ * attached in the new root while the root is built, and detached before
+ * the sandbox starts: what was mounted from it stays, nothing else shows. */
+#define SCRATCH "/.glovebox-scratch"
+
+static int scratch(struct where_ctx *w)
+{
+	if (w->scratchfd >= 0)
+		return w->scratchfd;
+	if (mkdirat(w->rootfd, SCRATCH + 1, 0700) < 0)
+		return -errno;
+	_cleanup_close_ int under = openat(w->rootfd, SCRATCH + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+									   O_CLOEXEC);
+	if (under < 0)
+		return -errno;
+	int r = mount_fs_on(under, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700");
+	if (r < 0)
+		return r;
+	w->scratchfd = open_in_root(w->rootfd, SCRATCH, O_PATH | O_DIRECTORY);
+	return w->scratchfd < 0 ? -errno : w->scratchfd;
+}
+
+static int scratch_remove(struct where_ctx *w)
+{
+	if (w->scratchfd < 0)
+		return 0;
+	closep(&w->scratchfd);
+	w->scratchfd = -1;
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d" SCRATCH, w->rootfd);
+	if (umount2(path, MNT_DETACH) < 0 || unlinkat(w->rootfd, SCRATCH + 1, AT_REMOVEDIR) < 0)
+		return diag_error(w->d, NULL, "cannot remove the scratch tmpfs: %s", strerror(errno));
+	return 0;
+}
+
+static int do_file(struct where_ctx *w, const struct mount_op *m)
+{
+	int sfd = scratch(w);
+	if (sfd < 0)
+		return fail(w, m, "scratch tmpfs", -sfd);
+	char name[32];
+	snprintf(name, sizeof(name), "f%u", w->n_scratch++);
+	_cleanup_close_ int fd = openat(sfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return fail(w, m, m->dest, errno);
+	int r = write_all(fd, m->src, strlen(m->src));
+	if (r == 0 && fchmod(fd, m->mode == MODE_UNSET ? 0644 : m->mode) < 0)
+		r = -errno;
+	if (r < 0)
+		return fail(w, m, m->dest, -r);
+	_cleanup_close_ int tree = open_tree(sfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0 || set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
+				  false) < 0)
+		return fail(w, m, m->dest, errno);
+	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_FILE, 0);
+	if (dest < 0)
+		return fail(w, m, m->dest, -dest);
+	if (attach(tree, dest) < 0)
+		return fail(w, m, m->dest, errno);
+	return 0;
+}
+
+static int do_chmod(struct where_ctx *w, const struct mount_op *m)
+{
+	_cleanup_close_ int fd = open_in_root(w->rootfd, m->dest, O_PATH);
+	if (fd < 0)
+		return fail(w, m, m->dest, errno);
+	char path[40];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	if (chmod(path, m->mode) < 0)
+		return fail(w, m, m->dest, errno);
+	return 0;
+}
+
+/* overlayfs: the lower tree read-only, a writable layer on top. The
+ * throw-away kind keeps its layer in the scratch tmpfs; the persistent one
+ * in DIR/upper on the host. Paths are given as /proc/self/fd/N, the very
+ * directories opened earlier. userxattr: unprivileged overlays keep their
+ * bookkeeping in user.* attributes. */
+static int do_overlay(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
+{
+	char upper[96], work[96];
+	if (m->kind == MOUNT_TMP_OVERLAY) {
+		int sfd = scratch(w);
+		if (sfd < 0)
+			return fail(w, m, "scratch tmpfs", -sfd);
+		char layer[32];
+		snprintf(layer, sizeof(layer), "o%u", w->n_scratch++);
+		_cleanup_close_ int lfd = -1;
+		if (mkdirat(sfd, layer, 0700) < 0 ||
+		    (lfd = openat(sfd, layer, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+		    mkdirat(lfd, "upper", 0755) < 0 || mkdirat(lfd, "work", 0700) < 0)
+			return fail(w, m, "overlay layer", errno);
+		snprintf(upper, sizeof(upper), "/proc/self/fd/%d/%s/upper", sfd, layer);
+		snprintf(work, sizeof(work), "/proc/self/fd/%d/%s/work", sfd, layer);
+		char data[384];
+		snprintf(data, sizeof(data), "lowerdir=/proc/self/fd/%d,upperdir=%s,workdir=%s,userxattr",
+			 pr->fd, upper, work);
+		return mount_new_fs_at(w, m, "overlay", MS_NOSUID | MS_NODEV, data);
+	}
+	snprintf(upper, sizeof(upper), "/proc/self/fd/%d/upper", pr->auxfd);
+	snprintf(work, sizeof(work), "/proc/self/fd/%d/work", pr->auxfd);
+	char data[384];
+	snprintf(data, sizeof(data), "lowerdir=/proc/self/fd/%d,upperdir=%s,workdir=%s,userxattr",
+		 pr->fd, upper, work);
+	return mount_new_fs_at(w, m, "overlay", MS_NOSUID | MS_NODEV, data);
+}
+
 static int do_op(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
 {
 	switch (m->kind) {
@@ -592,7 +739,12 @@ static int do_op(struct where_ctx *w, const struct mount_op *m, struct prepared 
 	case MOUNT_DIR:
 		return do_dir(w, m);
 	case MOUNT_FILE:
-		return diag_error(w->d, &m->origin, "file: not supported yet");
+		return do_file(w, m);
+	case MOUNT_CHMOD:
+		return do_chmod(w, m);
+	case MOUNT_TMP_OVERLAY:
+	case MOUNT_OVERLAY:
+		return do_overlay(w, m, pr);
 	case MOUNT_MIRROR:
 		return do_mirror(w, m, pr);
 	case MOUNT_REMOUNT_RO:
@@ -604,7 +756,8 @@ static int do_op(struct where_ctx *w, const struct mount_op *m, struct prepared 
 static bool home_wanted(const struct where_ctx *w)
 {
 	const char *home = w->env->home;
-	return w->p->home != HOME_NONE && home && home[0] == '/' && !streq(home, "/");
+	return w->p->home != HOME_NONE && home && home[0] == '/' && !streq(home, "/") &&
+	       (w->p->home != HOME_PRIVATE || w->env->private_home);
 }
 
 static struct mount_op home_op(const struct where_ctx *w)
@@ -615,6 +768,8 @@ static struct mount_op home_op(const struct where_ctx *w)
 	m.kind = p->home == HOME_TMPFS ? MOUNT_TMPFS
 		 : p->home == HOME_RO  ? MOUNT_RO_BIND
 				       : MOUNT_BIND;
+	if (p->home == HOME_PRIVATE)
+		m.src = (char *)w->env->private_home;
 	return m;
 }
 
@@ -643,6 +798,32 @@ static size_t home_position(const struct where_ctx *w)
 	return w->p->n_mounts;
 }
 
+/* The overlay's host directories, opened (and the persistent one's upper
+ * and work directories made) while the host tree is still whole. */
+static int prepare_overlay(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
+{
+	pr->fd = open(m->src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (pr->fd < 0 || fstat(pr->fd, &pr->st) < 0)
+		return -errno;
+	if (protected_source_check(w, m, &pr->st) < 0)
+		return -EPERM;
+	if (m->kind != MOUNT_OVERLAY)
+		return 0;
+	(void)mkdir(m->aux, 0700);
+	pr->auxfd = open(m->aux, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	struct stat st;
+	if (pr->auxfd < 0 || fstat(pr->auxfd, &st) < 0)
+		return -errno;
+	struct mount_op aux = *m;
+	aux.src = m->aux;
+	if (protected_source_check(w, &aux, &st) < 0)
+		return -EPERM;
+	if ((mkdirat(pr->auxfd, "upper", 0755) < 0 && errno != EEXIST) ||
+	    (mkdirat(pr->auxfd, "work", 0700) < 0 && errno != EEXIST))
+		return -errno;
+	return 0;
+}
+
 /* Open every host path the operations need while the host tree is still
  * whole: the new root is about to be attached over one of its directories. */
 static int prepare_sources(struct where_ctx *w)
@@ -651,7 +832,7 @@ static int prepare_sources(struct where_ctx *w)
 	int r = 0;
 	w->prep = xcalloc(p->n_mounts + 1, sizeof(*w->prep));
 	for (size_t i = 0; i <= p->n_mounts; i++)
-		w->prep[i].fd = -1;
+		w->prep[i].fd = w->prep[i].auxfd = -1;
 	for (size_t i = 0; i < p->n_mounts && r == 0; i++) {
 		const struct mount_op *m = &p->mounts[i];
 		switch (m->kind) {
@@ -666,6 +847,10 @@ static int prepare_sources(struct where_ctx *w)
 		case MOUNT_DEV:
 			r = open_dev_nodes(w);
 			break;
+		case MOUNT_TMP_OVERLAY:
+		case MOUNT_OVERLAY:
+			r = prepare_overlay(w, m, &w->prep[i]);
+			break;
 		case MOUNT_TMPFS:
 		case MOUNT_PROC:
 		case MOUNT_MQUEUE:
@@ -673,6 +858,7 @@ static int prepare_sources(struct where_ctx *w)
 		case MOUNT_DIR:
 		case MOUNT_FILE:
 		case MOUNT_REMOUNT_RO:
+		case MOUNT_CHMOD:
 			break;
 		}
 		if (r == -EPERM && w->d->errors)
@@ -747,7 +933,7 @@ int where_enter_workdir(const struct policy *p, const struct where_env *env, str
 int where_build_root(const struct policy *p, const struct where_env *env, struct diag *d)
 {
 	struct where_ctx w = {.p = p, .env = env, .d = d, .rootfd = -1, .devnodes_first = -1,
-			      .pc_fd = -1};
+			      .pc_fd = -1, .scratchfd = -1};
 	int r = -1;
 	for (size_t i = 0; i < ELEMENTSOF(w.devnodes); i++)
 		w.devnodes[i] = -1;
@@ -776,7 +962,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, struct
 		closep(&w.prep[i].fd);
 	}
 	parent_cache_drop(&w);
-	if (apply_masks(&w) < 0 || enter_root(&w) < 0)
+	if (scratch_remove(&w) < 0 || apply_masks(&w) < 0 || enter_root(&w) < 0)
 		goto out;
 	setrlimit(RLIMIT_NOFILE, &fd_limit);
 	r = 0;
@@ -789,6 +975,7 @@ out:
 	if (w.prep) {
 		for (size_t i = 0; i <= p->n_mounts; i++) {
 			closep(&w.prep[i].fd);
+			closep(&w.prep[i].auxfd);
 			free(w.prep[i].link_target);
 		}
 		free(w.prep);
@@ -796,6 +983,7 @@ out:
 	for (size_t i = 0; i < ELEMENTSOF(w.devnodes); i++)
 		closep(&w.devnodes[i]);
 	closep(&w.devnodes_first);
+	closep(&w.scratchfd);
 	parent_cache_drop(&w);
 	return r;
 }

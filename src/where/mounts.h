@@ -20,6 +20,7 @@ struct protected_dir {
 struct where_env {
 	bool host_root;   /* uid 0 inside is the host's root (root runs glovebox) */
 	const char *home; /* the user's home directory, or NULL */
+	const char *private_home; /* home = private: the host directory used */
 	const char *cwd;  /* the launcher's working directory, or NULL */
 	const struct protected_dir *protected;
 	size_t n_protected;

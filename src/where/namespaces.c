@@ -9,12 +9,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-unsigned long where_clone_flags(const struct policy *p _unused_)
+unsigned long where_clone_flags(const struct policy *p)
 {
 	/* The network namespace is left out: the command's process creates
 	 * it (where_setup_net_uts) while pid 1 builds the filesystem. */
-	return CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
-	       CLONE_NEWCGROUP;
+	return CLONE_NEWUSER | CLONE_NEWNS | p->unshare;
 }
 
 static int write_file(const char *path, const char *text)
@@ -66,7 +65,7 @@ int where_setup_net_uts(const struct policy *p, struct diag *d)
 		return diag_error(d, &p->network_s.origin, "cannot create a network namespace: %s",
 				  strerror(errno));
 	const char *name = p->hostname_s.set ? p->hostname : "glovebox";
-	if (sethostname(name, strlen(name)) < 0)
+	if ((p->unshare & CLONE_NEWUTS) && sethostname(name, strlen(name)) < 0)
 		return diag_error(d, p->hostname_s.set ? &p->hostname_s.origin : NULL,
 				  "cannot set the host name: %s", strerror(errno));
 	if (p->network == NET_NONE) {

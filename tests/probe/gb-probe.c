@@ -315,6 +315,25 @@ static int cmd_hostname(void)
 	return 0;
 }
 
+static int cmd_pid(void)
+{
+	printf("%d\n", (int)getpid());
+	return 0;
+}
+
+/* The namespace a path in /proc/self/ns names, e.g. "ipc:[4026531839]". */
+static int cmd_ns(const char *name)
+{
+	char path[64], link[128];
+	snprintf(path, sizeof(path), "/proc/self/ns/%s", name);
+	ssize_t n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return result(-1);
+	link[n] = '\0';
+	printf("%s\n", link);
+	return 0;
+}
+
 static int cmd_exec(char **argv)
 {
 	execv(argv[0], argv);
@@ -371,6 +390,10 @@ int main(int argc, char **argv)
 		return cmd_exit(a);
 	if (!strcmp(c, "socket"))
 		return cmd_socket(a);
+	if (!strcmp(c, "pid"))
+		return cmd_pid();
+	if (!strcmp(c, "ns"))
+		return cmd_ns(a);
 	if (!strcmp(c, "unshare"))
 		return cmd_unshare(a);
 	if (!strcmp(c, "clone3"))

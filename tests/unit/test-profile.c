@@ -326,7 +326,7 @@ START_TEST(errors_in_an_include_name_the_included_file)
 	write_profile("top.ini", "[profile]\ninclude = bad\n");
 	profile_loader_add_dir(&f.l, dir);
 	ck_assert_int_eq(profile_load(&f.l, "top", NULL, NULL), -1);
-	ck_assert_msgs_contain(&f, "bad.ini:3: [where] home: maybe: expected tmpfs, ro, rw or none");
+	ck_assert_msgs_contain(&f, "bad.ini:3: [where] home: maybe: expected tmpfs, ro, rw, private or none");
 	remove_dir();
 	fixture_free(&f);
 }

@@ -1,0 +1,276 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The where layer's vocabulary, each key observed from inside (and from
+outside where the host side is what matters)."""
+import os
+import shutil
+import subprocess
+import threading
+import time
+
+from gbtest import both, main
+
+
+@both
+class Files:
+    def test_file_puts_content_in_a_read_only_file(self):
+        p = self.profile("file", '[profile]\ninclude = default\n'
+                                 '[where]\nfile = /greeting "hello\\nworld\\n" mode=0640\n')
+        r = self.gb("-p", p, cmd=["/bin/sh", "-c", "cat /greeting; stat -c %a /greeting;"
+                                  " echo x > /greeting 2>/dev/null || echo refused"],
+                    probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split("\n")[:4], ["hello", "world", "640", "refused"])
+
+    def test_file_can_replace_a_file_inside_a_read_only_bind(self):
+        r = self.gb("--file", "/etc/hostname", "sandboxed", cmd=["/bin/cat", "/etc/hostname"],
+                    probe=False)
+        self.assertEqual(r.stdout, "sandboxed")
+        with open("/etc/hostname") as f:
+            self.assertNotEqual(f.read(), "sandboxed")
+
+    def test_chmod_changes_a_mode_inside(self):
+        r = self.gb("--dir", "/work", "--chmod", "0710", "/work",
+                    cmd=["/usr/bin/stat", "-c", "%a", "/work"], probe=False)
+        self.assertEqual(r.stdout.strip(), "710")
+
+    def test_remount_ro_makes_a_writable_bind_read_only(self):
+        d = self.stage.path("remount-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        self.who.chown(d)
+        r = self.probe("write", "/w/x", opts=("--bind", d, "/w", "--remount-ro", "/w"))
+        self.assertEqual(r.stdout.strip(), "EROFS")
+
+    def test_tmpfs_size_and_mode(self):
+        r = self.gb("--tmpfs", "/scratch size=1M mode=0700", cmd=[
+            "/bin/sh", "-c", "stat -c %a /scratch; head -c 2000000 /dev/zero > /scratch/big "
+            "2>/dev/null || echo full"], probe=False)
+        self.assertEqual(r.stdout.split(), ["700", "full"])
+
+    def test_mqueue_mounts_the_sandboxs_own_queues(self):
+        r = self.gb("--mqueue", "/dev/mqueue", cmd=["/bin/grep", "-c", " /dev/mqueue .* - mqueue ",
+                                                    "/proc/self/mountinfo"], probe=False)
+        self.assertEqual(r.stdout.strip(), "1")
+
+    def test_dev_bind_keeps_a_device_usable(self):
+        r = self.gb("--dev-bind", "/dev/null", "/extra-null",
+                    cmd=["/bin/sh", "-c", "echo x > /extra-null && echo wrote"], probe=False)
+        self.assertEqual(r.stdout.strip(), "wrote")
+
+    def test_paths_with_newlines_are_handled(self):
+        d = self.stage.path("new\nline-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "f"), "w") as f:
+            f.write("nl\n")
+        r = self.probe("read", "/in\nside/f", opts=("--ro-bind", d, "/in\nside"))
+        self.assertEqual(r.stdout.strip(), "ok nl")
+
+    def test_host_proc_is_refused_and_sys_is_read_only(self):
+        r = self.gb("--ro-bind", "/proc", "/hostproc", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("refusing to bind the host's /proc", r.stderr)
+        r = self.gb("--tmpfs", "/proc/sys/kernel", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("refusing to mount over an entry of /proc", r.stderr)
+        r = self.probe("write", "/sys/kernel/profiling", opts=("--bind", "/sys", "/sys"))
+        self.assertEqual(r.stdout.strip(), "EROFS")
+
+
+@both
+class Overlays:
+    def lower(self):
+        d = self.stage.path("lower-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "orig"), "w") as f:
+            f.write("original\n")
+        self.who.chown(d)
+        self.who.chown(os.path.join(d, "orig"))
+        return d
+
+    def test_tmp_overlay_changes_vanish(self):
+        low = self.lower()
+        script = "echo changed > /l/orig && echo new > /l/new && cat /l/orig && ls /l"
+        r = self.gb("--tmp-overlay", low, "/l", cmd=["/bin/sh", "-c", script], probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["changed", "new", "orig"])
+        self.assertEqual(sorted(os.listdir(low)), ["orig"])
+        with open(os.path.join(low, "orig")) as f:
+            self.assertEqual(f.read(), "original\n")
+
+    def test_overlay_keeps_changes_in_the_named_directory(self):
+        low = self.lower()
+        keep = os.path.join(self.who.home, "overlay-changes")
+        shutil.rmtree(keep, ignore_errors=True)
+        r = self.gb("--overlay", low, keep, "/l",
+                    cmd=["/bin/sh", "-c", "echo kept > /l/added"], probe=False)
+        self.assertOk(r)
+        with open(os.path.join(keep, "upper", "added")) as f:
+            self.assertEqual(f.read(), "kept\n")
+        self.assertEqual(sorted(os.listdir(low)), ["orig"])
+        r = self.gb("--overlay", low, keep, "/l", cmd=["/bin/cat", "/l/added"], probe=False)
+        self.assertEqual(r.stdout, "kept\n")
+
+
+@both
+class PrivateHome:
+    def test_a_private_home_persists_per_profile(self):
+        p = self.profile("private-a", "[profile]\ninclude = default\n[where]\nhome = private\n")
+        q = self.profile("private-b", "[profile]\ninclude = default\n[where]\nhome = private\n")
+        self.gb("-p", p, cmd=["/bin/sh", "-c", 'echo remembered > "$HOME/note"'], probe=False)
+        r = self.gb("-p", p, cmd=["/bin/cat", os.path.join(self.who.home, "note")], probe=False)
+        self.assertEqual(r.stdout, "remembered\n")
+        r = self.gb("-p", q, cmd=["/bin/ls", "-A", self.who.home], probe=False)
+        self.assertEqual(r.stdout, "")
+        self.assertFalse(os.path.exists(os.path.join(self.who.home, "note")))
+        kept = os.path.join(self.who.home, ".local", "share", "glovebox", "home",
+                            os.path.basename(p)[:-4], "note")
+        self.assertTrue(os.path.exists(kept))
+
+
+@both
+class NamespaceToggles:
+    def ns(self, name, *opts):
+        return self.probe("ns", name, opts=opts).stdout.strip()
+
+    def test_each_namespace_is_new_by_default(self):
+        for name in ("ipc", "uts", "cgroup", "net", "pid", "mnt", "user"):
+            self.assertNotEqual(self.ns(name), self.probe_outside("ns", name).stdout.strip(),
+                                name)
+
+    def test_ipc_uts_cgroup_can_be_shared(self):
+        for name, opt in (("ipc", "--unshare-ipc=no"), ("uts", "--unshare-uts=no"),
+                          ("cgroup", "--unshare-cgroup=no")):
+            self.assertEqual(self.ns(name, opt), self.probe_outside("ns", name).stdout.strip(),
+                             name)
+
+    def test_without_a_pid_namespace_the_host_pids_show(self):
+        p = self.profile("nopid", "[where]\nro-bind = /usr\nmirror = /lib /lib64\n"
+                                  "unshare-pid = no\n[how]\nallow = @system-service\n")
+        r = self.probe("pid", opts=("-p", p))
+        self.assertGreater(int(r.stdout), 2)
+        self.assertEqual(self.probe("pid").stdout.strip(), "2")
+
+    def test_proc_without_a_pid_namespace_is_refused(self):
+        r = self.gb("--unshare-pid=no", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("proc needs the sandbox's own pid namespace", r.stderr)
+
+    def test_a_shared_uts_namespace_keeps_the_host_name(self):
+        r = self.probe("hostname", opts=("--unshare-uts=no", "--hostname", "x"))
+        self.assertEqual(r.stdout.strip(), os.uname().nodename)
+
+
+@both
+class Background:
+    def out(self):
+        d = self.stage.path("bg-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        self.who.chown(d)
+        marker = os.path.join(d, "late")
+        if os.path.exists(marker):
+            os.unlink(marker)
+        return d, marker
+
+    def test_background_kill_ends_what_the_command_left(self):
+        d, marker = self.out()
+        r = self.gb("--bind", d, "/out", cmd=["/bin/sh", "-c",
+                                               "(sleep 0.5; echo late > /out/late) & exit 4"],
+                    probe=False)
+        self.assertEqual(r.returncode, 4)
+        time.sleep(0.8)
+        self.assertFalse(os.path.exists(marker))
+
+    def test_background_wait_lets_it_finish(self):
+        d, marker = self.out()
+        r = self.gb("--bind", d, "/out", "--background", "wait", cmd=[
+            "/bin/sh", "-c", "(sleep 0.3; echo late > /out/late) & exit 4"], probe=False)
+        self.assertEqual(r.returncode, 4)
+        self.assertTrue(os.path.exists(marker))
+
+    def test_background_kill_without_a_pid_namespace(self):
+        d, marker = self.out()
+        p = self.profile("nopid-bg", "[where]\nro-bind = /usr\nmirror = /bin /lib /lib64\n"
+                                     "unshare-pid = no\n[how]\nallow = @system-service\n")
+        r = self.gb("-p", p, "--bind", d, "/out", cmd=[
+            "/bin/sh", "-c", "(sleep 0.5; echo late > /out/late) & exit 0"], probe=False)
+        self.assertOk(r)
+        time.sleep(0.8)
+        self.assertFalse(os.path.exists(marker))
+
+
+@both
+class Reporting:
+    def test_info_and_status_fds_report_pid_and_exit(self):
+        info_r, info_w = os.pipe()
+        st_r, st_w = os.pipe()
+        argv = self.who.wrap([self.stage.glovebox, "--info-fd", str(info_w), "--status-fd",
+                              str(st_w), "--ro-bind", self.stage.probe, "/probe", "--",
+                              "/probe", "wait-signal"])
+        p = subprocess.Popen(argv, pass_fds=(info_w, st_w), stdout=subprocess.PIPE, text=True,
+                             env=self.who.env(), cwd=self.stage.dir)
+        os.close(info_w)
+        os.close(st_w)
+        self.assertEqual(p.stdout.readline().strip(), "ready")
+        info = os.read(info_r, 200).decode()
+        self.assertRegex(info, r'^\{"child-pid": \d+\}\n$')
+        pid = int(info.split(":")[1].strip(" }\n"))
+        with open("/proc/%d/status" % pid) as f:
+            nspid = [l for l in f if l.startswith("NSpid:")][0].split()
+        self.assertEqual(nspid[-1], "2")  # the command, as seen inside
+        os.kill(pid, 15)
+        p.communicate(timeout=10)
+        lines = os.read(st_r, 400).decode().splitlines()
+        self.assertEqual(lines, [info.strip(), '{"exit-code": 0}'])
+        os.close(info_r)
+        os.close(st_r)
+
+    def test_status_fd_reports_a_signal(self):
+        st_r, st_w = os.pipe()
+        argv = self.who.wrap([self.stage.glovebox, "--status-fd", str(st_w), "--",
+                              "/bin/sh", "-c", "kill -9 $$"])
+        r = subprocess.run(argv, pass_fds=(st_w,), env=self.who.env(), cwd=self.stage.dir)
+        os.close(st_w)
+        self.assertEqual(r.returncode, 137)
+        self.assertEqual(os.read(st_r, 400).decode().splitlines()[-1],
+                         '{"exit-code": 137, "exit-signal": 9}')
+        os.close(st_r)
+
+
+@both
+class HostileSymlinks:
+    def test_a_symlink_swapped_in_during_setup_never_sends_a_mount_out(self):
+        # Another process flips a directory of a writable bind between a real
+        # directory and a symlink to /tmp while sandboxes mount below it.
+        # Whatever the timing, the mount point must never land on the host.
+        work = self.stage.path("race-%s" % self.who.name)
+        os.makedirs(work, exist_ok=True)
+        self.who.chown(work)
+        flip = os.path.join(work, "flip")
+        target = "gb-race-target-%s" % self.who.name
+        stop = threading.Event()
+
+        def flipper():
+            while not stop.is_set():
+                try:
+                    if os.path.islink(flip):
+                        os.unlink(flip)
+                        os.mkdir(flip)
+                    else:
+                        shutil.rmtree(flip, ignore_errors=True)
+                        os.symlink("/tmp", flip)
+                except OSError:
+                    pass
+
+        t = threading.Thread(target=flipper)
+        t.start()
+        try:
+            for _ in range(40):
+                self.gb("--bind", work, "/w", "--tmpfs", "/w/flip/" + target,
+                        cmd=["/bin/true"], probe=False)
+                self.assertFalse(os.path.exists("/tmp/" + target), "a mount point reached /tmp")
+        finally:
+            stop.set()
+            t.join()
+
+
+if __name__ == "__main__":
+    main()
