@@ -692,30 +692,26 @@ static int do_chmod(struct where_ctx *w, const struct mount_op *m)
  * bookkeeping in user.* attributes. */
 static int do_overlay(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
 {
-	char upper[96], work[96];
+	char layer[96];
 	if (m->kind == MOUNT_TMP_OVERLAY) {
 		int sfd = scratch(w);
 		if (sfd < 0)
 			return fail(w, m, "scratch tmpfs", -sfd);
-		char layer[32];
-		snprintf(layer, sizeof(layer), "o%u", w->n_scratch++);
+		char name[32];
+		snprintf(name, sizeof(name), "o%u", w->n_scratch++);
 		_cleanup_close_ int lfd = -1;
-		if (mkdirat(sfd, layer, 0700) < 0 ||
-		    (lfd = openat(sfd, layer, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
+		if (mkdirat(sfd, name, 0700) < 0 ||
+		    (lfd = openat(sfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
 		    mkdirat(lfd, "upper", 0755) < 0 || mkdirat(lfd, "work", 0700) < 0)
 			return fail(w, m, "overlay layer", errno);
-		snprintf(upper, sizeof(upper), "/proc/self/fd/%d/%s/upper", sfd, layer);
-		snprintf(work, sizeof(work), "/proc/self/fd/%d/%s/work", sfd, layer);
-		char data[384];
-		snprintf(data, sizeof(data), "lowerdir=/proc/self/fd/%d,upperdir=%s,workdir=%s,userxattr",
-			 pr->fd, upper, work);
-		return mount_new_fs_at(w, m, "overlay", MS_NOSUID | MS_NODEV, data);
+		snprintf(layer, sizeof(layer), "/proc/self/fd/%d/%s", sfd, name);
+	} else {
+		snprintf(layer, sizeof(layer), "/proc/self/fd/%d", pr->auxfd);
 	}
-	snprintf(upper, sizeof(upper), "/proc/self/fd/%d/upper", pr->auxfd);
-	snprintf(work, sizeof(work), "/proc/self/fd/%d/work", pr->auxfd);
 	char data[384];
-	snprintf(data, sizeof(data), "lowerdir=/proc/self/fd/%d,upperdir=%s,workdir=%s,userxattr",
-		 pr->fd, upper, work);
+	snprintf(data, sizeof(data),
+		 "lowerdir=/proc/self/fd/%d,upperdir=%s/upper,workdir=%s/work,userxattr", pr->fd,
+		 layer, layer);
 	return mount_new_fs_at(w, m, "overlay", MS_NOSUID | MS_NODEV, data);
 }
 
