@@ -7,7 +7,8 @@
  * Each round runs every command once, in a rotating order, so that slow
  * drift of the machine (a background task, another sandbox's teardown)
  * spreads over all commands alike. Output: one line per command,
- * "NAME median mean p10 p90 peak_rss_kib", times in microseconds. */
+ * "NAME median mean p10 p90 rss", times in microseconds, rss the median
+ * over the runs of the launcher process's peak RSS in KiB. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@ struct cmd {
 	const char *name;
 	char **argv;
 	double *samples;
-	long max_rss;
+	double *rss; /* the launcher's peak RSS of each run, KiB */
 };
 
 static double now_us(void)
@@ -38,7 +39,7 @@ static int cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static double run_once(struct cmd *c, int devnull)
+static double run_once(struct cmd *c, int devnull, long *rss)
 {
 	double t0 = now_us();
 	pid_t pid = fork();
@@ -58,8 +59,7 @@ static double run_once(struct cmd *c, int devnull)
 		fprintf(stderr, "runner: %s failed (status %d)\n", c->name, status);
 		exit(1);
 	}
-	if (ru.ru_maxrss > c->max_rss)
-		c->max_rss = ru.ru_maxrss;
+	*rss = ru.ru_maxrss;
 	return t;
 }
 
@@ -84,6 +84,7 @@ int main(int argc, char **argv)
 			continue; /* "::" NAME with no command */
 		cmds[n] = (struct cmd){.name = argv[seps[k] + 1], .argv = &argv[seps[k] + 2]};
 		cmds[n].samples = calloc((size_t)rounds, sizeof(double));
+		cmds[n].rss = calloc((size_t)rounds, sizeof(double));
 		n++;
 	}
 	for (int k = 1; k < n_seps; k++)
@@ -92,18 +93,22 @@ int main(int argc, char **argv)
 	for (int r = -warmup; r < rounds; r++)
 		for (int k = 0; k < n; k++) {
 			struct cmd *c = &cmds[(k + (r < 0 ? 0 : r)) % n];
-			double t = run_once(c, devnull);
-			if (r >= 0)
+			long rss;
+			double t = run_once(c, devnull, &rss);
+			if (r >= 0) {
 				c->samples[r] = t;
+				c->rss[r] = (double)rss;
+			}
 		}
 	for (int k = 0; k < n; k++) {
 		double sum = 0;
 		for (int r = 0; r < rounds; r++)
 			sum += cmds[k].samples[r];
 		qsort(cmds[k].samples, (size_t)rounds, sizeof(double), cmp_double);
-		printf("%s %.0f %.0f %.0f %.0f %ld\n", cmds[k].name, cmds[k].samples[rounds / 2],
+		qsort(cmds[k].rss, (size_t)rounds, sizeof(double), cmp_double);
+		printf("%s %.0f %.0f %.0f %.0f %.0f\n", cmds[k].name, cmds[k].samples[rounds / 2],
 		       sum / rounds, cmds[k].samples[rounds / 10], cmds[k].samples[rounds * 9 / 10],
-		       cmds[k].max_rss);
+		       cmds[k].rss[rounds / 2]);
 	}
 	return 0;
 }

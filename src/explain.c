@@ -133,9 +133,10 @@ static void list_names(FILE *f, const struct policy *p, const struct origin *o,
 	for (size_t i = 0; i < syscall_count; i++) {
 		const struct sc_rule *r = &p->syscalls[i];
 		struct sc_action e = how_effective_action(p, i);
+		const struct origin *ro = sc_rule_origin(p, i);
 		bool mine = by_default ? r->action.kind == SC_UNSET
-				       : r->action.kind != SC_UNSET && r->origin.file == o->file &&
-						 r->origin.line == o->line && r->origin.key == o->key;
+				       : r->action.kind != SC_UNSET && ro->file == o->file &&
+						 ro->line == o->line && ro->key == o->key;
 		if (!mine || e.kind != a->kind || e.errnum != a->errnum)
 			continue;
 		if (n % 8 == 0)
@@ -171,14 +172,15 @@ static void explain_how(const struct policy *p, const struct explain_env *env, F
 			continue;
 		}
 		struct sc_action e = how_effective_action(p, i);
+		const struct origin *ro = sc_rule_origin(p, i);
 		size_t k;
 		for (k = 0; k < n_seen; k++)
-			if (seen[k].o.file == r->origin.file && seen[k].o.line == r->origin.line &&
-			    seen[k].o.key == r->origin.key && seen[k].a.kind == e.kind &&
+			if (seen[k].o.file == ro->file && seen[k].o.line == ro->line &&
+			    seen[k].o.key == ro->key && seen[k].a.kind == e.kind &&
 			    seen[k].a.errnum == e.errnum)
 				break;
 		if (k == n_seen && n_seen < ELEMENTSOF(seen))
-			seen[n_seen++] = (struct seen){r->origin, e, 0};
+			seen[n_seen++] = (struct seen){*ro, e, 0};
 		if (k < n_seen)
 			seen[k].n++;
 	}

@@ -52,16 +52,14 @@ static void ensure_std_fds(void)
 }
 
 /* $XDG_<WHICH>_HOME/glovebox, or ~/<fallback>/glovebox; "" when neither. */
-static void state_dir(const struct expand_vars *vars, const char *xdg_var, const char *fallback,
-		      char *buf, size_t size)
+static char *state_dir(const struct expand_vars *vars, const char *xdg_var, const char *fallback)
 {
 	const char *xdg = getenv(xdg_var);
 	if (xdg && xdg[0] == '/')
-		snprintf(buf, size, "%s/glovebox", xdg);
-	else if (vars->home)
-		snprintf(buf, size, "%s/%s/glovebox", vars->home, fallback);
-	else
-		buf[0] = '\0';
+		return xasprintf("%s/glovebox", xdg);
+	if (vars->home)
+		return xasprintf("%s/%s/glovebox", vars->home, fallback);
+	return NULL;
 }
 
 /* Make a directory glovebox trusts later exist, so that it can be hidden in
@@ -69,15 +67,18 @@ static void state_dir(const struct expand_vars *vars, const char *xdg_var, const
  * and plant profiles or compiled programs for later runs. */
 static bool ensure_private_dir(const char *dir)
 {
-	if (!dir[0])
+	if (!dir)
 		return false;
-	char parent[4096];
-	snprintf(parent, sizeof(parent), "%s", dir);
+	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
+		return true;
+	if (errno != ENOENT)
+		return false;
+	_cleanup_free_ char *parent = xstrdup(dir);
 	char *slash = strrchr(parent, '/');
-	if (slash && slash != parent) {
-		*slash = '\0';
-		(void)mkdir(parent, 0700);
-	}
+	if (!slash || slash == parent)
+		return false;
+	*slash = '\0';
+	(void)mkdir(parent, 0700);
 	return mkdir(dir, 0700) == 0 || errno == EEXIST;
 }
 
@@ -104,8 +105,7 @@ static const char *home_name(const struct cli *cli)
 /* mkdir -p, each new level 0700. */
 static bool make_dirs(const char *path)
 {
-	char buf[4096];
-	snprintf(buf, sizeof(buf), "%s", path);
+	_cleanup_free_ char *buf = xstrdup(path);
 	for (char *p = buf + 1; *p; p++)
 		if (*p == '/') {
 			*p = '\0';
@@ -141,7 +141,7 @@ struct prepared {
 	struct expand_vars vars;
 	struct expand_storage storage;
 	struct policy p;
-	char config[4096], cache[4096];
+	char *config, *cache; /* glovebox's own state; NULL when unknown */
 };
 
 static int prepare(const struct cli *cli, struct prepared *pr)
@@ -149,8 +149,8 @@ static int prepare(const struct cli *cli, struct prepared *pr)
 	diag_init(&pr->d, stderr, "glovebox: ");
 	expand_vars_from_process(&pr->vars, &pr->storage);
 	policy_init(&pr->p);
-	state_dir(&pr->vars, "XDG_CONFIG_HOME", ".config", pr->config, sizeof(pr->config));
-	state_dir(&pr->vars, "XDG_CACHE_HOME", ".cache", pr->cache, sizeof(pr->cache));
+	pr->config = state_dir(&pr->vars, "XDG_CONFIG_HOME", ".config");
+	pr->cache = state_dir(&pr->vars, "XDG_CACHE_HOME", ".cache");
 	return build_policy(cli, &pr->p, &pr->vars, &pr->d);
 }
 
@@ -158,12 +158,15 @@ static void prepared_free(struct prepared *pr)
 {
 	policy_free(&pr->p);
 	expand_storage_free(&pr->storage);
+	free(pr->config);
+	free(pr->cache);
 }
 
 static int cmd_run(const struct cli *cli)
 {
 	struct prepared pr;
 	struct how_program how = {0};
+	_cleanup_free_ char *private_home = NULL;
 	int status = 125;
 
 	if (prepare(cli, &pr) < 0)
@@ -183,24 +186,21 @@ static int cmd_run(const struct cli *cli)
 		goto out;
 
 	TRACE_POINT("seccomp program");
-	char private_home[4096] = "";
 	if (pr.p.home == HOME_PRIVATE) {
-		state_dir(&pr.vars, "XDG_DATA_HOME", ".local/share", private_home,
-			  sizeof(private_home));
-		size_t n = strlen(private_home);
-		if (n)
-			snprintf(private_home + n, sizeof(private_home) - n, "/home/%s",
-				 pr.p.home_name);
-		if (!n || !make_dirs(private_home)) {
+		_cleanup_free_ char *data = state_dir(&pr.vars, "XDG_DATA_HOME", ".local/share");
+		if (data)
+			private_home = xasprintf("%s/home/%s", data, pr.p.home_name);
+		if (!private_home || !make_dirs(private_home)) {
 			diag_error(&pr.d, &pr.p.home_s.origin, "cannot make the private home %s: %s",
-				   private_home, n ? strerror(errno) : "no home directory known");
+				   private_home ? private_home : "",
+				   private_home ? strerror(errno) : "no home directory known");
 			goto out;
 		}
 	}
 	struct where_env wenv = {
 		.host_root = geteuid() == 0,
 		.home = pr.vars.home,
-		.private_home = private_home[0] ? private_home : NULL,
+		.private_home = private_home,
 		.cwd = pr.vars.cwd,
 		.protected = protected,
 		.n_protected = n_protected,

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "how/arch.h"
 
 #define CACHE_MAGIC "GBSCMP01"
 
@@ -84,7 +85,9 @@ static uint64_t fnv1a(const uint8_t *b, size_t n)
 
 void how_key_build(const struct policy *p, struct how_key *key)
 {
-	struct keybuf k = {0};
+	/* Sized for the usual key up front: no regrowth, fewer pages touched. */
+	struct keybuf k = {.cap = 512 + syscall_count * 8 + p->n_arg_rules * 96};
+	k.b = xmalloc(k.cap);
 	struct build_id id = {0};
 
 	put_str(&k, "glovebox seccomp cache, key v1");
@@ -95,9 +98,13 @@ void how_key_build(const struct policy *p, struct how_key *key)
 	put_u64(&k, id.len);
 	if (id.len)
 		put(&k, id.bytes, id.len);
-	const struct scmp_version *v = seccomp_version();
-	put_u64(&k, ((uint64_t)v->major << 32) | ((uint64_t)v->minor << 16) | v->micro);
-	put_u64(&k, seccomp_arch_native());
+	/* libseccomp is linked statically, so the header's version is the
+	 * library's; and the build's architecture is the native one. Neither
+	 * needs a call into libseccomp, which keeps its code out of memory on
+	 * every launch that finds its program in the cache. */
+	put_u64(&k, ((uint64_t)SCMP_VER_MAJOR << 32) | ((uint64_t)SCMP_VER_MINOR << 16) |
+			    SCMP_VER_MICRO);
+	put_u64(&k, GB_AUDIT_ARCH);
 
 	for (size_t i = 0; i < syscall_count; i++) {
 		struct sc_action a = how_effective_action(p, i);
@@ -191,22 +198,23 @@ int how_cache_load(int dirfd, const struct how_key *key, struct how_program *out
 	    (st.st_mode & 07777) != 0600 || st.st_nlink != 1)
 		return -ENOENT;
 	struct file_header h;
-	size_t max = sizeof(h) + key->len + BPF_MAXINSNS * sizeof(struct sock_filter);
-	if ((size_t)st.st_size > max || (size_t)st.st_size < sizeof(h) + key->len)
+	if (read_full(fd, &h, sizeof(h)) != sizeof(h) || memcmp(h.magic, CACHE_MAGIC, 8) != 0 ||
+	    h.key_len != key->len || h.insns == 0 || h.insns > BPF_MAXINSNS ||
+	    sizeof(h) + h.key_len + h.insns * sizeof(struct sock_filter) != (size_t)st.st_size)
 		return -ENOENT;
-	_cleanup_free_ uint8_t *buf = xmalloc((size_t)st.st_size);
-	if (read_full(fd, buf, (size_t)st.st_size) != st.st_size)
-		return -ENOENT;
-	memcpy(&h, buf, sizeof(h));
-	if (memcmp(h.magic, CACHE_MAGIC, 8) != 0 || h.key_len != key->len || h.insns == 0 ||
-	    h.insns > BPF_MAXINSNS ||
-	    sizeof(h) + h.key_len + h.insns * sizeof(struct sock_filter) != (size_t)st.st_size ||
-	    memcmp(buf + sizeof(h), key->bytes, key->len) != 0)
-		return -ENOENT;
+	/* The stored key, compared a block at a time: no copy of the file. */
+	uint8_t block[1024];
+	for (size_t at = 0; at < key->len;) {
+		size_t n = key->len - at < sizeof(block) ? key->len - at : sizeof(block);
+		if (read_full(fd, block, n) != (ssize_t)n || memcmp(block, key->bytes + at, n) != 0)
+			return -ENOENT;
+		at += n;
+	}
 	struct how_program prog = {.len = (unsigned short)h.insns};
-	prog.insns = xmalloc(h.insns * sizeof(struct sock_filter));
-	memcpy(prog.insns, buf + sizeof(h) + h.key_len, h.insns * sizeof(struct sock_filter));
-	if (checksum(key, &prog) != h.checksum) {
+	size_t bytes = h.insns * sizeof(struct sock_filter);
+	prog.insns = xmalloc(bytes);
+	if (read_full(fd, prog.insns, bytes) != (ssize_t)bytes ||
+	    checksum(key, &prog) != h.checksum) {
 		how_program_free(&prog);
 		return -ENOENT;
 	}

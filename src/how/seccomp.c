@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "how/arch.h"
 #include "how/constants.h"
 #include "policy/options.h"
 
@@ -179,7 +180,7 @@ static int compile_allowlist(const struct policy *p, struct how_program *out, st
 			continue;
 		r = seccomp_rule_add(ctx, to_scmp(&a), nr, 0);
 		if (r < 0)
-			diag_error(d, &p->syscalls[i].origin, "%s: cannot add rule: %s",
+			diag_error(d, sc_rule_origin(p, i), "%s: cannot add rule: %s",
 				   syscall_table[i].name, strerror(-r));
 	}
 	if (r >= 0) {
@@ -239,7 +240,7 @@ static int unknown_calls_prefix(struct how_program *out)
 #define EMIT(insn) (f[at] = (struct sock_filter)insn, at++)
 #define TO(target) (uint8_t)((target) - at - 1)
 	EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
-	EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0, TO(go_on)));
+	EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, GB_AUDIT_ARCH, 0, TO(go_on)));
 	EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
 	EMIT(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, x32_bit, TO(go_on), 0));
 	for (size_t g = 0; g < n_gaps; g++) {

@@ -554,9 +554,10 @@ static int set_syscalls(struct policy *p, const char *name, const struct sc_acti
 	if (r < 0)
 		return diag_error(d, o, "%s: unknown %s (see 'glovebox syscalls')", name,
 				  name[0] == '@' ? "system call group" : "system call");
+	uint32_t origin = policy_add_rule_origin(p, o);
 	for (size_t i = 0; i < syscall_count; i++)
 		if (syscall_set_has(&set, i))
-			p->syscalls[i] = (struct sc_rule){*act, *o};
+			p->syscalls[i] = (struct sc_rule){*act, origin};
 	return 0;
 }
 

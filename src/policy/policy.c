@@ -8,6 +8,8 @@ void policy_init(struct policy *p)
 {
 	*p = (struct policy){0};
 	p->syscalls = xcalloc(syscall_count, sizeof(*p->syscalls));
+	p->rule_origins = xcalloc(1, sizeof(*p->rule_origins));
+	p->n_rule_origins = 1;
 	/* Fail closed until a profile says otherwise: a policy with no layers
 	 * allows no system call at all. */
 	p->default_action = (struct sc_action){.kind = SC_ERRNO, .errnum = EPERM};
@@ -33,6 +35,7 @@ void policy_free(struct policy *p)
 	free(p->chdir);
 	free(p->home_name);
 	free(p->syscalls);
+	free(p->rule_origins);
 	for (size_t i = 0; i < p->n_env_ops; i++) {
 		free(p->env_ops[i].name);
 		free(p->env_ops[i].value);
@@ -76,6 +79,18 @@ struct env_op *policy_add_env(struct policy *p, enum env_op_kind kind, const str
 	struct env_op *e = &p->env_ops[p->n_env_ops++];
 	*e = (struct env_op){.kind = kind, .origin = *o};
 	return e;
+}
+
+uint32_t policy_add_rule_origin(struct policy *p, const struct origin *o)
+{
+	const struct origin *last = &p->rule_origins[p->n_rule_origins - 1];
+	if (p->n_rule_origins > 1 && last->file == o->file && last->line == o->line &&
+	    last->key == o->key)
+		return (uint32_t)(p->n_rule_origins - 1);
+	p->rule_origins = xreallocarray(p->rule_origins, p->n_rule_origins + 1,
+					sizeof(*p->rule_origins));
+	p->rule_origins[p->n_rule_origins] = *o;
+	return (uint32_t)p->n_rule_origins++;
 }
 
 struct arg_rule *policy_add_arg_rule(struct policy *p, const struct origin *o)

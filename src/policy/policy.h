@@ -88,9 +88,11 @@ struct sc_action {
 	int errnum; /* for SC_ERRNO */
 };
 
+/* 12 bytes a call: the origin is an index into policy.rule_origins, one
+ * entry per allow/deny line rather than one copy per call. */
 struct sc_rule {
 	struct sc_action action;
-	struct origin origin;
+	uint32_t origin;
 };
 
 /* An argument comparison: args[arg] OP value, or (args[arg] & mask) == value. */
@@ -159,6 +161,8 @@ struct policy {
 
 	/* how */
 	struct sc_rule *syscalls; /* indexed like syscall_table */
+	struct origin *rule_origins; /* [0] is "no rule" */
+	size_t n_rule_origins;
 	struct sc_action default_action;
 	struct setting default_action_s;
 	uint32_t ns_allowed; /* CLONE_NEW* flags the command may create namespaces with */
@@ -196,6 +200,14 @@ const char *policy_intern(struct policy *p, const char *s);
 struct mount_op *policy_add_mount(struct policy *p, enum mount_kind kind, const struct origin *o);
 struct env_op *policy_add_env(struct policy *p, enum env_op_kind kind, const struct origin *o);
 struct arg_rule *policy_add_arg_rule(struct policy *p, const struct origin *o);
+
+/* Record the origin of a rule line, returning its index. */
+uint32_t policy_add_rule_origin(struct policy *p, const struct origin *o);
+
+static inline const struct origin *sc_rule_origin(const struct policy *p, size_t i)
+{
+	return &p->rule_origins[p->syscalls[i].origin];
+}
 
 /* Cross-field checks after every layer is applied. Returns 0 or -1 (reported). */
 int policy_validate(struct policy *p, struct diag *d);

@@ -258,7 +258,7 @@ START_TEST(syscall_rules_apply_in_order)
 	ck_assert_int_eq(f.p.syscalls[conn].action.kind, SC_ERRNO);
 	ck_assert_int_eq(f.p.syscalls[conn].action.errnum, EACCES);
 	ck_assert_int_eq(f.p.syscalls[bind].action.kind, SC_ALLOW);
-	ck_assert_uint_eq(f.p.syscalls[conn].origin.line, 7);
+	ck_assert_uint_eq(sc_rule_origin(&f.p, (size_t)conn)->line, 7);
 	ck_assert_int_eq(apply(&f, "how", "deny", "ptrace:explode"), -1);
 	ck_assert_msgs_contain(&f, "unknown action 'explode'");
 	ck_assert_int_eq(apply(&f, "how", "allow", "teleport"), -1);

@@ -119,7 +119,7 @@ START_TEST(indented_lines_continue_a_list)
 	ck_assert_int_eq(load(&f, "l.ini", "[how]\nallow = read\n  write\n\tclose\n"), 0);
 	ck_assert_int_eq(f.p.syscalls[syscall_lookup("write")].action.kind, SC_ALLOW);
 	ck_assert_int_eq(f.p.syscalls[syscall_lookup("close")].action.kind, SC_ALLOW);
-	ck_assert_uint_eq(f.p.syscalls[syscall_lookup("close")].origin.line, 4);
+	ck_assert_uint_eq(sc_rule_origin(&f.p, (size_t)syscall_lookup("close"))->line, 4);
 	fixture_free(&f);
 }
 END_TEST
