@@ -1,0 +1,428 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* gb-escape: attempts, for real, one known way out of a sandbox per
+ * subcommand, and prints one line: "ESCAPED: ..." when the forbidden
+ * effect happened, "blocked: ..." when it did not. A probe killed by the
+ * sandbox (SIGSYS from seccomp) counts as blocked; the runner tells.
+ *
+ * Every probe must be able to fail: run with no sandbox, each reports
+ * ESCAPED (test_escape.py checks that first). */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/keyctl.h>
+#include <linux/perf_event.h>
+#include <linux/userfaultfd.h>
+#include <netinet/in.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int escaped(const char *what)
+{
+	printf("ESCAPED: %s\n", what);
+	return 0;
+}
+
+static int blocked(const char *what)
+{
+	const char *e = strerrorname_np(errno);
+	printf("blocked: %s (%s)\n", what, e ? e : "no error");
+	return 0;
+}
+
+static int can_read(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	char c;
+	ssize_t n = read(fd, &c, 1);
+	close(fd);
+	return n == 1;
+}
+
+/* host-file SECRET: the file, by its own path */
+static int host_file(const char *secret)
+{
+	return can_read(secret) ? escaped("read the host file") : blocked("read the host file");
+}
+
+/* proc-root SECRET: through /proc/PID/root of every process in sight */
+static int proc_root(const char *secret)
+{
+	char path[4096];
+	for (int pid = 1; pid < 65536; pid++) {
+		snprintf(path, sizeof(path), "/proc/%d/root%s", pid, secret);
+		if (can_read(path))
+			return escaped(path);
+	}
+	snprintf(path, sizeof(path), "/proc/self/root%s", secret);
+	if (can_read(path))
+		return escaped(path);
+	errno = 0;
+	return blocked("read through /proc/*/root");
+}
+
+/* inherited-fd NAME: any open descriptor leading to NAME beside it */
+static int inherited_fd(const char *name)
+{
+	for (int fd = 3; fd < 1024; fd++) {
+		int f = openat(fd, name, O_RDONLY | O_CLOEXEC);
+		if (f >= 0) {
+			close(f);
+			char what[64];
+			snprintf(what, sizeof(what), "opened %s through descriptor %d", name, fd);
+			return escaped(what);
+		}
+	}
+	errno = 0;
+	return blocked("no descriptor leads out");
+}
+
+/* open-by-handle DIR...: the root directory of a host filesystem by its
+ * inode number (the "shocker" attack) */
+static int open_by_handle(int argc, char **argv)
+{
+	struct {
+		struct file_handle fh;
+		unsigned int ino, gen;
+	} h = {.fh = {.handle_bytes = 8, .handle_type = 1 /* FILEID_INO32_GEN */}, .ino = 2};
+	for (int i = 0; i < argc; i++) {
+		int mfd = open(argv[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (mfd < 0)
+			continue;
+		int fd = (int)syscall(SYS_open_by_handle_at, mfd, &h.fh, O_RDONLY | O_DIRECTORY);
+		int e = errno;
+		close(mfd);
+		if (fd >= 0) {
+			close(fd);
+			return escaped("opened a filesystem's root by handle");
+		}
+		errno = e;
+	}
+	return blocked("open_by_handle_at");
+}
+
+/* remount DIR: write into a read-only bind, remounting or unmounting it */
+static int remount(const char *dir)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/gb-escape-written", dir);
+	for (int attempt = 0; attempt < 3; attempt++) {
+		if (attempt == 1)
+			mount(NULL, dir, NULL, MS_REMOUNT | MS_BIND, NULL);
+		if (attempt == 2)
+			umount2(dir, MNT_DETACH);
+		int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+			return escaped(attempt ? "wrote after a remount/unmount" : "wrote directly");
+		}
+	}
+	return blocked("write into a read-only bind");
+}
+
+/* chroot SECRET: the old chroot escape, then the secret by path */
+static int chroot_escape(const char *secret)
+{
+	char dir[] = "/tmp/gb-escape-XXXXXX";
+	if (!mkdtemp(dir))
+		return blocked("mkdtemp");
+	int r = chroot(dir);
+	int e = errno;
+	rmdir(dir);
+	if (r < 0) {
+		errno = e;
+		return blocked("chroot");
+	}
+	for (int i = 0; i < 64; i++)
+		if (chdir("..") < 0)
+			break;
+	if (chroot(".") == 0 && can_read(secret))
+		return escaped("read the host file after a chroot escape");
+	return blocked("chroot escape");
+}
+
+static int bind_port(int port)
+{
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return -1;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	int r = bind(s, (struct sockaddr *)&a, sizeof(a));
+	int e = errno;
+	close(s);
+	errno = e;
+	return r;
+}
+
+/* nested-userns: a privileged port in the sandbox's network namespace,
+ * first as the process is, then with every capability of a new user
+ * namespace (which must not count over what the sandbox owns). */
+static int nested_userns(void)
+{
+	if (bind_port(80) == 0)
+		return escaped("bound port 80");
+	if (unshare(CLONE_NEWUSER) < 0)
+		return blocked("unshare");
+	return bind_port(80) == 0 ? escaped("bound port 80 from a nested user namespace")
+				  : blocked("bind port 80 from a nested user namespace");
+}
+
+/* signal PID / ptrace PID: a process outside */
+static int signal_outside(const char *pid)
+{
+	return kill(atoi(pid), 0) == 0 ? escaped("signalled a process outside")
+				       : blocked("kill");
+}
+
+static int ptrace_outside(const char *pid)
+{
+	pid_t p = atoi(pid);
+	if (ptrace(PTRACE_SEIZE, p, 0, 0) == 0) {
+		ptrace(PTRACE_DETACH, p, 0, 0);
+		return escaped("ptraced a process outside");
+	}
+	return blocked("ptrace");
+}
+
+static int tiocsti(void)
+{
+	char c = ' ';
+	return ioctl(0, TIOCSTI, &c) == 0 ? escaped("pushed a character into the terminal")
+					  : blocked("TIOCSTI");
+}
+
+/* TIOCLINUX needs a virtual console; what counts is whether the call
+ * reached the terminal at all, past any filter. */
+static int tioclinux(void)
+{
+	char sub = 6; /* TIOCL_GETSHIFTSTATE */
+	if (ioctl(0, TIOCLINUX, &sub) == 0 || errno != EPERM)
+		return escaped("TIOCLINUX reached the terminal");
+	return blocked("TIOCLINUX");
+}
+
+/* Foreign ABIs: anything that comes back got past the filter. */
+static int int80(void)
+{
+	long ret = 20; /* getpid on i386 */
+	__asm__ volatile("int $0x80" : "+a"(ret) : : "memory");
+	return escaped("an i386 system call returned");
+}
+
+static int x32(void)
+{
+	syscall(0x40000000L | SYS_getpid);
+	return escaped("an x32 system call returned");
+}
+
+static int io_uring(void)
+{
+	char params[120] = {0};
+	int fd = (int)syscall(425 /* io_uring_setup */, 1, params);
+	if (fd >= 0) {
+		close(fd);
+		return escaped("io_uring_setup");
+	}
+	return blocked("io_uring_setup");
+}
+
+static int bpf_load(void)
+{
+	struct bpf_insn insns[] = {
+		{.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0},
+		{.code = BPF_JMP | BPF_EXIT},
+	};
+	union bpf_attr attr = {.prog_type = BPF_PROG_TYPE_SOCKET_FILTER,
+			       .insn_cnt = 2,
+			       .insns = (unsigned long)insns,
+			       .license = (unsigned long)"GPL"};
+	int fd = (int)syscall(SYS_bpf, BPF_PROG_LOAD, &attr, sizeof(attr));
+	if (fd >= 0) {
+		close(fd);
+		return escaped("loaded a BPF program");
+	}
+	return blocked("bpf");
+}
+
+static int perf_event(void)
+{
+	struct perf_event_attr a = {.type = PERF_TYPE_SOFTWARE, .size = sizeof(a),
+				    .config = PERF_COUNT_SW_CPU_CLOCK, .exclude_kernel = 1,
+				    .exclude_hv = 1};
+	int fd = (int)syscall(SYS_perf_event_open, &a, 0, -1, -1, 0);
+	if (fd >= 0) {
+		close(fd);
+		return escaped("perf_event_open");
+	}
+	return blocked("perf_event_open");
+}
+
+static int uffd(void)
+{
+	int fd = (int)syscall(SYS_userfaultfd, O_CLOEXEC | UFFD_USER_MODE_ONLY);
+	if (fd >= 0) {
+		close(fd);
+		return escaped("userfaultfd");
+	}
+	return blocked("userfaultfd");
+}
+
+static int keyctl_probe(void)
+{
+	long id = syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, KEY_SPEC_SESSION_KEYRING, 0);
+	return id >= 0 ? escaped("reached the kernel keyring") : blocked("keyctl");
+}
+
+static int add_key_probe(void)
+{
+	long id = syscall(SYS_add_key, "user", "gb-escape", "x", 1, KEY_SPEC_PROCESS_KEYRING);
+	return id >= 0 ? escaped("added a key") : blocked("add_key");
+}
+
+/* Past the filter and the capability checks, these fail for want of a
+ * real module or kernel image: any error but EPERM means they got there. */
+static int module_probe(void)
+{
+	if (syscall(SYS_finit_module, -1, "", 0) == 0 || errno != EPERM)
+		return escaped("finit_module reached the module loader");
+	return blocked("finit_module");
+}
+
+static int kexec_probe(void)
+{
+	if (syscall(SYS_kexec_file_load, -1, -1, 0, "", 0) == 0 || errno != EPERM)
+		return escaped("kexec_file_load reached the kernel");
+	return blocked("kexec_file_load");
+}
+
+/* setuid PROGRAM: run a setuid-root copy of this probe, which reports its
+ * effective uid */
+static int setuid_probe(const char *program)
+{
+	int fds[2];
+	if (pipe(fds) < 0)
+		return blocked("pipe");
+	pid_t pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		execl(program, program, "euid", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	char buf[32] = "";
+	ssize_t n = read(fds[0], buf, sizeof(buf) - 1);
+	waitpid(pid, NULL, 0);
+	if (n > 0 && atoi(buf) == 0 && getuid() != 0)
+		return escaped("a setuid binary ran as root");
+	errno = 0;
+	return blocked("setuid binary");
+}
+
+static int open_for_write(const char *path, const char *what)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd); /* opened, never written */
+		return escaped(what);
+	}
+	return blocked(what);
+}
+
+/* abstract NAME: a listening abstract socket of the host */
+static int abstract(const char *name)
+{
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return blocked("socket");
+	struct sockaddr_un a = {.sun_family = AF_UNIX};
+	size_t len = strlen(name);
+	if (len + 1 >= sizeof(a.sun_path))
+		return blocked("name");
+	memcpy(a.sun_path + 1, name, len);
+	int r = connect(s, (struct sockaddr *)&a, (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len));
+	close(s);
+	return r == 0 ? escaped("connected to the host's abstract socket") : blocked("connect");
+}
+
+static int env_secret(const char *name)
+{
+	return getenv(name) ? escaped("the secret is in the environment") : (errno = 0, blocked("env"));
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	const char *c = argc > 1 ? argv[1] : "";
+	const char *a = argc > 2 ? argv[2] : "";
+	if (!strcmp(c, "euid"))
+		return printf("%d\n", (int)geteuid()) < 0;
+	if (!strcmp(c, "host-file"))
+		return host_file(a);
+	if (!strcmp(c, "proc-root"))
+		return proc_root(a);
+	if (!strcmp(c, "inherited-fd"))
+		return inherited_fd(a);
+	if (!strcmp(c, "open-by-handle"))
+		return open_by_handle(argc - 2, argv + 2);
+	if (!strcmp(c, "remount"))
+		return remount(a);
+	if (!strcmp(c, "chroot"))
+		return chroot_escape(a);
+	if (!strcmp(c, "nested-userns"))
+		return nested_userns();
+	if (!strcmp(c, "signal"))
+		return signal_outside(a);
+	if (!strcmp(c, "ptrace"))
+		return ptrace_outside(a);
+	if (!strcmp(c, "tiocsti"))
+		return tiocsti();
+	if (!strcmp(c, "tioclinux"))
+		return tioclinux();
+	if (!strcmp(c, "int80"))
+		return int80();
+	if (!strcmp(c, "x32"))
+		return x32();
+	if (!strcmp(c, "io_uring"))
+		return io_uring();
+	if (!strcmp(c, "bpf"))
+		return bpf_load();
+	if (!strcmp(c, "perf_event_open"))
+		return perf_event();
+	if (!strcmp(c, "userfaultfd"))
+		return uffd();
+	if (!strcmp(c, "keyctl"))
+		return keyctl_probe();
+	if (!strcmp(c, "add_key"))
+		return add_key_probe();
+	if (!strcmp(c, "module"))
+		return module_probe();
+	if (!strcmp(c, "kexec"))
+		return kexec_probe();
+	if (!strcmp(c, "setuid"))
+		return setuid_probe(a);
+	if (!strcmp(c, "proc-sys"))
+		return open_for_write("/proc/sys/kernel/hostname", "opened /proc/sys for writing");
+	if (!strcmp(c, "sys"))
+		return open_for_write("/sys/kernel/profiling", "opened /sys for writing");
+	if (!strcmp(c, "abstract"))
+		return abstract(a);
+	if (!strcmp(c, "env"))
+		return env_secret(a);
+	fprintf(stderr, "gb-escape: unknown probe '%s'\n", c);
+	return 2;
+}

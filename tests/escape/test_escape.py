@@ -1,0 +1,244 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The escape suite: every probe of gb-escape, under every shipped profile,
+as an unprivileged user. A probe that escapes a profile claiming to stop it
+fails the suite. Each probe first proves it can fail: run with no sandbox,
+it must report the escape."""
+import os
+import pty
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import unittest
+import uuid
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
+from gbtest import IS_ROOT, NOBODY, Identity, stage  # noqa: E402
+
+ESCAPE = os.environ["GB_ESCAPE"]
+SIGSYS = 31
+
+# What a shipped profile knowingly leaves open, with the reason. Every
+# other probe must be blocked under every shipped profile.
+EXPOSURES = {
+    "online": {"abstract": "shares the host's network namespace, and with it the host's "
+                           "abstract unix sockets"},
+}
+
+
+class Fixtures:
+    """The host-side targets of the probes."""
+
+    def __init__(self):
+        st = stage()
+        self.st = st
+        self.bin = os.path.join(st.bin, "gb-escape")
+        shutil.copy(ESCAPE, self.bin)
+        os.chmod(self.bin, 0o755)
+        self.user = Identity("nobody", NOBODY, NOBODY) if IS_ROOT else \
+            Identity("user", os.getuid(), os.getgid())
+        self.secret = st.write("escape-secret", "the host's secret\n", mode=0o644)
+        self.work = st.path("escape-work")
+        os.makedirs(self.work, exist_ok=True)
+        self.user.chown(self.work)
+        self.ro_target = st.path("escape-ro-target")
+        os.makedirs(self.ro_target, exist_ok=True)
+        self.user.chown(self.ro_target)
+        self.suid = None
+        if IS_ROOT:
+            self.suid = os.path.join(st.bin, "gb-escape-suid")
+            shutil.copy(ESCAPE, self.suid)
+            os.chown(self.suid, 0, 0)
+            os.chmod(self.suid, 0o4755)
+        # a process of the unprivileged user, outside any sandbox
+        self.victim = subprocess.Popen(self.user.wrap(["/bin/sleep", "600"]))
+        self.abstract_name = "gb-escape-" + uuid.uuid4().hex
+        self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.listener.bind("\0" + self.abstract_name)
+        self.listener.listen(64)
+        self.env_secret = "GB_ESCAPE_SECRET"
+
+    def close(self):
+        self.victim.kill()
+        self.victim.wait()
+        self.listener.close()
+
+
+FX = None
+
+
+def fixtures():
+    global FX
+    if FX is None:
+        FX = Fixtures()
+    return FX
+
+
+# name: (arguments, extra glovebox options, who shows the escape without a
+# sandbox, needs a terminal)
+def probes(fx):
+    return {
+        "host-file": ([fx.secret], [], "user", False),
+        "proc-root": ([fx.secret], [], "user", False),
+        "inherited-fd": ([os.path.basename(fx.secret)], [], "user", False),
+        "open-by-handle": (["/", "/usr", "/etc", "/tmp"], [], "root", False),
+        "remount": ([fx.ro_target], ["--ro-bind", fx.ro_target, fx.ro_target], "user", False),
+        "chroot": ([fx.secret], [], "root", False),
+        "nested-userns": ([], [], "root", False),
+        "signal": ([str(fx.victim.pid)], [], "user", False),
+        "ptrace": ([str(fx.victim.pid)], [], "user", False),
+        "tiocsti": ([], [], "user", True),
+        "tioclinux": ([], [], "user", True),
+        "int80": ([], [], "user", False),
+        "x32": ([], [], "user", False),
+        "io_uring": ([], [], "user", False),
+        "bpf": ([], [], "root", False),
+        "perf_event_open": ([], [], "user", False),
+        "userfaultfd": ([], [], "user", False),
+        "keyctl": ([], [], "user", False),
+        "add_key": ([], [], "user", False),
+        "module": ([], [], "root", False),
+        "kexec": ([], [], "root", False),
+        "setuid": (["/escape-suid"], ["--ro-bind", fx.suid or "/nonexistent", "/escape-suid"],
+                   "user", False),
+        "proc-sys": ([], [], "root", False),
+        "sys": ([], [], "root", False),
+        "abstract": ([fx.abstract_name], [], "user", False),
+        "env": ([fx.env_secret], [], "user", False),
+    }
+
+
+def run(argv, who, tty, fx):
+    """Run argv as who (None: the test process itself). Returns (rc, stdout)."""
+    if who is not None:
+        argv = who.wrap(argv)
+        env = who.env({fx.env_secret: "hunter2"})
+    else:
+        env = dict(os.environ, **{fx.env_secret: "hunter2"})
+    # a descriptor that leads to the secret's directory, as a careless
+    # launcher might leave open
+    leak = os.open(fx.st.dir, os.O_PATH | os.O_DIRECTORY)
+    try:
+        if not tty:
+            r = subprocess.run(argv, capture_output=True, text=True, env=env, cwd=fx.work,
+                               pass_fds=(leak,), timeout=60)
+            return r.returncode, r.stdout
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.chdir(fx.work)
+            argv[0] = shutil.which(argv[0]) or argv[0]
+            os.execve(argv[0], argv, env)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(fd, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+        rc = os.waitstatus_to_exitcode(status)
+        return rc, out.decode(errors="replace").replace("\r", "")
+    finally:
+        os.close(leak)
+
+
+def outcome(rc, out):
+    if rc == 128 + SIGSYS or rc == -SIGSYS:
+        return "blocked", "killed by seccomp"
+    line = out.strip().splitlines()[-1] if out.strip() else ""
+    if line.startswith("ESCAPED"):
+        return "escaped", line
+    if line.startswith("blocked"):
+        return "blocked", line
+    return "error", "rc %d, output %r" % (rc, out)
+
+
+def profiles():
+    st = stage()
+    names = {"default"}
+    for f in os.listdir(st.profiles):
+        if f.endswith(".ini"):
+            names.add(f[:-4])
+    return sorted(names)
+
+
+class SelfTest(unittest.TestCase):
+    """Without a sandbox, every probe escapes: none of them is a test that
+    cannot fail."""
+
+
+class UnderProfile(unittest.TestCase):
+    """Every probe, under every shipped profile, as an unprivileged user."""
+
+
+def make_self_test(name):
+    def test(self):
+        fx = fixtures()
+        args, _, who, tty = probes(fx)[name]
+        if who == "root" and not IS_ROOT:
+            self.skipTest("showing this escape needs root")
+        if name == "setuid" and not fx.suid:
+            self.skipTest("making the setuid fixture needs root")
+        if name == "setuid":
+            args = [fx.suid]
+        identity = None if who == "root" else fx.user
+        rc, out = run([fx.bin, name] + args, identity, tty, fx)
+        result, line = outcome(rc, out)
+        self.assertEqual(result, "escaped", "%s did not escape without a sandbox: %s" % (name, line))
+    return test
+
+
+def make_profile_test(profile, name):
+    def test(self):
+        fx = fixtures()
+        args, extra, _, tty = probes(fx)[name]
+        if name == "setuid" and not fx.suid:
+            self.skipTest("making the setuid fixture needs root")
+        argv = [fx.st.glovebox, "-p", profile] + extra + [
+            "--ro-bind", fx.bin, "/escape", "--", "/escape", name] + args
+        rc, out = run(argv, fx.user, tty, fx)
+        result, line = outcome(rc, out)
+        self.assertNotEqual(result, "error", line)
+        exposed = EXPOSURES.get(profile, {})
+        if name in exposed:
+            self.assertEqual(result, "escaped",
+                             "%s claims to leave %s open (%s) but stops it: update EXPOSURES"
+                             % (profile, name, exposed[name]))
+        else:
+            self.assertEqual(result, "blocked", "%s escapes profile %s: %s" % (name, profile, line))
+    return test
+
+
+class _Names:
+    """Stands in for the fixtures when only the probes' names are needed."""
+    secret = ro_target = abstract_name = env_secret = "x"
+    suid = None
+
+    class victim:
+        pid = 0
+
+
+def generate():
+    for name in probes(_Names):
+        setattr(SelfTest, "test_%s_escapes_without_a_sandbox" % name.replace("-", "_"),
+                make_self_test(name))
+        for profile in profiles():
+            setattr(UnderProfile, "test_%s_under_%s" % (name.replace("-", "_"), profile),
+                    make_profile_test(profile, name))
+
+
+generate()
+
+
+if __name__ == "__main__":
+    try:
+        unittest.main(verbosity=2)
+    finally:
+        if FX is not None:
+            FX.close()
+        stage().cleanup()
