@@ -101,10 +101,11 @@ static void explain_what(const struct policy *p, FILE *f)
 	size_t w = 0;
 	line[0] = '\0';
 	for (int c = 0; c < 64; c++) {
+		if (!(p->caps & (UINT64_C(1) << c)))
+			continue;
 		char name[64];
-		if (p->caps & (UINT64_C(1) << c))
-			w += (size_t)snprintf(line + w, sizeof(line) - w, "%s%s", w ? " " : "",
-					      cap_name(c, name, sizeof(name)));
+		w += (size_t)snprintf(line + w, sizeof(line) - w, "%s%s", w ? " " : "",
+				      cap_name(c, name, sizeof(name)));
 	}
 	row(f, "capabilities", w ? line : "none", &p->caps_s);
 	fputs("  no_new_privs       always; securebits locked (no root gains on exec)\n", f);
@@ -134,9 +135,12 @@ static void list_names(FILE *f, const struct policy *p, const struct origin *o,
 		const struct sc_rule *r = &p->syscalls[i];
 		struct sc_action e = how_effective_action(p, i);
 		const struct origin *ro = sc_rule_origin(p, i);
-		bool mine = by_default ? r->action.kind == SC_UNSET
-				       : r->action.kind != SC_UNSET && ro->file == o->file &&
-						 ro->line == o->line && ro->key == o->key;
+		bool mine;
+		if (by_default || !o)
+			mine = r->action.kind == SC_UNSET;
+		else
+			mine = r->action.kind != SC_UNSET && ro->file == o->file &&
+			       ro->line == o->line && ro->key == o->key;
 		if (!mine || e.kind != a->kind || e.errnum != a->errnum)
 			continue;
 		if (n % 8 == 0)

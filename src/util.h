@@ -16,6 +16,7 @@
 #define _noreturn_     __attribute__((noreturn))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define _pure_         __attribute__((pure))
+#define _nonnull_ret_  __attribute__((returns_nonnull))
 
 #define ELEMENTSOF(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -24,7 +25,7 @@ static inline void freep(void *p)
 	free(*(void **)p);
 }
 
-static inline void closep(int *fd)
+static inline void closep(int *fd) /* NOLINT(readability-non-const-parameter): cleanup() signature */
 {
 	if (*fd >= 0) {
 		int saved = errno;
@@ -53,13 +54,13 @@ static inline int steal_fd(int *fd)
 
 /* Allocation failure is not recoverable for a launcher: report and exit 125. */
 _noreturn_ void oom(void);
-void *xmalloc(size_t n);
-void *xcalloc(size_t n, size_t size);
-void *xrealloc(void *p, size_t n);
-void *xreallocarray(void *p, size_t n, size_t size);
-char *xstrdup(const char *s);
-char *xstrndup(const char *s, size_t n);
-_printf_(1, 2) char *xasprintf(const char *fmt, ...);
+_nonnull_ret_ void *xmalloc(size_t n);
+_nonnull_ret_ void *xcalloc(size_t n, size_t size);
+_nonnull_ret_ void *xrealloc(void *p, size_t n);
+_nonnull_ret_ void *xreallocarray(void *p, size_t n, size_t size);
+_nonnull_ret_ char *xstrdup(const char *s);
+_nonnull_ret_ char *xstrndup(const char *s, size_t n);
+_nonnull_ret_ _printf_(1, 2) char *xasprintf(const char *fmt, ...);
 
 static inline bool streq(const char *a, const char *b)
 {

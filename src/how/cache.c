@@ -52,21 +52,23 @@ static int find_build_id(struct dl_phdr_info *info, size_t size _unused_, void *
 		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
 		if (ph->p_type != PT_NOTE)
 			continue;
+		/* NOLINTNEXTLINE(performance-no-int-to-ptr): the loader gives addresses */
 		const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
 		const uint8_t *end = p + ph->p_memsz;
 		while (p + sizeof(ElfW(Nhdr)) <= end) {
-			const ElfW(Nhdr) *nh = (const ElfW(Nhdr) *)p;
-			const uint8_t *name = p + sizeof(*nh);
-			const uint8_t *desc = name + ((nh->n_namesz + 3) & ~3u);
-			if (desc + nh->n_descsz > end)
+			ElfW(Nhdr) nh; /* notes are 4-aligned; copy rather than cast */
+			memcpy(&nh, p, sizeof(nh));
+			const uint8_t *name = p + sizeof(nh);
+			const uint8_t *desc = name + ((nh.n_namesz + 3) & ~3u);
+			if (desc + nh.n_descsz > end)
 				break;
-			if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 &&
+			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
 			    memcmp(name, "GNU", 4) == 0) {
 				id->bytes = desc;
-				id->len = nh->n_descsz;
+				id->len = nh.n_descsz;
 				return 1;
 			}
-			p = desc + ((nh->n_descsz + 3) & ~3u);
+			p = desc + ((nh.n_descsz + 3) & ~3u);
 		}
 	}
 	return 1;

@@ -197,9 +197,10 @@ void rule_format(const struct arg_rule *r, char *buf, size_t size)
 	size_t w = (size_t)snprintf(buf, size, "%s(", syscall_table[r->syscall].name);
 	for (unsigned i = 0; i < r->n_cmps && w < size; i++) {
 		const struct arg_cmp *c = &r->cmps[i];
-		char v[32], m[32];
+		char v[32];
 		format_value(c->value, v, sizeof(v));
 		if (c->op == ARG_MASKED_EQ) {
+			char m[32];
 			format_value(c->mask, m, sizeof(m));
 			w += (size_t)snprintf(buf + w, size - w, "%sarg%u & %s == %s", i ? ", " : "",
 					      c->arg, m, v);

@@ -237,20 +237,27 @@ static int unknown_calls_prefix(struct how_program *out)
 	struct sock_filter *f = xreallocarray(NULL, len, sizeof(*f));
 	const size_t go_on = len - 2, enosys = len - 1;
 	size_t at = 0;
-#define EMIT(insn) (f[at] = (struct sock_filter)insn, at++)
+	/* Jump offsets count from the next instruction. */
 #define TO(target) (uint8_t)((target) - at - 1)
-	EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)));
-	EMIT(BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, GB_AUDIT_ARCH, 0, TO(go_on)));
-	EMIT(BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)));
-	EMIT(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, x32_bit, TO(go_on), 0));
+	f[at] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, arch));
+	at++;
+	f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, GB_AUDIT_ARCH, 0, TO(go_on));
+	at++;
+	f[at] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+					      offsetof(struct seccomp_data, nr));
+	at++;
+	f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, x32_bit, TO(go_on), 0);
+	at++;
 	for (size_t g = 0; g < n_gaps; g++) {
-		EMIT(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, gaps[g].hi, TO(go_on), 0));
-		EMIT(BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, gaps[g].lo, TO(enosys), 0));
+		f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, gaps[g].hi, TO(go_on), 0);
+		at++;
+		f[at] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, gaps[g].lo, TO(enosys), 0);
+		at++;
 	}
-	EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
-	EMIT(BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS));
 #undef TO
-#undef EMIT
+	f[go_on] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	f[enosys] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | ENOSYS);
 	out->insns = f;
 	out->len = (unsigned short)len;
 	return 0;

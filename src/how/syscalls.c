@@ -15,7 +15,7 @@ const struct syscall_info syscall_table[] = {
 };
 const size_t syscall_count = ELEMENTSOF(syscall_table);
 
-_Static_assert(ELEMENTSOF(syscall_table) <= SYSCALL_SET_WORDS * 64, "syscall_set is too small");
+_Static_assert(ELEMENTSOF(syscall_table) <= (size_t)SYSCALL_SET_WORDS * 64, "syscall_set is too small");
 
 /* Group names follow systemd's where the meaning matches, so that people who
  * know SystemCallFilter= can read a profile without a manual. */

@@ -40,7 +40,6 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
 	const char *arg = argv[*i];
 	const struct gb_option *opt;
 	const char *inline_value = NULL;
-	char name[64];
 
 	if (arg[1] == 'o' && c->cmd == CMD_COMPILE) {
 		if (arg[2])
@@ -66,6 +65,7 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
 		if (arg[2])
 			inline_value = arg + 2;
 	} else {
+		char name[64];
 		const char *eq = strchr(arg + 2, '=');
 		size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
 		if (len >= sizeof(name))

@@ -37,7 +37,7 @@ struct buf {
 
 static void buf_putn(struct buf *b, const char *s, size_t n)
 {
-	if (b->n + n + 1 > b->cap) {
+	if (!b->s || b->n + n + 1 > b->cap) {
 		b->cap = (b->n + n + 1) * 2;
 		b->s = xrealloc(b->s, b->cap);
 	}
@@ -125,19 +125,19 @@ int split_words(const char *s, struct strv *out, const char **why)
 
 static const char *lookup(const struct expand_vars *v, const char *name, size_t len, bool *known)
 {
-	static const struct {
+	const struct {
 		const char *name;
-		size_t off;
+		const char *value;
 	} table[] = {
-		{"HOME", offsetof(struct expand_vars, home)},
-		{"CWD", offsetof(struct expand_vars, cwd)},
-		{"UID", offsetof(struct expand_vars, uid)},
-		{"XDG_RUNTIME_DIR", offsetof(struct expand_vars, xdg_runtime_dir)},
+		{"HOME", v->home},
+		{"CWD", v->cwd},
+		{"UID", v->uid},
+		{"XDG_RUNTIME_DIR", v->xdg_runtime_dir},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(table); i++)
 		if (strlen(table[i].name) == len && memcmp(table[i].name, name, len) == 0) {
 			*known = true;
-			return *(const char *const *)((const char *)v + table[i].off);
+			return table[i].value;
 		}
 	*known = false;
 	return NULL;

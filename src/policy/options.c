@@ -184,6 +184,7 @@ int parse_mode(const char *s, uint32_t *out)
  * destination a plain descent from the new root. */
 static int normalize_dest(const char *in, char **out, struct diag *d, const struct origin *o)
 {
+	*out = NULL;
 	if (in[0] != '/')
 		return diag_error(d, o, "%s: destination must be an absolute path", in);
 	size_t len = strlen(in);

@@ -248,13 +248,13 @@ static void protected_init(struct where_ctx *w)
  * underneath; glovebox's own directories hold none.) */
 static void read_inodes(int dirfd, struct protected_state *ps, int depth)
 {
-	char buf[4096];
+	_Alignas(struct dirent64) char buf[4096];
 	for (;;) {
 		long n = syscall(SYS_getdents64, dirfd, buf, sizeof(buf));
 		if (n <= 0)
 			return;
 		for (long off = 0; off < n;) {
-			struct dirent64 *e = (struct dirent64 *)(buf + off);
+			struct dirent64 *e = (struct dirent64 *)(void *)(buf + off);
 			off += e->d_reclen;
 			if (e->d_name[0] == '.' &&
 			    (e->d_name[1] == '\0' || (e->d_name[1] == '.' && e->d_name[2] == '\0')))
@@ -614,15 +614,16 @@ static int do_remount_ro(struct where_ctx *w, const struct mount_op *m)
 /* A scratch tmpfs for file contents and throw-away overlay layers. It is
  * attached in the new root while the root is built, and detached before
  * the sandbox starts: what was mounted from it stays, nothing else shows. */
-#define SCRATCH "/.glovebox-scratch"
+#define SCRATCH      "/.glovebox-scratch"
+#define SCRATCH_NAME ".glovebox-scratch"
 
 static int scratch(struct where_ctx *w)
 {
 	if (w->scratchfd >= 0)
 		return w->scratchfd;
-	if (mkdirat(w->rootfd, SCRATCH + 1, 0700) < 0)
+	if (mkdirat(w->rootfd, SCRATCH_NAME, 0700) < 0)
 		return -errno;
-	_cleanup_close_ int under = openat(w->rootfd, SCRATCH + 1, O_PATH | O_DIRECTORY | O_NOFOLLOW |
+	_cleanup_close_ int under = openat(w->rootfd, SCRATCH_NAME, O_PATH | O_DIRECTORY | O_NOFOLLOW |
 									   O_CLOEXEC);
 	if (under < 0)
 		return -errno;
@@ -641,7 +642,7 @@ static int scratch_remove(struct where_ctx *w)
 	w->scratchfd = -1;
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d" SCRATCH, w->rootfd);
-	if (umount2(path, MNT_DETACH) < 0 || unlinkat(w->rootfd, SCRATCH + 1, AT_REMOVEDIR) < 0)
+	if (umount2(path, MNT_DETACH) < 0 || unlinkat(w->rootfd, SCRATCH_NAME, AT_REMOVEDIR) < 0)
 		return diag_error(w->d, NULL, "cannot remove the scratch tmpfs: %s", strerror(errno));
 	return 0;
 }
