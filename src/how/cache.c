@@ -4,6 +4,7 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
+#include <sys/auxv.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -44,16 +45,22 @@ struct build_id {
 	size_t len;
 };
 
-static int find_build_id(struct dl_phdr_info *info, size_t size _unused_, void *data)
+/* The executable's own build id, from its program headers (which the
+ * kernel hands over in the auxiliary vector: no loader walk needed). */
+static void find_build_id(struct build_id *id)
 {
-	struct build_id *id = data;
-	/* The first object is the executable itself. */
-	for (int i = 0; i < info->dlpi_phnum; i++) {
-		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+	const ElfW(Phdr) *phdr = (const ElfW(Phdr) *)getauxval(AT_PHDR);
+	size_t phnum = getauxval(AT_PHNUM);
+	uintptr_t bias = 0;
+	for (size_t i = 0; phdr && i < phnum; i++)
+		if (phdr[i].p_type == PT_PHDR)
+			bias = (uintptr_t)phdr - phdr[i].p_vaddr;
+	for (size_t i = 0; phdr && i < phnum; i++) {
+		const ElfW(Phdr) *ph = &phdr[i];
 		if (ph->p_type != PT_NOTE)
 			continue;
 		/* NOLINTNEXTLINE(performance-no-int-to-ptr): the loader gives addresses */
-		const uint8_t *p = (const uint8_t *)(info->dlpi_addr + ph->p_vaddr);
+		const uint8_t *p = (const uint8_t *)(bias + ph->p_vaddr);
 		const uint8_t *end = p + ph->p_memsz;
 		while (p + sizeof(ElfW(Nhdr)) <= end) {
 			ElfW(Nhdr) nh; /* notes are 4-aligned; copy rather than cast */
@@ -66,12 +73,11 @@ static int find_build_id(struct dl_phdr_info *info, size_t size _unused_, void *
 			    memcmp(name, "GNU", 4) == 0) {
 				id->bytes = desc;
 				id->len = nh.n_descsz;
-				return 1;
+				return;
 			}
 			p = desc + ((nh.n_descsz + 3) & ~3u);
 		}
 	}
-	return 1;
 }
 
 /* FNV-1a: picks a file name only; the full key is compared on load. */
@@ -96,7 +102,7 @@ void how_key_build(const struct policy *p, struct how_key *key)
 	put_str(&k, GB_VERSION);
 	/* The build id changes with any change to glovebox's code, so a
 	 * rebuilt compiler never reuses an older one's output. */
-	dl_iterate_phdr(find_build_id, &id);
+	find_build_id(&id);
 	put_u64(&k, id.len);
 	if (id.len)
 		put(&k, id.bytes, id.len);
