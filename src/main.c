@@ -64,20 +64,25 @@ static char *state_dir(const struct expand_vars *vars, const char *xdg_var, cons
 
 /* Make a directory glovebox trusts later exist, so that it can be hidden in
  * the sandbox: otherwise a sandbox with a writable home could create it
- * and plant profiles or compiled programs for later runs. */
-static bool ensure_private_dir(const char *dir)
+ * and plant profiles or compiled programs for later runs. Its parent is
+ * created too when it lies in an existing home (~/.config, ~/.cache), never
+ * elsewhere: HOME=/nonexistent must stay nonexistent. */
+static bool ensure_private_dir(const char *dir, const char *home)
 {
 	if (!dir)
 		return false;
 	if (mkdir(dir, 0700) == 0 || errno == EEXIST)
 		return true;
-	if (errno != ENOENT)
+	if (errno != ENOENT || !home)
 		return false;
 	_cleanup_free_ char *parent = xstrdup(dir);
 	char *slash = strrchr(parent, '/');
 	if (!slash || slash == parent)
 		return false;
 	*slash = '\0';
+	size_t n = strlen(home);
+	if (strncmp(parent, home, n) != 0 || parent[n] != '/' || strchr(parent + n + 1, '/'))
+		return false;
 	(void)mkdir(parent, 0700);
 	return mkdir(dir, 0700) == 0 || errno == EEXIST;
 }
@@ -176,9 +181,9 @@ static int cmd_run(const struct cli *cli)
 
 	struct protected_dir protected[2];
 	size_t n_protected = 0;
-	if (ensure_private_dir(pr.config))
+	if (ensure_private_dir(pr.config, pr.vars.home))
 		protected[n_protected++] = (struct protected_dir){.path = pr.config};
-	bool cache_ok = ensure_private_dir(pr.cache);
+	bool cache_ok = ensure_private_dir(pr.cache, pr.vars.home);
 	if (cache_ok)
 		protected[n_protected++] = (struct protected_dir){.path = pr.cache};
 	TRACE_POINT("policy");

@@ -27,7 +27,7 @@ class Stage:
     """A world-readable directory holding the binaries and fixtures."""
 
     def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="gbtest-", dir="/tmp")
+        self.dir = tempfile.mkdtemp(prefix="gbtest-")
         os.chmod(self.dir, 0o755)
         self.bin = os.path.join(self.dir, "bin")
         os.mkdir(self.bin)

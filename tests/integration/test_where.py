@@ -45,8 +45,11 @@ class Files:
 
     def test_tmp_is_private_and_writable(self):
         host_file = "/tmp/gb-host-only-%s" % self.who.name
-        with open(host_file, "w") as f:
-            f.write("host")
+        try:
+            with open(host_file, "w") as f:
+                f.write("host")
+        except PermissionError:
+            self.skipTest("the host's /tmp is not writable here")
         try:
             r = self.gb(cmd=["/bin/sh", "-c", "ls -A /tmp; echo x > /tmp/in && cat /tmp/in"],
                         probe=False)

@@ -6,18 +6,19 @@
 #include "how/cache.h"
 #include "testutil.h"
 
-static char dir[64];
+static char dir[256];
 
 static void make_dir(void)
 {
-	strcpy(dir, "/tmp/gb-cache-XXXXXX");
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", "gb-cache");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	ck_assert_int_eq(chmod(dir, 0700), 0);
 }
 
 static void remove_dir(void)
 {
-	char cmd[128];
+	char cmd[400];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
 }
@@ -45,7 +46,7 @@ static struct how_program sample_program(void)
 /* The single cache file in dir. */
 static void cache_file(char *path, size_t size)
 {
-	char cmd[160];
+	char cmd[400];
 	snprintf(cmd, sizeof(cmd), "ls %s/seccomp-*.bpf", dir);
 	FILE *p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(fgets(path, (int)size, p));
@@ -236,7 +237,7 @@ END_TEST
 START_TEST(the_cache_directory_is_created_private)
 {
 	make_dir();
-	char sub[128];
+	char sub[400];
 	snprintf(sub, sizeof(sub), "%s/glovebox", dir);
 	int fd = how_cache_open(sub);
 	ck_assert_int_ge(fd, 0);

@@ -7,17 +7,18 @@
 #include "testutil.h"
 
 /* A private directory of profile files for one test. */
-static char dir[64];
+static char dir[256];
 
 static void make_dir(void)
 {
-	strcpy(dir, "/tmp/gb-unit-XXXXXX");
+	const char *tmp = getenv("TMPDIR");
+	snprintf(dir, sizeof(dir), "%s/%s-XXXXXX", tmp && *tmp ? tmp : "/tmp", "gb-unit");
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 }
 
 static void write_profile(const char *name, const char *text)
 {
-	char path[256];
+	char path[600];
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	FILE *f = fopen(path, "w");
 	ck_assert_ptr_nonnull(f);
@@ -27,7 +28,7 @@ static void write_profile(const char *name, const char *text)
 
 static void remove_dir(void)
 {
-	char cmd[128];
+	char cmd[400];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	ck_assert_int_eq(system(cmd), 0);
 }
@@ -288,7 +289,7 @@ START_TEST(search_path_first_hit_wins)
 	struct fixture f;
 	fixture_init(&f);
 	make_dir();
-	char first[128], second[128];
+	char first[400], second[400];
 	snprintf(first, sizeof(first), "%s/first", dir);
 	snprintf(second, sizeof(second), "%s/second", dir);
 	ck_assert_int_eq(mkdir(first, 0755), 0);
