@@ -10,9 +10,6 @@
 #include "how/seccomp.h"
 #include "policy/options.h"
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 static const char *from(const struct origin *o, bool set, char *buf, size_t size)
 {

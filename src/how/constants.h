@@ -7,6 +7,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Newer than some of the headers glovebox builds against: the kernel's
+ * values, which never change. */
+#ifndef MFD_NOEXEC_SEAL
+#define MFD_NOEXEC_SEAL 0x0008U
+#endif
+#ifndef MFD_EXEC
+#define MFD_EXEC 0x0010U
+#endif
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
 enum const_kind {
 	CONST_FAMILY, /* AF_* */
 	CONST_CLONE,  /* CLONE_NEW* */

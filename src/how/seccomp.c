@@ -19,15 +19,6 @@
 #include "how/constants.h"
 #include "policy/options.h"
 
-#ifndef MFD_NOEXEC_SEAL
-#define MFD_NOEXEC_SEAL 0x0008U
-#endif
-#ifndef MFD_EXEC
-#define MFD_EXEC 0x0010U
-#endif
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 struct sc_action how_effective_action(const struct policy *p, size_t i)
 {

@@ -28,6 +28,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../probe/probe-net.h"
+
 static int escaped(const char *what)
 {
 	printf("ESCAPED: %s\n", what);
@@ -153,20 +155,6 @@ static int chroot_escape(const char *secret)
 	if (chroot(".") == 0 && can_read(secret))
 		return escaped("read the host file after a chroot escape");
 	return blocked("chroot escape");
-}
-
-static int bind_port(int port)
-{
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return -1;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int r = bind(s, (struct sockaddr *)&a, sizeof(a));
-	int e = errno;
-	close(s);
-	errno = e;
-	return r;
 }
 
 /* nested-userns: a privileged port in the sandbox's network namespace,

@@ -22,6 +22,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "probe-net.h"
+
 static int result(int r)
 {
 	if (r < 0) {
@@ -108,20 +110,6 @@ static int cmd_ifaces(void)
 		printf("%s\n", i->if_name);
 	if_freenameindex(ifs);
 	return 0;
-}
-
-static int bind_port(int port)
-{
-	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (s < 0)
-		return -1;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port),
-				.sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-	int r = bind(s, (struct sockaddr *)&a, sizeof(a));
-	int e = errno;
-	close(s);
-	errno = e;
-	return r;
 }
 
 static int cmd_bind_port(const char *port)
