@@ -507,6 +507,10 @@ int launch_run(const struct launch_request *req)
 	close(c.supervisor_pidfd);
 	close(status_pipe[1]);
 	closep(&cred[1]);
+	/* A reader of --info-fd or --status-fd that goes away must not kill
+	 * glovebox (and with it the sandbox). Set only now: the sandbox was
+	 * created with the default disposition, which its command keeps. */
+	signal(SIGPIPE, SIG_IGN);
 	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = status_pipe[0],
 			       .cred_fd = cred[0], .info_fd = req->info_fd,
 			       .json_fd = req->status_fd};
