@@ -67,6 +67,8 @@ struct child_ctx {
 	int status_fd; /* pid 1 writes the command's exit status here */
 	int go_fd;     /* the command reads: the filesystem is ready */
 	int init_pidfd; /* without a pid namespace: the command dies with pid 1 */
+	cpu_set_t cpus;  /* the CPUs glovebox may use, given back before exec */
+	bool moved;      /* the command's process was moved off pid 1's CPU */
 	int cred_fd;    /* when asked for: the command sends its pid here */
 };
 
@@ -142,6 +144,10 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	if (n != 1)
 		_exit(125);
 	TRACE_POINT("go");
+	if (c->moved && sched_setaffinity(0, sizeof(c->cpus), &c->cpus) < 0) {
+		diag_error(&d, NULL, "cannot restore the CPU affinity: %s", strerror(errno));
+		_exit(125);
+	}
 	if (where_enter_workdir(p, c->req->where, &d) < 0)
 		_exit(125);
 	if (c->cred_fd >= 0 && send_own_pid(c->cred_fd) < 0)
@@ -318,6 +324,12 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 		diag_error(&d, NULL, "pipe: %s", strerror(errno));
 		_exit(125);
 	}
+	/* Both processes will work at once: the command's is kept off this
+	 * CPU, or the scheduler may queue it behind pid 1 for the whole set-up.
+	 * It takes the CPUs glovebox had back before exec. */
+	int cpu = sched_getcpu();
+	c->moved = cpu >= 0 && sched_getaffinity(0, sizeof(c->cpus), &c->cpus) == 0 &&
+		   CPU_COUNT(&c->cpus) > 1 && CPU_ISSET(cpu, &c->cpus);
 	pid_t pid = fork();
 	if (pid < 0) {
 		diag_error(&d, NULL, "cannot start the command: %s", strerror(errno));
@@ -329,6 +341,11 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 		run_command(c);
 	}
 	close(go[0]);
+	if (c->moved) {
+		cpu_set_t others = c->cpus;
+		CPU_CLR(cpu, &others);
+		(void)sched_setaffinity(pid, sizeof(others), &others);
+	}
 
 	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0)
 		_exit(125);

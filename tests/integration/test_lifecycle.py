@@ -38,6 +38,18 @@ class Descriptors:
 
 
 @both
+class Scheduling:
+    def test_the_command_keeps_the_launchers_cpus(self):
+        # glovebox moves the command's process off pid 1's CPU while both
+        # set up; the command itself must get every CPU back.
+        outside = self.run_as(["/bin/grep", "Cpus_allowed_list", "/proc/self/status"]).stdout
+        for _ in range(3):
+            inside = self.gb(cmd=["/bin/grep", "Cpus_allowed_list", "/proc/self/status"],
+                             probe=False).stdout
+            self.assertEqual(inside, outside)
+
+
+@both
 class Signals:
     def start(self, *cmd):
         argv = self.who.wrap([self.stage.glovebox, "--ro-bind", self.stage.probe, "/probe",
