@@ -49,6 +49,8 @@ struct build_id {
  * kernel hands over in the auxiliary vector: no loader walk needed). */
 static void find_build_id(struct build_id *id)
 {
+	/* The auxiliary vector hands addresses over as integers. */
+	// NOLINTNEXTLINE(performance-no-int-to-ptr)
 	const ElfW(Phdr) *phdr = (const ElfW(Phdr) *)getauxval(AT_PHDR);
 	size_t phnum = getauxval(AT_PHNUM);
 	uintptr_t bias = 0;
