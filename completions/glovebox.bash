@@ -54,7 +54,7 @@ _glovebox()
             return
             ;;
         --home)
-            COMPREPLY=($(compgen -W "tmpfs ro rw none" -- "$cur"))
+            COMPREPLY=($(compgen -W "tmpfs ro rw private none" -- "$cur"))
             return
             ;;
         --network)

@@ -48,14 +48,14 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 	row(f, "home", line, &p->home_s);
 	row(f, "chdir", p->chdir_s.set ? p->chdir : "the current directory, if visible, else /",
 	    &p->chdir_s);
-	fputs("  new namespaces: user mount", f);
+	fputs("  new namespaces:", f);
 	static const struct {
 		unsigned long flag;
 		const char *name;
-	} ns[] = {{CLONE_NEWPID, "pid"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWUTS, "uts"},
+	} ns[] = {{CLONE_NEWUSER, "user"}, {CLONE_NEWNS, "mount"}, {CLONE_NEWPID, "pid"}, {CLONE_NEWIPC, "ipc"}, {CLONE_NEWUTS, "uts"},
 		  {CLONE_NEWCGROUP, "cgroup"}};
 	for (size_t i = 0; i < ELEMENTSOF(ns); i++)
-		if (p->unshare & ns[i].flag)
+		if ((p->unshare | CLONE_NEWNS) & ns[i].flag)
 			fprintf(f, " %s", ns[i].name);
 	fputs(p->network == NET_NONE ? " net\n" : "\n", f);
 	if (p->background_s.set || p->background == BACKGROUND_WAIT)

@@ -469,6 +469,17 @@ int launch_run(const struct launch_request *req)
 	struct child_ctx c = {.req = req, .uid = geteuid(), .gid = getegid()};
 	sigset_t set;
 
+	/* Without a user namespace, only root's own capabilities can create
+	 * the others; an unprivileged user is told so rather than sandboxed
+	 * less. */
+	const struct policy *p = req->policy;
+	if (!(p->unshare & CLONE_NEWUSER) && c.uid != 0) {
+		struct diag d;
+		diag_init(&d, stderr, "glovebox: ");
+		diag_error(&d, p->unshare_s[4].set ? &p->unshare_s[4].origin : NULL,
+			   "needs root (an unprivileged user's sandbox is built in a user namespace)");
+		return 125;
+	}
 	forward_set(&set);
 	if (sigprocmask(SIG_BLOCK, &set, &c.orig_mask) < 0)
 		return 125;
@@ -513,10 +524,11 @@ int launch_run(const struct launch_request *req)
 		close(status_pipe[1]);
 		fprintf(stderr, "glovebox: cannot create the sandbox's namespaces: %s%s\n",
 			strerror(e),
-			e == EPERM || e == ENOSPC
+			!(e == EPERM || e == ENOSPC) ? ""
+			: (p->unshare & CLONE_NEWUSER)
 				? " (are unprivileged user namespaces disabled? see "
 				  "/proc/sys/user/max_user_namespaces)"
-				: "");
+				: " (unshare-user = no needs root's CAP_SYS_ADMIN)");
 		return 125;
 	}
 	if (pid == 0)

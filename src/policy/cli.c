@@ -34,6 +34,41 @@ _printf_(2, 3) static int usage_error(FILE *err, const char *fmt, ...)
 	return -1;
 }
 
+/* The option's arguments as the command line takes them: its metavar,
+ * with the positional words it always takes there out of their brackets
+ * ("SRC [DEST]" in a profile is "SRC DEST" here, as in bubblewrap). The
+ * optional NAME=VALUE words stay optional. */
+static void cli_synopsis(const struct gb_option *o, char *buf, size_t size)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (const char *s = o->metavar; *s;) {
+		size_t n = strcspn(s, " ");
+		bool strip = n > 2 && s[0] == '[' && s[n - 1] == ']' && !memchr(s, '=', n);
+		int w = snprintf(buf + len, size - len, "%s%.*s", len ? " " : "",
+				 (int)(strip ? n - 2 : n), strip ? s + 1 : s);
+		if (w < 0 || (size_t)w >= size - len)
+			return;
+		len += (size_t)w;
+		s += n;
+		s += strspn(s, " ");
+	}
+}
+
+/* Whether ARG is one of the option's optional NAME=VALUE words, which
+ * may follow its arguments: "--tmpfs /x size=1M mode=0700". */
+static bool takes_keyword(const struct gb_option *o, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	if (!eq || eq == arg)
+		return false;
+	size_t n = (size_t)(eq - arg) + 1;
+	for (const char *m = strchr(o->metavar, '['); m; m = strchr(m + 1, '['))
+		if (strncmp(m + 1, arg, n) == 0)
+			return true;
+	return false;
+}
+
 /* One option and its arguments starting at argv[*i]. */
 static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
 {
@@ -135,8 +170,9 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
 		return usage_error(err, "%s takes its arguments separately, not with '='", arg);
 	unsigned need = opt->cli_nargs - (inline_value ? 1 : 0);
 	if (*i + (int)need >= argc) {
-		fprintf(err, "glovebox: --%s needs %s (see glovebox --help)\n", opt->cli,
-			opt->metavar);
+		char syn[128];
+		cli_synopsis(opt, syn, sizeof(syn));
+		fprintf(err, "glovebox: --%s needs %s (see glovebox --help)\n", opt->cli, syn);
 		return -1;
 	}
 	const char *values[4];
@@ -154,6 +190,8 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
 			strv_add(&s->args, values[k]);
 		}
 	}
+	while (*i + 1 < argc && takes_keyword(opt, argv[*i + 1]))
+		strv_add(&s->args, argv[++*i]);
 	return 0;
 }
 
@@ -271,14 +309,14 @@ void cli_help(FILE *f)
 			const struct gb_option *o = &gb_options[i];
 			if (!streq(o->section, gb_sections[s]))
 				continue;
-			char left[80];
+			char left[160], syn[128];
+			cli_synopsis(o, syn, sizeof(syn));
 			if (o->cli_short)
-				snprintf(left, sizeof(left), "-%c, --%s %s", o->cli_short, o->cli,
-					 o->metavar);
+				snprintf(left, sizeof(left), "-%c, --%s %s", o->cli_short, o->cli, syn);
 			else if (o->cli_nargs == 0)
-				snprintf(left, sizeof(left), "    --%s[=%s]", o->cli, o->metavar);
+				snprintf(left, sizeof(left), "    --%s[=%s]", o->cli, syn);
 			else
-				snprintf(left, sizeof(left), "    --%s %s", o->cli, o->metavar);
+				snprintf(left, sizeof(left), "    --%s %s", o->cli, syn);
 			if (strlen(left) > 30)
 				fprintf(f, "  %s\n  %-30s %s", left, "", o->help);
 			else

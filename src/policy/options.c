@@ -678,7 +678,7 @@ static int apply_bool_setting(struct policy *p, const struct gb_option *opt, cha
 		break;
 	default: { /* unshare-*: data is 0x100 + index, flag in unshare_flags */
 		static const unsigned long flags[] = {CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWUTS,
-						      CLONE_NEWCGROUP};
+						      CLONE_NEWCGROUP, CLONE_NEWUSER};
 		size_t i = (size_t)(opt->data - 0x100);
 		if (v)
 			p->unshare |= flags[i];
@@ -864,6 +864,10 @@ const struct gb_option gb_options[] = {
 	 "a host name of its own", apply_bool_setting, 0x102},
 	{"where", "unshare-cgroup", "unshare-cgroup", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "a cgroup namespace of its own", apply_bool_setting, 0x103},
+	{"where", "unshare-user", "unshare-user", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
+	 "a user namespace of its own (no: root only; the command's uid 0 and any kept "
+	 "capabilities are then the host's)",
+	 apply_bool_setting, 0x104},
 
 	{"what", "capabilities", "capabilities", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT,
 	 "none|CAP...", "capabilities kept in every set (all others are dropped)",

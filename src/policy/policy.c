@@ -18,7 +18,7 @@ void policy_init(struct policy *p)
 	p->home = HOME_TMPFS;
 	p->network = NET_NONE;
 	p->user = USER_SELF;
-	p->unshare = CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
+	p->unshare = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	p->env_clear = true;
 }
 

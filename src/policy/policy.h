@@ -147,7 +147,7 @@ struct policy {
 	/* CLONE_NEW* flags among pid, ipc, uts and cgroup (user and mount are
 	 * always new; net follows `network`). */
 	unsigned long unshare;
-	struct setting unshare_s[4];
+	struct setting unshare_s[5];
 	char *home_name; /* for home = private: which persistent home */
 
 	/* what */

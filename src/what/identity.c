@@ -4,11 +4,19 @@
 #include <cap-ng.h>
 #include <linux/capability.h>
 #include <linux/securebits.h>
+#include <grp.h>
+#include <sched.h>
 #include <sys/prctl.h>
 
 int what_apply_caps(const struct policy *p, struct diag *d)
 {
 	const struct origin *o = p->caps_s.set ? &p->caps_s.origin : NULL;
+
+	/* Host root without a user namespace leaves its supplementary groups
+	 * behind (inside one, they cannot be dropped, only left unmapped). */
+	if (!(p->unshare & CLONE_NEWUSER) && setgroups(0, NULL) < 0)
+		return diag_error(d, NULL, "cannot drop the supplementary groups: %s",
+				  strerror(errno));
 
 	/* Root inside gains nothing from exec (NOROOT), a change of uid
 	 * cannot keep capabilities around (KEEP_CAPS and NO_SETUID_FIXUP

@@ -13,7 +13,7 @@ unsigned long where_clone_flags(const struct policy *p)
 {
 	/* The network namespace is left out: the command's process creates
 	 * it (where_setup_net_uts) while pid 1 builds the filesystem. */
-	return CLONE_NEWUSER | CLONE_NEWNS | p->unshare;
+	return CLONE_NEWNS | p->unshare;
 }
 
 static int write_file(const char *path, const char *text)
@@ -31,6 +31,8 @@ int where_map_ids(const struct policy *p, uid_t outer_uid, gid_t outer_gid, stru
 	unsigned inner_gid = p->user == USER_ROOT ? 0 : (unsigned)outer_gid;
 	int r;
 
+	if (!(p->unshare & CLONE_NEWUSER))
+		return 0; /* root without a user namespace: the ids are the host's */
 	snprintf(map, sizeof(map), "%u %u 1\n", inner_uid, (unsigned)outer_uid);
 	if ((r = write_file("/proc/self/uid_map", map)) < 0)
 		return diag_error(d, NULL, "cannot map user ids: %s", strerror(-r));

@@ -41,10 +41,17 @@ class Files:
         self.assertEqual(r.stdout.strip(), "EROFS")
 
     def test_tmpfs_size_and_mode(self):
-        r = self.gb("--tmpfs", "/scratch size=1M mode=0700", cmd=[
-            "/bin/sh", "-c", "stat -c %a /scratch; head -c 2000000 /dev/zero > /scratch/big "
-            "2>/dev/null || echo full"], probe=False)
-        self.assertEqual(r.stdout.split(), ["700", "full"])
+        # the words may follow as arguments of their own, or come in one
+        for opts in (["/scratch size=1M mode=0700"], ["/scratch", "size=1M", "mode=0700"]):
+            r = self.gb("--tmpfs", *opts, cmd=[
+                "/bin/sh", "-c", "stat -c %a /scratch; head -c 2000000 /dev/zero > /scratch/big "
+                "2>/dev/null || echo full"], probe=False)
+            self.assertEqual(r.stdout.split(), ["700", "full"], opts)
+
+    def test_file_and_dir_modes_on_the_command_line(self):
+        r = self.gb("--file", "/f", "x", "mode=0600", "--dir", "/d", "mode=0711",
+                    cmd=["/usr/bin/stat", "-c", "%a", "/f", "/d"], probe=False)
+        self.assertEqual(r.stdout.split(), ["600", "711"])
 
     def test_mqueue_mounts_the_sandboxs_own_queues(self):
         r = self.gb("--mqueue", "/dev/mqueue", cmd=["/bin/grep", "-c", " /dev/mqueue .* - mqueue ",
@@ -153,6 +160,44 @@ class NamespaceToggles:
         r = self.gb("--unshare-pid=no", cmd=["/bin/true"], probe=False)
         self.assertEqual(r.returncode, 125)
         self.assertIn("proc needs the sandbox's own pid namespace", r.stderr)
+
+    def test_root_may_do_without_a_user_namespace(self):
+        r = self.gb("--unshare-user=no", cmd=["/bin/sh", "-c",
+                                               "readlink /proc/self/ns/user; cat /proc/self/uid_map;"
+                                               " grep -E '^(Cap|Groups)' /proc/self/status"],
+                    probe=False)
+        if not self.who.is_root:
+            self.assertEqual(r.returncode, 125)
+            self.assertIn("--unshare-user: needs root", r.stderr)
+            return
+        self.assertOk(r)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], os.readlink("/proc/self/ns/user"))
+        self.assertEqual(lines[1].split(), ["0", "0", "4294967295"])
+        fields = self.status_fields("\n".join(lines[2:]))
+        self.assertEqual(fields["Groups"], "")
+        for k in ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb"):
+            self.assertEqual(fields[k], "0000000000000000", k)
+
+    def test_without_a_user_namespace_nothing_propagates_to_the_host(self):
+        if not self.who.is_root:
+            self.skipTest("root only")
+        d = self.stage.path("ovl-nouser")
+        os.makedirs(d, exist_ok=True)
+        # In a mount namespace whose mounts are all shared, so that what
+        # glovebox mounts would show up here if it let it.
+        script = ('cat /proc/self/mountinfo; "$@"; echo "== $? =="; cat /proc/self/mountinfo')
+        r = self.run_as(["unshare", "--mount", "--propagation", "shared", "--", "/bin/sh", "-c",
+                         script, "sh", self.stage.glovebox, "--unshare-user=no",
+                         "--tmp-overlay", "/usr", "/usr", "--overlay", "/usr", d, "/opt",
+                         "--tmpfs", "/var/tmp", "--mqueue", "/dev/mqueue", "--",
+                         "/bin/sh", "-c", "touch /usr/gone /opt/kept"])
+        before, status, after = r.stdout.split("==")
+        self.assertEqual(status.strip(), "0", r.stderr)
+        self.assertIn(" shared:", before)
+        self.assertEqual(after.strip(), before.strip())
+        self.assertFalse(os.path.exists("/usr/gone"))
+        self.assertTrue(os.path.exists(os.path.join(d, "upper", "kept")))
 
     def test_a_shared_uts_namespace_keeps_the_host_name(self):
         r = self.probe("hostname", opts=("--unshare-uts=no", "--hostname", "x"))

@@ -15,6 +15,16 @@ static int parse(struct cli *c, char **argv)
 	return r;
 }
 
+static char *help_text(void)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	cli_help(f);
+	fclose(f);
+	return buf;
+}
+
 START_TEST(options_then_command)
 {
 	struct cli c;
@@ -70,7 +80,7 @@ START_TEST(missing_arguments_are_usage_errors)
 	struct cli c;
 	char *argv[] = {"glovebox", "--ro-bind", "/a", NULL};
 	ck_assert_int_eq(parse(&c, argv), -1);
-	ck_assert_ptr_nonnull(strstr(errbuf, "--ro-bind needs SRC [DEST]"));
+	ck_assert_ptr_nonnull(strstr(errbuf, "--ro-bind needs SRC DEST"));
 	cli_free(&c);
 	char *argv2[] = {"glovebox", "--ro-bind=/a", "/b", "true", NULL};
 	ck_assert_int_eq(parse(&c, argv2), -1);
@@ -98,6 +108,41 @@ START_TEST(list_options_split_their_argument)
 	ck_assert_uint_eq(c.settings[1].args.n, 2);
 	ck_assert_str_eq(c.settings[1].args.v[0], "/a b"); /* paths are never split */
 	cli_free(&c);
+}
+END_TEST
+
+START_TEST(optional_name_value_words_follow_the_arguments)
+{
+	struct cli c;
+	char *argv[] = {"glovebox", "--tmpfs", "/x", "size=1M", "mode=0700", "--file", "/f",
+			"hi", "mode=0600", "--bind", "/a", "/b", "mode=0700", NULL};
+	ck_assert_int_eq(parse(&c, argv), 0);
+	ck_assert_uint_eq(c.n_settings, 3);
+	ck_assert_uint_eq(c.settings[0].args.n, 3);
+	ck_assert_str_eq(c.settings[0].args.v[2], "mode=0700");
+	ck_assert_uint_eq(c.settings[1].args.n, 3);
+	ck_assert_str_eq(c.settings[1].args.v[2], "mode=0600");
+	/* bind takes no such word: it is the command */
+	ck_assert_uint_eq(c.settings[2].args.n, 2);
+	ck_assert_uint_eq(c.n_operands, 1);
+	ck_assert_str_eq(c.operands[0], "mode=0700");
+	cli_free(&c);
+	/* after --, nothing is an option's */
+	char *argv2[] = {"glovebox", "--dir", "/d", "--", "mode=0700", NULL};
+	ck_assert_int_eq(parse(&c, argv2), 0);
+	ck_assert_uint_eq(c.settings[0].args.n, 1);
+	ck_assert_str_eq(c.operands[0], "mode=0700");
+	cli_free(&c);
+}
+END_TEST
+
+START_TEST(help_shows_the_command_line_arguments)
+{
+	char *buf = help_text();
+	ck_assert_ptr_nonnull(strstr(buf, "--ro-bind SRC DEST "));
+	ck_assert_ptr_nonnull(strstr(buf, "--overlay LOWER DIR DEST "));
+	ck_assert_ptr_nonnull(strstr(buf, "--tmpfs DEST [size=BYTES] [mode=OCTAL]"));
+	free(buf);
 }
 END_TEST
 
@@ -146,11 +191,7 @@ END_TEST
 
 START_TEST(help_lists_every_option)
 {
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-	cli_help(f);
-	fclose(f);
+	char *buf = help_text();
 	for (size_t i = 0; i < gb_option_count; i++) {
 		char needle[80];
 		snprintf(needle, sizeof(needle), "--%s ", gb_options[i].cli);
@@ -165,4 +206,5 @@ END_TEST
 RUN_SUITE("cli", options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
 	  unknown_options_are_usage_errors, missing_arguments_are_usage_errors,
 	  flags_take_an_optional_value, list_options_split_their_argument, subcommands_come_first,
-	  help_and_version, command_line_settings_apply_with_their_spelling, help_lists_every_option)
+	  help_and_version, command_line_settings_apply_with_their_spelling, help_lists_every_option,
+	  optional_name_value_words_follow_the_arguments, help_shows_the_command_line_arguments)
