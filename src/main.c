@@ -62,11 +62,25 @@ static char *state_dir(const struct expand_vars *vars, const char *xdg_var, cons
 	return NULL;
 }
 
+/* mkdir -p, each new level 0700. */
+static bool make_dirs(const char *path)
+{
+	_cleanup_free_ char *buf = xstrdup(path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			(void)mkdir(buf, 0700);
+			*p = '/';
+		}
+	return mkdir(buf, 0700) == 0 || errno == EEXIST;
+}
+
 /* Make a directory glovebox trusts later exist, so that it can be hidden in
  * the sandbox: otherwise a sandbox with a writable home could create it
- * and plant profiles or compiled programs for later runs. Its parent is
- * created too when it lies in an existing home (~/.config, ~/.cache), never
- * elsewhere: HOME=/nonexistent must stay nonexistent. */
+ * and plant profiles or compiled programs for later runs. The directories
+ * above it are created too when it lies in an existing home (~/.config,
+ * ~/.cache, or deeper), never elsewhere: HOME=/nonexistent must stay
+ * nonexistent. */
 static bool ensure_private_dir(const char *dir, const char *home)
 {
 	if (!dir)
@@ -75,16 +89,12 @@ static bool ensure_private_dir(const char *dir, const char *home)
 		return true;
 	if (errno != ENOENT || !home)
 		return false;
-	_cleanup_free_ char *parent = xstrdup(dir);
-	char *slash = strrchr(parent, '/');
-	if (!slash || slash == parent)
-		return false;
-	*slash = '\0';
 	size_t n = strlen(home);
-	if (strncmp(parent, home, n) != 0 || parent[n] != '/' || strchr(parent + n + 1, '/'))
+	struct stat st;
+	if (strncmp(dir, home, n) != 0 || dir[n] != '/' || stat(home, &st) < 0 ||
+	    !S_ISDIR(st.st_mode))
 		return false;
-	(void)mkdir(parent, 0700);
-	return mkdir(dir, 0700) == 0 || errno == EEXIST;
+	return make_dirs(dir);
 }
 
 /* home = private keeps one home per profile: the last one named. */
@@ -105,19 +115,6 @@ static const char *home_name(const struct cli *cli)
 	if (!name[0] || name[0] == '.')
 		name[0] = '_';
 	return name;
-}
-
-/* mkdir -p, each new level 0700. */
-static bool make_dirs(const char *path)
-{
-	_cleanup_free_ char *buf = xstrdup(path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			(void)mkdir(buf, 0700);
-			*p = '/';
-		}
-	return mkdir(buf, 0700) == 0 || errno == EEXIST;
 }
 
 /* Built-in defaults < profiles in order < command-line options. */

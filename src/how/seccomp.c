@@ -23,9 +23,14 @@
 struct sc_action how_effective_action(const struct policy *p, size_t i)
 {
 	const struct sc_action *a = &p->syscalls[i].action;
-	if (a->kind == SC_UNSET || a->kind == SC_DEFAULT)
-		return p->default_action;
-	return *a;
+	if (a->kind != SC_UNSET && a->kind != SC_DEFAULT)
+		return *a;
+	/* io_uring's operations bypass seccomp: its calls are allowed only by
+	 * name, never by a permissive default. */
+	enum sc_action_kind def = p->default_action.kind;
+	if (syscall_is_explicit_only(i) && (def == SC_ALLOW || def == SC_LOG))
+		return (struct sc_action){.kind = SC_ERRNO, .errnum = EPERM};
+	return p->default_action;
 }
 
 bool how_call_allowed(const struct policy *p, size_t i)

@@ -22,6 +22,13 @@ struct ancestor {
 	const char *suffix; /* from this ancestor down to the protected dir */
 };
 
+/* A place inside where a protected directory may show. */
+struct mask {
+	char *path;
+	size_t base;   /* the length of the bind's destination that starts it ("/": 0) */
+	bool overlay;  /* seen through an overlay, whose inodes are its own */
+};
+
 struct protected_state {
 	const char *path;
 	dev_t dev;
@@ -52,7 +59,7 @@ struct where_ctx {
 	int rootfd;
 	struct protected_state prot[4];
 	size_t n_prot;
-	char *masks[MAX_MASKS]; /* inside paths where a protected dir may show */
+	struct mask masks[MAX_MASKS];
 	size_t n_masks;
 	struct prepared *prep; /* one per policy mount, then one for home */
 	int devnodes[6];
@@ -306,7 +313,8 @@ static int protected_source_check(struct where_ctx *w, const struct mount_op *m,
 /* After a bind of a source (st) at dest: remember where a protected
  * directory below the source will show up, to hide it once every mount is
  * in place. */
-static int protected_note(struct where_ctx *w, const struct mount_op *m, const struct stat *st)
+static int protected_note(struct where_ctx *w, const struct mount_op *m, const struct stat *st,
+			  bool overlay)
 {
 	for (size_t i = 0; i < w->n_prot; i++) {
 		struct protected_state *ps = &w->prot[i];
@@ -318,12 +326,52 @@ static int protected_note(struct where_ctx *w, const struct mount_op *m, const s
 			if (w->n_masks == MAX_MASKS)
 				return diag_error(w->d, &m->origin, "too many binds expose %s",
 						  ps->path);
-			w->masks[w->n_masks++] =
-				*ps->anc[k].suffix
-					? xasprintf("%s/%s", streq(m->dest, "/") ? "" : m->dest,
-						    ps->anc[k].suffix)
-					: xstrdup(m->dest);
+			size_t base = streq(m->dest, "/") ? 0 : strlen(m->dest);
+			w->masks[w->n_masks++] = (struct mask){
+				.path = *ps->anc[k].suffix ? xasprintf("%.*s/%s", (int)base, m->dest,
+								       ps->anc[k].suffix)
+							   : xstrdup(m->dest),
+				.base = base,
+				.overlay = overlay,
+			};
 		}
+	}
+	return 0;
+}
+
+/* Make a directory inside a mount of itself. */
+static int pin(int rootfd, const char *path)
+{
+	_cleanup_close_ int at = open_in_root(rootfd, path, O_PATH | O_DIRECTORY);
+	if (at < 0)
+		return -errno;
+	_cleanup_close_ int tree =
+		open_tree(at, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0 || attach(tree, at) < 0)
+		return -errno;
+	return 0;
+}
+
+/* A directory that is a mount point can be neither renamed nor removed
+ * (EBUSY). Hiding a protected directory is not enough when a writable
+ * bind holds it from above: the sandbox could move ~/.cache aside and put
+ * a directory of its own in its place, for later runs to trust. So every
+ * directory between the bind's root and the mask becomes a mount of
+ * itself (the root and the mask are mount points already). */
+static int pin_between(struct where_ctx *w, const struct mask *mk)
+{
+	char *path = mk->path;
+	for (size_t i = mk->base + 1; path[i]; i++) {
+		if (path[i] != '/')
+			continue;
+		path[i] = '\0';
+		int r = pin(w->rootfd, path);
+		if (r < 0)
+			diag_error(w->d, NULL, "cannot pin %s inside the sandbox: %s", path,
+				   strerror(-r));
+		path[i] = '/';
+		if (r < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -331,13 +379,14 @@ static int protected_note(struct where_ctx *w, const struct mount_op *m, const s
 static int apply_masks(struct where_ctx *w)
 {
 	for (size_t i = 0; i < w->n_masks; i++) {
-		_cleanup_close_ int fd = open_in_root(w->rootfd, w->masks[i], O_PATH | O_DIRECTORY);
+		const struct mask *mk = &w->masks[i];
+		_cleanup_close_ int fd = open_in_root(w->rootfd, mk->path, O_PATH | O_DIRECTORY);
 		if (fd < 0)
 			continue; /* covered by a later mount: not visible */
 		struct stat st;
 		if (fstat(fd, &st) < 0)
 			continue;
-		bool hit = false;
+		bool hit = mk->overlay;
 		for (size_t k = 0; k < w->n_prot; k++)
 			hit |= st.st_dev == w->prot[k].dev && st.st_ino == w->prot[k].ino;
 		if (!hit)
@@ -346,7 +395,9 @@ static int apply_masks(struct where_ctx *w)
 				    "mode=0,size=4k");
 		if (r < 0)
 			return diag_error(w->d, NULL, "cannot hide %s inside the sandbox: %s",
-					  w->masks[i], strerror(-r));
+					  mk->path, strerror(-r));
+		if (pin_between(w, mk) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -392,7 +443,7 @@ static int do_bind(struct where_ctx *w, const struct mount_op *m, struct prepare
 {
 	if (pr->missing)
 		return 0;
-	if (protected_note(w, m, &pr->st) < 0)
+	if (protected_note(w, m, &pr->st, false) < 0)
 		return -1;
 	uint64_t attrs = MOUNT_ATTR_NOSUID;
 	if (m->kind != MOUNT_DEV_BIND)
@@ -713,6 +764,9 @@ static int do_overlay(struct where_ctx *w, const struct mount_op *m, struct prep
 	snprintf(data, sizeof(data),
 		 "lowerdir=/proc/self/fd/%d,upperdir=%s/upper,workdir=%s/work,userxattr", pr->fd,
 		 layer, layer);
+	/* The lower layer shows through: so would glovebox's state below it. */
+	if (protected_note(w, m, &pr->st, true) < 0)
+		return -1;
 	return mount_new_fs_at(w, m, "overlay", MS_NOSUID | MS_NODEV, data);
 }
 
@@ -966,7 +1020,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, struct
 out:
 	closep(&w.rootfd);
 	for (size_t i = 0; i < w.n_masks; i++)
-		free(w.masks[i]);
+		free(w.masks[i].path);
 	for (size_t i = 0; i < w.n_prot; i++)
 		free(w.prot[i].inside);
 	if (w.prep) {

@@ -22,6 +22,14 @@ class DefaultFilter:
 
     def test_io_uring_is_denied_unless_named(self):
         self.assertEqual(self.probe("syscall", "io_uring_setup").stdout.strip(), "EPERM")
+        # not even when everything else is allowed
+        for default in ("allow", "log"):
+            self.assertEqual(self.probe("syscall", "io_uring_setup",
+                                        opts=("--default-action", default)).stdout.strip(),
+                             "EPERM", default)
+        named = self.probe("syscall", "io_uring_setup",
+                           opts=("--default-action", "allow", "--allow", "io_uring_setup"))
+        self.assertNotEqual(named.stdout.strip(), "EPERM")
 
     def test_calls_newer_than_the_tables_answer_enosys(self):
         self.assertEqual(self.probe("syscall", "unknown_future").stdout.strip(), "ENOSYS")
@@ -219,6 +227,42 @@ class Cache:
                     probe=False)
         self.assertEqual(r.stdout.split(), ["refused"])
         self.assertTrue(self.cache_files())
+
+    def test_a_writable_bind_above_the_cache_cannot_swap_it(self):
+        # Moving ~/.cache (or any directory above glovebox's) aside and
+        # making a new one in its place would plant a program for later runs.
+        self.probe("exit", "0")
+        home = self.who.home
+        state = [os.path.join(home, ".cache", "glovebox"), os.path.join(home, ".config", "glovebox")]
+        before = [os.stat(d).st_ino for d in state]
+        parent, name = os.path.split(home)
+        for opts, inside in ((["--home", "rw"], [home + "/.cache", home + "/.config"]),
+                             (["--bind", home, "/h"], ["/h/.cache", "/h/.config"]),
+                             (["--bind", parent, "/w"], ["/w/%s/.cache" % name, "/w/" + name])):
+            script = ('for d in "$@"; do mv "$d" "$d.moved" 2>/dev/null && echo "moved $d"; '
+                      'rm -rf "$d" 2>/dev/null; [ -d "$d" ] || echo "removed $d"; done; echo done')
+            r = self.gb(*opts, cmd=["/bin/sh", "-c", script, "sh"] + inside, probe=False)
+            self.assertEqual(r.stdout.split(), ["done"], opts)
+        self.assertEqual([os.stat(d).st_ino for d in state], before)
+        self.assertFalse([f for f in os.listdir(home) if f.endswith(".moved")])
+        # and the program still holds
+        self.assertEqual(self.probe("syscall", "ptrace").stdout.strip(), "EPERM")
+
+    def test_a_cache_deep_in_home_is_made_before_any_sandbox_sees_it(self):
+        deep = os.path.join(self.who.home, "deep-%d" % os.getpid(), "er", "cache")
+        r = self.gb("--home", "rw", env={"XDG_CACHE_HOME": deep}, cmd=[
+            "/bin/sh", "-c", 'mkdir -p "$0/glovebox" 2>/dev/null; '
+            'touch "$0/glovebox/planted" 2>/dev/null || echo refused', deep], probe=False)
+        self.assertEqual(r.stdout.split(), ["refused"])
+        self.assertEqual(os.stat(os.path.join(deep, "glovebox")).st_mode & 0o777, 0o700)
+        self.assertFalse(os.path.exists(os.path.join(deep, "glovebox", "planted")))
+
+    def test_an_overlay_of_home_hides_the_cache_too(self):
+        self.probe("exit", "0")
+        r = self.gb("--home", "none", "--tmp-overlay", self.who.home, self.who.home,
+                    cmd=["/bin/sh", "-c", 'ls -A "$HOME/.cache/glovebox" 2>/dev/null || echo hidden'],
+                    probe=False)
+        self.assertEqual(r.stdout.split(), ["hidden"])
 
 
 if __name__ == "__main__":

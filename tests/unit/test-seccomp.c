@@ -249,6 +249,32 @@ START_TEST(default_log_lets_unlisted_calls_through_with_a_log)
 }
 END_TEST
 
+START_TEST(io_uring_needs_its_name_even_under_a_permissive_default)
+{
+	static const char *const defaults[] = {"allow", "log"};
+	for (size_t k = 0; k < ELEMENTSOF(defaults); k++) {
+		struct fixture f;
+		fixture_init(&f);
+		char text[128];
+		snprintf(text, sizeof(text), "[how]\ndefault = %s\nallow = @known\n", defaults[k]);
+		struct how_program prog = compile_text(&f, text);
+		ck_assert_uint_eq(call(&prog, SYS_io_uring_setup), RET_ERRNO(EPERM));
+		ck_assert_uint_eq(call(&prog, SYS_io_uring_enter), RET_ERRNO(EPERM));
+		ck_assert_uint_eq(call(&prog, SYS_io_uring_register), RET_ERRNO(EPERM));
+		how_program_free(&prog);
+		fixture_free(&f);
+		fixture_init(&f);
+		snprintf(text, sizeof(text), "[how]\ndefault = %s\nallow = io_uring_setup\n",
+			 defaults[k]);
+		prog = compile_text(&f, text);
+		ck_assert_uint_eq(call(&prog, SYS_io_uring_setup), SECCOMP_RET_ALLOW);
+		ck_assert_uint_eq(call(&prog, SYS_io_uring_enter), RET_ERRNO(EPERM));
+		how_program_free(&prog);
+		fixture_free(&f);
+	}
+}
+END_TEST
+
 START_TEST(a_denied_ioctl_needs_no_argument_filter)
 {
 	struct fixture f;
@@ -502,5 +528,6 @@ RUN_SUITE("seccomp", every_number_gets_its_policy_action, every_group_allows_all
 	  malformed_rules_are_errors, chained_programs_keep_both_halves_intact, default_allows_every_member_of_its_groups, unknown_numbers_answer_enosys,
 	  foreign_abis_are_killed, terminal_injection_is_denied_on_the_low_32_bits,
 	  each_action_compiles, deny_without_action_follows_the_final_default,
-	  default_log_lets_unlisted_calls_through_with_a_log, a_denied_ioctl_needs_no_argument_filter,
+	  default_log_lets_unlisted_calls_through_with_a_log,
+	  io_uring_needs_its_name_even_under_a_permissive_default, a_denied_ioctl_needs_no_argument_filter,
 	  an_empty_policy_allows_nothing)
