@@ -52,6 +52,12 @@ static int exit_code(int code, int status)
 	return 128 + status;
 }
 
+/* The signal that ended a process, or 0 when it exited. */
+static int exit_signal(int code, int status)
+{
+	return code == CLD_KILLED || code == CLD_DUMPED ? status : 0;
+}
+
 static bool supervisor_gone(int pidfd)
 {
 	struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
@@ -184,10 +190,12 @@ struct init_state {
 	pid_t command;
 	int status_fd;
 	int children_fd; /* without a pid namespace: /proc/thread-self/children */
+	int supervisor_fd; /* without a pid namespace: glovebox's pidfd */
 	bool own_pidns;
 	enum background_mode background;
 	bool command_done;
 	int status;
+	int signal; /* the signal that ended the command, or 0 */
 };
 
 /* Without a pid namespace of its own, pid 1 is a subreaper: everything the
@@ -209,10 +217,7 @@ static void kill_children(const struct init_state *st)
 	}
 }
 
-/* End everything else in the sandbox (unless told to wait for it, and it
- * is all gone already), then tell the supervisor, which can return at once
- * instead of waiting for the kernel to tear the namespaces down. */
-_noreturn_ static void finish(const struct init_state *st)
+static void kill_all(const struct init_state *st)
 {
 	for (;;) {
 		if (st->own_pidns)
@@ -223,7 +228,16 @@ _noreturn_ static void finish(const struct init_state *st)
 		if (r < 0 && errno == ECHILD)
 			break;
 	}
-	int32_t s = st->status;
+}
+
+/* End everything else in the sandbox (unless told to wait for it, and it
+ * is all gone already), then tell the supervisor, which can return at once
+ * instead of waiting for the kernel to tear the namespaces down. */
+_noreturn_ static void finish(const struct init_state *st)
+{
+	kill_all(st);
+	/* An exit status, or minus the signal: exit 130 is not SIGINT. */
+	int32_t s = st->signal ? -st->signal : st->status;
 	(void)!write(st->status_fd, &s, sizeof(s));
 	_exit(st->status);
 }
@@ -243,6 +257,7 @@ static void reap(struct init_state *st)
 			TRACE_POINT("command exited");
 			st->command_done = true;
 			st->status = exit_code(info.si_code, info.si_status);
+			st->signal = exit_signal(info.si_code, info.si_status);
 			if (st->background == BACKGROUND_KILL)
 				finish(st);
 		}
@@ -264,12 +279,26 @@ _noreturn_ static void init_loop(struct init_state *st)
 	/* Keep nothing the command could reach through /proc/1/fd, and make
 	 * pid 1 impossible to ptrace from inside. */
 	for (int fd = 3; fd < 64; fd++)
-		if (fd != sfd && fd != st->status_fd && fd != st->children_fd)
+		if (fd != sfd && fd != st->status_fd && fd != st->children_fd &&
+		    fd != st->supervisor_fd)
 			close(fd);
 	syscall(SYS_close_range, 64, ~0U, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
+	struct pollfd pfds[2] = {{.fd = sfd, .events = POLLIN},
+				 {.fd = st->supervisor_fd, .events = POLLIN}};
 	for (;;) {
+		if (poll(pfds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			kill(st->command, SIGKILL);
+			_exit(125);
+		}
+		if (pfds[1].revents) {
+			/* glovebox is gone: so is everything it started */
+			kill_all(st);
+			_exit(125);
+		}
 		struct signalfd_siginfo si;
 		ssize_t n = read(sfd, &si, sizeof(si));
 		if (n != sizeof(si)) {
@@ -300,12 +329,20 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	TRACE_POINT("pid 1");
 	/* Die with glovebox. The pidfd check closes the window in which the
 	 * supervisor died before the death signal was armed (getppid() is of no
-	 * use here: the parent lives outside our pid namespace). Without a pid
-	 * namespace, the command's process arms its own death signal, and what
-	 * it starts is killed by pid 1 (a subreaper) on the way out. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || supervisor_gone(c->supervisor_pidfd))
+	 * use here: the parent lives outside our pid namespace); the kernel then
+	 * kills the whole pid namespace. Without one, pid 1 (a subreaper) must
+	 * outlive glovebox long enough to kill what the command started: it
+	 * watches glovebox's pidfd instead, and the command's process arms
+	 * its own death signal. */
+	bool own_pidns = (req->policy->unshare & CLONE_NEWPID) != 0;
+	if (supervisor_gone(c->supervisor_pidfd) ||
+	    (own_pidns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0))
 		_exit(125);
-	close(c->supervisor_pidfd);
+	int supervisor_fd = -1;
+	if (own_pidns)
+		close(c->supervisor_pidfd);
+	else
+		supervisor_fd = c->supervisor_pidfd;
 
 	/* Blocked before the fork, so that a command that exits at once still
 	 * leaves a SIGCHLD for init_loop's signalfd. */
@@ -354,7 +391,8 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 		.command = pid,
 		.status_fd = c->status_fd,
 		.children_fd = -1,
-		.own_pidns = (req->policy->unshare & CLONE_NEWPID) != 0,
+		.supervisor_fd = supervisor_fd,
+		.own_pidns = own_pidns,
 		.background = req->policy->background,
 	};
 	if (!st.own_pidns) {
@@ -370,6 +408,8 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	if (where_build_root(req->policy, req->where, &d) < 0)
 		_exit(125); /* the command sees end of file on go, and exits */
 	TRACE_POINT("mounts");
+	if (!own_pidns && supervisor_gone(supervisor_fd))
+		_exit(125); /* the command sees end of file, and never starts */
 	(void)!write(go[1], "1", 1);
 	close(go[1]);
 	init_loop(&st);
@@ -395,12 +435,12 @@ struct supervisor {
 	int info_fd, json_fd;
 };
 
-static int report_exit(const struct supervisor *s, int code)
+static int report_exit(const struct supervisor *s, int code, int sig)
 {
 	if (s->json_fd >= 0) {
-		if (code > 128)
+		if (sig)
 			write_json(s->json_fd, "{\"exit-code\": %d, \"exit-signal\": %d}\n", code,
-				   code - 128);
+				   sig);
 		else
 			write_json(s->json_fd, "{\"exit-code\": %d}\n", code);
 	}
@@ -429,11 +469,13 @@ static int supervise(struct supervisor *s)
 		if (pfds[3].revents) {
 			pid_t child = receive_pid(s->cred_fd);
 			pfds[3].fd = -1;
-			if (child > 0 && s->info_fd >= 0)
+			if (child > 0 && s->info_fd >= 0 && s->info_fd != s->json_fd)
 				write_json(s->info_fd, "{\"child-pid\": %d}\n", (int)child);
 			if (child > 0 && s->json_fd >= 0)
 				write_json(s->json_fd, "{\"child-pid\": %d}\n", (int)child);
-			if (s->info_fd >= 0)
+			/* closed, so that its reader sees the end; unless the exit
+			 * status is still to come on it */
+			if (s->info_fd >= 0 && s->info_fd != s->json_fd)
 				close(s->info_fd);
 			s->info_fd = -1;
 			continue;
@@ -443,7 +485,8 @@ static int supervise(struct supervisor *s)
 			 * left running; what remains is the kernel's teardown. */
 			int32_t status;
 			if (read(s->status_fd, &status, sizeof(status)) == sizeof(status))
-				return report_exit(s, status);
+				return status < 0 ? report_exit(s, 128 - status, -status)
+						  : report_exit(s, status, 0);
 			pfds[0].fd = -1; /* pid 1 died without a report */
 		}
 		if (pfds[1].revents) {
@@ -452,9 +495,10 @@ static int supervise(struct supervisor *s)
 				if (errno == EINTR)
 					continue;
 				fprintf(stderr, "glovebox: waitid: %s\n", strerror(errno));
-				return report_exit(s, 125);
+				return report_exit(s, 125, 0);
 			}
-			return report_exit(s, exit_code(info.si_code, info.si_status));
+			return report_exit(s, exit_code(info.si_code, info.si_status),
+					   exit_signal(info.si_code, info.si_status));
 		}
 		if (sfd >= 0 && pfds[2].revents) {
 			struct signalfd_siginfo si;

@@ -51,9 +51,9 @@ class Scheduling:
 
 @both
 class Signals:
-    def start(self, *cmd):
-        argv = self.who.wrap([self.stage.glovebox, "--ro-bind", self.stage.probe, "/probe",
-                              "--"] + list(cmd))
+    def start(self, *cmd, opts=()):
+        argv = self.who.wrap([self.stage.glovebox] + list(opts) +
+                             ["--ro-bind", self.stage.probe, "/probe", "--"] + list(cmd))
         p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              env=self.who.env(), cwd=self.stage.dir)
         return p
@@ -83,6 +83,22 @@ class Signals:
         p = self.start("/probe", "wait-signal", marker)
         self.assertEqual(p.stdout.readline().strip(), "ready")
         self.assertTrue(processes_with(marker))
+        os.kill(p.pid, signal.SIGKILL)
+        p.communicate(timeout=10)
+        self.assertTrue(wait_for(lambda: not processes_with(marker)),
+                        "left running: %s" % processes_with(marker))
+
+    def test_without_a_pid_namespace_what_the_command_started_dies_with_glovebox(self):
+        p_ini = self.profile("nopid-death", "[where]\nro-bind = /usr\nmirror = /bin /lib /lib64\n"
+                                            "dev = /dev\n"
+                                            "unshare-pid = no\n[how]\nallow = @system-service\n")
+        marker = "gb-orphan-" + uuid.uuid4().hex
+        # split in the shell's own command line, which is not to be counted
+        split = "%s''%s" % (marker[:10], marker[10:])
+        p = self.start("/bin/sh", "-c", "(/probe wait-signal %s-a &) ; /probe wait-signal %s-b & "
+                       "sleep 0.2; echo ready; wait" % (split, split), opts=("-p", p_ini))
+        self.assertEqual(p.stdout.readline().strip(), "ready")
+        self.assertEqual(len(processes_with(marker)), 2)
         os.kill(p.pid, signal.SIGKILL)
         p.communicate(timeout=10)
         self.assertTrue(wait_for(lambda: not processes_with(marker)),

@@ -268,16 +268,32 @@ class Reporting:
         os.close(info_r)
         os.close(st_r)
 
-    def test_status_fd_reports_a_signal(self):
+    def status_lines(self, script, *opts):
         st_r, st_w = os.pipe()
-        argv = self.who.wrap([self.stage.glovebox, "--status-fd", str(st_w), "--",
-                              "/bin/sh", "-c", "kill -9 $$"])
+        argv = self.who.wrap([self.stage.glovebox] + [o.replace("FD", str(st_w)) for o in opts] +
+                             ["--", "/bin/sh", "-c", script])
         r = subprocess.run(argv, pass_fds=(st_w,), env=self.who.env(), cwd=self.stage.dir)
         os.close(st_w)
-        self.assertEqual(r.returncode, 137)
-        self.assertEqual(os.read(st_r, 400).decode().splitlines()[-1],
-                         '{"exit-code": 137, "exit-signal": 9}')
-        os.close(st_r)
+        with os.fdopen(st_r) as f:
+            return r.returncode, f.read().splitlines()
+
+    def test_status_fd_reports_a_signal(self):
+        code, lines = self.status_lines("kill -9 $$", "--status-fd", "FD")
+        self.assertEqual(code, 137)
+        self.assertEqual(lines[-1], '{"exit-code": 137, "exit-signal": 9}')
+
+    def test_an_exit_status_above_128_is_not_a_signal(self):
+        for status in (130, 200, 255):
+            code, lines = self.status_lines("exit %d" % status, "--status-fd", "FD")
+            self.assertEqual(code, status)
+            self.assertEqual(lines[-1], '{"exit-code": %d}' % status)
+
+    def test_one_descriptor_may_take_both_reports(self):
+        code, lines = self.status_lines("exit 3", "--info-fd", "FD", "--status-fd", "FD")
+        self.assertEqual(code, 3)
+        self.assertEqual(len(lines), 2, lines)
+        self.assertRegex(lines[0], r'^\{"child-pid": \d+\}$')
+        self.assertEqual(lines[1], '{"exit-code": 3}')
 
 
 @both
