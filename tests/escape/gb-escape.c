@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* gb-escape: attempts, for real, one known way out of a sandbox per
  * subcommand, and prints one line: "ESCAPED: ..." when the forbidden
- * effect happened, "blocked: ..." when it did not. A probe killed by the
- * sandbox (SIGSYS from seccomp) counts as blocked; the runner tells.
+ * effect happened, "blocked: ..." when it did not, "unsupported: ..." when
+ * the kernel has no such way at all (nothing to stop, nothing shown). A
+ * probe killed by the sandbox (SIGSYS from seccomp) counts as blocked; the
+ * runner tells.
  *
  * Every probe must be able to fail: run with no sandbox, each reports
  * ESCAPED (test_escape.py checks that first). */
@@ -15,11 +17,13 @@
 #include <netinet/in.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/ptrace.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -40,6 +44,12 @@ static int blocked(const char *what)
 {
 	const char *e = strerrorname_np(errno);
 	printf("blocked: %s (%s)\n", what, e ? e : "no error");
+	return 0;
+}
+
+static int unsupported(const char *what)
+{
+	printf("unsupported: %s\n", what);
 	return 0;
 }
 
@@ -157,6 +167,38 @@ static int chroot_escape(const char *secret)
 	return blocked("chroot escape");
 }
 
+/* pivot_root: make a fresh tmpfs the root. A sandbox's view of the files
+ * is the launcher's to set; a process that can pivot_root sets it anew,
+ * which every pivot_root trick starts from. Only ever in a mount namespace
+ * of its own: pivot_root in the one it started in would, as root with no
+ * sandbox, move the host's root. The user namespace is for when only it
+ * grants the right to mount. */
+static int pivot_root_probe(void)
+{
+	struct stat before, target, after;
+	if (stat("/", &before) < 0)
+		return blocked("stat /");
+	if (unshare(CLONE_NEWNS) < 0 && unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
+		return blocked("unshare a mount namespace");
+	/* pivot_root refuses mounts that propagate to the namespace left */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return blocked("make the mounts private");
+	if (mount("gb-escape", "/tmp", "tmpfs", 0, NULL) < 0)
+		return blocked("mount a tmpfs");
+	if (chdir("/tmp") < 0 || stat(".", &target) < 0)
+		return blocked("enter the tmpfs");
+	/* the old root lands on top of the new one, then goes */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return blocked("pivot_root");
+	umount2(".", MNT_DETACH);
+	/* the proof is "/" itself: a success code alone would not show it */
+	if (chdir("/") == 0 && stat("/", &after) == 0 && after.st_dev == target.st_dev &&
+	    after.st_ino == target.st_ino && after.st_dev != before.st_dev)
+		return escaped("pivot_root made a tmpfs the root");
+	errno = 0;
+	return blocked("the root did not change");
+}
+
 /* nested-userns: a privileged port in the sandbox's network namespace,
  * first as the process is, then with every capability of a new user
  * namespace (which must not count over what the sandbox owns). */
@@ -204,18 +246,56 @@ static int tioclinux(void)
 	return blocked("TIOCLINUX");
 }
 
-/* Foreign ABIs: anything that comes back got past the filter. */
+/* Foreign ABIs: getpid through them, and only the right pid shows that
+ * the call ran; a call that merely came back may have been answered by a
+ * filter. ENOSYS is the kernel without the ABI only when no filter could
+ * have said it; under one it may be either, and the call did not run. */
+static bool filtered(void)
+{
+	return prctl(PR_GET_SECCOMP, 0, 0, 0, 0) != 0;
+}
+
+static int foreign_getpid(long ret, const char *abi)
+{
+	char what[64];
+	if (ret == (long)getpid()) {
+		snprintf(what, sizeof(what), "an %s system call ran", abi);
+		return escaped(what);
+	}
+	snprintf(what, sizeof(what), "an %s system call", abi);
+	if (ret != -ENOSYS || filtered()) {
+		errno = ret < 0 && ret > -4096 ? (int)-ret : 0;
+		return blocked(what);
+	}
+	snprintf(what, sizeof(what), "the kernel has no %s ABI", abi);
+	return unsupported(what);
+}
+
+/* A kernel without i386 emulation has no gate for int 0x80 at all: the
+ * instruction faults, which no filter can cause. */
+static void no_int80_gate(int sig)
+{
+	(void)sig;
+	static const char line[] = "unsupported: the kernel has no i386 ABI (int 0x80 faults)\n";
+	_exit(write(1, line, sizeof(line) - 1) == sizeof(line) - 1 ? 0 : 1);
+}
+
 static int int80(void)
 {
+	signal(SIGSEGV, no_int80_gate);
 	long ret = 20; /* getpid on i386 */
-	__asm__ volatile("int $0x80" : "+a"(ret) : : "memory");
-	return escaped("an i386 system call returned");
+	/* older kernels clobber r8-r11 on int 0x80 from 64-bit code */
+	__asm__ volatile("int $0x80" : "+a"(ret) : : "r8", "r9", "r10", "r11", "memory", "cc");
+	signal(SIGSEGV, SIG_DFL);
+	/* the kernel answers in eax, and the pid fits it */
+	return foreign_getpid((long)(int)ret, "i386");
 }
 
 static int x32(void)
 {
-	syscall(0x40000000L | SYS_getpid);
-	return escaped("an x32 system call returned");
+	/* x32 has getpid at the 64-bit number, with bit 30 set */
+	long ret = syscall(0x40000000L | SYS_getpid);
+	return foreign_getpid(ret < 0 ? -errno : ret, "x32");
 }
 
 static int io_uring(void)
@@ -371,6 +451,8 @@ int main(int argc, char **argv)
 		return remount(a);
 	if (!strcmp(c, "chroot"))
 		return chroot_escape(a);
+	if (!strcmp(c, "pivot_root"))
+		return pivot_root_probe();
 	if (!strcmp(c, "nested-userns"))
 		return nested_userns();
 	if (!strcmp(c, "signal"))

@@ -86,6 +86,7 @@ def probes(fx):
         "open-by-handle": (["/", "/usr", "/etc", "/tmp"], [], "root", False),
         "remount": ([fx.ro_target], ["--ro-bind", fx.ro_target, fx.ro_target], "user", False),
         "chroot": ([fx.secret], [], "root", False),
+        "pivot_root": ([], [], "user", False),
         "nested-userns": ([], [], "root", False),
         "signal": ([str(fx.victim.pid)], [], "user", False),
         "ptrace": ([str(fx.victim.pid)], [], "user", False),
@@ -155,6 +156,9 @@ def outcome(rc, out):
         return "escaped", line
     if line.startswith("blocked"):
         return "blocked", line
+    # the kernel lacks what the probe tries: there is no escape to show
+    if line.startswith("unsupported"):
+        return "unsupported", line
     return "error", "rc %d, output %r" % (rc, out)
 
 
@@ -189,6 +193,8 @@ def make_self_test(name):
         identity = None if who == "root" else fx.user
         rc, out = run([fx.bin, name] + args, identity, tty, fx)
         result, line = outcome(rc, out)
+        if result == "unsupported":
+            self.skipTest("cannot show this escape on this kernel: " + line)
         self.assertEqual(result, "escaped", "%s did not escape without a sandbox: %s" % (name, line))
     return test
 
@@ -210,7 +216,8 @@ def make_profile_test(profile, name):
                              "%s claims to leave %s open (%s) but stops it: update EXPOSURES"
                              % (profile, name, exposed[name]))
         else:
-            self.assertEqual(result, "blocked", "%s escapes profile %s: %s" % (name, profile, line))
+            self.assertIn(result, ("blocked", "unsupported"),
+                          "%s escapes profile %s: %s" % (name, profile, line))
     return test
 
 
