@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <dirent.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define MAX_MASKS 64
@@ -69,6 +70,10 @@ struct where_ctx {
 	int scratchfd; /* the scratch tmpfs, attached while the root is built */
 	unsigned n_scratch;
 	bool devnodes_prepared;
+	const char *root_path; /* where the new root is attached while it is built */
+	dev_t own_procs[8];    /* the proc mounts made for the sandbox */
+	size_t n_own_procs;
+	bool has_binds;
 };
 
 static int fail(struct where_ctx *w, const struct mount_op *m, const char *what, int err)
@@ -443,6 +448,7 @@ static int do_bind(struct where_ctx *w, const struct mount_op *m, struct prepare
 {
 	if (pr->missing)
 		return 0;
+	w->has_binds |= S_ISDIR(pr->st.st_mode);
 	if (protected_note(w, m, &pr->st, false) < 0)
 		return -1;
 	uint64_t attrs = MOUNT_ATTR_NOSUID;
@@ -487,13 +493,18 @@ static const char *const proc_readonly[] = {"sys", "sysrq-trigger", "irq", "bus"
 static int do_proc(struct where_ctx *w, const struct mount_op *m)
 {
 	int r = mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	if (r < 0 || !w->env->host_root)
+	if (r < 0)
 		return r;
+	_cleanup_close_ int proc = open_in_root(w->rootfd, m->dest, O_PATH | O_DIRECTORY);
+	struct stat st;
+	if (proc < 0 || fstat(proc, &st) < 0)
+		return fail(w, m, m->dest, errno);
+	if (w->n_own_procs < ELEMENTSOF(w->own_procs))
+		w->own_procs[w->n_own_procs++] = st.st_dev;
 	/* Unprivileged, DAC already keeps the sandbox out of these files:
 	 * they belong to the host's root, who has no uid inside. */
-	_cleanup_close_ int proc = open_in_root(w->rootfd, m->dest, O_PATH | O_DIRECTORY);
-	if (proc < 0)
-		return fail(w, m, m->dest, errno);
+	if (!w->env->host_root)
+		return 0;
 	for (size_t i = 0; i < ELEMENTSOF(proc_readonly); i++) {
 		_cleanup_close_ int sub = open_tree(proc, proc_readonly[i],
 						    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -938,6 +949,90 @@ static void raise_fd_limit(size_t need)
 	}
 }
 
+/* mountinfo writes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *out = s;
+	for (char *in = s; *in; out++) {
+		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' &&
+		    in[3] >= '0' && in[3] <= '7') {
+			*out = (char)((in[1] - '0') << 6 | (in[2] - '0') << 3 | (in[3] - '0'));
+			in += 4;
+		} else {
+			*out = *in++;
+		}
+	}
+	*out = '\0';
+}
+
+/* One mount seen inside the new root: a proc that is not the sandbox's
+ * own is hidden (its /proc/PID/root and cwd links lead to the host's
+ * processes and their files), a sysfs made read-only. */
+static int foreign_mount(struct where_ctx *w, const char *inside, dev_t dev, bool is_proc)
+{
+	for (size_t i = 0; is_proc && i < w->n_own_procs; i++)
+		if (w->own_procs[i] == dev)
+			return 0;
+	_cleanup_close_ int fd = open_in_root(w->rootfd, inside, O_PATH | O_DIRECTORY);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != dev)
+		return 0; /* covered by another mount, or hidden already */
+	int r;
+	if (is_proc) {
+		r = mount_fs_on(fd, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				"mode=0,size=4k");
+	} else {
+		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+		r = mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0
+			    ? -errno
+			    : 0;
+	}
+	if (r < 0)
+		return diag_error(w->d, NULL, "cannot %s the host's %s at %s: %s",
+				  is_proc ? "hide" : "make read-only", is_proc ? "proc" : "sysfs",
+				  inside, strerror(-r));
+	return 0;
+}
+
+/* Binds are recursive, so a bind of a directory brings along whatever the
+ * host mounted below it: `bind = / /host` would bring the host's /proc
+ * and /sys. Every such mount in the new root is found in mountinfo. */
+static int foreign_mounts(struct where_ctx *w)
+{
+	if (!w->has_binds)
+		return 0;
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return diag_error(w->d, NULL, "cannot read the mount table: %s", strerror(errno));
+	size_t rlen = strlen(w->root_path);
+	char *line = NULL;
+	size_t cap = 0;
+	int r = 0;
+	while (r == 0 && getline(&line, &cap, f) > 0) {
+		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE ... */
+		unsigned maj, min;
+		int mp_at = 0, mp_end = 0;
+		if (sscanf(line, "%*d %*d %u:%u %*s %n%*s%n", &maj, &min, &mp_at, &mp_end) != 2 ||
+		    mp_end == 0)
+			continue;
+		const char *sep = strstr(line, " - ");
+		if (!sep)
+			continue;
+		bool is_proc = strncmp(sep + 3, "proc ", 5) == 0;
+		if (!is_proc && strncmp(sep + 3, "sysfs ", 6) != 0)
+			continue;
+		line[mp_end] = '\0';
+		char *mp = line + mp_at;
+		unescape_octal(mp);
+		if (strncmp(mp, w->root_path, rlen) != 0 || mp[rlen] != '/')
+			continue;
+		r = foreign_mount(w, mp + rlen, makedev(maj, min), is_proc);
+	}
+	free(line);
+	fclose(f);
+	return r;
+}
+
 /* The new root is a tmpfs mounted on some directory of the (private copy
  * of the) host tree; any directory will do, since nothing propagates back. */
 static int make_root(struct where_ctx *w)
@@ -949,6 +1044,7 @@ static int make_root(struct where_ctx *w)
 		w->rootfd = open(candidates[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		if (w->rootfd < 0)
 			break;
+		w->root_path = candidates[i];
 		return 0;
 	}
 	return diag_error(w->d, NULL, "cannot create the sandbox's root: %s", strerror(errno));
@@ -1013,7 +1109,8 @@ int where_build_root(const struct policy *p, const struct where_env *env, struct
 		closep(&w.prep[i].fd);
 	}
 	parent_cache_drop(&w);
-	if (scratch_remove(&w) < 0 || apply_masks(&w) < 0 || enter_root(&w) < 0)
+	if (scratch_remove(&w) < 0 || foreign_mounts(&w) < 0 || apply_masks(&w) < 0 ||
+	    enter_root(&w) < 0)
 		goto out;
 	setrlimit(RLIMIT_NOFILE, &fd_limit);
 	r = 0;

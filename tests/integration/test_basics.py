@@ -66,8 +66,21 @@ class ExitStatus:
         self.assertFalse(os.path.exists(marker))
 
     def test_try_form_skips_a_missing_source(self):
-        r = self.gb("--ro-bind-try", "/no/such/dir", "/x", cmd=["/bin/true"], probe=False)
-        self.assertOk(r)
+        for opt in ("--ro-bind-try", "--bind-try", "--dev-bind-try"):
+            r = self.gb(opt, "/no/such/dir", "/x", cmd=["/bin/sh", "-c", "test -e /x || echo skipped"],
+                        probe=False)
+            self.assertOk(r)
+            self.assertEqual(r.stdout.strip(), "skipped", opt)
+
+    def test_try_forms_bind_an_existing_source_with_their_kind(self):
+        d = self.stage.path("try-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        self.who.chown(d)
+        script = ("touch /rw/x && echo rw-ok; touch /ro/x 2>/dev/null || echo ro-refused; "
+                  "echo > /null && echo dev-ok")
+        r = self.gb("--bind-try", d, "/rw", "--ro-bind-try", d, "/ro", "--dev-bind-try",
+                    "/dev/null", "/null", cmd=["/bin/sh", "-c", script], probe=False)
+        self.assertEqual(r.stdout.split(), ["rw-ok", "ro-refused", "dev-ok"])
 
     def test_bad_profile_gives_125_and_names_file_and_line(self):
         p = self.profile("bad", "[where]\nnetwork = sideways\n")

@@ -96,8 +96,9 @@ class Signals:
         # split in the shell's own command line, which is not to be counted
         split = "%s''%s" % (marker[:10], marker[10:])
         p = self.start("/bin/sh", "-c", "(/probe wait-signal %s-a &) ; /probe wait-signal %s-b & "
-                       "sleep 0.2; echo ready; wait" % (split, split), opts=("-p", p_ini))
-        self.assertEqual(p.stdout.readline().strip(), "ready")
+                       "wait" % (split, split), opts=("-p", p_ini))
+        # each probe says ready
+        self.assertEqual([p.stdout.readline().strip() for _ in range(2)], ["ready", "ready"])
         self.assertEqual(len(processes_with(marker)), 2)
         os.kill(p.pid, signal.SIGKILL)
         p.communicate(timeout=10)

@@ -53,6 +53,23 @@ class Files:
                     cmd=["/usr/bin/stat", "-c", "%a", "/f", "/d"], probe=False)
         self.assertEqual(r.stdout.split(), ["600", "711"])
 
+    def test_proc_may_go_elsewhere(self):
+        # the shell itself opens /p2/self/stat: its own pid in the sandbox
+        r = self.gb("--proc", "/p2", cmd=["/bin/sh", "-c",
+                                          "read pid rest < /p2/self/stat; echo $pid; "
+                                          "ls /p2/1/status"], probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["2", "/p2/1/status"])
+
+    def test_user_root_maps_both_ids_to_0(self):
+        r = self.gb("--user", "root", cmd=["/bin/sh", "-c", "id -u; id -g; cat /proc/self/gid_map"],
+                    probe=False)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[:2], ["0", "0"])
+        self.assertEqual(lines[2].split(), ["0", str(self.who.gid), "1"])
+        r = self.gb(cmd=["/bin/sh", "-c", "id -u; id -g"], probe=False)
+        self.assertEqual(r.stdout.split(), [str(self.who.uid), str(self.who.gid)])
+
     def test_mqueue_mounts_the_sandboxs_own_queues(self):
         r = self.gb("--mqueue", "/dev/mqueue", cmd=["/bin/grep", "-c", " /dev/mqueue .* - mqueue ",
                                                     "/proc/self/mountinfo"], probe=False)

@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The where layer, observed from inside: files, mounts, namespaces."""
 import os
+import subprocess
 
-from gbtest import both, main
+from gbtest import IS_ROOT, both, main
 
 
 @both
@@ -113,6 +114,55 @@ class Files:
         argv = [self.stage.glovebox, "--ro-bind", d, d, "--", "/bin/pwd"]
         r = self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh", d] + argv)
         self.assertEqual(r.stdout.strip(), d)
+
+    def host_submount(self, name):
+        """A directory with a writable tmpfs mounted below it on the host."""
+        if not IS_ROOT:
+            self.skipTest("mounting on the host needs root")
+        top = self.stage.path("%s-%s" % (name, self.who.name))
+        sub = os.path.join(top, "sub")
+        os.makedirs(sub, exist_ok=True)
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=1777", "tmpfs", sub], check=True)
+        self.addCleanup(subprocess.run, ["umount", "-l", sub])
+        return top
+
+    def test_a_bind_is_recursive_and_every_submount_gets_its_flags(self):
+        top = self.host_submount("recursive")
+        r = self.gb("--ro-bind", top, "/t", cmd=["/bin/sh", "-c",
+                                                 "touch /t/sub/x 2>/dev/null || echo refused; "
+                                                 "grep ' /t/sub ' /proc/self/mountinfo"],
+                    probe=False)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "refused")
+        opts = lines[1].split()[5].split(",")
+        for flag in ("ro", "nosuid", "nodev"):
+            self.assertIn(flag, opts)
+        # a writable bind keeps nosuid and nodev below it too
+        r = self.gb("--bind", top, "/t", cmd=["/bin/grep", " /t/sub ", "/proc/self/mountinfo"],
+                    probe=False)
+        opts = r.stdout.split()[5].split(",")
+        self.assertIn("rw", opts)
+        self.assertIn("nosuid", opts)
+        self.assertIn("nodev", opts)
+
+    def test_a_plain_bind_makes_device_nodes_unusable(self):
+        r = self.gb("--bind", "/dev/null", "/n",
+                    cmd=["/bin/sh", "-c", "echo x > /n 2>/dev/null && echo wrote || echo refused"],
+                    probe=False)
+        self.assertEqual(r.stdout.strip(), "refused")
+
+    def test_the_hosts_proc_and_sys_below_a_bind_are_hidden_or_read_only(self):
+        r = self.gb("--bind", "/", "/host", cmd=[
+            "/bin/sh", "-c", "ls /host/proc/1 >/dev/null 2>&1 && echo proc-visible; "
+            "ls -d /host/proc/self/root/ 2>/dev/null && echo root-link; "
+            "grep ' /host/sys ' /proc/self/mountinfo | cut -d' ' -f6; "
+            "ls /host/sys/kernel >/dev/null && echo sys-readable"], probe=False)
+        lines = r.stdout.split()
+        self.assertNotIn("proc-visible", lines)
+        self.assertNotIn("root-link", lines)
+        self.assertIn("sys-readable", lines)
+        self.assertIn("ro", lines[0].split(","))
+        self.assertTrue(os.path.isdir("/proc/1"))  # the probe could see it
 
     def test_a_hostile_symlink_in_a_writable_bind_cannot_redirect_a_mount(self):
         # The sandbox (or anyone) left a symlink pointing at /tmp inside a
