@@ -29,6 +29,8 @@ void origin_format(const struct origin *o, char *buf, size_t size)
 		return;
 	if (o->section && o->key)
 		snprintf(buf + n, size - (size_t)n, ": [%s] %s", o->section, o->key);
+	else if (o->section)
+		snprintf(buf + n, size - (size_t)n, ": [%s]", o->section);
 	else if (o->key)
 		snprintf(buf + n, size - (size_t)n, ": %s", o->key);
 }

@@ -154,9 +154,8 @@ static bool check_line(struct parse_state *st, char *line)
 		copy[n - 1] = '\0';
 		st->section_unknown = !option_section_known(copy);
 		if (st->section_unknown)
-			report(st, NULL, NULL,
-			       "unknown section [%s] (expected profile, where, what, how or env)",
-			       copy);
+			report(st, copy, NULL,
+			       "unknown section (expected profile, where, what, how or env)");
 		return true;
 	}
 	if (!strpbrk(s, "=:")) {

@@ -51,7 +51,7 @@ class Check:
         lines = r.stdout.splitlines()
         self.assertIn("%s:2: [where] bind: expected SRC [DEST], got 3 values" % p, lines)
         self.assertIn("%s:4: [what] capabilities: CAP_FLY: unknown capability" % p, lines)
-        self.assertTrue(any(l.startswith("%s:5: unknown section [nowhere]" % p) for l in lines))
+        self.assertTrue(any(l.startswith("%s:5: [nowhere]: unknown section" % p) for l in lines))
 
     def test_check_runs_nothing(self):
         p = self.profile("runs", "[where]\nbind = /definitely/missing\n")

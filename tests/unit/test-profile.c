@@ -81,7 +81,7 @@ START_TEST(unknown_sections_and_keys_are_errors)
 			      "[where]\nbindd = /usr\n[gui]\nx = 1\ny = 2\n[how]\nallow = read\n"),
 			 -1);
 	ck_assert_msgs_contain(&f, "a.ini:2: [where] bindd: unknown key");
-	ck_assert_msgs_contain(&f, "a.ini:3: unknown section [gui]");
+	ck_assert_msgs_contain(&f, "a.ini:3: [gui]: unknown section");
 	/* One report for the section, none for each of its keys. */
 	ck_assert_ptr_null(strstr(fixture_msgs(&f), "[gui] x"));
 	ck_assert_uint_eq(f.d.errors, 2);
