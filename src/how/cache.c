@@ -40,14 +40,9 @@ static void put_str(struct keybuf *k, const char *s)
 	put(k, s, strlen(s) + 1);
 }
 
-struct build_id {
-	const uint8_t *bytes;
-	size_t len;
-};
-
 /* The executable's own build id, from its program headers (which the
  * kernel hands over in the auxiliary vector: no loader walk needed). */
-static void find_build_id(struct build_id *id)
+static void find_build_id(struct how_build *b)
 {
 	/* The auxiliary vector hands addresses over as integers. */
 	// NOLINTNEXTLINE(performance-no-int-to-ptr)
@@ -73,8 +68,8 @@ static void find_build_id(struct build_id *id)
 				break;
 			if (nh.n_type == NT_GNU_BUILD_ID && nh.n_namesz == 4 &&
 			    memcmp(name, "GNU", 4) == 0) {
-				id->bytes = desc;
-				id->len = nh.n_descsz;
+				b->build_id = desc;
+				b->build_id_len = nh.n_descsz;
 				return;
 			}
 			p = desc + ((nh.n_descsz + 3) & ~3u);
@@ -93,28 +88,33 @@ static uint64_t fnv1a(const uint8_t *b, size_t n)
 	return h;
 }
 
-void how_key_build(const struct policy *p, struct how_key *key)
+void how_build_current(struct how_build *b)
 {
-	/* Sized for the usual key up front: no regrowth, fewer pages touched. */
-	struct keybuf k = {.cap = 512 + syscall_count * 8 + p->n_arg_rules * 96};
-	k.b = xmalloc(k.cap);
-	struct build_id id = {0};
-
-	put_str(&k, "glovebox seccomp cache, key v1");
-	put_str(&k, GB_VERSION);
+	*b = (struct how_build){.version = GB_VERSION, .audit_arch = GB_AUDIT_ARCH};
 	/* The build id changes with any change to glovebox's code, so a
 	 * rebuilt compiler never reuses an older one's output. */
-	find_build_id(&id);
-	put_u64(&k, id.len);
-	if (id.len)
-		put(&k, id.bytes, id.len);
+	find_build_id(b);
 	/* libseccomp is linked statically, so the header's version is the
 	 * library's; and the build's architecture is the native one. Neither
 	 * needs a call into libseccomp, which keeps its code out of memory on
 	 * every launch that finds its program in the cache. */
-	put_u64(&k, ((uint64_t)SCMP_VER_MAJOR << 32) | ((uint64_t)SCMP_VER_MINOR << 16) |
-			    SCMP_VER_MICRO);
-	put_u64(&k, GB_AUDIT_ARCH);
+	b->libseccomp = ((uint64_t)SCMP_VER_MAJOR << 32) | ((uint64_t)SCMP_VER_MINOR << 16) |
+			SCMP_VER_MICRO;
+}
+
+void how_key_build_for(const struct policy *p, const struct how_build *b, struct how_key *key)
+{
+	/* Sized for the usual key up front: no regrowth, fewer pages touched. */
+	struct keybuf k = {.cap = 512 + syscall_count * 8 + p->n_arg_rules * 96};
+	k.b = xmalloc(k.cap);
+
+	put_str(&k, "glovebox seccomp cache, key v1");
+	put_str(&k, b->version);
+	put_u64(&k, b->build_id_len);
+	if (b->build_id_len)
+		put(&k, b->build_id, b->build_id_len);
+	put_u64(&k, b->libseccomp);
+	put_u64(&k, b->audit_arch);
 
 	for (size_t i = 0; i < syscall_count; i++) {
 		struct sc_action a = how_effective_action(p, i);
@@ -140,7 +140,14 @@ void how_key_build(const struct policy *p, struct how_key *key)
 	key->bytes = k.b;
 	key->len = k.n;
 	key->hash = fnv1a(k.b, k.n);
-	key->cacheable = id.len > 0;
+	key->cacheable = b->build_id_len > 0;
+}
+
+void how_key_build(const struct policy *p, struct how_key *key)
+{
+	struct how_build b;
+	how_build_current(&b);
+	how_key_build_for(p, &b, key);
 }
 
 void how_key_free(struct how_key *key)

@@ -29,7 +29,23 @@ struct how_key {
 	bool cacheable; /* false without a build id: a rebuild could not be told apart */
 };
 
+/* What, besides the policy, shapes a compiled program: the build that
+ * compiles it. A struct of its own so the unit tests can vary each part
+ * and see that the key changes; only how_build_current fills it for real. */
+struct how_build {
+	const char *version;     /* GB_VERSION */
+	const uint8_t *build_id; /* the executable's GNU build id, if it has one */
+	size_t build_id_len;
+	uint64_t libseccomp; /* major << 32 | minor << 16 | micro */
+	uint32_t audit_arch;
+};
+
+/* This process's build. */
+void how_build_current(struct how_build *b);
+
 /* Serialise the policy's how-layer and the build's identity. */
+void how_key_build_for(const struct policy *p, const struct how_build *b, struct how_key *key);
+/* The same for the running build. */
 void how_key_build(const struct policy *p, struct how_key *key);
 void how_key_free(struct how_key *key);
 

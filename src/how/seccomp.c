@@ -17,6 +17,7 @@
 
 #include "how/arch.h"
 #include "how/constants.h"
+#include "how/rules.h"
 #include "policy/options.h"
 
 
@@ -261,13 +262,109 @@ static int unknown_calls_prefix(struct how_program *out)
 
 /* ---- argument restrictions, in a filter whose default is allow ---- */
 
+/* Who asked for a rule: a built-in restriction, named by the key that
+ * switches it on, or one of the policy's own rules. libseccomp refuses a
+ * rule whose argument test another rule on the call already has with
+ * another action; the error then says which two collide. */
+struct rule_owner {
+	const char *key;             /* "namespaces"; NULL for a restriction no key turns off */
+	const struct setting *s;     /* where key was set, if any layer did */
+	const char *what;            /* the restriction, in words, when no key names it */
+	const struct arg_rule *rule; /* a policy rule (rule or ioctl-deny) */
+};
+
+struct added_rule {
+	int syscall;
+	unsigned n;
+	struct scmp_arg_cmp cmps[ARG_CMP_MAX];
+	struct rule_owner owner;
+};
+
 struct restrict_ctx {
 	const struct policy *p;
 	scmp_filter_ctx ctx;
 	struct diag *d;
 	int err;
 	unsigned rules;
+	struct rule_owner owner; /* of the rules being added */
+	struct added_rule *added;
+	size_t n_added;
 };
+
+static bool same_cmp(const struct scmp_arg_cmp *a, const struct scmp_arg_cmp *b)
+{
+	return a->arg == b->arg && a->op == b->op && a->datum_a == b->datum_a &&
+	       a->datum_b == b->datum_b;
+}
+
+/* How much an earlier rule looks like the one libseccomp refused: 3 for
+ * the same tests, 2 for one test in common, 1 for an argument in common.
+ * libseccomp rewrites tests (!= becomes == with the actions swapped), so
+ * the likeliest culprit is picked rather than an exact one required. */
+static int likeness(const struct added_rule *a, unsigned n, const struct scmp_arg_cmp *cmps)
+{
+	int best = 0;
+	unsigned same = 0;
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned k = 0; k < a->n; k++) {
+			if (same_cmp(&cmps[i], &a->cmps[k])) {
+				same++;
+				best = best > 2 ? best : 2;
+			} else if (cmps[i].arg == a->cmps[k].arg) {
+				best = best > 1 ? best : 1;
+			}
+		}
+	return same == n && n == a->n ? 3 : best;
+}
+
+static void describe_owner(const struct rule_owner *o, char *buf, size_t size)
+{
+	char where[512];
+	if (o->rule) {
+		char text[256];
+		origin_format(&o->rule->origin, where, sizeof(where));
+		rule_format(o->rule, text, sizeof(text));
+		snprintf(buf, size, "the earlier rule %s (%s)", text, where);
+	} else if (o->key) {
+		if (o->s && o->s->set)
+			origin_format(&o->s->origin, where, sizeof(where));
+		else
+			snprintf(where, sizeof(where), "its default");
+		snprintf(buf, size, "a built-in restriction from %s (%s)", o->key, where);
+	} else {
+		snprintf(buf, size, "a built-in restriction, %s, which no setting turns off",
+			 o->what);
+	}
+}
+
+/* A policy rule that libseccomp refused: say where it was written and, when
+ * another rule on the call explains it, which. */
+static void report_rule_error(struct restrict_ctx *rc, int i, unsigned n,
+			      const struct scmp_arg_cmp *cmps, int err)
+{
+	const struct arg_rule *r = rc->owner.rule;
+	char text[256];
+	rule_format(r, text, sizeof(text));
+	const struct added_rule *culprit = NULL;
+	int best = -1;
+	for (size_t k = 0; err == -EEXIST && k < rc->n_added; k++) {
+		int l = rc->added[k].syscall == i ? likeness(&rc->added[k], n, cmps) : -1;
+		if (l > best) {
+			best = l;
+			culprit = &rc->added[k];
+		}
+	}
+	if (!culprit) {
+		diag_error(rc->d, &r->origin, "%s: cannot add the rule: %s", text, strerror(-err));
+		return;
+	}
+	char other[1024];
+	describe_owner(&culprit->owner, other, sizeof(other));
+	diag_error(rc->d, &r->origin,
+		   "%s: collides with %s: both test the same arguments of %s, with different "
+		   "actions",
+		   text, other, syscall_table[i].name);
+}
 
 static void add_rule(struct restrict_ctx *rc, const char *name, uint32_t action, unsigned n,
 		     const struct scmp_arg_cmp *cmps)
@@ -279,10 +376,19 @@ static void add_rule(struct restrict_ctx *rc, const char *name, uint32_t action,
 	int r = seccomp_rule_add_array(rc->ctx, action, syscall_native_nr((size_t)i), n, cmps);
 	if (r < 0) {
 		rc->err = r;
-		diag_error(rc->d, NULL, "%s: cannot add an argument rule: %s", name, strerror(-r));
+		if (rc->owner.rule)
+			report_rule_error(rc, i, n, cmps, r);
+		else
+			diag_error(rc->d,
+				   rc->owner.s && rc->owner.s->set ? &rc->owner.s->origin : NULL,
+				   "%s: cannot add an argument rule: %s", name, strerror(-r));
 		return;
 	}
 	rc->rules++;
+	rc->added = xreallocarray(rc->added, rc->n_added + 1, sizeof(*rc->added));
+	struct added_rule *a = &rc->added[rc->n_added++];
+	*a = (struct added_rule){.syscall = i, .n = n, .owner = rc->owner};
+	memcpy(a->cmps, cmps, n * sizeof(*cmps));
 }
 
 static void add_masked(struct restrict_ctx *rc, const char *name, uint32_t action, unsigned arg,
@@ -297,6 +403,7 @@ static void restrict_namespaces(struct restrict_ctx *rc)
 {
 	if (!ns_restricted(rc->p))
 		return;
+	rc->owner = (struct rule_owner){.key = "namespaces", .s = &rc->p->ns_s};
 	static const uint64_t all[] = {CLONE_NEWUSER, CLONE_NEWNS,  CLONE_NEWPID,    CLONE_NEWNET,
 				       CLONE_NEWIPC,  CLONE_NEWUTS, CLONE_NEWCGROUP, CLONE_NEWTIME};
 	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
@@ -317,6 +424,7 @@ static void restrict_families(struct restrict_ctx *rc)
 	const struct policy *p = rc->p;
 	if (!p->families_restricted)
 		return;
+	rc->owner = (struct rule_owner){.key = "socket-families", .s = &p->families_s};
 	const uint32_t act = SCMP_ACT_ERRNO(EAFNOSUPPORT);
 	static const char *const calls[] = {"socket", "socketpair"};
 	unsigned top = 0;
@@ -344,6 +452,7 @@ static void restrict_wx(struct restrict_ctx *rc)
 {
 	if (!rc->p->wx)
 		return;
+	rc->owner = (struct rule_owner){.key = "write-xor-execute", .s = &rc->p->wx_s};
 	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
 	/* Nothing writable and executable at once, nothing made executable
 	 * after the fact; executable file mappings (libraries) stay fine. */
@@ -361,6 +470,7 @@ static void restrict_personality(struct restrict_ctx *rc)
 {
 	if (!rc->p->personality_locked)
 		return;
+	rc->owner = (struct rule_owner){.key = "personality", .s = &rc->p->personality_s};
 	/* Execution domains such as READ_IMPLIES_EXEC or ADDR_NO_RANDOMIZE
 	 * weaken the process; only the plain Linux one is allowed. */
 	struct scmp_arg_cmp ne = {.arg = 0, .op = SCMP_CMP_NE, .datum_a = 0};
@@ -375,6 +485,7 @@ static void restrict_terminal(struct restrict_ctx *rc)
 	 * (CVE-2017-5226). The kernel reads the command as 32 bits, so only the
 	 * low 32 are compared, and 0x100005412 is caught as well. */
 	static const unsigned long cmds[] = {TIOCSTI, TIOCLINUX};
+	rc->owner = (struct rule_owner){.what = "the refusal of TIOCSTI and TIOCLINUX"};
 	for (size_t i = 0; i < ELEMENTSOF(cmds); i++)
 		add_masked(rc, "ioctl", SCMP_ACT_ERRNO(EPERM), 1, 0xffffffffu, cmds[i]);
 }
@@ -399,6 +510,7 @@ static void restrict_rules(struct restrict_ctx *rc)
 				.datum_b = c->op == ARG_MASKED_EQ ? c->value : 0,
 			};
 		}
+		rc->owner = (struct rule_owner){.rule = r};
 		add_rule(rc, syscall_table[r->syscall].name, to_scmp(&r->action), r->n_cmps, cmps);
 	}
 }
@@ -421,6 +533,7 @@ static int compile_restrictions(const struct policy *p, struct how_program *out,
 			diag_error(d, NULL, "cannot export the argument rules: %s", strerror(-r));
 	}
 	seccomp_release(rc.ctx);
+	free(rc.added);
 	return r < 0 ? -1 : 0;
 }
 

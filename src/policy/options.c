@@ -603,6 +603,13 @@ static int apply_default_action(struct policy *p, const struct gb_option *opt _u
 				size_t n, const struct origin *o, struct diag *d)
 {
 	struct sc_action act;
+	/* With the errno keyword the form is right and only the name can be
+	 * wrong: say so rather than repeat the forms. */
+	int e, r = n == 2 && streq(a[0], "errno") ? parse_errno_name(a[1], &e) : 0;
+	if (r == -ERANGE)
+		return diag_error(d, o, "%s: errno numbers run from 1 to 4095", a[1]);
+	if (r < 0)
+		return diag_error(d, o, "%s: unknown errno name", a[1]);
 	if (parse_sc_action(a, n, &act) < 0)
 		return diag_error(d, o, "expected 'errno NAME', 'kill', 'log' or 'allow'");
 	p->default_action = act;

@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "how/cache.h"
 #include "testutil.h"
 
@@ -92,6 +93,85 @@ START_TEST(every_input_changes_the_key)
 				      "variants %zu and %zu share a key", i, j);
 	for (size_t i = 0; i < ELEMENTSOF(variants); i++)
 		how_key_free(&keys[i]);
+}
+END_TEST
+
+static void key_for_build(const struct how_build *b, struct how_key *key)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "k.ini", "[how]\nallow = read\n"), 0);
+	how_key_build_for(&f.p, b, key);
+	fixture_free(&f);
+}
+
+static bool same_key(const struct how_key *a, const struct how_key *b)
+{
+	return a->len == b->len && memcmp(a->bytes, b->bytes, a->len) == 0;
+}
+
+START_TEST(the_key_is_the_running_builds)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "k.ini", "[how]\nallow = read\n"), 0);
+	struct how_build b;
+	how_build_current(&b);
+	struct how_key real, built;
+	how_key_build(&f.p, &real);
+	how_key_build_for(&f.p, &b, &built);
+	ck_assert(same_key(&real, &built));
+	ck_assert_uint_eq(real.hash, built.hash);
+	ck_assert_str_eq(b.version, GB_VERSION);
+	how_key_free(&real);
+	how_key_free(&built);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(every_build_input_changes_the_key)
+{
+	/* Made-up build ids, so the test holds for a build without one. */
+	static const uint8_t id[20] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17};
+	static const uint8_t other_id[20] = {1,  2,  3,  4,  5,  6,  7,  8, 9,
+					     10, 11, 12, 13, 14, 15, 16, 18};
+	struct how_build base;
+	how_build_current(&base);
+	base.build_id = id;
+	base.build_id_len = sizeof(id);
+
+	struct how_build variants[7];
+	for (size_t i = 0; i < ELEMENTSOF(variants); i++)
+		variants[i] = base;
+	variants[1].version = "0.0.0-not-this-one";
+	variants[2].build_id = other_id;
+	variants[3].build_id_len = 16;               /* a shorter id with the same first bytes */
+	variants[4].libseccomp += 1;                 /* micro */
+	variants[5].libseccomp += UINT64_C(1) << 32; /* major */
+	variants[6].audit_arch ^= 0x1;
+
+	struct how_key keys[ELEMENTSOF(variants)];
+	for (size_t i = 0; i < ELEMENTSOF(variants); i++)
+		key_for_build(&variants[i], &keys[i]);
+	for (size_t i = 0; i < ELEMENTSOF(variants); i++)
+		for (size_t j = i + 1; j < ELEMENTSOF(variants); j++)
+			ck_assert_msg(!same_key(&keys[i], &keys[j]),
+				      "build variants %zu and %zu share a key", i, j);
+	for (size_t i = 0; i < ELEMENTSOF(variants); i++)
+		how_key_free(&keys[i]);
+}
+END_TEST
+
+START_TEST(a_build_without_an_id_is_not_cached)
+{
+	struct how_build b;
+	how_build_current(&b);
+	b.build_id = NULL;
+	b.build_id_len = 0;
+	struct how_key key;
+	key_for_build(&b, &key);
+	ck_assert(!key.cacheable);
+	how_key_free(&key);
 }
 END_TEST
 
@@ -268,6 +348,8 @@ START_TEST(program_get_compiles_then_hits)
 END_TEST
 
 RUN_SUITE("cache", equal_policies_have_equal_keys, every_input_changes_the_key,
+	  the_key_is_the_running_builds, every_build_input_changes_the_key,
+	  a_build_without_an_id_is_not_cached,
 	  a_stored_program_loads_back, a_damaged_file_is_ignored,
 	  a_file_with_loose_permissions_is_ignored, a_symlink_is_never_followed,
 	  a_hard_linked_file_is_ignored, a_file_for_another_key_is_ignored,

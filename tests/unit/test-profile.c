@@ -101,6 +101,39 @@ START_TEST(syntax_errors_are_reported_per_line)
 }
 END_TEST
 
+START_TEST(unknown_names_name_file_and_line)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "t.ini",
+			      "[how]\n"
+			      "allow = read @nosuchgroup\n"
+			      "deny = @nosuchgroup\n"
+			      "allow = teleport\n"
+			      "deny = teleport:kill\n"
+			      "deny = ptrace:EFOO\n"
+			      "default = errno EFOO\n"
+			      "default = errno 5000\n"
+			      "default = explode\n"),
+			 -1);
+	ck_assert_msgs_have_line(&f,
+				 "t.ini:2: [how] allow: @nosuchgroup: unknown system call group");
+	ck_assert_msgs_have_line(&f,
+				 "t.ini:3: [how] deny: @nosuchgroup: unknown system call group");
+	ck_assert_msgs_have_line(&f, "t.ini:4: [how] allow: teleport: unknown system call");
+	ck_assert_msgs_have_line(&f, "t.ini:5: [how] deny: teleport: unknown system call");
+	ck_assert_msgs_have_line(&f, "t.ini:6: [how] deny: ptrace:EFOO: unknown action 'EFOO'");
+	ck_assert_msgs_have_line(&f, "t.ini:7: [how] default: EFOO: unknown errno name\n");
+	ck_assert_msgs_have_line(&f,
+				 "t.ini:8: [how] default: 5000: errno numbers run from 1 to 4095");
+	/* A word that is no action at all still lists the forms. */
+	ck_assert_msgs_have_line(&f, "t.ini:9: [how] default: expected 'errno NAME', 'kill', "
+				     "'log' or 'allow'");
+	ck_assert_uint_eq(f.d.errors, 8);
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(comments_are_ignored)
 {
 	struct fixture f;
@@ -361,6 +394,7 @@ END_TEST
 
 RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_section_and_key,
 	  unknown_sections_and_keys_are_errors, syntax_errors_are_reported_per_line,
+	  unknown_names_name_file_and_line,
 	  comments_are_ignored, indented_lines_continue_a_list, an_indented_key_is_explained,
 	  overlong_lines_are_errors_not_truncations, variables_expand_in_values,
 	  unset_variables_fail_except_in_try_keys,

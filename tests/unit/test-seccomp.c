@@ -11,6 +11,7 @@
 
 #include "bpf-interp.h"
 #include "how/seccomp.h"
+#include "policy/options.h"
 #include "testutil.h"
 
 #define RET_ERRNO(e) (SECCOMP_RET_ERRNO | (uint32_t)(e))
@@ -496,6 +497,88 @@ START_TEST(malformed_rules_are_errors)
 }
 END_TEST
 
+/* Compile text that must fail, leaving the messages in f. */
+static void compile_fails(struct fixture *f, const char *text)
+{
+	struct how_program prog;
+	ck_assert_int_eq(load(f, "t.ini", text), 0);
+	ck_assert_int_eq(how_compile(&f->p, &prog, &f->d), -1);
+	ck_assert_ptr_null(prog.insns);
+}
+
+START_TEST(a_rule_colliding_with_a_builtin_names_both)
+{
+	struct fixture f;
+	fixture_init(&f);
+	compile_fails(&f, BASE "namespaces = none\n"
+			       "rule = unshare(arg0 & CLONE_NEWUSER == CLONE_NEWUSER):log\n");
+	ck_assert_msgs_have_line(&f, "t.ini:4: [how] rule: unshare(arg0 & 0x10000000 == "
+				     "0x10000000):log: collides with a built-in restriction from "
+				     "namespaces (t.ini:3: [how] namespaces): both test the same "
+				     "arguments of unshare, with different actions\n");
+	fixture_free(&f);
+
+	/* Not set anywhere: the restriction is namespaces' default. */
+	fixture_init(&f);
+	compile_fails(&f, BASE "rule = setns(arg1 == 0):kill\n");
+	ck_assert_msgs_have_line(&f, "t.ini:3: [how] rule: setns(arg1 == 0):kill: collides with a "
+				     "built-in restriction from namespaces (its default)");
+	fixture_free(&f);
+
+	fixture_init(&f);
+	compile_fails(&f, BASE "rule = ioctl(arg1 & 0xffffffff == TIOCSTI):log\n");
+	ck_assert_msgs_have_line(&f, "t.ini:3: [how] rule: ioctl(");
+	ck_assert_msgs_contain(&f,
+			       "the refusal of TIOCSTI and TIOCLINUX, which no setting turns off");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_rule_from_the_command_line_says_so)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "t.ini", BASE "write-xor-execute = yes\n"), 0);
+	const struct gb_option *opt = option_by_cli("rule");
+	ck_assert_ptr_nonnull(opt);
+	char *arg = "mprotect(arg2 & PROT_EXEC == PROT_EXEC):log";
+	struct origin cli = {.key = "--rule"};
+	ck_assert_int_eq(option_apply(&f.p, opt, &arg, 1, &cli, &f.d), 0);
+	struct how_program prog;
+	ck_assert_int_eq(how_compile(&f.p, &prog, &f.d), -1);
+	ck_assert_msgs_have_line(&f, "command line: --rule: mprotect(arg2 & 4 == 4):log: collides "
+				     "with a built-in restriction from write-xor-execute (t.ini:3: "
+				     "[how] write-xor-execute)");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(two_colliding_rules_name_the_earlier_one)
+{
+	struct fixture f;
+	fixture_init(&f);
+	compile_fails(&f, BASE "ioctl-deny = FIONBIO\n"
+			       "rule = read(arg0 == 3):log\n"
+			       "rule = read(arg0 == 3):EACCES\n"
+			       "rule = ioctl(arg1 & 0xffffffff == FIONBIO):log\n");
+	/* The first collision stops the compilation. */
+	ck_assert_msgs_have_line(&f, "t.ini:5: [how] rule: read(arg0 == 3):EACCES: collides with "
+				     "the earlier rule read(arg0 == 3):log (t.ini:4: [how] rule): "
+				     "both test the same arguments of read, with different "
+				     "actions\n");
+	ck_assert_uint_eq(f.d.errors, 1);
+	fixture_free(&f);
+
+	fixture_init(&f);
+	compile_fails(&f, BASE "ioctl-deny = FIONBIO\n"
+			       "rule = ioctl(arg1 & 0xffffffff == FIONBIO):log\n");
+	ck_assert_msgs_have_line(&f, "t.ini:4: [how] rule: ioctl(arg1 & 0xffffffff == 0x5421):log: "
+				     "collides with the earlier rule ioctl(arg1 & 0xffffffff == "
+				     "0x5421):EPERM (t.ini:3: [how] ioctl-deny)");
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(chained_programs_keep_both_halves_intact)
 {
 	struct fixture f;
@@ -530,4 +613,5 @@ RUN_SUITE("seccomp", every_number_gets_its_policy_action, every_group_allows_all
 	  each_action_compiles, deny_without_action_follows_the_final_default,
 	  default_log_lets_unlisted_calls_through_with_a_log,
 	  io_uring_needs_its_name_even_under_a_permissive_default, a_denied_ioctl_needs_no_argument_filter,
-	  an_empty_policy_allows_nothing)
+	  an_empty_policy_allows_nothing, a_rule_colliding_with_a_builtin_names_both,
+	  a_rule_from_the_command_line_says_so, two_colliding_rules_name_the_earlier_one)

@@ -57,6 +57,25 @@ static inline int load(struct fixture *f, const char *label, const char *text)
 	ck_assert_msg(strstr(fixture_msgs(f), needle) != NULL, "expected '%s' in:\n%s", needle,   \
 		      fixture_msgs(f))
 
+/* True when one line of msgs begins with start: a message that only
+ * contains it might not name the place first. */
+static inline bool msgs_have_line(const char *msgs, const char *start)
+{
+	for (const char *line = msgs; *line;) {
+		if (strncmp(line, start, strlen(start)) == 0)
+			return true;
+		const char *nl = strchr(line, '\n');
+		if (!nl)
+			break;
+		line = nl + 1;
+	}
+	return false;
+}
+
+#define ck_assert_msgs_have_line(f, start)                                                         \
+	ck_assert_msg(msgs_have_line(fixture_msgs(f), start),                                      \
+		      "expected a line starting '%s' in:\n%s", start, fixture_msgs(f))
+
 #define RUN_SUITE(name, ...)                                                                       \
 	int main(void)                                                                             \
 	{                                                                                          \
