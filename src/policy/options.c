@@ -308,6 +308,10 @@ static int apply_file(struct policy *p, const struct gb_option *opt _unused_, ch
 		      const struct origin *o, struct diag *d)
 {
 	char *norm;
+	/* bubblewrap's --file FD DEST reads the content from a descriptor */
+	if (a[0][0] && strspn(a[0], "0123456789") == strlen(a[0]) && a[1][0] == '/')
+		return diag_error(d, o, "%s %s: the file comes first, then its content (DEST CONTENT)",
+				  a[0], a[1]);
 	if (normalize_dest(a[0], &norm, d, o) < 0)
 		return -1;
 	if (streq(norm, "/")) {

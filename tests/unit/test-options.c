@@ -188,6 +188,10 @@ START_TEST(wrong_argument_counts_are_errors)
 	ck_assert_int_eq(apply(&f, "where", "symlink", "x"), -1);
 	ck_assert_msgs_contain(&f, "expected 2 values (TARGET LINK), got 1");
 	ck_assert_int_eq(apply(&f, "where", "hostname", ""), -1);
+	/* bubblewrap's order for --file (FD DEST) is caught, not misread */
+	ck_assert_int_eq(apply(&f, "where", "file", "3 /etc/x"), -1);
+	ck_assert_msgs_contain(&f, "the file comes first, then its content");
+	ck_assert_int_eq(apply(&f, "where", "file", "/etc/x 3"), 0);
 	fixture_free(&f);
 }
 END_TEST
