@@ -4,7 +4,6 @@
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
-#include <sys/auxv.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -40,23 +39,29 @@ static void put_str(struct keybuf *k, const char *s)
 	put(k, s, strlen(s) + 1);
 }
 
-/* The executable's own build id, from its program headers (which the
- * kernel hands over in the auxiliary vector: no loader walk needed). */
+/* The linker's symbol for the executable's own ELF header, wherever it
+ * was loaded: dynamic or static-pie alike. Declared without a size: the
+ * program headers follow it. */
+extern const char __ehdr_start[];
+
+/* The executable's own build id, from its program headers: no loader
+ * walk needed. */
 static void find_build_id(struct how_build *b)
 {
-	/* The auxiliary vector hands addresses over as integers. */
-	// NOLINTNEXTLINE(performance-no-int-to-ptr)
-	const ElfW(Phdr) *phdr = (const ElfW(Phdr) *)getauxval(AT_PHDR);
-	size_t phnum = getauxval(AT_PHNUM);
+	const ElfW(Ehdr) *eh = (const ElfW(Ehdr) *)(const void *)__ehdr_start;
+	const ElfW(Phdr) *phdr = (const ElfW(Phdr) *)(const void *)(__ehdr_start + eh->e_phoff);
+	size_t phnum = eh->e_phnum;
 	uintptr_t bias = 0;
-	for (size_t i = 0; phdr && i < phnum; i++)
-		if (phdr[i].p_type == PT_PHDR)
-			bias = (uintptr_t)phdr - phdr[i].p_vaddr;
-	for (size_t i = 0; phdr && i < phnum; i++) {
+	for (size_t i = 0; i < phnum; i++)
+		if (phdr[i].p_type == PT_LOAD && phdr[i].p_offset == 0) {
+			bias = (uintptr_t)__ehdr_start - phdr[i].p_vaddr;
+			break;
+		}
+	for (size_t i = 0; i < phnum; i++) {
 		const ElfW(Phdr) *ph = &phdr[i];
 		if (ph->p_type != PT_NOTE)
 			continue;
-		/* NOLINTNEXTLINE(performance-no-int-to-ptr): the loader gives addresses */
+		/* NOLINTNEXTLINE(performance-no-int-to-ptr): addresses from the headers */
 		const uint8_t *p = (const uint8_t *)(bias + ph->p_vaddr);
 		const uint8_t *end = p + ph->p_memsz;
 		while (p + sizeof(ElfW(Nhdr)) <= end) {

@@ -72,6 +72,8 @@ struct child_ctx {
 	int supervisor_pidfd;
 	int status_fd; /* pid 1 writes the command's exit status here */
 	int go_fd;     /* the command reads: the filesystem is ready */
+	int mounts_fd; /* pid 1 reads: the host's proc and sysfs mount points */
+	int mounts_wfd; /* the supervisor's end of it */
 	int init_pidfd; /* without a pid namespace: the command dies with pid 1 */
 	cpu_set_t cpus;  /* the CPUs glovebox may use, given back before exec */
 	bool moved;      /* the command's process was moved off pid 1's CPU */
@@ -327,6 +329,7 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	diag_init(&d, stderr, "glovebox: ");
 
 	TRACE_POINT("pid 1");
+	close(c->mounts_wfd);
 	/* Die with glovebox. The pidfd check closes the window in which the
 	 * supervisor died before the death signal was armed (getppid() is of no
 	 * use here: the parent lives outside our pid namespace); the kernel then
@@ -374,6 +377,7 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	}
 	if (pid == 0) {
 		close(go[1]);
+		close(c->mounts_fd);
 		c->go_fd = go[0];
 		run_command(c);
 	}
@@ -405,7 +409,9 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 		}
 	}
 
-	if (where_build_root(req->policy, req->where, &d) < 0)
+	int built = where_build_root(req->policy, req->where, c->mounts_fd, &d);
+	close(c->mounts_fd);
+	if (built < 0)
 		_exit(125); /* the command sees end of file on go, and exits */
 	TRACE_POINT("mounts");
 	if (!own_pidns && supervisor_gone(supervisor_fd))
@@ -539,6 +545,13 @@ int launch_run(const struct launch_request *req)
 		return 125;
 	}
 	c.status_fd = status_pipe[1];
+	int mounts[2];
+	if (pipe2(mounts, O_CLOEXEC) < 0) {
+		fprintf(stderr, "glovebox: pipe: %s\n", strerror(errno));
+		return 125;
+	}
+	c.mounts_fd = mounts[0];
+	c.mounts_wfd = mounts[1];
 	int cred[2] = {-1, -1};
 	c.cred_fd = -1;
 	if (req->info_fd >= 0 || req->status_fd >= 0) {
@@ -566,6 +579,8 @@ int launch_run(const struct launch_request *req)
 		close(c.supervisor_pidfd);
 		close(status_pipe[0]);
 		close(status_pipe[1]);
+		close(mounts[0]);
+		close(mounts[1]);
 		fprintf(stderr, "glovebox: cannot create the sandbox's namespaces: %s%s\n",
 			strerror(e),
 			!(e == EPERM || e == ENOSPC) ? ""
@@ -584,6 +599,14 @@ int launch_run(const struct launch_request *req)
 	 * glovebox (and with it the sandbox). Set only now: the sandbox was
 	 * created with the default disposition, which its command keeps. */
 	signal(SIGPIPE, SIG_IGN);
+	close(mounts[0]);
+	/* pid 1 needs this once it starts on the filesystem; a failure shows
+	 * there, as a list without its end. */
+	int r = where_send_host_mounts(mounts[1]);
+	if (r < 0)
+		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
+	close(mounts[1]);
+	TRACE_POINT("host mounts sent");
 	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = status_pipe[0],
 			       .cred_fd = cred[0], .info_fd = req->info_fd,
 			       .json_fd = req->status_fd};

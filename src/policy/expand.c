@@ -1,18 +1,49 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "policy/expand.h"
 
-#include <pwd.h>
 #include <stdio.h>
+
+/* The home directory /etc/passwd gives uid, or NULL. Read directly, not
+ * through NSS: glovebox links statically, and NSS would load modules of
+ * the installed libc into it. (Only when HOME is unset, which login
+ * sessions never leave it.) */
+char *passwd_home(const char *passwd_path, uid_t uid)
+{
+	FILE *f = fopen(passwd_path, "re");
+	if (!f)
+		return NULL;
+	char *line = NULL, *home = NULL;
+	size_t cap = 0;
+	while (!home && getline(&line, &cap, f) > 0) {
+		/* name:password:UID:GID:gecos:HOME:shell */
+		char *field[7] = {line};
+		size_t n = 1;
+		for (char *c = line; *c && n < ELEMENTSOF(field); c++)
+			if (*c == ':') {
+				*c = '\0';
+				field[n++] = c + 1;
+			}
+		if (n < 6)
+			continue;
+		char *end;
+		unsigned long u = strtoul(field[2], &end, 10);
+		if (end == field[2] || *end || u != uid)
+			continue;
+		field[5][strcspn(field[5], ":\n")] = '\0';
+		if (field[5][0] == '/')
+			home = xstrdup(field[5]);
+	}
+	free(line);
+	fclose(f);
+	return home;
+}
 
 void expand_vars_from_process(struct expand_vars *vars, struct expand_storage *st)
 {
 	*st = (struct expand_storage){0};
 	const char *home = getenv("HOME");
-	if (!home || !*home) {
-		struct passwd *pw = getpwuid(geteuid());
-		if (pw && pw->pw_dir)
-			home = st->home = xstrdup(pw->pw_dir);
-	}
+	if (!home || !*home)
+		home = st->home = passwd_home("/etc/passwd", geteuid());
 	vars->home = home && *home ? home : NULL;
 	st->cwd = getcwd(NULL, 0);
 	vars->cwd = st->cwd;

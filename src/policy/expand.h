@@ -18,6 +18,9 @@ struct expand_storage {
 	char *home, *cwd, *uid;
 };
 void expand_vars_from_process(struct expand_vars *vars, struct expand_storage *storage);
+
+/* The home directory a passwd(5) file gives uid, or NULL; to be freed. */
+char *passwd_home(const char *passwd_path, uid_t uid);
 void expand_storage_free(struct expand_storage *storage);
 
 /* Split a value into words. Whitespace separates words; "double quotes"

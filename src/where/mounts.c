@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "where/mounts.h"
 
+#include "trace.h"
+
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/openat2.h>
@@ -21,6 +23,16 @@ struct ancestor {
 	dev_t dev;
 	ino_t ino;
 	const char *suffix; /* from this ancestor down to the protected dir */
+};
+
+/* A proc or sysfs the host mounted somewhere: a recursive bind of a
+ * directory above it would bring it along. */
+struct special {
+	char *path;
+	dev_t dev;
+	bool is_proc;
+	struct ancestor anc[16];
+	size_t n_anc;
 };
 
 /* A place inside where a protected directory may show. */
@@ -67,13 +79,23 @@ struct where_ctx {
 	int devnodes_first; /* the first /dev, source of any later one's nodes */
 	char *pc_path;      /* parent_cache: a resolved parent directory */
 	int pc_fd;
+	bool pc_in_root;    /* it is a directory of the root tmpfs itself */
+	dev_t root_dev;
+	/* ensure_path made the destination just now, in the root tmpfs itself:
+	 * no other process can reach it yet, so its type is known and it is
+	 * no entry of procfs or sysfs. */
+	bool last_fresh;
 	int scratchfd; /* the scratch tmpfs, attached while the root is built */
 	unsigned n_scratch;
 	bool devnodes_prepared;
-	const char *root_path; /* where the new root is attached while it is built */
-	dev_t own_procs[8];    /* the proc mounts made for the sandbox */
-	size_t n_own_procs;
-	bool has_binds;
+	int host_mounts_fd;    /* the host's proc and sysfs mount points, from the command */
+	struct special specials[16];
+	size_t n_specials;
+	struct {
+		char *inside;
+		size_t special;
+	} *special_hits;
+	size_t n_special_hits;
 };
 
 static int fail(struct where_ctx *w, const struct mount_op *m, const char *what, int err)
@@ -100,7 +122,8 @@ enum dest_kind { DEST_DIR, DEST_FILE };
  * empty file. Returns an O_PATH descriptor or -errno. */
 /* Create the last component of a destination in its (resolved) parent,
  * and open it. A symlink found there is never followed from here. */
-static int create_in(int pfd, const char *base, enum dest_kind kind)
+static int create_in(struct where_ctx *w, int pfd, bool parent_in_root, const char *base,
+		     enum dest_kind kind)
 {
 	/* An O_PATH descriptor serves as dirfd for the *at() calls. */
 	int r = kind == DEST_DIR ? mkdirat(pfd, base, 0755) : mknodat(pfd, base, S_IFREG | 0644, 0);
@@ -109,6 +132,12 @@ static int create_in(int pfd, const char *base, enum dest_kind kind)
 	int fd = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	/* Made just now in the root tmpfs, which only this process can reach
+	 * yet: nothing can have been swapped in. Anywhere else (a writable
+	 * bind another sandbox shares) it is checked. */
+	w->last_fresh = r == 0 && parent_in_root;
+	if (w->last_fresh)
+		return fd;
 	struct stat st;
 	if (fstat(fd, &st) < 0 || S_ISLNK(st.st_mode)) {
 		close(fd);
@@ -146,6 +175,7 @@ static void parent_cache_after_mount(struct where_ctx *w, const char *dest)
  * empty file. Returns an O_PATH descriptor or -errno. */
 static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind, int depth)
 {
+	w->last_fresh = false;
 	const char *slash = strrchr(path, '/');
 	if (!slash || slash[1] == '\0') {
 		int fd = open_in_root(w->rootfd, path, O_PATH);
@@ -155,21 +185,25 @@ static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kin
 	const char *base = slash + 1;
 
 	if (w->pc_path && streq(parent, w->pc_path)) {
-		int fd = create_in(w->pc_fd, base, kind);
+		int fd = create_in(w, w->pc_fd, w->pc_in_root, base, kind);
 		if (fd != -ELOOP)
 			return fd;
 		/* a symlink: resolve it the careful way below */
 	}
+	w->last_fresh = false;
 	int fd = open_in_root(w->rootfd, path, O_PATH);
 	if (fd >= 0 || errno != ENOENT || depth > 64)
 		return fd >= 0 ? fd : -errno;
 	int pfd = ensure_path(w, parent, DEST_DIR, depth + 1);
 	if (pfd < 0)
 		return pfd;
-	fd = create_in(pfd, base, kind);
+	struct stat pst;
+	bool in_root = fstat(pfd, &pst) == 0 && pst.st_dev == w->root_dev;
+	fd = create_in(w, pfd, in_root, base, kind);
 	parent_cache_drop(w);
 	w->pc_path = steal_pointer(&parent);
 	w->pc_fd = pfd;
+	w->pc_in_root = in_root;
 	return fd;
 }
 
@@ -215,13 +249,40 @@ static int mount_new_fs_at(struct where_ctx *w, const struct mount_op *m, const 
 	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
 	if (dest < 0)
 		return fail(w, m, m->dest, -dest);
-	if (check_dest_fs(w, m, dest) < 0)
+	if (!w->last_fresh && check_dest_fs(w, m, dest) < 0)
 		return -1;
 	int r = mount_fs_on(dest, type, flags, data);
 	return r < 0 ? fail(w, m, m->dest, -r) : 0;
 }
 
 /* ---- glovebox's own state stays out of reach ---- */
+
+/* Every ancestor of a host path, itself included, with the rest of the
+ * path below it: a bind whose source is one of them shows the path at
+ * DEST/SUFFIX, whichever way the source was named. */
+static size_t collect_ancestors(const char *path, struct ancestor *anc, size_t max)
+{
+	size_t n_anc = 0;
+	for (size_t end = strlen(path); n_anc < max;) {
+		char buf[PATH_MAX];
+		size_t n = end == 0 ? 1 : end;
+		if (n >= sizeof(buf))
+			break;
+		memcpy(buf, path, n);
+		buf[n] = '\0';
+		struct stat st;
+		if (stat(buf, &st) == 0)
+			anc[n_anc++] = (struct ancestor){st.st_dev, st.st_ino,
+							 path + end + (path[end] == '/')};
+		if (end == 0)
+			break;
+		while (end > 0 && path[end - 1] != '/')
+			end--;
+		if (end > 0)
+			end--;
+	}
+	return n_anc;
+}
 
 static void protected_init(struct where_ctx *w)
 {
@@ -232,25 +293,7 @@ static void protected_init(struct where_ctx *w)
 		if (!path || path[0] != '/' || stat(path, &st) < 0)
 			continue;
 		*ps = (struct protected_state){.path = path, .dev = st.st_dev, .ino = st.st_ino};
-		/* Every ancestor, with the rest of the path below it. */
-		size_t len = strlen(path);
-		for (size_t end = len; ps->n_anc < ELEMENTSOF(ps->anc);) {
-			char buf[PATH_MAX];
-			size_t n = end == 0 ? 1 : end;
-			if (n >= sizeof(buf))
-				break;
-			memcpy(buf, path, n);
-			buf[n] = '\0';
-			if (stat(buf, &st) == 0)
-				ps->anc[ps->n_anc++] = (struct ancestor){
-					st.st_dev, st.st_ino, path + end + (path[end] == '/')};
-			if (end == 0)
-				break;
-			while (end > 0 && path[end - 1] != '/')
-				end--;
-			if (end > 0)
-				end--;
-		}
+		ps->n_anc = collect_ancestors(path, ps->anc, ELEMENTSOF(ps->anc));
 		w->n_prot++;
 	}
 }
@@ -407,6 +450,180 @@ static int apply_masks(struct where_ctx *w)
 	return 0;
 }
 
+/* ---- the host's proc and sysfs, below a bind ---- */
+
+/* mountinfo writes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *out = s;
+	for (char *in = s; *in; out++) {
+		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' &&
+		    in[3] >= '0' && in[3] <= '7') {
+			*out = (char)((in[1] - '0') << 6 | (in[2] - '0') << 3 | (in[3] - '0'));
+			in += 4;
+		} else {
+			*out = *in++;
+		}
+	}
+	*out = '\0';
+}
+
+/* One mountinfo line: ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS
+ * [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS. */
+static int send_if_special(int fd, char *line)
+{
+	char *mp = line;
+	for (int field = 0; field < 4 && mp; field++)
+		mp = strchr(mp, ' ') ? strchr(mp, ' ') + 1 : NULL;
+	const char *sep = mp ? strstr(mp, " - ") : NULL;
+	char *mp_end = mp ? strchr(mp, ' ') : NULL;
+	if (!sep || !mp_end)
+		return 0;
+	char kind = strncmp(sep + 3, "proc ", 5) == 0 ? 'P' : strncmp(sep + 3, "sysfs ", 6) == 0 ? 'S' : 0;
+	if (!kind)
+		return 0;
+	mp[-2] = kind; /* "P PATH\n" in place of the ROOT field's end */
+	mp[-1] = ' ';
+	*mp_end = '\n';
+	return write_all(fd, mp - 2, (size_t)(mp_end - mp) + 3);
+}
+
+/* In the supervisor, while pid 1 starts up: the host's proc and sysfs
+ * mount points, one "P PATH" or "S PATH" line each (PATH as mountinfo
+ * escapes it), then "E". Reading the mount table costs about 0.1 ms, off
+ * the sandbox's own path this way, and it holds only the host's mounts
+ * however many binds pid 1 is about to make. Plain reads into a small
+ * buffer: the launcher's memory stays small. */
+int where_send_host_mounts(int fd)
+{
+	_cleanup_close_ int in = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	char buf[4096];
+	size_t len = 0;
+	bool skip = false; /* the rest of a line longer than the buffer */
+	for (;;) {
+		ssize_t n = read(in, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+		char *line = buf, *nl;
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			int r = skip ? 0 : send_if_special(fd, line);
+			if (r < 0)
+				return r;
+			skip = false;
+			line = nl + 1;
+		}
+		len = (size_t)(buf + len - line);
+		if (len == sizeof(buf) - 1) {
+			/* Only a filesystem with long options (an overlay with
+			 * many layers) has such lines; its type comes early. */
+			int r = skip ? 0 : send_if_special(fd, buf);
+			if (r < 0)
+				return r;
+			skip = true;
+			len = 0;
+		}
+		memmove(buf, line, len);
+	}
+	return write_all(fd, "E\n", 2);
+}
+
+/* In pid 1, before the host tree is covered: read what the command's
+ * process sent, and take each mount point's ancestors. */
+static int special_init(struct where_ctx *w)
+{
+	char buf[16384];
+	size_t len = 0;
+	for (;;) {
+		ssize_t n = read(w->host_mounts_fd, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+		if (len == sizeof(buf) - 1)
+			break;
+	}
+	buf[len] = '\0';
+	if (len < 2 || strcmp(buf + len - 2, "E\n") != 0 || (len > 2 && buf[len - 3] != '\n'))
+		return diag_error(w->d, NULL, "cannot learn where the host mounted proc and sysfs");
+	for (char *line = buf, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		if (line[0] == 'E' || line[1] != ' ' || w->n_specials == ELEMENTSOF(w->specials))
+			continue;
+		char *path = line + 2;
+		unescape_octal(path);
+		struct stat st;
+		if (path[0] != '/' || stat(path, &st) < 0)
+			continue;
+		struct special *sp = &w->specials[w->n_specials++];
+		sp->path = xstrdup(path);
+		sp->dev = st.st_dev;
+		sp->is_proc = line[0] == 'P';
+		sp->n_anc = collect_ancestors(sp->path, sp->anc, ELEMENTSOF(sp->anc));
+	}
+	return 0;
+}
+
+/* After a recursive bind of a directory: where a host proc or sysfs
+ * below its source shows up inside. */
+static void special_note(struct where_ctx *w, const struct mount_op *m, const struct stat *st)
+{
+	for (size_t i = 0; i < w->n_specials; i++) {
+		const struct special *sp = &w->specials[i];
+		for (size_t k = 0; k < sp->n_anc; k++) {
+			if (sp->anc[k].dev != st->st_dev || sp->anc[k].ino != st->st_ino ||
+			    !*sp->anc[k].suffix)
+				continue;
+			w->special_hits = xreallocarray(w->special_hits, w->n_special_hits + 1,
+							sizeof(*w->special_hits));
+			w->special_hits[w->n_special_hits++] = (typeof(*w->special_hits)){
+				xasprintf("%s/%s", streq(m->dest, "/") ? "" : m->dest,
+					  sp->anc[k].suffix),
+				i};
+		}
+	}
+}
+
+/* Once every mount is in place: a host proc still showing is hidden (its
+ * /proc/PID/root and cwd links lead to the host's processes and their
+ * files), a host sysfs is made read-only with all below it. */
+static int special_apply(struct where_ctx *w)
+{
+	for (size_t i = 0; i < w->n_special_hits; i++) {
+		const struct special *sp = &w->specials[w->special_hits[i].special];
+		const char *inside = w->special_hits[i].inside;
+		_cleanup_close_ int fd = open_in_root(w->rootfd, inside, O_PATH | O_DIRECTORY);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != sp->dev)
+			continue; /* covered by a later mount */
+		int r;
+		if (sp->is_proc) {
+			r = mount_fs_on(fd, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+					"mode=0,size=4k");
+		} else {
+			struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
+			r = mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+					  sizeof(attr)) < 0
+				    ? -errno
+				    : 0;
+		}
+		if (r < 0)
+			return diag_error(w->d, NULL, "cannot %s the host's %s at %s: %s",
+					  sp->is_proc ? "hide" : "make read-only",
+					  sp->is_proc ? "proc" : "sysfs", inside, strerror(-r));
+	}
+	return 0;
+}
+
 /* ---- one operation each ---- */
 
 static int open_source(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
@@ -448,7 +665,8 @@ static int do_bind(struct where_ctx *w, const struct mount_op *m, struct prepare
 {
 	if (pr->missing)
 		return 0;
-	w->has_binds |= S_ISDIR(pr->st.st_mode);
+	if (S_ISDIR(pr->st.st_mode))
+		special_note(w, m, &pr->st);
 	if (protected_note(w, m, &pr->st, false) < 0)
 		return -1;
 	uint64_t attrs = MOUNT_ATTR_NOSUID;
@@ -463,10 +681,12 @@ static int do_bind(struct where_ctx *w, const struct mount_op *m, struct prepare
 	_cleanup_close_ int dest = ensure_path(w, m->dest, is_dir ? DEST_DIR : DEST_FILE, 0);
 	if (dest < 0)
 		return fail(w, m, m->dest, -dest);
-	if (check_dest_fs(w, m, dest) < 0)
-		return -1;
 	struct stat dst;
-	if (fstat(dest, &dst) == 0 && S_ISDIR(dst.st_mode) != is_dir)
+	if (w->last_fresh)
+		; /* made just now, of the kind asked for */
+	else if (check_dest_fs(w, m, dest) < 0)
+		return -1;
+	else if (fstat(dest, &dst) == 0 && S_ISDIR(dst.st_mode) != is_dir)
 		return diag_error(w->d, &m->origin, "%s: cannot mount a %s on a %s", m->dest,
 				  is_dir ? "directory" : "file",
 				  S_ISDIR(dst.st_mode) ? "directory" : "file");
@@ -493,18 +713,13 @@ static const char *const proc_readonly[] = {"sys", "sysrq-trigger", "irq", "bus"
 static int do_proc(struct where_ctx *w, const struct mount_op *m)
 {
 	int r = mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	if (r < 0)
+	if (r < 0 || !w->env->host_root)
 		return r;
-	_cleanup_close_ int proc = open_in_root(w->rootfd, m->dest, O_PATH | O_DIRECTORY);
-	struct stat st;
-	if (proc < 0 || fstat(proc, &st) < 0)
-		return fail(w, m, m->dest, errno);
-	if (w->n_own_procs < ELEMENTSOF(w->own_procs))
-		w->own_procs[w->n_own_procs++] = st.st_dev;
 	/* Unprivileged, DAC already keeps the sandbox out of these files:
 	 * they belong to the host's root, who has no uid inside. */
-	if (!w->env->host_root)
-		return 0;
+	_cleanup_close_ int proc = open_in_root(w->rootfd, m->dest, O_PATH | O_DIRECTORY);
+	if (proc < 0)
+		return fail(w, m, m->dest, errno);
 	for (size_t i = 0; i < ELEMENTSOF(proc_readonly); i++) {
 		_cleanup_close_ int sub = open_tree(proc, proc_readonly[i],
 						    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
@@ -949,90 +1164,6 @@ static void raise_fd_limit(size_t need)
 	}
 }
 
-/* mountinfo writes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-	char *out = s;
-	for (char *in = s; *in; out++) {
-		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' &&
-		    in[3] >= '0' && in[3] <= '7') {
-			*out = (char)((in[1] - '0') << 6 | (in[2] - '0') << 3 | (in[3] - '0'));
-			in += 4;
-		} else {
-			*out = *in++;
-		}
-	}
-	*out = '\0';
-}
-
-/* One mount seen inside the new root: a proc that is not the sandbox's
- * own is hidden (its /proc/PID/root and cwd links lead to the host's
- * processes and their files), a sysfs made read-only. */
-static int foreign_mount(struct where_ctx *w, const char *inside, dev_t dev, bool is_proc)
-{
-	for (size_t i = 0; is_proc && i < w->n_own_procs; i++)
-		if (w->own_procs[i] == dev)
-			return 0;
-	_cleanup_close_ int fd = open_in_root(w->rootfd, inside, O_PATH | O_DIRECTORY);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) < 0 || st.st_dev != dev)
-		return 0; /* covered by another mount, or hidden already */
-	int r;
-	if (is_proc) {
-		r = mount_fs_on(fd, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				"mode=0,size=4k");
-	} else {
-		struct mount_attr attr = {.attr_set = MOUNT_ATTR_RDONLY};
-		r = mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr, sizeof(attr)) < 0
-			    ? -errno
-			    : 0;
-	}
-	if (r < 0)
-		return diag_error(w->d, NULL, "cannot %s the host's %s at %s: %s",
-				  is_proc ? "hide" : "make read-only", is_proc ? "proc" : "sysfs",
-				  inside, strerror(-r));
-	return 0;
-}
-
-/* Binds are recursive, so a bind of a directory brings along whatever the
- * host mounted below it: `bind = / /host` would bring the host's /proc
- * and /sys. Every such mount in the new root is found in mountinfo. */
-static int foreign_mounts(struct where_ctx *w)
-{
-	if (!w->has_binds)
-		return 0;
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	if (!f)
-		return diag_error(w->d, NULL, "cannot read the mount table: %s", strerror(errno));
-	size_t rlen = strlen(w->root_path);
-	char *line = NULL;
-	size_t cap = 0;
-	int r = 0;
-	while (r == 0 && getline(&line, &cap, f) > 0) {
-		/* ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS [OPTIONAL...] - FSTYPE ... */
-		unsigned maj, min;
-		int mp_at = 0, mp_end = 0;
-		if (sscanf(line, "%*d %*d %u:%u %*s %n%*s%n", &maj, &min, &mp_at, &mp_end) != 2 ||
-		    mp_end == 0)
-			continue;
-		const char *sep = strstr(line, " - ");
-		if (!sep)
-			continue;
-		bool is_proc = strncmp(sep + 3, "proc ", 5) == 0;
-		if (!is_proc && strncmp(sep + 3, "sysfs ", 6) != 0)
-			continue;
-		line[mp_end] = '\0';
-		char *mp = line + mp_at;
-		unescape_octal(mp);
-		if (strncmp(mp, w->root_path, rlen) != 0 || mp[rlen] != '/')
-			continue;
-		r = foreign_mount(w, mp + rlen, makedev(maj, min), is_proc);
-	}
-	free(line);
-	fclose(f);
-	return r;
-}
-
 /* The new root is a tmpfs mounted on some directory of the (private copy
  * of the) host tree; any directory will do, since nothing propagates back. */
 static int make_root(struct where_ctx *w)
@@ -1042,9 +1173,10 @@ static int make_root(struct where_ctx *w)
 		if (mount("tmpfs", candidates[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 			continue;
 		w->rootfd = open(candidates[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (w->rootfd < 0)
+		struct stat st;
+		if (w->rootfd < 0 || fstat(w->rootfd, &st) < 0)
 			break;
-		w->root_path = candidates[i];
+		w->root_dev = st.st_dev;
 		return 0;
 	}
 	return diag_error(w->d, NULL, "cannot create the sandbox's root: %s", strerror(errno));
@@ -1077,10 +1209,11 @@ int where_enter_workdir(const struct policy *p, const struct where_env *env, str
 	return chdir("/") < 0 ? diag_error(d, NULL, "chdir /: %s", strerror(errno)) : 0;
 }
 
-int where_build_root(const struct policy *p, const struct where_env *env, struct diag *d)
+int where_build_root(const struct policy *p, const struct where_env *env, int host_mounts_fd,
+		     struct diag *d)
 {
 	struct where_ctx w = {.p = p, .env = env, .d = d, .rootfd = -1, .devnodes_first = -1,
-			      .pc_fd = -1, .scratchfd = -1};
+			      .pc_fd = -1, .scratchfd = -1, .host_mounts_fd = host_mounts_fd};
 	int r = -1;
 	for (size_t i = 0; i < ELEMENTSOF(w.devnodes); i++)
 		w.devnodes[i] = -1;
@@ -1095,6 +1228,9 @@ int where_build_root(const struct policy *p, const struct where_env *env, struct
 	getrlimit(RLIMIT_NOFILE, &fd_limit);
 	raise_fd_limit(p->n_mounts + 16);
 	protected_init(&w);
+	if (special_init(&w) < 0)
+		goto out;
+	TRACE_POINT("host mounts read");
 	if (prepare_sources(&w) < 0 || make_root(&w) < 0)
 		goto out;
 	size_t home_at = home_position(&w);
@@ -1109,7 +1245,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, struct
 		closep(&w.prep[i].fd);
 	}
 	parent_cache_drop(&w);
-	if (scratch_remove(&w) < 0 || foreign_mounts(&w) < 0 || apply_masks(&w) < 0 ||
+	if (scratch_remove(&w) < 0 || special_apply(&w) < 0 || apply_masks(&w) < 0 ||
 	    enter_root(&w) < 0)
 		goto out;
 	setrlimit(RLIMIT_NOFILE, &fd_limit);
@@ -1118,6 +1254,11 @@ out:
 	closep(&w.rootfd);
 	for (size_t i = 0; i < w.n_masks; i++)
 		free(w.masks[i].path);
+	for (size_t i = 0; i < w.n_specials; i++)
+		free(w.specials[i].path);
+	for (size_t i = 0; i < w.n_special_hits; i++)
+		free(w.special_hits[i].inside);
+	free(w.special_hits);
 	for (size_t i = 0; i < w.n_prot; i++)
 		free(w.prot[i].inside);
 	if (w.prep) {

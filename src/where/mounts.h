@@ -27,8 +27,14 @@ struct where_env {
 };
 
 /* Build the new root and pivot into it; afterwards the root of every
- * process of the sandbox is the new one. Returns 0 or -1 (reported). */
-int where_build_root(const struct policy *p, const struct where_env *env, struct diag *d);
+ * process of the sandbox is the new one. host_mounts_fd carries what
+ * where_send_host_mounts wrote. Returns 0 or -1 (reported). */
+int where_build_root(const struct policy *p, const struct where_env *env, int host_mounts_fd,
+		     struct diag *d);
+
+/* Write the host's proc and sysfs mount points to fd (see mounts.c);
+ * 0 or -errno. */
+int where_send_host_mounts(int fd);
 
 /* The working directory inside: chdir = ..., else the caller's own when it
  * is visible inside, else /. */

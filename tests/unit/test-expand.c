@@ -129,7 +129,42 @@ START_TEST(malformed_references_are_einval)
 }
 END_TEST
 
+START_TEST(home_comes_from_passwd_when_unset)
+{
+	const char *tmp = getenv("TMPDIR");
+	char path[256];
+	snprintf(path, sizeof(path), "%s/gb-passwd-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	static const char text[] = "root:x:0:0:root:/root:/bin/sh\n"
+				   "broken line without fields\n"
+				   "short:x:7\n"
+				   "relative:x:8:8::home/rel:/bin/sh\n"
+				   "alice:x:1000:1000:Alice,,,:/home/alice:/bin/bash\n"
+				   "nohome:x:1001:1001:::/bin/sh\n"
+				   "last:x:1002:1002::/srv/last"; /* no newline at the end */
+	ck_assert_int_eq(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+	close(fd);
+	static const struct {
+		uid_t uid;
+		const char *home;
+	} cases[] = {{0, "/root"}, {1000, "/home/alice"}, {1002, "/srv/last"},
+		     {7, NULL},    {8, NULL},	      {1001, NULL}, {4242, NULL}};
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		char *home = passwd_home(path, cases[i].uid);
+		if (cases[i].home)
+			ck_assert_str_eq(home, cases[i].home);
+		else
+			ck_assert_ptr_null(home);
+		free(home);
+	}
+	ck_assert_ptr_null(passwd_home("/nonexistent/passwd", 0));
+	unlink(path);
+}
+END_TEST
+
 RUN_SUITE("expand", words_split_on_whitespace, quotes_group_words_with_spaces,
 	  backslash_escapes_a_space, empty_quotes_make_an_empty_word,
 	  unterminated_quotes_are_errors, variables_expand, double_dollar_is_a_literal_dollar,
-	  unset_variable_is_enoent, unknown_variable_is_einval, malformed_references_are_einval)
+	  unset_variable_is_enoent, unknown_variable_is_einval, malformed_references_are_einval,
+	  home_comes_from_passwd_when_unset)
