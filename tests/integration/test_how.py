@@ -7,6 +7,7 @@ import struct
 from gbtest import both, main
 
 SIGSYS = 31
+SIGSEGV = 11
 
 
 @both
@@ -43,6 +44,9 @@ class DefaultFilter:
 
     def test_i386_int80_is_killed(self):
         outside = self.probe_outside("int80")
+        if outside.returncode in (-SIGSEGV, 128 + SIGSEGV):
+            # int 0x80 faults without i386 emulation: nothing to filter.
+            self.skipTest("the kernel has no i386 ABI (int 0x80 faults outside too)")
         self.assertIn("returned", outside.stdout)
         r = self.probe("int80")
         self.assertEqual(r.returncode, 128 + SIGSYS)
