@@ -78,6 +78,7 @@ struct child_ctx {
 	cpu_set_t cpus;  /* the CPUs glovebox may use, given back before exec */
 	bool moved;      /* the command's process was moved off pid 1's CPU */
 	int cred_fd;    /* when asked for: the command sends its pid here */
+	int net_fd;     /* the command writes a byte once its network namespace exists */
 };
 
 /* The command tells the supervisor its pid as SCM_CREDENTIALS: the kernel
@@ -135,6 +136,9 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
 		_exit(125);
 	if (where_setup_net_uts(p, &d) < 0)
+		_exit(125);
+	/* pid 1 joins the network namespace now (where_join_net) */
+	if (c->net_fd >= 0 && (write(c->net_fd, "n", 1) != 1 || close(c->net_fd) < 0))
 		_exit(125);
 	TRACE_POINT("net uts");
 	if (what_apply_caps(p, &d) < 0 || what_apply_rlimits(p, &d) < 0)
@@ -359,8 +363,9 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	c->init_pidfd = -1;
 	if (!(req->policy->unshare & CLONE_NEWPID))
 		c->init_pidfd = pidfd_open(getpid(), 0);
-	int go[2];
-	if (pipe2(go, O_CLOEXEC) < 0) {
+	int go[2], net[2] = {-1, -1};
+	if (pipe2(go, O_CLOEXEC) < 0 ||
+	    (req->policy->network == NET_NONE && pipe2(net, O_CLOEXEC) < 0)) {
 		diag_error(&d, NULL, "pipe: %s", strerror(errno));
 		_exit(125);
 	}
@@ -377,11 +382,14 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	}
 	if (pid == 0) {
 		close(go[1]);
+		closep(&net[0]);
 		close(c->mounts_fd);
 		c->go_fd = go[0];
+		c->net_fd = net[1];
 		run_command(c);
 	}
 	close(go[0]);
+	closep(&net[1]);
 	if (c->moved) {
 		cpu_set_t others = c->cpus;
 		CPU_CLR(cpu, &others);
@@ -414,6 +422,12 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	if (built < 0)
 		_exit(125); /* the command sees end of file on go, and exits */
 	TRACE_POINT("mounts");
+	if (req->policy->network == NET_NONE) {
+		if (where_join_net(req->policy, pid, net[0], &d) < 0)
+			_exit(125);
+		close(net[0]);
+		TRACE_POINT("net joined");
+	}
 	if (!own_pidns && supervisor_gone(supervisor_fd))
 		_exit(125); /* the command sees end of file, and never starts */
 	(void)!write(go[1], "1", 1);

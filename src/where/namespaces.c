@@ -7,13 +7,36 @@
 #include <stdio.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 unsigned long where_clone_flags(const struct policy *p)
 {
 	/* The network namespace is left out: the command's process creates
-	 * it (where_setup_net_uts) while pid 1 builds the filesystem. */
+	 * it (where_setup_net_uts) while pid 1 builds the filesystem, and pid 1
+	 * joins it afterwards (where_join_net). */
 	return CLONE_NEWNS | p->unshare;
+}
+
+int where_join_net(const struct policy *p, pid_t command, int ready_fd, struct diag *d)
+{
+	if (p->network != NET_NONE)
+		return 0;
+	char ready;
+	ssize_t n;
+	while ((n = read(ready_fd, &ready, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		return -1; /* the command's process failed, and said why */
+	/* The kernel does no ptrace check on /proc/PID/net: a pid 1 left in
+	 * the host's network namespace would show the host's interfaces,
+	 * connections and abstract sockets to the sandbox as /proc/1/net (and,
+	 * to root, let it write /proc/1/net/xt_recent). */
+	_cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, command, 0);
+	if (pidfd < 0 || setns(pidfd, CLONE_NEWNET) < 0)
+		return diag_error(d, &p->network_s.origin,
+				  "cannot join the sandbox's network namespace: %s", strerror(errno));
+	return 0;
 }
 
 static int write_file(const char *path, const char *text)

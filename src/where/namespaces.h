@@ -21,3 +21,9 @@ int where_map_ids(const struct policy *p, uid_t outer_uid, gid_t outer_gid, stru
  * capabilities of the sandbox's user namespace, so it runs before they are
  * dropped. */
 int where_setup_net_uts(const struct policy *p, struct diag *d);
+
+/* In pid 1: wait until the command's process has made the network
+ * namespace (it writes one byte to ready_fd), and join it, so that no
+ * process of the sandbox stays in the host's. 0 or -1 (reported, or the
+ * command's process failed and reported). */
+int where_join_net(const struct policy *p, pid_t command, int ready_fd, struct diag *d);

@@ -9,6 +9,7 @@
  * Every probe must be able to fail: run with no sandbox, each reports
  * ESCAPED (test_escape.py checks that first). */
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/keyctl.h>
@@ -427,6 +428,94 @@ static int abstract(const char *name)
 	return r == 0 ? escaped("connected to the host's abstract socket") : blocked("connect");
 }
 
+/* Whether a proc net file mentions the needle. */
+static bool net_file_has(const char *path, const char *needle)
+{
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return false;
+	char line[512];
+	bool hit = false;
+	while (!hit && fgets(line, sizeof(line), f))
+		hit = strstr(line, needle) != NULL;
+	fclose(f);
+	return hit;
+}
+
+/* One net directory: the unix, tcp, tcp6 and dev files, each searched for
+ * the needle it could show (needles: abstract name, port, interface). */
+static bool net_dir_has(const char *dir, const char *const needles[3])
+{
+	static const struct {
+		const char *file;
+		int needle;
+		const char *what;
+	} files[] = {{"unix", 0, "abstract socket"}, {"tcp", 1, "listening port"},
+		     {"tcp6", 1, "listening port"}, {"dev", 2, "interface"}};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		char path[128];
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i].file);
+		if (needles[files[i].needle][0] && net_file_has(path, needles[files[i].needle])) {
+			printf("ESCAPED: %s shows the host's %s\n", path, files[i].what);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool is_pid(const char *name)
+{
+	return name[0] >= '1' && name[0] <= '9';
+}
+
+/* Every net directory a process of the sandbox can open: /proc/net,
+ * /proc/PID/net and /proc/PID/task/TID/net. */
+static bool any_net_dir_has(const char *const needles[3])
+{
+	if (net_dir_has("/proc/net", needles))
+		return true;
+	DIR *proc = opendir("/proc");
+	bool hit = false;
+	for (struct dirent *e; !hit && proc && (e = readdir(proc));) {
+		if (!is_pid(e->d_name))
+			continue;
+		char dir[96];
+		snprintf(dir, sizeof(dir), "/proc/%.20s/net", e->d_name);
+		hit = net_dir_has(dir, needles);
+		snprintf(dir, sizeof(dir), "/proc/%.20s/task", e->d_name);
+		DIR *t = opendir(dir);
+		for (struct dirent *te; !hit && t && (te = readdir(t));) {
+			if (!is_pid(te->d_name))
+				continue;
+			snprintf(dir, sizeof(dir), "/proc/%.20s/task/%.20s/net", e->d_name,
+				 te->d_name);
+			hit = net_dir_has(dir, needles);
+		}
+		if (t)
+			closedir(t);
+	}
+	if (proc)
+		closedir(proc);
+	return hit;
+}
+
+/* proc-net NAME PORT IFACE: the host's abstract socket NAME, its listening
+ * TCP port PORT or its interface IFACE ("" to skip) seen through any
+ * /proc/.../net the sandbox can open (the kernel does no ptrace check on
+ * /proc/PID/net: a process left in the host's network namespace shows it). */
+static int proc_net(int argc, char **argv)
+{
+	if (argc < 3)
+		return blocked("usage: proc-net NAME PORT IFACE");
+	char sock[128], port[16], iface[64] = "";
+	snprintf(sock, sizeof(sock), "@%s", argv[0]);
+	snprintf(port, sizeof(port), ":%04X ", (unsigned)atoi(argv[1]));
+	if (argv[2][0])
+		snprintf(iface, sizeof(iface), " %.40s:", argv[2]);
+	const char *const needles[3] = {sock, port, iface};
+	return any_net_dir_has(needles) ? 0 : blocked("no host network state in any /proc net");
+}
+
 static int env_secret(const char *name)
 {
 	return getenv(name) ? escaped("the secret is in the environment") : (errno = 0, blocked("env"));
@@ -493,6 +582,8 @@ int main(int argc, char **argv)
 		return abstract(a);
 	if (!strcmp(c, "env"))
 		return env_secret(a);
+	if (!strcmp(c, "proc-net"))
+		return proc_net(argc - 2, argv + 2);
 	fprintf(stderr, "gb-escape: unknown probe '%s'\n", c);
 	return 2;
 }

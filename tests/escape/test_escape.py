@@ -24,7 +24,8 @@ SIGSYS = 31
 # other probe must be blocked under every shipped profile.
 EXPOSURES = {
     "online": {"abstract": "shares the host's network namespace, and with it the host's "
-                           "abstract unix sockets"},
+                           "abstract unix sockets",
+               "proc-net": "shares the host's network namespace, so /proc/net shows it"},
 }
 
 
@@ -58,12 +59,28 @@ class Fixtures:
         self.listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         self.listener.bind("\0" + self.abstract_name)
         self.listener.listen(64)
+        self.tcp = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.tcp.bind(("127.0.0.1", 0))
+        self.tcp.listen(1)
+        self.port = self.tcp.getsockname()[1]
+        self.iface = host_interface()
         self.env_secret = "GB_ESCAPE_SECRET"
 
     def close(self):
         self.victim.kill()
         self.victim.wait()
         self.listener.close()
+        self.tcp.close()
+
+
+def host_interface():
+    """An interface of the host other than loopback, or "" when it has none."""
+    with open("/proc/net/dev") as f:
+        for line in f.readlines()[2:]:
+            name = line.split(":")[0].strip()
+            if name != "lo":
+                return name
+    return ""
 
 
 FX = None
@@ -108,6 +125,7 @@ def probes(fx):
         "sys": ([], [], "root", False),
         "abstract": ([fx.abstract_name], [], "user", False),
         "env": ([fx.env_secret], [], "user", False),
+        "proc-net": ([fx.abstract_name, str(fx.port), fx.iface], [], "user", False),
     }
 
 
@@ -180,6 +198,16 @@ class UnderProfile(unittest.TestCase):
     """Every probe, under every shipped profile, as an unprivileged user."""
 
 
+class UnderProfileAsRoot(unittest.TestCase):
+    """Every probe, under every shipped profile, run by root: the sandbox's
+    uid 0 is then the host's root for file permissions."""
+
+
+# Probes whose escape means nothing when root starts them: root's euid is 0
+# before any setuid binary runs.
+ROOT_MEANINGLESS = {"setuid": "root's effective uid is 0 whatever a setuid binary does"}
+
+
 def make_self_test(name):
     def test(self):
         fx = fixtures()
@@ -199,15 +227,19 @@ def make_self_test(name):
     return test
 
 
-def make_profile_test(profile, name):
+def make_profile_test(profile, name, as_root=False):
     def test(self):
+        if as_root and not IS_ROOT:
+            self.skipTest("running the sandbox as root needs root")
+        if as_root and name in ROOT_MEANINGLESS:
+            self.skipTest(ROOT_MEANINGLESS[name])
         fx = fixtures()
         args, extra, _, tty = probes(fx)[name]
         if name == "setuid" and not fx.suid:
             self.skipTest("making the setuid fixture needs root")
         argv = [fx.st.glovebox, "-p", profile] + extra + [
             "--ro-bind", fx.bin, "/escape", "--", "/escape", name] + args
-        rc, out = run(argv, fx.user, tty, fx)
+        rc, out = run(argv, None if as_root else fx.user, tty, fx)
         result, line = outcome(rc, out)
         self.assertNotEqual(result, "error", line)
         exposed = EXPOSURES.get(profile, {})
@@ -223,7 +255,8 @@ def make_profile_test(profile, name):
 
 class _Names:
     """Stands in for the fixtures when only the probes' names are needed."""
-    secret = ro_target = abstract_name = env_secret = "x"
+    secret = ro_target = abstract_name = env_secret = iface = "x"
+    port = 0
     suid = None
 
     class victim:
@@ -237,6 +270,9 @@ def generate():
         for profile in profiles():
             setattr(UnderProfile, "test_%s_under_%s" % (name.replace("-", "_"), profile),
                     make_profile_test(profile, name))
+            setattr(UnderProfileAsRoot,
+                    "test_%s_under_%s" % (name.replace("-", "_"), profile),
+                    make_profile_test(profile, name, as_root=True))
 
 
 generate()
