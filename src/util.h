@@ -25,12 +25,15 @@ static inline void freep(void *p)
 	free(*(void **)p);
 }
 
-static inline void closep(int *fd) /* NOLINT(readability-non-const-parameter): cleanup() signature */
+/* Close and forget: a descriptor closed this way cannot be closed again
+ * by mistake after its number was reused. */
+static inline void closep(int *fd)
 {
 	if (*fd >= 0) {
 		int saved = errno;
 		close(*fd);
 		errno = saved;
+		*fd = -1;
 	}
 }
 
