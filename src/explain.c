@@ -43,6 +43,10 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 	    : p->hostname_s.set	 ? p->hostname
 				 : "glovebox",
 	    &p->hostname_s);
+	row(f, "terminal",
+	    p->terminal == TERMINAL_HOST ? "host (the command holds your terminal)"
+					 : "pty (a pseudo-terminal of its own, when yours is one)",
+	    &p->terminal_s);
 	snprintf(line, sizeof(line), "%s at %s", home_mode_name(p->home),
 		 env->home ? env->home : "$HOME (unset)");
 	row(f, "home", line, &p->home_s);

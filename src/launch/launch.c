@@ -2,6 +2,7 @@
 #include "launch/launch.h"
 
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <linux/sched.h>
 #include <poll.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "env/environ.h"
+#include "launch/terminal.h"
 #include "trace.h"
 #include "what/identity.h"
 #include "where/namespaces.h"
@@ -77,45 +79,94 @@ struct child_ctx {
 	int init_pidfd; /* without a pid namespace: the command dies with pid 1 */
 	cpu_set_t cpus;  /* the CPUs glovebox may use, given back before exec */
 	bool moved;      /* the command's process was moved off pid 1's CPU */
-	int cred_fd;    /* when asked for: the command sends its pid here */
+	int report_fd;  /* the command sends its pid (and a pty's master) here */
 	int net_fd;     /* the command writes a byte once its network namespace exists */
+	struct term *term;
+	int pty_peer;   /* the command's end of the pty, when there is one */
 };
 
-/* The command tells the supervisor its pid as SCM_CREDENTIALS: the kernel
- * translates it into the receiver's pid namespace, so the supervisor gets
- * the pid it can see, race-free. */
-static int send_own_pid(int fd)
+/* A pipe whose ends close when it goes out of scope. */
+struct fd_pair {
+	int r, w;
+};
+
+static void fd_pair_close(struct fd_pair *p)
+{
+	closep(&p->r);
+	closep(&p->w);
+}
+
+#define _cleanup_pair_ _cleanup_(fd_pair_close)
+
+static int open_pipe(struct fd_pair *p)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return -errno;
+	*p = (struct fd_pair){fds[0], fds[1]};
+	return 0;
+}
+
+/* What pid 1 tells the supervisor about the command. */
+enum status_kind { STATUS_EXITED, STATUS_KILLED, STATUS_STOPPED };
+
+struct status_msg {
+	int32_t kind;  /* enum status_kind */
+	int32_t value; /* the exit status, or the signal */
+};
+
+/* The command tells the supervisor its pid ('p') as SCM_CREDENTIALS: the
+ * kernel translates it into the receiver's pid namespace, so the
+ * supervisor gets the pid it can see, race-free. pid 1 hands over the
+ * pty's master ('m') the same way, as SCM_RIGHTS. */
+static int send_report(int fd, char byte, int master)
 {
 	struct ucred cred = {.pid = getpid(), .uid = getuid(), .gid = getgid()};
-	char cbuf[CMSG_SPACE(sizeof(cred))] = {0};
-	char byte = 'p';
+	char cbuf[CMSG_SPACE(sizeof(cred)) + CMSG_SPACE(sizeof(int))] = {0};
 	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf)};
+			     .msg_controllen = CMSG_SPACE(sizeof(cred))};
 	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 	c->cmsg_level = SOL_SOCKET;
 	c->cmsg_type = SCM_CREDENTIALS;
 	c->cmsg_len = CMSG_LEN(sizeof(cred));
 	memcpy(CMSG_DATA(c), &cred, sizeof(cred));
+	if (master >= 0) {
+		msg.msg_controllen += CMSG_SPACE(sizeof(int));
+		c = CMSG_NXTHDR(&msg, c);
+		c->cmsg_level = SOL_SOCKET;
+		c->cmsg_type = SCM_RIGHTS;
+		c->cmsg_len = CMSG_LEN(sizeof(int));
+		memcpy(CMSG_DATA(c), &master, sizeof(int));
+	}
 	return sendmsg(fd, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
 }
 
-static pid_t receive_pid(int fd)
+/* One report: its kind ('p' or 'm', 0 at the end), the sender's pid as
+ * the supervisor sees it in *pid, a descriptor in *master (-1 when none
+ * came). */
+static char receive_report(int fd, pid_t *pid, int *master)
 {
 	struct ucred cred;
-	char cbuf[CMSG_SPACE(sizeof(cred))];
+	char cbuf[CMSG_SPACE(sizeof(cred)) + CMSG_SPACE(sizeof(int))];
 	char byte;
 	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
 	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
 			     .msg_controllen = sizeof(cbuf)};
+	*pid = -1;
+	*master = -1;
 	if (recvmsg(fd, &msg, MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		return 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c)) {
 		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_CREDENTIALS) {
 			memcpy(&cred, CMSG_DATA(c), sizeof(cred));
-			return cred.pid;
+			*pid = cred.pid;
+		} else if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS &&
+			   c->cmsg_len == CMSG_LEN(sizeof(int))) {
+			memcpy(master, CMSG_DATA(c), sizeof(int));
 		}
-	return -1;
+	}
+	return byte;
 }
 
 /* The command's own process. It starts at once and does its share of the
@@ -162,7 +213,9 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	}
 	if (where_enter_workdir(p, c->req->where, &d) < 0)
 		_exit(125);
-	if (c->cred_fd >= 0 && send_own_pid(c->cred_fd) < 0)
+	if (term_enter(c->term, c->pty_peer, &d) < 0)
+		_exit(125);
+	if (c->report_fd >= 0 && send_report(c->report_fd, 'p', -1) < 0)
 		_exit(125);
 
 	/* Only 0, 1 and 2 reach the command: whatever else the launcher had
@@ -198,6 +251,7 @@ struct init_state {
 	int children_fd; /* without a pid namespace: /proc/thread-self/children */
 	int supervisor_fd; /* without a pid namespace: glovebox's pidfd */
 	bool own_pidns;
+	bool report_stops; /* the command has a pty: its stops are glovebox's */
 	enum background_mode background;
 	bool command_done;
 	int status;
@@ -242,14 +296,29 @@ static void kill_all(const struct init_state *st)
 _noreturn_ static void finish(const struct init_state *st)
 {
 	kill_all(st);
-	/* An exit status, or minus the signal: exit 130 is not SIGINT. */
-	int32_t s = st->signal ? -st->signal : st->status;
-	(void)!write(st->status_fd, &s, sizeof(s));
+	/* Exit 130 is not SIGINT: the kind tells. */
+	struct status_msg m = {st->signal ? STATUS_KILLED : STATUS_EXITED,
+			       st->signal ? st->signal : st->status};
+	(void)!write(st->status_fd, &m, sizeof(m));
 	_exit(st->status);
+}
+
+/* Ctrl-Z in the pty stopped the command: the supervisor stops glovebox
+ * too, so that the user's shell gets its terminal back. */
+static void report_stop(const struct init_state *st)
+{
+	siginfo_t info = {0};
+	if (st->command_done || waitid(P_PID, (id_t)st->command, &info, WSTOPPED | WNOHANG) < 0 ||
+	    info.si_pid != st->command)
+		return;
+	struct status_msg m = {STATUS_STOPPED, info.si_status};
+	(void)!write(st->status_fd, &m, sizeof(m));
 }
 
 static void reap(struct init_state *st)
 {
+	if (st->report_stops)
+		report_stop(st);
 	for (;;) {
 		siginfo_t info = {0};
 		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0) {
@@ -319,11 +388,65 @@ _noreturn_ static void init_loop(struct init_state *st)
 		}
 		if (!sent_by_process(si.ssi_code))
 			continue;
-		if (!st->command_done)
-			kill(st->command, (int)si.ssi_signo);
-		else if (si.ssi_signo != SIGCONT && si.ssi_signo != SIGWINCH)
-			finish(st); /* asked to stop waiting for the background */
+		if (st->command_done) {
+			if (si.ssi_signo != SIGCONT && si.ssi_signo != SIGWINCH)
+				finish(st); /* asked to stop waiting for the background */
+			continue;
+		}
+		kill(st->command, (int)si.ssi_signo);
+		/* fg after Ctrl-Z: the whole stopped job continues */
+		if (si.ssi_signo == SIGCONT && st->report_stops)
+			kill(-st->command, SIGCONT);
 	}
+}
+
+/* Fork the command's process. In parallel with pid 1's set-up, it is
+ * kept off pid 1's CPU, or the scheduler may queue it behind pid 1 for the
+ * whole set-up; it takes the CPUs glovebox had back before exec. */
+static pid_t start_command(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net,
+			   bool parallel, struct diag *d)
+{
+	int cpu = parallel ? sched_getcpu() : -1;
+	c->moved = cpu >= 0 && sched_getaffinity(0, sizeof(c->cpus), &c->cpus) == 0 &&
+		   CPU_COUNT(&c->cpus) > 1 && CPU_ISSET(cpu, &c->cpus);
+	pid_t pid = fork();
+	if (pid < 0) {
+		diag_error(d, NULL, "cannot start the command: %s", strerror(errno));
+		_exit(125);
+	}
+	if (pid == 0) {
+		closep(&go->w);
+		closep(&net->r);
+		closep(&c->mounts_fd);
+		c->go_fd = go->r;
+		c->net_fd = net->w;
+		run_command(c);
+	}
+	closep(&go->r);
+	closep(&net->w);
+	if (c->moved) {
+		cpu_set_t others = c->cpus;
+		CPU_CLR(cpu, &others);
+		(void)sched_setaffinity(pid, sizeof(others), &others);
+	}
+	return pid;
+}
+
+/* With a pty: pid 1 takes it as its controlling terminal first, the
+ * command's process inherits it, and is put in its foreground. */
+static pid_t start_command_with_pty(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net,
+				    struct diag *d)
+{
+	_cleanup_close_ int master = -1, peer = -1;
+	if (term_open(c->term, &master, &peer, d) < 0)
+		_exit(125);
+	c->pty_peer = peer;
+	pid_t pid = start_command(c, go, net, false, d);
+	if (term_foreground(peer, pid, d) < 0 ||
+	    (master >= 0 && send_report(c->report_fd, 'm', master) < 0))
+		_exit(125);
+	TRACE_POINT("pty");
+	return pid;
 }
 
 _noreturn_ static void sandbox_init(struct child_ctx *c)
@@ -334,6 +457,12 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 
 	TRACE_POINT("pid 1");
 	close(c->mounts_wfd);
+	/* A session of the sandbox's own, out of the user's: no terminal signal
+	 * reaches the sandbox but what glovebox passes on, and none of its
+	 * processes can take the user's terminal as its controlling terminal.
+	 * With a pty, pid 1 leads the session (term_open). */
+	if (term_own_session(c->term) && setsid() < 0)
+		_exit(125);
 	/* Die with glovebox. The pidfd check closes the window in which the
 	 * supervisor died before the death signal was armed (getppid() is of no
 	 * use here: the parent lives outside our pid namespace); the kernel then
@@ -359,52 +488,29 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	sigprocmask(SIG_BLOCK, &chld, NULL);
 
 	/* The command's process starts at once: what it does before "go"
-	 * needs the user namespace's capabilities, not mapped ids. */
+	 * needs the user namespace's capabilities, not mapped ids. With a pty
+	 * it starts once pid 1 holds the pty, whose controlling terminal it
+	 * takes at fork. */
 	c->init_pidfd = -1;
 	if (!(req->policy->unshare & CLONE_NEWPID))
 		c->init_pidfd = pidfd_open(getpid(), 0);
-	int go[2], net[2] = {-1, -1};
-	if (pipe2(go, O_CLOEXEC) < 0 ||
-	    (req->policy->network == NET_NONE && pipe2(net, O_CLOEXEC) < 0)) {
+	struct fd_pair go = {-1, -1}, net = {-1, -1};
+	if (open_pipe(&go) < 0 || (req->policy->network == NET_NONE && open_pipe(&net) < 0)) {
 		diag_error(&d, NULL, "pipe: %s", strerror(errno));
 		_exit(125);
 	}
-	/* Both processes will work at once: the command's is kept off this
-	 * CPU, or the scheduler may queue it behind pid 1 for the whole set-up.
-	 * It takes the CPUs glovebox had back before exec. */
-	int cpu = sched_getcpu();
-	c->moved = cpu >= 0 && sched_getaffinity(0, sizeof(c->cpus), &c->cpus) == 0 &&
-		   CPU_COUNT(&c->cpus) > 1 && CPU_ISSET(cpu, &c->cpus);
-	pid_t pid = fork();
-	if (pid < 0) {
-		diag_error(&d, NULL, "cannot start the command: %s", strerror(errno));
-		_exit(125);
-	}
-	if (pid == 0) {
-		close(go[1]);
-		closep(&net[0]);
-		close(c->mounts_fd);
-		c->go_fd = go[0];
-		c->net_fd = net[1];
-		run_command(c);
-	}
-	close(go[0]);
-	closep(&net[1]);
-	if (c->moved) {
-		cpu_set_t others = c->cpus;
-		CPU_CLR(cpu, &others);
-		(void)sched_setaffinity(pid, sizeof(others), &others);
-	}
+	bool late = term_relays(c->term);
+	pid_t pid = late ? 0 : start_command(c, &go, &net, true, &d);
 
 	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0)
 		_exit(125);
 	TRACE_POINT("id maps");
 	struct init_state st = {
-		.command = pid,
 		.status_fd = c->status_fd,
 		.children_fd = -1,
 		.supervisor_fd = supervisor_fd,
 		.own_pidns = own_pidns,
+		.report_stops = term_relays(c->term),
 		.background = req->policy->background,
 	};
 	if (!st.own_pidns) {
@@ -418,20 +524,23 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	}
 
 	int built = where_build_root(req->policy, req->where, c->mounts_fd, &d);
-	close(c->mounts_fd);
+	closep(&c->mounts_fd);
 	if (built < 0)
 		_exit(125); /* the command sees end of file on go, and exits */
 	TRACE_POINT("mounts");
+	if (late)
+		pid = start_command_with_pty(c, &go, &net, &d);
+	st.command = pid;
 	if (req->policy->network == NET_NONE) {
-		if (where_join_net(req->policy, pid, net[0], &d) < 0)
+		if (where_join_net(req->policy, pid, net.r, &d) < 0)
 			_exit(125);
-		close(net[0]);
+		closep(&net.r);
 		TRACE_POINT("net joined");
 	}
 	if (!own_pidns && supervisor_gone(supervisor_fd))
 		_exit(125); /* the command sees end of file, and never starts */
-	(void)!write(go[1], "1", 1);
-	close(go[1]);
+	(void)!write(go.w, "1", 1);
+	closep(&go.w);
 	init_loop(&st);
 }
 
@@ -451,8 +560,9 @@ struct supervisor {
 	pid_t pid;
 	int pidfd;
 	int status_fd; /* pid 1's report */
-	int cred_fd;   /* the command's pid, when asked for */
+	int report_fd; /* the command's pid and pty, when asked for */
 	int info_fd, json_fd;
+	struct term *term;
 };
 
 static int report_exit(const struct supervisor *s, int code, int sig)
@@ -467,6 +577,49 @@ static int report_exit(const struct supervisor *s, int code, int sig)
 	return code;
 }
 
+/* The command's process reported its pid, and the pty when it made one. */
+static bool on_report(struct supervisor *s)
+{
+	int master;
+	pid_t child;
+	char kind = receive_report(s->report_fd, &child, &master);
+	if (kind == 'm' && master >= 0)
+		term_start(s->term, master);
+	else
+		closep(&master);
+	if (kind != 'p')
+		return kind != 0;
+	if (child > 0 && s->info_fd >= 0 && s->info_fd != s->json_fd)
+		write_json(s->info_fd, "{\"child-pid\": %d}\n", (int)child);
+	if (child > 0 && s->json_fd >= 0)
+		write_json(s->json_fd, "{\"child-pid\": %d}\n", (int)child);
+	/* closed, so that its reader sees the end; unless the exit status is
+	 * still to come on it */
+	if (s->info_fd >= 0 && s->info_fd != s->json_fd)
+		close(s->info_fd);
+	s->info_fd = -1;
+	return true;
+}
+
+/* A signal for glovebox. With the sandbox in a session of its own, every
+ * one is passed on, the terminal's too (Ctrl-C when no descriptor is the
+ * terminal); sharing the terminal, one the kernel sent on the terminal's
+ * behalf already reached the command with the foreground process group. */
+static void on_signal(const struct supervisor *s, int sfd)
+{
+	struct signalfd_siginfo si;
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGWINCH && term_relays(s->term)) {
+		term_resize(s->term);
+		return;
+	}
+	if (term_own_session(s->term) || sent_by_process(si.ssi_code))
+		pidfd_send_signal(s->pidfd, (int)si.ssi_signo, NULL, 0);
+}
+
+enum { PFD_STATUS, PFD_PIDFD, PFD_SIGNALS, PFD_REPORT, PFD_PTY, PFD_INPUT, PFD_COUNT };
+
 static int supervise(struct supervisor *s)
 {
 	sigset_t set;
@@ -476,40 +629,43 @@ static int supervise(struct supervisor *s)
 		fprintf(stderr, "glovebox: signalfd: %s\n", strerror(errno));
 		kill(s->pid, SIGKILL);
 	}
-	struct pollfd pfds[4] = {{.fd = s->status_fd, .events = POLLIN},
-				 {.fd = s->pidfd, .events = POLLIN},
-				 {.fd = sfd, .events = POLLIN},
-				 {.fd = s->cred_fd, .events = POLLIN}};
+	struct pollfd pfds[PFD_COUNT] = {[PFD_STATUS] = {.fd = s->status_fd, .events = POLLIN},
+					 [PFD_PIDFD] = {.fd = s->pidfd, .events = POLLIN},
+					 [PFD_SIGNALS] = {.fd = sfd, .events = POLLIN},
+					 [PFD_REPORT] = {.fd = s->report_fd, .events = POLLIN}};
+	bool pty_open = true;
 	for (;;) {
-		if (poll(pfds, 4, -1) < 0) {
+		if (pty_open)
+			term_poll_fds(s->term, &pfds[PFD_PTY]);
+		else
+			pfds[PFD_PTY].fd = pfds[PFD_INPUT].fd = -1;
+		if (poll(pfds, PFD_COUNT, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			kill(s->pid, SIGKILL);
 		}
-		if (pfds[3].revents) {
-			pid_t child = receive_pid(s->cred_fd);
-			pfds[3].fd = -1;
-			if (child > 0 && s->info_fd >= 0 && s->info_fd != s->json_fd)
-				write_json(s->info_fd, "{\"child-pid\": %d}\n", (int)child);
-			if (child > 0 && s->json_fd >= 0)
-				write_json(s->json_fd, "{\"child-pid\": %d}\n", (int)child);
-			/* closed, so that its reader sees the end; unless the exit
-			 * status is still to come on it */
-			if (s->info_fd >= 0 && s->info_fd != s->json_fd)
-				close(s->info_fd);
-			s->info_fd = -1;
+		if (pfds[PFD_PTY].revents || pfds[PFD_INPUT].revents)
+			pty_open = term_handle(s->term, &pfds[PFD_PTY]);
+		if (pfds[PFD_REPORT].revents) {
+			if (!on_report(s))
+				pfds[PFD_REPORT].fd = -1; /* every sender is gone */
 			continue;
 		}
-		if (pfds[0].revents) {
+		if (pfds[PFD_STATUS].revents) {
 			/* pid 1 reports the command's status once nothing else is
 			 * left running; what remains is the kernel's teardown. */
-			int32_t status;
-			if (read(s->status_fd, &status, sizeof(status)) == sizeof(status))
-				return status < 0 ? report_exit(s, 128 - status, -status)
-						  : report_exit(s, status, 0);
-			pfds[0].fd = -1; /* pid 1 died without a report */
+			struct status_msg m;
+			if (read(s->status_fd, &m, sizeof(m)) == sizeof(m)) {
+				if (m.kind == STATUS_STOPPED) {
+					term_suspend(s->term);
+					continue;
+				}
+				return m.kind == STATUS_KILLED ? report_exit(s, 128 + m.value, m.value)
+							       : report_exit(s, m.value, 0);
+			}
+			pfds[PFD_STATUS].fd = -1; /* pid 1 died without a report */
 		}
-		if (pfds[1].revents) {
+		if (pfds[PFD_PIDFD].revents) {
 			siginfo_t info = {0};
 			if (waitid((idtype_t)P_PIDFD, (id_t)s->pidfd, &info, WEXITED) < 0) {
 				if (errno == EINTR)
@@ -520,66 +676,55 @@ static int supervise(struct supervisor *s)
 			return report_exit(s, exit_code(info.si_code, info.si_status),
 					   exit_signal(info.si_code, info.si_status));
 		}
-		if (sfd >= 0 && pfds[2].revents) {
-			struct signalfd_siginfo si;
-			if (read(sfd, &si, sizeof(si)) == sizeof(si) && sent_by_process(si.ssi_code))
-				pidfd_send_signal(s->pidfd, (int)si.ssi_signo, NULL, 0);
-		}
+		if (sfd >= 0 && pfds[PFD_SIGNALS].revents)
+			on_signal(s, sfd);
 	}
 }
 
-int launch_run(const struct launch_request *req)
+/* The command's report: a datagram socket on which the kernel vouches
+ * for the sender's pid. [0] is the supervisor's. */
+static int open_report(struct fd_pair *p)
 {
-	struct child_ctx c = {.req = req, .uid = geteuid(), .gid = getegid()};
-	sigset_t set;
+	int fds[2], one = 1;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) < 0)
+		return -errno;
+	*p = (struct fd_pair){fds[0], fds[1]};
+	if (setsockopt(p->r, SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0)
+		return -errno;
+	return 0;
+}
 
-	/* Without a user namespace, only root's own capabilities can create
-	 * the others; an unprivileged user is told so rather than sandboxed
-	 * less. */
+static void clone_failed(const struct policy *p, int e)
+{
+	fprintf(stderr, "glovebox: cannot create the sandbox's namespaces: %s%s\n", strerror(e),
+		!(e == EPERM || e == ENOSPC) ? ""
+		: (p->unshare & CLONE_NEWUSER)
+			? " (are unprivileged user namespaces disabled? see "
+			  "/proc/sys/user/max_user_namespaces)"
+			: " (unshare-user = no needs root's CAP_SYS_ADMIN)");
+}
+
+static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term)
+{
 	const struct policy *p = req->policy;
-	if (!(p->unshare & CLONE_NEWUSER) && c.uid != 0) {
-		struct diag d;
-		diag_init(&d, stderr, "glovebox: ");
-		diag_error(&d, p->unshare_s[4].set ? &p->unshare_s[4].origin : NULL,
-			   "needs root (an unprivileged user's sandbox is built in a user namespace)");
+	_cleanup_close_ int self = pidfd_open(getpid(), 0);
+	_cleanup_pair_ struct fd_pair status = {-1, -1}, mounts = {-1, -1}, report = {-1, -1};
+	int r = self < 0 ? -errno : open_pipe(&status);
+	if (r == 0)
+		r = open_pipe(&mounts);
+	if (r == 0 && (req->info_fd >= 0 || req->status_fd >= 0 || term->mode == TERM_PTY_SANDBOX))
+		r = open_report(&report);
+	if (r < 0) {
+		fprintf(stderr, "glovebox: cannot prepare the sandbox: %s\n", strerror(-r));
 		return 125;
 	}
-	forward_set(&set);
-	if (sigprocmask(SIG_BLOCK, &set, &c.orig_mask) < 0)
-		return 125;
-	c.supervisor_pidfd = pidfd_open(getpid(), 0);
-	if (c.supervisor_pidfd < 0) {
-		fprintf(stderr, "glovebox: pidfd_open: %s\n", strerror(errno));
-		return 125;
-	}
-	int status_pipe[2];
-	if (pipe2(status_pipe, O_CLOEXEC) < 0) {
-		fprintf(stderr, "glovebox: pipe: %s\n", strerror(errno));
-		close(c.supervisor_pidfd);
-		return 125;
-	}
-	c.status_fd = status_pipe[1];
-	int mounts[2];
-	if (pipe2(mounts, O_CLOEXEC) < 0) {
-		fprintf(stderr, "glovebox: pipe: %s\n", strerror(errno));
-		return 125;
-	}
-	c.mounts_fd = mounts[0];
-	c.mounts_wfd = mounts[1];
-	int cred[2] = {-1, -1};
-	c.cred_fd = -1;
-	if (req->info_fd >= 0 || req->status_fd >= 0) {
-		int one = 1;
-		if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, cred) < 0 ||
-		    setsockopt(cred[0], SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) < 0) {
-			fprintf(stderr, "glovebox: socketpair: %s\n", strerror(errno));
-			return 125;
-		}
-		c.cred_fd = cred[1];
-	}
-	int pidfd = -1;
+	*c = (struct child_ctx){.req = req, .uid = c->uid, .gid = c->gid, .orig_mask = c->orig_mask,
+				.supervisor_pidfd = self, .status_fd = status.w,
+				.mounts_fd = mounts.r, .mounts_wfd = mounts.w,
+				.report_fd = report.w, .net_fd = -1, .term = term, .pty_peer = -1};
+	_cleanup_close_ int pidfd = -1;
 	struct clone_args args = {
-		.flags = where_clone_flags(req->policy) | CLONE_PIDFD,
+		.flags = where_clone_flags(p) | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,
 		.exit_signal = SIGCHLD,
 	};
@@ -589,44 +734,56 @@ int launch_run(const struct launch_request *req)
 	TRACE_POINT("clone3");
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0) {
-		int e = errno;
-		close(c.supervisor_pidfd);
-		close(status_pipe[0]);
-		close(status_pipe[1]);
-		close(mounts[0]);
-		close(mounts[1]);
-		fprintf(stderr, "glovebox: cannot create the sandbox's namespaces: %s%s\n",
-			strerror(e),
-			!(e == EPERM || e == ENOSPC) ? ""
-			: (p->unshare & CLONE_NEWUSER)
-				? " (are unprivileged user namespaces disabled? see "
-				  "/proc/sys/user/max_user_namespaces)"
-				: " (unshare-user = no needs root's CAP_SYS_ADMIN)");
+		clone_failed(p, errno);
 		return 125;
 	}
 	if (pid == 0)
-		sandbox_init(&c);
-	close(c.supervisor_pidfd);
-	close(status_pipe[1]);
-	closep(&cred[1]);
+		sandbox_init(c);
+	closep(&self);
+	closep(&status.w);
+	closep(&report.w);
+	closep(&mounts.r);
+	closep(&term->peer); /* the command's end: the pty hangs up once the sandbox is gone */
 	/* A reader of --info-fd or --status-fd that goes away must not kill
 	 * glovebox (and with it the sandbox). Set only now: the sandbox was
 	 * created with the default disposition, which its command keeps. */
 	signal(SIGPIPE, SIG_IGN);
-	close(mounts[0]);
 	/* pid 1 needs this once it starts on the filesystem; a failure shows
 	 * there, as a list without its end. */
-	int r = where_send_host_mounts(mounts[1]);
+	r = where_send_host_mounts(mounts.w);
 	if (r < 0)
 		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
-	close(mounts[1]);
+	closep(&mounts.w);
 	TRACE_POINT("host mounts sent");
-	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = status_pipe[0],
-			       .cred_fd = cred[0], .info_fd = req->info_fd,
-			       .json_fd = req->status_fd};
-	int status = supervise(&s);
-	close(status_pipe[0]);
-	closep(&cred[0]);
-	close(pidfd);
+	if (term->mode == TERM_PTY_HOST)
+		term_start(term, term->master);
+	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = status.r,
+			       .report_fd = report.r, .info_fd = req->info_fd,
+			       .json_fd = req->status_fd, .term = term};
+	return supervise(&s);
+}
+
+int launch_run(const struct launch_request *req)
+{
+	struct child_ctx c = {.req = req, .uid = geteuid(), .gid = getegid()};
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
+
+	/* Without a user namespace, only root's own capabilities can create
+	 * the others; an unprivileged user is told so rather than sandboxed
+	 * less. */
+	const struct policy *p = req->policy;
+	if (!(p->unshare & CLONE_NEWUSER) && c.uid != 0) {
+		diag_error(&d, p->unshare_s[4].set ? &p->unshare_s[4].origin : NULL,
+			   "needs root (an unprivileged user's sandbox is built in a user namespace)");
+		return 125;
+	}
+	sigset_t set;
+	forward_set(&set);
+	if (sigprocmask(SIG_BLOCK, &set, &c.orig_mask) < 0)
+		return 125;
+	struct term term;
+	int status = term_prepare(&term, p, &d) < 0 ? 125 : run_sandbox(req, &c, &term);
+	term_finish(&term);
 	return status;
 }

@@ -442,6 +442,19 @@ static int apply_network(struct policy *p, const struct gb_option *opt _unused_,
 	return 0;
 }
 
+static int apply_terminal(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			  size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	if (streq(a[0], "pty"))
+		p->terminal = TERMINAL_PTY;
+	else if (streq(a[0], "host"))
+		p->terminal = TERMINAL_HOST;
+	else
+		return diag_error(d, o, "%s: expected pty or host", a[0]);
+	p->terminal_s = (struct setting){true, *o};
+	return 0;
+}
+
 static int apply_hostname(struct policy *p, const struct gb_option *opt _unused_, char **a,
 			  size_t n _unused_, const struct origin *o, struct diag *d)
 {
@@ -865,6 +878,9 @@ const struct gb_option gb_options[] = {
 	 apply_network, 0},
 	{"where", "hostname", "hostname", 0, 1, 1, 1, VALUE_WORDS, 0, "NAME",
 	 "the host name inside", apply_hostname, 0},
+	{"where", "terminal", "terminal", 0, 1, 1, 1, VALUE_WORDS, 0, "pty|host",
+	 "pty: a pseudo-terminal of its own in front of yours; host: your terminal itself "
+	 "(it can then take it over)", apply_terminal, 0},
 	{"where", "unshare-pid", "unshare-pid", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "a pid namespace of its own (no: the host's processes are visible)", apply_bool_setting,
 	 0x100},

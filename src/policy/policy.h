@@ -57,6 +57,9 @@ struct mount_op {
 };
 
 enum home_mode { HOME_TMPFS, HOME_RO, HOME_RW, HOME_NONE, HOME_PRIVATE };
+/* The user's terminal: a pseudo-terminal of the sandbox's own in front of
+ * it, or (at a risk) the terminal itself. */
+enum terminal_mode { TERMINAL_PTY, TERMINAL_HOST };
 enum net_mode { NET_NONE, NET_HOST };
 
 /* ---- what ---- */
@@ -142,6 +145,8 @@ struct policy {
 	struct setting network_s;
 	char *hostname;
 	struct setting hostname_s;
+	enum terminal_mode terminal;
+	struct setting terminal_s;
 	char *chdir;
 	struct setting chdir_s;
 	/* CLONE_NEW* flags among pid, ipc, uts and cgroup (user and mount are

@@ -237,6 +237,28 @@ static int tiocsti(void)
 					  : blocked("TIOCSTI");
 }
 
+/* tiocsetd DEV RDEV: switch the line discipline of the user's terminal,
+ * which the runner names by its device (st_dev and st_rdev of its pty's
+ * end: another devpts instance's pty has another st_dev). On the user's
+ * own terminal the null discipline would swallow every later write, even
+ * after glovebox is gone; the probe switches it back at once. A terminal
+ * of the sandbox's own may take it: that harms nobody else. */
+static int tiocsetd(const char *dev, const char *rdev)
+{
+	struct stat st;
+	if (fstat(0, &st) < 0)
+		return blocked("fstat");
+	if (st.st_dev != (dev_t)strtoull(dev, NULL, 10) || st.st_rdev != (dev_t)strtoull(rdev, NULL, 10)) {
+		errno = 0;
+		return blocked("stdin is a terminal of the sandbox's own, not the user's");
+	}
+	int null_ldisc = 27, tty_ldisc = 0; /* N_NULL, N_TTY */
+	if (ioctl(0, TIOCSETD, &null_ldisc) < 0)
+		return blocked("TIOCSETD");
+	(void)ioctl(0, TIOCSETD, &tty_ldisc);
+	return escaped("switched the line discipline of the user's terminal");
+}
+
 /* TIOCLINUX needs a virtual console; what counts is whether the call
  * reached the terminal at all, past any filter. */
 static int tioclinux(void)
@@ -582,6 +604,8 @@ int main(int argc, char **argv)
 		return abstract(a);
 	if (!strcmp(c, "env"))
 		return env_secret(a);
+	if (!strcmp(c, "tiocsetd"))
+		return tiocsetd(a, argc > 3 ? argv[3] : "");
 	if (!strcmp(c, "proc-net"))
 		return proc_net(argc - 2, argv + 2);
 	fprintf(stderr, "gb-escape: unknown probe '%s'\n", c);

@@ -126,6 +126,7 @@ def probes(fx):
         "abstract": ([fx.abstract_name], [], "user", False),
         "env": ([fx.env_secret], [], "user", False),
         "proc-net": ([fx.abstract_name, str(fx.port), fx.iface], [], "user", False),
+        "tiocsetd": (["{TTY_DEV}", "{TTY_RDEV}"], [], "user", True),
     }
 
 
@@ -146,6 +147,9 @@ def run(argv, who, tty, fx):
             return r.returncode, r.stdout
         pid, fd = pty.fork()
         if pid == 0:
+            st = os.fstat(0)  # the user's terminal, as probes may need to name it
+            argv = [a.replace("{TTY_DEV}", str(st.st_dev)).replace("{TTY_RDEV}", str(st.st_rdev))
+                    for a in argv]
             os.chdir(fx.work)
             argv[0] = shutil.which(argv[0]) or argv[0]
             os.execve(argv[0], argv, env)

@@ -1,9 +1,12 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """A shell in a terminal: a working prompt, job control, Ctrl-C reaching the
 foreground program, and no way to type into the terminal behind it."""
+import fcntl
 import os
 import pty
 import select
+import struct
+import termios
 import time
 
 from gbtest import both, main
@@ -29,6 +32,9 @@ class Terminal:
 
     def send(self, text):
         os.write(self.fd, text.encode())
+
+    def resize(self, rows, cols):
+        fcntl.ioctl(self.fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
 
     def close(self):
         try:
@@ -90,6 +96,128 @@ class Interactive:
             self.assertTrue(t.read_until("gb$ "))
             t.send("/probe tiocsti\n")
             self.assertTrue(t.read_until("EPERM EPERM"), t.out)
+        finally:
+            t.close()
+
+
+@both
+class OwnTerminal:
+    """The sandbox gets a terminal of its own in front of the user's: what
+    it does to it stays inside, and the user's terminal works afterwards."""
+
+    def host_shell(self):
+        """A shell of the user's, outside any sandbox, in a terminal."""
+        argv = self.who.wrap(["/bin/bash", "--norc", "--noprofile", "-i"])
+        if argv[0] == "setpriv":
+            argv[0] = "/usr/bin/setpriv"
+        env = self.who.env({"TERM": "dumb", "PS1": "host$ ",
+                            "GB": self.stage.glovebox + " --ro-bind " + self.stage.probe +
+                            " /probe --",
+                            "GB_HOST": self.stage.glovebox + " --terminal host --ro-bind " +
+                            self.stage.probe + " /probe --"})
+        t = Terminal(argv, env)
+        self.assertTrue(t.read_until("host$ "), t.out)
+        t.out = b""
+        return t
+
+    def test_tty_names_the_sandboxs_own_terminal(self):
+        t = self.host_shell()
+        try:
+            t.send("$GB /probe ttyname; $GB tty; echo end-$((1+1))\n")
+            self.assertTrue(t.read_until("end-2"), t.out)
+            self.assertRegex(t.out.decode(), r"\n/dev/pts/\d+\r\n/dev/pts/\d+\r\nend-2")
+        finally:
+            t.close()
+
+    def test_a_line_discipline_change_stays_inside(self):
+        t = self.host_shell()
+        try:
+            # On the user's terminal, N_NULL would swallow every later write.
+            t.send("$GB /probe tiocsetd; echo still-$((40+2))\n")
+            self.assertTrue(t.read_until("still-42"), t.out)
+        finally:
+            t.close()
+
+    def test_the_terminals_modes_are_the_same_afterwards(self):
+        t = self.host_shell()
+        try:
+            t.send('a=$(stty -g); $GB stty raw -echo; b=$(stty -g); '
+                   '[ "$a" = "$b" ] && echo same-$((6*7))\n')
+            self.assertTrue(t.read_until("same-42"), t.out)
+        finally:
+            t.close()
+
+    def test_ctrl_c_ends_the_command(self):
+        t = self.host_shell()
+        try:
+            t.send("$GB sleep 30; echo status-$?\n")
+            time.sleep(0.5)
+            t.send("\x03")
+            self.assertTrue(t.read_until("status-130"), t.out)
+        finally:
+            t.close()
+
+    def test_ctrl_z_stops_it_and_fg_continues_it(self):
+        t = self.host_shell()
+        try:
+            t.send("$GB sh -c 'read x; echo got-$x'\n")
+            time.sleep(0.5)
+            t.send("\x1a")
+            self.assertTrue(t.read_until("Stopped"), t.out)
+            self.assertTrue(t.read_until("host$ "), t.out)
+            t.send("fg\n")
+            time.sleep(0.3)
+            t.send("hello\n")
+            self.assertTrue(t.read_until("got-hello"), t.out)
+        finally:
+            t.close()
+
+    def test_the_window_size_follows_the_terminal(self):
+        t = self.host_shell()
+        try:
+            t.resize(24, 80)
+            t.send("$GB sh -c 'stty size; read x; stty size'\n")
+            self.assertTrue(t.read_until("24 80"), t.out)
+            t.resize(33, 101)
+            time.sleep(0.2)
+            t.send("\n")
+            self.assertTrue(t.read_until("33 101"), t.out)
+        finally:
+            t.close()
+
+    def test_without_a_terminal_the_sandbox_has_no_controlling_terminal(self):
+        # glovebox runs in a terminal, but none of its descriptors is one:
+        # the command must not reach the terminal through /dev/tty.
+        argv = self.who.wrap([self.stage.glovebox, "--", "python3", "-c",
+                              "import os\ntry:\n os.open('/dev/tty', os.O_RDWR)\n print('tty-open')\n"
+                              "except OSError as e:\n print('tty-' + str(e.errno))"])
+        if argv[0] == "setpriv":
+            argv[0] = "/usr/bin/setpriv"
+        pid, fd = pty.fork()
+        if pid == 0:
+            r, w = os.pipe()
+            null = os.open("/dev/null", os.O_RDWR)
+            os.dup2(null, 0)
+            os.dup2(w, 2)
+            out = os.open(self.stage.path("notty-%s.out" % self.who.name),
+                          os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            os.dup2(out, 1)
+            os.execve(argv[0], argv, self.who.env())
+        _, status = os.waitpid(pid, 0)
+        os.close(fd)
+        with open(self.stage.path("notty-%s.out" % self.who.name)) as f:
+            self.assertEqual(f.read().strip(), "tty-6")  # ENXIO: no controlling terminal
+
+    def test_terminal_host_shares_the_users_terminal(self):
+        t = self.host_shell()
+        try:
+            # The user's own pty is not in the sandbox's devpts: ttyname
+            # cannot name it, and the command is in the user's session.
+            t.send("$GB_HOST /probe ttyname; $GB_HOST python3 -c "
+                   "'import os; print(\"same-\" + \"session\", os.getsid(0) != 1)'\n")
+            self.assertTrue(t.read_until("same-session "), t.out)
+            self.assertIn(b"ENODEV", t.out)
+            self.assertIn(b"same-session True", t.out)
         finally:
             t.close()
 

@@ -149,6 +149,26 @@ static int cmd_tioclinux(void)
 	return 0;
 }
 
+/* Switch the terminal on stdin to the null line discipline: on the
+ * user's own terminal, every later write to it would vanish. */
+static int cmd_tiocsetd(void)
+{
+	int ldisc = 27; /* N_NULL */
+	return result(ioctl(0, TIOCSETD, &ldisc));
+}
+
+static int cmd_ttyname(void)
+{
+	char name[256];
+	int r = ttyname_r(0, name, sizeof(name));
+	if (r) {
+		errno = r;
+		return result(-1);
+	}
+	printf("%s\n", name);
+	return 0;
+}
+
 struct named_call {
 	const char *name;
 	long nr;
@@ -362,6 +382,10 @@ int main(int argc, char **argv)
 		return cmd_tiocsti();
 	if (!strcmp(c, "tioclinux"))
 		return cmd_tioclinux();
+	if (!strcmp(c, "tiocsetd"))
+		return cmd_tiocsetd();
+	if (!strcmp(c, "ttyname"))
+		return cmd_ttyname();
 	if (!strcmp(c, "syscall"))
 		return cmd_syscall(a);
 	if (!strcmp(c, "int80"))
