@@ -19,7 +19,6 @@ enum gb_command {
 struct cli_setting {
 	const struct gb_option *opt;
 	struct strv args;
-	const char *spelling; /* "--ro-bind", as typed */
 };
 
 struct cli {

@@ -31,6 +31,55 @@ class CommandLine:
 
 
 @both
+class CommandLineValues:
+    def test_a_path_with_a_space_is_one_value(self):
+        d = self.stage.path("mirror me-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "f"), "w") as f:
+            f.write("seen\n")
+        r = self.gb("--tmpfs", "/a b", "--dir", "/c d", "mode=0700", "--mirror", d,
+                    cmd=["/bin/sh", "-c", 'stat -c %a "/a b" "/c d"; cat "$0/f"', d],
+                    probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["1777", "700", "seen"])
+
+    def test_values_are_not_expanded_or_unquoted(self):
+        r = self.gb("--setenv", "V", "'${HOME}' \"x\"", cmd=["/bin/sh", "-c", 'echo "$V"'],
+                    probe=False)
+        self.assertEqual(r.stdout, "'${HOME}' \"x\"\n")
+
+    def test_a_missing_value_is_a_usage_error_and_never_takes_the_double_dash(self):
+        for opts, needs in ((["--bind", "/tmp"], "--bind needs SRC DEST"),
+                            (["--tmp-overlay", "/usr"], "--tmp-overlay needs LOWER DEST"),
+                            (["--network"], "--network needs none|host")):
+            r = self.run_as([self.stage.glovebox] + opts + ["--", "true"])
+            self.assertEqual(r.returncode, 2, opts)
+            self.assertEqual(r.stderr, "glovebox: %s (see glovebox --help)\n" % needs)
+
+    def test_a_switch_takes_a_separate_yes_or_no(self):
+        outside = self.probe_outside("ns", "ipc").stdout.strip()
+        for opts in (["--unshare-ipc", "no"], ["--unshare-ipc=no"]):
+            r = self.probe("ns", "ipc", opts=opts)
+            self.assertEqual(r.stdout.strip(), outside, opts)
+        for opts in (["--unshare-ipc"], ["--unshare-ipc", "yes"], ["--unshare-ipc=yes"]):
+            r = self.probe("ns", "ipc", opts=opts)
+            self.assertOk(r)
+            self.assertNotEqual(r.stdout.strip(), outside, opts)
+
+    def test_a_list_of_names_in_one_argument_allows_every_name_every_time(self):
+        p = self.profile("no-setuid", "[profile]\ninclude = default\n[how]\ndeny = @setuid\n")
+        for r in (self.probe("syscall", "setresuid", opts=("-p", p)),
+                  self.probe("syscall", "setresgid", opts=("-p", p))):
+            self.assertEqual(r.stdout.strip(), "EPERM")
+        script = "/probe syscall setresuid; /probe syscall setresgid"
+        for spelling in ("setresuid setresgid", "setresuid,setresgid"):
+            for cache in ((), ("--no-cache",)) * 5:
+                r = self.gb("-p", p, "--allow", spelling, *cache,
+                            cmd=["/bin/sh", "-c", script])
+                self.assertEqual(r.stdout.split(), ["ok", "ok"], (spelling, cache, r.stderr))
+
+
+@both
 class ExitStatus:
     def test_exit_status_comes_back_unchanged(self):
         for code in (0, 1, 3, 42, 255):

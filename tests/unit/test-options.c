@@ -31,7 +31,7 @@ START_TEST(table_rows_are_unique_and_complete)
 		ck_assert_msg(!o->max_args || o->max_args >= o->min_args, "%s: arity", o->key);
 		ck_assert_msg(o->cli_nargs <= 3, "%s: cli arity", o->key);
 		/* A command-line flag with two arguments fills exactly two slots. */
-		if (o->cli_nargs == 2 && !(o->flags & OPT_CLI_SPLIT))
+		if (o->cli_nargs == 2 && !(o->flags & OPT_CLI_NAMES))
 			ck_assert_msg(!o->max_args || o->max_args >= 2, "%s", o->key);
 	}
 }
