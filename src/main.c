@@ -156,6 +156,13 @@ static int prepare(const struct cli *cli, struct prepared *pr)
 	return build_policy(cli, &pr->p, &pr->vars, &pr->d);
 }
 
+/* The exit status when the policy could not be built: 2 when only
+ * command-line values were wrong (a usage error), else 125. */
+static int prepare_failure(const struct prepared *pr)
+{
+	return pr->d.errors && pr->d.errors == pr->d.command_line_errors ? 2 : 125;
+}
+
 static void prepared_free(struct prepared *pr)
 {
 	policy_free(&pr->p);
@@ -171,8 +178,10 @@ static int cmd_run(const struct cli *cli)
 	_cleanup_free_ char *private_home = NULL;
 	int status = 125;
 
-	if (prepare(cli, &pr) < 0)
+	if (prepare(cli, &pr) < 0) {
+		status = prepare_failure(&pr);
 		goto out;
+	}
 	for (size_t i = 0; i < cli->n_operands; i++)
 		strv_add(&pr.p.argv, cli->operands[i]);
 
@@ -233,7 +242,11 @@ static int cmd_compile(const struct cli *cli)
 	struct how_program how = {0};
 	int status = 125;
 
-	if (prepare(cli, &pr) < 0 || how_compile(&pr.p, &how, &pr.d) < 0)
+	if (prepare(cli, &pr) < 0) {
+		status = prepare_failure(&pr);
+		goto out;
+	}
+	if (how_compile(&pr.p, &how, &pr.d) < 0)
 		goto out;
 	int fd = streq(cli->output, "-") ? dup(STDOUT_FILENO)
 					 : open(cli->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
@@ -259,11 +272,13 @@ out:
 static int cmd_explain(const struct cli *cli)
 {
 	struct prepared pr;
-	int status = 125;
+	int status;
 	if (prepare(cli, &pr) == 0) {
 		struct explain_env env = {.home = pr.vars.home, .calls = cli->calls};
 		explain_policy(&pr.p, &env, stdout);
 		status = 0;
+	} else {
+		status = prepare_failure(&pr);
 	}
 	prepared_free(&pr);
 	return status;

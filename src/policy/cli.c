@@ -330,6 +330,7 @@ void cli_free(struct cli *c)
 
 int cli_apply(const struct cli *c, struct policy *p, struct diag *d)
 {
+	unsigned before = d->errors;
 	int ret = 0;
 	for (size_t i = 0; i < c->n_settings; i++) {
 		const struct cli_setting *s = &c->settings[i];
@@ -339,6 +340,7 @@ int cli_apply(const struct cli *c, struct policy *p, struct diag *d)
 		if (option_apply(p, s->opt, s->args.v, s->args.n, &o, d) < 0)
 			ret = -1;
 	}
+	d->command_line_errors += d->errors - before;
 	return ret;
 }
 

@@ -39,7 +39,8 @@ struct cli {
 int cli_parse(int argc, char **argv, struct cli *out, FILE *err);
 void cli_free(struct cli *c);
 
-/* Apply the command-line settings to a policy, after every profile. */
+/* Apply the command-line settings to a policy, after every profile. Their
+ * errors are also counted in d->command_line_errors: usage errors. */
 int cli_apply(const struct cli *c, struct policy *p, struct diag *d);
 
 void cli_usage(FILE *f);

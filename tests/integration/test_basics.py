@@ -56,6 +56,22 @@ class CommandLineValues:
             self.assertEqual(r.returncode, 2, opts)
             self.assertEqual(r.stderr, "glovebox: %s (see glovebox --help)\n" % needs)
 
+    def test_a_bad_value_on_the_command_line_is_a_usage_error(self):
+        r = self.gb("--network", "sideways", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "glovebox: command line: --network: sideways: "
+                                   "expected none or host\n")
+        r = self.gb("--tmpfs", "/a b", "size=big", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--tmpfs: size=big: size must be a number", r.stderr)
+        r = self.run_as([self.stage.glovebox, "explain", "--allow", "frob"])
+        self.assertEqual(r.returncode, 2)
+
+    def test_a_bad_profile_with_a_bad_option_is_still_125(self):
+        p = self.profile("bad-too", "[where]\nnetwork = sideways\n")
+        r = self.gb("-p", p, "--network", "sideways", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+
     def test_a_switch_takes_a_separate_yes_or_no(self):
         outside = self.probe_outside("ns", "ipc").stdout.strip()
         for opts in (["--unshare-ipc", "no"], ["--unshare-ipc=no"]):

@@ -341,8 +341,13 @@ START_TEST(command_line_settings_apply_with_their_spelling)
 	fixture_init(&f);
 	char *argv[] = {"glovebox", "--hostname", "bad/name", "true", NULL};
 	ck_assert_int_eq(parse(&c, argv), 0);
+	ck_assert_int_eq(load(&f, "p.ini", "[where]\nnetwork = sideways\n"), -1);
+	ck_assert_uint_eq(f.d.command_line_errors, 0);
 	ck_assert_int_eq(cli_apply(&c, &f.p, &f.d), -1);
 	ck_assert_msgs_contain(&f, "command line: --hostname: bad/name:");
+	/* a usage error only when nothing else went wrong */
+	ck_assert_uint_eq(f.d.command_line_errors, 1);
+	ck_assert_uint_eq(f.d.errors, 2);
 	cli_free(&c);
 	fixture_free(&f);
 }
