@@ -70,7 +70,8 @@ _glovebox()
             return
             ;;
         --bind | --ro-bind | --dev-bind | --bind-try | --ro-bind-try | --dev-bind-try | \
-        --tmpfs | --proc | --dev | --dir | --chdir | --mirror | --remount-ro | --symlink)
+        --tmpfs | --proc | --dev | --dir | --chdir | --mirror | --remount-ro | --symlink | \
+        --remove)
             _filedir
             return
             ;;

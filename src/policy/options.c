@@ -397,6 +397,48 @@ static int apply_mirror(struct policy *p, const struct gb_option *opt _unused_, 
 	return 0;
 }
 
+/* The last entry that puts DEST somewhere inside its own tree: what to
+ * name when nothing is at DEST itself. */
+static const struct mount_op *enclosing_mount(const struct policy *p, const char *dest)
+{
+	for (size_t i = p->n_mounts; i > 0; i--) {
+		const struct mount_op *m = &p->mounts[i - 1];
+		if (!streq(m->dest, dest) && path_at_or_below(dest, m->dest))
+			return m;
+	}
+	return NULL;
+}
+
+/* remove = DEST...: take away what earlier layers put at DEST or below. */
+static int apply_remove(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
+			const struct origin *o, struct diag *d)
+{
+	struct strv dests = {0};
+	int ret = 0;
+	for (size_t i = 0; i < n && ret == 0; i++) { /* all well-formed before any goes */
+		char *norm;
+		ret = normalize_dest(a[i], &norm, d, o);
+		if (ret == 0)
+			strv_push(&dests, norm);
+	}
+	for (size_t i = 0; i < dests.n && ret == 0; i++) {
+		const char *dest = dests.v[i];
+		if (policy_remove_mounts(p, mount_at_or_below, dest, o) > 0)
+			continue;
+		const struct mount_op *m = enclosing_mount(p, dest);
+		char where[512];
+		if (m)
+			origin_format(&m->origin, where, sizeof(where));
+		ret = m ? diag_error(d, o,
+				     "%s: nothing is put there on its own: it is inside %s %s (%s); "
+				     "remove %s, or cover it with tmpfs = %s",
+				     dest, mount_kind_name(m->kind), m->dest, where, m->dest, dest)
+			: diag_error(d, o, "%s: nothing is put there, or below it", dest);
+	}
+	strv_free(&dests);
+	return ret;
+}
+
 static int apply_chdir(struct policy *p, const struct gb_option *opt _unused_, char **a,
 		       size_t n _unused_, const struct origin *o, struct diag *d)
 {
@@ -696,6 +738,11 @@ static int apply_bool_setting(struct policy *p, const struct gb_option *opt, cha
 		else
 			p->unshare &= ~flags[i];
 		p->unshare_s[i] = (struct setting){true, *o};
+		/* A proc without the sandbox's own pid namespace would show the
+		 * host's processes: the proc entries so far go (explain shows
+		 * them); one added later is an error (policy_validate). */
+		if (flags[i] == CLONE_NEWPID && !v)
+			policy_remove_mounts(p, mount_is_proc, NULL, o);
 		break;
 	}
 	}
@@ -854,6 +901,9 @@ const struct gb_option gb_options[] = {
 	{"where", "overlay", "overlay", 0, 3, 2, 3, VALUE_WORDS, 0, "LOWER DIR [DEST]",
 	 "LOWER read-only under a writable layer kept in DIR/upper (DIR/work: scratch)",
 	 apply_overlay, MOUNT_OVERLAY},
+	{"where", "remove", "remove", 0, 1, 1, 0, VALUE_WORDS, 0, "DEST...",
+	 "take away what earlier layers put at DEST or below it (mounts, links, files, dirs)",
+	 apply_remove, 0},
 	{"where", "chdir", "chdir", 0, 1, 1, 1, VALUE_WORDS, 0, "DIR",
 	 "the working directory inside (default: the current one if it exists there, else /)",
 	 apply_chdir, 0},
@@ -866,7 +916,8 @@ const struct gb_option gb_options[] = {
 	{"where", "hostname", "hostname", 0, 1, 1, 1, VALUE_WORDS, 0, "NAME",
 	 "the host name inside", apply_hostname, 0},
 	{"where", "unshare-pid", "unshare-pid", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "a pid namespace of its own (no: the host's processes are visible)", apply_bool_setting,
+	 "a pid namespace of its own (no: the host's processes are visible, and the proc "
+	 "entries before it go)", apply_bool_setting,
 	 0x100},
 	{"where", "unshare-ipc", "unshare-ipc", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "SysV IPC and POSIX queues of its own (no: e.g. for X11 shared memory)",
