@@ -31,7 +31,7 @@ _glovebox()
     done
 
     if ((cword == 1)) && [[ $cur != -* ]]; then
-        COMPREPLY=($(compgen -W "check syscalls" -- "$cur"))
+        COMPREPLY=($(compgen -W "check explain compile syscalls" -- "$cur"))
         _command_offset 1
         return
     fi

@@ -31,6 +31,44 @@ class CommandLine:
 
 
 @both
+class Subcommands:
+    def test_explain_after_options_explains_with_them(self):
+        r = self.run_as([self.stage.glovebox, "-p", "build", "--hostname", "lab", "explain"])
+        self.assertOk(r)
+        self.assertRegex(r.stdout, r"hostname +lab +# command line --hostname")
+        self.assertIn("build.ini", r.stdout)
+
+    def test_check_after_options_says_where_it_goes(self):
+        r = self.run_as([self.stage.glovebox, "-p", "build", "check", "x.ini"])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "glovebox: check takes no options and goes first: glovebox "
+                                   "check PROFILE-FILE... (see glovebox --help)\n")
+
+    def test_syscalls_names_the_groups_that_hold_a_call(self):
+        r = self.run_as([self.stage.glovebox, "syscalls", "read"])
+        self.assertOk(r)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "read: a system call, in these groups:")
+        self.assertIn("@basic-io", lines)
+        self.assertIn("@system-service", lines)
+        self.assertNotIn("@network-io", lines)
+
+    def test_syscalls_suggests_the_group_for_a_name_without_its_at(self):
+        r = self.run_as([self.stage.glovebox, "syscalls", "network-io"])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr, "glovebox: network-io: not a system call; did you mean the "
+                                   "group @network-io?\n")
+
+    def test_syscalls_suggests_nothing_for_an_unknown_name(self):
+        for name in ("frobnicate", "@frobnicate"):
+            r = self.run_as([self.stage.glovebox, "syscalls", name])
+            self.assertEqual(r.returncode, 1)
+            self.assertEqual(r.stderr, "glovebox: %s: no such system call or group "
+                                       "(glovebox syscalls lists the groups)\n" % name)
+
+
+@both
 class CommandLineValues:
     def test_a_path_with_a_space_is_one_value(self):
         d = self.stage.path("mirror me-%s" % self.who.name)
