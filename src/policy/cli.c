@@ -365,6 +365,32 @@ static const char *section_title(const char *s)
 	return "Environment";
 }
 
+#define HELP_WIDTH  80
+#define HELP_LEFT   30 /* the option column, after two spaces */
+#define HELP_COLUMN (2 + HELP_LEFT + 1)
+
+/* Text from HELP_COLUMN on, broken at spaces so that no line passes
+ * HELP_WIDTH: --help fits a standard terminal. */
+static void print_wrapped(FILE *f, const char *text)
+{
+	const size_t room = HELP_WIDTH - HELP_COLUMN;
+	while (*text) {
+		size_t n = strlen(text);
+		if (n > room) {
+			n = room;
+			while (n > 0 && text[n] != ' ')
+				n--;
+			if (n == 0) /* one word longer than the room: let it pass */
+				n = strcspn(text, " ");
+		}
+		fprintf(f, "%.*s\n", (int)n, text);
+		text += n;
+		text += strspn(text, " ");
+		if (*text)
+			fprintf(f, "%*s", HELP_COLUMN, "");
+	}
+}
+
 void cli_help(FILE *f)
 {
 	cli_usage(f);
@@ -377,6 +403,12 @@ void cli_help(FILE *f)
 	      "    --info-fd FD               write {\"child-pid\": N} to FD once the command\n"
 	      "                               starts (N as seen from outside), then close it\n"
 	      "    --status-fd FD             write that, then {\"exit-code\": N} at the end\n"
+	      "\n"
+	      "Each value is one argument, taken literally (no splitting, quotes or\n"
+	      "${VAR}); a list of names (CALL..., CAP..., NAME...) may hold several,\n"
+	      "separated by spaces or commas. --OPTION=VALUE works too; a yes/no switch\n"
+	      "alone means yes; -- ends the options.\n"
+	      "\n"
 	      "explain shows the policy with where each value came from (--calls: every\n"
 	      "system call); compile writes its seccomp program as raw BPF, usable with\n"
 	      "bwrap --seccomp FD.\n",
@@ -395,13 +427,14 @@ void cli_help(FILE *f)
 				snprintf(left, sizeof(left), "    --%s[=%s]", o->cli, syn);
 			else
 				snprintf(left, sizeof(left), "    --%s %s", o->cli, syn);
-			if (strlen(left) > 30)
-				fprintf(f, "  %s\n  %-30s %s", left, "", o->help);
+			_cleanup_free_ char *help =
+				streq(o->cli, o->key) ? xstrdup(o->help)
+						      : xasprintf("%s (key: %s)", o->help, o->key);
+			if (strlen(left) > HELP_LEFT)
+				fprintf(f, "  %s\n%*s", left, HELP_COLUMN, "");
 			else
-				fprintf(f, "  %-30s %s", left, o->help);
-			if (!streq(o->cli, o->key))
-				fprintf(f, " (key: %s)", o->key);
-			fputc('\n', f);
+				fprintf(f, "  %-*s ", HELP_LEFT, left);
+			print_wrapped(f, help);
 		}
 	}
 	fputs("\nExit status: the command's own; 128+N if it died of signal N; 125 if\n"

@@ -892,7 +892,7 @@ const struct gb_option gb_options[] = {
 	 "make the mount at DEST read-only, with every submount", apply_dest_op,
 	 MOUNT_REMOUNT_RO},
 	{"where", "file", "file", 0, 2, 2, 3, VALUE_WORDS, 0, "DEST CONTENT [mode=OCTAL]",
-	 "a read-only file with this content (\\n and \\t in \"quotes\")", apply_file, 0},
+	 "a read-only file with this content (in a profile, \\n and \\t in \"quotes\")", apply_file, 0},
 	{"where", "chmod", "chmod", 0, 2, 2, 2, VALUE_WORDS, 0, "MODE PATH",
 	 "change the mode of a path inside", apply_chmod, 0},
 	{"where", "tmp-overlay", "tmp-overlay", 0, 2, 1, 2, VALUE_WORDS, 0, "LOWER [DEST]",

@@ -367,7 +367,18 @@ START_TEST(help_lists_every_option)
 }
 END_TEST
 
-RUN_SUITE("cli", options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
+START_TEST(help_fits_80_columns)
+{
+	char *buf = help_text();
+	unsigned n = 0;
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"), n++)
+		ck_assert_msg(strlen(line) <= 80, "%zu columns: %s", strlen(line), line);
+	ck_assert_uint_gt(n, 60);
+	free(buf);
+}
+END_TEST
+
+RUN_SUITE("cli", help_fits_80_columns, options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
 	  unknown_options_are_usage_errors, missing_arguments_are_usage_errors,
 	  double_dash_is_never_a_value, values_take_both_spellings, flags_take_an_optional_value,
 	  a_switch_that_took_the_command_says_so, name_lists_split_at_spaces_and_commas,
