@@ -31,7 +31,7 @@ _glovebox()
     done
 
     if ((cword == 1)) && [[ $cur != -* ]]; then
-        COMPREPLY=($(compgen -W "check syscalls" -- "$cur"))
+        COMPREPLY=($(compgen -W "check explain compile syscalls" -- "$cur"))
         _command_offset 1
         return
     fi
@@ -70,7 +70,8 @@ _glovebox()
             return
             ;;
         --bind | --ro-bind | --dev-bind | --bind-try | --ro-bind-try | --dev-bind-try | \
-        --tmpfs | --proc | --dev | --dir | --chdir | --mirror | --remount-ro | --symlink)
+        --tmpfs | --proc | --dev | --dir | --chdir | --mirror | --remount-ro | --symlink | \
+        --remove)
             _filedir
             return
             ;;

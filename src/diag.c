@@ -8,6 +8,7 @@ void diag_init(struct diag *d, FILE *out, const char *prefix)
 	d->out = out;
 	d->prefix = prefix;
 	d->errors = 0;
+	d->command_line_errors = 0;
 }
 
 void origin_format(const struct origin *o, char *buf, size_t size)

@@ -24,6 +24,10 @@ struct diag {
 	FILE *out;          /* where messages go; stderr unless a test captures them */
 	const char *prefix; /* "glovebox: " for a launch, "" for `check` */
 	unsigned errors;
+	/* Those in the values of command-line options (counted by cli_apply):
+	 * when they are all there is, the command line was wrong, a usage
+	 * error (exit status 2) rather than a sandbox that failed to build. */
+	unsigned command_line_errors;
 };
 
 void diag_init(struct diag *d, FILE *out, const char *prefix);

@@ -81,6 +81,16 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 		fprintf(f, "    %-14s %-36s # %s\n", what, line,
 			from(&m->origin, true, buf, sizeof(buf)));
 	}
+	if (p->n_removed)
+		fputs("  taken away by a later setting:\n", f);
+	for (size_t i = 0; i < p->n_removed; i++) {
+		const struct mount_removed *r = &p->removed[i];
+		char by[512];
+		snprintf(line, sizeof(line), "%s (%s)", r->op.dest,
+			 from(&r->op.origin, true, buf, sizeof(buf)));
+		fprintf(f, "    %-14s %-36s # %s\n", mount_kind_name(r->op.kind), line,
+			from(&r->by, true, by, sizeof(by)));
+	}
 }
 
 static const char *cap_name(int cap, char *buf, size_t size)

@@ -156,6 +156,13 @@ static int prepare(const struct cli *cli, struct prepared *pr)
 	return build_policy(cli, &pr->p, &pr->vars, &pr->d);
 }
 
+/* The exit status when the policy could not be built: 2 when only
+ * command-line values were wrong (a usage error), else 125. */
+static int prepare_failure(const struct prepared *pr)
+{
+	return pr->d.errors && pr->d.errors == pr->d.command_line_errors ? 2 : 125;
+}
+
 static void prepared_free(struct prepared *pr)
 {
 	policy_free(&pr->p);
@@ -171,8 +178,10 @@ static int cmd_run(const struct cli *cli)
 	_cleanup_free_ char *private_home = NULL;
 	int status = 125;
 
-	if (prepare(cli, &pr) < 0)
+	if (prepare(cli, &pr) < 0) {
+		status = prepare_failure(&pr);
 		goto out;
+	}
 	for (size_t i = 0; i < cli->n_operands; i++)
 		strv_add(&pr.p.argv, cli->operands[i]);
 
@@ -233,7 +242,11 @@ static int cmd_compile(const struct cli *cli)
 	struct how_program how = {0};
 	int status = 125;
 
-	if (prepare(cli, &pr) < 0 || how_compile(&pr.p, &how, &pr.d) < 0)
+	if (prepare(cli, &pr) < 0) {
+		status = prepare_failure(&pr);
+		goto out;
+	}
+	if (how_compile(&pr.p, &how, &pr.d) < 0)
 		goto out;
 	int fd = streq(cli->output, "-") ? dup(STDOUT_FILENO)
 					 : open(cli->output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
@@ -259,11 +272,13 @@ out:
 static int cmd_explain(const struct cli *cli)
 {
 	struct prepared pr;
-	int status = 125;
+	int status;
 	if (prepare(cli, &pr) == 0) {
 		struct explain_env env = {.home = pr.vars.home, .calls = cli->calls};
 		explain_policy(&pr.p, &env, stdout);
 		status = 0;
+	} else {
+		status = prepare_failure(&pr);
 	}
 	prepared_free(&pr);
 	return status;
@@ -301,6 +316,44 @@ static int cmd_check(const struct cli *cli)
 	return errors ? 1 : 0;
 }
 
+/* The groups that hold call i, after a line that says it is a call. */
+static void print_groups_of(const char *name, size_t i)
+{
+	printf("%s: a system call, in these groups:\n", name);
+	for (size_t g = 0; g < syscall_group_count; g++) {
+		syscall_set set = {0};
+		if (syscall_resolve(syscall_groups[g].name, &set) == 0 && syscall_set_has(&set, i))
+			printf("%s\n", syscall_groups[g].name);
+	}
+}
+
+/* `glovebox syscalls NAME`: a group's members, or the groups that hold a
+ * call. A group's name without its '@' gets the name to use. */
+static int show_syscall_name(const char *name)
+{
+	int call = name[0] == '@' ? -1 : syscall_lookup(name);
+	if (call >= 0) {
+		print_groups_of(name, (size_t)call);
+		return 0;
+	}
+	syscall_set set = {0};
+	if (name[0] == '@' && syscall_resolve(name, &set) == 0) {
+		for (size_t i = 0; i < syscall_count; i++)
+			if (syscall_set_has(&set, i))
+				printf("%s\n", syscall_table[i].name);
+		return 0;
+	}
+	_cleanup_free_ char *group = xasprintf("@%s", name);
+	if (name[0] != '@' && syscall_group_lookup(group))
+		fprintf(stderr, "glovebox: %s: not a system call; did you mean the group %s?\n",
+			name, group);
+	else
+		fprintf(stderr, "glovebox: %s: no such system call or group (glovebox syscalls "
+				"lists the groups)\n",
+			name);
+	return 1;
+}
+
 static int cmd_syscalls(const struct cli *cli)
 {
 	if (cli->n_operands == 0) {
@@ -309,18 +362,9 @@ static int cmd_syscalls(const struct cli *cli)
 		return 0;
 	}
 	int ret = 0;
-	for (size_t k = 0; k < cli->n_operands; k++) {
-		syscall_set set = {0};
-		if (syscall_resolve(cli->operands[k], &set) < 0) {
-			fprintf(stderr, "glovebox: %s: unknown system call or group\n",
-				cli->operands[k]);
+	for (size_t k = 0; k < cli->n_operands; k++)
+		if (show_syscall_name(cli->operands[k]) != 0)
 			ret = 1;
-			continue;
-		}
-		for (size_t i = 0; i < syscall_count; i++)
-			if (syscall_set_has(&set, i))
-				printf("%s\n", syscall_table[i].name);
-	}
 	return ret;
 }
 

@@ -6,21 +6,30 @@
 
 #include "policy/expand.h"
 
-static const struct {
+static const struct subcommand {
 	const char *name;
 	enum gb_command cmd;
 	bool takes_options; /* parses profiles and options, runs nothing */
+	const char *synopsis;
 } subcommands[] = {
-	{"check", CMD_CHECK, false},
-	{"syscalls", CMD_SYSCALLS, false},
-	{"compile", CMD_COMPILE, true},
-	{"explain", CMD_EXPLAIN, true},
+	{"check", CMD_CHECK, false, "glovebox check PROFILE-FILE..."},
+	{"explain", CMD_EXPLAIN, true, "glovebox explain [--calls] [-p PROFILE]... [OPTION]..."},
+	{"compile", CMD_COMPILE, true, "glovebox compile [-p PROFILE]... [OPTION]... -o FILE"},
+	{"syscalls", CMD_SYSCALLS, false, "glovebox syscalls [@GROUP|NAME]..."},
 };
 
-static void add_setting(struct cli *c, const struct gb_option *opt, const char *spelling)
+static const struct subcommand *subcommand_by_name(const char *name)
+{
+	for (size_t k = 0; k < ELEMENTSOF(subcommands); k++)
+		if (streq(name, subcommands[k].name))
+			return &subcommands[k];
+	return NULL;
+}
+
+static void add_setting(struct cli *c, const struct gb_option *opt)
 {
 	c->settings = xreallocarray(c->settings, c->n_settings + 1, sizeof(*c->settings));
-	c->settings[c->n_settings++] = (struct cli_setting){.opt = opt, .spelling = spelling};
+	c->settings[c->n_settings++] = (struct cli_setting){.opt = opt};
 }
 
 _printf_(2, 3) static int usage_error(FILE *err, const char *fmt, ...)
@@ -37,7 +46,8 @@ _printf_(2, 3) static int usage_error(FILE *err, const char *fmt, ...)
 /* The option's arguments as the command line takes them: its metavar,
  * with the positional words it always takes there out of their brackets
  * ("SRC [DEST]" in a profile is "SRC DEST" here, as in bubblewrap). The
- * optional NAME=VALUE words stay optional. */
+ * optional NAME=VALUE words stay optional. A list of paths is one path an
+ * argument ("PATH..." is "PATH": the option repeats). */
 static void cli_synopsis(const struct gb_option *o, char *buf, size_t size)
 {
 	size_t len = 0;
@@ -45,8 +55,11 @@ static void cli_synopsis(const struct gb_option *o, char *buf, size_t size)
 	for (const char *s = o->metavar; *s;) {
 		size_t n = strcspn(s, " ");
 		bool strip = n > 2 && s[0] == '[' && s[n - 1] == ']' && !memchr(s, '=', n);
-		int w = snprintf(buf + len, size - len, "%s%.*s", len ? " " : "",
-				 (int)(strip ? n - 2 : n), strip ? s + 1 : s);
+		size_t shown = strip ? n - 2 : n;
+		if (!(o->flags & OPT_CLI_NAMES) && shown > 3 && strncmp(s + n - 3, "...", 3) == 0)
+			shown -= 3;
+		int w = snprintf(buf + len, size - len, "%s%.*s", len ? " " : "", (int)shown,
+				 strip ? s + 1 : s);
 		if (w < 0 || (size_t)w >= size - len)
 			return;
 		len += (size_t)w;
@@ -69,129 +82,195 @@ static bool takes_keyword(const struct gb_option *o, const char *arg)
 	return false;
 }
 
+/* The next word as an option's value, or NULL when there is none: "--"
+ * always ends the options, so it is never a value. */
+static const char *next_value(int argc, char **argv, int *i)
+{
+	if (*i + 1 >= argc || streq(argv[*i + 1], "--"))
+		return NULL;
+	return argv[++*i];
+}
+
+/* A list of names in one argument: "setresuid setresgid", "read,write".
+ * The only splitting the command line does; paths and texts are literal. */
+static void split_names(const char *s, struct strv *out)
+{
+	while (*s) {
+		s += strspn(s, " \t\n,");
+		size_t n = strcspn(s, " \t\n,");
+		if (n)
+			strv_push(out, xstrndup(s, n));
+		s += n;
+	}
+}
+
+/* The options that belong to the command line only, not to profiles.
+ * Returns 1 when ARG was one of them, 0 when not, -1 after a usage error. */
+static int parse_own_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
+{
+	const char *arg = argv[*i];
+	const char *eq = strchr(arg, '=');
+	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+	const char *inline_value = eq ? eq + 1 : NULL;
+#define IS(name) (len == strlen(name) && strncmp(arg, name, len) == 0)
+
+	if ((IS("-h") || IS("--help")) && !eq)
+		c->cmd = CMD_HELP;
+	else if ((IS("-V") || IS("--version")) && !eq)
+		c->cmd = CMD_VERSION;
+	else if (IS("--no-cache") && !eq)
+		c->no_cache = true;
+	else if (IS("--calls") && !eq)
+		c->calls = true;
+	else if (IS("--info-fd") || IS("--status-fd")) {
+		const char *v = inline_value ? inline_value : next_value(argc, argv, i);
+		uint64_t fd;
+		if (!v || parse_u64(v, &fd) < 0 || fd < 3 || fd > INT32_MAX)
+			return usage_error(err, "%.*s needs a descriptor number (3 or more)",
+					   (int)len, arg);
+		*(IS("--info-fd") ? &c->info_fd : &c->status_fd) = (int)fd;
+	} else if (IS("--output") || str_startswith(arg, "-o")) {
+		const char *v = IS("--output") ? inline_value : arg[2] ? arg + 2 : NULL;
+		if (!v)
+			v = next_value(argc, argv, i);
+		if (!v || !*v)
+			return usage_error(err, "%s needs a file name", IS("--output") ? "--output" : "-o");
+		c->output = v;
+	} else {
+		return 0;
+	}
+	return 1;
+#undef IS
+}
+
+/* "--bind", "--bind=/a", "-pNAME": the option, and the value glued to it. */
+static const struct gb_option *lookup_option(const char *arg, const char **inline_value)
+{
+	*inline_value = NULL;
+	if (arg[1] != '-') {
+		if (arg[2])
+			*inline_value = arg + 2;
+		return option_by_short(arg[1]);
+	}
+	const char *eq = strchr(arg + 2, '=');
+	size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+	_cleanup_free_ char *name = xstrndup(arg + 2, len);
+	if (eq)
+		*inline_value = eq + 1;
+	return option_by_cli(name);
+}
+
+static int needs(FILE *err, const struct gb_option *o)
+{
+	char syn[128];
+	cli_synopsis(o, syn, sizeof(syn));
+	return usage_error(err, "--%s needs %s", o->cli, syn);
+}
+
+/* A yes/no switch: "--clearenv", "--clearenv=no", or "--clearenv no".
+ * A bare switch takes the next word when it is a yes/no word (yes, no,
+ * true, false, on, off, 1, 0). */
+static void take_switch(int argc, char **argv, int *i, const char *inline_value,
+			struct strv *args)
+{
+	bool b;
+	if (!inline_value && *i + 1 < argc && parse_bool(argv[*i + 1], &b) == 0)
+		inline_value = argv[++*i];
+	strv_add(args, inline_value ? inline_value : "yes");
+}
+
+/* An option's arguments: the first may be glued on with '=' ("--bind=/a
+ * /b"); each is one value, taken literally, except that a list of names
+ * may hold several, separated by spaces or commas. */
+static int take_values(int argc, char **argv, int *i, const struct gb_option *opt,
+		       const char *inline_value, struct strv *args, FILE *err)
+{
+	for (unsigned k = 0; k < opt->cli_nargs; k++) {
+		const char *v = k == 0 && inline_value ? inline_value : next_value(argc, argv, i);
+		if (!v)
+			return needs(err, opt);
+		if (!(opt->flags & OPT_CLI_NAMES)) {
+			strv_add(args, v);
+			continue;
+		}
+		size_t before = args->n;
+		split_names(v, args);
+		if (args->n == before)
+			return needs(err, opt);
+	}
+	while (*i + 1 < argc && takes_keyword(opt, argv[*i + 1]))
+		strv_add(args, argv[++*i]);
+	return 0;
+}
+
 /* One option and its arguments starting at argv[*i]. */
 static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
 {
 	const char *arg = argv[*i];
-	const struct gb_option *opt;
-	const char *inline_value = NULL;
+	int r = parse_own_option(argc, argv, i, c, err);
+	if (r != 0)
+		return r < 0 ? -1 : 0;
 
-	if (arg[1] == 'o' && c->cmd == CMD_COMPILE) {
-		if (arg[2])
-			c->output = arg + 2;
-		else if (*i + 1 < argc)
-			c->output = argv[++*i];
-		else
-			return usage_error(err, "-o needs a file name");
-		return 0;
-	}
-	if (arg[1] != '-') { /* -p NAME, -pNAME, -h, -V */
-		if (arg[1] == 'h' && arg[2] == '\0') {
-			c->cmd = CMD_HELP;
-			return 0;
-		}
-		if (arg[1] == 'V' && arg[2] == '\0') {
-			c->cmd = CMD_VERSION;
-			return 0;
-		}
-		opt = option_by_short(arg[1]);
-		if (!opt)
-			return usage_error(err, "unknown option '%s'", arg);
-		if (arg[2])
-			inline_value = arg + 2;
-	} else {
-		char name[64];
-		const char *eq = strchr(arg + 2, '=');
-		size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
-		if (len >= sizeof(name))
-			return usage_error(err, "unknown option '%s'", arg);
-		memcpy(name, arg + 2, len);
-		name[len] = '\0';
-		if (streq(name, "help") && !eq) {
-			c->cmd = CMD_HELP;
-			return 0;
-		}
-		if (streq(name, "version") && !eq) {
-			c->cmd = CMD_VERSION;
-			return 0;
-		}
-		if (streq(name, "no-cache") && !eq) {
-			c->no_cache = true;
-			return 0;
-		}
-		if ((streq(name, "info-fd") || streq(name, "status-fd")) && c->cmd == CMD_RUN) {
-			const char *v = eq ? eq + 1 : *i + 1 < argc ? argv[++*i] : NULL;
-			uint64_t fd;
-			if (!v || parse_u64(v, &fd) < 0 || fd < 3 || fd > INT32_MAX)
-				return usage_error(err, "--%s needs a descriptor number (3 or more)",
-						   name);
-			*(streq(name, "info-fd") ? &c->info_fd : &c->status_fd) = (int)fd;
-			return 0;
-		}
-		if (streq(name, "calls") && !eq && c->cmd == CMD_EXPLAIN) {
-			c->calls = true;
-			return 0;
-		}
-		if (streq(name, "output") && c->cmd == CMD_COMPILE) {
-			if (eq)
-				c->output = eq + 1;
-			else if (*i + 1 < argc)
-				c->output = argv[++*i];
-			else
-				return usage_error(err, "--output needs a file name");
-			return 0;
-		}
-		opt = option_by_cli(name);
-		if (!opt)
-			return usage_error(err, "unknown option '%s'", arg);
-		if (eq)
-			inline_value = eq + 1;
-	}
-
+	const char *inline_value;
+	const struct gb_option *opt = lookup_option(arg, &inline_value);
+	if (!opt)
+		return usage_error(err, "unknown option '%s'", arg);
 	if (opt->flags & OPT_INCLUDE) {
-		const char *v = inline_value;
-		if (!v) {
-			if (*i + 1 >= argc)
-				return usage_error(err, "%s needs a profile name or path", arg);
-			v = argv[++*i];
-		}
+		const char *v = inline_value ? inline_value : next_value(argc, argv, i);
+		if (!v || !*v)
+			return needs(err, opt);
 		strv_add(&c->profiles, v);
 		return 0;
 	}
-
-	add_setting(c, opt, arg);
-	struct cli_setting *s = &c->settings[c->n_settings - 1];
-	s->spelling = opt->cli;
+	add_setting(c, opt);
+	struct strv *args = &c->settings[c->n_settings - 1].args;
 	if (opt->cli_nargs == 0) {
-		strv_add(&s->args, inline_value ? inline_value : "yes");
+		take_switch(argc, argv, i, inline_value, args);
 		return 0;
 	}
-	if (inline_value && opt->cli_nargs > 1)
-		return usage_error(err, "%s takes its arguments separately, not with '='", arg);
-	unsigned need = opt->cli_nargs - (inline_value ? 1 : 0);
-	if (*i + (int)need >= argc) {
-		char syn[128];
-		cli_synopsis(opt, syn, sizeof(syn));
-		fprintf(err, "glovebox: --%s needs %s (see glovebox --help)\n", opt->cli, syn);
-		return -1;
+	return take_values(argc, argv, i, opt, inline_value, args, err);
+}
+
+/* No command is left: when a bare switch took a yes/no word just before,
+ * that word may have been meant as the command ("--clearenv true"). */
+static int no_command(int argc, char **argv, FILE *err)
+{
+	const char *inline_value;
+	bool b;
+	if (argc >= 3 && parse_bool(argv[argc - 1], &b) == 0 && argv[argc - 2][0] == '-') {
+		const struct gb_option *o = lookup_option(argv[argc - 2], &inline_value);
+		if (o && o->cli_nargs == 0 && !inline_value)
+			return usage_error(err, "no command: '%s' is the value of %s; put -- before "
+						"a command",
+					   argv[argc - 1], argv[argc - 2]);
 	}
-	const char *values[4];
-	unsigned nv = 0;
-	if (inline_value)
-		values[nv++] = inline_value;
-	while (nv < opt->cli_nargs)
-		values[nv++] = argv[++*i];
-	for (unsigned k = 0; k < nv; k++) {
-		if (opt->flags & OPT_CLI_SPLIT) {
-			const char *why;
-			if (split_words(values[k], &s->args, &why) < 0)
-				return usage_error(err, "--%s: %s", opt->cli, why);
-		} else {
-			strv_add(&s->args, values[k]);
-		}
-	}
-	while (*i + 1 < argc && takes_keyword(opt, argv[*i + 1]))
-		strv_add(&s->args, argv[++*i]);
+	cli_usage(err);
+	return -1;
+}
+
+/* A subcommand named after options: explain and compile take them, so
+ * they may come anywhere before the first non-option; check and syscalls
+ * take none, so they must come first. */
+static int late_subcommand(const struct subcommand *sub, struct cli *c, FILE *err)
+{
+	if (!sub->takes_options)
+		return usage_error(err, "%s takes no options and goes first: %s", sub->name,
+				   sub->synopsis);
+	c->cmd = sub->cmd;
+	return 0;
+}
+
+/* The options that belong to one command, wherever they came. */
+static int check_command_options(const struct cli *c, FILE *err)
+{
+	if (c->cmd == CMD_COMPILE && !c->output)
+		return usage_error(err, "compile needs -o FILE");
+	if (c->cmd != CMD_COMPILE && c->output)
+		return usage_error(err, "-o FILE goes with compile: glovebox compile [OPTION]... -o FILE");
+	if (c->cmd != CMD_EXPLAIN && c->calls)
+		return usage_error(err, "--calls goes with explain: glovebox explain --calls [OPTION]...");
+	if (c->cmd != CMD_RUN && (c->info_fd >= 0 || c->status_fd >= 0))
+		return usage_error(err, "--info-fd and --status-fd report on a command that runs");
 	return 0;
 }
 
@@ -200,27 +279,31 @@ int cli_parse(int argc, char **argv, struct cli *c, FILE *err)
 	*c = (struct cli){.cmd = CMD_RUN, .info_fd = -1, .status_fd = -1};
 	int i = 1;
 
-	if (argc > 1)
-		for (size_t k = 0; k < ELEMENTSOF(subcommands); k++)
-			if (streq(argv[1], subcommands[k].name)) {
-				c->cmd = subcommands[k].cmd;
-				i = 2;
-				if (!subcommands[k].takes_options) {
-					c->operands = argv + 2;
-					c->n_operands = (size_t)(argc - 2);
-					return 0;
-				}
-			}
-	enum gb_command cmd = c->cmd;
-
+	const struct subcommand *sub = argc > 1 ? subcommand_by_name(argv[1]) : NULL;
+	if (sub) {
+		c->cmd = sub->cmd;
+		i = 2;
+		if (!sub->takes_options) {
+			c->operands = argv + 2;
+			c->n_operands = (size_t)(argc - 2);
+			return 0;
+		}
+	}
 	for (; i < argc; i++) {
 		const char *arg = argv[i];
 		if (streq(arg, "--")) {
 			i++;
 			break;
 		}
-		if (arg[0] != '-' || arg[1] == '\0')
-			break;
+		if (arg[0] != '-' || arg[1] == '\0') {
+			sub = c->cmd == CMD_RUN ? subcommand_by_name(arg) : NULL;
+			if (!sub)
+				break;
+			if (late_subcommand(sub, c, err) < 0)
+				return -1;
+			continue;
+		}
+		enum gb_command cmd = c->cmd;
 		if (parse_option(argc, argv, &i, c, err) < 0)
 			return -1;
 		if (c->cmd != cmd)
@@ -228,16 +311,12 @@ int cli_parse(int argc, char **argv, struct cli *c, FILE *err)
 	}
 	c->operands = argv + i;
 	c->n_operands = (size_t)(argc - i);
-	if (cmd == CMD_RUN && c->n_operands == 0) {
-		cli_usage(err);
-		return -1;
-	}
-	if (cmd != CMD_RUN && c->n_operands > 0)
+	if (c->cmd == CMD_RUN && c->n_operands == 0)
+		return no_command(argc, argv, err);
+	if (c->cmd != CMD_RUN && c->n_operands > 0)
 		return usage_error(err, "'%s': %s takes options, not a command", c->operands[0],
-				   cmd == CMD_COMPILE ? "compile" : "explain");
-	if (cmd == CMD_COMPILE && !c->output)
-		return usage_error(err, "compile needs -o FILE");
-	return 0;
+				   c->cmd == CMD_COMPILE ? "compile" : "explain");
+	return check_command_options(c, err);
 }
 
 void cli_free(struct cli *c)
@@ -251,6 +330,7 @@ void cli_free(struct cli *c)
 
 int cli_apply(const struct cli *c, struct policy *p, struct diag *d)
 {
+	unsigned before = d->errors;
 	int ret = 0;
 	for (size_t i = 0; i < c->n_settings; i++) {
 		const struct cli_setting *s = &c->settings[i];
@@ -260,18 +340,16 @@ int cli_apply(const struct cli *c, struct policy *p, struct diag *d)
 		if (option_apply(p, s->opt, s->args.v, s->args.n, &o, d) < 0)
 			ret = -1;
 	}
+	d->command_line_errors += d->errors - before;
 	return ret;
 }
 
 void cli_usage(FILE *f)
 {
-	fputs("Usage: glovebox [-p PROFILE]... [OPTION]... [--] COMMAND [ARG]...\n"
-	      "       glovebox check PROFILE-FILE...\n"
-	      "       glovebox explain [--calls] [-p PROFILE]... [OPTION]...\n"
-	      "       glovebox compile [-p PROFILE]... [OPTION]... -o FILE\n"
-	      "       glovebox syscalls [@GROUP|NAME]...\n"
-	      "       glovebox --help | --version\n",
-	      f);
+	fputs("Usage: glovebox [-p PROFILE]... [OPTION]... [--] COMMAND [ARG]...\n", f);
+	for (size_t k = 0; k < ELEMENTSOF(subcommands); k++)
+		fprintf(f, "       %s\n", subcommands[k].synopsis);
+	fputs("       glovebox --help | --version\n", f);
 }
 
 static const char *section_title(const char *s)
@@ -287,6 +365,32 @@ static const char *section_title(const char *s)
 	return "Environment";
 }
 
+#define HELP_WIDTH  80
+#define HELP_LEFT   30 /* the option column, after two spaces */
+#define HELP_COLUMN (2 + HELP_LEFT + 1)
+
+/* Text from HELP_COLUMN on, broken at spaces so that no line passes
+ * HELP_WIDTH: --help fits a standard terminal. */
+static void print_wrapped(FILE *f, const char *text)
+{
+	const size_t room = HELP_WIDTH - HELP_COLUMN;
+	while (*text) {
+		size_t n = strlen(text);
+		if (n > room) {
+			n = room;
+			while (n > 0 && text[n] != ' ')
+				n--;
+			if (n == 0) /* one word longer than the room: let it pass */
+				n = strcspn(text, " ");
+		}
+		fprintf(f, "%.*s\n", (int)n, text);
+		text += n;
+		text += strspn(text, " ");
+		if (*text)
+			fprintf(f, "%*s", HELP_COLUMN, "");
+	}
+}
+
 void cli_help(FILE *f)
 {
 	cli_usage(f);
@@ -299,6 +403,12 @@ void cli_help(FILE *f)
 	      "    --info-fd FD               write {\"child-pid\": N} to FD once the command\n"
 	      "                               starts (N as seen from outside), then close it\n"
 	      "    --status-fd FD             write that, then {\"exit-code\": N} at the end\n"
+	      "\n"
+	      "Each value is one argument, taken literally (no splitting, quotes or\n"
+	      "${VAR}); a list of names (CALL..., CAP..., NAME...) may hold several,\n"
+	      "separated by spaces or commas. --OPTION=VALUE works too; a yes/no switch\n"
+	      "alone means yes; -- ends the options.\n"
+	      "\n"
 	      "explain shows the policy with where each value came from (--calls: every\n"
 	      "system call); compile writes its seccomp program as raw BPF, usable with\n"
 	      "bwrap --seccomp FD.\n",
@@ -317,13 +427,14 @@ void cli_help(FILE *f)
 				snprintf(left, sizeof(left), "    --%s[=%s]", o->cli, syn);
 			else
 				snprintf(left, sizeof(left), "    --%s %s", o->cli, syn);
-			if (strlen(left) > 30)
-				fprintf(f, "  %s\n  %-30s %s", left, "", o->help);
+			_cleanup_free_ char *help =
+				streq(o->cli, o->key) ? xstrdup(o->help)
+						      : xasprintf("%s (key: %s)", o->help, o->key);
+			if (strlen(left) > HELP_LEFT)
+				fprintf(f, "  %s\n%*s", left, HELP_COLUMN, "");
 			else
-				fprintf(f, "  %-30s %s", left, o->help);
-			if (!streq(o->cli, o->key))
-				fprintf(f, " (key: %s)", o->key);
-			fputc('\n', f);
+				fprintf(f, "  %-*s ", HELP_LEFT, left);
+			print_wrapped(f, help);
 		}
 	}
 	fputs("\nExit status: the command's own; 128+N if it died of signal N; 125 if\n"

@@ -19,7 +19,6 @@ enum gb_command {
 struct cli_setting {
 	const struct gb_option *opt;
 	struct strv args;
-	const char *spelling; /* "--ro-bind", as typed */
 };
 
 struct cli {
@@ -40,7 +39,8 @@ struct cli {
 int cli_parse(int argc, char **argv, struct cli *out, FILE *err);
 void cli_free(struct cli *c);
 
-/* Apply the command-line settings to a policy, after every profile. */
+/* Apply the command-line settings to a policy, after every profile. Their
+ * errors are also counted in d->command_line_errors: usage errors. */
 int cli_apply(const struct cli *c, struct policy *p, struct diag *d);
 
 void cli_usage(FILE *f);

@@ -397,6 +397,48 @@ static int apply_mirror(struct policy *p, const struct gb_option *opt _unused_, 
 	return 0;
 }
 
+/* The last entry that puts DEST somewhere inside its own tree: what to
+ * name when nothing is at DEST itself. */
+static const struct mount_op *enclosing_mount(const struct policy *p, const char *dest)
+{
+	for (size_t i = p->n_mounts; i > 0; i--) {
+		const struct mount_op *m = &p->mounts[i - 1];
+		if (!streq(m->dest, dest) && path_at_or_below(dest, m->dest))
+			return m;
+	}
+	return NULL;
+}
+
+/* remove = DEST...: take away what earlier layers put at DEST or below. */
+static int apply_remove(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
+			const struct origin *o, struct diag *d)
+{
+	struct strv dests = {0};
+	int ret = 0;
+	for (size_t i = 0; i < n && ret == 0; i++) { /* all well-formed before any goes */
+		char *norm;
+		ret = normalize_dest(a[i], &norm, d, o);
+		if (ret == 0)
+			strv_push(&dests, norm);
+	}
+	for (size_t i = 0; i < dests.n && ret == 0; i++) {
+		const char *dest = dests.v[i];
+		if (policy_remove_mounts(p, mount_at_or_below, dest, o) > 0)
+			continue;
+		const struct mount_op *m = enclosing_mount(p, dest);
+		char where[512];
+		if (m)
+			origin_format(&m->origin, where, sizeof(where));
+		ret = m ? diag_error(d, o,
+				     "%s: nothing is put there on its own: it is inside %s %s (%s); "
+				     "remove %s, or cover it with tmpfs = %s",
+				     dest, mount_kind_name(m->kind), m->dest, where, m->dest, dest)
+			: diag_error(d, o, "%s: nothing is put there, or below it", dest);
+	}
+	strv_free(&dests);
+	return ret;
+}
+
 static int apply_chdir(struct policy *p, const struct gb_option *opt _unused_, char **a,
 		       size_t n _unused_, const struct origin *o, struct diag *d)
 {
@@ -709,6 +751,11 @@ static int apply_bool_setting(struct policy *p, const struct gb_option *opt, cha
 		else
 			p->unshare &= ~flags[i];
 		p->unshare_s[i] = (struct setting){true, *o};
+		/* A proc without the sandbox's own pid namespace would show the
+		 * host's processes: the proc entries so far go (explain shows
+		 * them); one added later is an error (policy_validate). */
+		if (flags[i] == CLONE_NEWPID && !v)
+			policy_remove_mounts(p, mount_is_proc, NULL, o);
 		break;
 	}
 	}
@@ -838,10 +885,10 @@ const struct gb_option gb_options[] = {
 	{"where", "dev-bind-try", "dev-bind-try", 0, 2, 1, 2, VALUE_WORDS, OPT_SKIP_UNSET_VAR,
 	 "SRC [DEST]", "like dev-bind, skipped when SRC is missing", apply_bind,
 	 BIND(MOUNT_DEV_BIND, MOUNT_F_TRY)},
-	{"where", "mirror", "mirror", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "PATH...",
+	{"where", "mirror", "mirror", 0, 1, 1, 0, VALUE_WORDS, 0, "PATH...",
 	 "recreate host paths: a symlink as the same symlink, else a read-only bind; "
 	 "missing ones are skipped", apply_mirror, 0},
-	{"where", "tmpfs", "tmpfs", 0, 1, 1, 3, VALUE_WORDS, OPT_CLI_SPLIT,
+	{"where", "tmpfs", "tmpfs", 0, 1, 1, 3, VALUE_WORDS, 0,
 	 "DEST [size=BYTES] [mode=OCTAL]", "mount a fresh tmpfs", apply_dest_op, MOUNT_TMPFS},
 	{"where", "proc", "proc", 0, 1, 1, 1, VALUE_WORDS, 0, "DEST",
 	 "mount proc for the sandbox's own processes", apply_dest_op, MOUNT_PROC},
@@ -852,13 +899,13 @@ const struct gb_option gb_options[] = {
 	 "mount the sandbox's POSIX message queues", apply_dest_op, MOUNT_MQUEUE},
 	{"where", "symlink", "symlink", 0, 2, 2, 2, VALUE_WORDS, 0, "TARGET LINK",
 	 "create the symlink LINK pointing at TARGET", apply_symlink, 0},
-	{"where", "dir", "dir", 0, 1, 1, 2, VALUE_WORDS, OPT_CLI_SPLIT, "DEST [mode=OCTAL]",
+	{"where", "dir", "dir", 0, 1, 1, 2, VALUE_WORDS, 0, "DEST [mode=OCTAL]",
 	 "create a directory", apply_dest_op, MOUNT_DIR},
 	{"where", "remount-ro", "remount-ro", 0, 1, 1, 1, VALUE_WORDS, 0, "DEST",
 	 "make the mount at DEST read-only, with every submount", apply_dest_op,
 	 MOUNT_REMOUNT_RO},
 	{"where", "file", "file", 0, 2, 2, 3, VALUE_WORDS, 0, "DEST CONTENT [mode=OCTAL]",
-	 "a read-only file with this content (\\n and \\t in \"quotes\")", apply_file, 0},
+	 "a read-only file with this content (in a profile, \\n and \\t in \"quotes\")", apply_file, 0},
 	{"where", "chmod", "chmod", 0, 2, 2, 2, VALUE_WORDS, 0, "MODE PATH",
 	 "change the mode of a path inside", apply_chmod, 0},
 	{"where", "tmp-overlay", "tmp-overlay", 0, 2, 1, 2, VALUE_WORDS, 0, "LOWER [DEST]",
@@ -867,6 +914,9 @@ const struct gb_option gb_options[] = {
 	{"where", "overlay", "overlay", 0, 3, 2, 3, VALUE_WORDS, 0, "LOWER DIR [DEST]",
 	 "LOWER read-only under a writable layer kept in DIR/upper (DIR/work: scratch)",
 	 apply_overlay, MOUNT_OVERLAY},
+	{"where", "remove", "remove", 0, 1, 1, 0, VALUE_WORDS, 0, "DEST...",
+	 "take away what earlier layers put at DEST or below it (mounts, links, files, dirs)",
+	 apply_remove, 0},
 	{"where", "chdir", "chdir", 0, 1, 1, 1, VALUE_WORDS, 0, "DIR",
 	 "the working directory inside (default: the current one if it exists there, else /)",
 	 apply_chdir, 0},
@@ -882,7 +932,8 @@ const struct gb_option gb_options[] = {
 	 "pty: a pseudo-terminal of its own in front of yours; host: your terminal itself "
 	 "(it can then take it over)", apply_terminal, 0},
 	{"where", "unshare-pid", "unshare-pid", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "a pid namespace of its own (no: the host's processes are visible)", apply_bool_setting,
+	 "a pid namespace of its own (no: the host's processes are visible, and the proc "
+	 "entries before it go)", apply_bool_setting,
 	 0x100},
 	{"where", "unshare-ipc", "unshare-ipc", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "SysV IPC and POSIX queues of its own (no: e.g. for X11 shared memory)",
@@ -896,7 +947,7 @@ const struct gb_option gb_options[] = {
 	 "capabilities are then the host's)",
 	 apply_bool_setting, 0x104},
 
-	{"what", "capabilities", "capabilities", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT,
+	{"what", "capabilities", "capabilities", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES,
 	 "none|CAP...", "capabilities kept in every set (all others are dropped)",
 	 apply_capabilities, 0},
 	{"what", "user", "user", 0, 1, 1, 1, VALUE_WORDS, 0, "self|root",
@@ -918,19 +969,19 @@ const struct gb_option gb_options[] = {
 	RLIMIT_ROW("sigpending", "pending signal limit", RLIMIT_SIGPENDING),
 	RLIMIT_ROW("stack", "stack size limit in bytes", RLIMIT_STACK),
 
-	{"how", "allow", "allow", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "CALL|@GROUP...",
+	{"how", "allow", "allow", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CALL|@GROUP...",
 	 "system calls allowed", apply_allow, 0},
-	{"how", "deny", "deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "CALL[:ACTION]...",
+	{"how", "deny", "deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CALL[:ACTION]...",
 	 "system calls denied, with the default action or kill, log, or an errno name",
 	 apply_deny, 0},
-	{"how", "default", "default-action", 0, 1, 1, 2, VALUE_WORDS, OPT_CLI_SPLIT,
+	{"how", "default", "default-action", 0, 1, 1, 2, VALUE_WORDS, OPT_CLI_NAMES,
 	 "errno NAME|kill|log|allow", "the action for every known call not allowed",
 	 apply_default_action, 0},
-	{"how", "namespaces", "namespaces", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT,
+	{"how", "namespaces", "namespaces", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES,
 	 "none|all|user mount pid net ipc uts cgroup time",
 	 "the namespaces the command may create (clone3 answers ENOSYS unless all)",
 	 apply_namespaces, 0},
-	{"how", "socket-families", "socket-families", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT,
+	{"how", "socket-families", "socket-families", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES,
 	 "all|unix inet inet6 netlink...", "the address families socket() may use",
 	 apply_families, 0},
 	{"how", "write-xor-execute", "write-xor-execute", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
@@ -938,17 +989,17 @@ const struct gb_option gb_options[] = {
 	 0},
 	{"how", "personality", "personality", 0, 1, 1, 1, VALUE_WORDS, 0, "locked|any",
 	 "locked: personality() may not change the execution domain", apply_personality, 0},
-	{"how", "ioctl-deny", "ioctl-deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "CMD...",
+	{"how", "ioctl-deny", "ioctl-deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CMD...",
 	 "ioctl commands refused (TIOCSTI and TIOCLINUX always are)", apply_ioctl_deny, 0},
 	{"how", "rule", "rule", 0, 1, 1, 1, VALUE_TEXT, 0, "CALL(argN OP VALUE,...)[:ACTION]",
 	 "refuse a call when its arguments match", apply_rule, 0},
 
-	{"env", "keep", "keep-env", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "NAME|PATTERN...",
+	{"env", "keep", "keep-env", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "NAME|PATTERN...",
 	 "variables kept when the environment is cleared (LC_* style patterns)",
 	 apply_env_keep, 0},
 	{"env", "set", "setenv", 0, 2, 2, 2, VALUE_ASSIGN, 0, "NAME VALUE",
 	 "set a variable (in a profile: set = NAME=VALUE)", apply_env_set, 0},
-	{"env", "unset", "unsetenv", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_SPLIT, "NAME...",
+	{"env", "unset", "unsetenv", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "NAME...",
 	 "remove variables", apply_env_unset, 0},
 	{"env", "clear", "clearenv", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "start from an empty environment plus the keep list", apply_bool_setting, 1},

@@ -29,7 +29,10 @@ enum value_style {
 
 #define OPT_SKIP_UNSET_VAR 0x1u /* an unset ${VAR} skips the entry (the -try forms) */
 #define OPT_INCLUDE        0x2u /* [profile] include / --profile: handled by the loader */
-#define OPT_CLI_SPLIT      0x4u /* the command-line argument is split into words too */
+/* A list of names: on the command line one argument may hold several,
+ * separated by spaces or commas. Every other command-line value is taken
+ * literally, one value an argument. */
+#define OPT_CLI_NAMES      0x4u
 
 struct gb_option {
 	const char *section;

@@ -22,15 +22,22 @@ void policy_init(struct policy *p)
 	p->env_clear = true;
 }
 
+static void mount_op_free(struct mount_op *m)
+{
+	free(m->src);
+	free(m->dest);
+	free(m->aux);
+}
+
 void policy_free(struct policy *p)
 {
 	free(p->description);
-	for (size_t i = 0; i < p->n_mounts; i++) {
-		free(p->mounts[i].src);
-		free(p->mounts[i].dest);
-		free(p->mounts[i].aux);
-	}
+	for (size_t i = 0; i < p->n_mounts; i++)
+		mount_op_free(&p->mounts[i]);
 	free(p->mounts);
+	for (size_t i = 0; i < p->n_removed; i++)
+		mount_op_free(&p->removed[i].op);
+	free(p->removed);
 	free(p->hostname);
 	free(p->chdir);
 	free(p->home_name);
@@ -68,6 +75,40 @@ struct mount_op *policy_add_mount(struct policy *p, enum mount_kind kind, const 
 	struct mount_op *m = &p->mounts[p->n_mounts++];
 	*m = (struct mount_op){.kind = kind, .mode = MODE_UNSET, .origin = *o};
 	return m;
+}
+
+size_t policy_remove_mounts(struct policy *p, mount_match_fn match, const void *data,
+			    const struct origin *by)
+{
+	size_t kept = 0, before = p->n_removed;
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		if (!match(&p->mounts[i], data)) {
+			p->mounts[kept++] = p->mounts[i];
+			continue;
+		}
+		p->removed = xreallocarray(p->removed, p->n_removed + 1, sizeof(*p->removed));
+		p->removed[p->n_removed++] = (struct mount_removed){p->mounts[i], *by};
+	}
+	p->n_mounts = kept;
+	return p->n_removed - before;
+}
+
+bool path_at_or_below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (streq(dir, "/"))
+		return true;
+	return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+bool mount_at_or_below(const struct mount_op *m, const void *dest)
+{
+	return path_at_or_below(m->dest, dest);
+}
+
+bool mount_is_proc(const struct mount_op *m, const void *unused _unused_)
+{
+	return m->kind == MOUNT_PROC;
 }
 
 struct env_op *policy_add_env(struct policy *p, enum env_op_kind kind, const struct origin *o)
@@ -116,11 +157,17 @@ int policy_validate(struct policy *p, struct diag *d)
 					   "cannot bind over / itself; bind the directories you need");
 		/* proc shows the processes of the pid namespace that mounts it.
 		 * Without one of its own, the sandbox would see the host's, and
-		 * /proc/PID/root of any of your processes leads out of the jail. */
-		if (m->kind == MOUNT_PROC && !(p->unshare & CLONE_NEWPID))
+		 * /proc/PID/root of any of your processes leads out of the jail.
+		 * unshare-pid = no takes away the proc entries before it: this
+		 * one came after. */
+		if (m->kind == MOUNT_PROC && !(p->unshare & CLONE_NEWPID)) {
+			char where[512];
+			origin_format(&p->unshare_s[0].origin, where, sizeof(where));
 			diag_error(d, &m->origin,
-				   "proc needs the sandbox's own pid namespace: keep unshare-pid = "
-				   "yes, or use a profile without proc");
+				   "proc needs the sandbox's own pid namespace, and unshare-pid = no "
+				   "(%s) turns it off: drop this proc, or keep unshare-pid = yes",
+				   where);
+		}
 	}
 	return d->errors == before ? 0 : -1;
 }

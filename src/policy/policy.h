@@ -56,6 +56,13 @@ struct mount_op {
 	struct origin origin;
 };
 
+/* A mount entry that a later setting took away (remove = DEST, or
+ * unshare-pid = no for proc), kept so that explain can show it. */
+struct mount_removed {
+	struct mount_op op;
+	struct origin by;
+};
+
 enum home_mode { HOME_TMPFS, HOME_RO, HOME_RW, HOME_NONE, HOME_PRIVATE };
 /* The user's terminal: a pseudo-terminal of the sandbox's own in front of
  * it, or (at a risk) the terminal itself. */
@@ -139,6 +146,8 @@ struct policy {
 	/* where */
 	struct mount_op *mounts;
 	size_t n_mounts, cap_mounts;
+	struct mount_removed *removed;
+	size_t n_removed;
 	enum home_mode home;
 	struct setting home_s;
 	enum net_mode network;
@@ -203,6 +212,18 @@ void policy_free(struct policy *p);
 const char *policy_intern(struct policy *p, const char *s);
 
 struct mount_op *policy_add_mount(struct policy *p, enum mount_kind kind, const struct origin *o);
+/* Take away, in order, every mount entry added so far that match()
+ * accepts, recording `by` as the reason. Returns how many were taken. */
+typedef bool (*mount_match_fn)(const struct mount_op *m, const void *data);
+size_t policy_remove_mounts(struct policy *p, mount_match_fn match, const void *data,
+			    const struct origin *by);
+/* Both paths normalised: "/a/b" is at or below "/a", "/ab" is not. */
+bool path_at_or_below(const char *path, const char *dir);
+/* Matchers: the entry's destination is data (a normalised path) or below
+ * it; the entry is a proc mount. */
+bool mount_at_or_below(const struct mount_op *m, const void *dest);
+bool mount_is_proc(const struct mount_op *m, const void *unused);
+
 struct env_op *policy_add_env(struct policy *p, enum env_op_kind kind, const struct origin *o);
 struct arg_rule *policy_add_arg_rule(struct policy *p, const struct origin *o);
 

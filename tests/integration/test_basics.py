@@ -31,6 +31,109 @@ class CommandLine:
 
 
 @both
+class Subcommands:
+    def test_explain_after_options_explains_with_them(self):
+        r = self.run_as([self.stage.glovebox, "-p", "build", "--hostname", "lab", "explain"])
+        self.assertOk(r)
+        self.assertRegex(r.stdout, r"hostname +lab +# command line --hostname")
+        self.assertIn("build.ini", r.stdout)
+
+    def test_check_after_options_says_where_it_goes(self):
+        r = self.run_as([self.stage.glovebox, "-p", "build", "check", "x.ini"])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "glovebox: check takes no options and goes first: glovebox "
+                                   "check PROFILE-FILE... (see glovebox --help)\n")
+
+    def test_syscalls_names_the_groups_that_hold_a_call(self):
+        r = self.run_as([self.stage.glovebox, "syscalls", "read"])
+        self.assertOk(r)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "read: a system call, in these groups:")
+        self.assertIn("@basic-io", lines)
+        self.assertIn("@system-service", lines)
+        self.assertNotIn("@network-io", lines)
+
+    def test_syscalls_suggests_the_group_for_a_name_without_its_at(self):
+        r = self.run_as([self.stage.glovebox, "syscalls", "network-io"])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "")
+        self.assertEqual(r.stderr, "glovebox: network-io: not a system call; did you mean the "
+                                   "group @network-io?\n")
+
+    def test_syscalls_suggests_nothing_for_an_unknown_name(self):
+        for name in ("frobnicate", "@frobnicate"):
+            r = self.run_as([self.stage.glovebox, "syscalls", name])
+            self.assertEqual(r.returncode, 1)
+            self.assertEqual(r.stderr, "glovebox: %s: no such system call or group "
+                                       "(glovebox syscalls lists the groups)\n" % name)
+
+
+@both
+class CommandLineValues:
+    def test_a_path_with_a_space_is_one_value(self):
+        d = self.stage.path("mirror me-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "f"), "w") as f:
+            f.write("seen\n")
+        r = self.gb("--tmpfs", "/a b", "--dir", "/c d", "mode=0700", "--mirror", d,
+                    cmd=["/bin/sh", "-c", 'stat -c %a "/a b" "/c d"; cat "$0/f"', d],
+                    probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["1777", "700", "seen"])
+
+    def test_values_are_not_expanded_or_unquoted(self):
+        r = self.gb("--setenv", "V", "'${HOME}' \"x\"", cmd=["/bin/sh", "-c", 'echo "$V"'],
+                    probe=False)
+        self.assertEqual(r.stdout, "'${HOME}' \"x\"\n")
+
+    def test_a_missing_value_is_a_usage_error_and_never_takes_the_double_dash(self):
+        for opts, needs in ((["--bind", "/tmp"], "--bind needs SRC DEST"),
+                            (["--tmp-overlay", "/usr"], "--tmp-overlay needs LOWER DEST"),
+                            (["--network"], "--network needs none|host")):
+            r = self.run_as([self.stage.glovebox] + opts + ["--", "true"])
+            self.assertEqual(r.returncode, 2, opts)
+            self.assertEqual(r.stderr, "glovebox: %s (see glovebox --help)\n" % needs)
+
+    def test_a_bad_value_on_the_command_line_is_a_usage_error(self):
+        r = self.gb("--network", "sideways", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "glovebox: command line: --network: sideways: "
+                                   "expected none or host\n")
+        r = self.gb("--tmpfs", "/a b", "size=big", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--tmpfs: size=big: size must be a number", r.stderr)
+        r = self.run_as([self.stage.glovebox, "explain", "--allow", "frob"])
+        self.assertEqual(r.returncode, 2)
+
+    def test_a_bad_profile_with_a_bad_option_is_still_125(self):
+        p = self.profile("bad-too", "[where]\nnetwork = sideways\n")
+        r = self.gb("-p", p, "--network", "sideways", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+
+    def test_a_switch_takes_a_separate_yes_or_no(self):
+        outside = self.probe_outside("ns", "ipc").stdout.strip()
+        for opts in (["--unshare-ipc", "no"], ["--unshare-ipc=no"]):
+            r = self.probe("ns", "ipc", opts=opts)
+            self.assertEqual(r.stdout.strip(), outside, opts)
+        for opts in (["--unshare-ipc"], ["--unshare-ipc", "yes"], ["--unshare-ipc=yes"]):
+            r = self.probe("ns", "ipc", opts=opts)
+            self.assertOk(r)
+            self.assertNotEqual(r.stdout.strip(), outside, opts)
+
+    def test_a_list_of_names_in_one_argument_allows_every_name_every_time(self):
+        p = self.profile("no-setuid", "[profile]\ninclude = default\n[how]\ndeny = @setuid\n")
+        for r in (self.probe("syscall", "setresuid", opts=("-p", p)),
+                  self.probe("syscall", "setresgid", opts=("-p", p))):
+            self.assertEqual(r.stdout.strip(), "EPERM")
+        script = "/probe syscall setresuid; /probe syscall setresgid"
+        for spelling in ("setresuid setresgid", "setresuid,setresgid"):
+            for cache in ((), ("--no-cache",)) * 5:
+                r = self.gb("-p", p, "--allow", spelling, *cache,
+                            cmd=["/bin/sh", "-c", script])
+                self.assertEqual(r.stdout.split(), ["ok", "ok"], (spelling, cache, r.stderr))
+
+
+@both
 class ExitStatus:
     def test_exit_status_comes_back_unchanged(self):
         for code in (0, 1, 3, 42, 255):

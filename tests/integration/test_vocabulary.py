@@ -41,12 +41,11 @@ class Files:
         self.assertEqual(r.stdout.strip(), "EROFS")
 
     def test_tmpfs_size_and_mode(self):
-        # the words may follow as arguments of their own, or come in one
-        for opts in (["/scratch size=1M mode=0700"], ["/scratch", "size=1M", "mode=0700"]):
-            r = self.gb("--tmpfs", *opts, cmd=[
-                "/bin/sh", "-c", "stat -c %a /scratch; head -c 2000000 /dev/zero > /scratch/big "
-                "2>/dev/null || echo full"], probe=False)
-            self.assertEqual(r.stdout.split(), ["700", "full"], opts)
+        # the words follow as arguments of their own
+        r = self.gb("--tmpfs", "/scratch", "size=1M", "mode=0700", cmd=[
+            "/bin/sh", "-c", "stat -c %a /scratch; head -c 2000000 /dev/zero > /scratch/big "
+            "2>/dev/null || echo full"], probe=False)
+        self.assertEqual(r.stdout.split(), ["700", "full"])
 
     def test_file_and_dir_modes_on_the_command_line(self):
         r = self.gb("--file", "/f", "x", "mode=0600", "--dir", "/d", "mode=0711",
@@ -97,6 +96,28 @@ class Files:
         self.assertIn("refusing to mount over an entry of /proc", r.stderr)
         r = self.probe("write", "/sys/kernel/profiling", opts=("--bind", "/sys", "/sys"))
         self.assertEqual(r.stdout.strip(), "EROFS")
+
+
+@both
+class Remove:
+    def test_remove_takes_away_an_inherited_mount_and_what_is_below_it(self):
+        r = self.gb("--remove", "/etc", "--remove=/dev", cmd=[
+            "/bin/sh", "-c", "test -e /etc || echo no-etc; test -e /dev || echo no-dev"],
+            probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["no-etc", "no-dev"])
+        p = self.profile("remove", "[profile]\ninclude = default\n[where]\nremove = /tmp\n"
+                                   "tmpfs = /tmp mode=0700\n")
+        r = self.gb("-p", p, cmd=["/usr/bin/stat", "-c", "%a", "/tmp"], probe=False)
+        self.assertEqual(r.stdout, "700\n")
+
+    def test_remove_with_nothing_there_is_a_usage_error_that_says_what_is(self):
+        r = self.gb("--remove", "/usr/lib", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertRegex(r.stderr, r"^glovebox: command line: --remove: /usr/lib: nothing is put "
+                                   r"there on its own: it is inside ro-bind /usr \(default "
+                                   r"\(built-in\):\d+: \[where\] ro-bind\); remove /usr, or "
+                                   r"cover it with tmpfs = /usr/lib\n$")
 
 
 @both
@@ -173,10 +194,26 @@ class NamespaceToggles:
         self.assertGreater(int(r.stdout), 2)
         self.assertEqual(self.probe("pid").stdout.strip(), "2")
 
-    def test_proc_without_a_pid_namespace_is_refused(self):
-        r = self.gb("--unshare-pid=no", cmd=["/bin/true"], probe=False)
+    def test_unshare_pid_no_takes_away_the_inherited_proc(self):
+        for opts in (("--unshare-pid=no",), ("--unshare-pid", "no")):
+            r = self.probe("pid", opts=opts)
+            self.assertOk(r)
+            self.assertGreater(int(r.stdout), 2)
+            r = self.gb(*opts, cmd=["/bin/sh", "-c", "test -e /proc || echo no-proc"],
+                        probe=False)
+            self.assertEqual(r.stdout, "no-proc\n", r.stderr)
+        r = self.run_as([self.stage.glovebox, "explain", "--unshare-pid=no"])
+        self.assertRegex(r.stdout, r"taken away by a later setting:\n"
+                                   r" +proc +/proc \(default \(built-in\):\d+\) +"
+                                   r"# command line --unshare-pid\n")
+
+    def test_proc_after_unshare_pid_no_is_refused(self):
+        r = self.gb("--unshare-pid=no", "--proc", "/proc", cmd=["/bin/true"], probe=False)
         self.assertEqual(r.returncode, 125)
-        self.assertIn("proc needs the sandbox's own pid namespace", r.stderr)
+        self.assertEqual(r.stderr, "glovebox: command line: --proc: proc needs the sandbox's "
+                                   "own pid namespace, and unshare-pid = no (command line: "
+                                   "--unshare-pid) turns it off: drop this proc, or keep "
+                                   "unshare-pid = yes\n")
 
     def test_root_may_do_without_a_user_namespace(self):
         r = self.gb("--unshare-user=no", cmd=["/bin/sh", "-c",

@@ -183,6 +183,8 @@ static const struct named_call calls[] = {
 	{"userfaultfd", SYS_userfaultfd, 0, 0, 0, 0},
 	{"mount", SYS_mount, 0, 0, 0, 0},
 	{"getppid", SYS_getppid, 0, 0, 0, 0},
+	{"setresuid", SYS_setresuid, -1, -1, -1, 0}, /* -1: every id unchanged */
+	{"setresgid", SYS_setresgid, -1, -1, -1, 0},
 	{"personality", SYS_personality, 0xffffffff, 0, 0, 0},
 	{"bpf", SYS_bpf, -1, 0, 0, 0},
 	{"perf_event_open", SYS_perf_event_open, 0, 0, -1, -1},

@@ -82,31 +82,157 @@ START_TEST(missing_arguments_are_usage_errors)
 	ck_assert_int_eq(parse(&c, argv), -1);
 	ck_assert_ptr_nonnull(strstr(errbuf, "--ro-bind needs SRC DEST"));
 	cli_free(&c);
-	char *argv2[] = {"glovebox", "--ro-bind=/a", "/b", "true", NULL};
-	ck_assert_int_eq(parse(&c, argv2), -1);
-	cli_free(&c);
+}
+END_TEST
+
+/* "--bind /tmp -- true" once made "--" the destination. */
+START_TEST(double_dash_is_never_a_value)
+{
+	static const char *const cases[][3] = {
+		{"--bind", "/tmp", "--bind needs SRC DEST"},
+		{"--tmp-overlay", "/usr", "--tmp-overlay needs LOWER DEST"},
+		{"--network", NULL, "--network needs none|host"},
+		{"--profile", NULL, "--profile needs NAME|PATH"},
+		{"-p", NULL, "--profile needs NAME|PATH"},
+		{"--allow", NULL, "--allow needs CALL|@GROUP..."},
+		{"--info-fd", NULL, "--info-fd needs a descriptor number"},
+	};
+	for (size_t k = 0; k < ELEMENTSOF(cases); k++) {
+		struct cli c;
+		char *argv[6] = {"glovebox", (char *)cases[k][0]};
+		int n = 2;
+		if (cases[k][1])
+			argv[n++] = (char *)cases[k][1];
+		argv[n++] = "--";
+		argv[n++] = "true";
+		ck_assert_int_eq(parse(&c, argv), -1);
+		ck_assert_msg(strstr(errbuf, cases[k][2]), "%s: %s", cases[k][0], errbuf);
+		cli_free(&c);
+	}
+}
+END_TEST
+
+/* Every option that takes values takes the first one glued on with '='
+ * too, and means the same. */
+START_TEST(values_take_both_spellings)
+{
+	static char *const values[] = {"/a", "/b", "/c"};
+	for (size_t i = 0; i < gb_option_count; i++) {
+		const struct gb_option *o = &gb_options[i];
+		if (o->cli_nargs == 0)
+			continue;
+		char opt[80], glued[96];
+		snprintf(opt, sizeof(opt), "--%s", o->cli);
+		snprintf(glued, sizeof(glued), "--%s=%s", o->cli, values[0]);
+		char *apart[8] = {"glovebox", opt}, *together[8] = {"glovebox", glued};
+		int na = 2, nt = 2;
+		for (unsigned k = 0; k < o->cli_nargs; k++) {
+			apart[na++] = values[k];
+			if (k > 0)
+				together[nt++] = values[k];
+		}
+		apart[na++] = together[nt++] = "true";
+		struct cli a, t;
+		ck_assert_int_eq(parse(&a, apart), 0);
+		ck_assert_int_eq(parse(&t, together), 0);
+		if (o->flags & OPT_INCLUDE) {
+			ck_assert_str_eq(a.profiles.v[0], "/a");
+			ck_assert_str_eq(t.profiles.v[0], "/a");
+		} else {
+			ck_assert_uint_eq(a.settings[0].args.n, o->cli_nargs);
+			ck_assert_uint_eq(t.settings[0].args.n, o->cli_nargs);
+			for (unsigned k = 0; k < o->cli_nargs; k++)
+				ck_assert_str_eq(t.settings[0].args.v[k], a.settings[0].args.v[k]);
+		}
+		ck_assert_str_eq(a.operands[0], "true");
+		ck_assert_str_eq(t.operands[0], "true");
+		cli_free(&a);
+		cli_free(&t);
+	}
 }
 END_TEST
 
 START_TEST(flags_take_an_optional_value)
 {
 	struct cli c;
-	char *argv[] = {"glovebox", "--clearenv", "--clearenv=no", "true", NULL};
+	char *argv[] = {"glovebox", "--clearenv", "--clearenv=no", "--unshare-pid", "no",
+			"--unshare-ipc", "off", "--unshare-uts", "make", NULL};
 	ck_assert_int_eq(parse(&c, argv), 0);
+	ck_assert_uint_eq(c.n_settings, 5);
 	ck_assert_str_eq(c.settings[0].args.v[0], "yes");
 	ck_assert_str_eq(c.settings[1].args.v[0], "no");
+	ck_assert_str_eq(c.settings[2].args.v[0], "no");
+	ck_assert_str_eq(c.settings[3].args.v[0], "off");
+	ck_assert_str_eq(c.settings[4].args.v[0], "yes");
+	ck_assert_uint_eq(c.n_operands, 1); /* "make" is not a yes/no word: the command */
+	ck_assert_str_eq(c.operands[0], "make");
 	cli_free(&c);
 }
 END_TEST
 
-START_TEST(list_options_split_their_argument)
+/* "--clearenv true" takes "true" as the value: say so when no command is left. */
+START_TEST(a_switch_that_took_the_command_says_so)
 {
 	struct cli c;
-	char *argv[] = {"glovebox", "--allow", "read write", "--bind", "/a b", "/c", "true", NULL};
+	char *argv[] = {"glovebox", "--clearenv", "true", NULL};
+	ck_assert_int_eq(parse(&c, argv), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "'true' is the value of --clearenv; put -- before"));
+	cli_free(&c);
+	char *argv2[] = {"glovebox", "--clearenv", "--", "true", NULL};
+	ck_assert_int_eq(parse(&c, argv2), 0);
+	ck_assert_str_eq(c.settings[0].args.v[0], "yes");
+	ck_assert_str_eq(c.operands[0], "true");
+	cli_free(&c);
+}
+END_TEST
+
+/* One rule for every list of names: one argument, names separated by
+ * spaces or commas; the option may repeat. */
+START_TEST(name_lists_split_at_spaces_and_commas)
+{
+	static const char *const opts[] = {"--allow", "--deny", "--capabilities", "--namespaces",
+					   "--socket-families", "--ioctl-deny", "--keep-env",
+					   "--unsetenv"};
+	for (size_t k = 0; k < ELEMENTSOF(opts); k++) {
+		struct cli c;
+		char *argv[] = {"glovebox", (char *)opts[k], "setresuid setresgid", (char *)opts[k],
+				" a,b , c\td ", "true", NULL};
+		ck_assert_int_eq(parse(&c, argv), 0);
+		ck_assert_uint_eq(c.n_settings, 2);
+		ck_assert_uint_eq(c.settings[0].args.n, 2);
+		ck_assert_str_eq(c.settings[0].args.v[1], "setresgid");
+		ck_assert_uint_eq(c.settings[1].args.n, 4);
+		ck_assert_str_eq(c.settings[1].args.v[0], "a");
+		ck_assert_str_eq(c.settings[1].args.v[3], "d");
+		cli_free(&c);
+		char *empty[] = {"glovebox", (char *)opts[k], " , ", "true", NULL};
+		ck_assert_int_eq(parse(&c, empty), -1);
+		ck_assert_ptr_nonnull(strstr(errbuf, "needs"));
+		cli_free(&c);
+	}
+}
+END_TEST
+
+/* Paths and texts are one value an argument, as the shell gave them: no
+ * splitting, no quotes, no ${VARIABLES}. */
+START_TEST(paths_and_texts_are_literal)
+{
+	struct cli c;
+	char *argv[] = {"glovebox", "--tmpfs", "/a b", "--mirror", "/x y", "--dir", "/d e",
+			"mode=0700", "--bind", "\"/q\"", "${HOME}", "--setenv", "V", "'a b'",
+			"--rule", "ptrace(arg0 == 1)", "true", NULL};
 	ck_assert_int_eq(parse(&c, argv), 0);
-	ck_assert_uint_eq(c.settings[0].args.n, 2);
-	ck_assert_uint_eq(c.settings[1].args.n, 2);
-	ck_assert_str_eq(c.settings[1].args.v[0], "/a b"); /* paths are never split */
+	ck_assert_uint_eq(c.n_settings, 6);
+	ck_assert_uint_eq(c.settings[0].args.n, 1);
+	ck_assert_str_eq(c.settings[0].args.v[0], "/a b");
+	ck_assert_uint_eq(c.settings[1].args.n, 1);
+	ck_assert_str_eq(c.settings[1].args.v[0], "/x y");
+	ck_assert_uint_eq(c.settings[2].args.n, 2);
+	ck_assert_str_eq(c.settings[2].args.v[0], "/d e");
+	ck_assert_str_eq(c.settings[3].args.v[0], "\"/q\"");
+	ck_assert_str_eq(c.settings[3].args.v[1], "${HOME}");
+	ck_assert_str_eq(c.settings[4].args.v[1], "'a b'");
+	ck_assert_uint_eq(c.settings[5].args.n, 1);
 	cli_free(&c);
 }
 END_TEST
@@ -155,8 +281,41 @@ START_TEST(subcommands_come_first)
 	ck_assert_uint_eq(c.n_operands, 2);
 	cli_free(&c);
 	char *argv2[] = {"glovebox", "-p", "x", "check", NULL};
-	ck_assert_int_eq(parse(&c, argv2), 0);
+	ck_assert_int_eq(parse(&c, argv2), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "check takes no options and goes first: "
+					     "glovebox check PROFILE-FILE..."));
+	cli_free(&c);
+	char *argv3[] = {"glovebox", "-p", "x", "--", "check", NULL};
+	ck_assert_int_eq(parse(&c, argv3), 0);
 	ck_assert_int_eq(c.cmd, CMD_RUN);
+	ck_assert_str_eq(c.operands[0], "check");
+	cli_free(&c);
+}
+END_TEST
+
+/* "glovebox -p build explain" once ran a program named explain. */
+START_TEST(explain_and_compile_take_the_options_before_them)
+{
+	struct cli c;
+	char *argv[] = {"glovebox", "-p", "build", "--network", "host", "explain", "--calls", NULL};
+	ck_assert_int_eq(parse(&c, argv), 0);
+	ck_assert_int_eq(c.cmd, CMD_EXPLAIN);
+	ck_assert_uint_eq(c.profiles.n, 1);
+	ck_assert_uint_eq(c.n_settings, 1);
+	ck_assert(c.calls);
+	cli_free(&c);
+	char *argv2[] = {"glovebox", "-p", "build", "-o", "f", "compile", NULL};
+	ck_assert_int_eq(parse(&c, argv2), 0);
+	ck_assert_int_eq(c.cmd, CMD_COMPILE);
+	ck_assert_str_eq(c.output, "f");
+	cli_free(&c);
+	char *argv3[] = {"glovebox", "-p", "build", "explain", "make", NULL};
+	ck_assert_int_eq(parse(&c, argv3), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "'make': explain takes options, not a command"));
+	cli_free(&c);
+	char *argv4[] = {"glovebox", "--calls", "make", NULL};
+	ck_assert_int_eq(parse(&c, argv4), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "--calls goes with explain"));
 	cli_free(&c);
 }
 END_TEST
@@ -182,8 +341,13 @@ START_TEST(command_line_settings_apply_with_their_spelling)
 	fixture_init(&f);
 	char *argv[] = {"glovebox", "--hostname", "bad/name", "true", NULL};
 	ck_assert_int_eq(parse(&c, argv), 0);
+	ck_assert_int_eq(load(&f, "p.ini", "[where]\nnetwork = sideways\n"), -1);
+	ck_assert_uint_eq(f.d.command_line_errors, 0);
 	ck_assert_int_eq(cli_apply(&c, &f.p, &f.d), -1);
 	ck_assert_msgs_contain(&f, "command line: --hostname: bad/name:");
+	/* a usage error only when nothing else went wrong */
+	ck_assert_uint_eq(f.d.command_line_errors, 1);
+	ck_assert_uint_eq(f.d.errors, 2);
 	cli_free(&c);
 	fixture_free(&f);
 }
@@ -203,8 +367,22 @@ START_TEST(help_lists_every_option)
 }
 END_TEST
 
-RUN_SUITE("cli", options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
+START_TEST(help_fits_80_columns)
+{
+	char *buf = help_text();
+	unsigned n = 0;
+	for (char *line = strtok(buf, "\n"); line; line = strtok(NULL, "\n"), n++)
+		ck_assert_msg(strlen(line) <= 80, "%zu columns: %s", strlen(line), line);
+	ck_assert_uint_gt(n, 60);
+	free(buf);
+}
+END_TEST
+
+RUN_SUITE("cli", help_fits_80_columns, options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
 	  unknown_options_are_usage_errors, missing_arguments_are_usage_errors,
-	  flags_take_an_optional_value, list_options_split_their_argument, subcommands_come_first,
+	  double_dash_is_never_a_value, values_take_both_spellings, flags_take_an_optional_value,
+	  a_switch_that_took_the_command_says_so, name_lists_split_at_spaces_and_commas,
+	  paths_and_texts_are_literal, subcommands_come_first,
+	  explain_and_compile_take_the_options_before_them,
 	  help_and_version, command_line_settings_apply_with_their_spelling, help_lists_every_option,
 	  optional_name_value_words_follow_the_arguments, help_shows_the_command_line_arguments)

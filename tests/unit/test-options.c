@@ -31,7 +31,7 @@ START_TEST(table_rows_are_unique_and_complete)
 		ck_assert_msg(!o->max_args || o->max_args >= o->min_args, "%s: arity", o->key);
 		ck_assert_msg(o->cli_nargs <= 3, "%s: cli arity", o->key);
 		/* A command-line flag with two arguments fills exactly two slots. */
-		if (o->cli_nargs == 2 && !(o->flags & OPT_CLI_SPLIT))
+		if (o->cli_nargs == 2 && !(o->flags & OPT_CLI_NAMES))
 			ck_assert_msg(!o->max_args || o->max_args >= 2, "%s", o->key);
 	}
 }
@@ -196,6 +196,76 @@ START_TEST(wrong_argument_counts_are_errors)
 }
 END_TEST
 
+START_TEST(paths_are_at_or_below_a_directory_by_whole_components)
+{
+	ck_assert(path_at_or_below("/a", "/a"));
+	ck_assert(path_at_or_below("/a/b", "/a"));
+	ck_assert(!path_at_or_below("/ab", "/a"));
+	ck_assert(!path_at_or_below("/a", "/a/b"));
+	ck_assert(path_at_or_below("/x", "/"));
+}
+END_TEST
+
+START_TEST(remove_takes_away_what_earlier_layers_put_at_or_below_a_destination)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "where", "ro-bind", "/usr"), 0);
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/tmp"), 0);
+	ck_assert_int_eq(apply(&f, "where", "dir", "/tmp/a"), 0);
+	ck_assert_int_eq(apply(&f, "where", "symlink", "x /tmpx"), 0);
+	ck_assert_int_eq(apply(&f, "where", "remove", "/tmp/ /nothing-else-here/.."), -1);
+	ck_assert_msgs_contain(&f, "'..' is not allowed");
+	ck_assert_int_eq(f.p.n_mounts, 4);
+	ck_assert_int_eq(apply(&f, "where", "remove", "/tmp/"), 0);
+	ck_assert_uint_eq(f.p.n_mounts, 2);
+	ck_assert_str_eq(f.p.mounts[0].dest, "/usr");
+	ck_assert_str_eq(f.p.mounts[1].dest, "/tmpx");
+	ck_assert_uint_eq(f.p.n_removed, 2);
+	ck_assert_str_eq(f.p.removed[0].op.dest, "/tmp");
+	ck_assert_str_eq(f.p.removed[1].op.dest, "/tmp/a");
+	ck_assert_str_eq(f.p.removed[1].by.key, "remove");
+	/* what comes after stays */
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/tmp"), 0);
+	ck_assert_uint_eq(f.p.n_mounts, 3);
+	/* nothing there is an error; inside a mount, the error names it */
+	ck_assert_int_eq(apply(&f, "where", "remove", "/nothing"), -1);
+	ck_assert_msgs_contain(&f, "t.ini:7: [where] remove: /nothing: nothing is put there, "
+				   "or below it");
+	ck_assert_int_eq(apply(&f, "where", "remove", "/usr/lib"), -1);
+	ck_assert_msgs_contain(&f, "/usr/lib: nothing is put there on its own: it is inside "
+				   "ro-bind /usr (t.ini:7: [where] ro-bind); remove /usr, or cover it "
+				   "with tmpfs = /usr/lib");
+	ck_assert_int_eq(apply(&f, "where", "remove", "/"), 0);
+	ck_assert_uint_eq(f.p.n_mounts, 0);
+	ck_assert_uint_eq(f.p.n_removed, 5);
+	fixture_free(&f);
+}
+END_TEST
+
+/* A proc with the host's pid namespace would show the host's processes. */
+START_TEST(unshare_pid_no_takes_away_the_proc_before_it)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "where", "proc", "/proc"), 0);
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/tmp"), 0);
+	ck_assert_int_eq(apply(&f, "where", "unshare-pid", "no"), 0);
+	ck_assert_uint_eq(f.p.n_mounts, 1);
+	ck_assert_uint_eq(f.p.n_removed, 1);
+	ck_assert_int_eq(f.p.removed[0].op.kind, MOUNT_PROC);
+	ck_assert_str_eq(f.p.removed[0].by.key, "unshare-pid");
+	ck_assert_int_eq(policy_validate(&f.p, &f.d), 0);
+	/* one added after it is refused, with both places named */
+	ck_assert_int_eq(apply(&f, "where", "proc", "/p2"), 0);
+	ck_assert_int_eq(policy_validate(&f.p, &f.d), -1);
+	ck_assert_msgs_contain(&f, "t.ini:7: [where] proc: proc needs the sandbox's own pid "
+				   "namespace, and unshare-pid = no (t.ini:7: [where] unshare-pid) "
+				   "turns it off");
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(scalars_take_the_last_value)
 {
 	struct fixture f;
@@ -290,4 +360,6 @@ RUN_SUITE("options", table_rows_are_unique_and_complete,
 	  binds_default_the_destination_to_the_source, destinations_must_be_absolute_without_dotdot,
 	  tmpfs_takes_size_and_mode, wrong_argument_counts_are_errors, scalars_take_the_last_value,
 	  capabilities_are_a_set, rlimits_take_soft_and_hard, syscall_rules_apply_in_order,
-	  env_names_are_checked)
+	  env_names_are_checked, paths_are_at_or_below_a_directory_by_whole_components,
+	  remove_takes_away_what_earlier_layers_put_at_or_below_a_destination,
+	  unshare_pid_no_takes_away_the_proc_before_it)
