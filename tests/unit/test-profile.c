@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -153,7 +156,116 @@ START_TEST(indented_lines_continue_a_list)
 	ck_assert_int_eq(load(&f, "l.ini", "[how]\nallow = read\n  write\n\tclose\n"), 0);
 	ck_assert_int_eq(f.p.syscalls[syscall_lookup("write")].action.kind, SC_ALLOW);
 	ck_assert_int_eq(f.p.syscalls[syscall_lookup("close")].action.kind, SC_ALLOW);
-	ck_assert_uint_eq(sc_rule_origin(&f.p, (size_t)syscall_lookup("close"))->line, 4);
+	/* One application, written where the key is. */
+	ck_assert_uint_eq(sc_rule_origin(&f.p, (size_t)syscall_lookup("close"))->line, 2);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continuation_extends_capabilities)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "c.ini", "[what]\ncapabilities = cap_chown\n  cap_kill\n"), 0);
+	ck_assert_uint_eq(f.p.caps, (UINT64_C(1) << CAP_CHOWN) | (UINT64_C(1) << CAP_KILL));
+	ck_assert_uint_eq(f.p.caps_s.origin.line, 2);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continuation_extends_namespaces)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "n.ini", "[how]\nnamespaces = user\n\tnet\n"), 0);
+	ck_assert_uint_eq(f.p.ns_allowed, CLONE_NEWUSER | CLONE_NEWNET);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continuation_extends_socket_families)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "s.ini", "[how]\nsocket-families = unix\n  inet\n  inet6\n"), 0);
+	ck_assert_uint_eq(f.p.families,
+			  (UINT64_C(1) << AF_UNIX) | (UINT64_C(1) << AF_INET) |
+				  (UINT64_C(1) << AF_INET6));
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continuation_gives_a_bind_its_destination)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "b.ini", "[where]\nro-bind = \"/my src\"\n   /dest\n"), 0);
+	ck_assert_uint_eq(f.p.n_mounts, 1);
+	ck_assert_str_eq(f.p.mounts[0].src, "/my src");
+	ck_assert_str_eq(f.p.mounts[0].dest, "/dest");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continued_single_value_is_one_value_too_many)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "h.ini", "[where]\nhostname = a\n  b\n"), -1);
+	ck_assert_msgs_have_line(&f, "h.ini:2: [where] hostname: expected 1 value (NAME), got 2");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(errors_in_a_continuation_name_its_line)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "q.ini", "[how]\nallow = read\n  \"write\n  ${NOPE}\n"), -1);
+	ck_assert_msgs_have_line(&f, "q.ini:3: [how] allow: unterminated \"quote\"");
+	ck_assert_uint_eq(f.d.errors, 1);
+	ck_assert_int_eq(load(&f, "v.ini", "[how]\nallow = read\n  ${NOPE}\n"), -1);
+	ck_assert_msgs_have_line(&f, "v.ini:3: [how] allow: unknown variable ${NOPE}");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(an_unset_variable_in_a_continuation_skips_the_whole_try_entry)
+{
+	struct fixture f;
+	fixture_init(&f);
+	f.vars.xdg_runtime_dir = NULL;
+	ck_assert_int_eq(load(&f, "t.ini", "[where]\nbind-try = /src\n  ${XDG_RUNTIME_DIR}/x\n"),
+			 0);
+	ck_assert_uint_eq(f.p.n_mounts, 0);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continued_text_joins_with_a_space)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "t.ini",
+			      "[profile]\ndescription = one\n   two\n[how]\n"
+			      "rule = socket(arg0 == AF_NETLINK,\n  arg1 == 3):EPERM\n"
+			      "[env]\nset = A=x\n  y\n"),
+			 0);
+	ck_assert_str_eq(f.p.description, "one two");
+	ck_assert_uint_eq(f.p.n_arg_rules, 1);
+	ck_assert_uint_eq(f.p.arg_rules[0].n_cmps, 2);
+	ck_assert_uint_eq(f.p.n_env_ops, 1);
+	ck_assert_str_eq(f.p.env_ops[0].value, "x y");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continued_unknown_key_is_reported_once)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "u.ini", "[how]\nallw = read\n  write\n"), -1);
+	ck_assert_uint_eq(f.d.errors, 1);
 	fixture_free(&f);
 }
 END_TEST
@@ -381,7 +493,7 @@ START_TEST(set_takes_name_equals_value)
 	struct fixture f;
 	fixture_init(&f);
 	ck_assert_int_eq(load(&f, "e.ini", "[env]\nset = GREETING=hello world\n"
-					   "  EMPTY=\nset = P=${HOME}/bin\n"),
+					   "set = EMPTY=\nset = P=${HOME}/bin\n"),
 			 0);
 	ck_assert_uint_eq(f.p.n_env_ops, 3);
 	ck_assert_str_eq(f.p.env_ops[0].value, "hello world");
@@ -396,6 +508,11 @@ RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_sectio
 	  unknown_sections_and_keys_are_errors, syntax_errors_are_reported_per_line,
 	  unknown_names_name_file_and_line,
 	  comments_are_ignored, indented_lines_continue_a_list, an_indented_key_is_explained,
+	  a_continuation_extends_capabilities, a_continuation_extends_namespaces,
+	  a_continuation_extends_socket_families, a_continuation_gives_a_bind_its_destination,
+	  a_continued_single_value_is_one_value_too_many, errors_in_a_continuation_name_its_line,
+	  an_unset_variable_in_a_continuation_skips_the_whole_try_entry,
+	  a_continued_text_joins_with_a_space, a_continued_unknown_key_is_reported_once,
 	  overlong_lines_are_errors_not_truncations, variables_expand_in_values,
 	  unset_variables_fail_except_in_try_keys,
 	  includes_layer_earlier_first_and_this_file_wins, later_profiles_override_earlier_ones,
