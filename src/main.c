@@ -312,8 +312,8 @@ static int cmd_syscalls(const struct cli *cli)
 	for (size_t k = 0; k < cli->n_operands; k++) {
 		syscall_set set = {0};
 		if (syscall_resolve(cli->operands[k], &set) < 0) {
-			fprintf(stderr, "glovebox: %s: unknown system call or group\n",
-				cli->operands[k]);
+			_cleanup_free_ char *name = text_escape(cli->operands[k]);
+			fprintf(stderr, "glovebox: %s: unknown system call or group\n", name);
 			ret = 1;
 			continue;
 		}

@@ -181,10 +181,11 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	environ = env.v;
 	execvp(p->argv.v[0], p->argv.v);
 	int e = errno;
+	_cleanup_free_ char *name = text_escape(p->argv.v[0]);
 	if (e == ENOENT)
-		fprintf(stderr, "glovebox: %s: command not found\n", p->argv.v[0]);
+		fprintf(stderr, "glovebox: %s: command not found\n", name);
 	else
-		fprintf(stderr, "glovebox: %s: %s\n", p->argv.v[0], strerror(e));
+		fprintf(stderr, "glovebox: %s: %s\n", name, strerror(e));
 	_exit(e == ENOENT ? 127 : 126);
 }
 

@@ -60,6 +60,55 @@ class Check:
 
 
 @both
+class NoRawControlCharacters:
+    """Messages show ESC and other control bytes from their input as \\xNN,
+    so a hostile profile or file name cannot drive the user's terminal."""
+
+    HOSTILE = "[where]\nnet\x1bwork = host\nnetwork = \x1b]0;owned\x07\n"
+
+    def assertEscaped(self, out):
+        self.assertNotIn("\x1b", out)
+        self.assertNotIn("\x07", out)
+        self.assertIn("\\x1b", out)
+
+    def test_a_launch_escapes_the_profile_path_key_and_value(self):
+        p = self.profile("esc\x1b[31m", self.HOSTILE)
+        r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertEscaped(r.stderr)
+        self.assertIn("esc\\x1b[31m.ini:2: [where] net\\x1bwork: unknown key", r.stderr)
+        self.assertIn(":3: [where] network: \\x1b]0;owned\\x07: expected none or host",
+                      r.stderr)
+
+    def test_check_escapes_the_profile_path_key_and_value(self):
+        p = self.profile("check\x1b[31m", self.HOSTILE)
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertEqual(r.returncode, 1)
+        self.assertEscaped(r.stdout)
+
+    def test_a_command_name_is_escaped(self):
+        r = self.gb(cmd=["/no/such\x1b[31mcommand"], probe=False)
+        self.assertEqual(r.returncode, 127)
+        self.assertEscaped(r.stderr)
+        self.assertIn("/no/such\\x1b[31mcommand: command not found", r.stderr)
+
+    def test_explain_escapes_values_and_paths(self):
+        p = self.profile("explain\x1b[31m",
+                         "[profile]\ninclude = default\ndescription = a\x1b[2Jb\n"
+                         "[env]\nset = X=\x1b]0;owned\x07\n")
+        r = self.run_as([self.stage.glovebox, "explain", "-p", p])
+        self.assertOk(r)
+        self.assertEscaped(r.stdout)
+        self.assertIn("# a\\x1b[2Jb", r.stdout)
+        self.assertIn("set X=\\x1b]0;owned\\x07", r.stdout)
+
+    def test_syscalls_escapes_an_unknown_name(self):
+        r = self.run_as([self.stage.glovebox, "syscalls", "x\x1b[31m"])
+        self.assertEqual(r.returncode, 1)
+        self.assertEscaped(r.stderr)
+
+
+@both
 class ShippedProfiles:
     def test_build_compiles_a_program_in_the_current_tree(self):
         tree = self.stage.path("tree-" + self.who.name)
