@@ -287,10 +287,9 @@ static int cmd_check(const struct cli *cli)
 		policy_init(&p);
 		profile_loader_init(&l, &p, &d, &vars);
 		profile_loader_default_path(&l);
-		const char *name = cli->operands[i];
-		/* `check` takes files: a bare name is a file in the current directory. */
-		_cleanup_free_ char *path = strchr(name, '/') ? xstrdup(name) : xasprintf("./%s", name);
-		profile_load(&l, path, NULL, NULL);
+		/* The names -p takes: "build" on the search path, "photos.ini"
+		 * and "dir/x" as files; messages spell them as given. */
+		profile_load(&l, cli->operands[i], NULL, NULL);
 		if (d.errors == 0)
 			policy_validate(&p, &d);
 		errors += d.errors;

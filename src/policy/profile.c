@@ -384,6 +384,13 @@ static int load_entries(struct profile_loader *l, struct parse_state *st, const 
 int profile_load_text(struct profile_loader *l, const char *file_label, const char *text,
 		      size_t len, const char *dir)
 {
+	/* A UTF-8 byte order mark, as some editors write one, is skipped
+	 * before any line is looked at. */
+	static const char bom[] = "\xef\xbb\xbf";
+	if (len >= 3 && memcmp(text, bom, 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	struct parse_state st = {
 		.l = l,
 		.file = policy_intern(l->policy, file_label),
@@ -392,7 +399,6 @@ int profile_load_text(struct profile_loader *l, const char *file_label, const ch
 	};
 	unsigned before = l->diag->errors;
 
-	/* A UTF-8 byte order mark is allowed, as inih allows it. */
 	int r = ini_parse_stream(reader, &st, handler, &st);
 	/* cppcheck-suppress knownConditionTrueFalse ; the callbacks above count errors */
 	if (r != 0 && l->diag->errors == before) {
@@ -419,7 +425,7 @@ static int read_file(int fd, char **out, size_t *len)
 		return -errno;
 	if (!S_ISREG(sb.st_mode))
 		return -EINVAL;
-	if (sb.st_size > 1 << 20)
+	if (sb.st_size > PROFILE_MAX_SIZE)
 		return -EFBIG;
 	size_t cap = (size_t)sb.st_size + 1;
 	char *buf = xmalloc(cap);
@@ -434,9 +440,35 @@ static int read_file(int fd, char **out, size_t *len)
 	return 0;
 }
 
+/* A bare name is looked up on the search path; a name with a '/' or
+ * ending in ".ini" is a file, as `glovebox check photos.ini` reads it. */
 static bool is_bare_name(const char *s)
 {
-	return !strchr(s, '/');
+	size_t n = strlen(s);
+	return !strchr(s, '/') && !(n >= 4 && streq(s + n - 4, ".ini"));
+}
+
+/* NAME relative to the including file's directory, spelled the way the
+ * user would: "" is the current directory, and no "./" piles up along an
+ * include chain. */
+static char *join_relative(const char *dir, const char *name)
+{
+	if (!dir || !*dir || name[0] == '/')
+		return xstrdup(name);
+	while (name[0] == '.' && name[1] == '/')
+		for (name += 2; *name == '/'; name++)
+			;
+	size_t n = strlen(dir);
+	return xasprintf("%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
+}
+
+/* The directory of PATH for join_relative: "" when PATH has no '/'. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup("");
+	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
 static int open_profile(struct profile_loader *l, const char *name, const char *relative_to,
@@ -459,8 +491,7 @@ static int open_profile(struct profile_loader *l, const char *name, const char *
 		}
 		return -ENOENT;
 	}
-	char *path = (name[0] != '/' && relative_to) ? xasprintf("%s/%s", relative_to, name)
-						     : xstrdup(name);
+	char *path = join_relative(relative_to, name);
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	if (fd < 0) {
 		int e = errno;
@@ -532,18 +563,16 @@ int profile_load(struct profile_loader *l, const char *name, const char *relativ
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 	int r = read_file(fd, &text, &len);
+	if (r == -EFBIG)
+		return diag_error(d, from, "%s: larger than 1 MiB, the most a profile may be",
+				  path);
 	if (r < 0)
 		return diag_error(d, from, "%s: %s", path,
 				  r == -EINVAL ? "not a regular file" : strerror(-r));
 
 	id.path = policy_intern(l->policy, path);
 	push_id(&l->stack, &l->n_stack, id);
-	_cleanup_free_ char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	else
-		memcpy(dir, ".", 2);
+	_cleanup_free_ char *dir = dir_of(path);
 	r = profile_load_text(l, id.path, text, len, dir);
 	l->n_stack--;
 	push_id(&l->done, &l->n_done, id);

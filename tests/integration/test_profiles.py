@@ -53,6 +53,30 @@ class Check:
         self.assertIn("%s:4: [what] capabilities: CAP_FLY: unknown capability" % p, lines)
         self.assertTrue(any(l.startswith("%s:5: [nowhere]: unknown section" % p) for l in lines))
 
+    def test_check_takes_a_name_on_the_search_path_like_p(self):
+        r = self.run_as([self.stage.glovebox, "check", "build", "online", "default"])
+        self.assertOk(r)
+        self.assertEqual(r.stdout, "")
+        r = self.run_as([self.stage.glovebox, "check", "no-such-profile"])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("profile 'no-such-profile' not found", r.stdout)
+
+    def test_check_prints_a_relative_path_as_written(self):
+        p = self.profile("typed", "[where]\nnetwork = sideways\n")
+        name = os.path.basename(p)  # run_as runs in the stage directory
+        r = self.run_as([self.stage.glovebox, "check", name])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "%s:2: [where] network: sideways: expected none or host\n"
+                         % name)
+
+    def test_check_accepts_a_byte_order_mark(self):
+        p = self.profile("bom", "\ufeff[where]\nhostname = bom\n")
+        with open(p, "rb") as f:
+            self.assertEqual(f.read(3), b"\xef\xbb\xbf")
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertOk(r)
+        self.assertEqual(r.stdout, "")
+
     def test_check_runs_nothing(self):
         p = self.profile("runs", "[where]\nbind = /definitely/missing\n")
         r = self.run_as([self.stage.glovebox, "check", p])

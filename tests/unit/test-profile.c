@@ -429,6 +429,70 @@ START_TEST(relative_include_paths_are_relative_to_the_file)
 }
 END_TEST
 
+START_TEST(a_name_ending_in_ini_is_a_file_next_to_the_includer)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("inc.ini", "[where]\nhostname = inc\n");
+	write_profile("main.ini", "[profile]\ninclude = inc.ini\n");
+	_cleanup_free_ char *p = path_of("main.ini");
+	ck_assert_int_eq(profile_load(&f.l, p, NULL, NULL), 0);
+	ck_assert_str_eq(f.p.hostname, "inc");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_relative_path_is_spelled_as_given)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("main.ini", "[profile]\ninclude = ./a.ini\n");
+	write_profile("a.ini", "[profile]\ninclude = ./main.ini\n[where]\nnetwork = up\n");
+	_cleanup_close_ int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(profile_load(&f.l, "main.ini", NULL, NULL), -1);
+	ck_assert_int_eq(fchdir(cwd), 0);
+	ck_assert_msgs_have_line(&f, "./a.ini:2: [profile] include: include cycle: main.ini -> "
+				     "./a.ini -> ./main.ini\n");
+	ck_assert_msgs_have_line(&f, "./a.ini:4: [where] network: up:");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_byte_order_mark_is_accepted)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "bom.ini", "\xef\xbb\xbf[where]\nhostname = bom\n"), 0);
+	ck_assert_str_eq(fixture_msgs(&f), "");
+	ck_assert_str_eq(f.p.hostname, "bom");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_profile_over_the_size_limit_says_the_limit)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	_cleanup_free_ char *p = path_of("big.ini");
+	FILE *out = fopen(p, "w");
+	ck_assert_ptr_nonnull(out);
+	fputs("[where]\n", out);
+	for (size_t i = 0; i < PROFILE_MAX_SIZE / 8; i++)
+		fputs("# pad..\n", out); /* 8 bytes */
+	fclose(out);
+	ck_assert_int_eq(profile_load(&f.l, p, NULL, NULL), -1);
+	ck_assert_msgs_contain(&f, "big.ini: larger than 1 MiB, the most a profile may be");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(search_path_first_hit_wins)
 {
 	struct fixture f;
@@ -519,5 +583,7 @@ RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_sectio
 	  include_cycles_are_errors, a_file_included_twice_is_layered_once,
 	  missing_includes_are_errors, relative_include_paths_are_relative_to_the_file,
 	  search_path_first_hit_wins, profile_names_cannot_walk_out_of_the_search_path,
+	  a_name_ending_in_ini_is_a_file_next_to_the_includer, a_relative_path_is_spelled_as_given,
+	  a_byte_order_mark_is_accepted, a_profile_over_the_size_limit_says_the_limit,
 	  errors_in_an_include_name_the_included_file, a_directory_is_not_a_profile,
 	  set_takes_name_equals_value)
