@@ -8,6 +8,7 @@ void diag_init(struct diag *d, FILE *out, const char *prefix)
 	d->out = out;
 	d->prefix = prefix;
 	d->errors = 0;
+	d->warnings = 0;
 }
 
 void origin_format(const struct origin *o, char *buf, size_t size)
@@ -88,21 +89,36 @@ char *text_escape(const char *s)
 	return out;
 }
 
-int diag_verror(struct diag *d, const struct origin *o, const char *fmt, va_list ap)
+_printf_(4, 0) static void emit(struct diag *d, const struct origin *o, const char *label,
+				const char *fmt, va_list ap)
 {
 	char where[512];
 	char *msg;
 
-	d->errors++;
 	origin_format(o, where, sizeof(where));
 	if (vasprintf(&msg, fmt, ap) < 0)
 		oom();
-	_cleanup_free_ char *line = xasprintf("%s%s%s", where, where[0] ? ": " : "", msg);
+	_cleanup_free_ char *line = xasprintf("%s%s%s%s", where, where[0] ? ": " : "", label, msg);
 	free(msg);
 	_cleanup_free_ char *safe = text_escape(line);
 	fprintf(d->out, "%s%s\n", d->prefix ? d->prefix : "", safe);
 	fflush(d->out);
+}
+
+int diag_verror(struct diag *d, const struct origin *o, const char *fmt, va_list ap)
+{
+	d->errors++;
+	emit(d, o, "", fmt, ap);
 	return -1;
+}
+
+void diag_warning(struct diag *d, const struct origin *o, const char *fmt, ...)
+{
+	va_list ap;
+	d->warnings++;
+	va_start(ap, fmt);
+	emit(d, o, "warning: ", fmt, ap);
+	va_end(ap);
 }
 
 int diag_error(struct diag *d, const struct origin *o, const char *fmt, ...)

@@ -24,6 +24,7 @@ struct diag {
 	FILE *out;          /* where messages go; stderr unless a test captures them */
 	const char *prefix; /* "glovebox: " for a launch, "" for `check` */
 	unsigned errors;
+	unsigned warnings;
 };
 
 void diag_init(struct diag *d, FILE *out, const char *prefix);
@@ -32,6 +33,9 @@ void diag_init(struct diag *d, FILE *out, const char *prefix);
  * `return diag_error(...)`. The whole line is printed through text_escape. */
 _printf_(3, 4) int diag_error(struct diag *d, const struct origin *o, const char *fmt, ...);
 _printf_(3, 0) int diag_verror(struct diag *d, const struct origin *o, const char *fmt, va_list ap);
+
+/* Report something worth knowing that stops nothing: "…: warning: …". */
+_printf_(3, 4) void diag_warning(struct diag *d, const struct origin *o, const char *fmt, ...);
 
 /* Text from a profile, a path or the command line, made safe to print: a
  * hostile value or file name must not drive the terminal. C0 controls

@@ -18,6 +18,7 @@
 #include "policy/cli.h"
 #include "policy/expand.h"
 #include "policy/profile.h"
+#include "what/identity.h"
 
 /* glovebox must never carry privileges of its own: a setuid or
  * file-capability launcher turns every parsing bug into a root exploit. */
@@ -269,6 +270,24 @@ static int cmd_explain(const struct cli *cli)
 	return status;
 }
 
+/* A bind of a path missing here fails a launch here, but a profile
+ * travels between machines: worth a warning, not an error. */
+static void warn_missing_sources(const struct policy *p, struct diag *d)
+{
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct mount_op *m = &p->mounts[i];
+		bool host_source = m->kind == MOUNT_BIND || m->kind == MOUNT_RO_BIND ||
+				   m->kind == MOUNT_DEV_BIND || m->kind == MOUNT_TMP_OVERLAY ||
+				   m->kind == MOUNT_OVERLAY;
+		struct stat st;
+		if (host_source && !(m->flags & MOUNT_F_TRY) && stat(m->src, &st) < 0)
+			diag_warning(d, &m->origin,
+				     "%s: %s (a launch here fails; the -try keys skip a missing "
+				     "source)",
+				     m->src, strerror(errno));
+	}
+}
+
 static int cmd_check(const struct cli *cli)
 {
 	if (cli->n_operands == 0) {
@@ -290,8 +309,12 @@ static int cmd_check(const struct cli *cli)
 		/* The names -p takes: "build" on the search path, "photos.ini"
 		 * and "dir/x" as files; messages spell them as given. */
 		profile_load(&l, cli->operands[i], NULL, NULL);
-		if (d.errors == 0)
+		/* What a launch of this profile would refuse, too. */
+		if (d.errors == 0) {
 			policy_validate(&p, &d);
+			what_check_privileges(&p, &d);
+			warn_missing_sources(&p, &d);
+		}
 		errors += d.errors;
 		profile_loader_free(&l);
 		policy_free(&p);

@@ -520,17 +520,13 @@ int launch_run(const struct launch_request *req)
 	struct child_ctx c = {.req = req, .uid = geteuid(), .gid = getegid()};
 	sigset_t set;
 
-	/* Without a user namespace, only root's own capabilities can create
-	 * the others; an unprivileged user is told so rather than sandboxed
-	 * less. */
+	/* What is certain to be refused stops here, before any set-up, with
+	 * the words `glovebox check` uses. */
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
 	const struct policy *p = req->policy;
-	if (!(p->unshare & CLONE_NEWUSER) && c.uid != 0) {
-		struct diag d;
-		diag_init(&d, stderr, "glovebox: ");
-		diag_error(&d, p->unshare_s[4].set ? &p->unshare_s[4].origin : NULL,
-			   "needs root (an unprivileged user's sandbox is built in a user namespace)");
+	if (what_check_privileges(p, &d) < 0)
 		return 125;
-	}
 	forward_set(&set);
 	if (sigprocmask(SIG_BLOCK, &set, &c.orig_mask) < 0)
 		return 125;

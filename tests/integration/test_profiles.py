@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Profiles: the search path, layering, `check`, shipped profiles, install."""
 import os
+import resource
 import subprocess
 import tempfile
 import unittest
@@ -77,10 +78,42 @@ class Check:
         self.assertOk(r)
         self.assertEqual(r.stdout, "")
 
-    def test_check_runs_nothing(self):
-        p = self.profile("runs", "[where]\nbind = /definitely/missing\n")
+    def test_check_runs_nothing_and_warns_of_a_missing_source(self):
+        p = self.profile("runs", "[where]\nbind = /definitely/missing\n"
+                                 "ro-bind-try = /definitely/missing/too\n")
         r = self.run_as([self.stage.glovebox, "check", p])
         self.assertOk(r)
+        self.assertEqual(r.stdout, "%s:2: [where] bind: warning: /definitely/missing: No such "
+                         "file or directory (a launch here fails; the -try keys skip a missing "
+                         "source)\n" % p)
+
+    def test_check_and_a_launch_refuse_a_hard_limit_above_the_current_one(self):
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        p = self.profile("rlimit", "[profile]\ninclude = default\n[what]\n"
+                                   "rlimit-nofile = 64:%d\n" % (hard + 1))
+        want = ("%s:4: [what] rlimit-nofile: the hard limit %d is above the current %d; "
+                "raising a hard limit needs CAP_SYS_RESOURCE outside a user namespace"
+                % (p, hard + 1, hard))
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, want + "\n")
+        r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertEqual(r.stderr, "glovebox: " + want + "\n")
+
+    def test_check_accepts_a_hard_limit_within_the_current_one(self):
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        p = self.profile("rlimit-ok", "[what]\nrlimit-nofile = 64:%d\n" % hard)
+        self.assertOk(self.run_as([self.stage.glovebox, "check", p]))
+
+    def test_check_says_who_may_go_without_a_user_namespace(self):
+        p = self.profile("nouserns", "[where]\nunshare-user = no\n")
+        r = self.run_as([self.stage.glovebox, "check", p])
+        if self.who.is_root:
+            self.assertOk(r)
+        else:
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("%s:2: [where] unshare-user: needs root" % p, r.stdout)
 
 
 @both

@@ -65,6 +65,19 @@ START_TEST(profile_errors_show_control_characters_escaped)
 }
 END_TEST
 
+START_TEST(a_warning_is_no_error)
+{
+	struct fixture f;
+	fixture_init(&f);
+	struct origin o = {.file = "w.ini", .line = 2, .section = "where", .key = "bind"};
+	diag_warning(&f.d, &o, "%s: missing", "/x\x1b");
+	ck_assert_str_eq(fixture_msgs(&f), "w.ini:2: [where] bind: warning: /x\\x1b: missing\n");
+	ck_assert_uint_eq(f.d.errors, 0);
+	ck_assert_uint_eq(f.d.warnings, 1);
+	fixture_free(&f);
+}
+END_TEST
+
 RUN_SUITE("diag", printable_text_stays_as_it_is, control_characters_are_escaped,
 	  invalid_utf8_is_escaped_byte_by_byte, diagnostics_escape_file_key_and_values,
-	  profile_errors_show_control_characters_escaped)
+	  profile_errors_show_control_characters_escaped, a_warning_is_no_error)
