@@ -166,6 +166,23 @@ class NoRawControlCharacters:
 
 
 @both
+class Quoting:
+    def test_set_keeps_the_quotes_and_a_list_drops_them(self):
+        d = self.stage.path("quoted dir " + self.who.name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "f"), "w") as f:
+            f.write("inside\n")
+        os.chmod(d, 0o755)
+        p = self.profile("quoting", "[profile]\ninclude = default\n"
+                                    "[where]\nro-bind = \"%s\" '/q d'\n"
+                                    "[env]\nset = Q=\"a b\"\n" % d)
+        r = self.gb("-p", p, cmd=["/bin/sh", "-c", 'printf "%s|" "$Q"; cat "/q d/f"'],
+                    probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout, '"a b"|inside\n')
+
+
+@both
 class ShippedProfiles:
     def test_build_compiles_a_program_in_the_current_tree(self):
         tree = self.stage.path("tree-" + self.who.name)

@@ -568,6 +568,52 @@ START_TEST(set_takes_name_equals_value)
 }
 END_TEST
 
+START_TEST(text_values_keep_their_quotes)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "t.ini",
+			      "[profile]\ndescription = \"Photos\" 'only'\n"
+			      "[env]\nset = Q=\"a b\"\nset = S='c  d'\nset = B=e\\ f\n"
+			      "set = H=${HOME}/\"x\"\n"),
+			 0);
+	ck_assert_str_eq(f.p.description, "\"Photos\" 'only'");
+	ck_assert_str_eq(f.p.env_ops[0].value, "\"a b\"");
+	ck_assert_str_eq(f.p.env_ops[1].value, "'c  d'");
+	ck_assert_str_eq(f.p.env_ops[2].value, "e\\ f");
+	ck_assert_str_eq(f.p.env_ops[3].value, "/home/alice/\"x\"");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(list_values_lose_their_quotes)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "l.ini",
+			      "[where]\nro-bind = \"/a b\" '/c d'\nro-bind = /e\\ f\n"
+			      "[env]\nkeep = \"A\" 'B'\n"),
+			 0);
+	ck_assert_str_eq(f.p.mounts[0].src, "/a b");
+	ck_assert_str_eq(f.p.mounts[0].dest, "/c d");
+	ck_assert_str_eq(f.p.mounts[1].src, "/e f");
+	ck_assert_str_eq(f.p.env_ops[0].name, "A");
+	ck_assert_str_eq(f.p.env_ops[1].name, "B");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_semicolon_after_a_space_starts_a_comment_in_every_value)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "c.ini", "[env]\nset = X=a ;b\nset = Y=a;b\n"), 0);
+	ck_assert_str_eq(f.p.env_ops[0].value, "a");
+	ck_assert_str_eq(f.p.env_ops[1].value, "a;b");
+	fixture_free(&f);
+}
+END_TEST
+
 RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_section_and_key,
 	  unknown_sections_and_keys_are_errors, syntax_errors_are_reported_per_line,
 	  unknown_names_name_file_and_line,
@@ -586,4 +632,5 @@ RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_sectio
 	  a_name_ending_in_ini_is_a_file_next_to_the_includer, a_relative_path_is_spelled_as_given,
 	  a_byte_order_mark_is_accepted, a_profile_over_the_size_limit_says_the_limit,
 	  errors_in_an_include_name_the_included_file, a_directory_is_not_a_profile,
-	  set_takes_name_equals_value)
+	  set_takes_name_equals_value, text_values_keep_their_quotes, list_values_lose_their_quotes,
+	  a_semicolon_after_a_space_starts_a_comment_in_every_value)
