@@ -480,26 +480,17 @@ static int open_profile(struct profile_loader *l, const char *name, const char *
 		for (size_t i = 0; i < l->search_path.n; i++) {
 			char *path = xasprintf("%s/%s.ini", l->search_path.v[i], name);
 			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-			if (fd >= 0) {
-				*path_out = path;
-				return fd;
+			if (fd >= 0 || (errno != ENOENT && errno != ENOTDIR)) {
+				*path_out = path; /* the file found, or the one that failed */
+				return fd >= 0 ? fd : -errno;
 			}
-			int e = errno;
 			free(path);
-			if (e != ENOENT && e != ENOTDIR)
-				return -e;
 		}
 		return -ENOENT;
 	}
-	char *path = join_relative(relative_to, name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		int e = errno;
-		free(path);
-		return -e;
-	}
-	*path_out = path;
-	return fd;
+	*path_out = join_relative(relative_to, name);
+	int fd = open(*path_out, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return fd >= 0 ? fd : -errno;
 }
 
 static void push_id(struct file_id **arr, size_t *n, struct file_id id)

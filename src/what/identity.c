@@ -6,6 +6,7 @@
 #include <linux/securebits.h>
 #include <grp.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <sched.h>
 #include <stdio.h>
 #include <sys/prctl.h>
@@ -68,12 +69,14 @@ static const char *rlim_format(rlim_t v, char *buf, size_t size)
 /* The kernel's ceiling on RLIMIT_NOFILE, which no privilege lifts. */
 static rlim_t nr_open(void)
 {
+	char buf[32] = "";
+	uint64_t v;
 	FILE *f = fopen("/proc/sys/fs/nr_open", "re");
-	unsigned long long v;
-	bool ok = f && fscanf(f, "%llu", &v) == 1;
+	bool ok = f && fgets(buf, sizeof(buf), f);
 	if (f)
 		fclose(f);
-	return ok ? (rlim_t)v : RLIM_INFINITY;
+	buf[strcspn(buf, "\n")] = '\0';
+	return ok && parse_u64(buf, &v) == 0 ? (rlim_t)v : RLIM_INFINITY;
 }
 
 /* Raising a hard limit needs CAP_SYS_RESOURCE in the host's user
