@@ -98,7 +98,10 @@ static int check_rlimit(const struct policy *p, int resource, struct diag *d)
 				  "the hard limit %s is above the current %s; raising a hard "
 				  "limit needs CAP_SYS_RESOURCE outside a user namespace",
 				  want, rlim_format(now.rlim_max, have, sizeof(have)));
-	rlim_t ceiling = resource == RLIMIT_NOFILE ? nr_open() : RLIM_INFINITY;
+	/* The current hard limit is within the ceiling: only a raise can pass it. */
+	rlim_t ceiling = resource == RLIMIT_NOFILE && s->lim.rlim_max > now.rlim_max
+				 ? nr_open()
+				 : RLIM_INFINITY;
 	if (s->lim.rlim_max > ceiling)
 		return diag_error(d, &s->origin,
 				  "the hard limit %s is above the kernel's fs.nr_open, %s", want,

@@ -101,6 +101,19 @@ class Check:
         self.assertEqual(r.returncode, 125)
         self.assertEqual(r.stderr, "glovebox: " + want + "\n")
 
+    def test_check_refuses_an_open_file_limit_above_the_kernels_ceiling(self):
+        if not self.who.is_root:
+            self.skipTest("only root may go without a user namespace, where a raise can pass")
+        with open("/proc/sys/fs/nr_open") as f:
+            ceiling = int(f.read())
+        p = self.profile("nr-open", "[where]\nunshare-user = no\n[what]\n"
+                                    "capabilities = sys_resource\nrlimit-nofile = 64:%d\n"
+                                    % (ceiling + 1))
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "%s:5: [what] rlimit-nofile: the hard limit %d is above the "
+                         "kernel's fs.nr_open, %d\n" % (p, ceiling + 1, ceiling))
+
     def test_check_accepts_a_hard_limit_within_the_current_one(self):
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
         p = self.profile("rlimit-ok", "[what]\nrlimit-nofile = 64:%d\n" % hard)
