@@ -555,8 +555,8 @@ int profile_load(struct profile_loader *l, const char *name, const char *relativ
 	size_t len = 0;
 	int r = read_file(fd, &text, &len);
 	if (r == -EFBIG)
-		return diag_error(d, from, "%s: larger than 1 MiB, the most a profile may be",
-				  path);
+		return diag_error(d, from, "%s: larger than %d MiB, the most a profile may be",
+				  path, PROFILE_MAX_SIZE >> 20);
 	if (r < 0)
 		return diag_error(d, from, "%s: %s", path,
 				  r == -EINVAL ? "not a regular file" : strerror(-r));
