@@ -276,15 +276,14 @@ static void warn_missing_sources(const struct policy *p, struct diag *d)
 {
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct mount_op *m = &p->mounts[i];
-		bool host_source = m->kind == MOUNT_BIND || m->kind == MOUNT_RO_BIND ||
-				   m->kind == MOUNT_DEV_BIND || m->kind == MOUNT_TMP_OVERLAY ||
-				   m->kind == MOUNT_OVERLAY;
+		bool bind = m->kind == MOUNT_BIND || m->kind == MOUNT_RO_BIND ||
+			    m->kind == MOUNT_DEV_BIND;
+		bool overlay = m->kind == MOUNT_TMP_OVERLAY || m->kind == MOUNT_OVERLAY;
 		struct stat st;
-		if (host_source && !(m->flags & MOUNT_F_TRY) && stat(m->src, &st) < 0)
-			diag_warning(d, &m->origin,
-				     "%s: %s (a launch here fails; the -try keys skip a missing "
-				     "source)",
-				     m->src, strerror(errno));
+		if ((bind || overlay) && !(m->flags & MOUNT_F_TRY) && stat(m->src, &st) < 0)
+			diag_warning(d, &m->origin, "%s: %s (a launch here fails%s)", m->src,
+				     strerror(errno),
+				     bind ? "; the -try keys skip a missing source" : "");
 	}
 }
 
