@@ -30,6 +30,12 @@ class SearchPath:
         self.assertEqual(self.probe("hostname", opts=("-p", "one", "--hostname", "cli", "-p",
                                                       "two")).stdout.strip(), "cli")
 
+    def test_a_name_ending_in_ini_is_a_file_in_the_current_directory(self):
+        p = self.profile("dotini", "[profile]\ninclude = default\n[where]\nhostname = dotini\n")
+        # run_as runs in the stage directory, where the file is
+        r = self.probe("hostname", opts=("-p", os.path.basename(p)))
+        self.assertEqual(r.stdout.strip(), "dotini")
+
     def test_a_missing_profile_is_an_error(self):
         r = self.gb("-p", "no-such-profile", cmd=["/bin/true"], probe=False)
         self.assertEqual(r.returncode, 125)
