@@ -11,6 +11,9 @@
 #include "policy/options.h"
 
 
+/* Where a value came from. File names are text_escape'd: explain prints
+ * what profiles and the command line said, and neither may drive the
+ * terminal. */
 static const char *from(const struct origin *o, bool set, char *buf, size_t size)
 {
 	if (!set)
@@ -19,17 +22,20 @@ static const char *from(const struct origin *o, bool set, char *buf, size_t size
 		snprintf(buf, size, "command line %s", o->key ? o->key : "");
 		return buf;
 	}
+	_cleanup_free_ char *file = text_escape(o->file);
 	if (o->line)
-		snprintf(buf, size, "%s:%u", o->file, o->line);
+		snprintf(buf, size, "%s:%u", file, o->line);
 	else
-		snprintf(buf, size, "%s", o->file);
+		snprintf(buf, size, "%s", file);
 	return buf;
 }
 
+/* One "  key  value  # origin" line; the value escaped. */
 static void row(FILE *f, const char *key, const char *value, const struct setting *s)
 {
 	char buf[512];
-	fprintf(f, "  %-18s %-34s # %s\n", key, value, from(&s->origin, s->set, buf, sizeof(buf)));
+	_cleanup_free_ char *safe = text_escape(value);
+	fprintf(f, "  %-18s %-34s # %s\n", key, safe, from(&s->origin, s->set, buf, sizeof(buf)));
 }
 
 static void explain_where(const struct policy *p, const struct explain_env *env, FILE *f)
@@ -78,7 +84,8 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 			snprintf(line, sizeof(line), "%s%s", m->dest,
 				 m->flags & MOUNT_F_TRY && m->kind != MOUNT_MIRROR ? " (if present)"
 										   : "");
-		fprintf(f, "    %-14s %-36s # %s\n", what, line,
+		_cleanup_free_ char *safe = text_escape(line);
+		fprintf(f, "    %-14s %-36s # %s\n", what, safe,
 			from(&m->origin, true, buf, sizeof(buf)));
 	}
 	if (p->n_removed)
@@ -274,14 +281,17 @@ static void explain_env_section(const struct policy *p, FILE *f)
 			snprintf(line, sizeof(line), "set %s=%s", e->name, e->value);
 		else
 			snprintf(line, sizeof(line), "unset %s", e->name);
-		fprintf(f, "  %-53s # %s\n", line, from(&e->origin, true, buf, sizeof(buf)));
+		_cleanup_free_ char *safe = text_escape(line);
+		fprintf(f, "  %-53s # %s\n", safe, from(&e->origin, true, buf, sizeof(buf)));
 	}
 }
 
 void explain_policy(const struct policy *p, const struct explain_env *env, FILE *f)
 {
-	if (p->description)
-		fprintf(f, "# %s\n", p->description);
+	if (p->description) {
+		_cleanup_free_ char *safe = text_escape(p->description);
+		fprintf(f, "# %s\n", safe);
+	}
 	explain_where(p, env, f);
 	explain_what(p, f);
 	explain_how(p, env, f);

@@ -18,6 +18,7 @@
 #include "policy/cli.h"
 #include "policy/expand.h"
 #include "policy/profile.h"
+#include "what/identity.h"
 
 /* glovebox must never carry privileges of its own: a setuid or
  * file-capability launcher turns every parsing bug into a root exploit. */
@@ -284,6 +285,23 @@ static int cmd_explain(const struct cli *cli)
 	return status;
 }
 
+/* A bind of a path missing here fails a launch here, but a profile
+ * travels between machines: worth a warning, not an error. */
+static void warn_missing_sources(const struct policy *p, struct diag *d)
+{
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct mount_op *m = &p->mounts[i];
+		bool bind = m->kind == MOUNT_BIND || m->kind == MOUNT_RO_BIND ||
+			    m->kind == MOUNT_DEV_BIND;
+		bool overlay = m->kind == MOUNT_TMP_OVERLAY || m->kind == MOUNT_OVERLAY;
+		struct stat st;
+		if ((bind || overlay) && !(m->flags & MOUNT_F_TRY) && stat(m->src, &st) < 0)
+			diag_warning(d, &m->origin, "%s: %s (a launch here fails%s)", m->src,
+				     strerror(errno),
+				     bind ? "; the -try keys skip a missing source" : "");
+	}
+}
+
 static int cmd_check(const struct cli *cli)
 {
 	if (cli->n_operands == 0) {
@@ -302,12 +320,15 @@ static int cmd_check(const struct cli *cli)
 		policy_init(&p);
 		profile_loader_init(&l, &p, &d, &vars);
 		profile_loader_default_path(&l);
-		const char *name = cli->operands[i];
-		/* `check` takes files: a bare name is a file in the current directory. */
-		_cleanup_free_ char *path = strchr(name, '/') ? xstrdup(name) : xasprintf("./%s", name);
-		profile_load(&l, path, NULL, NULL);
-		if (d.errors == 0)
+		/* The names -p takes: "build" on the search path, "photos.ini"
+		 * and "dir/x" as files; messages spell them as given. */
+		profile_load(&l, cli->operands[i], NULL, NULL);
+		/* What a launch of this profile would refuse, too. */
+		if (d.errors == 0) {
 			policy_validate(&p, &d);
+			what_check_privileges(&p, &d);
+			warn_missing_sources(&p, &d);
+		}
 		errors += d.errors;
 		profile_loader_free(&l);
 		policy_free(&p);
@@ -344,13 +365,14 @@ static int show_syscall_name(const char *name)
 		return 0;
 	}
 	_cleanup_free_ char *group = xasprintf("@%s", name);
+	_cleanup_free_ char *shown = text_escape(name);
 	if (name[0] != '@' && syscall_group_lookup(group))
 		fprintf(stderr, "glovebox: %s: not a system call; did you mean the group %s?\n",
-			name, group);
+			shown, group);
 	else
 		fprintf(stderr, "glovebox: %s: no such system call or group (glovebox syscalls "
 				"lists the groups)\n",
-			name);
+			shown);
 	return 1;
 }
 

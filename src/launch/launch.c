@@ -238,10 +238,11 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	environ = env.v;
 	execvp(p->argv.v[0], p->argv.v);
 	int e = errno;
+	_cleanup_free_ char *name = text_escape(p->argv.v[0]);
 	if (e == ENOENT)
-		fprintf(stderr, "glovebox: %s: command not found\n", p->argv.v[0]);
+		fprintf(stderr, "glovebox: %s: command not found\n", name);
 	else
-		fprintf(stderr, "glovebox: %s: %s\n", p->argv.v[0], strerror(e));
+		fprintf(stderr, "glovebox: %s: %s\n", name, strerror(e));
 	_exit(e == ENOENT ? 127 : 126);
 }
 
@@ -769,15 +770,11 @@ int launch_run(const struct launch_request *req)
 	struct diag d;
 	diag_init(&d, stderr, "glovebox: ");
 
-	/* Without a user namespace, only root's own capabilities can create
-	 * the others; an unprivileged user is told so rather than sandboxed
-	 * less. */
+	/* What is certain to be refused stops here, before any set-up, with
+	 * the words `glovebox check` uses. */
 	const struct policy *p = req->policy;
-	if (!(p->unshare & CLONE_NEWUSER) && c.uid != 0) {
-		diag_error(&d, p->unshare_s[4].set ? &p->unshare_s[4].origin : NULL,
-			   "needs root (an unprivileged user's sandbox is built in a user namespace)");
+	if (what_check_privileges(p, &d) < 0)
 		return 125;
-	}
 	sigset_t set;
 	forward_set(&set);
 	if (sigprocmask(SIG_BLOCK, &set, &c.orig_mask) < 0)

@@ -202,14 +202,18 @@ static char *reader(char *buf, int size, void *user)
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct parse_state *st = user;
+	/* A continuation of a key already reported is not reported again. */
+	bool first = !st->line_is_continuation;
 	if (!*section) {
-		report(st, NULL, key, "a key before any [section]");
+		if (first)
+			report(st, NULL, key, "a key before any [section]");
 		return 1;
 	}
 	if (st->section_unknown || !option_section_known(section))
 		return 1;
 	if (!option_by_key(section, key)) {
-		report(st, section, key, "unknown key");
+		if (first)
+			report(st, section, key, "unknown key");
 		return 1;
 	}
 	if (st->n_entries == st->cap_entries) {
@@ -226,71 +230,114 @@ static int handler(void *user, const char *section, const char *key, const char 
 	return 1;
 }
 
-/* Split and expand one value into arguments for the option's apply function.
- * Returns 1 when the entry is to be skipped (an unset variable in a -try key). */
-static int value_to_args(struct profile_loader *l, const struct gb_option *opt,
-			 const struct entry *e, const struct origin *o, struct strv *args)
+/* Expand the variables in each raw argument. Returns 1 when the entry is to
+ * be skipped (an unset variable in a -try key). */
+static int expand_args(struct profile_loader *l, const struct gb_option *opt,
+		       const struct origin *o, const struct strv *raw, struct strv *args)
 {
-	struct strv raw = {0};
-	int ret = 0;
+	for (size_t i = 0; i < raw->n; i++) {
+		char *expanded;
+		_cleanup_free_ char *name = NULL;
+		int r = expand_string(l->vars, raw->v[i], &expanded, &name);
+		if (r == -ENOENT && (opt->flags & OPT_SKIP_UNSET_VAR))
+			return 1;
+		if (r == -ENOENT)
+			return diag_error(l->diag, o, "${%s} is not set", name);
+		if (r < 0 && name[0] == '$')
+			return diag_error(l->diag, o,
+					  "malformed variable reference '%s' (write ${NAME}, or $$ "
+					  "for a literal $)",
+					  name);
+		if (r < 0)
+			return diag_error(l->diag, o,
+					  "unknown variable ${%s} (known: HOME, CWD, UID, "
+					  "XDG_RUNTIME_DIR)",
+					  name);
+		strv_push(args, expanded);
+	}
+	return 0;
+}
 
+/* "  network = host" under another key reads as a continuation of it:
+ * almost certainly a key indented by mistake. ("arg1 == 3" continuing a
+ * rule is not.) */
+static int check_continuation(struct profile_loader *l, const struct entry *e,
+			      const struct origin *o)
+{
 	const char *eq = strchr(e->value, '=');
-	if (e->continuation && eq && eq > e->value && (eq[-1] == ' ' || eq[-1] == '\t'))
+	size_t word = strcspn(e->value, " \t");
+	if (e->continuation && eq && eq[1] != '=' && word > 0 &&
+	    e->value + word + strspn(e->value + word, " \t") == eq)
 		return diag_error(l->diag, o,
 				  "'%s' is indented, so it continues the previous key; remove the "
 				  "indentation to start a new key",
 				  e->value);
-	switch (opt->style) {
-	case VALUE_WORDS: {
+	return 0;
+}
+
+/* A list: each line split into words on its own (a quote cannot span
+ * lines, and an error names its line), the words of all lines one list. */
+static int words_to_args(struct profile_loader *l, const struct gb_option *opt,
+			 const struct entry *e, size_t n, const struct origin *key_origin,
+			 struct strv *args)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct origin o = *key_origin;
+		o.line = e[i].line;
+		struct strv raw = {0};
 		const char *why;
-		if (split_words(e->value, &raw, &why) < 0) {
-			strv_free(&raw);
-			return diag_error(l->diag, o, "%s", why);
-		}
-		break;
+		int r = check_continuation(l, &e[i], &o);
+		if (r == 0 && split_words(e[i].value, &raw, &why) < 0)
+			r = diag_error(l->diag, &o, "%s", why);
+		if (r == 0)
+			r = expand_args(l, opt, &o, &raw, args);
+		strv_free(&raw);
+		if (r != 0)
+			return r;
 	}
-	case VALUE_TEXT:
-		strv_add(&raw, e->value);
-		break;
-	case VALUE_ASSIGN: {
-		if (!eq || eq == e->value)
-			return diag_error(l->diag, o, "expected NAME=VALUE");
-		strv_push(&raw, xstrndup(e->value, (size_t)(eq - e->value)));
+	return 0;
+}
+
+/* Text, taken literally: the lines joined with a space. NAME=VALUE splits
+ * at the first '='. */
+static int text_to_args(struct profile_loader *l, const struct gb_option *opt,
+			const struct entry *e, size_t n, const struct origin *key_origin,
+			struct strv *args)
+{
+	_cleanup_free_ char *text = xstrdup(e[0].value);
+	for (size_t i = 1; i < n; i++) {
+		struct origin o = *key_origin;
+		o.line = e[i].line;
+		if (check_continuation(l, &e[i], &o) < 0)
+			return -1;
+		char *longer = xasprintf("%s %s", text, e[i].value);
+		free(text);
+		text = longer;
+	}
+	struct strv raw = {0};
+	char *eq = strchr(text, '=');
+	if (opt->style == VALUE_ASSIGN) {
+		if (!eq || eq == text)
+			return diag_error(l->diag, key_origin, "expected NAME=VALUE");
+		strv_push(&raw, xstrndup(text, (size_t)(eq - text)));
 		strv_add(&raw, eq + 1);
-		break;
+	} else {
+		strv_add(&raw, text);
 	}
-	}
-	for (size_t i = 0; i < raw.n; i++) {
-		char *expanded, *name;
-		int r = expand_string(l->vars, raw.v[i], &expanded, &name);
-		if (r == -ENOENT && (opt->flags & OPT_SKIP_UNSET_VAR)) {
-			free(name);
-			ret = 1;
-			break;
-		}
-		if (r == -ENOENT) {
-			ret = diag_error(l->diag, o, "${%s} is not set", name);
-			free(name);
-			break;
-		}
-		if (r < 0) {
-			if (name[0] == '$')
-				ret = diag_error(l->diag, o,
-						 "malformed variable reference '%s' (write ${NAME}, "
-						 "or $$ for a literal $)",
-						 name);
-			else
-				ret = diag_error(l->diag, o,
-						 "unknown variable ${%s} (known: HOME, CWD, UID, "
-						 "XDG_RUNTIME_DIR)",
-						 name);
-			free(name);
-			break;
-		}
-		strv_push(args, expanded);
-	}
+	int r = expand_args(l, opt, key_origin, &raw, args);
 	strv_free(&raw);
-	return ret;
+	return r;
+}
+
+/* The arguments of a key's line and of the indented lines that continue
+ * it, for one application: a key that replaces its value (capabilities,
+ * namespaces) sees the whole list. Returns 1 when the entry is skipped. */
+static int entry_to_args(struct profile_loader *l, const struct gb_option *opt,
+			 const struct entry *e, size_t n, const struct origin *o, struct strv *args)
+{
+	if (opt->style == VALUE_WORDS)
+		return words_to_args(l, opt, e, n, o, args);
+	return text_to_args(l, opt, e, n, o, args);
 }
 
 static int load_entries(struct profile_loader *l, struct parse_state *st, const char *dir)
@@ -298,8 +345,11 @@ static int load_entries(struct profile_loader *l, struct parse_state *st, const 
 	int ret = 0;
 	/* Includes first, in order: "earlier layers first, this file wins". */
 	for (int pass = 0; pass < 2; pass++) {
-		for (size_t i = 0; i < st->n_entries; i++) {
+		for (size_t i = 0, next; i < st->n_entries; i = next) {
 			const struct entry *e = &st->entries[i];
+			for (next = i + 1; next < st->n_entries && st->entries[next].continuation;
+			     next++)
+				;
 			const struct gb_option *opt = option_by_key(e->section, e->key);
 			bool include = opt->flags & OPT_INCLUDE;
 			if (include != (pass == 0))
@@ -311,7 +361,7 @@ static int load_entries(struct profile_loader *l, struct parse_state *st, const 
 				.key = policy_intern(l->policy, e->key),
 			};
 			struct strv args = {0};
-			int r = value_to_args(l, opt, e, &o, &args);
+			int r = entry_to_args(l, opt, e, next - i, &o, &args);
 			if (r == 0) {
 				if (include) {
 					if (args.n == 0)
@@ -334,6 +384,13 @@ static int load_entries(struct profile_loader *l, struct parse_state *st, const 
 int profile_load_text(struct profile_loader *l, const char *file_label, const char *text,
 		      size_t len, const char *dir)
 {
+	/* A UTF-8 byte order mark, as some editors write one, is skipped
+	 * before any line is looked at. */
+	static const char bom[] = "\xef\xbb\xbf";
+	if (len >= 3 && memcmp(text, bom, 3) == 0) {
+		text += 3;
+		len -= 3;
+	}
 	struct parse_state st = {
 		.l = l,
 		.file = policy_intern(l->policy, file_label),
@@ -342,7 +399,6 @@ int profile_load_text(struct profile_loader *l, const char *file_label, const ch
 	};
 	unsigned before = l->diag->errors;
 
-	/* A UTF-8 byte order mark is allowed, as inih allows it. */
 	int r = ini_parse_stream(reader, &st, handler, &st);
 	/* cppcheck-suppress knownConditionTrueFalse ; the callbacks above count errors */
 	if (r != 0 && l->diag->errors == before) {
@@ -369,7 +425,7 @@ static int read_file(int fd, char **out, size_t *len)
 		return -errno;
 	if (!S_ISREG(sb.st_mode))
 		return -EINVAL;
-	if (sb.st_size > 1 << 20)
+	if (sb.st_size > PROFILE_MAX_SIZE)
 		return -EFBIG;
 	size_t cap = (size_t)sb.st_size + 1;
 	char *buf = xmalloc(cap);
@@ -384,9 +440,35 @@ static int read_file(int fd, char **out, size_t *len)
 	return 0;
 }
 
+/* A bare name is looked up on the search path; a name with a '/' or
+ * ending in ".ini" is a file, as `glovebox check photos.ini` reads it. */
 static bool is_bare_name(const char *s)
 {
-	return !strchr(s, '/');
+	size_t n = strlen(s);
+	return !strchr(s, '/') && !(n >= 4 && streq(s + n - 4, ".ini"));
+}
+
+/* NAME relative to the including file's directory, spelled the way the
+ * user would: "" is the current directory, and no "./" piles up along an
+ * include chain. */
+static char *join_relative(const char *dir, const char *name)
+{
+	if (!dir || !*dir || name[0] == '/')
+		return xstrdup(name);
+	while (name[0] == '.' && name[1] == '/')
+		for (name += 2; *name == '/'; name++)
+			;
+	size_t n = strlen(dir);
+	return xasprintf("%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", name);
+}
+
+/* The directory of PATH for join_relative: "" when PATH has no '/'. */
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup("");
+	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
 static int open_profile(struct profile_loader *l, const char *name, const char *relative_to,
@@ -398,27 +480,17 @@ static int open_profile(struct profile_loader *l, const char *name, const char *
 		for (size_t i = 0; i < l->search_path.n; i++) {
 			char *path = xasprintf("%s/%s.ini", l->search_path.v[i], name);
 			int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-			if (fd >= 0) {
-				*path_out = path;
-				return fd;
+			if (fd >= 0 || (errno != ENOENT && errno != ENOTDIR)) {
+				*path_out = path; /* the file found, or the one that failed */
+				return fd >= 0 ? fd : -errno;
 			}
-			int e = errno;
 			free(path);
-			if (e != ENOENT && e != ENOTDIR)
-				return -e;
 		}
 		return -ENOENT;
 	}
-	char *path = (name[0] != '/' && relative_to) ? xasprintf("%s/%s", relative_to, name)
-						     : xstrdup(name);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0) {
-		int e = errno;
-		free(path);
-		return -e;
-	}
-	*path_out = path;
-	return fd;
+	*path_out = join_relative(relative_to, name);
+	int fd = open(*path_out, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return fd >= 0 ? fd : -errno;
 }
 
 static void push_id(struct file_id **arr, size_t *n, struct file_id id)
@@ -482,18 +554,16 @@ int profile_load(struct profile_loader *l, const char *name, const char *relativ
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
 	int r = read_file(fd, &text, &len);
+	if (r == -EFBIG)
+		return diag_error(d, from, "%s: larger than %d MiB, the most a profile may be",
+				  path, PROFILE_MAX_SIZE >> 20);
 	if (r < 0)
 		return diag_error(d, from, "%s: %s", path,
 				  r == -EINVAL ? "not a regular file" : strerror(-r));
 
 	id.path = policy_intern(l->policy, path);
 	push_id(&l->stack, &l->n_stack, id);
-	_cleanup_free_ char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	else
-		memcpy(dir, ".", 2);
+	_cleanup_free_ char *dir = dir_of(path);
 	r = profile_load_text(l, id.path, text, len, dir);
 	l->n_stack--;
 	push_id(&l->done, &l->n_done, id);

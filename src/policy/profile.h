@@ -10,6 +10,8 @@
 
 #define BUILTIN_DEFAULT_NAME "default"
 #define BUILTIN_DEFAULT_FILE "default (built-in)"
+/* A larger file is refused: a profile is a page of text, not data. */
+#define PROFILE_MAX_SIZE (1 << 20)
 
 struct profile_loader {
 	struct policy *policy;
@@ -36,8 +38,9 @@ void profile_loader_add_dir(struct profile_loader *l, const char *dir);
 void profile_loader_default_path(struct profile_loader *l);
 
 /* Load NAME (bare: from the search path; "default": the built-in) or PATH
- * (contains '/': used as is; relative paths in an include are relative to
- * the including file). from: who asked, for error messages (may be NULL). */
+ * (contains '/' or ends in ".ini": used as is, and relative paths in an
+ * include are relative to the including file). from: who asked, for error
+ * messages (may be NULL). */
 int profile_load(struct profile_loader *l, const char *name_or_path, const char *relative_to,
 		 const struct origin *from);
 

@@ -5,7 +5,10 @@
 #include <linux/capability.h>
 #include <linux/securebits.h>
 #include <grp.h>
+#include <inttypes.h>
+#include <stdbool.h>
 #include <sched.h>
+#include <stdio.h>
 #include <sys/prctl.h>
 
 int what_apply_caps(const struct policy *p, struct diag *d)
@@ -53,4 +56,71 @@ int what_apply_rlimits(const struct policy *p, struct diag *d)
 					  strerror(errno));
 	}
 	return 0;
+}
+
+static const char *rlim_format(rlim_t v, char *buf, size_t size)
+{
+	if (v == RLIM_INFINITY)
+		return "unlimited";
+	snprintf(buf, size, "%" PRIu64, (uint64_t)v);
+	return buf;
+}
+
+/* The kernel's ceiling on RLIMIT_NOFILE, which no privilege lifts. */
+static rlim_t nr_open(void)
+{
+	char buf[32] = "";
+	uint64_t v;
+	FILE *f = fopen("/proc/sys/fs/nr_open", "re");
+	bool ok = f && fgets(buf, sizeof(buf), f);
+	if (f)
+		fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return ok && parse_u64(buf, &v) == 0 ? (rlim_t)v : RLIM_INFINITY;
+}
+
+/* Raising a hard limit needs CAP_SYS_RESOURCE in the host's user
+ * namespace. Inside the sandbox's own user namespace nobody has it, not
+ * even root; without one, the command holds it only when the profile keeps
+ * it (capabilities are set before the limits). */
+static int check_rlimit(const struct policy *p, int resource, struct diag *d)
+{
+	const struct rlimit_setting *s = &p->rlimits[resource];
+	struct rlimit now;
+	char want[32], have[32];
+	if (!s->set || getrlimit(resource, &now) < 0)
+		return 0;
+	rlim_format(s->lim.rlim_max, want, sizeof(want));
+	bool may_raise = !(p->unshare & CLONE_NEWUSER) &&
+			 (p->caps & (UINT64_C(1) << CAP_SYS_RESOURCE));
+	if (s->lim.rlim_max > now.rlim_max && !may_raise)
+		return diag_error(d, &s->origin,
+				  "the hard limit %s is above the current %s; raising a hard "
+				  "limit needs CAP_SYS_RESOURCE outside a user namespace",
+				  want, rlim_format(now.rlim_max, have, sizeof(have)));
+	/* The current hard limit is within the ceiling: only a raise can pass it. */
+	rlim_t ceiling = resource == RLIMIT_NOFILE && s->lim.rlim_max > now.rlim_max
+				 ? nr_open()
+				 : RLIM_INFINITY;
+	if (s->lim.rlim_max > ceiling)
+		return diag_error(d, &s->origin,
+				  "the hard limit %s is above the kernel's fs.nr_open, %s", want,
+				  rlim_format(ceiling, have, sizeof(have)));
+	return 0;
+}
+
+int what_check_privileges(const struct policy *p, struct diag *d)
+{
+	int ret = 0;
+	/* Without a user namespace, only root's own capabilities can create
+	 * the others; an unprivileged user is told so rather than sandboxed
+	 * less. */
+	if (!(p->unshare & CLONE_NEWUSER) && geteuid() != 0)
+		ret = diag_error(d, p->unshare_s[4].set ? &p->unshare_s[4].origin : NULL,
+				 "needs root (an unprivileged user's sandbox is built in a user "
+				 "namespace)");
+	for (int i = 0; i < RLIMIT_NLIMITS; i++)
+		if (check_rlimit(p, i, d) < 0)
+			ret = -1;
+	return ret;
 }

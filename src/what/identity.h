@@ -12,3 +12,8 @@
 int what_apply_caps(const struct policy *p, struct diag *d);
 
 int what_apply_rlimits(const struct policy *p, struct diag *d);
+
+/* What the launch is certain to be refused, from this process: an rlimit
+ * whose hard limit it could not raise, no user namespace for a user other
+ * than root. `check` and the launch both ask, so they agree. */
+int what_check_privileges(const struct policy *p, struct diag *d);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Profiles: the search path, layering, `check`, shipped profiles, install."""
 import os
+import resource
 import subprocess
 import tempfile
 import unittest
@@ -29,6 +30,12 @@ class SearchPath:
         self.assertEqual(self.probe("hostname", opts=("-p", "one", "--hostname", "cli", "-p",
                                                       "two")).stdout.strip(), "cli")
 
+    def test_a_name_ending_in_ini_is_a_file_in_the_current_directory(self):
+        p = self.profile("dotini", "[profile]\ninclude = default\n[where]\nhostname = dotini\n")
+        # run_as runs in the stage directory, where the file is
+        r = self.probe("hostname", opts=("-p", os.path.basename(p)))
+        self.assertEqual(r.stdout.strip(), "dotini")
+
     def test_a_missing_profile_is_an_error(self):
         r = self.gb("-p", "no-such-profile", cmd=["/bin/true"], probe=False)
         self.assertEqual(r.returncode, 125)
@@ -53,10 +60,145 @@ class Check:
         self.assertIn("%s:4: [what] capabilities: CAP_FLY: unknown capability" % p, lines)
         self.assertTrue(any(l.startswith("%s:5: [nowhere]: unknown section" % p) for l in lines))
 
-    def test_check_runs_nothing(self):
-        p = self.profile("runs", "[where]\nbind = /definitely/missing\n")
+    def test_check_takes_a_name_on_the_search_path_like_p(self):
+        r = self.run_as([self.stage.glovebox, "check", "build", "online", "default"])
+        self.assertOk(r)
+        self.assertEqual(r.stdout, "")
+        r = self.run_as([self.stage.glovebox, "check", "no-such-profile"])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("profile 'no-such-profile' not found", r.stdout)
+
+    def test_check_prints_a_relative_path_as_written(self):
+        p = self.profile("typed", "[where]\nnetwork = sideways\n")
+        name = os.path.basename(p)  # run_as runs in the stage directory
+        r = self.run_as([self.stage.glovebox, "check", name])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "%s:2: [where] network: sideways: expected none or host\n"
+                         % name)
+
+    def test_check_accepts_a_byte_order_mark(self):
+        p = self.profile("bom", "\ufeff[where]\nhostname = bom\n")
+        with open(p, "rb") as f:
+            self.assertEqual(f.read(3), b"\xef\xbb\xbf")
         r = self.run_as([self.stage.glovebox, "check", p])
         self.assertOk(r)
+        self.assertEqual(r.stdout, "")
+
+    def test_check_runs_nothing_and_warns_of_a_missing_source(self):
+        p = self.profile("runs", "[where]\nbind = /definitely/missing\n"
+                                 "ro-bind-try = /definitely/missing/too\n")
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertOk(r)
+        self.assertEqual(r.stdout, "%s:2: [where] bind: warning: /definitely/missing: No such "
+                         "file or directory (a launch here fails; the -try keys skip a missing "
+                         "source)\n" % p)
+
+    def test_check_and_a_launch_refuse_a_hard_limit_above_the_current_one(self):
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        p = self.profile("rlimit", "[profile]\ninclude = default\n[what]\n"
+                                   "rlimit-nofile = 64:%d\n" % (hard + 1))
+        want = ("%s:4: [what] rlimit-nofile: the hard limit %d is above the current %d; "
+                "raising a hard limit needs CAP_SYS_RESOURCE outside a user namespace"
+                % (p, hard + 1, hard))
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, want + "\n")
+        r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertEqual(r.stderr, "glovebox: " + want + "\n")
+
+    def test_check_refuses_an_open_file_limit_above_the_kernels_ceiling(self):
+        if not self.who.is_root:
+            self.skipTest("only root may go without a user namespace, where a raise can pass")
+        with open("/proc/sys/fs/nr_open") as f:
+            ceiling = int(f.read())
+        p = self.profile("nr-open", "[where]\nunshare-user = no\n[what]\n"
+                                    "capabilities = sys_resource\nrlimit-nofile = 64:%d\n"
+                                    % (ceiling + 1))
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.stdout, "%s:5: [what] rlimit-nofile: the hard limit %d is above the "
+                         "kernel's fs.nr_open, %d\n" % (p, ceiling + 1, ceiling))
+
+    def test_check_accepts_a_hard_limit_within_the_current_one(self):
+        hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+        p = self.profile("rlimit-ok", "[what]\nrlimit-nofile = 64:%d\n" % hard)
+        self.assertOk(self.run_as([self.stage.glovebox, "check", p]))
+
+    def test_check_says_who_may_go_without_a_user_namespace(self):
+        p = self.profile("nouserns", "[where]\nunshare-user = no\n")
+        r = self.run_as([self.stage.glovebox, "check", p])
+        if self.who.is_root:
+            self.assertOk(r)
+        else:
+            self.assertEqual(r.returncode, 1)
+            self.assertIn("%s:2: [where] unshare-user: needs root" % p, r.stdout)
+
+
+@both
+class NoRawControlCharacters:
+    """Messages show ESC and other control bytes from their input as \\xNN,
+    so a hostile profile or file name cannot drive the user's terminal."""
+
+    HOSTILE = "[where]\nnet\x1bwork = host\nnetwork = \x1b]0;owned\x07\n"
+
+    def assertEscaped(self, out):
+        self.assertNotIn("\x1b", out)
+        self.assertNotIn("\x07", out)
+        self.assertIn("\\x1b", out)
+
+    def test_a_launch_escapes_the_profile_path_key_and_value(self):
+        p = self.profile("esc\x1b[31m", self.HOSTILE)
+        r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertEscaped(r.stderr)
+        self.assertIn("esc\\x1b[31m.ini:2: [where] net\\x1bwork: unknown key", r.stderr)
+        self.assertIn(":3: [where] network: \\x1b]0;owned\\x07: expected none or host",
+                      r.stderr)
+
+    def test_check_escapes_the_profile_path_key_and_value(self):
+        p = self.profile("check\x1b[31m", self.HOSTILE)
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertEqual(r.returncode, 1)
+        self.assertEscaped(r.stdout)
+
+    def test_a_command_name_is_escaped(self):
+        r = self.gb(cmd=["/no/such\x1b[31mcommand"], probe=False)
+        self.assertEqual(r.returncode, 127)
+        self.assertEscaped(r.stderr)
+        self.assertIn("/no/such\\x1b[31mcommand: command not found", r.stderr)
+
+    def test_explain_escapes_values_and_paths(self):
+        p = self.profile("explain\x1b[31m",
+                         "[profile]\ninclude = default\ndescription = a\x1b[2Jb\n"
+                         "[env]\nset = X=\x1b]0;owned\x07\n")
+        r = self.run_as([self.stage.glovebox, "explain", "-p", p])
+        self.assertOk(r)
+        self.assertEscaped(r.stdout)
+        self.assertIn("# a\\x1b[2Jb", r.stdout)
+        self.assertIn("set X=\\x1b]0;owned\\x07", r.stdout)
+
+    def test_syscalls_escapes_an_unknown_name(self):
+        r = self.run_as([self.stage.glovebox, "syscalls", "x\x1b[31m"])
+        self.assertEqual(r.returncode, 1)
+        self.assertEscaped(r.stderr)
+
+
+@both
+class Quoting:
+    def test_set_keeps_the_quotes_and_a_list_drops_them(self):
+        d = self.stage.path("quoted dir " + self.who.name)
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "f"), "w") as f:
+            f.write("inside\n")
+        os.chmod(d, 0o755)
+        p = self.profile("quoting", "[profile]\ninclude = default\n"
+                                    "[where]\nro-bind = \"%s\" '/q d'\n"
+                                    "[env]\nset = Q=\"a b\"\n" % d)
+        r = self.gb("-p", p, cmd=["/bin/sh", "-c", 'printf "%s|" "$Q"; cat "/q d/f"'],
+                    probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout, '"a b"|inside\n')
 
 
 @both

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <sched.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -153,7 +156,116 @@ START_TEST(indented_lines_continue_a_list)
 	ck_assert_int_eq(load(&f, "l.ini", "[how]\nallow = read\n  write\n\tclose\n"), 0);
 	ck_assert_int_eq(f.p.syscalls[syscall_lookup("write")].action.kind, SC_ALLOW);
 	ck_assert_int_eq(f.p.syscalls[syscall_lookup("close")].action.kind, SC_ALLOW);
-	ck_assert_uint_eq(sc_rule_origin(&f.p, (size_t)syscall_lookup("close"))->line, 4);
+	/* One application, written where the key is. */
+	ck_assert_uint_eq(sc_rule_origin(&f.p, (size_t)syscall_lookup("close"))->line, 2);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continuation_extends_capabilities)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "c.ini", "[what]\ncapabilities = cap_chown\n  cap_kill\n"), 0);
+	ck_assert_uint_eq(f.p.caps, (UINT64_C(1) << CAP_CHOWN) | (UINT64_C(1) << CAP_KILL));
+	ck_assert_uint_eq(f.p.caps_s.origin.line, 2);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continuation_extends_namespaces)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "n.ini", "[how]\nnamespaces = user\n\tnet\n"), 0);
+	ck_assert_uint_eq(f.p.ns_allowed, CLONE_NEWUSER | CLONE_NEWNET);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continuation_extends_socket_families)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "s.ini", "[how]\nsocket-families = unix\n  inet\n  inet6\n"), 0);
+	ck_assert_uint_eq(f.p.families,
+			  (UINT64_C(1) << AF_UNIX) | (UINT64_C(1) << AF_INET) |
+				  (UINT64_C(1) << AF_INET6));
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continuation_gives_a_bind_its_destination)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "b.ini", "[where]\nro-bind = \"/my src\"\n   /dest\n"), 0);
+	ck_assert_uint_eq(f.p.n_mounts, 1);
+	ck_assert_str_eq(f.p.mounts[0].src, "/my src");
+	ck_assert_str_eq(f.p.mounts[0].dest, "/dest");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continued_single_value_is_one_value_too_many)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "h.ini", "[where]\nhostname = a\n  b\n"), -1);
+	ck_assert_msgs_have_line(&f, "h.ini:2: [where] hostname: expected 1 value (NAME), got 2");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(errors_in_a_continuation_name_its_line)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "q.ini", "[how]\nallow = read\n  \"write\n  ${NOPE}\n"), -1);
+	ck_assert_msgs_have_line(&f, "q.ini:3: [how] allow: unterminated \"quote\"");
+	ck_assert_uint_eq(f.d.errors, 1);
+	ck_assert_int_eq(load(&f, "v.ini", "[how]\nallow = read\n  ${NOPE}\n"), -1);
+	ck_assert_msgs_have_line(&f, "v.ini:3: [how] allow: unknown variable ${NOPE}");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(an_unset_variable_in_a_continuation_skips_the_whole_try_entry)
+{
+	struct fixture f;
+	fixture_init(&f);
+	f.vars.xdg_runtime_dir = NULL;
+	ck_assert_int_eq(load(&f, "t.ini", "[where]\nbind-try = /src\n  ${XDG_RUNTIME_DIR}/x\n"),
+			 0);
+	ck_assert_uint_eq(f.p.n_mounts, 0);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continued_text_joins_with_a_space)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "t.ini",
+			      "[profile]\ndescription = one\n   two\n[how]\n"
+			      "rule = socket(arg0 == AF_NETLINK,\n  arg1 == 3):EPERM\n"
+			      "[env]\nset = A=x\n  y\n"),
+			 0);
+	ck_assert_str_eq(f.p.description, "one two");
+	ck_assert_uint_eq(f.p.n_arg_rules, 1);
+	ck_assert_uint_eq(f.p.arg_rules[0].n_cmps, 2);
+	ck_assert_uint_eq(f.p.n_env_ops, 1);
+	ck_assert_str_eq(f.p.env_ops[0].value, "x y");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_continued_unknown_key_is_reported_once)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "u.ini", "[how]\nallw = read\n  write\n"), -1);
+	ck_assert_uint_eq(f.d.errors, 1);
 	fixture_free(&f);
 }
 END_TEST
@@ -317,6 +429,70 @@ START_TEST(relative_include_paths_are_relative_to_the_file)
 }
 END_TEST
 
+START_TEST(a_name_ending_in_ini_is_a_file_next_to_the_includer)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("inc.ini", "[where]\nhostname = inc\n");
+	write_profile("main.ini", "[profile]\ninclude = inc.ini\n");
+	_cleanup_free_ char *p = path_of("main.ini");
+	ck_assert_int_eq(profile_load(&f.l, p, NULL, NULL), 0);
+	ck_assert_str_eq(f.p.hostname, "inc");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_relative_path_is_spelled_as_given)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("main.ini", "[profile]\ninclude = ./a.ini\n");
+	write_profile("a.ini", "[profile]\ninclude = ./main.ini\n[where]\nnetwork = up\n");
+	_cleanup_close_ int cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ck_assert_int_eq(chdir(dir), 0);
+	ck_assert_int_eq(profile_load(&f.l, "main.ini", NULL, NULL), -1);
+	ck_assert_int_eq(fchdir(cwd), 0);
+	ck_assert_msgs_have_line(&f, "./a.ini:2: [profile] include: include cycle: main.ini -> "
+				     "./a.ini -> ./main.ini\n");
+	ck_assert_msgs_have_line(&f, "./a.ini:4: [where] network: up:");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_byte_order_mark_is_accepted)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "bom.ini", "\xef\xbb\xbf[where]\nhostname = bom\n"), 0);
+	ck_assert_str_eq(fixture_msgs(&f), "");
+	ck_assert_str_eq(f.p.hostname, "bom");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_profile_over_the_size_limit_says_the_limit)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	_cleanup_free_ char *p = path_of("big.ini");
+	FILE *out = fopen(p, "w");
+	ck_assert_ptr_nonnull(out);
+	fputs("[where]\n", out);
+	for (size_t i = 0; i < PROFILE_MAX_SIZE / 8; i++)
+		fputs("# pad..\n", out); /* 8 bytes */
+	fclose(out);
+	ck_assert_int_eq(profile_load(&f.l, p, NULL, NULL), -1);
+	ck_assert_msgs_contain(&f, "big.ini: larger than 1 MiB, the most a profile may be");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(search_path_first_hit_wins)
 {
 	struct fixture f;
@@ -381,7 +557,7 @@ START_TEST(set_takes_name_equals_value)
 	struct fixture f;
 	fixture_init(&f);
 	ck_assert_int_eq(load(&f, "e.ini", "[env]\nset = GREETING=hello world\n"
-					   "  EMPTY=\nset = P=${HOME}/bin\n"),
+					   "set = EMPTY=\nset = P=${HOME}/bin\n"),
 			 0);
 	ck_assert_uint_eq(f.p.n_env_ops, 3);
 	ck_assert_str_eq(f.p.env_ops[0].value, "hello world");
@@ -392,15 +568,69 @@ START_TEST(set_takes_name_equals_value)
 }
 END_TEST
 
+START_TEST(text_values_keep_their_quotes)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "t.ini",
+			      "[profile]\ndescription = \"Photos\" 'only'\n"
+			      "[env]\nset = Q=\"a b\"\nset = S='c  d'\nset = B=e\\ f\n"
+			      "set = H=${HOME}/\"x\"\n"),
+			 0);
+	ck_assert_str_eq(f.p.description, "\"Photos\" 'only'");
+	ck_assert_str_eq(f.p.env_ops[0].value, "\"a b\"");
+	ck_assert_str_eq(f.p.env_ops[1].value, "'c  d'");
+	ck_assert_str_eq(f.p.env_ops[2].value, "e\\ f");
+	ck_assert_str_eq(f.p.env_ops[3].value, "/home/alice/\"x\"");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(list_values_lose_their_quotes)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "l.ini",
+			      "[where]\nro-bind = \"/a b\" '/c d'\nro-bind = /e\\ f\n"
+			      "[env]\nkeep = \"A\" 'B'\n"),
+			 0);
+	ck_assert_str_eq(f.p.mounts[0].src, "/a b");
+	ck_assert_str_eq(f.p.mounts[0].dest, "/c d");
+	ck_assert_str_eq(f.p.mounts[1].src, "/e f");
+	ck_assert_str_eq(f.p.env_ops[0].name, "A");
+	ck_assert_str_eq(f.p.env_ops[1].name, "B");
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_semicolon_after_a_space_starts_a_comment_in_every_value)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "c.ini", "[env]\nset = X=a ;b\nset = Y=a;b\n"), 0);
+	ck_assert_str_eq(f.p.env_ops[0].value, "a");
+	ck_assert_str_eq(f.p.env_ops[1].value, "a;b");
+	fixture_free(&f);
+}
+END_TEST
+
 RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_section_and_key,
 	  unknown_sections_and_keys_are_errors, syntax_errors_are_reported_per_line,
 	  unknown_names_name_file_and_line,
 	  comments_are_ignored, indented_lines_continue_a_list, an_indented_key_is_explained,
+	  a_continuation_extends_capabilities, a_continuation_extends_namespaces,
+	  a_continuation_extends_socket_families, a_continuation_gives_a_bind_its_destination,
+	  a_continued_single_value_is_one_value_too_many, errors_in_a_continuation_name_its_line,
+	  an_unset_variable_in_a_continuation_skips_the_whole_try_entry,
+	  a_continued_text_joins_with_a_space, a_continued_unknown_key_is_reported_once,
 	  overlong_lines_are_errors_not_truncations, variables_expand_in_values,
 	  unset_variables_fail_except_in_try_keys,
 	  includes_layer_earlier_first_and_this_file_wins, later_profiles_override_earlier_ones,
 	  include_cycles_are_errors, a_file_included_twice_is_layered_once,
 	  missing_includes_are_errors, relative_include_paths_are_relative_to_the_file,
 	  search_path_first_hit_wins, profile_names_cannot_walk_out_of_the_search_path,
+	  a_name_ending_in_ini_is_a_file_next_to_the_includer, a_relative_path_is_spelled_as_given,
+	  a_byte_order_mark_is_accepted, a_profile_over_the_size_limit_says_the_limit,
 	  errors_in_an_include_name_the_included_file, a_directory_is_not_a_profile,
-	  set_takes_name_equals_value)
+	  set_takes_name_equals_value, text_values_keep_their_quotes, list_values_lose_their_quotes,
+	  a_semicolon_after_a_space_starts_a_comment_in_every_value)
