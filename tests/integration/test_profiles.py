@@ -59,23 +59,61 @@ class Check:
         self.assertOk(r)
 
 
+def shipped_profile_names(st):
+    """Every shipped profile by name: the files in profiles/ (default.ini is
+    the built-in one's text)."""
+    return sorted(f[:-4] for f in os.listdir(st.profiles) if f.endswith(".ini"))
+
+
 @both
 class ShippedProfiles:
-    def test_build_compiles_a_program_in_the_current_tree(self):
-        tree = self.stage.path("tree-" + self.who.name)
+    def make_tree(self, name, files):
+        """A source tree of the user's own, with these files in it."""
+        tree = self.stage.path("tree-%s-%s" % (name, self.who.name))
         os.makedirs(tree, exist_ok=True)
-        with open(os.path.join(tree, "hello.c"), "w") as f:
-            f.write('#include <stdio.h>\nint main(void){puts("hello from the tree");return 0;}\n')
         self.who.chown(tree)
-        self.who.chown(os.path.join(tree, "hello.c"))
+        for f, text in files.items():
+            with open(os.path.join(tree, f), "w") as out:
+                out.write(text)
+            self.who.chown(os.path.join(tree, f))
+        return tree
+
+    def run_in(self, tree, argv):
+        return self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh", tree] + argv)
+
+    def test_build_compiles_a_program_in_the_current_tree(self):
+        tree = self.make_tree("hello", {
+            "hello.c": '#include <stdio.h>\nint main(void){puts("hello from the tree");return 0;}\n'})
         argv = [self.stage.glovebox, "-p", "build", "--", "/bin/sh", "-c",
                 "cc -O2 -o hello hello.c && ./hello && touch $HOME/escaped 2>/dev/null; "
                 "ls -A $HOME"]
-        r = self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh", tree] + argv)
+        r = self.run_in(tree, argv)
         self.assertOk(r)
         self.assertEqual(r.stdout.splitlines()[0], "hello from the tree")
         self.assertTrue(os.path.exists(os.path.join(tree, "hello")))
         self.assertFalse(os.path.exists(os.path.join(self.who.home, "escaped")))
+
+    def test_build_runs_a_parallel_make(self):
+        # GNU make starts its jobs with posix_spawn(POSIX_SPAWN_RESETIDS),
+        # which sets the ids the process already has.
+        tree = self.make_tree("make", {
+            "Makefile": "prog: a.o b.o\n\tcc -o $@ a.o b.o\n",
+            "a.c": "int answer(void) { return 42; }\n",
+            "b.c": '#include <stdio.h>\nint answer(void);\n'
+                   'int main(void) { printf("%d\\n", answer()); return 0; }\n'})
+        r = self.run_in(tree, [self.stage.glovebox, "-p", "build", "--", "make", "-j2"])
+        self.assertOk(r)
+        r = self.run_in(tree, [self.stage.glovebox, "-p", "build", "--", "./prog"])
+        self.assertEqual(r.stdout, "42\n")
+
+    def test_every_shipped_profile_lets_posix_spawn_reset_ids(self):
+        spawn = ("import os; pid = os.posix_spawn('/bin/true', ['true'], {}, resetids=True); "
+                 "print(os.waitpid(pid, 0)[1])")
+        names = shipped_profile_names(self.stage)
+        self.assertIn("build", names)
+        for name in names:
+            r = self.gb("-p", name, cmd=["python3", "-c", spawn], probe=False)
+            self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "0\n", ""), name)
 
     def test_build_has_no_network(self):
         r = self.gb("-p", "build", cmd=["/probe", "ifaces"])
