@@ -23,6 +23,10 @@
 
 struct sc_action how_effective_action(const struct policy *p, size_t i)
 {
+	/* A process can always end, and so glovebox can always report why it
+	 * could not start the command instead of leaving a crash. */
+	if (syscall_is_always_allowed(i))
+		return (struct sc_action){.kind = SC_ALLOW};
 	const struct sc_action *a = &p->syscalls[i].action;
 	if (a->kind != SC_UNSET && a->kind != SC_DEFAULT)
 		return *a;
@@ -370,8 +374,11 @@ static void add_rule(struct restrict_ctx *rc, const char *name, uint32_t action,
 		     const struct scmp_arg_cmp *cmps)
 {
 	int i = syscall_lookup(name);
-	/* A restriction on a call that is refused anyway changes nothing. */
-	if (rc->err || i < 0 || !how_call_allowed(rc->p, (size_t)i) || syscall_native_nr((size_t)i) < 0)
+	/* A restriction on a call that is refused anyway changes nothing; the
+	 * calls that end a process are never restricted (profiles cannot ask,
+	 * see options.c). */
+	if (rc->err || i < 0 || !how_call_allowed(rc->p, (size_t)i) ||
+	    syscall_native_nr((size_t)i) < 0 || syscall_is_always_allowed((size_t)i))
 		return;
 	int r = seccomp_rule_add_array(rc->ctx, action, syscall_native_nr((size_t)i), n, cmps);
 	if (r < 0) {

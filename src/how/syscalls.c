@@ -168,6 +168,26 @@ bool syscall_is_explicit_only(size_t index)
 	return str_startswith(syscall_table[index].name, "io_uring_");
 }
 
+/* The calls that end a process or return from its signal handlers
+ * (sigreturn is rt_sigreturn on older ABIs). Denied, a process cannot
+ * even exit: glibc's _exit falls through to a crash, and a sanitizer
+ * runtime spins trying. */
+static const char *const always_allowed[] = {"exit", "exit_group", "rt_sigreturn", "sigreturn"};
+
+bool syscall_is_always_allowed(size_t index)
+{
+	/* Asked once per call for every launch (the cache key): a bit set,
+	 * filled on first use, rather than name comparisons. */
+	static syscall_set set;
+	static bool ready;
+	if (!ready) {
+		for (size_t k = 0; k < ELEMENTSOF(always_allowed); k++)
+			syscall_set_add(&set, (size_t)syscall_lookup(always_allowed[k]));
+		ready = true;
+	}
+	return syscall_set_has(&set, index);
+}
+
 static int resolve_depth(const char *name, syscall_set *set, bool via_group, unsigned depth)
 {
 	if (depth > 8)

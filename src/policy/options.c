@@ -566,6 +566,17 @@ static int set_syscalls(struct policy *p, const char *name, const struct sc_acti
 	return 0;
 }
 
+/* deny and rule may not name a call that every process needs to exit: the
+ * compiler allows those whatever the policy says (a group that contains
+ * them, like @default, is fine). */
+static int refuse_always_allowed(int i, const struct origin *o, struct diag *d)
+{
+	if (i < 0 || !syscall_is_always_allowed((size_t)i))
+		return 0;
+	return diag_error(d, o, "%s: every process needs it to exit, so it cannot be denied",
+			  syscall_table[i].name);
+}
+
 static int apply_allow(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
 		       const struct origin *o, struct diag *d)
 {
@@ -597,7 +608,8 @@ static int apply_deny(struct policy *p, const struct gb_option *opt _unused_, ch
 				continue;
 			}
 		}
-		if (set_syscalls(p, name, &act, o, d) < 0)
+		if (refuse_always_allowed(syscall_lookup(name), o, d) < 0 ||
+		    set_syscalls(p, name, &act, o, d) < 0)
 			ret = -1;
 	}
 	return ret;
@@ -740,6 +752,8 @@ static int apply_rule(struct policy *p, const struct gb_option *opt _unused_, ch
 	const char *why;
 	if (rule_parse(a[0], &r, &why) < 0)
 		return diag_error(d, o, "%s: %s", a[0], why);
+	if (refuse_always_allowed(r.syscall, o, d) < 0)
+		return -1;
 	r.origin = *o;
 	*policy_add_arg_rule(p, o) = r;
 	return 0;
