@@ -823,7 +823,8 @@ const struct gb_option gb_options[] = {
 	{"profile", "description", "description", 0, 1, 1, 1, VALUE_TEXT, 0, "TEXT",
 	 "a line saying what the profile is for", apply_description, 0},
 	{"profile", "include", "profile", 'p', 1, 1, 0, VALUE_WORDS, OPT_INCLUDE, "NAME|PATH",
-	 "layer a profile (a name on the search path, or a path); later layers win", NULL, 0},
+	 "layer a profile (a name on the search path, or a path); later layers win; none: a "
+	 "blank slate instead of the built-in default", NULL, 0},
 
 	{"where", "bind", "bind", 0, 2, 1, 2, VALUE_WORDS, 0, "SRC [DEST]",
 	 "bind a host path read-write", apply_bind, BIND(MOUNT_BIND, 0)},

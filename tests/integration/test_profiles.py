@@ -36,6 +36,28 @@ class SearchPath:
 
 
 @both
+class Layering:
+    def test_a_profile_without_include_layers_on_the_default(self):
+        p = self.profile("one", "[where]\nhostname = one\n")
+        r = self.gb("-p", p, cmd=["/bin/sh", "-c", "hostname; ls /usr/bin/true"], probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["one", "/usr/bin/true"])
+
+    def test_an_empty_profile_is_the_default(self):
+        p = self.profile("empty", "")
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertOk(r)
+        self.assertEqual(self.probe("hostname", opts=("-p", p)).stdout, "glovebox\n")
+
+    def test_none_cannot_be_combined_with_profile_names(self):
+        p = self.profile("mixed", "[profile]\ninclude = none default\n")
+        r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("%s:2: [profile] include: none (a blank slate) cannot be combined" % p,
+                      r.stderr)
+
+
+@both
 class Check:
     def test_check_accepts_valid_profiles(self):
         shipped = [os.path.join(self.stage.profiles, f) for f in sorted(os.listdir(self.stage.profiles))]
