@@ -44,6 +44,35 @@ bool how_call_allowed(const struct policy *p, size_t i)
 	return k == SC_ALLOW || k == SC_LOG;
 }
 
+int how_validate(const struct policy *p, struct diag *d)
+{
+	/* glovebox starts the command with execve under the filter: a policy
+	 * that refuses it could only fail once the sandbox is built. */
+	size_t i = (size_t)syscall_lookup("execve");
+	if (how_call_allowed(p, i))
+		return 0;
+	if (p->syscalls[i].action.kind != SC_UNSET)
+		return diag_error(d, sc_rule_origin(p, i),
+				  "this denies execve, so the command cannot start");
+	/* No layer named it: blame the blank slate, or the default action. */
+	const struct origin *o = p->blank_s.set		   ? &p->blank_s.origin
+				 : p->default_action_s.set ? &p->default_action_s.origin
+							   : NULL;
+	return diag_error(d, o,
+			  "nothing allows execve, so the command cannot start (allow = @default, "
+			  "or execve)");
+}
+
+bool how_call_may_kill(const struct policy *p, size_t i)
+{
+	if (how_effective_action(p, i).kind == SC_KILL)
+		return true;
+	for (size_t k = 0; k < p->n_arg_rules; k++)
+		if (p->arg_rules[k].syscall == (int)i && p->arg_rules[k].action.kind == SC_KILL)
+			return true;
+	return false;
+}
+
 static uint32_t to_scmp(const struct sc_action *a)
 {
 	switch (a->kind) {

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <sched.h>
 
+#include "how/seccomp.h"
+
 void policy_init(struct policy *p)
 {
 	*p = (struct policy){0};
@@ -122,6 +124,7 @@ int policy_validate(struct policy *p, struct diag *d)
 				   "proc needs the sandbox's own pid namespace: keep unshare-pid = "
 				   "yes, or use a profile without proc");
 	}
+	how_validate(p, d);
 	return d->errors == before ? 0 : -1;
 }
 

@@ -414,6 +414,43 @@ START_TEST(the_command_lines_profile_list_layers_like_include)
 }
 END_TEST
 
+START_TEST(a_policy_that_cannot_start_the_command_is_refused)
+{
+	static const char *const refused[][2] = {
+		{"[profile]\ninclude = none\n[where]\ntmpfs = /x\n",
+		 "v.ini:2: [profile] include: nothing allows execve, so the command cannot start "
+		 "(allow = @default, or execve)\n"},
+		{"[profile]\ninclude = none\n[how]\nallow = read\ndefault = kill\n",
+		 "v.ini:2: [profile] include: nothing allows execve"},
+		{"[how]\nallow = read\ndefault = kill\n", "v.ini:3: [how] default: nothing allows"},
+		{"[how]\nallow = @default\ndeny = execve:EACCES\n",
+		 "v.ini:3: [how] deny: this denies execve, so the command cannot start\n"},
+		{"[how]\nallow = @known\ndeny = @default\n", "v.ini:3: [how] deny: this denies execve"},
+		{"[how]\nallow = read\n", "nothing allows execve"},
+	};
+	for (size_t k = 0; k < ELEMENTSOF(refused); k++) {
+		struct fixture f;
+		fixture_init(&f);
+		ck_assert_int_eq(load(&f, "v.ini", refused[k][0]), 0);
+		ck_assert_int_eq(policy_validate(&f.p, &f.d), -1);
+		ck_assert_msgs_have_line(&f, refused[k][1]);
+		fixture_free(&f);
+	}
+	static const char *const fine[] = {
+		"[profile]\ninclude = none\n[how]\nallow = execve\n",
+		"[profile]\ninclude = none\n[how]\ndefault = allow\n",
+		"[how]\nallow = @default\ndeny = execve\ndefault = log\n",
+	};
+	for (size_t k = 0; k < ELEMENTSOF(fine); k++) {
+		struct fixture f;
+		fixture_init(&f);
+		ck_assert_int_eq(load(&f, "v.ini", fine[k]), 0);
+		ck_assert_int_eq(policy_validate(&f.p, &f.d), 0);
+		fixture_free(&f);
+	}
+}
+END_TEST
+
 START_TEST(missing_includes_are_errors)
 {
 	struct fixture f;
@@ -532,4 +569,5 @@ RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_sectio
 	  set_takes_name_equals_value, a_profile_without_include_layers_on_the_default,
 	  the_default_under_several_profiles_is_layered_once, include_none_is_a_blank_slate,
 	  none_cannot_be_combined_with_profile_names,
-	  the_command_lines_profile_list_layers_like_include)
+	  the_command_lines_profile_list_layers_like_include,
+	  a_policy_that_cannot_start_the_command_is_refused)
