@@ -154,6 +154,8 @@ static void list_names(FILE *f, const struct policy *p, const struct origin *o,
 		struct sc_action e = how_effective_action(p, i);
 		const struct origin *ro = sc_rule_origin(p, i);
 		bool mine;
+		if (syscall_is_always_allowed(i))
+			continue; /* on a line of their own */
 		if (by_default || !o)
 			mine = r->action.kind == SC_UNSET;
 		else
@@ -178,6 +180,7 @@ static void explain_how(const struct policy *p, const struct explain_env *env, F
 	    &p->default_action_s);
 	fputs("  newer calls        errno ENOSYS (unknown to glovebox: libraries fall back)\n", f);
 	fputs("  foreign ABIs       kill (i386 int 0x80, x32)\n", f);
+	fputs("  exit calls         allow (exit exit_group rt_sigreturn: never denied)\n", f);
 
 	/* One line per rule that decided something, with how many calls. */
 	struct seen {
@@ -189,6 +192,8 @@ static void explain_how(const struct policy *p, const struct explain_env *env, F
 	unsigned unlisted = 0;
 	for (size_t i = 0; i < syscall_count; i++) {
 		const struct sc_rule *r = &p->syscalls[i];
+		if (syscall_is_always_allowed(i))
+			continue;
 		if (r->action.kind == SC_UNSET) {
 			unlisted++;
 			continue;

@@ -125,12 +125,9 @@ static int build_policy(const struct cli *cli, struct policy *p, const struct ex
 	struct profile_loader l;
 	profile_loader_init(&l, p, d, vars);
 	profile_loader_default_path(&l);
-	if (cli->profiles.n == 0)
-		profile_load(&l, BUILTIN_DEFAULT_NAME, NULL, NULL);
-	for (size_t i = 0; i < cli->profiles.n; i++) {
-		struct origin o = {.key = "--profile"};
-		profile_load(&l, cli->profiles.v[i], NULL, &o);
-	}
+	/* No --profile: the built-in default; --profile none: a blank slate. */
+	struct origin o = {.key = "--profile"};
+	profile_load_includes(&l, &cli->profiles, &o);
 	profile_loader_free(&l);
 	p->home_name = xstrdup(home_name(cli));
 	cli_apply(cli, p, d);

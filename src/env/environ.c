@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "env/environ.h"
 
+#include <fcntl.h>
 #include <fnmatch.h>
+#include <sys/stat.h>
 
 static bool name_matches(const char *entry, const char *name)
 {
@@ -57,4 +59,77 @@ void env_build(const struct policy *p, char *const *host_env, struct strv *out)
 	}
 	if (!out->v)
 		strv_push(out, NULL), out->n = 0;
+}
+
+static const char *env_value(char *const *env, const char *name)
+{
+	for (char *const *e = env; e && *e; e++)
+		if (name_matches(*e, name))
+			return *e + strlen(name) + 1;
+	return NULL;
+}
+
+/* What execve would answer for path, short of running it: a file that is
+ * not regular, or not executable here (noexec mounts included), is
+ * EACCES. */
+static int check_candidate(const char *path)
+{
+	struct stat st;
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES;
+	return faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) < 0 ? -errno : 0;
+}
+
+/* The errors after which execvp goes on to the next PATH entry. */
+static bool try_next_entry(int err)
+{
+	static const int next[] = {EACCES, ENOENT, ENOTDIR, ESTALE, ENODEV, ETIMEDOUT};
+	for (size_t i = 0; i < ELEMENTSOF(next); i++)
+		if (err == next[i])
+			return true;
+	return false;
+}
+
+int env_find_command(const char *name, char *const *env, char **out)
+{
+	*out = NULL;
+	if (!*name)
+		return -ENOENT;
+	if (strchr(name, '/')) {
+		int r = check_candidate(name);
+		if (r == 0)
+			*out = xstrdup(name);
+		return r;
+	}
+	char fallback[64] = "/bin:/usr/bin";
+	const char *path = env_value(env, "PATH");
+	if (!path) {
+		size_t n = confstr(_CS_PATH, fallback, sizeof(fallback));
+		if (n == 0 || n > sizeof(fallback))
+			memcpy(fallback, "/bin:/usr/bin", sizeof("/bin:/usr/bin"));
+		path = fallback;
+	}
+	bool denied = false;
+	for (const char *p = path;; p++) {
+		size_t len = strcspn(p, ":");
+		/* An empty entry is the working directory: "./NAME", so that the
+		 * result still holds a slash and is never searched again. */
+		char *candidate = len ? xasprintf("%.*s/%s", (int)len, p, name)
+				      : xasprintf("./%s", name);
+		int r = check_candidate(candidate);
+		if (r == 0) {
+			*out = candidate;
+			return 0;
+		}
+		free(candidate);
+		if (!try_next_entry(-r))
+			return r;
+		denied |= r == -EACCES;
+		p += len;
+		if (!*p)
+			break;
+	}
+	return denied ? -EACCES : -ENOENT;
 }

@@ -23,6 +23,10 @@
 
 struct sc_action how_effective_action(const struct policy *p, size_t i)
 {
+	/* A process can always end, and so glovebox can always report why it
+	 * could not start the command instead of leaving a crash. */
+	if (syscall_is_always_allowed(i))
+		return (struct sc_action){.kind = SC_ALLOW};
 	const struct sc_action *a = &p->syscalls[i].action;
 	if (a->kind != SC_UNSET && a->kind != SC_DEFAULT)
 		return *a;
@@ -38,6 +42,35 @@ bool how_call_allowed(const struct policy *p, size_t i)
 {
 	enum sc_action_kind k = how_effective_action(p, i).kind;
 	return k == SC_ALLOW || k == SC_LOG;
+}
+
+int how_validate(const struct policy *p, struct diag *d)
+{
+	/* glovebox starts the command with execve under the filter: a policy
+	 * that refuses it could only fail once the sandbox is built. */
+	size_t i = (size_t)syscall_lookup("execve");
+	if (how_call_allowed(p, i))
+		return 0;
+	if (p->syscalls[i].action.kind != SC_UNSET)
+		return diag_error(d, sc_rule_origin(p, i),
+				  "this denies execve, so the command cannot start");
+	/* No layer named it: blame the blank slate, or the default action. */
+	const struct origin *o = p->blank_s.set		   ? &p->blank_s.origin
+				 : p->default_action_s.set ? &p->default_action_s.origin
+							   : NULL;
+	return diag_error(d, o,
+			  "nothing allows execve, so the command cannot start (allow = @default, "
+			  "or execve)");
+}
+
+bool how_call_may_kill(const struct policy *p, size_t i)
+{
+	if (how_effective_action(p, i).kind == SC_KILL)
+		return true;
+	for (size_t k = 0; k < p->n_arg_rules; k++)
+		if (p->arg_rules[k].syscall == (int)i && p->arg_rules[k].action.kind == SC_KILL)
+			return true;
+	return false;
 }
 
 static uint32_t to_scmp(const struct sc_action *a)
@@ -370,8 +403,11 @@ static void add_rule(struct restrict_ctx *rc, const char *name, uint32_t action,
 		     const struct scmp_arg_cmp *cmps)
 {
 	int i = syscall_lookup(name);
-	/* A restriction on a call that is refused anyway changes nothing. */
-	if (rc->err || i < 0 || !how_call_allowed(rc->p, (size_t)i) || syscall_native_nr((size_t)i) < 0)
+	/* A restriction on a call that is refused anyway changes nothing; the
+	 * calls that end a process are never restricted (profiles cannot ask,
+	 * see options.c). */
+	if (rc->err || i < 0 || !how_call_allowed(rc->p, (size_t)i) ||
+	    syscall_native_nr((size_t)i) < 0 || syscall_is_always_allowed((size_t)i))
 		return;
 	int r = seccomp_rule_add_array(rc->ctx, action, syscall_native_nr((size_t)i), n, cmps);
 	if (r < 0) {

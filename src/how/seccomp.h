@@ -23,6 +23,13 @@ struct sc_action how_effective_action(const struct policy *p, size_t syscall_ind
  * arguments). */
 bool how_call_allowed(const struct policy *p, size_t syscall_index);
 
+/* True when the call, or some of its arguments, kills the process. */
+bool how_call_may_kill(const struct policy *p, size_t syscall_index);
+
+/* Refuse a policy under which the command cannot start (execve not
+ * allowed), naming the line that decided it. Returns 0 or -1 (reported). */
+int how_validate(const struct policy *p, struct diag *d);
+
 /* Compile with libseccomp. Returns 0, or -1 after reporting. */
 int how_compile(const struct policy *p, struct how_program *out, struct diag *d);
 void how_program_free(struct how_program *prog);

@@ -127,10 +127,13 @@ const struct syscall_group syscall_groups[] = {
 	 "sched_rr_get_interval sched_rr_get_interval_time64 sched_yield sendfile sendfile64 "
 	 "setfsgid setfsgid32 setfsuid setfsuid32 setpgid setsid splice sysinfo tee umask uname "
 	 "userfaultfd vmsplice mincore syslog"},
+	/* @setuid is in: make and posix_spawn(POSIX_SPAWN_RESETIDS) set the ids
+	 * the process already has, and without CAP_SETUID, which no shipped
+	 * profile keeps, the kernel refuses any other change. */
 	{"@build", "what compilers, linkers, make and test runners use: @system-service without "
-		   "the keyring, identity changes, memory locking and scheduling changes",
+		   "the keyring, memory locking and scheduling changes",
 	 "@default @basic-io @file-system @io-event @ipc @process @signal @sync @timer @chown "
-	 "@network-io @aio capget copy_file_range fadvise64 fadvise64_64 arm_fadvise64_64 flock "
+	 "@network-io @aio @setuid capget copy_file_range fadvise64 fadvise64_64 arm_fadvise64_64 flock "
 	 "get_mempolicy getcpu getpriority ioctl ioprio_get kcmp madvise mincore mremap "
 	 "name_to_handle_at oldolduname olduname personality readahead readdir "
 	 "sched_get_priority_max sched_get_priority_min sched_getattr sched_getparam "
@@ -163,6 +166,26 @@ const struct syscall_group *syscall_group_lookup(const char *name)
 bool syscall_is_explicit_only(size_t index)
 {
 	return str_startswith(syscall_table[index].name, "io_uring_");
+}
+
+/* The calls that end a process or return from its signal handlers
+ * (sigreturn is rt_sigreturn on older ABIs). Denied, a process cannot
+ * even exit: glibc's _exit falls through to a crash, and a sanitizer
+ * runtime spins trying. */
+static const char *const always_allowed[] = {"exit", "exit_group", "rt_sigreturn", "sigreturn"};
+
+bool syscall_is_always_allowed(size_t index)
+{
+	/* Asked once per call for every launch (the cache key): a bit set,
+	 * filled on first use, rather than name comparisons. */
+	static syscall_set set;
+	static bool ready;
+	if (!ready) {
+		for (size_t k = 0; k < ELEMENTSOF(always_allowed); k++)
+			syscall_set_add(&set, (size_t)syscall_lookup(always_allowed[k]));
+		ready = true;
+	}
+	return syscall_set_has(&set, index);
 }
 
 static int resolve_depth(const char *name, syscall_set *set, bool via_group, unsigned depth)

@@ -52,5 +52,9 @@ int syscall_resolve(const char *name, syscall_set *set);
  * on their own or through @io-uring, never through a wider group. */
 bool syscall_is_explicit_only(size_t index);
 
+/* exit, exit_group, rt_sigreturn (and sigreturn): allowed by every
+ * policy, whatever its default; deny and rule may not name them. */
+bool syscall_is_always_allowed(size_t index);
+
 /* The native number of a known call, or -1 when it does not exist here. */
 int syscall_native_nr(size_t index);

@@ -169,6 +169,26 @@ static char receive_report(int fd, pid_t *pid, int *master)
 	return byte;
 }
 
+/* The command could not be run: say why, as a shell would, and end with
+ * its status. After the seccomp filter is loaded only exiting is sure to
+ * be allowed, so the message is one write(2), made only when the policy
+ * cannot kill the process for it (an errno answer just loses it). */
+_noreturn_ static void exec_failed(const struct policy *p, const char *name, int err,
+				   bool searched, bool filtered)
+{
+	size_t w = (size_t)syscall_lookup("write");
+	if (!filtered || !how_call_may_kill(p, w)) {
+		char msg[512];
+		int n = snprintf(msg, sizeof(msg), "glovebox: %s: %s\n", name,
+				 err == ENOENT && searched ? "command not found" : strerror(err));
+		if (n >= (int)sizeof(msg))
+			n = (int)sizeof(msg) - 1;
+		if (n > 0)
+			(void)!write(STDERR_FILENO, msg, (size_t)n);
+	}
+	_exit(err == ENOENT ? 127 : 126);
+}
+
 /* The command's own process. It starts at once and does its share of the
  * set-up on the other CPU while pid 1 maps the ids and builds the
  * filesystem: its network namespace (the costliest namespace to create),
@@ -217,6 +237,17 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		_exit(125);
 	if (c->report_fd >= 0 && send_report(c->report_fd, 'p', -1) < 0)
 		_exit(125);
+	/* Found in the sandbox's own filesystem and PATH, before the filter:
+	 * "not found" and "not executable" are reported while writing is
+	 * surely allowed. */
+	const char *name = p->argv.v[0];
+	/* Escaped now: after the filter, allocating may not be allowed. A
+	 * file name with ESC in it must not drive the user's terminal. */
+	_cleanup_free_ char *shown = text_escape(name);
+	char *file;
+	int r = env_find_command(name, env.v, &file);
+	if (r < 0)
+		exec_failed(p, shown, -r, !strchr(name, '/'), false);
 
 	/* Only 0, 1 and 2 reach the command: whatever else the launcher had
 	 * open (a descriptor on a host directory would be a way out) closes at
@@ -229,21 +260,16 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		diag_error(&d, NULL, "cannot set no_new_privs: %s", strerror(errno));
 		_exit(125);
 	}
-	int r = how_load(c->req->how);
+	r = how_load(c->req->how);
 	if (r < 0) {
 		diag_error(&d, NULL, "cannot load the seccomp filter: %s", strerror(-r));
 		_exit(125);
 	}
 	TRACE_POINT("seccomp loaded");
-	environ = env.v;
-	execvp(p->argv.v[0], p->argv.v);
-	int e = errno;
-	_cleanup_free_ char *name = text_escape(p->argv.v[0]);
-	if (e == ENOENT)
-		fprintf(stderr, "glovebox: %s: command not found\n", name);
-	else
-		fprintf(stderr, "glovebox: %s: %s\n", name, strerror(e));
-	_exit(e == ENOENT ? 127 : 126);
+	/* file holds a '/': no second search. A script without #! runs under
+	 * /bin/sh, as execvp does. */
+	execvpe(file, p->argv.v, env.v);
+	exec_failed(p, shown, errno, false, true);
 }
 
 struct init_state {

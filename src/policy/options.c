@@ -621,6 +621,17 @@ static int set_syscalls(struct policy *p, const char *name, const struct sc_acti
 	return 0;
 }
 
+/* deny and rule may not name a call that every process needs to exit: the
+ * compiler allows those whatever the policy says (a group that contains
+ * them, like @default, is fine). */
+static int refuse_always_allowed(int i, const struct origin *o, struct diag *d)
+{
+	if (i < 0 || !syscall_is_always_allowed((size_t)i))
+		return 0;
+	return diag_error(d, o, "%s: every process needs it to exit, so it cannot be denied",
+			  syscall_table[i].name);
+}
+
 static int apply_allow(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
 		       const struct origin *o, struct diag *d)
 {
@@ -652,7 +663,8 @@ static int apply_deny(struct policy *p, const struct gb_option *opt _unused_, ch
 				continue;
 			}
 		}
-		if (set_syscalls(p, name, &act, o, d) < 0)
+		if (refuse_always_allowed(syscall_lookup(name), o, d) < 0 ||
+		    set_syscalls(p, name, &act, o, d) < 0)
 			ret = -1;
 	}
 	return ret;
@@ -800,6 +812,8 @@ static int apply_rule(struct policy *p, const struct gb_option *opt _unused_, ch
 	const char *why;
 	if (rule_parse(a[0], &r, &why) < 0)
 		return diag_error(d, o, "%s: %s", a[0], why);
+	if (refuse_always_allowed(r.syscall, o, d) < 0)
+		return -1;
 	r.origin = *o;
 	*policy_add_arg_rule(p, o) = r;
 	return 0;
@@ -869,7 +883,8 @@ const struct gb_option gb_options[] = {
 	{"profile", "description", "description", 0, 1, 1, 1, VALUE_TEXT, 0, "TEXT",
 	 "a line saying what the profile is for", apply_description, 0},
 	{"profile", "include", "profile", 'p', 1, 1, 0, VALUE_WORDS, OPT_INCLUDE, "NAME|PATH",
-	 "layer a profile (a name on the search path, or a path); later layers win", NULL, 0},
+	 "layer a profile (a name on the search path, or a path); later layers win; none: a "
+	 "blank slate instead of the built-in default", NULL, 0},
 
 	{"where", "bind", "bind", 0, 2, 1, 2, VALUE_WORDS, 0, "SRC [DEST]",
 	 "bind a host path read-write", apply_bind, BIND(MOUNT_BIND, 0)},

@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <sched.h>
 
+#include "how/seccomp.h"
+
 void policy_init(struct policy *p)
 {
 	*p = (struct policy){0};
@@ -169,6 +171,7 @@ int policy_validate(struct policy *p, struct diag *d)
 				   where);
 		}
 	}
+	how_validate(p, d);
 	return d->errors == before ? 0 : -1;
 }
 

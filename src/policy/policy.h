@@ -142,6 +142,7 @@ struct env_op {
 struct policy {
 	char *description;
 	struct setting description_s;
+	struct setting blank_s; /* include = none: where a blank slate was asked for */
 
 	/* where */
 	struct mount_op *mounts;

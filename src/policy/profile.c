@@ -340,11 +340,68 @@ static int entry_to_args(struct profile_loader *l, const struct gb_option *opt,
 	return text_to_args(l, opt, e, n, o, args);
 }
 
-static int load_entries(struct profile_loader *l, struct parse_state *st, const char *dir)
+static int load_builtin(struct profile_loader *l);
+
+/* What a profile's includes name: the profiles, and `none`. */
+struct includes {
+	unsigned names;
+	bool none;
+	struct origin none_origin;
+};
+
+/* One include line: each name layered in order; `none` only noted. */
+static int load_includes(struct profile_loader *l, const struct strv *args, const char *dir,
+			 const struct origin *o, struct includes *inc)
+{
+	int r = 0;
+	if (args->n == 0)
+		return diag_error(l->diag, o, "expected a profile name");
+	for (size_t k = 0; k < args->n; k++) {
+		if (streq(args->v[k], INCLUDE_NONE)) {
+			inc->none = true;
+			inc->none_origin = *o;
+			continue;
+		}
+		inc->names++;
+		if (profile_load(l, args->v[k], dir, o) < 0)
+			r = -1;
+	}
+	return r;
+}
+
+/* A profile file that names no include layers on the built-in default:
+ * one that only sets a host name must not start from an empty policy,
+ * where no command can even start. `include = none` is the blank slate,
+ * on its own. */
+static int layer_base(struct profile_loader *l, const struct includes *inc, bool on_default)
+{
+	if (inc->none && inc->names)
+		return diag_error(l->diag, &inc->none_origin,
+				  "none (a blank slate) cannot be combined with profile names");
+	if (inc->none) {
+		l->policy->blank_s = (struct setting){true, inc->none_origin};
+		return 0;
+	}
+	return inc->names || !on_default ? 0 : load_builtin(l);
+}
+
+int profile_load_includes(struct profile_loader *l, const struct strv *names,
+			  const struct origin *from)
+{
+	struct includes inc = {0};
+	int r = names->n ? load_includes(l, names, NULL, from, &inc) : 0;
+	return layer_base(l, &inc, true) < 0 ? -1 : r;
+}
+
+static int load_entries(struct profile_loader *l, struct parse_state *st, const char *dir,
+			bool on_default)
 {
 	int ret = 0;
+	struct includes inc = {0};
 	/* Includes first, in order: "earlier layers first, this file wins". */
 	for (int pass = 0; pass < 2; pass++) {
+		if (pass == 1 && layer_base(l, &inc, on_default) < 0)
+			ret = -1;
 		for (size_t i = 0, next; i < st->n_entries; i = next) {
 			const struct entry *e = &st->entries[i];
 			for (next = i + 1; next < st->n_entries && st->entries[next].continuation;
@@ -364,11 +421,7 @@ static int load_entries(struct profile_loader *l, struct parse_state *st, const 
 			int r = entry_to_args(l, opt, e, next - i, &o, &args);
 			if (r == 0) {
 				if (include) {
-					if (args.n == 0)
-						r = diag_error(l->diag, &o, "expected a profile name");
-					for (size_t k = 0; k < args.n; k++)
-						if (profile_load(l, args.v[k], dir, &o) < 0)
-							r = -1;
+					r = load_includes(l, &args, dir, &o, &inc);
 				} else {
 					r = option_apply(l->policy, opt, args.v, args.n, &o, l->diag);
 				}
@@ -381,8 +434,8 @@ static int load_entries(struct profile_loader *l, struct parse_state *st, const 
 	return ret;
 }
 
-int profile_load_text(struct profile_loader *l, const char *file_label, const char *text,
-		      size_t len, const char *dir)
+static int load_text(struct profile_loader *l, const char *file_label, const char *text,
+		     size_t len, const char *dir, bool on_default)
 {
 	/* A UTF-8 byte order mark, as some editors write one, is skipped
 	 * before any line is looked at. */
@@ -405,7 +458,7 @@ int profile_load_text(struct profile_loader *l, const char *file_label, const ch
 		struct origin o = {.file = st.file, .line = r > 0 ? (unsigned)r : 0};
 		diag_error(l->diag, &o, "cannot parse this line");
 	}
-	if (load_entries(l, &st, dir) < 0 && l->diag->errors == before)
+	if (load_entries(l, &st, dir, on_default) < 0 && l->diag->errors == before)
 		l->diag->errors++;
 	for (size_t i = 0; i < st.n_entries; i++) {
 		free(st.entries[i].section);
@@ -414,6 +467,12 @@ int profile_load_text(struct profile_loader *l, const char *file_label, const ch
 	}
 	free(st.entries);
 	return l->diag->errors == before ? 0 : -1;
+}
+
+int profile_load_text(struct profile_loader *l, const char *file_label, const char *text,
+		      size_t len, const char *dir)
+{
+	return load_text(l, file_label, text, len, dir, false);
 }
 
 /* ---- finding and loading files ---- */
@@ -499,14 +558,14 @@ static void push_id(struct file_id **arr, size_t *n, struct file_id id)
 	(*arr)[(*n)++] = id;
 }
 
-static int load_builtin(struct profile_loader *l, const struct origin *from)
+/* The built-in default, once: the base of the others. */
+static int load_builtin(struct profile_loader *l)
 {
-	(void)from;
 	if (l->builtin_done)
 		return 0;
 	l->builtin_done = true;
-	return profile_load_text(l, BUILTIN_DEFAULT_FILE, builtin_default_profile,
-				 builtin_default_profile_len, NULL);
+	return load_text(l, BUILTIN_DEFAULT_FILE, builtin_default_profile,
+			 builtin_default_profile_len, NULL, false);
 }
 
 int profile_load(struct profile_loader *l, const char *name, const char *relative_to,
@@ -515,7 +574,7 @@ int profile_load(struct profile_loader *l, const char *name, const char *relativ
 	struct diag *d = l->diag;
 
 	if (streq(name, BUILTIN_DEFAULT_NAME))
-		return load_builtin(l, from);
+		return load_builtin(l);
 
 	_cleanup_free_ char *path = NULL;
 	_cleanup_close_ int fd = open_profile(l, name, relative_to, &path);
@@ -564,7 +623,7 @@ int profile_load(struct profile_loader *l, const char *name, const char *relativ
 	id.path = policy_intern(l->policy, path);
 	push_id(&l->stack, &l->n_stack, id);
 	_cleanup_free_ char *dir = dir_of(path);
-	r = profile_load_text(l, id.path, text, len, dir);
+	r = load_text(l, id.path, text, len, dir, true);
 	l->n_stack--;
 	push_id(&l->done, &l->n_done, id);
 	return r;

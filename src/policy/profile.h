@@ -12,6 +12,8 @@
 #define BUILTIN_DEFAULT_FILE "default (built-in)"
 /* A larger file is refused: a profile is a page of text, not data. */
 #define PROFILE_MAX_SIZE (1 << 20)
+/* include = none: a profile that does not layer on the built-in default */
+#define INCLUDE_NONE "none"
 
 struct profile_loader {
 	struct policy *policy;
@@ -40,11 +42,20 @@ void profile_loader_default_path(struct profile_loader *l);
 /* Load NAME (bare: from the search path; "default": the built-in) or PATH
  * (contains '/' or ends in ".ini": used as is, and relative paths in an
  * include are relative to the including file). from: who asked, for error
- * messages (may be NULL). */
+ * messages (may be NULL). A profile without an include layers on the
+ * built-in default (loaded once per loader); include = none is a blank
+ * slate. */
 int profile_load(struct profile_loader *l, const char *name_or_path, const char *relative_to,
 		 const struct origin *from);
 
-/* Load INI text held in memory (the built-in default, tests). */
+/* Layer NAMES in order as a profile's include lines would: none of them,
+ * the built-in default; "none" alone, nothing (a blank slate). The command
+ * line's --profile list. */
+int profile_load_includes(struct profile_loader *l, const struct strv *names,
+			  const struct origin *from);
+
+/* Load INI text held in memory (tests, fuzzers) as it stands: unlike a
+ * file, it does not layer on the built-in default. */
 int profile_load_text(struct profile_loader *l, const char *file_label, const char *text,
 		      size_t len, const char *dir);
 

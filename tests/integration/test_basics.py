@@ -157,6 +157,64 @@ class ExitStatus:
         self.assertEqual(r.returncode, 126)
         self.assertIn("glovebox: /data: Permission denied", r.stderr)
 
+    def test_a_missing_path_gives_127(self):
+        r = self.gb(cmd=["/no/such/command"], probe=False)
+        self.assertEqual(r.returncode, 127)
+        self.assertIn("glovebox: /no/such/command: No such file or directory", r.stderr)
+
+    def test_a_command_search_passes_over_what_cannot_run(self):
+        d = self.stage.path("path-" + self.who.name)
+        self.stage.write(os.path.basename(d) + "/a/tool", "echo data\n", mode=0o644)
+        self.stage.write(os.path.basename(d) + "/b/tool", "#!/bin/sh\necho found b\n", mode=0o755)
+        r = self.gb("--ro-bind", d, "/p", "--setenv", "PATH", "/p/a:/p/b", cmd=["tool"],
+                    probe=False)
+        self.assertEqual((r.returncode, r.stdout), (0, "found b\n"), r.stderr)
+        r = self.gb("--ro-bind", d, "/p", "--setenv", "PATH", "/p/a", cmd=["tool"], probe=False)
+        self.assertEqual(r.returncode, 126)
+        self.assertIn("glovebox: tool: Permission denied", r.stderr)
+
+    def test_a_script_without_interpreter_line_runs_under_sh(self):
+        script = self.stage.write("plain-script-%s" % self.who.name, "echo plain\n", mode=0o755)
+        r = self.gb("--ro-bind", script, "/s", cmd=["/s"], probe=False)
+        self.assertEqual((r.returncode, r.stdout), (0, "plain\n"), r.stderr)
+
+    def test_not_found_is_reported_even_when_writing_would_kill(self):
+        # found (or not) before the filter is loaded: the message is
+        # written while writing is surely allowed
+        r = self.gb("--deny", "write:kill", cmd=["no-such-command-anywhere"], probe=False)
+        self.assertEqual(r.returncode, 127)
+        self.assertIn("no-such-command-anywhere: command not found", r.stderr)
+        data = self.stage.write("not-executable", "just data\n", mode=0o644)
+        r = self.gb("--deny", "write:kill", "--ro-bind", data, "/data", cmd=["/data"],
+                    probe=False)
+        self.assertEqual(r.returncode, 126)
+        self.assertIn("glovebox: /data: Permission denied", r.stderr)
+
+    def test_an_exec_refused_under_the_filter_gives_126_never_a_signal(self):
+        refuse = ("--rule", "execve(arg0 != 0):EACCES")
+        r = self.gb(*refuse, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 126)
+        self.assertIn("glovebox: /bin/true: Permission denied", r.stderr)
+        # no message when writing would kill, but still no signal death
+        r = self.gb(*refuse, "--deny", "write:kill", cmd=["/bin/true"], probe=False)
+        self.assertEqual((r.returncode, r.stderr), (126, ""))
+
+    def test_a_policy_that_cannot_start_the_command_gives_125_before_anything_runs(self):
+        # the bind source is missing too, but nothing gets as far as binding
+        p = self.profile("blank", "[profile]\ninclude = none\n[where]\nbind = /no/such/dir\n")
+        want = "%s:2: [profile] include: nothing allows execve, so the command cannot start" % p
+        r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertEqual(r.stderr, "glovebox: %s (allow = @default, or execve)\n" % want)
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(want, r.stdout)
+        p = self.profile("noexec", "[how]\ndeny = execve\n")
+        r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("%s:2: [how] deny: this denies execve, so the command cannot start" % p,
+                      r.stderr)
+
     def test_missing_bind_source_gives_125_and_runs_nothing(self):
         marker = self.stage.path("ran-%s" % self.who.name)
         r = self.gb("--ro-bind", "/no/such/dir", "/x", "--bind", self.stage.dir, "/s",

@@ -76,6 +76,16 @@ class ProfileActions:
         r = self.probe("syscall", "keyctl", opts=("--allow", "keyctl"))
         self.assertNotEqual(r.stdout.strip(), "EPERM")
 
+    def test_the_exit_calls_cannot_be_denied(self):
+        p = self.profile("noexit", "[profile]\ninclude = default\n[how]\ndeny = exit_group\n")
+        want = "%s:4: [how] deny: exit_group: every process needs it to exit" % p
+        r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("glovebox: " + want, r.stderr)
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(want, r.stdout)
+
 
 @both
 class ArgumentRules:

@@ -89,7 +89,8 @@ class Signals:
                         "left running: %s" % processes_with(marker))
 
     def test_without_a_pid_namespace_what_the_command_started_dies_with_glovebox(self):
-        p_ini = self.profile("nopid-death", "[where]\nro-bind = /usr\nmirror = /bin /lib /lib64\n"
+        p_ini = self.profile("nopid-death", "[profile]\ninclude = none\n"
+                                            "[where]\nro-bind = /usr\nmirror = /bin /lib /lib64\n"
                                             "dev = /dev\n"
                                             "unshare-pid = no\n[how]\nallow = @system-service\n")
         marker = "gb-orphan-" + uuid.uuid4().hex

@@ -43,6 +43,28 @@ class SearchPath:
 
 
 @both
+class Layering:
+    def test_a_profile_without_include_layers_on_the_default(self):
+        p = self.profile("one", "[where]\nhostname = one\n")
+        r = self.gb("-p", p, cmd=["/bin/sh", "-c", "hostname; ls /usr/bin/true"], probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["one", "/usr/bin/true"])
+
+    def test_an_empty_profile_is_the_default(self):
+        p = self.profile("empty", "")
+        r = self.run_as([self.stage.glovebox, "check", p])
+        self.assertOk(r)
+        self.assertEqual(self.probe("hostname", opts=("-p", p)).stdout, "glovebox\n")
+
+    def test_none_cannot_be_combined_with_profile_names(self):
+        p = self.profile("mixed", "[profile]\ninclude = none default\n")
+        r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("%s:2: [profile] include: none (a blank slate) cannot be combined" % p,
+                      r.stderr)
+
+
+@both
 class Check:
     def test_check_accepts_valid_profiles(self):
         shipped = [os.path.join(self.stage.profiles, f) for f in sorted(os.listdir(self.stage.profiles))]
@@ -166,7 +188,11 @@ class NoRawControlCharacters:
         r = self.gb(cmd=["/no/such\x1b[31mcommand"], probe=False)
         self.assertEqual(r.returncode, 127)
         self.assertEscaped(r.stderr)
-        self.assertIn("/no/such\\x1b[31mcommand: command not found", r.stderr)
+        self.assertIn("/no/such\\x1b[31mcommand: No such file or directory", r.stderr)
+        r = self.gb(cmd=["no-such\x1b[31mcommand"], probe=False)
+        self.assertEqual(r.returncode, 127)
+        self.assertEscaped(r.stderr)
+        self.assertIn("no-such\\x1b[31mcommand: command not found", r.stderr)
 
     def test_explain_escapes_values_and_paths(self):
         p = self.profile("explain\x1b[31m",
@@ -201,23 +227,61 @@ class Quoting:
         self.assertEqual(r.stdout, '"a b"|inside\n')
 
 
+def shipped_profile_names(st):
+    """Every shipped profile by name: the files in profiles/ (default.ini is
+    the built-in one's text)."""
+    return sorted(f[:-4] for f in os.listdir(st.profiles) if f.endswith(".ini"))
+
+
 @both
 class ShippedProfiles:
-    def test_build_compiles_a_program_in_the_current_tree(self):
-        tree = self.stage.path("tree-" + self.who.name)
+    def make_tree(self, name, files):
+        """A source tree of the user's own, with these files in it."""
+        tree = self.stage.path("tree-%s-%s" % (name, self.who.name))
         os.makedirs(tree, exist_ok=True)
-        with open(os.path.join(tree, "hello.c"), "w") as f:
-            f.write('#include <stdio.h>\nint main(void){puts("hello from the tree");return 0;}\n')
         self.who.chown(tree)
-        self.who.chown(os.path.join(tree, "hello.c"))
+        for f, text in files.items():
+            with open(os.path.join(tree, f), "w") as out:
+                out.write(text)
+            self.who.chown(os.path.join(tree, f))
+        return tree
+
+    def run_in(self, tree, argv):
+        return self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh", tree] + argv)
+
+    def test_build_compiles_a_program_in_the_current_tree(self):
+        tree = self.make_tree("hello", {
+            "hello.c": '#include <stdio.h>\nint main(void){puts("hello from the tree");return 0;}\n'})
         argv = [self.stage.glovebox, "-p", "build", "--", "/bin/sh", "-c",
                 "cc -O2 -o hello hello.c && ./hello && touch $HOME/escaped 2>/dev/null; "
                 "ls -A $HOME"]
-        r = self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh", tree] + argv)
+        r = self.run_in(tree, argv)
         self.assertOk(r)
         self.assertEqual(r.stdout.splitlines()[0], "hello from the tree")
         self.assertTrue(os.path.exists(os.path.join(tree, "hello")))
         self.assertFalse(os.path.exists(os.path.join(self.who.home, "escaped")))
+
+    def test_build_runs_a_parallel_make(self):
+        # GNU make starts its jobs with posix_spawn(POSIX_SPAWN_RESETIDS),
+        # which sets the ids the process already has.
+        tree = self.make_tree("make", {
+            "Makefile": "prog: a.o b.o\n\tcc -o $@ a.o b.o\n",
+            "a.c": "int answer(void) { return 42; }\n",
+            "b.c": '#include <stdio.h>\nint answer(void);\n'
+                   'int main(void) { printf("%d\\n", answer()); return 0; }\n'})
+        r = self.run_in(tree, [self.stage.glovebox, "-p", "build", "--", "make", "-j2"])
+        self.assertOk(r)
+        r = self.run_in(tree, [self.stage.glovebox, "-p", "build", "--", "./prog"])
+        self.assertEqual(r.stdout, "42\n")
+
+    def test_every_shipped_profile_lets_posix_spawn_reset_ids(self):
+        spawn = ("import os; pid = os.posix_spawn('/bin/true', ['true'], {}, resetids=True); "
+                 "print(os.waitpid(pid, 0)[1])")
+        names = shipped_profile_names(self.stage)
+        self.assertIn("build", names)
+        for name in names:
+            r = self.gb("-p", name, cmd=["python3", "-c", spawn], probe=False)
+            self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "0\n", ""), name)
 
     def test_build_has_no_network(self):
         r = self.gb("-p", "build", cmd=["/probe", "ifaces"])

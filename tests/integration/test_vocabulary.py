@@ -188,7 +188,8 @@ class NamespaceToggles:
                              name)
 
     def test_without_a_pid_namespace_the_host_pids_show(self):
-        p = self.profile("nopid", "[where]\nro-bind = /usr\nmirror = /lib /lib64\n"
+        p = self.profile("nopid", "[profile]\ninclude = none\n"
+                                  "[where]\nro-bind = /usr\nmirror = /lib /lib64\n"
                                   "unshare-pid = no\n[how]\nallow = @system-service\n")
         r = self.probe("pid", opts=("-p", p))
         self.assertGreater(int(r.stdout), 2)
@@ -287,7 +288,8 @@ class Background:
 
     def test_background_kill_without_a_pid_namespace(self):
         d, marker = self.out()
-        p = self.profile("nopid-bg", "[where]\nro-bind = /usr\nmirror = /bin /lib /lib64\n"
+        p = self.profile("nopid-bg", "[profile]\ninclude = none\n"
+                                     "[where]\nro-bind = /usr\nmirror = /bin /lib /lib64\n"
                                      "unshare-pid = no\n[how]\nallow = @system-service\n")
         r = self.gb("-p", p, "--bind", d, "/out", cmd=[
             "/bin/sh", "-c", "(sleep 0.5; echo late > /out/late) & exit 0"], probe=False)

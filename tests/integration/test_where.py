@@ -76,7 +76,8 @@ class Files:
         self.assertIn("null-ok", out)
 
     def test_only_listed_paths_appear_at_the_root(self):
-        p = self.profile("tiny", "[where]\nro-bind = /usr\nmirror = /lib /lib64\n"
+        p = self.profile("tiny", "[profile]\ninclude = none\n"
+                                 "[where]\nro-bind = /usr\nmirror = /lib /lib64\n"
                                  "tmpfs = /scratch\nhome = none\n[how]\nallow = @system-service\n")
         r = self.gb("-p", p, cmd=["/usr/bin/ls", "-A", "/"], probe=False)
         self.assertOk(r)

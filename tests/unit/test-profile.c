@@ -330,7 +330,8 @@ START_TEST(includes_layer_earlier_first_and_this_file_wins)
 	struct fixture f;
 	fixture_init(&f);
 	make_dir();
-	write_profile("base.ini", "[where]\nhostname = base\nnetwork = host\ntmpfs = /base\n");
+	write_profile("base.ini", "[profile]\ninclude = none\n"
+				  "[where]\nhostname = base\nnetwork = host\ntmpfs = /base\n");
 	write_profile("top.ini", "[where]\nhostname = top\ntmpfs = /top\n"
 				 "[profile]\ninclude = base\n");
 	profile_loader_add_dir(&f.l, dir);
@@ -386,7 +387,7 @@ START_TEST(a_file_included_twice_is_layered_once)
 	struct fixture f;
 	fixture_init(&f);
 	make_dir();
-	write_profile("base.ini", "[where]\ntmpfs = /base\nhostname = base\n");
+	write_profile("base.ini", "[profile]\ninclude = none\n[where]\ntmpfs = /base\nhostname = base\n");
 	write_profile("gui.ini", "[profile]\ninclude = base\n[where]\nhostname = gui\n");
 	write_profile("net.ini", "[profile]\ninclude = base\n[where]\nnetwork = host\n");
 	write_profile("app.ini", "[profile]\ninclude = gui net\n");
@@ -397,6 +398,168 @@ START_TEST(a_file_included_twice_is_layered_once)
 	ck_assert_str_eq(f.p.hostname, "gui");
 	remove_dir();
 	fixture_free(&f);
+}
+END_TEST
+
+/* How many mounts the built-in default makes. */
+static size_t default_mounts(void)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(profile_load(&f.l, "default", NULL, NULL), 0);
+	size_t n = f.p.n_mounts;
+	fixture_free(&f);
+	return n;
+}
+
+START_TEST(a_profile_without_include_layers_on_the_default)
+{
+	static const char *const texts[] = {"[where]\nhostname = one\n", "", "# nothing\n"};
+	for (size_t k = 0; k < ELEMENTSOF(texts); k++) {
+		struct fixture f;
+		fixture_init(&f);
+		make_dir();
+		write_profile("one.ini", texts[k]);
+		_cleanup_free_ char *p = path_of("one.ini");
+		ck_assert_int_eq(profile_load(&f.l, p, NULL, NULL), 0);
+		ck_assert_uint_eq(f.p.n_mounts, default_mounts());
+		ck_assert_str_eq(f.p.mounts[0].origin.file, BUILTIN_DEFAULT_FILE);
+		ck_assert_str_eq(f.p.hostname, k == 0 ? "one" : "glovebox");
+		ck_assert(how_call_allowed(&f.p, (size_t)syscall_lookup("execve")));
+		ck_assert_int_eq(policy_validate(&f.p, &f.d), 0);
+		remove_dir();
+		fixture_free(&f);
+	}
+}
+END_TEST
+
+START_TEST(the_default_under_several_profiles_is_layered_once)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("a.ini", "[where]\ntmpfs = /a\nhostname = a\n");
+	write_profile("b.ini", "[where]\ntmpfs = /b\n");
+	write_profile("c.ini", "[profile]\ninclude = b\n[where]\ntmpfs = /c\n");
+	profile_loader_add_dir(&f.l, dir);
+	ck_assert_int_eq(profile_load(&f.l, "a", NULL, NULL), 0);
+	ck_assert_int_eq(profile_load(&f.l, "c", NULL, NULL), 0);
+	/* the default first, under a; b under c; a's host name survives */
+	size_t base = default_mounts();
+	ck_assert_uint_eq(f.p.n_mounts, base + 3);
+	ck_assert_str_eq(f.p.mounts[base].dest, "/a");
+	ck_assert_str_eq(f.p.mounts[base + 1].dest, "/b");
+	ck_assert_str_eq(f.p.mounts[base + 2].dest, "/c");
+	ck_assert_str_eq(f.p.hostname, "a");
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(include_none_is_a_blank_slate)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	write_profile("blank.ini", "[profile]\ninclude = none\n[where]\ntmpfs = /only\n");
+	_cleanup_free_ char *p = path_of("blank.ini");
+	ck_assert_int_eq(profile_load(&f.l, p, NULL, NULL), 0);
+	ck_assert_uint_eq(f.p.n_mounts, 1);
+	ck_assert(!how_call_allowed(&f.p, (size_t)syscall_lookup("read")));
+	ck_assert(f.p.blank_s.set);
+	ck_assert_uint_eq(f.p.blank_s.origin.line, 2);
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(none_cannot_be_combined_with_profile_names)
+{
+	static const char *const texts[][2] = {
+		{"[profile]\ninclude = none default\n", "2"},
+		{"[profile]\ninclude = default\ninclude = none\n", "3"},
+		{"[profile]\ninclude = none\n  default\n", "2"},
+	};
+	for (size_t k = 0; k < ELEMENTSOF(texts); k++) {
+		struct fixture f;
+		fixture_init(&f);
+		char want[128];
+		snprintf(want, sizeof(want),
+			 "n.ini:%s: [profile] include: none (a blank slate) cannot be combined with "
+			 "profile names\n",
+			 texts[k][1]);
+		ck_assert_int_eq(load(&f, "n.ini", texts[k][0]), -1);
+		ck_assert_msgs_have_line(&f, want);
+		fixture_free(&f);
+	}
+}
+END_TEST
+
+START_TEST(the_command_lines_profile_list_layers_like_include)
+{
+	static const char *const none[] = {"none"}, *const mixed[] = {"none", "default"};
+	const struct {
+		const char *const *names;
+		size_t n;
+		int ret;
+		size_t mounts;
+	} cases[] = {
+		{NULL, 0, 0, default_mounts()},
+		{none, 1, 0, 0},
+		{mixed, 2, -1, default_mounts()},
+	};
+	for (size_t k = 0; k < ELEMENTSOF(cases); k++) {
+		struct fixture f;
+		fixture_init(&f);
+		struct strv names = {0};
+		for (size_t i = 0; i < cases[k].n; i++)
+			strv_add(&names, cases[k].names[i]);
+		struct origin o = {.key = "--profile"};
+		ck_assert_int_eq(profile_load_includes(&f.l, &names, &o), cases[k].ret);
+		ck_assert_uint_eq(f.p.n_mounts, cases[k].mounts);
+		if (cases[k].ret < 0)
+			ck_assert_msgs_have_line(&f, "command line: --profile: none (a blank slate) "
+						     "cannot be combined with profile names\n");
+		strv_free(&names);
+		fixture_free(&f);
+	}
+}
+END_TEST
+
+START_TEST(a_policy_that_cannot_start_the_command_is_refused)
+{
+	static const char *const refused[][2] = {
+		{"[profile]\ninclude = none\n[where]\ntmpfs = /x\n",
+		 "v.ini:2: [profile] include: nothing allows execve, so the command cannot start "
+		 "(allow = @default, or execve)\n"},
+		{"[profile]\ninclude = none\n[how]\nallow = read\ndefault = kill\n",
+		 "v.ini:2: [profile] include: nothing allows execve"},
+		{"[how]\nallow = read\ndefault = kill\n", "v.ini:3: [how] default: nothing allows"},
+		{"[how]\nallow = @default\ndeny = execve:EACCES\n",
+		 "v.ini:3: [how] deny: this denies execve, so the command cannot start\n"},
+		{"[how]\nallow = @known\ndeny = @default\n", "v.ini:3: [how] deny: this denies execve"},
+		{"[how]\nallow = read\n", "nothing allows execve"},
+	};
+	for (size_t k = 0; k < ELEMENTSOF(refused); k++) {
+		struct fixture f;
+		fixture_init(&f);
+		ck_assert_int_eq(load(&f, "v.ini", refused[k][0]), 0);
+		ck_assert_int_eq(policy_validate(&f.p, &f.d), -1);
+		ck_assert_msgs_have_line(&f, refused[k][1]);
+		fixture_free(&f);
+	}
+	static const char *const fine[] = {
+		"[profile]\ninclude = none\n[how]\nallow = execve\n",
+		"[profile]\ninclude = none\n[how]\ndefault = allow\n",
+		"[how]\nallow = @default\ndeny = execve\ndefault = log\n",
+	};
+	for (size_t k = 0; k < ELEMENTSOF(fine); k++) {
+		struct fixture f;
+		fixture_init(&f);
+		ck_assert_int_eq(load(&f, "v.ini", fine[k]), 0);
+		ck_assert_int_eq(policy_validate(&f.p, &f.d), 0);
+		fixture_free(&f);
+	}
 }
 END_TEST
 
@@ -633,4 +796,9 @@ RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_sectio
 	  a_byte_order_mark_is_accepted, a_profile_over_the_size_limit_says_the_limit,
 	  errors_in_an_include_name_the_included_file, a_directory_is_not_a_profile,
 	  set_takes_name_equals_value, text_values_keep_their_quotes, list_values_lose_their_quotes,
-	  a_semicolon_after_a_space_starts_a_comment_in_every_value)
+	  a_semicolon_after_a_space_starts_a_comment_in_every_value,
+	  a_profile_without_include_layers_on_the_default,
+	  the_default_under_several_profiles_is_layered_once, include_none_is_a_blank_slate,
+	  none_cannot_be_combined_with_profile_names,
+	  the_command_lines_profile_list_layers_like_include,
+	  a_policy_that_cannot_start_the_command_is_refused)

@@ -136,7 +136,8 @@ START_TEST(every_group_allows_all_its_members)
 			int nr = syscall_native_nr(i);
 			if (nr < 0)
 				continue;
-			uint32_t want = syscall_set_has(&set, i) ? SECCOMP_RET_ALLOW : RET_ERRNO(EPERM);
+			bool allowed = syscall_set_has(&set, i) || syscall_is_always_allowed(i);
+			uint32_t want = allowed ? SECCOMP_RET_ALLOW : RET_ERRNO(EPERM);
 			uint32_t got = streq(syscall_table[i].name, "ioctl")
 					       ? call2(&prog, nr, 0, TCGETS)
 					       : call(&prog, nr);
@@ -291,7 +292,7 @@ START_TEST(a_denied_ioctl_needs_no_argument_filter)
 }
 END_TEST
 
-START_TEST(an_empty_policy_allows_nothing)
+START_TEST(an_empty_policy_allows_nothing_but_exiting)
 {
 	struct fixture f;
 	fixture_init(&f);
@@ -299,7 +300,65 @@ START_TEST(an_empty_policy_allows_nothing)
 	ck_assert_int_eq(how_compile(&f.p, &prog, &f.d), 0);
 	ck_assert_uint_eq(call(&prog, SYS_read), RET_ERRNO(EPERM));
 	ck_assert_uint_eq(call(&prog, SYS_execve), RET_ERRNO(EPERM));
+	ck_assert_uint_eq(call(&prog, SYS_exit_group), SECCOMP_RET_ALLOW);
 	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(the_exit_calls_are_allowed_whatever_the_default)
+{
+	/* Nothing allowed, or everything denied through groups that contain
+	 * them: a process can still end, and return from a signal handler. */
+	static const char *const policies[] = {
+		"[how]\ndefault = kill\n",
+		"[how]\ndefault = errno EACCES\n",
+		"[how]\nallow = @known\ndeny = @known\ndefault = kill\n",
+		"[how]\ndeny = @default:kill @system-service:EPERM\ndefault = log\n",
+	};
+	static const int exits[] = {SYS_exit, SYS_exit_group, SYS_rt_sigreturn};
+	for (size_t k = 0; k < ELEMENTSOF(policies); k++) {
+		struct fixture f;
+		fixture_init(&f);
+		struct how_program prog = compile_text(&f, policies[k]);
+		for (size_t i = 0; i < ELEMENTSOF(exits); i++)
+			ck_assert_msg(call(&prog, exits[i]) == SECCOMP_RET_ALLOW, "policy %zu, nr %d",
+				      k, exits[i]);
+		ck_assert_uint_ne(call(&prog, SYS_getpid), SECCOMP_RET_ALLOW);
+		how_program_free(&prog);
+		fixture_free(&f);
+	}
+}
+END_TEST
+
+START_TEST(deny_and_rule_may_not_name_the_exit_calls)
+{
+	static const char *const bad[][2] = {
+		{"deny = exit_group", "deny: exit_group"},
+		{"deny = read exit:kill", "deny: exit"},
+		{"deny = rt_sigreturn:EINVAL", "deny: rt_sigreturn"},
+		{"deny = sigreturn:log", "deny: sigreturn"},
+		{"rule = exit_group(arg0 == 1):kill", "rule: exit_group"},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		struct fixture f;
+		fixture_init(&f);
+		char text[256], want[256];
+		snprintf(text, sizeof(text), "[how]\n%s\n", bad[i][0]);
+		snprintf(want, sizeof(want),
+			 "x.ini:2: [how] %s: every process needs it to exit, so it cannot be denied\n",
+			 bad[i][1]);
+		ck_assert_int_eq(load(&f, "x.ini", text), -1);
+		ck_assert_msgs_have_line(&f, want);
+		fixture_free(&f);
+	}
+
+	struct fixture f;
+	fixture_init(&f);
+	char *arg = "exit_group";
+	struct origin cli = {.key = "--deny"};
+	ck_assert_int_eq(option_apply(&f.p, option_by_cli("deny"), &arg, 1, &cli, &f.d), -1);
+	ck_assert_msgs_have_line(&f, "command line: --deny: exit_group: every process needs it");
 	fixture_free(&f);
 }
 END_TEST
@@ -613,5 +672,7 @@ RUN_SUITE("seccomp", every_number_gets_its_policy_action, every_group_allows_all
 	  each_action_compiles, deny_without_action_follows_the_final_default,
 	  default_log_lets_unlisted_calls_through_with_a_log,
 	  io_uring_needs_its_name_even_under_a_permissive_default, a_denied_ioctl_needs_no_argument_filter,
-	  an_empty_policy_allows_nothing, a_rule_colliding_with_a_builtin_names_both,
+	  an_empty_policy_allows_nothing_but_exiting,
+	  the_exit_calls_are_allowed_whatever_the_default,
+	  deny_and_rule_may_not_name_the_exit_calls, a_rule_colliding_with_a_builtin_names_both,
 	  a_rule_from_the_command_line_says_so, two_colliding_rules_name_the_earlier_one)
