@@ -144,7 +144,51 @@ struct prepared {
 	struct expand_storage storage;
 	struct policy p;
 	char *config, *cache; /* glovebox's own state; NULL when unknown */
+	char *private_home;   /* home = private: the host directory; NULL otherwise */
+	struct where_env where;
 };
+
+/* Where the working directory lies: the host's /, $HOME or a directory
+ * above it, compared by inode so that symlinks and other names of the
+ * same directory count too. */
+static enum cwd_place cwd_place(const char *cwd, const char *home)
+{
+	struct stat c, st;
+	if (!cwd || stat(cwd, &c) < 0)
+		return CWD_PLACE_OTHER;
+	if (stat("/", &st) == 0 && st.st_dev == c.st_dev && st.st_ino == c.st_ino)
+		return CWD_PLACE_ROOT;
+	_cleanup_free_ char *dir = home ? realpath(home, NULL) : NULL;
+	for (bool self = true; dir && dir[1]; self = false) {
+		if (stat(dir, &st) == 0 && st.st_dev == c.st_dev && st.st_ino == c.st_ino)
+			return self ? CWD_PLACE_HOME : CWD_PLACE_ABOVE_HOME;
+		char *slash = strrchr(dir, '/');
+		slash[slash == dir] = '\0';
+	}
+	return CWD_PLACE_OTHER;
+}
+
+/* What the where layer needs to know about the launcher's surroundings. */
+static void gather_where(struct prepared *pr)
+{
+	if (pr->p.home == HOME_PRIVATE) {
+		_cleanup_free_ char *data = state_dir(&pr->vars, "XDG_DATA_HOME", ".local/share");
+		if (data)
+			pr->private_home = xasprintf("%s/home/%s", data, pr->p.home_name);
+	}
+	pr->where = (struct where_env){
+		.host_root = geteuid() == 0,
+		.home = pr->vars.home,
+		.private_home = pr->private_home,
+		.cwd = pr->vars.cwd,
+		.cwd_place = cwd_place(pr->vars.cwd, pr->vars.home),
+	};
+	struct stat st;
+	if (pr->vars.cwd && stat(pr->vars.cwd, &st) == 0) {
+		pr->where.cwd_dev = st.st_dev;
+		pr->where.cwd_ino = st.st_ino;
+	}
+}
 
 static int prepare(const struct cli *cli, struct prepared *pr)
 {
@@ -153,7 +197,11 @@ static int prepare(const struct cli *cli, struct prepared *pr)
 	policy_init(&pr->p);
 	pr->config = state_dir(&pr->vars, "XDG_CONFIG_HOME", ".config");
 	pr->cache = state_dir(&pr->vars, "XDG_CACHE_HOME", ".cache");
-	return build_policy(cli, &pr->p, &pr->vars, &pr->d);
+	pr->private_home = NULL;
+	if (build_policy(cli, &pr->p, &pr->vars, &pr->d) < 0)
+		return -1;
+	gather_where(pr);
+	return 0;
 }
 
 static void prepared_free(struct prepared *pr)
@@ -162,13 +210,22 @@ static void prepared_free(struct prepared *pr)
 	expand_storage_free(&pr->storage);
 	free(pr->config);
 	free(pr->cache);
+	free(pr->private_home);
+}
+
+/* A current directory left out against the profile's wish is said, in one
+ * line: the command will not find its files there. */
+static void say_cwd_note(const struct policy *p, const struct where_env *env)
+{
+	_cleanup_free_ char *note = where_cwd_note(p, env, where_cwd_decide(p, env));
+	if (note)
+		fprintf(stderr, "glovebox: %s\n", note);
 }
 
 static int cmd_run(const struct cli *cli)
 {
 	struct prepared pr;
 	struct how_program how = {0};
-	_cleanup_free_ char *private_home = NULL;
 	int status = 125;
 
 	if (prepare(cli, &pr) < 0)
@@ -188,25 +245,16 @@ static int cmd_run(const struct cli *cli)
 		goto out;
 
 	TRACE_POINT("seccomp program");
-	if (pr.p.home == HOME_PRIVATE) {
-		_cleanup_free_ char *data = state_dir(&pr.vars, "XDG_DATA_HOME", ".local/share");
-		if (data)
-			private_home = xasprintf("%s/home/%s", data, pr.p.home_name);
-		if (!private_home || !make_dirs(private_home)) {
-			diag_error(&pr.d, &pr.p.home_s.origin, "cannot make the private home %s: %s",
-				   private_home ? private_home : "",
-				   private_home ? strerror(errno) : "no home directory known");
-			goto out;
-		}
+	if (pr.p.home == HOME_PRIVATE && (!pr.private_home || !make_dirs(pr.private_home))) {
+		diag_error(&pr.d, &pr.p.home_s.origin, "cannot make the private home %s: %s",
+			   pr.private_home ? pr.private_home : "",
+			   pr.private_home ? strerror(errno) : "no home directory known");
+		goto out;
 	}
-	struct where_env wenv = {
-		.host_root = geteuid() == 0,
-		.home = pr.vars.home,
-		.private_home = private_home,
-		.cwd = pr.vars.cwd,
-		.protected = protected,
-		.n_protected = n_protected,
-	};
+	struct where_env wenv = pr.where;
+	wenv.protected = protected;
+	wenv.n_protected = n_protected;
+	say_cwd_note(&pr.p, &wenv);
 	struct launch_request req = {.policy = &pr.p, .how = &how, .where = &wenv,
 				     .info_fd = cli->info_fd, .status_fd = cli->status_fd};
 	const int report_fds[] = {cli->info_fd, cli->status_fd};
@@ -261,7 +309,8 @@ static int cmd_explain(const struct cli *cli)
 	struct prepared pr;
 	int status = 125;
 	if (prepare(cli, &pr) == 0) {
-		struct explain_env env = {.home = pr.vars.home, .calls = cli->calls};
+		struct explain_env env = {.home = pr.vars.home, .calls = cli->calls,
+					  .where = &pr.where};
 		explain_policy(&pr.p, &env, stdout);
 		status = 0;
 	}

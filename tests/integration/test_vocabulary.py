@@ -268,7 +268,7 @@ class Reporting:
                               str(st_w), "--ro-bind", self.stage.probe, "/probe", "--",
                               "/probe", "wait-signal"])
         p = subprocess.Popen(argv, pass_fds=(info_w, st_w), stdout=subprocess.PIPE, text=True,
-                             env=self.who.env(), cwd=self.stage.dir)
+                             env=self.who.env(), cwd=self.stage.work)
         os.close(info_w)
         os.close(st_w)
         self.assertEqual(p.stdout.readline().strip(), "ready")
@@ -289,7 +289,7 @@ class Reporting:
         st_r, st_w = os.pipe()
         argv = self.who.wrap([self.stage.glovebox] + [o.replace("FD", str(st_w)) for o in opts] +
                              ["--", "/bin/sh", "-c", script])
-        r = subprocess.run(argv, pass_fds=(st_w,), env=self.who.env(), cwd=self.stage.dir)
+        r = subprocess.run(argv, pass_fds=(st_w,), env=self.who.env(), cwd=self.stage.work)
         os.close(st_w)
         with os.fdopen(st_r) as f:
             return r.returncode, f.read().splitlines()
