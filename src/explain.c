@@ -93,8 +93,14 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 	    : p->hostname_s.set	 ? p->hostname
 				 : "glovebox",
 	    &p->hostname_s);
-	snprintf(line, sizeof(line), "%s at %s", home_mode_name(p->home),
-		 env->home ? env->home : "$HOME (unset)");
+	if (p->home == HOME_PRIVATE)
+		snprintf(line, sizeof(line), "private at %s <- %s",
+			 env->home ? env->home : "$HOME (unset)",
+			 env->where->private_home ? env->where->private_home
+						  : "(no data directory known)");
+	else
+		snprintf(line, sizeof(line), "%s at %s", home_mode_name(p->home),
+			 env->home ? env->home : "$HOME (unset)");
 	row(f, "home", line, &p->home_s);
 	explain_cwd(p, env->where, f);
 	fputs("  new namespaces:", f);

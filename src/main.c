@@ -97,24 +97,52 @@ static bool ensure_private_dir(const char *dir, const char *home)
 	return make_dirs(dir);
 }
 
-/* home = private keeps one home per profile: the last one named. */
-static const char *home_name(const struct cli *cli)
+/* One profile named on the command line, as profile_load finds it: the
+ * built-in default, or a file's canonical path. */
+static char *profile_identity(const struct profile_loader *l, const char *name)
 {
-	static char name[128];
-	if (cli->profiles.n == 0)
-		return "default";
+	if (streq(name, BUILTIN_DEFAULT_NAME))
+		return xstrdup(BUILTIN_DEFAULT_FILE);
+	char *real = NULL;
+	for (size_t i = 0; !real && !strchr(name, '/') && i < l->search_path.n; i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s.ini", l->search_path.v[i], name);
+		real = realpath(path, NULL);
+	}
+	if (!real && strchr(name, '/'))
+		real = realpath(name, NULL);
+	return real ? real : xstrdup(name);
+}
+
+/* home = private keeps one home per profile chain: named after the last
+ * profile, with a hash of every profile's identity in order, so that
+ * a/one and b/one, or `-p one -p two` and `-p two`, never share a home.
+ * The built-in default alone is "default". */
+static char *home_name(const struct cli *cli, const struct profile_loader *l)
+{
+	uint64_t h = FNV1A_OFFSET;
+	bool builtin_only = true;
+	for (size_t i = 0; i < cli->profiles.n; i++) {
+		_cleanup_free_ char *id = profile_identity(l, cli->profiles.v[i]);
+		builtin_only &= streq(id, BUILTIN_DEFAULT_FILE);
+		for (const char *c = id;; c++) {
+			h = fnv1a_byte(h, (unsigned char)*c);
+			if (!*c)
+				break;
+		}
+	}
+	if (builtin_only)
+		return xstrdup("default");
 	const char *last = cli->profiles.v[cli->profiles.n - 1];
 	const char *base = strrchr(last, '/') ? strrchr(last, '/') + 1 : last;
-	size_t n = 0;
-	for (const char *c = base; *c && n + 1 < sizeof(name); c++)
-		name[n++] = (isalnum((unsigned char)*c) || *c == '-' || *c == '_' || *c == '.') ? *c
-											       : '_';
-	name[n] = '\0';
-	if (n > 4 && streq(name + n - 4, ".ini"))
-		name[n - 4] = '\0';
-	if (!name[0] || name[0] == '.')
-		name[0] = '_';
-	return name;
+	size_t n = strlen(base);
+	if (n > 4 && streq(base + n - 4, ".ini"))
+		n -= 4;
+	_cleanup_free_ char *name = xstrndup(base, n > 64 ? 64 : n);
+	for (char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_' && *c != '.')
+			*c = '_';
+	const char *pre = !name[0] || name[0] == '.' ? "_" : "";
+	return xasprintf("%s%s-%08x", pre, name, (unsigned)(h ^ (h >> 32)));
 }
 
 /* Built-in defaults < profiles in order < command-line options. */
@@ -130,8 +158,8 @@ static int build_policy(const struct cli *cli, struct policy *p, const struct ex
 		struct origin o = {.key = "--profile"};
 		profile_load(&l, cli->profiles.v[i], NULL, &o);
 	}
+	p->home_name = home_name(cli, &l);
 	profile_loader_free(&l);
-	p->home_name = xstrdup(home_name(cli));
 	cli_apply(cli, p, d);
 	if (d->errors == 0)
 		policy_validate(p, d);
