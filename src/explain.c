@@ -79,12 +79,14 @@ static void explain_step(const struct where_plan *plan, const struct where_step 
 	fprintf(f, "    %-14s %-36s # %s\n", what, line, origin);
 	if (st->moved_before != SIZE_MAX)
 		fprintf(f, "      (moved before %s: mounted after it, it would hide it)\n",
-			plan->by_source[st->moved_before]->op->dest);
+			plan->steps[plan->step_of[st->moved_before]].op->dest);
 }
 
 static void explain_where(const struct policy *p, const struct explain_env *env, FILE *f)
 {
 	char line[1024];
+	static const struct where_env nowhere = {0};
+	const struct where_env *where = env->where ? env->where : &nowhere;
 	fputs("[where]\n", f);
 	row(f, "network", p->network == NET_NONE ? "none (own namespace, loopback only)" : "host",
 	    &p->network_s);
@@ -96,13 +98,12 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 	if (p->home == HOME_PRIVATE)
 		snprintf(line, sizeof(line), "private at %s <- %s",
 			 env->home ? env->home : "$HOME (unset)",
-			 env->where->private_home ? env->where->private_home
-						  : "(no data directory known)");
+			 where->private_home ? where->private_home : "(no data directory known)");
 	else
 		snprintf(line, sizeof(line), "%s at %s", home_mode_name(p->home),
 			 env->home ? env->home : "$HOME (unset)");
 	row(f, "home", line, &p->home_s);
-	explain_cwd(p, env->where, f);
+	explain_cwd(p, where, f);
 	fputs("  new namespaces:", f);
 	static const struct {
 		unsigned long flag;
@@ -118,7 +119,7 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 			p->background == BACKGROUND_WAIT ? "wait for it" : "killed with the command");
 	fputs("  mounts, in order, on a read-only tmpfs root:\n", f);
 	struct where_plan plan;
-	where_plan_make(p, env->where, &plan);
+	where_plan_make(p, where, &plan);
 	for (size_t k = 0; k < plan.n_steps; k++)
 		explain_step(&plan, &plan.steps[k], f);
 	where_plan_free(&plan);

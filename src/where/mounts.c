@@ -66,7 +66,6 @@ struct prepared {
 };
 
 struct where_ctx {
-	const struct policy *p;
 	const struct where_env *env;
 	struct diag *d;
 	int rootfd;
@@ -1184,7 +1183,7 @@ int where_enter_workdir(const struct policy *p, const struct where_env *env, str
 int where_build_root(const struct policy *p, const struct where_env *env, int host_mounts_fd,
 		     struct diag *d)
 {
-	struct where_ctx w = {.p = p, .env = env, .d = d, .rootfd = -1, .devnodes_first = -1,
+	struct where_ctx w = {.env = env, .d = d, .rootfd = -1, .devnodes_first = -1,
 			      .pc_fd = -1, .scratchfd = -1, .host_mounts_fd = host_mounts_fd};
 	int r = -1;
 	for (size_t i = 0; i < ELEMENTSOF(w.devnodes); i++)

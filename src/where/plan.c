@@ -100,7 +100,8 @@ void where_order(const struct order_item *items, size_t n, size_t *order, size_t
 		size_t len = key_len(items[j].dest);
 		const struct slot *s = table_find(&t, items[j].dest, len,
 						  hash_key(items[j].dest, len), false);
-		bool moves = s->first_below < j || (items[j].beneath_same && s->first_here < j);
+		bool moves = !items[j].in_place &&
+			     (s->first_below < j || (items[j].beneath_same && s->first_here < j));
 		size_t at = placed;
 		moved_before[j] = SIZE_MAX;
 		for (size_t k = 0; moves && k < placed; k++)
@@ -117,6 +118,12 @@ void where_order(const struct order_item *items, size_t n, size_t *order, size_t
 }
 
 /* ---- the current directory ---- */
+
+/* Operations on what is already there: they hide nothing. */
+static bool acts_in_place(enum mount_kind k)
+{
+	return k == MOUNT_REMOUNT_RO || k == MOUNT_CHMOD || k == MOUNT_DIR || k == MOUNT_SYMLINK;
+}
 
 static bool is_bind_kind(enum mount_kind k)
 {
@@ -220,9 +227,8 @@ void where_plan_make(const struct policy *p, const struct where_env *env, struct
 	 * below /tmp), the current directory last (on top of a private /tmp
 	 * when it lies in /tmp); where_order moves either beneath what it
 	 * would hide. */
-	const struct mount_op **ops = xcalloc(plan->n_sources, sizeof(*ops));
+	struct where_step *steps = xcalloc(plan->n_sources, sizeof(*steps));
 	struct order_item *items = xcalloc(plan->n_sources, sizeof(*items));
-	size_t *source = xcalloc(plan->n_sources, sizeof(*source));
 	size_t n = 0;
 	for (size_t i = 0; i < plan->n_sources; i++) {
 		const struct mount_op *m = i < p->n_mounts	  ? &p->mounts[i]
@@ -231,30 +237,32 @@ void where_plan_make(const struct policy *p, const struct where_env *env, struct
 									      : NULL;
 		if (!m)
 			continue;
-		ops[n] = m;
-		source[n] = i;
-		items[n++] = (struct order_item){m->dest, i == p->n_mounts};
+		steps[n] = (struct where_step){
+			.op = m,
+			.from = i < p->n_mounts ? STEP_POLICY : i == p->n_mounts ? STEP_HOME : STEP_CWD,
+			.source = i,
+		};
+		items[n++] = (struct order_item){.dest = m->dest,
+						 .beneath_same = i == p->n_mounts,
+						 .in_place = acts_in_place(m->kind)};
 	}
 	size_t *order = xcalloc(n + 1, sizeof(*order));
 	size_t *moved = xcalloc(n + 1, sizeof(*moved));
 	where_order(items, n, order, moved);
 
 	plan->steps = xcalloc(n + 1, sizeof(*plan->steps));
-	plan->by_source = xcalloc(plan->n_sources, sizeof(*plan->by_source));
+	plan->step_of = xcalloc(plan->n_sources, sizeof(*plan->step_of));
+	for (size_t i = 0; i < plan->n_sources; i++)
+		plan->step_of[i] = SIZE_MAX;
 	for (size_t k = 0; k < n; k++) {
-		size_t i = order[k], s = source[i];
-		plan->steps[k] = (struct where_step){
-			.op = ops[i],
-			.from = s < p->n_mounts ? STEP_POLICY : s == p->n_mounts ? STEP_HOME : STEP_CWD,
-			.source = s,
-			.moved_before = moved[i] == SIZE_MAX ? SIZE_MAX : source[moved[i]],
-		};
-		plan->by_source[s] = &plan->steps[k];
+		size_t i = order[k];
+		plan->steps[k] = steps[i];
+		plan->steps[k].moved_before = moved[i] == SIZE_MAX ? SIZE_MAX : steps[moved[i]].source;
+		plan->step_of[steps[i].source] = k;
 	}
 	plan->n_steps = n;
-	free(ops);
+	free(steps);
 	free(items);
-	free(source);
 	free(order);
 	free(moved);
 }
@@ -262,6 +270,6 @@ void where_plan_make(const struct policy *p, const struct where_env *env, struct
 void where_plan_free(struct where_plan *plan)
 {
 	free(plan->steps);
-	free(plan->by_source);
+	free(plan->step_of);
 	*plan = (struct where_plan){0};
 }

@@ -46,11 +46,14 @@ struct order_item {
 	/* Goes beneath the earlier mounts at its own destination too (the
 	 * home mount: a bind of $HOME itself shows on top of it). */
 	bool beneath_same;
+	/* Acts on what is there already (remount-ro, chmod, dir, symlink):
+	 * never moves, since it hides nothing. */
+	bool in_place;
 };
 
-/* A stable reordering: an item whose destination is a strict ancestor of
- * an earlier item's (or, with beneath_same, the same) is moved to just
- * before the first such item, since mounted after it, it would hide it.
+/* A stable reordering: an item (not in_place) whose destination is a
+ * strict ancestor of an earlier item's (or, with beneath_same, the same)
+ * is moved to just before the first such item, since mounted after it, it would hide it.
  * Every other item keeps its place; items at one destination keep their
  * order, the later on top. order[k] is the item mounted k-th;
  * moved_before[i] is the item that item i was moved before, or SIZE_MAX.
@@ -89,8 +92,7 @@ struct where_step {
 	const struct mount_op *op;
 	enum step_from from;
 	size_t source;       /* index of its prepared source: the policy's own, then home, cwd */
-	size_t moved_before; /* the step (index into where_plan.steps by source) it was moved
-				before, or SIZE_MAX */
+	size_t moved_before; /* the source of the step it was moved before, or SIZE_MAX */
 };
 
 struct where_plan {
@@ -99,7 +101,7 @@ struct where_plan {
 	struct where_step *steps; /* in mounting order */
 	size_t n_steps;
 	size_t n_sources; /* policy mounts + 2 */
-	const struct where_step **by_source; /* the step of each source, or NULL */
+	size_t *step_of; /* by source: its index in steps, or SIZE_MAX */
 };
 
 /* The policy's mounts, the home mount and the shared current directory, in

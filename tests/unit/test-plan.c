@@ -13,7 +13,7 @@ static void order_of(const char *const *dests, const bool *beneath, size_t n, ch
 	struct order_item items[32];
 	size_t order[32], moved[32];
 	for (size_t i = 0; i < n; i++)
-		items[i] = (struct order_item){dests[i], beneath && beneath[i]};
+		items[i] = (struct order_item){.dest = dests[i], .beneath_same = beneath && beneath[i]};
 	where_order(items, n, order, moved);
 	size_t w = 0, mw = 0;
 	out[0] = moves[0] = '\0';
@@ -96,7 +96,7 @@ START_TEST(many_siblings_keep_their_order)
 	size_t *order = calloc(N, sizeof(*order)), *moved = calloc(N, sizeof(*moved));
 	for (size_t i = 0; i < N; i++) {
 		names[i] = xasprintf("/data/b%zu", i);
-		items[i] = (struct order_item){names[i], false};
+		items[i] = (struct order_item){.dest = names[i]};
 	}
 	where_order(items, N, order, moved);
 	for (size_t i = 0; i < N; i++) {
@@ -236,7 +236,26 @@ START_TEST(the_plan_puts_the_cwd_on_top_and_home_beneath_a_bind_of_home)
 	}
 	ck_assert_int_eq(plan.steps[1].from, STEP_HOME);
 	ck_assert_int_eq(plan.steps[3].from, STEP_CWD);
-	ck_assert_str_eq(plan.by_source[plan.steps[3].moved_before]->op->dest, "/tmp/x/sub");
+	ck_assert_str_eq(plan.steps[plan.step_of[plan.steps[3].moved_before]].op->dest,
+			 "/tmp/x/sub");
+	where_plan_free(&plan);
+}
+END_TEST
+
+START_TEST(operations_on_what_is_there_stay_in_place)
+{
+	/* remount-ro = /a after bind = /x /a/b: /a/b is made read-only too */
+	struct policy *p = policy_with("[where]\nhome = none\nbind = /usr /a\nbind = /etc /a/b\n"
+				       "remount-ro = /a\nchmod = 0700 /a\ndir = /a\n");
+	struct where_env env = {.home = "/home/u"};
+	struct where_plan plan;
+	where_plan_make(p, &env, &plan);
+	static const char *const want[] = {"bind", "bind", "remount-ro", "chmod", "dir"};
+	ck_assert_uint_eq(plan.n_steps, ELEMENTSOF(want));
+	for (size_t k = 0; k < plan.n_steps; k++) {
+		ck_assert_str_eq(mount_kind_name(plan.steps[k].op->kind), want[k]);
+		ck_assert_uint_eq(plan.steps[k].moved_before, SIZE_MAX);
+	}
 	where_plan_free(&plan);
 }
 END_TEST
@@ -246,7 +265,7 @@ RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  a_later_ancestor_goes_before_the_first_of_its_descendants,
 	  mounts_at_one_destination_keep_their_order, a_prefix_that_is_no_ancestor_does_not_move,
 	  the_root_is_an_ancestor_of_everything, home_goes_beneath_mounts_at_home_itself,
-	  many_siblings_keep_their_order, the_cwd_is_shared_elsewhere,
+	  operations_on_what_is_there_stay_in_place, many_siblings_keep_their_order, the_cwd_is_shared_elsewhere,
 	  root_home_and_above_home_are_not_shared,
 	  a_writable_cwd_never_suggests_a_writable_bind_of_home,
 	  a_profile_that_binds_the_cwd_itself_decides_what_shows,
