@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/auxv.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/xattr.h>
 
 #include "trace.h"
@@ -186,6 +188,9 @@ static enum cwd_place cwd_place(const char *cwd, const char *home)
 		return CWD_PLACE_OTHER;
 	if (stat("/", &st) == 0 && st.st_dev == c.st_dev && st.st_ino == c.st_ino)
 		return CWD_PLACE_ROOT;
+	struct statfs sfs;
+	if (statfs(cwd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC)
+		return CWD_PLACE_HOST_PROC;
 	_cleanup_free_ char *dir = home ? realpath(home, NULL) : NULL;
 	for (bool self = true; dir && dir[1]; self = false) {
 		if (stat(dir, &st) == 0 && st.st_dev == c.st_dev && st.st_ino == c.st_ino)

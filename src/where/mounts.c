@@ -1172,8 +1172,8 @@ int where_enter_workdir(const struct policy *p, const struct where_env *env, str
 	/* Never a silent change of directory: a relative path on the command
 	 * line would name another file. (A directory left out on purpose was
 	 * said before the launch.) */
-	if (env->cwd && decision != CWD_IS_ROOT && decision != CWD_IS_HOME &&
-	    decision != CWD_ABOVE_HOME)
+	_cleanup_free_ char *noted = where_cwd_note(p, env, decision);
+	if (env->cwd && !noted)
 		fprintf(d->out, "%sthe current directory %s is not in the sandbox: the command "
 				"starts in / (share it with --cwd ro)\n",
 			d->prefix, env->cwd);

@@ -131,6 +131,20 @@ static bool is_bind_kind(enum mount_kind k)
 	       k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY;
 }
 
+/* The sandbox's own proc, dev or mqueue mount at path or above it. */
+static const struct mount_op *own_fs_at(const struct policy *p, const char *path)
+{
+	const struct mount_op *found = NULL;
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		const struct mount_op *m = &p->mounts[i];
+		size_t n = key_len(m->dest);
+		if ((m->kind == MOUNT_PROC || m->kind == MOUNT_DEV || m->kind == MOUNT_MQUEUE) &&
+		    strncmp(path, m->dest, n) == 0 && (path[n] == '/' || path[n] == '\0'))
+			found = m;
+	}
+	return found;
+}
+
 enum cwd_decision where_cwd_decide(const struct policy *p, const struct where_env *env)
 {
 	static const enum cwd_decision by_place[] = {
@@ -138,6 +152,7 @@ enum cwd_decision where_cwd_decide(const struct policy *p, const struct where_en
 		[CWD_PLACE_ROOT] = CWD_IS_ROOT,
 		[CWD_PLACE_HOME] = CWD_IS_HOME,
 		[CWD_PLACE_ABOVE_HOME] = CWD_ABOVE_HOME,
+		[CWD_PLACE_HOST_PROC] = CWD_HOST_PROC,
 	};
 	if (p->cwd == CWD_NONE)
 		return CWD_NOT_ASKED;
@@ -151,6 +166,10 @@ enum cwd_decision where_cwd_decide(const struct policy *p, const struct where_en
 	if (env->cwd_place == CWD_PLACE_HOME &&
 	    (p->home == HOME_RW || (p->home == HOME_RO && p->cwd == CWD_RO)))
 		return CWD_SHOWN;
+	/* The host's /dev on top of the sandbox's own would replace its
+	 * nodes with unusable ones. */
+	if (own_fs_at(p, env->cwd))
+		return CWD_OWN_FS;
 	return by_place[env->cwd_place];
 }
 
@@ -175,6 +194,14 @@ char *where_cwd_note(const struct policy *p, const struct where_env *env,
 		return xasprintf("not sharing the current directory %s (your home lies in it): "
 				 "the command starts in %s; share it with --%s %s %s",
 				 env->cwd, start, rw ? "bind" : "ro-bind", env->cwd, env->cwd);
+	case CWD_HOST_PROC:
+		return xasprintf("not sharing the current directory %s (the host's proc leads out "
+				 "of any sandbox): the command starts in %s",
+				 env->cwd, start);
+	case CWD_OWN_FS:
+		return xasprintf("not sharing the current directory %s (the sandbox has its own "
+				 "%s): the command starts in %s",
+				 env->cwd, own_fs_at(p, env->cwd)->dest, start);
 	case CWD_SHARED:
 	case CWD_NOT_ASKED:
 	case CWD_UNKNOWN:

@@ -25,6 +25,7 @@ enum cwd_place {
 	CWD_PLACE_ROOT,       /* the host's / */
 	CWD_PLACE_HOME,       /* $HOME itself */
 	CWD_PLACE_ABOVE_HOME, /* a directory $HOME lies in (/home) */
+	CWD_PLACE_HOST_PROC,  /* in the host's proc */
 };
 
 struct where_env {
@@ -70,6 +71,8 @@ enum cwd_decision {
 	CWD_IS_ROOT,     /* not shared: the whole host */
 	CWD_IS_HOME,     /* not shared: $HOME itself */
 	CWD_ABOVE_HOME,  /* not shared: every home below it */
+	CWD_HOST_PROC,   /* not shared: the host's proc leads out of any sandbox */
+	CWD_OWN_FS,      /* not shared: in the sandbox's own /proc, /dev or queues */
 	CWD_SHOWN,       /* not needed: the policy's own mounts show it (bind = ${CWD},
 			    or home = rw in $HOME) */
 };

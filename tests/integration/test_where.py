@@ -294,6 +294,12 @@ class CurrentDirectory:
                                    "whole host): the command starts in the sandbox's /; run "
                                    "glovebox from the directory to share\n")
 
+    def test_the_sandboxs_own_dev_is_not_replaced_by_the_hosts(self):
+        r = self.gb_in("/dev", cmd=["/bin/sh", "-c", "pwd; echo x > /dev/null && echo null-ok"])
+        self.assertEqual(r.stdout.split(), ["/", "null-ok"])
+        self.assertEqual(r.stderr, "glovebox: not sharing the current directory /dev (the sandbox "
+                                   "has its own /dev): the command starts in /\n")
+
     def test_an_unshared_directory_is_never_left_silently(self):
         d = self.tree("cwd-none")
         r = self.gb_in(d, "--cwd", "none", cmd=["/bin/pwd"])

@@ -208,6 +208,41 @@ START_TEST(a_home_mount_of_the_real_home_shows_a_cwd_at_home)
 }
 END_TEST
 
+START_TEST(kernel_trees_are_not_shared)
+{
+	struct policy *p = policy_with("[where]\ncwd = ro\ndev = /dev\nproc = /proc\n");
+	static const struct {
+		const char *cwd;
+		enum cwd_place place;
+		enum cwd_decision decision;
+		const char *note;
+	} cases[] = {
+		{"/dev/shm", CWD_PLACE_OTHER, CWD_OWN_FS,
+		 "not sharing the current directory /dev/shm (the sandbox has its own /dev): the "
+		 "command starts in /"},
+		{"/proc/1", CWD_PLACE_HOST_PROC, CWD_OWN_FS,
+		 "not sharing the current directory /proc/1 (the sandbox has its own /proc): the "
+		 "command starts in /"},
+		{"/hostproc", CWD_PLACE_HOST_PROC, CWD_HOST_PROC,
+		 "not sharing the current directory /hostproc (the host's proc leads out of any "
+		 "sandbox): the command starts in /"},
+		{"/devices", CWD_PLACE_OTHER, CWD_SHARED, NULL},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		struct where_env env = {.home = "/home/u", .cwd = cases[i].cwd,
+					.cwd_place = cases[i].place};
+		enum cwd_decision dec = where_cwd_decide(p, &env);
+		ck_assert_int_eq(dec, cases[i].decision);
+		char *note = where_cwd_note(p, &env, dec);
+		if (cases[i].note)
+			ck_assert_str_eq(note, cases[i].note);
+		else
+			ck_assert_ptr_null(note);
+		free(note);
+	}
+}
+END_TEST
+
 START_TEST(cwd_none_shares_nothing_and_chdir_wins)
 {
 	struct policy *p = policy_with("[where]\ncwd = none\n");
@@ -269,5 +304,6 @@ RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  root_home_and_above_home_are_not_shared,
 	  a_writable_cwd_never_suggests_a_writable_bind_of_home,
 	  a_profile_that_binds_the_cwd_itself_decides_what_shows,
-	  a_home_mount_of_the_real_home_shows_a_cwd_at_home, cwd_none_shares_nothing_and_chdir_wins,
+	  a_home_mount_of_the_real_home_shows_a_cwd_at_home, kernel_trees_are_not_shared,
+	  cwd_none_shares_nothing_and_chdir_wins,
 	  the_plan_puts_the_cwd_on_top_and_home_beneath_a_bind_of_home)
