@@ -57,6 +57,10 @@ _glovebox()
             COMPREPLY=($(compgen -W "tmpfs ro rw private none" -- "$cur"))
             return
             ;;
+        --cwd)
+            COMPREPLY=($(compgen -W "ro rw none" -- "$cur"))
+            return
+            ;;
         --network)
             COMPREPLY=($(compgen -W "none host" -- "$cur"))
             return

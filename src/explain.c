@@ -38,9 +38,66 @@ static void row(FILE *f, const char *key, const char *value, const struct settin
 	fprintf(f, "  %-18s %-34s # %s\n", key, safe, from(&s->origin, s->set, buf, sizeof(buf)));
 }
 
+static void explain_cwd(const struct policy *p, const struct where_env *env, FILE *f)
+{
+	static const char *const why[] = {
+		[CWD_SHARED] = "shared at its own path",
+		[CWD_NOT_ASKED] = "not shared",
+		[CWD_UNKNOWN] = "not shared (no current directory)",
+		[CWD_IS_ROOT] = "not shared (the whole host)",
+		[CWD_IS_HOME] = "not shared (your home)",
+		[CWD_ABOVE_HOME] = "not shared (your home lies in it)",
+		[CWD_HOST_PROC] = "not shared (the host's proc)",
+		[CWD_OWN_FS] = "not shared (the sandbox has its own)",
+		[CWD_SHOWN] = "shown by the profile's own mounts",
+	};
+	static const char *const modes[] = {[CWD_NONE] = "none", [CWD_RO] = "ro", [CWD_RW] = "rw"};
+	char line[1024];
+	enum cwd_decision dec = where_cwd_decide(p, env);
+	snprintf(line, sizeof(line), "%s: %s %s", modes[p->cwd], env->cwd ? env->cwd : "(none)",
+		 why[dec]);
+	row(f, "cwd", line, &p->cwd_s);
+	const char *start = where_start_dir(p, env, dec);
+	row(f, "start in", start ? start : "the current directory, if visible, else /",
+	    p->chdir_s.set ? &p->chdir_s : &p->cwd_s);
+}
+
+/* One mount of the plan; a derived one names the key it comes from, a
+ * moved one says why. */
+static void explain_step(const struct where_plan *plan, const struct where_step *st, FILE *f)
+{
+	char buf[512], line[1024], from_buf[600];
+	const struct mount_op *m = st->op;
+	const char *what = mount_kind_name(m->kind);
+	if (m->kind == MOUNT_SYMLINK)
+		snprintf(line, sizeof(line), "%s -> %s", m->dest, m->src);
+	else if (m->src && !streq(m->src, m->dest))
+		snprintf(line, sizeof(line), "%s%s <- %s", m->dest,
+			 m->flags & MOUNT_F_TRY ? " (if present)" : "", m->src);
+	else
+		snprintf(line, sizeof(line), "%s%s", m->dest,
+			 m->flags & MOUNT_F_TRY && m->kind != MOUNT_MIRROR ? " (if present)" : "");
+	const char *origin = from(&m->origin, st->from == STEP_POLICY || m->origin.key, buf,
+				  sizeof(buf));
+	if (st->from != STEP_POLICY) {
+		snprintf(from_buf, sizeof(from_buf), "%s, %s",
+			 st->from == STEP_HOME ? "home" : "cwd", origin);
+		origin = from_buf;
+	}
+	_cleanup_free_ char *safe = text_escape(line);
+	fprintf(f, "    %-14s %-36s # %s\n", what, safe, origin);
+	if (st->moved_before != SIZE_MAX) {
+		_cleanup_free_ char *hidden =
+			text_escape(plan->steps[plan->step_of[st->moved_before]].op->dest);
+		fprintf(f, "      (moved before %s: mounted after it, it would hide it)\n", hidden);
+	}
+}
+
 static void explain_where(const struct policy *p, const struct explain_env *env, FILE *f)
 {
-	char buf[512], line[1024];
+	char line[1024];
+	static const struct where_env nowhere = {0};
+	const struct where_env *where = env->where ? env->where : &nowhere;
 	fputs("[where]\n", f);
 	row(f, "network", p->network == NET_NONE ? "none (own namespace, loopback only)" : "host",
 	    &p->network_s);
@@ -53,11 +110,15 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 	    p->terminal == TERMINAL_HOST ? "host (the command holds your terminal)"
 					 : "pty (a pseudo-terminal of its own, when yours is one)",
 	    &p->terminal_s);
-	snprintf(line, sizeof(line), "%s at %s", home_mode_name(p->home),
-		 env->home ? env->home : "$HOME (unset)");
+	if (p->home == HOME_PRIVATE)
+		snprintf(line, sizeof(line), "private at %s <- %s",
+			 env->home ? env->home : "$HOME (unset)",
+			 where->private_home ? where->private_home : "(no data directory known)");
+	else
+		snprintf(line, sizeof(line), "%s at %s", home_mode_name(p->home),
+			 env->home ? env->home : "$HOME (unset)");
 	row(f, "home", line, &p->home_s);
-	row(f, "chdir", p->chdir_s.set ? p->chdir : "the current directory, if visible, else /",
-	    &p->chdir_s);
+	explain_cwd(p, where, f);
 	fputs("  new namespaces:", f);
 	static const struct {
 		unsigned long flag;
@@ -72,30 +133,20 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 		fprintf(f, "  background         %s\n",
 			p->background == BACKGROUND_WAIT ? "wait for it" : "killed with the command");
 	fputs("  mounts, in order, on a read-only tmpfs root:\n", f);
-	for (size_t i = 0; i < p->n_mounts; i++) {
-		const struct mount_op *m = &p->mounts[i];
-		const char *what = mount_kind_name(m->kind);
-		if (m->kind == MOUNT_SYMLINK)
-			snprintf(line, sizeof(line), "%s -> %s", m->dest, m->src);
-		else if (m->src && !streq(m->src, m->dest))
-			snprintf(line, sizeof(line), "%s%s <- %s", m->dest,
-				 m->flags & MOUNT_F_TRY ? " (if present)" : "", m->src);
-		else
-			snprintf(line, sizeof(line), "%s%s", m->dest,
-				 m->flags & MOUNT_F_TRY && m->kind != MOUNT_MIRROR ? " (if present)"
-										   : "");
-		_cleanup_free_ char *safe = text_escape(line);
-		fprintf(f, "    %-14s %-36s # %s\n", what, safe,
-			from(&m->origin, true, buf, sizeof(buf)));
-	}
+	struct where_plan plan;
+	where_plan_make(p, where, &plan);
+	for (size_t k = 0; k < plan.n_steps; k++)
+		explain_step(&plan, &plan.steps[k], f);
+	where_plan_free(&plan);
 	if (p->n_removed)
 		fputs("  taken away by a later setting:\n", f);
 	for (size_t i = 0; i < p->n_removed; i++) {
 		const struct mount_removed *r = &p->removed[i];
-		char by[512];
+		char buf[512], by[512];
 		snprintf(line, sizeof(line), "%s (%s)", r->op.dest,
 			 from(&r->op.origin, true, buf, sizeof(buf)));
-		fprintf(f, "    %-14s %-36s # %s\n", mount_kind_name(r->op.kind), line,
+		_cleanup_free_ char *safe = text_escape(line);
+		fprintf(f, "    %-14s %-36s # %s\n", mount_kind_name(r->op.kind), safe,
 			from(&r->by, true, by, sizeof(by)));
 	}
 }

@@ -4,7 +4,9 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/auxv.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/xattr.h>
 
 #include "trace.h"
@@ -98,24 +100,52 @@ static bool ensure_private_dir(const char *dir, const char *home)
 	return make_dirs(dir);
 }
 
-/* home = private keeps one home per profile: the last one named. */
-static const char *home_name(const struct cli *cli)
+/* One profile named on the command line, as profile_load finds it: the
+ * built-in default, or a file's canonical path. */
+static char *profile_identity(const struct profile_loader *l, const char *name)
 {
-	static char name[128];
-	if (cli->profiles.n == 0)
-		return "default";
+	if (streq(name, BUILTIN_DEFAULT_NAME))
+		return xstrdup(BUILTIN_DEFAULT_FILE);
+	char *real = NULL;
+	for (size_t i = 0; !real && !strchr(name, '/') && i < l->search_path.n; i++) {
+		_cleanup_free_ char *path = xasprintf("%s/%s.ini", l->search_path.v[i], name);
+		real = realpath(path, NULL);
+	}
+	if (!real && strchr(name, '/'))
+		real = realpath(name, NULL);
+	return real ? real : xstrdup(name);
+}
+
+/* home = private keeps one home per profile chain: named after the last
+ * profile, with a hash of every profile's identity in order, so that
+ * a/one and b/one, or `-p one -p two` and `-p two`, never share a home.
+ * The built-in default alone is "default". */
+static char *home_name(const struct cli *cli, const struct profile_loader *l)
+{
+	uint64_t h = FNV1A_OFFSET;
+	bool builtin_only = true;
+	for (size_t i = 0; i < cli->profiles.n; i++) {
+		_cleanup_free_ char *id = profile_identity(l, cli->profiles.v[i]);
+		builtin_only &= streq(id, BUILTIN_DEFAULT_FILE);
+		for (const char *c = id;; c++) {
+			h = fnv1a_byte(h, (unsigned char)*c);
+			if (!*c)
+				break;
+		}
+	}
+	if (builtin_only)
+		return xstrdup("default");
 	const char *last = cli->profiles.v[cli->profiles.n - 1];
 	const char *base = strrchr(last, '/') ? strrchr(last, '/') + 1 : last;
-	size_t n = 0;
-	for (const char *c = base; *c && n + 1 < sizeof(name); c++)
-		name[n++] = (isalnum((unsigned char)*c) || *c == '-' || *c == '_' || *c == '.') ? *c
-											       : '_';
-	name[n] = '\0';
-	if (n > 4 && streq(name + n - 4, ".ini"))
-		name[n - 4] = '\0';
-	if (!name[0] || name[0] == '.')
-		name[0] = '_';
-	return name;
+	size_t n = strlen(base);
+	if (n > 4 && streq(base + n - 4, ".ini"))
+		n -= 4;
+	_cleanup_free_ char *name = xstrndup(base, n > 64 ? 64 : n);
+	for (char *c = name; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '_' && *c != '.')
+			*c = '_';
+	const char *pre = !name[0] || name[0] == '.' ? "_" : "";
+	return xasprintf("%s%s-%08x", pre, name, (unsigned)(h ^ (h >> 32)));
 }
 
 /* Built-in defaults < profiles in order < command-line options. */
@@ -128,8 +158,8 @@ static int build_policy(const struct cli *cli, struct policy *p, const struct ex
 	/* No --profile: the built-in default; --profile none: a blank slate. */
 	struct origin o = {.key = "--profile"};
 	profile_load_includes(&l, &cli->profiles, &o);
+	p->home_name = home_name(cli, &l);
 	profile_loader_free(&l);
-	p->home_name = xstrdup(home_name(cli));
 	cli_apply(cli, p, d);
 	if (d->errors == 0)
 		policy_validate(p, d);
@@ -142,7 +172,54 @@ struct prepared {
 	struct expand_storage storage;
 	struct policy p;
 	char *config, *cache; /* glovebox's own state; NULL when unknown */
+	char *private_home;   /* home = private: the host directory; NULL otherwise */
+	struct where_env where;
 };
+
+/* Where the working directory lies: the host's /, $HOME or a directory
+ * above it, compared by inode so that symlinks and other names of the
+ * same directory count too. */
+static enum cwd_place cwd_place(const char *cwd, const char *home)
+{
+	struct stat c, st;
+	if (!cwd || stat(cwd, &c) < 0)
+		return CWD_PLACE_OTHER;
+	if (stat("/", &st) == 0 && st.st_dev == c.st_dev && st.st_ino == c.st_ino)
+		return CWD_PLACE_ROOT;
+	struct statfs sfs;
+	if (statfs(cwd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC)
+		return CWD_PLACE_HOST_PROC;
+	_cleanup_free_ char *dir = home ? realpath(home, NULL) : NULL;
+	for (bool self = true; dir && dir[1]; self = false) {
+		if (stat(dir, &st) == 0 && st.st_dev == c.st_dev && st.st_ino == c.st_ino)
+			return self ? CWD_PLACE_HOME : CWD_PLACE_ABOVE_HOME;
+		char *slash = strrchr(dir, '/');
+		slash[slash == dir] = '\0';
+	}
+	return CWD_PLACE_OTHER;
+}
+
+/* What the where layer needs to know about the launcher's surroundings. */
+static void gather_where(struct prepared *pr)
+{
+	if (pr->p.home == HOME_PRIVATE) {
+		_cleanup_free_ char *data = state_dir(&pr->vars, "XDG_DATA_HOME", ".local/share");
+		if (data)
+			pr->private_home = xasprintf("%s/home/%s", data, pr->p.home_name);
+	}
+	pr->where = (struct where_env){
+		.host_root = geteuid() == 0,
+		.home = pr->vars.home,
+		.private_home = pr->private_home,
+		.cwd = pr->vars.cwd,
+		.cwd_place = cwd_place(pr->vars.cwd, pr->vars.home),
+	};
+	struct stat st;
+	if (pr->vars.cwd && stat(pr->vars.cwd, &st) == 0) {
+		pr->where.cwd_dev = st.st_dev;
+		pr->where.cwd_ino = st.st_ino;
+	}
+}
 
 static int prepare(const struct cli *cli, struct prepared *pr)
 {
@@ -151,7 +228,11 @@ static int prepare(const struct cli *cli, struct prepared *pr)
 	policy_init(&pr->p);
 	pr->config = state_dir(&pr->vars, "XDG_CONFIG_HOME", ".config");
 	pr->cache = state_dir(&pr->vars, "XDG_CACHE_HOME", ".cache");
-	return build_policy(cli, &pr->p, &pr->vars, &pr->d);
+	pr->private_home = NULL;
+	if (build_policy(cli, &pr->p, &pr->vars, &pr->d) < 0)
+		return -1;
+	gather_where(pr);
+	return 0;
 }
 
 /* The exit status when the policy could not be built: 2 when only
@@ -167,13 +248,22 @@ static void prepared_free(struct prepared *pr)
 	expand_storage_free(&pr->storage);
 	free(pr->config);
 	free(pr->cache);
+	free(pr->private_home);
+}
+
+/* A current directory left out against the profile's wish is said, in one
+ * line: the command will not find its files there. */
+static void say_cwd_note(const struct policy *p, const struct where_env *env)
+{
+	_cleanup_free_ char *note = where_cwd_note(p, env, where_cwd_decide(p, env));
+	if (note)
+		fprintf(stderr, "glovebox: %s\n", note);
 }
 
 static int cmd_run(const struct cli *cli)
 {
 	struct prepared pr;
 	struct how_program how = {0};
-	_cleanup_free_ char *private_home = NULL;
 	int status = 125;
 
 	if (prepare(cli, &pr) < 0) {
@@ -195,25 +285,16 @@ static int cmd_run(const struct cli *cli)
 		goto out;
 
 	TRACE_POINT("seccomp program");
-	if (pr.p.home == HOME_PRIVATE) {
-		_cleanup_free_ char *data = state_dir(&pr.vars, "XDG_DATA_HOME", ".local/share");
-		if (data)
-			private_home = xasprintf("%s/home/%s", data, pr.p.home_name);
-		if (!private_home || !make_dirs(private_home)) {
-			diag_error(&pr.d, &pr.p.home_s.origin, "cannot make the private home %s: %s",
-				   private_home ? private_home : "",
-				   private_home ? strerror(errno) : "no home directory known");
-			goto out;
-		}
+	if (pr.p.home == HOME_PRIVATE && (!pr.private_home || !make_dirs(pr.private_home))) {
+		diag_error(&pr.d, &pr.p.home_s.origin, "cannot make the private home %s: %s",
+			   pr.private_home ? pr.private_home : "",
+			   pr.private_home ? strerror(errno) : "no home directory known");
+		goto out;
 	}
-	struct where_env wenv = {
-		.host_root = geteuid() == 0,
-		.home = pr.vars.home,
-		.private_home = private_home,
-		.cwd = pr.vars.cwd,
-		.protected = protected,
-		.n_protected = n_protected,
-	};
+	struct where_env wenv = pr.where;
+	wenv.protected = protected;
+	wenv.n_protected = n_protected;
+	say_cwd_note(&pr.p, &wenv);
 	struct launch_request req = {.policy = &pr.p, .how = &how, .where = &wenv,
 				     .info_fd = cli->info_fd, .status_fd = cli->status_fd};
 	const int report_fds[] = {cli->info_fd, cli->status_fd};
@@ -272,7 +353,8 @@ static int cmd_explain(const struct cli *cli)
 	struct prepared pr;
 	int status;
 	if (prepare(cli, &pr) == 0) {
-		struct explain_env env = {.home = pr.vars.home, .calls = cli->calls};
+		struct explain_env env = {.home = pr.vars.home, .calls = cli->calls,
+					  .where = &pr.where};
 		explain_policy(&pr.p, &env, stdout);
 		status = 0;
 	} else {

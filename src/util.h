@@ -70,6 +70,14 @@ static inline bool streq(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* FNV-1a, 64 bits, a byte at a time: for hash tables and names, never
+ * where a collision would matter. */
+#define FNV1A_OFFSET UINT64_C(0xcbf29ce484222325)
+static inline uint64_t fnv1a_byte(uint64_t h, unsigned char c)
+{
+	return (h ^ c) * UINT64_C(0x100000001b3);
+}
+
 static inline bool str_startswith(const char *s, const char *prefix)
 {
 	return strncmp(s, prefix, strlen(prefix)) == 0;

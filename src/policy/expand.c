@@ -2,6 +2,7 @@
 #include "policy/expand.h"
 
 #include <stdio.h>
+#include <sys/stat.h>
 
 /* The home directory /etc/passwd gives uid, or NULL. Read directly, not
  * through NSS: glovebox links statically, and NSS would load modules of
@@ -38,6 +39,38 @@ char *passwd_home(const char *passwd_path, uid_t uid)
 	return home;
 }
 
+/* A clean absolute path: no empty, "." or ".." component, no trailing
+ * slash; it can serve as a destination inside the sandbox as it is. */
+static bool path_is_clean(const char *s)
+{
+	if (s[0] != '/')
+		return false;
+	if (streq(s, "/"))
+		return true;
+	for (const char *c = s; *c == '/'; c += 1 + strcspn(c + 1, "/")) {
+		size_t n = strcspn(c + 1, "/");
+		if (n == 0 || (n == 1 && c[1] == '.') || (n == 2 && c[1] == '.' && c[2] == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* The working directory as the user named it: $PWD (the shell's logical
+ * path, through symlinks such as /home -> /usr/home) when it names this
+ * very directory, else the kernel's physical path. */
+static char *current_dir(void)
+{
+	char *phys = getcwd(NULL, 0);
+	const char *pwd = getenv("PWD");
+	struct stat a, b;
+	if (phys && pwd && path_is_clean(pwd) && stat(pwd, &a) == 0 && stat(".", &b) == 0 &&
+	    a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+		free(phys);
+		return xstrdup(pwd);
+	}
+	return phys;
+}
+
 void expand_vars_from_process(struct expand_vars *vars, struct expand_storage *st)
 {
 	*st = (struct expand_storage){0};
@@ -45,7 +78,7 @@ void expand_vars_from_process(struct expand_vars *vars, struct expand_storage *s
 	if (!home || !*home)
 		home = st->home = passwd_home("/etc/passwd", geteuid());
 	vars->home = home && *home ? home : NULL;
-	st->cwd = getcwd(NULL, 0);
+	st->cwd = current_dir();
 	vars->cwd = st->cwd;
 	st->uid = xasprintf("%u", (unsigned)geteuid());
 	vars->uid = st->uid;

@@ -471,6 +471,19 @@ static int apply_home(struct policy *p, const struct gb_option *opt _unused_, ch
 	return diag_error(d, o, "%s: expected tmpfs, ro, rw, private or none", a[0]);
 }
 
+static int apply_cwd(struct policy *p, const struct gb_option *opt _unused_, char **a,
+		     size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	static const char *const modes[] = {[CWD_NONE] = "none", [CWD_RO] = "ro", [CWD_RW] = "rw"};
+	for (size_t i = 0; i < ELEMENTSOF(modes); i++)
+		if (streq(a[0], modes[i])) {
+			p->cwd = (enum cwd_mode)i;
+			p->cwd_s = (struct setting){true, *o};
+			return 0;
+		}
+	return diag_error(d, o, "%s: expected ro, rw or none", a[0]);
+}
+
 static int apply_network(struct policy *p, const struct gb_option *opt _unused_, char **a,
 			 size_t n _unused_, const struct origin *o, struct diag *d)
 {
@@ -935,6 +948,9 @@ const struct gb_option gb_options[] = {
 	{"where", "chdir", "chdir", 0, 1, 1, 1, VALUE_WORDS, 0, "DIR",
 	 "the working directory inside (default: the current one if it exists there, else /)",
 	 apply_chdir, 0},
+	{"where", "cwd", "cwd", 0, 1, 1, 1, VALUE_WORDS, 0, "ro|rw|none",
+	 "share the current directory at its own path and start there (not /, $HOME or a "
+	 "directory above it)", apply_cwd, 0},
 	{"where", "home", "home", 0, 1, 1, 1, VALUE_WORDS, 0, "tmpfs|ro|rw|private|none",
 	 "what the sandbox sees at $HOME (private: a home of its own, kept between runs of "
 	 "the profile)", apply_home, 0},

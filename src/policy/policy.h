@@ -67,6 +67,8 @@ enum home_mode { HOME_TMPFS, HOME_RO, HOME_RW, HOME_NONE, HOME_PRIVATE };
 /* The user's terminal: a pseudo-terminal of the sandbox's own in front of
  * it, or (at a risk) the terminal itself. */
 enum terminal_mode { TERMINAL_PTY, TERMINAL_HOST };
+/* The launcher's working directory, shared at its own path (or not). */
+enum cwd_mode { CWD_NONE, CWD_RO, CWD_RW };
 enum net_mode { NET_NONE, NET_HOST };
 
 /* ---- what ---- */
@@ -159,6 +161,8 @@ struct policy {
 	struct setting terminal_s;
 	char *chdir;
 	struct setting chdir_s;
+	enum cwd_mode cwd;
+	struct setting cwd_s;
 	/* CLONE_NEW* flags among pid, ipc, uts and cgroup (user and mount are
 	 * always new; net follows `network`). */
 	unsigned long unshare;

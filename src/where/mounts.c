@@ -66,7 +66,6 @@ struct prepared {
 };
 
 struct where_ctx {
-	const struct policy *p;
 	const struct where_env *env;
 	struct diag *d;
 	int rootfd;
@@ -74,7 +73,8 @@ struct where_ctx {
 	size_t n_prot;
 	struct mask masks[MAX_MASKS];
 	size_t n_masks;
-	struct prepared *prep; /* one per policy mount, then one for home */
+	struct where_plan plan;
+	struct prepared *prep; /* one per plan source: the policy's mounts, home, cwd */
 	int devnodes[6];
 	int devnodes_first; /* the first /dev, source of any later one's nodes */
 	char *pc_path;      /* parent_cache: a resolved parent directory */
@@ -1030,51 +1030,6 @@ static int do_op(struct where_ctx *w, const struct mount_op *m, struct prepared 
 	return -1;
 }
 
-static bool home_wanted(const struct where_ctx *w)
-{
-	const char *home = w->env->home;
-	return w->p->home != HOME_NONE && home && home[0] == '/' && !streq(home, "/") &&
-	       (w->p->home != HOME_PRIVATE || w->env->private_home);
-}
-
-static struct mount_op home_op(const struct where_ctx *w)
-{
-	const struct policy *p = w->p;
-	struct mount_op m = {.dest = (char *)w->env->home, .src = (char *)w->env->home,
-			     .origin = p->home_s.origin, .mode = 0700};
-	m.kind = p->home == HOME_TMPFS ? MOUNT_TMPFS
-		 : p->home == HOME_RO  ? MOUNT_RO_BIND
-				       : MOUNT_BIND;
-	if (p->home == HOME_PRIVATE)
-		m.src = (char *)w->env->private_home;
-	return m;
-}
-
-static int do_home(struct where_ctx *w)
-{
-	if (!home_wanted(w))
-		return 0;
-	struct mount_op m = home_op(w);
-	if (m.kind == MOUNT_TMPFS)
-		return do_tmpfs(w, &m);
-	return do_bind(w, &m, &w->prep[w->p->n_mounts]);
-}
-
-/* Home is mounted just before the first operation inside it (so that
- * `bind = ${HOME}/project` shows on top of it), and after everything else
- * (so that a `tmpfs = /tmp` does not cover a home below /tmp). */
-static size_t home_position(const struct where_ctx *w)
-{
-	const char *home = w->env->home;
-	size_t len = home ? strlen(home) : 0;
-	for (size_t i = 0; home && i < w->p->n_mounts; i++) {
-		const char *dest = w->p->mounts[i].dest;
-		if (strncmp(dest, home, len) == 0 && dest[len] == '/')
-			return i;
-	}
-	return w->p->n_mounts;
-}
-
 /* The overlay's host directories, opened (and the persistent one's upper
  * and work directories made) while the host tree is still whole. */
 static int prepare_overlay(struct where_ctx *w, const struct mount_op *m, struct prepared *pr)
@@ -1105,28 +1060,28 @@ static int prepare_overlay(struct where_ctx *w, const struct mount_op *m, struct
  * whole: the new root is about to be attached over one of its directories. */
 static int prepare_sources(struct where_ctx *w)
 {
-	const struct policy *p = w->p;
 	int r = 0;
-	w->prep = xcalloc(p->n_mounts + 1, sizeof(*w->prep));
-	for (size_t i = 0; i <= p->n_mounts; i++)
+	w->prep = xcalloc(w->plan.n_sources, sizeof(*w->prep));
+	for (size_t i = 0; i < w->plan.n_sources; i++)
 		w->prep[i].fd = w->prep[i].auxfd = -1;
-	for (size_t i = 0; i < p->n_mounts && r == 0; i++) {
-		const struct mount_op *m = &p->mounts[i];
+	for (size_t k = 0; k < w->plan.n_steps && r == 0; k++) {
+		const struct mount_op *m = w->plan.steps[k].op;
+		struct prepared *pr = &w->prep[w->plan.steps[k].source];
 		switch (m->kind) {
 		case MOUNT_BIND:
 		case MOUNT_RO_BIND:
 		case MOUNT_DEV_BIND:
-			r = open_source(w, m, &w->prep[i]);
+			r = open_source(w, m, pr);
 			break;
 		case MOUNT_MIRROR:
-			r = prepare_mirror(w, m, &w->prep[i]);
+			r = prepare_mirror(w, m, pr);
 			break;
 		case MOUNT_DEV:
 			r = open_dev_nodes(w);
 			break;
 		case MOUNT_TMP_OVERLAY:
 		case MOUNT_OVERLAY:
-			r = prepare_overlay(w, m, &w->prep[i]);
+			r = prepare_overlay(w, m, pr);
 			break;
 		case MOUNT_TMPFS:
 		case MOUNT_PROC:
@@ -1142,12 +1097,6 @@ static int prepare_sources(struct where_ctx *w)
 			return -1;
 		if (r < 0)
 			return fail(w, m, m->kind == MOUNT_DEV ? "/dev" : m->src, -r);
-	}
-	if (home_wanted(w) && p->home != HOME_TMPFS) {
-		struct mount_op m = home_op(w);
-		r = open_source(w, &m, &w->prep[p->n_mounts]);
-		if (r < 0)
-			return fail(w, &m, m.src, -r);
 	}
 	return 0;
 }
@@ -1197,22 +1146,44 @@ static int enter_root(struct where_ctx *w)
 	return 0;
 }
 
+/* The launcher's own directory, not merely one of the same name (the
+ * sandbox's private /tmp): a bind keeps device and inode numbers. */
+static bool enter_same_dir(const struct where_env *env)
+{
+	struct stat st;
+	return env->cwd && chdir(env->cwd) == 0 && stat(".", &st) == 0 &&
+	       st.st_dev == env->cwd_dev && st.st_ino == env->cwd_ino;
+}
+
 int where_enter_workdir(const struct policy *p, const struct where_env *env, struct diag *d)
 {
-	if (p->chdir_s.set) {
-		if (chdir(p->chdir) < 0)
-			return diag_error(d, &p->chdir_s.origin, "%s: %s", p->chdir, strerror(errno));
-		return 0;
+	enum cwd_decision decision = where_cwd_decide(p, env);
+	const char *dir = where_start_dir(p, env, decision);
+	if (dir) {
+		if (chdir(dir) == 0)
+			return 0;
+		return diag_error(d, p->chdir_s.set ? &p->chdir_s.origin : &p->cwd_s.origin,
+				  "cannot start in %s: %s", dir, strerror(errno));
 	}
-	if (env->cwd && chdir(env->cwd) == 0)
+	if (enter_same_dir(env))
 		return 0;
-	return chdir("/") < 0 ? diag_error(d, NULL, "chdir /: %s", strerror(errno)) : 0;
+	if (chdir("/") < 0)
+		return diag_error(d, NULL, "chdir /: %s", strerror(errno));
+	/* Never a silent change of directory: a relative path on the command
+	 * line would name another file. (A directory left out on purpose was
+	 * said before the launch.) */
+	_cleanup_free_ char *noted = where_cwd_note(p, env, decision);
+	if (env->cwd && !noted)
+		fprintf(d->out, "%sthe current directory %s is not in the sandbox: the command "
+				"starts in / (share it with --cwd ro)\n",
+			d->prefix, env->cwd);
+	return 0;
 }
 
 int where_build_root(const struct policy *p, const struct where_env *env, int host_mounts_fd,
 		     struct diag *d)
 {
-	struct where_ctx w = {.p = p, .env = env, .d = d, .rootfd = -1, .devnodes_first = -1,
+	struct where_ctx w = {.env = env, .d = d, .rootfd = -1, .devnodes_first = -1,
 			      .pc_fd = -1, .scratchfd = -1, .host_mounts_fd = host_mounts_fd};
 	int r = -1;
 	for (size_t i = 0; i < ELEMENTSOF(w.devnodes); i++)
@@ -1227,22 +1198,19 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 	struct rlimit fd_limit;
 	getrlimit(RLIMIT_NOFILE, &fd_limit);
 	raise_fd_limit(p->n_mounts + 16);
+	where_plan_make(p, env, &w.plan);
 	protected_init(&w);
 	if (special_init(&w) < 0)
 		goto out;
 	TRACE_POINT("host mounts read");
 	if (prepare_sources(&w) < 0 || make_root(&w) < 0)
 		goto out;
-	size_t home_at = home_position(&w);
-	for (size_t i = 0; i <= p->n_mounts; i++) {
-		if (i == home_at && (parent_cache_drop(&w), do_home(&w) < 0))
+	for (size_t k = 0; k < w.plan.n_steps; k++) {
+		const struct where_step *st = &w.plan.steps[k];
+		if (do_op(&w, st->op, &w.prep[st->source]) < 0)
 			goto out;
-		if (i == p->n_mounts)
-			break;
-		if (do_op(&w, &p->mounts[i], &w.prep[i]) < 0)
-			goto out;
-		parent_cache_after_mount(&w, p->mounts[i].dest);
-		closep(&w.prep[i].fd);
+		parent_cache_after_mount(&w, st->op->dest);
+		closep(&w.prep[st->source].fd);
 	}
 	parent_cache_drop(&w);
 	if (scratch_remove(&w) < 0 || special_apply(&w) < 0 || apply_masks(&w) < 0 ||
@@ -1262,7 +1230,7 @@ out:
 	for (size_t i = 0; i < w.n_prot; i++)
 		free(w.prot[i].inside);
 	if (w.prep) {
-		for (size_t i = 0; i <= p->n_mounts; i++) {
+		for (size_t i = 0; i < w.plan.n_sources; i++) {
 			closep(&w.prep[i].fd);
 			closep(&w.prep[i].auxfd);
 			free(w.prep[i].link_target);
@@ -1274,5 +1242,6 @@ out:
 	closep(&w.devnodes_first);
 	closep(&w.scratchfd);
 	parent_cache_drop(&w);
+	where_plan_free(&w.plan);
 	return r;
 }

@@ -9,22 +9,7 @@
 
 #include "diag.h"
 #include "policy/policy.h"
-
-/* A host directory that glovebox trusts later (its own configuration and
- * caches). It is hidden wherever a bind would expose it, and a bind of
- * anything inside it is refused. */
-struct protected_dir {
-	const char *path; /* canonical host path */
-};
-
-struct where_env {
-	bool host_root;   /* uid 0 inside is the host's root (root runs glovebox) */
-	const char *home; /* the user's home directory, or NULL */
-	const char *private_home; /* home = private: the host directory used */
-	const char *cwd;  /* the launcher's working directory, or NULL */
-	const struct protected_dir *protected;
-	size_t n_protected;
-};
+#include "where/plan.h"
 
 /* Build the new root and pivot into it; afterwards the root of every
  * process of the sandbox is the new one. host_mounts_fd carries what
@@ -36,6 +21,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
  * 0 or -errno. */
 int where_send_host_mounts(int fd);
 
-/* The working directory inside: chdir = ..., else the caller's own when it
- * is visible inside, else /. */
+/* The working directory inside: chdir = ..., else the shared current
+ * directory, else the caller's own when it is visible inside, else / (said
+ * on stderr). */
 int where_enter_workdir(const struct policy *p, const struct where_env *env, struct diag *d);

@@ -39,6 +39,11 @@ class Stage:
         for f in (self.glovebox, self.probe):
             os.chmod(f, 0o755)
         # bin/ and share/glovebox/profiles, as an install relocated here
+        # Where commands run: the stage itself holds the test homes, and the
+        # current directory is not shared when a home lies in it.
+        self.work = os.path.join(self.dir, "work")
+        os.mkdir(self.work)
+        os.chmod(self.work, 0o755)
         self.profiles = os.path.join(self.dir, "share", "glovebox", "profiles")
         shutil.copytree(os.path.join(SOURCE_ROOT, "profiles"), self.profiles)
         for d in (self.profiles, os.path.dirname(self.profiles),
@@ -136,7 +141,7 @@ class Case(unittest.TestCase):
 
     def run_as(self, argv, input=None, timeout=60, env=None, **kw):
         return subprocess.run(self.who.wrap(argv), input=input, capture_output=True, text=True,
-                              timeout=timeout, env=self.who.env(env), cwd=self.stage.dir, **kw)
+                              timeout=timeout, env=self.who.env(env), cwd=self.stage.work, **kw)
 
     def gb(self, *args, cmd=None, probe=True, **kw):
         """Run glovebox ARGS [--ro-bind probe /probe] -- CMD."""

@@ -55,7 +55,7 @@ class Signals:
         argv = self.who.wrap([self.stage.glovebox] + list(opts) +
                              ["--ro-bind", self.stage.probe, "/probe", "--"] + list(cmd))
         p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=self.who.env(), cwd=self.stage.dir)
+                             env=self.who.env(), cwd=self.stage.work)
         return p
 
     def glovebox_pid(self, p):

@@ -31,8 +31,9 @@ class SearchPath:
                                                       "two")).stdout.strip(), "cli")
 
     def test_a_name_ending_in_ini_is_a_file_in_the_current_directory(self):
-        p = self.profile("dotini", "[profile]\ninclude = default\n[where]\nhostname = dotini\n")
-        # run_as runs in the stage directory, where the file is
+        # run_as runs in the stage's work directory: the file goes there
+        p = self.stage.write(os.path.join("work", "p-%s-dotini.ini" % self.who.name),
+                             "[profile]\ninclude = default\n[where]\nhostname = dotini\n")
         r = self.probe("hostname", opts=("-p", os.path.basename(p)))
         self.assertEqual(r.stdout.strip(), "dotini")
 
@@ -91,8 +92,10 @@ class Check:
         self.assertIn("profile 'no-such-profile' not found", r.stdout)
 
     def test_check_prints_a_relative_path_as_written(self):
-        p = self.profile("typed", "[where]\nnetwork = sideways\n")
-        name = os.path.basename(p)  # run_as runs in the stage directory
+        # run_as runs in the stage's work directory: the file goes there
+        p = self.stage.write(os.path.join("work", "p-%s-typed.ini" % self.who.name),
+                             "[where]\nnetwork = sideways\n")
+        name = os.path.basename(p)
         r = self.run_as([self.stage.glovebox, "check", name])
         self.assertEqual(r.returncode, 1)
         self.assertEqual(r.stdout, "%s:2: [where] network: sideways: expected none or host\n"

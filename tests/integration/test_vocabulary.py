@@ -166,9 +166,41 @@ class PrivateHome:
         r = self.gb("-p", q, cmd=["/bin/ls", "-A", self.who.home], probe=False)
         self.assertEqual(r.stdout, "")
         self.assertFalse(os.path.exists(os.path.join(self.who.home, "note")))
-        kept = os.path.join(self.who.home, ".local", "share", "glovebox", "home",
-                            os.path.basename(p)[:-4], "note")
-        self.assertTrue(os.path.exists(kept))
+        homes = os.path.join(self.who.home, ".local", "share", "glovebox", "home")
+        kept = [d for d in os.listdir(homes) if d.startswith(os.path.basename(p)[:-4] + "-")]
+        self.assertEqual(len(kept), 1, os.listdir(homes))
+        self.assertTrue(os.path.exists(os.path.join(homes, kept[0], "note")))
+
+    def private_home(self, *profiles):
+        """The host directory `explain` names for home = private."""
+        args = []
+        for p in profiles:
+            args += ["-p", p]
+        r = self.run_as([self.stage.glovebox, "explain"] + args)
+        self.assertOk(r)
+        line = [l for l in r.stdout.splitlines() if l.strip().startswith("home ")][0]
+        self.assertIn("private at %s <- " % self.who.home, line)
+        return line.split(" <- ")[1].split()[0]
+
+    def test_private_homes_are_keyed_by_the_whole_profile_chain(self):
+        text = "[profile]\ninclude = default\n[where]\nhome = private\n"
+        a = self.stage.write("chain-%s/a/one.ini" % self.who.name, text)
+        b = self.stage.write("chain-%s/b/one.ini" % self.who.name, text)
+        two = self.stage.write("chain-%s/two.ini" % self.who.name, text)
+        data = os.path.join(self.who.home, ".local", "share", "glovebox", "home")
+        self.assertTrue(self.private_home(a).startswith(data + "/one-"))
+        # the same file under another name, the same chain twice: one home
+        self.assertEqual(self.private_home(a), self.private_home(a))
+        self.assertEqual(self.private_home(a), self.private_home(
+            os.path.join(os.path.dirname(a), "..", "a", "one.ini")))
+        # a/one and b/one, one then two and two alone: homes of their own
+        self.assertNotEqual(self.private_home(a), self.private_home(b))
+        self.assertNotEqual(self.private_home(a, two), self.private_home(two))
+        self.assertNotEqual(self.private_home(a, two), self.private_home(b, two))
+        self.assertTrue(self.private_home(a, two).startswith(data + "/two-"))
+        self.gb("-p", a, cmd=["/bin/sh", "-c", 'echo mine > "$HOME/a-note"'], probe=False)
+        r = self.gb("-p", b, cmd=["/bin/ls", "-A", self.who.home], probe=False)
+        self.assertEqual(r.stdout, "")
 
 
 @both
@@ -307,7 +339,7 @@ class Reporting:
                               str(st_w), "--ro-bind", self.stage.probe, "/probe", "--",
                               "/probe", "wait-signal"])
         p = subprocess.Popen(argv, pass_fds=(info_w, st_w), stdout=subprocess.PIPE, text=True,
-                             env=self.who.env(), cwd=self.stage.dir)
+                             env=self.who.env(), cwd=self.stage.work)
         os.close(info_w)
         os.close(st_w)
         self.assertEqual(p.stdout.readline().strip(), "ready")
@@ -328,7 +360,7 @@ class Reporting:
         st_r, st_w = os.pipe()
         argv = self.who.wrap([self.stage.glovebox] + [o.replace("FD", str(st_w)) for o in opts] +
                              ["--", "/bin/sh", "-c", script])
-        r = subprocess.run(argv, pass_fds=(st_w,), env=self.who.env(), cwd=self.stage.dir)
+        r = subprocess.run(argv, pass_fds=(st_w,), env=self.who.env(), cwd=self.stage.work)
         os.close(st_w)
         with os.fdopen(st_r) as f:
             return r.returncode, f.read().splitlines()

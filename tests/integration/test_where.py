@@ -225,6 +225,157 @@ class Home:
 
 
 @both
+class CurrentDirectory:
+    """The directory glovebox is started in: shared at its own path, and the
+    command starts there, or glovebox says why not."""
+
+    def gb_in(self, d, *args, cmd):
+        argv = [self.stage.glovebox] + list(args) + ["--"] + list(cmd)
+        return self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh", d] + argv)
+
+    def tree(self, name):
+        d = self.stage.path("%s-%s" % (name, self.who.name))
+        os.makedirs(d, exist_ok=True)
+        self.who.chown(d)
+        with open(os.path.join(d, "untrusted.py"), "w") as f:
+            f.write("in the tree\n")
+        return d
+
+    def test_the_default_sandbox_shows_the_current_directory_read_only_and_starts_there(self):
+        # The stage lies in /tmp, under the sandbox's private /tmp.
+        d = self.tree("cwd-ro")
+        r = self.gb_in(d, cmd=["/bin/sh", "-c", "pwd; cat untrusted.py; "
+                                                 "touch new 2>/dev/null || echo refused"])
+        self.assertOk(r)
+        self.assertEqual(r.stdout.splitlines(), [d, "in the tree", "refused"])
+        self.assertEqual(r.stderr, "")
+
+    def test_cwd_rw_writes_through_to_the_host(self):
+        d = self.tree("cwd-rw")
+        r = self.gb_in(d, "--cwd", "rw", cmd=["/bin/sh", "-c", "echo made > out"])
+        self.assertOk(r)
+        with open(os.path.join(d, "out")) as f:
+            self.assertEqual(f.read(), "made\n")
+
+    def test_a_mount_inside_the_current_directory_stays_on_top_of_it(self):
+        d = self.tree("cwd-inner")
+        os.makedirs(os.path.join(d, "build"), exist_ok=True)
+        r = self.gb_in(d, "--tmpfs", os.path.join(d, "build"),
+                       cmd=["/bin/sh", "-c", "touch build/x && echo inner-writable"])
+        self.assertEqual(r.stdout.strip(), "inner-writable")
+
+    def test_home_itself_is_not_shared_and_glovebox_says_so(self):
+        with open(os.path.join(self.who.home, "private-note"), "w") as f:
+            f.write("mine\n")
+        r = self.gb_in(self.who.home, cmd=["/bin/sh", "-c", 'pwd; ls -A "$HOME"'])
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["/"])
+        self.assertEqual(r.stderr, "glovebox: not sharing the current directory %s (it is your "
+                                   "home): the command starts in /; share it with --home ro\n"
+                         % self.who.home)
+        r = self.gb_in(self.who.home, "--home", "ro", cmd=["/bin/sh", "-c", "pwd; ls -A"])
+        self.assertEqual(r.stdout.split()[0], self.who.home)
+        self.assertIn("private-note", r.stdout.split())
+        self.assertEqual(r.stderr, "")
+
+    def test_a_directory_above_home_is_not_shared(self):
+        # The stage holds the test homes.
+        r = self.gb_in(self.stage.dir, cmd=["/bin/ls", "-A", self.stage.dir + "/bin"])
+        self.assertNotIn("glovebox", r.stdout)
+        self.assertEqual(r.stderr.splitlines()[0],
+                         "glovebox: not sharing the current directory %s (your home lies in it): "
+                         "the command starts in /; share it with --ro-bind %s %s"
+                         % ((self.stage.dir,) * 3))
+
+    def test_the_root_is_not_shared(self):
+        r = self.gb_in("/", "--cwd", "rw", cmd=["/bin/sh", "-c", "pwd; ls -A /"])
+        self.assertOk(r)
+        self.assertNotIn("root", r.stdout.split()[1:])
+        self.assertEqual(r.stderr, "glovebox: not sharing the current directory / (it is the "
+                                   "whole host): the command starts in the sandbox's /; run "
+                                   "glovebox from the directory to share\n")
+
+    def test_the_sandboxs_own_dev_is_not_replaced_by_the_hosts(self):
+        r = self.gb_in("/dev", cmd=["/bin/sh", "-c", "pwd; echo x > /dev/null && echo null-ok"])
+        self.assertEqual(r.stdout.split(), ["/", "null-ok"])
+        self.assertEqual(r.stderr, "glovebox: not sharing the current directory /dev (the sandbox "
+                                   "has its own /dev): the command starts in /\n")
+
+    def test_an_unshared_directory_is_never_left_silently(self):
+        d = self.tree("cwd-none")
+        r = self.gb_in(d, "--cwd", "none", cmd=["/bin/pwd"])
+        self.assertOk(r)
+        self.assertEqual(r.stdout.strip(), "/")
+        self.assertEqual(r.stderr, "glovebox: the current directory %s is not in the sandbox: "
+                                   "the command starts in / (share it with --cwd ro)\n" % d)
+        # a directory of the same name is not the same directory
+        r = self.gb_in("/tmp", "--cwd", "none", cmd=["/bin/pwd"])
+        self.assertEqual(r.stdout.strip(), "/")
+        self.assertIn("the current directory /tmp is not in the sandbox", r.stderr)
+
+    def test_the_logical_path_is_shared_when_it_names_the_same_directory(self):
+        d = self.tree("cwd-real")
+        link = self.stage.path("cwd-link-%s" % self.who.name)
+        if not os.path.islink(link):
+            os.symlink(d, link)
+        r = self.gb_in(link, cmd=["/bin/sh", "-c", "pwd; cat untrusted.py"])
+        self.assertEqual(r.stdout.splitlines(), [link, "in the tree"])
+
+    def test_explain_shows_the_decision(self):
+        d = self.tree("cwd-explain")
+        r = self.gb_in(d, "explain", cmd=[])
+        self.assertIn("cwd                ro: %s shared at its own path" % d, r.stdout)
+        self.assertIn("ro-bind        %s" % d, r.stdout)
+
+
+@both
+class MountOrder:
+    """A mount never hides one made before it by coming later."""
+
+    def test_a_bind_of_home_lands_on_top_of_the_home_mount(self):
+        # bind = ${CWD} with CWD == HOME: the writes reach the disk.
+        p = self.profile("bind-cwd", "[profile]\ninclude = default\n[where]\nbind = ${CWD}\n")
+        argv = [self.stage.glovebox, "-p", p, "--", "/bin/sh", "-c", "echo kept > home-out"]
+        r = self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh",
+                         self.who.home] + argv)
+        self.assertOk(r)
+        with open(os.path.join(self.who.home, "home-out")) as f:
+            self.assertEqual(f.read(), "kept\n")
+
+    def build_in_home(self, *opts, cmd):
+        # (by path: another test leaves a build.ini of its own in the user's)
+        argv = [self.stage.glovebox, "-p", os.path.join(self.stage.profiles, "build.ini")]
+        argv += list(opts) + ["--"] + cmd
+        return self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh",
+                            self.who.home] + argv)
+
+    def test_build_in_home_says_how_to_share_it(self):
+        r = self.build_in_home(cmd=["/bin/sh", "-c", "echo lost > build-out"])
+        self.assertNotEqual(r.returncode, 0)  # the root is read-only
+        self.assertEqual(r.stderr.splitlines()[0],
+                         "glovebox: not sharing the current directory %s (it is your home): "
+                         "the command starts in /; share it with --home rw" % self.who.home)
+        self.assertFalse(os.path.exists(os.path.join(self.who.home, "build-out")))
+        # as it says: the writes reach the disk
+        r = self.build_in_home("--home", "rw", cmd=["/bin/sh", "-c", "pwd; echo kept > build-out"])
+        self.assertOk(r)
+        self.assertEqual(r.stdout.strip(), self.who.home)
+        self.assertEqual(r.stderr, "")
+        with open(os.path.join(self.who.home, "build-out")) as f:
+            self.assertEqual(f.read(), "kept\n")
+
+    def test_a_later_tmpfs_above_a_bind_does_not_hide_it(self):
+        d = self.stage.path("kept-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        self.stage.write("kept-%s/f" % self.who.name, "still here\n")
+        inside = "/tmp/gb-kept-%s" % self.who.name
+        r = self.gb("--ro-bind", d, inside, "--tmpfs", "/tmp",
+                    cmd=["/bin/cat", inside + "/f"], probe=False)
+        self.assertEqual(r.stdout, "still here\n")
+        r = self.run_as([self.stage.glovebox, "explain", "--ro-bind", d, inside, "--tmpfs", "/tmp"])
+        self.assertIn("(moved before %s: mounted after it, it would hide it)" % inside, r.stdout)
+
+@both
 class Namespaces:
     def test_only_loopback_exists_with_network_none(self):
         r = self.probe("ifaces")

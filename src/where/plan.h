@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The where layer's plan: which mounts are made, in which order, and where
+ * the command starts. Pure: it reads the policy and what the launcher
+ * learned about its surroundings (struct where_env), and makes no system
+ * call, so `explain` prints exactly what the executor (mounts.c) does. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "policy/policy.h"
+
+/* A host directory that glovebox trusts later (its own configuration and
+ * caches). It is hidden wherever a bind would expose it, and a bind of
+ * anything inside it is refused. */
+struct protected_dir {
+	const char *path; /* canonical host path */
+};
+
+/* Where the launcher's working directory lies, compared by inode with the
+ * host's / and the user's home and its ancestors. */
+enum cwd_place {
+	CWD_PLACE_OTHER,
+	CWD_PLACE_ROOT,       /* the host's / */
+	CWD_PLACE_HOME,       /* $HOME itself */
+	CWD_PLACE_ABOVE_HOME, /* a directory $HOME lies in (/home) */
+	CWD_PLACE_HOST_PROC,  /* in the host's proc */
+};
+
+struct where_env {
+	bool host_root;   /* uid 0 inside is the host's root (root runs glovebox) */
+	const char *home; /* the user's home directory, or NULL */
+	const char *private_home; /* home = private: the host directory used */
+	const char *cwd;  /* the launcher's working directory, or NULL */
+	enum cwd_place cwd_place;
+	dev_t cwd_dev;    /* the working directory itself, to know it again inside */
+	ino_t cwd_ino;
+	const struct protected_dir *protected;
+	size_t n_protected;
+};
+
+/* ---- the mount order ---- */
+
+struct order_item {
+	const char *dest;
+	/* Goes beneath the earlier mounts at its own destination too (the
+	 * home mount: a bind of $HOME itself shows on top of it). */
+	bool beneath_same;
+	/* Acts on what is there already (remount-ro, chmod, dir, symlink):
+	 * never moves, since it hides nothing. */
+	bool in_place;
+};
+
+/* A stable reordering: an item (not in_place) whose destination is a
+ * strict ancestor of an earlier item's (or, with beneath_same, the same)
+ * is moved to just before the first such item, since mounted after it, it would hide it.
+ * Every other item keeps its place; items at one destination keep their
+ * order, the later on top. order[k] is the item mounted k-th;
+ * moved_before[i] is the item that item i was moved before, or SIZE_MAX.
+ * Linear in the total length of the destinations, plus a scan of the
+ * order for each item that moves. */
+void where_order(const struct order_item *items, size_t n, size_t *order, size_t *moved_before);
+
+/* ---- the current directory ---- */
+
+enum cwd_decision {
+	CWD_SHARED,      /* bound at its own path, the start directory */
+	CWD_NOT_ASKED,   /* cwd = none */
+	CWD_UNKNOWN,     /* the launcher has no working directory */
+	CWD_IS_ROOT,     /* not shared: the whole host */
+	CWD_IS_HOME,     /* not shared: $HOME itself */
+	CWD_ABOVE_HOME,  /* not shared: every home below it */
+	CWD_HOST_PROC,   /* not shared: the host's proc leads out of any sandbox */
+	CWD_OWN_FS,      /* not shared: in the sandbox's own /proc, /dev or queues */
+	CWD_SHOWN,       /* not needed: the policy's own mounts show it (bind = ${CWD},
+			    or home = rw in $HOME) */
+};
+
+/* Whether the policy's cwd setting shares env->cwd, and why not. */
+enum cwd_decision where_cwd_decide(const struct policy *p, const struct where_env *env);
+
+/* For a decision that leaves the directory out against the profile's wish
+ * (root, home, above home): one line saying so, where the command starts
+ * instead and how to share it anyway, without "glovebox: " or a newline;
+ * NULL otherwise. Free it. */
+char *where_cwd_note(const struct policy *p, const struct where_env *env,
+		     enum cwd_decision decision);
+
+/* ---- the plan ---- */
+
+enum step_from { STEP_POLICY, STEP_HOME, STEP_CWD };
+
+struct where_step {
+	const struct mount_op *op;
+	enum step_from from;
+	size_t source;       /* index of its prepared source: the policy's own, then home, cwd */
+	size_t moved_before; /* the source of the step it was moved before, or SIZE_MAX */
+};
+
+struct where_plan {
+	struct mount_op home, cwd; /* the derived mounts; strings borrowed */
+	enum cwd_decision cwd_decision;
+	struct where_step *steps; /* in mounting order */
+	size_t n_steps;
+	size_t n_sources; /* policy mounts + 2 */
+	size_t *step_of; /* by source: its index in steps, or SIZE_MAX */
+};
+
+/* The policy's mounts, the home mount and the shared current directory, in
+ * the order they are made. The plan must not move while steps point into
+ * it. */
+void where_plan_make(const struct policy *p, const struct where_env *env, struct where_plan *plan);
+void where_plan_free(struct where_plan *plan);
+
+/* The directory the command starts in, or NULL for "the launcher's, if
+ * the sandbox shows that very directory, else /". */
+const char *where_start_dir(const struct policy *p, const struct where_env *env,
+			    enum cwd_decision decision);
