@@ -123,6 +123,15 @@ static int parse_cond(const char *cond, size_t len, struct arg_cmp *out, const c
 	return 0;
 }
 
+/* The kernel reads only the low half of a 32-bit argument, and that is all
+ * glovebox compares (see args32.h): a wider value in a rule is a mistake. */
+static bool fits_argument(int syscall, const struct arg_cmp *c)
+{
+	if (syscall_arg_bits((size_t)syscall, c->arg) == 64)
+		return true;
+	return c->value <= UINT32_MAX && (c->op != ARG_MASKED_EQ || c->mask <= UINT32_MAX);
+}
+
 int rule_parse(const char *text, struct arg_rule *out, const char **why)
 {
 	const char *open = strchr(text, '(');
@@ -154,6 +163,11 @@ int rule_parse(const char *text, struct arg_rule *out, const char **why)
 		struct arg_cmp *c = &out->cmps[out->n_cmps];
 		if (parse_cond(p, (size_t)(end - p), c, why) < 0)
 			return -EINVAL;
+		if (!fits_argument(out->syscall, c)) {
+			*why = "the argument is 32 bits wide (the kernel reads an int): a value or "
+			       "mask above 0xffffffff cannot match";
+			return -EINVAL;
+		}
 		if (seen & (1u << c->arg)) {
 			*why = "each argument may be compared once per rule";
 			return -EINVAL;
