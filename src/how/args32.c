@@ -11,11 +11,22 @@ static bool narrow(size_t syscall_index, unsigned arg)
 {
 	/* On a 32-bit architecture the upper half is always zero and
 	 * libseccomp never looks at it. */
-	return sizeof(long) == 8 && syscall_arg_bits(syscall_index, arg) == 32;
+	return sizeof(long) == 8 && syscall_arg_bits(syscall_index, arg) < 64;
 }
 
 void args32_encode(size_t syscall_index, struct scmp_arg_cmp *c)
 {
+	/* A file mode is 16 bits to the kernel: == becomes & 0xffff ==, and a
+	 * mask loses its upper bits (rules.c allows no other operator). */
+	if (syscall_arg_bits(syscall_index, c->arg) == 16) {
+		if (c->op == SCMP_CMP_EQ) {
+			c->op = SCMP_CMP_MASKED_EQ;
+			c->datum_b = c->datum_a;
+			c->datum_a = 0xffff;
+		} else if (c->op == SCMP_CMP_MASKED_EQ) {
+			c->datum_a &= 0xffff;
+		}
+	}
 	if (!narrow(syscall_index, c->arg))
 		return;
 	const uint64_t mark = (uint64_t)ARGS32_MARK << 32;

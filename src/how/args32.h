@@ -18,7 +18,8 @@
  *    >, >= and & MASK == alike.
  *
  * The comparison stays unsigned: "arg0 < 5" holds for 0 to 4, and an int
- * of -1 is 0xffffffff. */
+ * of -1 is 0xffffffff. A file mode (umode_t) is 16 bits to the kernel: it
+ * is compared with == and & MASK == only, on its low 16 bits. */
 #pragma once
 
 #include <seccomp.h>
@@ -31,10 +32,10 @@
 #define ARGS32_MARK 0x9e3779b9u
 
 /* Rewrite comparison c on known call syscall_index for libseccomp, when
- * its argument is 32 bits wide (the value must fit in 32 bits). */
+ * its argument is narrower than a register (the value must fit in it). */
 void args32_encode(size_t syscall_index, struct scmp_arg_cmp *c);
 
-/* Make every load of the upper half of a 32-bit argument in prog load
+/* Make every load of the upper half of a narrow argument in prog load
  * ARGS32_MARK. Returns 0, or -EINVAL when one load serves calls whose
  * argument has different widths (libseccomp shares identical code). */
 int args32_rewrite(struct how_program *prog);

@@ -239,11 +239,10 @@ static const struct {
 
 unsigned syscall_arg_bits(size_t index, unsigned arg)
 {
-	if (sizeof(long) == 4)
-		return 32;
 	const char *w = syscall_table[index].arg_widths;
 	for (size_t i = 0; arch_arg_widths[i].name; i++)
 		if (streq(arch_arg_widths[i].name, syscall_table[index].name))
 			w = arch_arg_widths[i].arg_widths;
-	return arg < strlen(w) && w[arg] == 'i' ? 32 : 64;
+	char c = arg < strlen(w) ? w[arg] : 'l';
+	return c == 'h' ? 16 : c == 'i' ? 32 : (unsigned)sizeof(long) * 8;
 }

@@ -580,6 +580,21 @@ START_TEST(a_64_bit_argument_is_compared_whole)
 }
 END_TEST
 
+/* open's mode is a umode_t: the kernel reads 16 bits of it. */
+START_TEST(a_file_mode_is_compared_on_its_low_16_bits)
+{
+	static const struct rule_case cases[] = {
+		{"arg2 == 0777", 0777, true},
+		{"arg2 == 0777", 0x10000 | 0777, true},
+		{"arg2 == 0777", HI(0777), true},
+		{"arg2 == 0777", 0755, false},
+		{"arg2 & 04000 == 04000", ALL_HI(0xffff0000 | 04755), true},
+		{"arg2 & 04000 == 04000", 0x10000 | 0755, false},
+	};
+	check_rule_cases(BASE, "open", SYS_open, 2, cases, ELEMENTSOF(cases));
+}
+END_TEST
+
 /* libseccomp shares identical code between calls; a shared test must still
  * compare each call's argument at its own width. */
 START_TEST(the_same_test_on_arguments_of_different_widths_stays_apart)
@@ -646,6 +661,9 @@ START_TEST(a_value_wider_than_an_int_argument_is_an_error)
 		"socket(arg0 < 0x100000000)",
 		"setns(arg1 & 0x100000000 == 0)",
 		"ioctl(arg1 == 0x105412)",
+		"open(arg2 == 0x10000)",
+		"open(arg2 < 0777)",
+		"openat(arg3 & 0x10000 == 0)",
 	};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
 		struct fixture f;
@@ -658,7 +676,7 @@ START_TEST(a_value_wider_than_an_int_argument_is_an_error)
 		} else {
 			ck_assert_int_eq(r, -1);
 			ck_assert_msgs_contain(&f, "r.ini:2: [how] rule: ");
-			ck_assert_msgs_contain(&f, "32 bits wide");
+			ck_assert_msgs_contain(&f, i < 3 ? "32 bits wide" : "16-bit file mode");
 		}
 		fixture_free(&f);
 	}
@@ -791,4 +809,4 @@ RUN_SUITE("seccomp", every_number_gets_its_policy_action, every_group_allows_all
 	  a_64_bit_argument_is_compared_whole,
 	  the_same_test_on_arguments_of_different_widths_stays_apart,
 	  builtin_restrictions_compare_int_arguments_on_their_low_32_bits,
-	  a_value_wider_than_an_int_argument_is_an_error)
+	  a_value_wider_than_an_int_argument_is_an_error, a_file_mode_is_compared_on_its_low_16_bits)

@@ -34,12 +34,12 @@ START_TEST(x86_64_numbers_agree_with_libseccomp)
 }
 END_TEST
 
-/* One letter per argument, at most six, each 'i' or 'l'. */
+/* One letter per argument, at most six, each 'h', 'i' or 'l'. */
 START_TEST(every_call_has_well_formed_argument_widths)
 {
 	for (size_t i = 0; i < syscall_count; i++) {
 		const char *w = syscall_table[i].arg_widths;
-		ck_assert_msg(w && strlen(w) <= 6 && strspn(w, "il") == strlen(w), "%s: \"%s\"",
+		ck_assert_msg(w && strlen(w) <= 6 && strspn(w, "hil") == strlen(w), "%s: \"%s\"",
 			      syscall_table[i].name, w ? w : "(null)");
 	}
 }
@@ -84,6 +84,8 @@ START_TEST(argument_widths_follow_the_kernel)
 	ck_assert_uint_eq(bits("mprotect", 2), here(64));   /* prot: upper bits are EINVAL */
 	ck_assert_uint_eq(bits("memfd_create", 1), here(32)); /* unsigned int flags */
 	ck_assert_uint_eq(bits("kill", 1), here(32));       /* int sig */
+	ck_assert_uint_eq(bits("open", 2), 16);             /* umode_t mode */
+	ck_assert_uint_eq(bits("openat", 3), 16);           /* umode_t mode */
 	ck_assert_uint_eq(bits("getppid", 0), here(64));    /* no such argument: compared whole */
 }
 END_TEST
