@@ -94,8 +94,8 @@ static void split(const struct sock_filter *insn, const syscall_set *in, syscall
 static int upper_half_of(uint32_t k)
 {
 	const size_t upper = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ ? 4 : 0;
-	for (unsigned arg = 0; arg < 6; arg++)
-		if (k == offsetof(struct seccomp_data, args) + 8 * arg + upper)
+	for (size_t arg = 0; arg < 6; arg++)
+		if (k == offsetof(struct seccomp_data, args[arg]) + upper)
 			return (int)arg;
 	return -1;
 }
