@@ -100,8 +100,8 @@ static int upper_half_of(uint32_t k)
 	return -1;
 }
 
-/* 1 when every call in the set reads arg as 32 bits, 0 when none does,
- * -EINVAL when they disagree. */
+/* 1 when every call in the set reads arg narrower than the register, 0
+ * when none does, -EINVAL when they disagree. */
 static int all_narrow(const syscall_set *calls, unsigned arg)
 {
 	bool some = false, all = true;
