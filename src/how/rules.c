@@ -123,6 +123,25 @@ static int parse_cond(const char *cond, size_t len, struct arg_cmp *out, const c
 	return 0;
 }
 
+/* The kernel reads only the low bits of a narrow argument, and they are all
+ * glovebox compares (see args32.h): a wider value in a rule is a mistake.
+ * Returns why the condition does not fit its argument, or NULL. */
+static const char *misfit(int syscall, const struct arg_cmp *c)
+{
+	unsigned bits = syscall_arg_bits((size_t)syscall, c->arg);
+	if (bits == 64)
+		return NULL;
+	uint64_t max = bits == 16 ? 0xffff : UINT32_MAX;
+	if (bits == 16 && c->op != ARG_EQ && c->op != ARG_MASKED_EQ)
+		return "the argument is a 16-bit file mode: compare it with == or & MASK ==";
+	if (c->value > max || (c->op == ARG_MASKED_EQ && c->mask > max))
+		return bits == 16 ? "the argument is a 16-bit file mode: a value or mask above "
+				    "0xffff cannot match"
+				  : "the argument is 32 bits wide (the kernel reads an int): a "
+				    "value or mask above 0xffffffff cannot match";
+	return NULL;
+}
+
 int rule_parse(const char *text, struct arg_rule *out, const char **why)
 {
 	const char *open = strchr(text, '(');
@@ -154,6 +173,11 @@ int rule_parse(const char *text, struct arg_rule *out, const char **why)
 		struct arg_cmp *c = &out->cmps[out->n_cmps];
 		if (parse_cond(p, (size_t)(end - p), c, why) < 0)
 			return -EINVAL;
+		const char *wrong_width = misfit(out->syscall, c);
+		if (wrong_width) {
+			*why = wrong_width;
+			return -EINVAL;
+		}
 		if (seen & (1u << c->arg)) {
 			*why = "each argument may be compared once per rule";
 			return -EINVAL;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "how/arch.h"
+#include "how/args32.h"
 #include "how/constants.h"
 #include "how/rules.h"
 #include "policy/options.h"
@@ -400,7 +401,7 @@ static void report_rule_error(struct restrict_ctx *rc, int i, unsigned n,
 }
 
 static void add_rule(struct restrict_ctx *rc, const char *name, uint32_t action, unsigned n,
-		     const struct scmp_arg_cmp *cmps)
+		     const struct scmp_arg_cmp *given)
 {
 	int i = syscall_lookup(name);
 	/* A restriction on a call that is refused anyway changes nothing; the
@@ -409,6 +410,12 @@ static void add_rule(struct restrict_ctx *rc, const char *name, uint32_t action,
 	if (rc->err || i < 0 || !how_call_allowed(rc->p, (size_t)i) ||
 	    syscall_native_nr((size_t)i) < 0 || syscall_is_always_allowed((size_t)i))
 		return;
+	/* An int argument is compared on its low 32 bits only: the kernel
+	 * ignores the rest, so an attacker may set them (see args32.h). */
+	struct scmp_arg_cmp cmps[ARG_CMP_MAX];
+	memcpy(cmps, given, n * sizeof(*cmps));
+	for (unsigned k = 0; k < n; k++)
+		args32_encode((size_t)i, &cmps[k]);
 	int r = seccomp_rule_add_array(rc->ctx, action, syscall_native_nr((size_t)i), n, cmps);
 	if (r < 0) {
 		rc->err = r;
@@ -567,6 +574,15 @@ static int compile_restrictions(const struct policy *p, struct how_program *out,
 		r = export_bpf(rc.ctx, out);
 		if (r < 0)
 			diag_error(d, NULL, "cannot export the argument rules: %s", strerror(-r));
+	}
+	if (r == 0 && out->insns) {
+		r = args32_rewrite(out);
+		if (r < 0)
+			diag_error(d, NULL,
+				   "cannot compare 32-bit arguments on their low half: libseccomp "
+				   "shares one test between calls whose argument widths differ (a "
+				   "rule compares a 64-bit argument with %#x in its upper half)",
+				   ARGS32_MARK);
 	}
 	seccomp_release(rc.ctx);
 	free(rc.added);

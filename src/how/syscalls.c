@@ -9,7 +9,7 @@
 #include "util.h"
 
 const struct syscall_info syscall_table[] = {
-#define SYSCALL(n, nr) {#n, nr},
+#define SYSCALL(n, nr, widths) {#n, nr, widths},
 #include "how/syscall-list.h"
 #undef SYSCALL
 };
@@ -243,4 +243,29 @@ int syscall_native_nr(size_t index)
 	int nr = seccomp_syscall_resolve_name(syscall_table[index].name);
 	return nr == __NR_SCMP_ERROR || nr < 0 ? -1 : nr;
 #endif
+}
+
+/* Entry points that take other arguments than the ones syscall-list.h
+ * describes. s390x's clone takes the new stack first and the flags second
+ * (CONFIG_CLONE_BACKWARDS2 in kernel/fork.c), and its mmap is
+ * sys_old_mmap, which takes one pointer to the six arguments. */
+static const struct {
+	const char *name;
+	const char *arg_widths;
+} arch_arg_widths[] = {
+#if defined(__s390x__)
+	{"clone", "lilll"},
+	{"mmap", "l"},
+#endif
+	{NULL, NULL},
+};
+
+unsigned syscall_arg_bits(size_t index, unsigned arg)
+{
+	const char *w = syscall_table[index].arg_widths;
+	for (size_t i = 0; arch_arg_widths[i].name; i++)
+		if (streq(arch_arg_widths[i].name, syscall_table[index].name))
+			w = arch_arg_widths[i].arg_widths;
+	char c = arg < strlen(w) ? w[arg] : 'l';
+	return c == 'h' ? 16 : c == 'i' ? 32 : (unsigned)sizeof(long) * 8;
 }

@@ -9,7 +9,8 @@
 
 struct syscall_info {
 	const char *name;
-	int nr_x86_64; /* -1 when the call does not exist on x86_64 */
+	int nr_x86_64;          /* -1 when the call does not exist on x86_64 */
+	const char *arg_widths; /* 'h', 'i' or 'l' per argument: see syscall-list.h */
 };
 
 extern const struct syscall_info syscall_table[];
@@ -58,3 +59,9 @@ bool syscall_is_always_allowed(size_t index);
 
 /* The native number of a known call, or -1 when it does not exist here. */
 int syscall_native_nr(size_t index);
+
+/* How many bits of argument arg (0-5) of a known call the kernel reads on
+ * this architecture: 16 for a file mode, 32 for an int, the register's
+ * width for a long or a pointer. Seccomp sees all 64 bits of the register,
+ * so a comparison on a narrower argument must look at its low bits only. */
+unsigned syscall_arg_bits(size_t index, unsigned arg);

@@ -1023,7 +1023,8 @@ const struct gb_option gb_options[] = {
 	{"how", "ioctl-deny", "ioctl-deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CMD...",
 	 "ioctl commands refused (TIOCSTI and TIOCLINUX always are)", apply_ioctl_deny, 0},
 	{"how", "rule", "rule", 0, 1, 1, 1, VALUE_TEXT, 0, "CALL(argN OP VALUE,...)[:ACTION]",
-	 "refuse a call when its arguments match", apply_rule, 0},
+	 "refuse a call when its arguments match (unsigned; an int argument on its low 32 bits)",
+	 apply_rule, 0},
 
 	{"env", "keep", "keep-env", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "NAME|PATTERN...",
 	 "variables kept when the environment is cleared (LC_* style patterns)",

@@ -321,6 +321,35 @@ static int x32(void)
 	return foreign_getpid(ret < 0 ? -errno : ret, "x32");
 }
 
+/* A socket of a family no shipped profile allows, with the family in the
+ * low half of the register and garbage above it: the kernel reads an int
+ * and makes the socket; a filter comparing all 64 bits sees another
+ * family. Escaped when the socket exists with the low half's family. */
+static int socket_high_bits(void)
+{
+	static const int families[] = {AF_PACKET, AF_KEY, AF_ALG};
+	bool kernel_has_one = false;
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++) {
+		unsigned long family = (1UL << 32) | (unsigned long)families[i];
+		int s = (int)syscall(SYS_socket, family, SOCK_RAW | SOCK_CLOEXEC, 0);
+		if (s < 0 && errno == ESOCKTNOSUPPORT)
+			s = (int)syscall(SYS_socket, family, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+		if (s < 0) {
+			kernel_has_one |= errno != EAFNOSUPPORT;
+			continue;
+		}
+		int got = -1;
+		socklen_t len = sizeof(got);
+		getsockopt(s, SOL_SOCKET, SO_DOMAIN, &got, &len);
+		close(s);
+		if (got == families[i])
+			return escaped("made a socket of a refused family, with the upper half set");
+	}
+	if (!kernel_has_one && !filtered())
+		return unsupported("the kernel has none of the families tried");
+	return blocked("a socket of a refused family, with the upper half set");
+}
+
 static int io_uring(void)
 {
 	char params[120] = {0};
@@ -578,6 +607,8 @@ int main(int argc, char **argv)
 		return int80();
 	if (!strcmp(c, "x32"))
 		return x32();
+	if (!strcmp(c, "socket-high-bits"))
+		return socket_high_bits();
 	if (!strcmp(c, "io_uring"))
 		return io_uring();
 	if (!strcmp(c, "bpf"))

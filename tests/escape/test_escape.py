@@ -111,6 +111,7 @@ def probes(fx):
         "tioclinux": ([], [], "user", True),
         "int80": ([], [], "user", False),
         "x32": ([], [], "user", False),
+        "socket-high-bits": ([], [], "root", False),
         "io_uring": ([], [], "user", False),
         "bpf": ([], [], "root", False),
         "perf_event_open": ([], [], "user", False),

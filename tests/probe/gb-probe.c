@@ -298,6 +298,169 @@ static int cmd_personality(const char *value)
 	return result((int)syscall(SYS_personality, strtoul(value, NULL, 0)) < 0 ? -1 : 0);
 }
 
+/* ---- int arguments with the upper half of the register set ----
+ *
+ * The kernel reads an int argument from the low 32 bits of its register
+ * and ignores the rest; seccomp sees all 64. Each probe makes a call with
+ * garbage in the upper half and prints what the kernel did with it, so
+ * that a run outside a sandbox shows the kernel acted on the low half. */
+
+#define HIGH(v) ((1UL << 32) | (unsigned long)(v))
+
+static int errno_result(long r)
+{
+	return result(r < 0 ? -1 : 0);
+}
+
+/* A netlink socket, family in the low half: prints its family. */
+static int high_socket(void)
+{
+	int s = (int)syscall(SYS_socket, HIGH(AF_NETLINK), SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return result(-1);
+	int family = -1;
+	socklen_t len = sizeof(family);
+	getsockopt(s, SOL_SOCKET, SO_DOMAIN, &family, &len);
+	close(s);
+	printf("ok family %d\n", family);
+	return 0;
+}
+
+/* FIONREAD on a pipe holding 3 bytes: prints the count it answered. */
+static int high_ioctl(void)
+{
+	int fds[2];
+	if (pipe2(fds, O_CLOEXEC) < 0 || write(fds[1], "abc", 3) != 3)
+		return result(-1);
+	int n = -1;
+	long r = syscall(SYS_ioctl, fds[0], HIGH(FIONREAD), &n);
+	int e = errno;
+	close(fds[0]);
+	close(fds[1]);
+	errno = e;
+	if (r < 0)
+		return result(-1);
+	printf("ok %d\n", n);
+	return 0;
+}
+
+/* ADDR_NO_RANDOMIZE: prints the execution domain the kernel then reports. */
+static int high_personality(void)
+{
+	if (syscall(SYS_personality, HIGH(0x0040000)) < 0)
+		return result(-1);
+	printf("ok %#lx\n", syscall(SYS_personality, 0xffffffffUL));
+	return 0;
+}
+
+/* personality(PER_LINUX) with the upper half set: no change at all. */
+static int high_personality_linux(void)
+{
+	return errno_result(syscall(SYS_personality, HIGH(0)));
+}
+
+/* A child in a new user namespace: prints whether it got one. */
+static int high_clone(void)
+{
+	char mine[128] = "", theirs[128] = "";
+	if (readlink("/proc/self/ns/user", mine, sizeof(mine) - 1) < 0)
+		return result(-1);
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return result(-1);
+	long pid = syscall(SYS_clone, HIGH(CLONE_NEWUSER | SIGCHLD), 0, 0, 0, 0);
+	if (pid == 0) {
+		ssize_t n = readlink("/proc/self/ns/user", theirs, sizeof(theirs) - 1);
+		_exit(write(p[1], theirs, n > 0 ? (size_t)n : 0) < 0);
+	}
+	int e = errno;
+	close(p[1]);
+	if (pid < 0) {
+		close(p[0]);
+		errno = e;
+		return result(-1);
+	}
+	ssize_t n = read(p[0], theirs, sizeof(theirs) - 1);
+	close(p[0]);
+	waitpid((pid_t)pid, NULL, 0);
+	printf("ok %s\n", n > 0 && strcmp(mine, theirs) ? "new user namespace" : "same namespace");
+	return 0;
+}
+
+/* setns into our own uts namespace: first with nstype 0 (any type), then
+ * with CLONE_NEWNET, which the kernel refuses for a uts descriptor with
+ * EINVAL, but only if it reads the low half. */
+static int high_setns(void)
+{
+	int fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return result(-1);
+	long any = syscall(SYS_setns, fd, HIGH(0));
+	int e_any = errno;
+	long net = syscall(SYS_setns, fd, HIGH(CLONE_NEWNET));
+	int e_net = errno;
+	close(fd);
+	printf("%s %s\n", any < 0 ? strerrorname_np(e_any) : "ok",
+	       net < 0 ? strerrorname_np(e_net) : "ok");
+	return 0;
+}
+
+/* A writable and executable mapping: prints its permissions as mapped. */
+static int high_mmap(void)
+{
+	long r = syscall(SYS_mmap, 0, 4096, HIGH(PROT_READ | PROT_WRITE | PROT_EXEC),
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (r < 0 && r > -4096) {
+		errno = (int)-r;
+		return result(-1);
+	}
+	if (r == -1)
+		return result(-1);
+	char want[32], line[256], perms[8] = "?";
+	snprintf(want, sizeof(want), "%lx-", (unsigned long)r);
+	FILE *f = fopen("/proc/self/maps", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, want, strlen(want)))
+			sscanf(line, "%*s %7s", perms);
+	if (f)
+		fclose(f);
+	munmap((void *)r, 4096);
+	printf("ok %.3s\n", perms);
+	return 0;
+}
+
+/* mprotect to executable: the kernel reads this prot whole. */
+static int high_mprotect(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return result(-1);
+	long r = syscall(SYS_mprotect, p, 4096, HIGH(PROT_READ | PROT_EXEC));
+	int e = errno;
+	munmap(p, 4096);
+	errno = e;
+	return errno_result(r);
+}
+
+static const struct {
+	const char *name;
+	int (*run)(void);
+} high_probes[] = {
+	{"socket", high_socket},	 {"ioctl", high_ioctl},
+	{"personality", high_personality}, {"personality-linux", high_personality_linux},
+	{"clone", high_clone},		 {"setns", high_setns},
+	{"mmap", high_mmap},		 {"mprotect", high_mprotect},
+};
+
+static int cmd_high_bits(const char *name)
+{
+	for (size_t i = 0; i < sizeof(high_probes) / sizeof(high_probes[0]); i++)
+		if (!strcmp(high_probes[i].name, name))
+			return high_probes[i].run();
+	fprintf(stderr, "gb-probe: unknown high-bits probe %s\n", name);
+	return 2;
+}
+
 static int cmd_wait_signal(void)
 {
 	sigset_t set;
@@ -420,6 +583,8 @@ int main(int argc, char **argv)
 		return cmd_memfd(a);
 	if (!strcmp(c, "personality"))
 		return cmd_personality(a);
+	if (!strcmp(c, "high-bits"))
+		return cmd_high_bits(a);
 	fprintf(stderr, "gb-probe: unknown command %s\n", c);
 	return 2;
 }
