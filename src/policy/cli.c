@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "diag.h"
 #include "policy/expand.h"
 
 static const struct subcommand {
@@ -12,7 +13,7 @@ static const struct subcommand {
 	bool takes_options; /* parses profiles and options, runs nothing */
 	const char *synopsis;
 } subcommands[] = {
-	{"check", CMD_CHECK, false, "glovebox check PROFILE-FILE..."},
+	{"check", CMD_CHECK, false, "glovebox check PROFILE..."},
 	{"explain", CMD_EXPLAIN, true, "glovebox explain [--calls] [-p PROFILE]... [OPTION]..."},
 	{"compile", CMD_COMPILE, true, "glovebox compile [-p PROFILE]... [OPTION]... -o FILE"},
 	{"syscalls", CMD_SYSCALLS, false, "glovebox syscalls [@GROUP|NAME]..."},
@@ -32,14 +33,18 @@ static void add_setting(struct cli *c, const struct gb_option *opt)
 	c->settings[c->n_settings++] = (struct cli_setting){.opt = opt};
 }
 
+/* The message quotes what was typed: escaped, so that an argument with
+ * ESC in it cannot drive the terminal. */
 _printf_(2, 3) static int usage_error(FILE *err, const char *fmt, ...)
 {
 	va_list ap;
-	fprintf(err, "glovebox: ");
 	va_start(ap, fmt);
-	vfprintf(err, fmt, ap);
+	_cleanup_free_ char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
 	va_end(ap);
-	fprintf(err, " (see glovebox --help)\n");
+	_cleanup_free_ char *safe = text_escape(msg ? msg : "out of memory");
+	fprintf(err, "glovebox: %s (see glovebox --help)\n", safe);
 	return -1;
 }
 

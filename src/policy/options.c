@@ -946,7 +946,7 @@ const struct gb_option gb_options[] = {
 	 "take away what earlier layers put at DEST or below it (mounts, links, files, dirs)",
 	 apply_remove, 0},
 	{"where", "chdir", "chdir", 0, 1, 1, 1, VALUE_WORDS, 0, "DIR",
-	 "the working directory inside (default: the current one if it exists there, else /)",
+	 "the start directory inside (default: the shared current directory; see cwd)",
 	 apply_chdir, 0},
 	{"where", "cwd", "cwd", 0, 1, 1, 1, VALUE_WORDS, 0, "ro|rw|none",
 	 "share the current directory at its own path and start there (not /, $HOME or a "

@@ -42,7 +42,7 @@ class Subcommands:
         r = self.run_as([self.stage.glovebox, "-p", "build", "check", "x.ini"])
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr, "glovebox: check takes no options and goes first: glovebox "
-                                   "check PROFILE-FILE... (see glovebox --help)\n")
+                                   "check PROFILE... (see glovebox --help)\n")
 
     def test_syscalls_names_the_groups_that_hold_a_call(self):
         r = self.run_as([self.stage.glovebox, "syscalls", "read"])

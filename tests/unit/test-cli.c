@@ -85,6 +85,19 @@ START_TEST(missing_arguments_are_usage_errors)
 }
 END_TEST
 
+/* What was typed is quoted escaped: an ESC in an argument must not reach
+ * the terminal. */
+START_TEST(a_usage_error_escapes_what_was_typed)
+{
+	struct cli c;
+	char *argv[] = {"glovebox", "--bo\x1b[31mgus", "--", "true", NULL};
+	ck_assert_int_eq(parse(&c, argv), -1);
+	ck_assert_ptr_null(strchr(errbuf, '\x1b'));
+	ck_assert_ptr_nonnull(strstr(errbuf, "unknown option '--bo\\x1b[31mgus'"));
+	cli_free(&c);
+}
+END_TEST
+
 /* "--bind /tmp -- true" once made "--" the destination. */
 START_TEST(double_dash_is_never_a_value)
 {
@@ -283,7 +296,7 @@ START_TEST(subcommands_come_first)
 	char *argv2[] = {"glovebox", "-p", "x", "check", NULL};
 	ck_assert_int_eq(parse(&c, argv2), -1);
 	ck_assert_ptr_nonnull(strstr(errbuf, "check takes no options and goes first: "
-					     "glovebox check PROFILE-FILE..."));
+					     "glovebox check PROFILE..."));
 	cli_free(&c);
 	char *argv3[] = {"glovebox", "-p", "x", "--", "check", NULL};
 	ck_assert_int_eq(parse(&c, argv3), 0);
@@ -378,7 +391,7 @@ START_TEST(help_fits_80_columns)
 }
 END_TEST
 
-RUN_SUITE("cli", help_fits_80_columns, options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
+RUN_SUITE("cli", a_usage_error_escapes_what_was_typed, help_fits_80_columns, options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
 	  unknown_options_are_usage_errors, missing_arguments_are_usage_errors,
 	  double_dash_is_never_a_value, values_take_both_spellings, flags_take_an_optional_value,
 	  a_switch_that_took_the_command_says_so, name_lists_split_at_spaces_and_commas,
