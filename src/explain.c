@@ -9,6 +9,7 @@
 #include "how/rules.h"
 #include "how/seccomp.h"
 #include "policy/options.h"
+#include "where/landlock.h"
 
 
 /* Where a value came from. File names are text_escape'd: explain prints
@@ -93,6 +94,25 @@ static void explain_step(const struct where_plan *plan, const struct where_step 
 	}
 }
 
+/* The Landlock scope, and whether this kernel enforces it. */
+static void explain_scope(const struct policy *p, FILE *f)
+{
+	char line[256];
+	int abi = where_landlock_abi();
+	const char *what = p->scope == SCOPE_ALL		 ? "abstract-unix signals"
+			   : p->scope == SCOPE_ABSTRACT_UNIX ? "abstract-unix"
+			   : p->scope == SCOPE_SIGNAL	 ? "signals"
+							 : "none";
+	if (!p->scope)
+		snprintf(line, sizeof(line), "none");
+	else if (abi >= LANDLOCK_ABI_SCOPE)
+		snprintf(line, sizeof(line), "%s (Landlock ABI %d: enforced)", what, abi);
+	else
+		snprintf(line, sizeof(line), "%s (Landlock ABI %d: not enforced, needs %d%s)", what,
+			 abi, LANDLOCK_ABI_SCOPE, p->scope_s.set ? "; a launch fails" : "");
+	row(f, "scope", line, &p->scope_s);
+}
+
 static void explain_where(const struct policy *p, const struct explain_env *env, FILE *f)
 {
 	char line[1024];
@@ -106,6 +126,7 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 	    : p->hostname_s.set	 ? p->hostname
 				 : "glovebox",
 	    &p->hostname_s);
+	explain_scope(p, f);
 	row(f, "terminal",
 	    p->terminal == TERMINAL_HOST ? "host (the command holds your terminal)"
 					 : "pty (a pseudo-terminal of its own, when yours is one)",

@@ -23,6 +23,7 @@
 #include "launch/terminal.h"
 #include "trace.h"
 #include "what/identity.h"
+#include "where/landlock.h"
 #include "where/namespaces.h"
 
 /* Signals that glovebox passes on. Job-control stops (SIGTSTP, SIGTTIN,
@@ -260,6 +261,8 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		diag_error(&d, NULL, "cannot set no_new_privs: %s", strerror(errno));
 		_exit(125);
 	}
+	if (where_apply_landlock(p, &d) < 0)
+		_exit(125);
 	r = how_load(c->req->how);
 	if (r < 0) {
 		diag_error(&d, NULL, "cannot load the seccomp filter: %s", strerror(-r));

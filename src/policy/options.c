@@ -727,6 +727,30 @@ static int apply_namespaces(struct policy *p, const struct gb_option *opt _unuse
 	return 0;
 }
 
+static int apply_scope(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
+		       const struct origin *o, struct diag *d)
+{
+	static const struct {
+		const char *name;
+		unsigned flag;
+	} scopes[] = {{"abstract-unix", SCOPE_ABSTRACT_UNIX}, {"signals", SCOPE_SIGNAL},
+		      {"all", SCOPE_ALL}, {"none", 0}};
+	unsigned scope = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t k = 0;
+		while (k < ELEMENTSOF(scopes) && !streq(a[i], scopes[k].name))
+			k++;
+		if (k == ELEMENTSOF(scopes))
+			return diag_error(d, o, "%s: expected abstract-unix, signals, all or none", a[i]);
+		if (n > 1 && (scopes[k].flag == 0 || scopes[k].flag == SCOPE_ALL))
+			return diag_error(d, o, "'%s' cannot be combined with names", a[i]);
+		scope |= scopes[k].flag;
+	}
+	p->scope = scope;
+	p->scope_s = (struct setting){true, *o};
+	return 0;
+}
+
 static int apply_families(struct policy *p, const struct gb_option *opt _unused_, char **a,
 			  size_t n, const struct origin *o, struct diag *d)
 {
@@ -959,6 +983,10 @@ const struct gb_option gb_options[] = {
 	 apply_network, 0},
 	{"where", "hostname", "hostname", 0, 1, 1, 1, VALUE_WORDS, 0, "NAME",
 	 "the host name inside", apply_hostname, 0},
+	{"where", "scope", "scope", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES,
+	 "all|none|abstract-unix signals",
+	 "Landlock scoping: no connecting to abstract unix sockets, nor signalling processes, "
+	 "outside the sandbox (default all, where the kernel has it)", apply_scope, 0},
 	{"where", "terminal", "terminal", 0, 1, 1, 1, VALUE_WORDS, 0, "pty|host",
 	 "pty: a pseudo-terminal of its own in front of yours; host: your terminal itself "
 	 "(it can then take it over)", apply_terminal, 0},

@@ -16,6 +16,8 @@ void policy_init(struct policy *p)
 	 * allows no system call at all. */
 	p->default_action = (struct sc_action){.kind = SC_ERRNO, .errnum = EPERM};
 	p->ns_allowed = 0;
+	/* where the kernel has it: see where/landlock.h */
+	p->scope = SCOPE_ALL;
 	p->personality_locked = true;
 	p->home = HOME_TMPFS;
 	p->network = NET_NONE;

@@ -70,6 +70,10 @@ enum terminal_mode { TERMINAL_PTY, TERMINAL_HOST };
 /* The launcher's working directory, shared at its own path (or not). */
 enum cwd_mode { CWD_NONE, CWD_RO, CWD_RW };
 enum net_mode { NET_NONE, NET_HOST };
+/* Landlock scopes: what the sandbox may not reach outside itself. */
+#define SCOPE_ABSTRACT_UNIX 0x1u /* abstract unix sockets made outside */
+#define SCOPE_SIGNAL        0x2u /* signals to processes outside */
+#define SCOPE_ALL (SCOPE_ABSTRACT_UNIX | SCOPE_SIGNAL)
 
 /* ---- what ---- */
 
@@ -159,6 +163,8 @@ struct policy {
 	struct setting hostname_s;
 	enum terminal_mode terminal;
 	struct setting terminal_s;
+	unsigned scope; /* SCOPE_* flags */
+	struct setting scope_s;
 	char *chdir;
 	struct setting chdir_s;
 	enum cwd_mode cwd;
