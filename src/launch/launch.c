@@ -724,14 +724,16 @@ static int open_report(struct fd_pair *p)
 	return 0;
 }
 
-static void clone_failed(const struct policy *p, int e)
+/* clone(2) with the same flags, for where clone3 is refused with ENOSYS
+ * (Docker's default seccomp profile does that, so that libc falls back).
+ * CLONE_PIDFD puts the descriptor where the parent's tid would go. */
+static pid_t clone_with_flags(uint64_t flags, int *pidfd)
 {
-	fprintf(stderr, "glovebox: cannot create the sandbox's namespaces: %s%s\n", strerror(e),
-		!(e == EPERM || e == ENOSPC) ? ""
-		: (p->unshare & CLONE_NEWUSER)
-			? " (are unprivileged user namespaces disabled? see "
-			  "/proc/sys/user/max_user_namespaces)"
-			: " (unshare-user = no needs root's CAP_SYS_ADMIN)");
+#if defined(__s390x__) || defined(__s390__)
+	return (pid_t)syscall(SYS_clone, NULL, (unsigned long)flags | SIGCHLD, pidfd, NULL, 0);
+#else
+	return (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, pidfd, NULL, 0);
+#endif
 }
 
 static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term)
@@ -763,8 +765,12 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	 * thread id (raise, abort, pthread_*) until it forks properly. */
 	TRACE_POINT("clone3");
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && errno == ENOSYS)
+		pid = clone_with_flags(args.flags, &pidfd); /* a container's filter hides clone3 */
 	if (pid < 0) {
-		clone_failed(p, errno);
+		struct diag d;
+		diag_init(&d, stderr, "glovebox: ");
+		where_userns_failure(p, errno, &d);
 		return 125;
 	}
 	if (pid == 0)

@@ -39,6 +39,74 @@ int where_join_net(const struct policy *p, pid_t command, int ready_fd, struct d
 	return 0;
 }
 
+#define APPARMOR_HINT                                                                              \
+	"AppArmor restricts unprivileged user namespaces "                                         \
+	"(kernel.apparmor_restrict_unprivileged_userns is 1): give glovebox an AppArmor profile "  \
+	"with the userns rule, or as root: sysctl -w kernel.apparmor_restrict_unprivileged_userns=0"
+
+static bool apparmor_restricts(void);
+
+/* A one-line /proc file, or "" when it is absent. */
+static void read_line(const char *path, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+	buf[n > 0 ? n : 0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+/* Whether glovebox itself runs under a seccomp filter (a container's). */
+static bool under_seccomp(void)
+{
+	char status[4096];
+	_cleanup_close_ int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, status, sizeof(status) - 1);
+	status[n > 0 ? n : 0] = '\0';
+	const char *line = strstr(status, "\nSeccomp:");
+	return line && strtol(line + 9, NULL, 10) != 0;
+}
+
+/* Ubuntu 24.04's AppArmor lets the user namespace be made, then takes its
+ * capabilities away: the failure shows on the first id map or mount. */
+static bool apparmor_restricts(void)
+{
+	char v[16];
+	read_line("/proc/sys/kernel/apparmor_restrict_unprivileged_userns", v, sizeof(v));
+	return streq(v, "1");
+}
+
+void where_userns_failure(const struct policy *p, int err, struct diag *d)
+{
+	char v[64];
+	if (!(p->unshare & CLONE_NEWUSER)) {
+		diag_error(d, NULL, "cannot create the sandbox's namespaces: %s (unshare-user = no "
+				    "needs root's CAP_SYS_ADMIN)", strerror(err));
+		return;
+	}
+	const char *why = NULL;
+	if (err == ENOSPC) {
+		read_line("/proc/sys/user/max_user_namespaces", v, sizeof(v));
+		why = streq(v, "0") ? "user namespaces are turned off here: user.max_user_namespaces "
+				      "is 0 (as root: sysctl -w user.max_user_namespaces=15000)"
+				    : "the limit of user namespaces is reached (user.max_user_namespaces "
+				      "for this user, or 32 levels of nesting)";
+	} else if (err == EPERM) {
+		read_line("/proc/sys/kernel/unprivileged_userns_clone", v, sizeof(v));
+		if (streq(v, "0"))
+			why = "unprivileged user namespaces are turned off: "
+			      "kernel.unprivileged_userns_clone is 0 (as root: sysctl -w "
+			      "kernel.unprivileged_userns_clone=1)";
+		else if (under_seccomp())
+			why = "a seccomp filter around glovebox refuses new user namespaces (a "
+			      "container's profile: run glovebox outside it, or give the container "
+			      "a profile that allows them)";
+	}
+	if (!why)
+		why = apparmor_restricts() ? APPARMOR_HINT : strerror(err);
+	diag_error(d, NULL, "cannot create the sandbox's namespaces: %s", why);
+}
+
 static int write_file(const char *path, const char *text)
 {
 	_cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
@@ -58,7 +126,8 @@ int where_map_ids(const struct policy *p, uid_t outer_uid, gid_t outer_gid, stru
 		return 0; /* root without a user namespace: the ids are the host's */
 	snprintf(map, sizeof(map), "%u %u 1\n", inner_uid, (unsigned)outer_uid);
 	if ((r = write_file("/proc/self/uid_map", map)) < 0)
-		return diag_error(d, NULL, "cannot map user ids: %s", strerror(-r));
+		return diag_error(d, NULL, "cannot map user ids: %s",
+				  r == -EPERM && apparmor_restricts() ? APPARMOR_HINT : strerror(-r));
 	/* An unprivileged process may map its gid only after giving up
 	 * setgroups(), which could otherwise drop a group that denies access. */
 	if ((r = write_file("/proc/self/setgroups", "deny")) < 0 && r != -ENOENT)

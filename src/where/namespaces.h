@@ -27,3 +27,9 @@ int where_setup_net_uts(const struct policy *p, struct diag *d);
  * process of the sandbox stays in the host's. 0 or -1 (reported, or the
  * command's process failed and reported). */
 int where_join_net(const struct policy *p, pid_t command, int ready_fd, struct diag *d);
+
+/* The sandbox's namespaces could not be made (err from clone): say why in
+ * one line, the precise cause where it can be found (a sysctl, AppArmor's
+ * restriction, a seccomp filter around glovebox, the namespace count),
+ * with the fix where there is one. */
+void where_userns_failure(const struct policy *p, int err, struct diag *d);

@@ -299,5 +299,33 @@ class DefaultProfile:
         self.assertFalse(os.path.exists(os.path.join(self.who.home, "new")))
 
 
+@both
+class WithoutUserNamespaces:
+    """Where user namespaces cannot be made, glovebox fails closed (125) and
+    says why in one line, with the fix."""
+
+    def test_a_zero_namespace_limit_is_named_with_its_fix(self):
+        # A user namespace of the test's own, whose limit is set to 0, and
+        # glovebox started in it with no capabilities left: for real.
+        script = ("echo 0 > /proc/sys/user/max_user_namespaces && "
+                  "exec setpriv --inh-caps=-all --bounding-set=-all %s -- true"
+                  % self.stage.glovebox)
+        r = self.run_as(["unshare", "-U", "-r", "sh", "-c", script])
+        self.assertEqual(r.returncode, 125, r.stderr)
+        self.assertEqual(r.stderr, "glovebox: cannot create the sandbox's namespaces: user "
+                         "namespaces are turned off here: user.max_user_namespaces is 0 "
+                         "(as root: sysctl -w user.max_user_namespaces=15000)\n")
+
+    def test_a_seccomp_filter_around_glovebox_is_named(self):
+        # glovebox inside glovebox: the outer filter answers clone3 with
+        # ENOSYS (glovebox falls back to clone) and refuses a new user
+        # namespace with EPERM, as a container's profile does.
+        r = self.gb("--ro-bind", self.stage.glovebox, "/gb", cmd=["/gb", "--", "true"],
+                    probe=False)
+        self.assertEqual(r.returncode, 125, r.stderr)
+        self.assertIn("cannot create the sandbox's namespaces: a seccomp filter around "
+                      "glovebox refuses new user namespaces", r.stderr)
+
+
 if __name__ == "__main__":
     main()
