@@ -17,6 +17,7 @@ void policy_init(struct policy *p)
 	p->default_action = (struct sc_action){.kind = SC_ERRNO, .errnum = EPERM};
 	p->ns_allowed = 0;
 	p->personality_locked = true;
+	p->memfd_exec = true;
 	p->home = HOME_TMPFS;
 	p->network = NET_NONE;
 	p->user = USER_SELF;
