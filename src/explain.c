@@ -244,6 +244,18 @@ static void list_names(FILE *f, const struct policy *p, const struct origin *o,
 		fputc('\n', f);
 }
 
+/* Who refuses executable memfds: seccomp (memfd-exec = no, or W^X), the
+ * vm.memfd_noexec sysctl of the sandbox's pid namespace (only root can set
+ * it), or nobody. */
+static const char *memfd_exec_line(const struct policy *p)
+{
+	if (!p->memfd_exec || p->wx)
+		return "memfd-exec: no (only MFD_NOEXEC_SEAL memfds)";
+	if (p->memfd_exec_s.set)
+		return "memfd-exec: yes";
+	return "memfd-exec: refused where root runs glovebox";
+}
+
 static void explain_how(const struct policy *p, const struct explain_env *env, FILE *f)
 {
 	char buf[512], act[64], line[1024];
@@ -334,6 +346,8 @@ static void explain_how(const struct policy *p, const struct explain_env *env, F
 	fprintf(f, "    %-52s # %s\n",
 		p->wx ? "write-xor-execute: on" : "write-xor-execute: off",
 		from(&p->wx_s.origin, p->wx_s.set, buf, sizeof(buf)));
+	fprintf(f, "    %-52s # %s\n", memfd_exec_line(p),
+		from(&p->memfd_exec_s.origin, p->memfd_exec_s.set, buf, sizeof(buf)));
 	fprintf(f, "    %-52s # %s\n",
 		p->personality_locked ? "personality: locked to PER_LINUX" : "personality: any",
 		from(&p->personality_s.origin, p->personality_s.set, buf, sizeof(buf)));

@@ -129,6 +129,7 @@ void how_key_build_for(const struct policy *p, const struct how_build *b, struct
 	put_u64(&k, p->families_restricted);
 	put_u64(&k, p->families);
 	put_u64(&k, p->wx);
+	put_u64(&k, p->memfd_exec);
 	put_u64(&k, p->personality_locked);
 	put_u64(&k, p->n_arg_rules);
 	for (size_t i = 0; i < p->n_arg_rules; i++) {

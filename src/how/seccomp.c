@@ -503,8 +503,24 @@ static void restrict_wx(struct restrict_ctx *rc)
 	add_masked(rc, "mprotect", eperm, 2, PROT_EXEC, PROT_EXEC);
 	add_masked(rc, "pkey_mprotect", eperm, 2, PROT_EXEC, PROT_EXEC);
 	add_masked(rc, "shmat", eperm, 2, SHM_EXEC, SHM_EXEC);
-	/* A memfd is writable memory that can then be mapped executable: only
-	 * sealed non-executable ones are allowed. */
+}
+
+static void restrict_memfd(struct restrict_ctx *rc)
+{
+	const struct policy *p = rc->p;
+	if (p->memfd_exec && !p->wx)
+		return;
+	rc->owner = p->memfd_exec ? (struct rule_owner){.key = "write-xor-execute", .s = &p->wx_s}
+				  : (struct rule_owner){.key = "memfd-exec", .s = &p->memfd_exec_s};
+	/* A memfd is a file with no path on disk: written, then run with
+	 * execveat(AT_EMPTY_PATH) or through /proc/self/fd, it runs a payload
+	 * that never touches a disk. Only memfds sealed non-executable (mode
+	 * 0666 and F_SEAL_EXEC: no chmod makes them executable) are allowed;
+	 * write-xor-execute implies this. The flags are an
+	 * unsigned int, compared on their low 32 bits. Mapping such a memfd
+	 * PROT_EXEC stays possible (a JIT's double mapping): write-xor-execute's
+	 * mmap rules decide that. */
+	const uint32_t eperm = SCMP_ACT_ERRNO(EPERM);
 	add_masked(rc, "memfd_create", eperm, 1, MFD_EXEC, MFD_EXEC);
 	add_masked(rc, "memfd_create", eperm, 1, MFD_NOEXEC_SEAL, 0);
 }
@@ -567,6 +583,7 @@ static int compile_restrictions(const struct policy *p, struct how_program *out,
 	restrict_namespaces(&rc);
 	restrict_families(&rc);
 	restrict_wx(&rc);
+	restrict_memfd(&rc);
 	restrict_personality(&rc);
 	restrict_rules(&rc);
 	int r = rc.err;

@@ -479,6 +479,28 @@ static pid_t start_command_with_pty(struct child_ctx *c, struct fd_pair *go, str
 	return pid;
 }
 
+/* vm.memfd_noexec = 2 in the sandbox's pid namespace (Linux 6.3+): a memfd
+ * is then sealed non-executable unless made with MFD_EXEC, which is
+ * refused, so a payload written into a memfd cannot be run (execveat or
+ * /proc/self/fd/N), while programs that map memfds keep working. The
+ * sysctl is per pid namespace and inherited by nested ones; writing it
+ * takes the host's root (its owner) with CAP_SYS_ADMIN over the pid
+ * namespace, so only a sandbox that root starts can have it, and a command
+ * that keeps no capabilities cannot lower it. memfd-exec = yes leaves it. */
+static int refuse_exec_memfds(const struct policy *p, uid_t outer_uid, struct diag *d)
+{
+	if (outer_uid != 0 || !(p->unshare & CLONE_NEWPID) ||
+	    (p->memfd_exec_s.set && p->memfd_exec))
+		return 0;
+	_cleanup_close_ int fd = open("/proc/sys/vm/memfd_noexec", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* before Linux 6.3 no memfd is sealed: memfd-exec = no's seccomp rule */
+	if (fd < 0 || write(fd, "2", 1) != 1)
+		return diag_error(d, NULL, "cannot refuse executable memfds (vm.memfd_noexec): %s",
+				  strerror(errno));
+	return 0;
+}
+
 _noreturn_ static void sandbox_init(struct child_ctx *c)
 {
 	const struct launch_request *req = c->req;
@@ -532,7 +554,8 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	bool late = term_relays(c->term);
 	pid_t pid = late ? 0 : start_command(c, &go, &net, true, &d);
 
-	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0)
+	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||
+	    refuse_exec_memfds(req->policy, c->uid, &d) < 0)
 		_exit(125);
 	TRACE_POINT("id maps");
 	struct init_state st = {

@@ -811,6 +811,17 @@ static int apply_bool_setting(struct policy *p, const struct gb_option *opt, cha
 	return 0;
 }
 
+static int apply_memfd_exec(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			    size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	bool v;
+	if (parse_bool(a[0], &v) < 0)
+		return diag_error(d, o, "%s: expected yes or no", a[0]);
+	p->memfd_exec = v;
+	p->memfd_exec_s = (struct setting){true, *o};
+	return 0;
+}
+
 static int apply_personality(struct policy *p, const struct gb_option *opt _unused_, char **a,
 			     size_t n _unused_, const struct origin *o, struct diag *d)
 {
@@ -1046,6 +1057,9 @@ const struct gb_option gb_options[] = {
 	{"how", "write-xor-execute", "write-xor-execute", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "no memory both writable and executable, nor made executable later", apply_bool_setting,
 	 0},
+	{"how", "memfd-exec", "memfd-exec", 0, 1, 1, 1, VALUE_WORDS, 0, "yes|no",
+	 "no: memfd_create only with MFD_NOEXEC_SEAL (the default refuses executable memfds "
+	 "where root runs glovebox)", apply_memfd_exec, 0},
 	{"how", "personality", "personality", 0, 1, 1, 1, VALUE_WORDS, 0, "locked|any",
 	 "locked: personality() may not change the execution domain", apply_personality, 0},
 	{"how", "ioctl-deny", "ioctl-deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CMD...",

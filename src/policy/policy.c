@@ -19,6 +19,7 @@ void policy_init(struct policy *p)
 	/* where the kernel has it: see where/landlock.h */
 	p->scope = SCOPE_ALL;
 	p->personality_locked = true;
+	p->memfd_exec = true;
 	p->home = HOME_TMPFS;
 	p->network = NET_NONE;
 	p->user = USER_SELF;

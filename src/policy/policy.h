@@ -197,6 +197,11 @@ struct policy {
 	struct setting families_s;
 	bool wx; /* write-xor-execute memory */
 	struct setting wx_s;
+	/* memfd-exec: executable memfds allowed. Unset, they are refused where
+	 * the launcher can (root sets vm.memfd_noexec); no also refuses them by
+	 * seccomp; yes leaves the sysctl alone. */
+	bool memfd_exec;
+	struct setting memfd_exec_s;
 	bool personality_locked;
 	struct setting personality_s;
 	struct arg_rule *arg_rules; /* ioctl-deny and rule entries, in order */

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/ptrace.h>
@@ -572,6 +573,50 @@ static int env_secret(const char *name)
 	return getenv(name) ? escaped("the secret is in the environment") : (errno = 0, blocked("env"));
 }
 
+/* Fileless execution: write this very program into a memfd and run it
+ * from there, by execveat(AT_EMPTY_PATH) and through /proc/self/fd, made
+ * plainly, with MFD_EXEC, and after a chmod, as a payload would. The
+ * program that runs says it escaped ("memfd-ran"). */
+static void memfd_run(const char *self, unsigned flags)
+{
+	int fd = (int)syscall(SYS_memfd_create, "payload", flags);
+	int in = open(self, O_RDONLY | O_CLOEXEC);
+	char buf[65536], path[64];
+	ssize_t n = 0;
+	while (fd >= 0 && in >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, (size_t)n) != n)
+			break;
+	int e = errno;
+	if (in >= 0)
+		close(in);
+	if (fd >= 0 && n == 0) {
+		(void)!fchmod(fd, 0755);
+		/* /proc/self/fd/N must still be open while the kernel loads it */
+		fcntl(fd, F_SETFD, 0);
+		char *const args[] = {(char *)self, (char *)"memfd-ran", NULL};
+		syscall(SYS_execveat, fd, "", args, environ, AT_EMPTY_PATH);
+		e = errno;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		execve(path, args, environ);
+	}
+	if (fd >= 0)
+		close(fd);
+	errno = e;
+}
+
+static int memfd_exec(const char *self)
+{
+	static const unsigned flags[] = {MFD_CLOEXEC, MFD_CLOEXEC | 0x10 /* MFD_EXEC */};
+	int first = 0;
+	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++) {
+		memfd_run(self, flags[i]);
+		if (!first)
+			first = errno;
+	}
+	errno = first;
+	return blocked("no program ran from a memfd");
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -639,6 +684,10 @@ int main(int argc, char **argv)
 		return tiocsetd(a, argc > 3 ? argv[3] : "");
 	if (!strcmp(c, "proc-net"))
 		return proc_net(argc - 2, argv + 2);
+	if (!strcmp(c, "memfd-exec"))
+		return memfd_exec(argv[0]);
+	if (!strcmp(c, "memfd-ran"))
+		return escaped("ran a program written into a memfd");
 	fprintf(stderr, "gb-escape: unknown probe '%s'\n", c);
 	return 2;
 }

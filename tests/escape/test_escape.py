@@ -40,6 +40,42 @@ if landlock_abi() < 6:
                                        "host's abstract unix sockets (no Landlock scoping on "
                                        "this kernel)")
 
+# What a shipped profile leaves open only when an unprivileged user runs it:
+# when root does, glovebox sets vm.memfd_noexec in the sandbox's pid
+# namespace, which only the host's root can.
+MEMFD_EXEC = "no shipped profile sets memfd-exec = no (it breaks Mesa and Wayland clients, " \
+             "whose memfds are not sealed non-executable), and only root can set vm.memfd_noexec"
+UNPRIVILEGED_EXPOSURES = {p: {"memfd-exec": MEMFD_EXEC} for p in ("default", "build", "online")}
+
+
+def host_memfd_noexec():
+    """The host's vm.memfd_noexec, or None on a kernel without it (before 6.3)."""
+    try:
+        with open("/proc/sys/vm/memfd_noexec") as f:
+            return int(f.read())
+    except FileNotFoundError:
+        return None
+
+
+# Probes the host itself already stops, whatever the sandbox does: nothing to
+# show (name: (reason, test)).
+HOST_FENCES = {"memfd-exec": ("the host's vm.memfd_noexec is 2: no memfd is executable",
+                              lambda: host_memfd_noexec() == 2)}
+
+
+def host_fenced(test, name):
+    reason, fenced = HOST_FENCES.get(name, ("", lambda: False))
+    if fenced():
+        test.skipTest(reason)
+
+
+def exposures(profile, as_root):
+    exposed = dict(EXPOSURES.get(profile, {}))
+    # root's sandbox refuses executable memfds only where the kernel has the sysctl
+    if not as_root or host_memfd_noexec() is None:
+        exposed.update(UNPRIVILEGED_EXPOSURES.get(profile, {}))
+    return exposed
+
 
 class Fixtures:
     """The host-side targets of the probes."""
@@ -140,6 +176,7 @@ def probes(fx):
         "env": ([fx.env_secret], [], "user", False),
         "proc-net": ([fx.abstract_name, str(fx.port), fx.iface], [], "user", False),
         "tiocsetd": (["{TTY_DEV}", "{TTY_RDEV}"], [], "user", True),
+        "memfd-exec": ([], [], "user", False),
     }
 
 
@@ -220,6 +257,12 @@ class UnderProfileAsRoot(unittest.TestCase):
     uid 0 is then the host's root for file permissions."""
 
 
+class UnderMemfdExecNo(unittest.TestCase):
+    """memfd-exec = no refuses fileless execution under every shipped
+    profile, whoever runs glovebox; memfd-exec = yes gives it back even to
+    root."""
+
+
 # Probes whose escape means nothing when root starts them: root's euid is 0
 # before any setuid binary runs.
 ROOT_MEANINGLESS = {"setuid": "root's effective uid is 0 whatever a setuid binary does"}
@@ -233,6 +276,7 @@ def make_self_test(name):
             self.skipTest("showing this escape needs root")
         if name == "setuid" and not fx.suid:
             self.skipTest("making the setuid fixture needs root")
+        host_fenced(self, name)
         if name == "setuid":
             args = [fx.suid]
         identity = None if who == "root" else fx.user
@@ -254,12 +298,13 @@ def make_profile_test(profile, name, as_root=False):
         args, extra, _, tty = probes(fx)[name]
         if name == "setuid" and not fx.suid:
             self.skipTest("making the setuid fixture needs root")
+        host_fenced(self, name)
         argv = [fx.st.glovebox, "-p", profile] + extra + [
             "--ro-bind", fx.bin, "/escape", "--", "/escape", name] + args
         rc, out = run(argv, None if as_root else fx.user, tty, fx)
         result, line = outcome(rc, out)
         self.assertNotEqual(result, "error", line)
-        exposed = EXPOSURES.get(profile, {})
+        exposed = exposures(profile, as_root)
         if name in exposed:
             self.assertEqual(result, "escaped",
                              "%s claims to leave %s open (%s) but stops it: update EXPOSURES"
@@ -267,6 +312,20 @@ def make_profile_test(profile, name, as_root=False):
         else:
             self.assertIn(result, ("blocked", "unsupported"),
                           "%s escapes profile %s: %s" % (name, profile, line))
+    return test
+
+
+def make_memfd_test(profile, as_root, value, expected):
+    def test(self):
+        if as_root and not IS_ROOT:
+            self.skipTest("running the sandbox as root needs root")
+        if expected == "escaped":
+            host_fenced(self, "memfd-exec")
+        fx = fixtures()
+        argv = [fx.st.glovebox, "-p", profile, "--memfd-exec", value,
+                "--ro-bind", fx.bin, "/escape", "--", "/escape", "memfd-exec"]
+        result, line = outcome(*run(argv, None if as_root else fx.user, False, fx))
+        self.assertEqual(result, expected, line)
     return test
 
 
@@ -290,6 +349,12 @@ def generate():
             setattr(UnderProfileAsRoot,
                     "test_%s_under_%s" % (name.replace("-", "_"), profile),
                     make_profile_test(profile, name, as_root=True))
+    for profile in profiles():
+        for as_root, who in ((False, "user"), (True, "root")):
+            setattr(UnderMemfdExecNo, "test_memfd_exec_no_under_%s_as_%s" % (profile, who),
+                    make_memfd_test(profile, as_root, "no", "blocked"))
+        setattr(UnderMemfdExecNo, "test_memfd_exec_yes_under_%s_as_root" % profile,
+                make_memfd_test(profile, True, "yes", "escaped"))
 
 
 generate()

@@ -121,6 +121,44 @@ class ArgumentRules:
             r = self.probe("memfd", "noexec", opts=("--write-xor-execute",))
             self.assertEqual(r.stdout.strip(), "ok")
 
+    def memfd_noexec(self, *opts):
+        r = self.gb(*opts, cmd=["/bin/cat", "/proc/sys/vm/memfd_noexec"], probe=False)
+        self.assertOk(r)
+        return r.stdout.strip()
+
+    def test_a_sandbox_root_starts_refuses_executable_memfds(self):
+        if not os.path.exists("/proc/sys/vm/memfd_noexec"):
+            self.skipTest("vm.memfd_noexec needs Linux 6.3")
+        with open("/proc/sys/vm/memfd_noexec") as f:
+            host = f.read().strip()
+        # only the host's root may set it; memfd-exec = yes leaves it as it is
+        self.assertEqual(self.memfd_noexec(), "2" if self.who.uid == 0 else host)
+        self.assertEqual(self.memfd_noexec("--memfd-exec", "yes"), host)
+        with open("/proc/sys/vm/memfd_noexec") as f:
+            self.assertEqual(f.read().strip(), host, "the host's own value changed")
+
+    def test_memfd_exec_no_allows_only_memfds_sealed_non_executable(self):
+        for how in ("plain", "sealable"):
+            self.assertEqual(self.probe("memfd", how).stdout.strip(), "ok", how)
+            r = self.probe("memfd", how, opts=("--memfd-exec", "no"))
+            self.assertEqual(r.stdout.strip(), "EPERM", how)
+        if self.probe_outside("memfd", "noexec").stdout.strip() != "ok":
+            self.skipTest("MFD_NOEXEC_SEAL needs Linux 6.3")
+        r = self.probe("memfd", "noexec", opts=("--memfd-exec", "no"))
+        self.assertEqual(r.stdout.strip(), "ok")
+
+    def test_wayland_style_memfds_work_by_default(self):
+        # MFD_ALLOW_SEALING without an exec flag, as libwayland and Mesa make
+        # them: vm.memfd_noexec = 2 (root's sandbox) seals them instead
+        self.assertEqual(self.probe("memfd", "sealable").stdout.strip(), "ok")
+
+    def test_a_jit_mapping_a_memfd_executable_still_runs(self):
+        if self.probe_outside("memfd", "noexec").stdout.strip() != "ok":
+            self.skipTest("MFD_NOEXEC_SEAL needs Linux 6.3")
+        self.assertEqual(self.probe_outside("memfd-jit").stdout.strip(), "ok")
+        for opts in ((), ("--memfd-exec", "no"), ("--memfd-exec", "no", "--write-xor-execute")):
+            self.assertEqual(self.probe("memfd-jit", opts=opts).stdout.strip(), "ok", opts)
+
     def test_personality_is_locked(self):
         self.assertEqual(self.probe_outside("personality", "0x0400000").stdout.strip(), "ok")
         self.assertEqual(self.probe("personality", "0x0400000").stdout.strip(), "EPERM")

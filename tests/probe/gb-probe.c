@@ -282,15 +282,50 @@ static int cmd_wx_mprotect(void)
 	return result(r);
 }
 
+/* plain: MFD_CLOEXEC; noexec: with MFD_NOEXEC_SEAL; sealable: what Wayland
+ * clients and Mesa do for shared buffers (MFD_ALLOW_SEALING, no exec flag),
+ * sealed against shrinking and mapped shared for writing. */
 static int cmd_memfd(const char *how)
 {
 	unsigned flags = MFD_CLOEXEC;
 	if (!strcmp(how, "noexec"))
 		flags |= 0x8; /* MFD_NOEXEC_SEAL */
+	if (!strcmp(how, "sealable"))
+		flags |= MFD_ALLOW_SEALING;
 	int fd = (int)syscall(SYS_memfd_create, "probe", flags);
-	if (fd >= 0)
-		close(fd);
-	return result(fd);
+	if (fd < 0 || strcmp(how, "sealable"))
+		return result(fd < 0 ? fd : close(fd));
+	char *p = MAP_FAILED;
+	if (ftruncate(fd, 4096) == 0 && fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_SEAL) == 0)
+		p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	int r = p == MAP_FAILED ? -1 : (p[0] = 1, 0);
+	close(fd);
+	return result(r);
+}
+
+/* A JIT's double mapping: code written through a writable view of a memfd
+ * sealed non-executable and run through a second, executable view. */
+static int cmd_memfd_jit(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	static const unsigned char ret[] = {0xc3};
+#elif defined(__aarch64__)
+	static const unsigned char ret[] = {0xc0, 0x03, 0x5f, 0xd6};
+#else
+#error "gb-probe: no return instruction for this architecture"
+#endif
+	int fd = (int)syscall(SYS_memfd_create, "jit", MFD_CLOEXEC | 0x8 /* MFD_NOEXEC_SEAL */);
+	if (fd < 0 || ftruncate(fd, 4096) < 0)
+		return result(-1);
+	unsigned char *w = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	void *x = mmap(NULL, 4096, PROT_READ | PROT_EXEC, MAP_SHARED, fd, 0);
+	close(fd);
+	if (w == MAP_FAILED || x == MAP_FAILED)
+		return result(-1);
+	memcpy(w, ret, sizeof(ret));
+	__builtin___clear_cache((char *)x, (char *)x + sizeof(ret));
+	((void (*)(void))x)();
+	return result(0);
 }
 
 static int cmd_personality(const char *value)
@@ -581,6 +616,8 @@ int main(int argc, char **argv)
 		return cmd_wx_mprotect();
 	if (!strcmp(c, "memfd"))
 		return cmd_memfd(a);
+	if (!strcmp(c, "memfd-jit"))
+		return cmd_memfd_jit();
 	if (!strcmp(c, "personality"))
 		return cmd_personality(a);
 	if (!strcmp(c, "high-bits"))

@@ -77,6 +77,7 @@ START_TEST(every_input_changes_the_key)
 		"[how]\nallow = read\nnamespaces = user\n",
 		"[how]\nallow = read\nsocket-families = unix\n",
 		"[how]\nallow = read\nwrite-xor-execute = yes\n",
+		"[how]\nallow = read\nmemfd-exec = no\n",
 		"[how]\nallow = read\npersonality = any\n",
 		"[how]\nallow = read\nioctl-deny = FIONBIO\n",
 		"[how]\nallow = read\nrule = read(arg0 == 3)\n",

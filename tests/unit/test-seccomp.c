@@ -467,6 +467,32 @@ START_TEST(write_xor_execute)
 }
 END_TEST
 
+/* memfd-exec = no: only memfds sealed non-executable; the flags are an
+ * unsigned int, so bits above 32 change nothing. W^X stays off. */
+START_TEST(memfd_exec_no_requires_noexec_seal)
+{
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog = compile_text(&f, BASE "memfd-exec = no\n");
+	const uint64_t hi = UINT64_C(1) << 32;
+	ck_assert_uint_eq(call2(&prog, SYS_memfd_create, 0, 0), RET_ERRNO(EPERM));
+	ck_assert_uint_eq(call2(&prog, SYS_memfd_create, 0, MFD_CLOEXEC | MFD_ALLOW_SEALING),
+			  RET_ERRNO(EPERM));
+	ck_assert_uint_eq(call2(&prog, SYS_memfd_create, 0, 0x10 /* EXEC */), RET_ERRNO(EPERM));
+	ck_assert_uint_eq(call2(&prog, SYS_memfd_create, 0, 0x10 | 0x8), RET_ERRNO(EPERM));
+	ck_assert_uint_eq(call2(&prog, SYS_memfd_create, 0, hi | MFD_CLOEXEC), RET_ERRNO(EPERM));
+	ck_assert_uint_eq(call2(&prog, SYS_memfd_create, 0, MFD_CLOEXEC | 0x8 /* NOEXEC_SEAL */),
+			  SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(call2(&prog, SYS_memfd_create, 0, hi | 0x8), SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(call3(&prog, SYS_mmap, 0, 4096, PROT_WRITE | PROT_EXEC), SECCOMP_RET_ALLOW);
+	how_program_free(&prog);
+	prog = compile_text(&f, BASE "memfd-exec = yes\n");
+	ck_assert_uint_eq(call2(&prog, SYS_memfd_create, 0, 0x10), SECCOMP_RET_ALLOW);
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(personality_is_locked)
 {
 	struct fixture f;
@@ -855,7 +881,8 @@ END_TEST
 RUN_SUITE("seccomp", every_number_gets_its_policy_action, every_group_allows_all_its_members,
 	  the_default_program_is_compact,
 	  namespace_creation_is_refused_by_flag, some_namespaces_may_be_allowed,
-	  socket_families_are_an_allowlist, write_xor_execute, personality_is_locked,
+	  socket_families_are_an_allowlist, write_xor_execute, memfd_exec_no_requires_noexec_seal,
+	  personality_is_locked,
 	  ioctl_deny_adds_commands, general_rules_compile, a_rule_on_a_denied_call_changes_nothing,
 	  malformed_rules_are_errors, chained_programs_keep_both_halves_intact, default_allows_every_member_of_its_groups, unknown_numbers_answer_enosys,
 	  foreign_abis_are_killed, terminal_injection_is_denied_on_the_low_32_bits,
