@@ -14,8 +14,11 @@
  * handled_access_fs. The kernel takes the size passed, so this layout works
  * with every kernel that knows scoping. */
 struct gb_landlock_ruleset_attr {
+	/* cppcheck-suppress unusedStructMember ; the kernel reads them */
 	uint64_t handled_access_fs;
+	/* cppcheck-suppress unusedStructMember */
 	uint64_t handled_access_net;
+	/* cppcheck-suppress unusedStructMember */
 	uint64_t scoped;
 };
 
