@@ -616,10 +616,12 @@ struct supervisor {
 	int report_fd; /* the command's pid and pty, when asked for */
 	int info_fd, json_fd;
 	struct term *term;
+	int signal; /* the signal that ended the command, once known */
 };
 
-static int report_exit(const struct supervisor *s, int code, int sig)
+static int report_exit(struct supervisor *s, int code, int sig)
 {
+	s->signal = sig;
 	if (s->json_fd >= 0) {
 		if (sig)
 			write_json(s->json_fd, "{\"exit-code\": %d, \"exit-signal\": %d}\n", code,
@@ -688,11 +690,13 @@ static int supervise(struct supervisor *s)
 					 [PFD_REPORT] = {.fd = s->report_fd, .events = POLLIN}};
 	bool pty_open = true;
 	for (;;) {
-		if (pty_open)
+		if (pty_open) {
+			term_continued(s->term);
 			term_poll_fds(s->term, &pfds[PFD_PTY]);
-		else
+		} else {
 			pfds[PFD_PTY].fd = pfds[PFD_INPUT].fd = -1;
-		if (poll(pfds, PFD_COUNT, -1) < 0) {
+		}
+		if (poll(pfds, PFD_COUNT, pty_open ? term_wait_ms(s->term) : -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			kill(s->pid, SIGKILL);
@@ -759,7 +763,8 @@ static pid_t clone_with_flags(uint64_t flags, int *pidfd)
 #endif
 }
 
-static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term)
+static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term,
+		       int *signal_out)
 {
 	const struct policy *p = req->policy;
 	_cleanup_close_ int self = pidfd_open(getpid(), 0);
@@ -819,7 +824,22 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = status.r,
 			       .report_fd = report.r, .info_fd = req->info_fd,
 			       .json_fd = req->status_fd, .term = term};
-	return supervise(&s);
+	int code = supervise(&s);
+	*signal_out = s.signal;
+	return code;
+}
+
+/* Ctrl-C ended the command: end glovebox by the same signal, so that a
+ * shell loop or script around it stops, as it would for the program
+ * itself (a shell that sees its child exit 130 goes on). */
+static void die_like(int sig)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, sig);
+	signal(sig, SIG_DFL);
+	raise(sig);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int launch_run(const struct launch_request *req)
@@ -838,7 +858,10 @@ int launch_run(const struct launch_request *req)
 	if (sigprocmask(SIG_BLOCK, &set, &c.orig_mask) < 0)
 		return 125;
 	struct term term;
-	int status = term_prepare(&term, p, &d) < 0 ? 125 : run_sandbox(req, &c, &term);
+	int sig = 0;
+	int status = term_prepare(&term, p, &d) < 0 ? 125 : run_sandbox(req, &c, &term, &sig);
 	term_finish(&term);
+	if (sig == SIGINT)
+		die_like(sig);
 	return status;
 }

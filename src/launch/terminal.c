@@ -38,6 +38,15 @@ static int open_pty(const char *path, int *master, int *peer)
 	return 0;
 }
 
+/* Whether glovebox is in its terminal's foreground: only then are the
+ * terminal's modes and keys its to take. A background job (`glovebox …
+ * &`) that touched them would be stopped by SIGTTOU or SIGTTIN at once. */
+static bool in_foreground(void)
+{
+	pid_t fg = tcgetpgrp(STDIN_FILENO);
+	return fg < 0 || fg == getpgrp();
+}
+
 int term_prepare(struct term *t, const struct policy *p, struct diag *d)
 {
 	*t = (struct term){.host_fd = -1, .peer = -1, .master = -1};
@@ -56,6 +65,7 @@ int term_prepare(struct term *t, const struct policy *p, struct diag *d)
 		t->mode = TERM_NONE;
 		return 0;
 	}
+	t->started_in_fg = in_foreground();
 	t->ptmx = sandbox_ptmx(p);
 	if (t->ptmx) {
 		t->mode = TERM_PTY_SANDBOX;
@@ -71,12 +81,15 @@ int term_prepare(struct term *t, const struct policy *p, struct diag *d)
 }
 
 /* The pty starts as the user's terminal is: its modes (erase key, UTF-8
- * input) and its size. */
-static void copy_terminal(int from, int to)
+ * input) and its size. Started in the background, the modes are the
+ * shell's own of the moment (its line editor's): the pty keeps its
+ * defaults then. */
+static void copy_terminal(const struct term *t, int to)
 {
 	struct termios tio;
 	struct winsize ws;
-	if (tcgetattr(from, &tio) == 0)
+	int from = t->host_fd;
+	if (t->started_in_fg && tcgetattr(from, &tio) == 0)
 		(void)tcsetattr(to, TCSANOW, &tio);
 	if (ioctl(from, TIOCGWINSZ, &ws) == 0)
 		(void)ioctl(to, TIOCSWINSZ, &ws);
@@ -96,7 +109,7 @@ int term_open(const struct term *t, int *master, int *peer, struct diag *d)
 			return diag_error(d, NULL, "cannot open a pseudo-terminal at %s: %s",
 					  t->ptmx, strerror(-r));
 	}
-	copy_terminal(t->host_fd, s);
+	copy_terminal(t, s);
 	if (ioctl(s, TIOCSCTTY, 0) < 0)
 		return diag_error(d, NULL, "cannot take the pseudo-terminal: %s", strerror(errno));
 	*master = steal_fd(&m);
@@ -125,7 +138,8 @@ int term_enter(const struct term *t, int peer, struct diag *d)
 
 static void set_raw(struct term *t)
 {
-	if (!t->is_tty[STDIN_FILENO] || tcgetattr(STDIN_FILENO, &t->saved) < 0)
+	if (t->raw || !t->is_tty[STDIN_FILENO] || !in_foreground() ||
+	    tcgetattr(STDIN_FILENO, &t->saved) < 0)
 		return;
 	/* Keys go to the pty as bytes: Ctrl-C, Ctrl-Z and the rest are the
 	 * pty's to interpret, by the modes the program inside chose. */
@@ -153,8 +167,9 @@ void term_poll_fds(const struct term *t, struct pollfd pfds[2])
 	bool relaying = t->master >= 0;
 	pfds[0] = (struct pollfd){.fd = relaying ? t->master : -1,
 				  .events = (short)(POLLIN | (t->in_len ? POLLOUT : 0))};
-	bool want_input = relaying && t->is_tty[STDIN_FILENO] && !t->input_done &&
-			  t->in_len < sizeof(t->in);
+	/* Keys are read only while the terminal is ours (raw): in the
+	 * background, reading it would stop glovebox. */
+	bool want_input = relaying && t->raw && !t->input_done && t->in_len < sizeof(t->in);
 	pfds[1] = (struct pollfd){.fd = want_input ? STDIN_FILENO : -1, .events = POLLIN};
 }
 
@@ -202,15 +217,26 @@ void term_resize(const struct term *t)
 		(void)ioctl(t->master, TIOCSWINSZ, &ws);
 }
 
+void term_continued(struct term *t)
+{
+	if (t->master >= 0)
+		set_raw(t);
+}
+
+int term_wait_ms(const struct term *t)
+{
+	bool waiting_for_fg = t->master >= 0 && t->is_tty[STDIN_FILENO] && !t->raw &&
+			      !t->input_done;
+	return waiting_for_fg ? 200 : -1;
+}
+
 void term_suspend(struct term *t)
 {
-	bool was_raw = t->raw;
 	restore(t);
 	/* As if glovebox had stopped with the command: the shell takes the
-	 * terminal back, and `fg` continues us here. */
+	 * terminal back, and `fg` (or `bg`) continues us here. */
 	kill(getpid(), SIGSTOP);
-	if (was_raw)
-		set_raw(t);
+	set_raw(t);
 	term_resize(t);
 	int sig = SIGCONT;
 	if (t->master >= 0)

@@ -34,6 +34,7 @@ struct term {
 	int host_fd;       /* the user's terminal: output goes there, its modes change */
 	int peer;          /* TERM_PTY_HOST: the pty's other end, for the command */
 	char *ptmx;        /* TERM_PTY_SANDBOX: the pty multiplexer's path inside */
+	bool started_in_fg; /* glovebox started in its terminal's foreground */
 	/* supervisor side */
 	int master;        /* -1 until pid 1 hands it over */
 	bool raw;          /* the user's terminal is in raw mode, saved below */
@@ -85,6 +86,13 @@ void term_start(struct term *t, int master);
  * what poll reported. term_handle returns false once the pty is gone. */
 void term_poll_fds(const struct term *t, struct pollfd pfds[2]);
 bool term_handle(struct term *t, const struct pollfd pfds[2]);
+
+/* glovebox may have come to the foreground (`fg` after `&`): the keys
+ * and the terminal's modes are then its to take. A shell's `fg` of a
+ * running job sends no signal, so the supervisor looks again after each
+ * wait, and waits at most term_wait_ms() while it is in the background. */
+void term_continued(struct term *t);
+int term_wait_ms(const struct term *t);
 
 /* SIGWINCH: the pty takes the user's terminal's size. */
 void term_resize(const struct term *t);

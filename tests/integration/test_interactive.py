@@ -150,9 +150,11 @@ class OwnTerminal:
     def test_ctrl_c_ends_the_command(self):
         t = self.host_shell()
         try:
-            t.send("$GB sleep 30; echo status-$?\n")
+            t.send("$GB sleep 30\n")
             time.sleep(0.5)
             t.send("\x03")
+            time.sleep(0.5)  # keys typed while glovebox runs are the sandbox's
+            t.send("echo status-$?\n")
             self.assertTrue(t.read_until("status-130"), t.out)
         finally:
             t.close()
@@ -169,6 +171,47 @@ class OwnTerminal:
             time.sleep(0.3)
             t.send("hello\n")
             self.assertTrue(t.read_until("got-hello"), t.out)
+        finally:
+            t.close()
+
+    def test_a_background_glovebox_runs_to_its_end(self):
+        t = self.host_shell()
+        try:
+            t.send("$GB sh -c 'sleep 0.5; echo bg-$((40+2))' &\n")
+            t.send("wait; echo waited-$((1+1))\n")
+            self.assertTrue(t.read_until("waited-2"), t.out)
+            self.assertIn(b"bg-42", t.out)
+            self.assertNotIn(b"Stopped", t.out)
+        finally:
+            t.close()
+
+    def test_fg_gives_a_background_glovebox_the_keys(self):
+        t = self.host_shell()
+        try:
+            t.send("$GB cat &\n")
+            time.sleep(0.7)
+            t.send("fg\n")
+            time.sleep(0.7)
+            t.send("typed\n")
+            time.sleep(0.3)
+            t.send("\x04")
+            time.sleep(0.5)
+            t.send("echo rc-$((1+1))-$?\n")
+            self.assertTrue(t.read_until("rc-2-0"), t.out)
+            self.assertEqual(t.out.count(b"typed\r\n"), 2, t.out)  # the echo, and cat
+        finally:
+            t.close()
+
+    def test_ctrl_c_stops_the_shell_loop_around_it(self):
+        t = self.host_shell()
+        try:
+            t.send("for i in 1 2 3; do $GB sleep 3; echo next-$i; done\n")
+            time.sleep(0.8)
+            t.send("\x03")
+            time.sleep(0.5)
+            t.send("echo after-$((2+3))\n")
+            self.assertTrue(t.read_until("after-5"), t.out)
+            self.assertNotIn(b"next-", t.out.replace(b"echo next-", b""))
         finally:
             t.close()
 
