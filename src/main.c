@@ -189,6 +189,14 @@ static enum cwd_place cwd_place(const char *cwd, const char *home)
 	struct statfs sfs;
 	if (statfs(cwd, &sfs) == 0 && sfs.f_type == PROC_SUPER_MAGIC)
 		return CWD_PLACE_HOST_PROC;
+	/* Where every program of the host keeps its sockets and temporary
+	 * files: a read-only bind of them still lets connect() through. */
+	char run_user[64];
+	snprintf(run_user, sizeof(run_user), "/run/user/%u", (unsigned)getuid());
+	const char *const shared[] = {"/tmp", "/var/tmp", "/run", "/dev/shm", run_user};
+	for (size_t i = 0; i < ELEMENTSOF(shared); i++)
+		if (stat(shared[i], &st) == 0 && st.st_dev == c.st_dev && st.st_ino == c.st_ino)
+			return CWD_PLACE_SHARED_DIR;
 	_cleanup_free_ char *dir = home ? realpath(home, NULL) : NULL;
 	for (bool self = true; dir && dir[1]; self = false) {
 		if (stat(dir, &st) == 0 && st.st_dev == c.st_dev && st.st_ino == c.st_ino)
@@ -386,6 +394,24 @@ static int cmd_check(const struct cli *cli)
 	if (cli->n_operands == 0) {
 		fputs("glovebox: check needs at least one profile file\n", stderr);
 		return 2;
+	}
+	/* check takes names, as -p does: an option here is a mistake, and
+	 * "none" (a blank slate) is no file to read. */
+	for (size_t i = 0; i < cli->n_operands; i++) {
+		const char *name = cli->operands[i];
+		if (name[0] == '-' && name[1]) {
+			_cleanup_free_ char *shown = text_escape(name);
+			fprintf(stderr, "glovebox: check takes profile names, not options ('%s'): "
+					"glovebox check PROFILE...\n",
+				shown);
+			return 2;
+		}
+		if (streq(name, INCLUDE_NONE)) {
+			fputs("glovebox: none is a blank slate, not a profile: there is nothing to "
+			      "check\n",
+			      stderr);
+			return 2;
+		}
 	}
 	struct expand_vars vars;
 	struct expand_storage storage;

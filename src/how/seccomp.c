@@ -60,8 +60,9 @@ int how_validate(const struct policy *p, struct diag *d)
 				 : p->default_action_s.set ? &p->default_action_s.origin
 							   : NULL;
 	return diag_error(d, o,
-			  "nothing allows execve, so the command cannot start (allow = @default, "
-			  "or execve)");
+			  "nothing allows execve, so the command cannot start (allow = "
+			  "@system-service, or at least execve and what the program needs to "
+			  "load: @default @basic-io @file-system @process)");
 }
 
 bool how_call_may_kill(const struct policy *p, size_t i)

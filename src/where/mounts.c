@@ -1177,6 +1177,10 @@ int where_enter_workdir(const struct policy *p, const struct where_env *env, str
 		fprintf(d->out, "%sthe current directory %s is not in the sandbox: the command "
 				"starts in / (share it with --cwd ro)\n",
 			d->prefix, env->cwd);
+	else if (!env->cwd)
+		fprintf(d->out, "%sthe current directory is gone (removed, or out of reach): the "
+				"command starts in /\n",
+			d->prefix);
 	return 0;
 }
 

@@ -131,15 +131,21 @@ static bool is_bind_kind(enum mount_kind k)
 	       k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY;
 }
 
-/* The sandbox's own proc, dev or mqueue mount at path or above it. */
+/* The sandbox's own proc, dev or mqueue mount at path or above it, or a
+ * tmpfs of its own at path itself: the host's directory there (the host's
+ * /tmp, with other programs' sockets in it) is what the sandbox is kept
+ * from. A directory below the tmpfs (/tmp/x) is the user's to share. */
 static const struct mount_op *own_fs_at(const struct policy *p, const char *path)
 {
 	const struct mount_op *found = NULL;
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct mount_op *m = &p->mounts[i];
 		size_t n = key_len(m->dest);
+		bool at_or_below = strncmp(path, m->dest, n) == 0 && (path[n] == '/' || path[n] == '\0');
 		if ((m->kind == MOUNT_PROC || m->kind == MOUNT_DEV || m->kind == MOUNT_MQUEUE) &&
-		    strncmp(path, m->dest, n) == 0 && (path[n] == '/' || path[n] == '\0'))
+		    at_or_below)
+			found = m;
+		if (m->kind == MOUNT_TMPFS && streq(path, m->dest))
 			found = m;
 	}
 	return found;
@@ -153,6 +159,7 @@ enum cwd_decision where_cwd_decide(const struct policy *p, const struct where_en
 		[CWD_PLACE_HOME] = CWD_IS_HOME,
 		[CWD_PLACE_ABOVE_HOME] = CWD_ABOVE_HOME,
 		[CWD_PLACE_HOST_PROC] = CWD_HOST_PROC,
+		[CWD_PLACE_SHARED_DIR] = CWD_SHARED_DIR,
 	};
 	if (p->cwd == CWD_NONE)
 		return CWD_NOT_ASKED;
@@ -198,6 +205,11 @@ char *where_cwd_note(const struct policy *p, const struct where_env *env,
 		return xasprintf("not sharing the current directory %s (the host's proc leads out "
 				 "of any sandbox): the command starts in %s",
 				 env->cwd, start);
+	case CWD_SHARED_DIR:
+		return xasprintf("not sharing the current directory %s (every program shares it, "
+				 "and their sockets in it would be in reach): the command starts in "
+				 "%s; share it with --%s %s %s",
+				 env->cwd, start, rw ? "bind" : "ro-bind", env->cwd, env->cwd);
 	case CWD_OWN_FS:
 		return xasprintf("not sharing the current directory %s (the sandbox has its own "
 				 "%s): the command starts in %s",

@@ -26,6 +26,7 @@ enum cwd_place {
 	CWD_PLACE_HOME,       /* $HOME itself */
 	CWD_PLACE_ABOVE_HOME, /* a directory $HOME lies in (/home) */
 	CWD_PLACE_HOST_PROC,  /* in the host's proc */
+	CWD_PLACE_SHARED_DIR, /* a directory every program shares (/tmp, /run...) */
 };
 
 struct where_env {
@@ -72,7 +73,11 @@ enum cwd_decision {
 	CWD_IS_HOME,     /* not shared: $HOME itself */
 	CWD_ABOVE_HOME,  /* not shared: every home below it */
 	CWD_HOST_PROC,   /* not shared: the host's proc leads out of any sandbox */
-	CWD_OWN_FS,      /* not shared: in the sandbox's own /proc, /dev or queues */
+	CWD_OWN_FS,      /* not shared: in the sandbox's own /proc, /dev or queues, or
+			    at a tmpfs of its own */
+	CWD_SHARED_DIR,  /* not shared: /tmp, /var/tmp, /run...: other programs'
+			    sockets live there, and a read-only bind does not stop
+			    connect() */
 	CWD_SHOWN,       /* not needed: the policy's own mounts show it (bind = ${CWD},
 			    or home = rw in $HOME) */
 };

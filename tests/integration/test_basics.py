@@ -205,7 +205,7 @@ class ExitStatus:
         want = "%s:2: [profile] include: nothing allows execve, so the command cannot start" % p
         r = self.gb("-p", p, cmd=["/bin/true"], probe=False)
         self.assertEqual(r.returncode, 125)
-        self.assertEqual(r.stderr, "glovebox: %s (allow = @default, or execve)\n" % want)
+        self.assertEqual(r.stderr, "glovebox: %s (allow = @system-service, or at least execve and what the program needs to load: @default @basic-io @file-system @process)\n" % want)
         r = self.run_as([self.stage.glovebox, "check", p])
         self.assertEqual(r.returncode, 1)
         self.assertIn(want, r.stdout)
@@ -297,6 +297,20 @@ class DefaultProfile:
         self.assertOk(r)
         self.assertEqual(r.stdout.split(), ["wrote"])
         self.assertFalse(os.path.exists(os.path.join(self.who.home, "new")))
+
+
+@both
+class CheckTakesNames:
+    def test_an_option_after_check_is_a_usage_error(self):
+        r = self.run_as([self.stage.glovebox, "check", "-p", "build"])
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "glovebox: check takes profile names, not options ('-p'): "
+                                   "glovebox check PROFILE...\n")
+
+    def test_none_is_no_profile_to_check(self):
+        r = self.run_as([self.stage.glovebox, "check", "none"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("none is a blank slate, not a profile", r.stderr)
 
 
 @both

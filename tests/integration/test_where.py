@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The where layer, observed from inside: files, mounts, namespaces."""
 import os
+import uuid
+import socket
 import subprocess
 
 from gbtest import IS_ROOT, both, main
@@ -286,6 +288,43 @@ class CurrentDirectory:
                          "glovebox: not sharing the current directory %s (your home lies in it): "
                          "the command starts in /; share it with --ro-bind %s %s"
                          % ((self.stage.dir,) * 3))
+
+    def test_a_removed_current_directory_is_said(self):
+        d = os.path.join(self.who.home, "cwd-gone")  # the user may remove it
+        os.makedirs(d, exist_ok=True)
+        self.who.chown(d)
+        argv = [self.stage.glovebox, "--", "/bin/pwd"]
+        r = self.run_as(["/bin/sh", "-c", 'cd "$1" && rmdir "$1" && shift && exec "$@"', "sh",
+                         d] + argv)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.strip(), "/")
+        self.assertEqual(r.stderr, "glovebox: the current directory is gone (removed, or out "
+                                   "of reach): the command starts in /\n")
+
+    def test_the_hosts_tmp_is_not_shared_over_the_private_one(self):
+        # The host's /tmp holds other programs' sockets (tmux, X11,
+        # ssh-agent): a read-only bind of it would not stop connect().
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        path = "/tmp/gb-sock-%s" % uuid.uuid4().hex
+        listener.bind(path)
+        os.chmod(path, 0o777)
+        self.addCleanup(os.unlink, path)
+        self.addCleanup(listener.close)
+        r = self.gb_in("/tmp", cmd=["/bin/sh", "-c", "pwd; ls -A /tmp"])
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split()[0], "/")
+        self.assertNotIn(os.path.basename(path), r.stdout.split())
+        self.assertEqual(r.stderr, "glovebox: not sharing the current directory /tmp (the "
+                                   "sandbox has its own /tmp): the command starts in /\n")
+
+    def test_a_directory_every_program_shares_is_not_shared(self):
+        r = self.gb_in("/run", cmd=["/bin/sh", "-c", "pwd; ls -A /run 2>/dev/null; true"])
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["/"])
+        self.assertEqual(r.stderr, "glovebox: not sharing the current directory /run (every "
+                                   "program shares it, and their sockets in it would be in "
+                                   "reach): the command starts in /; share it with --ro-bind "
+                                   "/run /run\n")
 
     def test_the_root_is_not_shared(self):
         r = self.gb_in("/", "--cwd", "rw", cmd=["/bin/sh", "-c", "pwd; ls -A /"])

@@ -531,7 +531,8 @@ START_TEST(a_policy_that_cannot_start_the_command_is_refused)
 	static const char *const refused[][2] = {
 		{"[profile]\ninclude = none\n[where]\ntmpfs = /x\n",
 		 "v.ini:2: [profile] include: nothing allows execve, so the command cannot start "
-		 "(allow = @default, or execve)\n"},
+		 "(allow = @system-service, or at least execve and what the program needs to load: "
+		 "@default @basic-io @file-system @process)\n"},
 		{"[profile]\ninclude = none\n[how]\nallow = read\ndefault = kill\n",
 		 "v.ini:2: [profile] include: nothing allows execve"},
 		{"[how]\nallow = read\ndefault = kill\n", "v.ini:3: [how] default: nothing allows"},
