@@ -852,6 +852,39 @@ START_TEST(chained_programs_keep_both_halves_intact)
 }
 END_TEST
 
+/* A profile with a thousand argument rules (a long ioctl list) compiles,
+ * and every rule still answers for its own value, whatever the upper half
+ * of the int argument holds, next to the built-in terminal refusals. */
+START_TEST(a_thousand_rules_each_answer_for_their_value)
+{
+	enum { N = 1000, FIRST = 0x10000 };
+	static const char *const actions[] = {"EACCES", "kill", "log"};
+	const uint32_t results[] = {RET_ERRNO(EACCES), SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_LOG};
+	size_t size = 64 + N * 48;
+	_cleanup_free_ char *text = xmalloc(size);
+	size_t at = (size_t)snprintf(text, size, "%s", BASE);
+	for (unsigned i = 0; i < N; i++)
+		at += (size_t)snprintf(text + at, size - at, "rule = ioctl(arg1 == %#x):%s\n",
+				       FIRST + 2 * i, actions[i % 3]);
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog = compile_text(&f, text);
+	for (unsigned i = 0; i < N; i++) {
+		uint32_t want = results[i % 3], v = FIRST + 2 * i;
+		ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, v), want);
+		ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, 0xdead00000000ULL | v), want);
+		ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, v + 1), SECCOMP_RET_ALLOW);
+	}
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, FIRST - 1), SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, TIOCSTI), RET_ERRNO(EPERM));
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, 0x100000000ULL | TIOCSTI), RET_ERRNO(EPERM));
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, FIRST, FIONREAD), SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(call(&prog, SYS_read), SECCOMP_RET_ALLOW);
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
 RUN_SUITE("seccomp", every_number_gets_its_policy_action, every_group_allows_all_its_members,
 	  the_default_program_is_compact,
 	  namespace_creation_is_refused_by_flag, some_namespaces_may_be_allowed,
@@ -870,4 +903,5 @@ RUN_SUITE("seccomp", every_number_gets_its_policy_action, every_group_allows_all
 	  a_64_bit_argument_is_compared_whole,
 	  the_same_test_on_arguments_of_different_widths_stays_apart,
 	  builtin_restrictions_compare_int_arguments_on_their_low_32_bits,
-	  a_value_wider_than_an_int_argument_is_an_error, a_file_mode_is_compared_on_its_low_16_bits)
+	  a_value_wider_than_an_int_argument_is_an_error, a_file_mode_is_compared_on_its_low_16_bits,
+	  a_thousand_rules_each_answer_for_their_value)
