@@ -206,6 +206,17 @@ class IntArgumentsWithTheUpperHalfSet:
         self.assertEqual(self.inside("ioctl", "--ioctl-deny", "FIONREAD"), "EPERM")
         self.assertEqual(self.inside("ioctl"), "ok 3")
 
+    def test_a_long_ioctl_list_sees_the_command_the_kernel_sees(self):
+        # A thousand == rules compile to glovebox's own search (eqtree.c):
+        # the kernel takes the program, and it compares the low 32 bits.
+        rules = "".join("rule = ioctl(arg1 == %#x):EACCES\n" % (0x10000 + 2 * i)
+                        for i in range(1000))
+        listed = self.profile("longlist", "[how]\n" + rules +
+                              "rule = ioctl(arg1 == FIONREAD):EROFS\n")
+        unlisted = self.profile("longlist-without", "[how]\n" + rules)
+        self.assertEqual(self.inside("ioctl", "-p", listed), "EROFS")
+        self.assertEqual(self.inside("ioctl", "-p", unlisted), "ok 3")
+
     def test_personality_stays_locked(self):
         self.assertEqual(self.outside("personality"), "ok 0x40000")
         self.assertEqual(self.inside("personality"), "EPERM")

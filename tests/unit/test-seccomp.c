@@ -878,6 +878,123 @@ START_TEST(chained_programs_keep_both_halves_intact)
 }
 END_TEST
 
+/* A profile with a thousand argument rules (a long ioctl list), then
+ * extra: every rule still answers for its own value, whatever the upper
+ * half of the int argument holds, next to the built-in terminal
+ * refusals. Values are FIRST + 2i, so that the odd ones between them and
+ * both ends test what no rule names. */
+static void check_thousand_rules(const char *extra)
+{
+	enum { N = 1000, FIRST = 0x10000 };
+	static const char *const actions[] = {"EACCES", "kill", "log"};
+	const uint32_t results[] = {RET_ERRNO(EACCES), SECCOMP_RET_KILL_PROCESS, SECCOMP_RET_LOG};
+	size_t size = 64 + strlen(extra) + N * 48;
+	_cleanup_free_ char *text = xmalloc(size);
+	size_t at = (size_t)snprintf(text, size, "%s", BASE);
+	for (unsigned i = 0; i < N; i++)
+		at += (size_t)snprintf(text + at, size - at, "rule = ioctl(arg1 == %#x):%s\n",
+				       FIRST + 2 * i, actions[i % 3]);
+	snprintf(text + at, size - at, "%s", extra);
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog = compile_text(&f, text);
+	for (unsigned i = 0; i < N; i++) {
+		uint32_t want = results[i % 3], v = FIRST + 2 * i;
+		ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, v), want);
+		ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, 0xdead00000000ULL | v), want);
+		ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, v + 1), SECCOMP_RET_ALLOW);
+		ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, 0xffffffff00000000ULL | (v + 1)),
+				  SECCOMP_RET_ALLOW);
+	}
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, FIRST - 1), SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, 0), SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, 0xffffffff), SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, TIOCSTI), RET_ERRNO(EPERM));
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, 0x100000000ULL | TIOCSTI), RET_ERRNO(EPERM));
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, TIOCLINUX), RET_ERRNO(EPERM));
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, FIRST, FIONREAD), SECCOMP_RET_ALLOW);
+	/* the same numbers on another call, or from another ABI */
+	ck_assert_uint_eq(call2(&prog, SYS_read, 0, FIRST), SECCOMP_RET_ALLOW);
+	ck_assert_uint_eq(call2(&prog, 0x40000000 | SYS_ioctl, 0, FIRST), SECCOMP_RET_KILL_PROCESS);
+	struct seccomp_data i386 = {.nr = SYS_ioctl, .arch = AUDIT_ARCH_I386, .args = {0, FIRST}};
+	ck_assert_uint_eq(how_run(&prog, &i386), SECCOMP_RET_KILL_PROCESS);
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+
+/* Such a list is searched by glovebox's own program (eqtree.c). */
+START_TEST(a_thousand_rules_each_answer_for_their_value)
+{
+	check_thousand_rules("");
+}
+END_TEST
+
+/* A rule on another argument of ioctl leaves the whole list to
+ * libseccomp: the slow path gives the same answers. */
+START_TEST(a_thousand_rules_with_another_test_go_through_libseccomp)
+{
+	check_thousand_rules("rule = ioctl(arg2 == 0x77):EROFS\n");
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog = compile_text(&f, BASE "rule = ioctl(arg2 == 0x77):EROFS\n");
+	ck_assert_uint_eq(call3(&prog, SYS_ioctl, 0, 1, 0x77), RET_ERRNO(EROFS));
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
+/* Lists on two calls: each finds only its own values. */
+START_TEST(long_lists_on_two_calls_stay_apart)
+{
+	enum { N = 40, FIRST = 7000 };
+	char text[8192];
+	size_t at = (size_t)snprintf(text, sizeof(text), "%s", BASE);
+	for (unsigned i = 0; i < N; i++)
+		at += (size_t)snprintf(text + at, sizeof(text) - at,
+				       "rule = fcntl(arg1 == %u):EROFS\nrule = ioctl(arg1 == %u):EACCES\n",
+				       FIRST + i, FIRST + N + i);
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog = compile_text(&f, text);
+	for (unsigned i = 0; i < N; i++) {
+		ck_assert_uint_eq(call2(&prog, SYS_fcntl, 0, FIRST + i), RET_ERRNO(EROFS));
+		ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, FIRST + i), SECCOMP_RET_ALLOW);
+		ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, FIRST + N + i), RET_ERRNO(EACCES));
+		ck_assert_uint_eq(call2(&prog, SYS_fcntl, 0, FIRST + N + i), SECCOMP_RET_ALLOW);
+	}
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, TIOCSTI), RET_ERRNO(EPERM));
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
+/* A value listed twice with different actions leaves the list to
+ * libseccomp, which names the collision as for a short list. */
+START_TEST(long_lists_keep_libseccomp_collision_errors)
+{
+	char text[8192];
+	size_t at = (size_t)snprintf(text, sizeof(text), "%s", BASE);
+	for (unsigned i = 0; i < 40; i++)
+		at += (size_t)snprintf(text + at, sizeof(text) - at,
+				       "rule = ioctl(arg1 == %u):EACCES\n", 7000 + i);
+	snprintf(text + at, sizeof(text) - at, "rule = ioctl(arg1 == 7005):log\n");
+	struct fixture f;
+	fixture_init(&f);
+	compile_fails(&f, text);
+	ck_assert_msgs_contain(&f, "ioctl(arg1 == 0x1b5d):log: collides with the earlier rule "
+				   "ioctl(arg1 == 0x1b5d):EACCES");
+	fixture_free(&f);
+	/* the same value twice with the same action is one rule */
+	fixture_init(&f);
+	snprintf(text + at, sizeof(text) - at, "rule = ioctl(arg1 == 7005):EACCES\n");
+	struct how_program prog = compile_text(&f, text);
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, 7005), RET_ERRNO(EACCES));
+	ck_assert_uint_eq(call2(&prog, SYS_ioctl, 0, 7040), SECCOMP_RET_ALLOW);
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
 RUN_SUITE("seccomp", every_number_gets_its_policy_action, every_group_allows_all_its_members,
 	  the_default_program_is_compact,
 	  namespace_creation_is_refused_by_flag, some_namespaces_may_be_allowed,
@@ -897,4 +1014,7 @@ RUN_SUITE("seccomp", every_number_gets_its_policy_action, every_group_allows_all
 	  a_64_bit_argument_is_compared_whole,
 	  the_same_test_on_arguments_of_different_widths_stays_apart,
 	  builtin_restrictions_compare_int_arguments_on_their_low_32_bits,
-	  a_value_wider_than_an_int_argument_is_an_error, a_file_mode_is_compared_on_its_low_16_bits)
+	  a_value_wider_than_an_int_argument_is_an_error, a_file_mode_is_compared_on_its_low_16_bits,
+	  a_thousand_rules_each_answer_for_their_value,
+	  a_thousand_rules_with_another_test_go_through_libseccomp,
+	  long_lists_on_two_calls_stay_apart, long_lists_keep_libseccomp_collision_errors)
