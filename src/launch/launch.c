@@ -838,8 +838,8 @@ static void die_like(int sig)
 	sigemptyset(&set);
 	sigaddset(&set, sig);
 	signal(sig, SIG_DFL);
-	raise(sig);
 	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	raise(sig);
 }
 
 int launch_run(const struct launch_request *req)
