@@ -216,6 +216,11 @@ static void explain_what(const struct policy *p, FILE *f)
 		struct setting s = {true, r->origin};
 		row(f, o->key, v, &s);
 	}
+	if (p->timeout_ms) {
+		snprintf(line, sizeof(line), "%.3g s, then SIGTERM; SIGKILL 5 s later; exit 124",
+			 (double)p->timeout_ms / 1000);
+		row(f, "timeout", line, &p->timeout_s);
+	}
 }
 
 static void list_names(FILE *f, const struct policy *p, const struct origin *o,

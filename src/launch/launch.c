@@ -14,6 +14,7 @@
 #include <sys/prctl.h>
 #include <stdarg.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -617,6 +618,8 @@ struct supervisor {
 	int info_fd, json_fd;
 	struct term *term;
 	int signal; /* the signal that ended the command, once known */
+	uint64_t timeout_ms;
+	bool timed_out;
 };
 
 static int report_exit(struct supervisor *s, int code, int sig)
@@ -673,7 +676,38 @@ static void on_signal(const struct supervisor *s, int sfd)
 		pidfd_send_signal(s->pidfd, (int)si.ssi_signo, NULL, 0);
 }
 
-enum { PFD_STATUS, PFD_PIDFD, PFD_SIGNALS, PFD_REPORT, PFD_PTY, PFD_INPUT, PFD_COUNT };
+enum { PFD_STATUS, PFD_PIDFD, PFD_SIGNALS, PFD_REPORT, PFD_TIMER, PFD_PTY, PFD_INPUT, PFD_COUNT };
+
+/* How long a sandbox asked to end (timeout) has before it is killed. */
+#define TIMEOUT_GRACE_MS 5000
+
+static int arm_timer(uint64_t ms)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	struct itimerspec when = {.it_value = {.tv_sec = (time_t)(ms / 1000),
+					       .tv_nsec = (long)(ms % 1000) * 1000000}};
+	if (fd >= 0 && timerfd_settime(fd, 0, &when, NULL) < 0)
+		closep(&fd);
+	return fd;
+}
+
+/* timeout: first SIGTERM, passed on to the command as any signal to
+ * glovebox is (pid 1 ends what is left once it exits, or at once when it
+ * already has); then SIGKILL to pid 1, which ends its pid namespace with
+ * everything in it. */
+static void on_timer(struct supervisor *s, int *timer)
+{
+	uint64_t expirations;
+	(void)!read(*timer, &expirations, sizeof(expirations));
+	closep(timer);
+	if (!s->timed_out) {
+		s->timed_out = true;
+		pidfd_send_signal(s->pidfd, SIGTERM, NULL, 0);
+		*timer = arm_timer(TIMEOUT_GRACE_MS);
+	} else {
+		pidfd_send_signal(s->pidfd, SIGKILL, NULL, 0);
+	}
+}
 
 static int supervise(struct supervisor *s)
 {
@@ -688,8 +722,14 @@ static int supervise(struct supervisor *s)
 					 [PFD_PIDFD] = {.fd = s->pidfd, .events = POLLIN},
 					 [PFD_SIGNALS] = {.fd = sfd, .events = POLLIN},
 					 [PFD_REPORT] = {.fd = s->report_fd, .events = POLLIN}};
+	_cleanup_close_ int timer = s->timeout_ms ? arm_timer(s->timeout_ms) : -1;
+	if (s->timeout_ms && timer < 0) {
+		fprintf(stderr, "glovebox: cannot arm the timeout: %s\n", strerror(errno));
+		kill(s->pid, SIGKILL);
+	}
 	bool pty_open = true;
 	for (;;) {
+		pfds[PFD_TIMER] = (struct pollfd){.fd = timer, .events = POLLIN};
 		if (pty_open) {
 			term_continued(s->term);
 			term_poll_fds(s->term, &pfds[PFD_PTY]);
@@ -703,6 +743,8 @@ static int supervise(struct supervisor *s)
 		}
 		if (pfds[PFD_PTY].revents || pfds[PFD_INPUT].revents)
 			pty_open = term_handle(s->term, &pfds[PFD_PTY]);
+		if (pfds[PFD_TIMER].revents)
+			on_timer(s, &timer);
 		if (pfds[PFD_REPORT].revents) {
 			if (!on_report(s))
 				pfds[PFD_REPORT].fd = -1; /* every sender is gone */
@@ -823,8 +865,14 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		term_start(term, term->master);
 	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = status.r,
 			       .report_fd = report.r, .info_fd = req->info_fd,
-			       .json_fd = req->status_fd, .term = term};
+			       .json_fd = req->status_fd, .term = term,
+			       .timeout_ms = p->timeout_ms};
 	int code = supervise(&s);
+	if (s.timed_out) {
+		fprintf(stderr, "glovebox: the timeout (%.3g s) ended the sandbox\n",
+			(double)p->timeout_ms / 1000);
+		return 124; /* as timeout(1) */
+	}
 	*signal_out = s.signal;
 	return code;
 }

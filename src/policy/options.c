@@ -10,6 +10,7 @@
 #include <linux/capability.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -562,6 +563,43 @@ static int apply_user(struct policy *p, const struct gb_option *opt _unused_, ch
 	return 0;
 }
 
+/* A duration: a number with an optional unit, ms, s (the default), m or h
+ * ("90", "1.5s", "10m"). */
+int parse_duration_ms(const char *s, uint64_t *out)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = {{"ms", 1}, {"s", 1000}, {"", 1000}, {"m", 60000}, {"h", 3600000}};
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno || !(v >= 0) || s[0] == '-' || s[0] == '+' || isspace((unsigned char)s[0]))
+		return -EINVAL;
+	for (size_t i = 0; i < ELEMENTSOF(units); i++)
+		if (streq(end, units[i].unit)) {
+			double ms = v * (double)units[i].ms;
+			if (ms >= 1e15)
+				return -ERANGE;
+			*out = (uint64_t)(ms + 0.5);
+			return 0;
+		}
+	return -EINVAL;
+}
+
+static int apply_timeout(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			 size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	uint64_t ms;
+	if (streq(a[0], "none"))
+		ms = 0;
+	else if (parse_duration_ms(a[0], &ms) < 0 || ms == 0)
+		return diag_error(d, o, "%s: expected a duration (90, 1.5s, 10m, 2h) or none", a[0]);
+	p->timeout_ms = ms;
+	p->timeout_s = (struct setting){true, *o};
+	return 0;
+}
+
 static bool rlimit_is_bytes(int resource)
 {
 	return resource == RLIMIT_AS || resource == RLIMIT_CORE || resource == RLIMIT_DATA ||
@@ -1038,6 +1076,9 @@ const struct gb_option gb_options[] = {
 	RLIMIT_ROW("rtprio", "real-time priority ceiling", RLIMIT_RTPRIO),
 	RLIMIT_ROW("sigpending", "pending signal limit", RLIMIT_SIGPENDING),
 	RLIMIT_ROW("stack", "stack size limit in bytes", RLIMIT_STACK),
+	{"what", "timeout", "timeout", 0, 1, 1, 1, VALUE_WORDS, 0, "DURATION|none",
+	 "end the whole sandbox after this long (SIGTERM, SIGKILL 5 s later); glovebox then "
+	 "exits 124", apply_timeout, 0},
 
 	{"how", "allow", "allow", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CALL|@GROUP...",
 	 "system calls allowed", apply_allow, 0},

@@ -70,5 +70,6 @@ int parse_errno_name(const char *s, int *out);
 int parse_sc_action(char **words, size_t n, struct sc_action *out);
 int parse_capability(const char *s);
 int parse_size(const char *s, uint64_t *out);
+int parse_duration_ms(const char *s, uint64_t *out);
 int parse_mode(const char *s, uint32_t *out);
 const char *sc_action_format(const struct sc_action *a, char *buf, size_t size);

@@ -183,6 +183,8 @@ struct policy {
 	uint64_t caps; /* bit n = capability n kept */
 	struct setting caps_s;
 	struct rlimit_setting rlimits[RLIMIT_NLIMITS];
+	uint64_t timeout_ms; /* wall-clock limit of the whole sandbox; 0: none */
+	struct setting timeout_s;
 
 	/* how */
 	struct sc_rule *syscalls; /* indexed like syscall_table */

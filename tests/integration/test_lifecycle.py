@@ -3,6 +3,7 @@
 import os
 import signal
 import subprocess
+import time
 import uuid
 
 from gbtest import both, main, processes_with, wait_for
@@ -112,6 +113,32 @@ class Signals:
         self.assertOk(r)
         self.assertIn("started", r.stdout.split())
         self.assertTrue(wait_for(lambda: not processes_with(marker)))
+
+
+@both
+class Timeout:
+    def test_the_timeout_ends_the_sandbox_with_124(self):
+        start = time.monotonic()
+        r = self.gb("--timeout", "1", cmd=["/bin/sleep", "30"], probe=False)
+        self.assertEqual(r.returncode, 124, r.stderr)
+        self.assertLess(time.monotonic() - start, 10)
+        self.assertIn("the timeout (1 s) ended the sandbox", r.stderr)
+
+    def test_a_command_deaf_to_sigterm_is_killed_after_the_grace(self):
+        marker = "gb-timeout-" + uuid.uuid4().hex
+        r = self.gb("--timeout", "0.5", cmd=["/bin/sh", "-c", "trap '' TERM; "
+                                             "exec /probe wait-signal " + marker])
+        self.assertEqual(r.returncode, 124, r.stderr)
+        self.assertTrue(wait_for(lambda: not processes_with(marker)), "left running")
+
+    def test_what_ends_in_time_keeps_its_status(self):
+        r = self.gb("--timeout", "30s", cmd=["/bin/sh", "-c", "exit 3"], probe=False)
+        self.assertEqual(r.returncode, 3)
+
+    def test_a_bad_duration_is_a_usage_error(self):
+        r = self.gb("--timeout", "soon", cmd=["true"], probe=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("soon: expected a duration", r.stderr)
 
 
 if __name__ == "__main__":

@@ -243,6 +243,25 @@ START_TEST(remove_takes_away_what_earlier_layers_put_at_or_below_a_destination)
 }
 END_TEST
 
+START_TEST(durations_take_units)
+{
+	static const struct {
+		const char *text;
+		uint64_t ms;
+	} good[] = {{"90", 90000}, {"1.5s", 1500}, {"250ms", 250}, {"10m", 600000}, {"2h", 7200000}};
+	for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+		uint64_t ms = 0;
+		ck_assert_int_eq(parse_duration_ms(good[i].text, &ms), 0);
+		ck_assert_uint_eq(ms, good[i].ms);
+	}
+	static const char *const bad[] = {"", "s", "-1", "1x", " 1", "1 s", "nan", "1e20h"};
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		uint64_t ms;
+		ck_assert_msg(parse_duration_ms(bad[i], &ms) < 0, "%s", bad[i]);
+	}
+}
+END_TEST
+
 /* A proc with the host's pid namespace would show the host's processes. */
 START_TEST(unshare_pid_no_takes_away_the_proc_before_it)
 {
@@ -355,7 +374,7 @@ START_TEST(env_names_are_checked)
 }
 END_TEST
 
-RUN_SUITE("options", table_rows_are_unique_and_complete,
+RUN_SUITE("options", durations_take_units, table_rows_are_unique_and_complete,
 	  bubblewrap_spellings_take_bubblewrap_arguments, booleans_parse,
 	  sizes_parse_with_suffixes, modes_are_octal, errno_names_and_numbers_parse,
 	  capability_names_parse_in_any_spelling, actions_parse,
