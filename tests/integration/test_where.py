@@ -223,6 +223,16 @@ class Home:
         self.assertEqual(r.returncode, 125)
         self.assertIn("refusing to expose glovebox's own state", r.stderr)
 
+    def test_glovebox_config_deep_below_a_bind_of_the_root_stays_hidden(self):
+        # 40 directories down: every ancestor counts, the root's included.
+        deep = os.path.join(self.who.home, *(["d"] * 40))
+        cfg = os.path.join(deep, "glovebox")
+        self.run_as(["/bin/sh", "-c", 'mkdir -p "$1" && echo secret > "$1/s"', "sh", cfg])
+        r = self.gb("--ro-bind", "/", "/host", env={"XDG_CONFIG_HOME": deep},
+                    cmd=["/bin/sh", "-c", 'cat "/host$1/s" 2>/dev/null || echo hidden', "sh",
+                         cfg], probe=False)
+        self.assertEqual(r.stdout.split(), ["hidden"], r.stderr)
+
 
 @both
 class CurrentDirectory:
