@@ -353,6 +353,10 @@ static int cmd_explain(const struct cli *cli)
 	struct prepared pr;
 	int status;
 	if (prepare(cli, &pr) == 0) {
+		/* the directories a launch protects, as they are: explain makes none */
+		struct protected_dir protected[] = {{pr.config}, {pr.cache}};
+		pr.where.protected = protected;
+		pr.where.n_protected = ELEMENTSOF(protected);
 		struct explain_env env = {.home = pr.vars.home, .calls = cli->calls,
 					  .where = &pr.where};
 		explain_policy(&pr.p, &env, stdout);
