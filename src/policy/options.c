@@ -213,11 +213,6 @@ static int normalize_dest(const char *in, char **out, struct diag *d, const stru
 	if (w == 0)
 		r[w++] = '/';
 	r[w] = '\0';
-	if (str_startswith(r, "/.glovebox-scratch") &&
-	    (r[18] == '\0' || r[18] == '/')) {
-		free(r);
-		return diag_error(d, o, "%s: this path is glovebox's own while it builds the root", in);
-	}
 	*out = r;
 	return 0;
 }

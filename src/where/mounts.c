@@ -385,8 +385,7 @@ static int do_remount_ro(struct where_ctx *w, const struct mount_op *m)
 /* A scratch tmpfs for file contents and throw-away overlay layers. It is
  * attached in the new root while the root is built, and detached before
  * the sandbox starts: what was mounted from it stays, nothing else shows. */
-#define SCRATCH      "/.glovebox-scratch"
-#define SCRATCH_NAME ".glovebox-scratch"
+#define SCRATCH_NAME (WHERE_SCRATCH + 1) /* in the root tmpfs itself */
 
 static int do_scratch(struct where_ctx *w, const struct where_step *st)
 {
@@ -398,7 +397,7 @@ static int do_scratch(struct where_ctx *w, const struct where_step *st)
 		r = -errno;
 	if (r == 0)
 		r = mount_fs_on(under, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700");
-	if (r == 0 && (w->scratchfd = open_in_root(w->rootfd, SCRATCH, O_PATH | O_DIRECTORY)) < 0)
+	if (r == 0 && (w->scratchfd = open_in_root(w->rootfd, WHERE_SCRATCH, O_PATH | O_DIRECTORY)) < 0)
 		r = -errno;
 	return r < 0 ? fail(w, m, "scratch tmpfs", -r) : 0;
 }
@@ -407,7 +406,7 @@ static int do_scratch_drop(struct where_ctx *w)
 {
 	closep(&w->scratchfd);
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d" SCRATCH, w->rootfd);
+	snprintf(path, sizeof(path), "/proc/self/fd/%d" WHERE_SCRATCH, w->rootfd);
 	if (umount2(path, MNT_DETACH) < 0 || unlinkat(w->rootfd, SCRATCH_NAME, AT_REMOVEDIR) < 0)
 		return diag_error(w->d, NULL, "cannot remove the scratch tmpfs: %s", strerror(errno));
 	return 0;

@@ -376,6 +376,10 @@ static int refuse(const struct where_step *st, const struct where_facts *f, stru
 {
 	const struct mount_op *m = st->op;
 	const struct where_source *s = &f->src[st->source];
+	size_t n = strlen(WHERE_SCRATCH);
+	if (strncmp(m->dest, WHERE_SCRATCH, n) == 0 && (m->dest[n] == '\0' || m->dest[n] == '/'))
+		return diag_error(d, &m->origin,
+				  "%s: this path is glovebox's own while it builds the root", m->dest);
 	if (!binds_host_tree(m, s) && !(is_overlay(m->kind) && s->known))
 		return 0;
 	if (!is_overlay(m->kind) && s->fs_type == PROC_SUPER_MAGIC)
@@ -482,7 +486,7 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 		 * tmpfs, attached before its first user */
 		if (m->kind == MOUNT_FILE || m->kind == MOUNT_TMP_OVERLAY) {
 			if (n_scratch == 0)
-				push(&out, derived(STEP_SCRATCH, NULL, out.n + 1));
+				push(&out, derived(STEP_SCRATCH, xstrdup(WHERE_SCRATCH), out.n + 1));
 			st.index = n_scratch++;
 		}
 		/* sysfs files are guarded by their owner alone: with the host's

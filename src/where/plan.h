@@ -90,13 +90,17 @@ char *where_cwd_note(const struct policy *p, const struct where_env *env,
 
 /* ---- the plan ---- */
 
+/* Where the scratch tmpfs is attached in the new root while it is built:
+ * no mount of a profile may lie there. */
+#define WHERE_SCRATCH "/.glovebox-scratch"
+
 enum step_from { STEP_POLICY, STEP_HOME, STEP_CWD, STEP_DERIVED };
 
 /* What a step does. Every step but STEP_MOUNT is derived from the mounts
  * and the facts (where_plan_derive). */
 enum step_do {
 	STEP_MOUNT,        /* op: a policy mount, the home or the cwd */
-	STEP_SCRATCH,      /* attach the scratch tmpfs, before its first user */
+	STEP_SCRATCH,      /* attach the scratch tmpfs at WHERE_SCRATCH, before its first user */
 	STEP_DEV_NODE,     /* a host device node (where_dev_nodes[index]) into a new /dev */
 	STEP_SCRATCH_DROP, /* detach the scratch tmpfs: what was mounted from it stays */
 	STEP_HIDE_PROC,    /* a host proc a bind brought along: covered, if it still shows */

@@ -435,7 +435,7 @@ START_TEST(files_and_throw_away_layers_share_one_scratch_tmpfs)
 				usr_is_a_dir, &plan, &fx),
 			 0);
 	char *t = steps_text(&plan);
-	ck_assert_str_eq(t, "tmpfs /tmp; scratch; file /etc/a; tmp-overlay /usr; file /etc/b; "
+	ck_assert_str_eq(t, "tmpfs /tmp; scratch /.glovebox-scratch; file /etc/a; tmp-overlay /usr; file /etc/b; "
 			    "scratch-drop; enter-root; root-ro");
 	free(t);
 	/* the scratch names its first user; each user has a name of its own */
@@ -505,7 +505,7 @@ START_TEST(an_overlay_of_an_ancestor_masks_whatever_shows)
 	struct where_facts fx;
 	ck_assert_int_eq(derive("[where]\nhome = none\ntmp-overlay = /home/u /work\n", home_dir_bound, &plan, &fx), 0);
 	char *t = steps_text(&plan);
-	ck_assert_str_eq(t, "scratch; tmp-overlay /work; scratch-drop; mask /work/.config; "
+	ck_assert_str_eq(t, "scratch /.glovebox-scratch; tmp-overlay /work; scratch-drop; mask /work/.config; "
 			    "enter-root; root-ro");
 	free(t);
 	ck_assert(plan.steps[3].any);
@@ -570,6 +570,13 @@ START_TEST(sources_that_must_not_show_are_refused_with_their_origin)
 		"t.ini:3: [where] ro-bind: /x: refusing to expose glovebox's own state");
 	REFUSES("[where]\nhome = none\nbind = /p /p\n", host_proc_bound,
 		"t.ini:3: [where] bind: /p: refusing to bind the host's /proc");
+	REFUSES("[where]\nhome = none\ntmpfs = /.glovebox-scratch/x\n", nothing_known,
+		"t.ini:3: [where] tmpfs: /.glovebox-scratch/x: this path is glovebox's own while it "
+		"builds the root");
+	REFUSES("[where]\nhome = none\ndir = /.glovebox-scratch\n", nothing_known,
+		"/.glovebox-scratch: this path is glovebox's own");
+	DERIVES("[where]\nhome = none\ntmpfs = /.glovebox-scratchy\n", nothing_known,
+		"tmpfs /.glovebox-scratchy; enter-root; root-ro");
 	REFUSES("[where]\nhome = none\noverlay = /usr /keep /usr\n",
 		overlay_keeps_changes_in_config,
 		"t.ini:3: [where] overlay: /keep: refusing to expose glovebox's own state");
