@@ -6,6 +6,7 @@
 
 #include <cap-ng.h>
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <linux/capability.h>
 #include <sched.h>
@@ -446,63 +447,69 @@ static int apply_chdir(struct policy *p, const struct gb_option *opt _unused_, c
 	return 0;
 }
 
-static int apply_home(struct policy *p, const struct gb_option *opt _unused_, char **a,
-		      size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	static const struct {
-		const char *name;
-		enum home_mode mode;
-	} modes[] = {{"tmpfs", HOME_TMPFS},
-		     {"ro", HOME_RO},
-		     {"rw", HOME_RW},
-		     {"none", HOME_NONE},
-		     {"private", HOME_PRIVATE}};
-	for (size_t i = 0; i < ELEMENTSOF(modes); i++)
-		if (streq(a[0], modes[i].name)) {
-			p->home = modes[i].mode;
-			p->home_s = (struct setting){true, *o};
-			return 0;
-		}
-	return diag_error(d, o, "%s: expected tmpfs, ro, rw, private or none", a[0]);
-}
+/* ---- one word of a fixed list ---- */
 
-static int apply_cwd(struct policy *p, const struct gb_option *opt _unused_, char **a,
-		     size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	static const char *const modes[] = {[CWD_NONE] = "none", [CWD_RO] = "ro", [CWD_RW] = "rw"};
-	for (size_t i = 0; i < ELEMENTSOF(modes); i++)
-		if (streq(a[0], modes[i])) {
-			p->cwd = (enum cwd_mode)i;
-			p->cwd_s = (struct setting){true, *o};
-			return 0;
-		}
-	return diag_error(d, o, "%s: expected ro, rw or none", a[0]);
-}
+/* The options whose value is one word of a fixed list, each word a value
+ * of one policy field: opt->data is their row here. */
+enum keyword_option {
+	KW_HOME,
+	KW_CWD,
+	KW_NETWORK,
+	KW_TERMINAL,
+	KW_USER,
+	KW_BACKGROUND,
+	KW_PERSONALITY,
+};
 
-static int apply_network(struct policy *p, const struct gb_option *opt _unused_, char **a,
+#define POLICY_FIELD(f) offsetof(struct policy, f), sizeof(((struct policy *)0)->f)
+
+static const struct {
+	struct {
+		const char *word;
+		int value;
+	} words[5]; /* in the order the error message lists them */
+	size_t field, size, setting;
+} keyword_options[] = {
+	[KW_HOME] = {{{"tmpfs", HOME_TMPFS}, {"ro", HOME_RO}, {"rw", HOME_RW},
+		      {"private", HOME_PRIVATE}, {"none", HOME_NONE}},
+		     POLICY_FIELD(home), offsetof(struct policy, home_s)},
+	[KW_CWD] = {{{"ro", CWD_RO}, {"rw", CWD_RW}, {"none", CWD_NONE}},
+		    POLICY_FIELD(cwd), offsetof(struct policy, cwd_s)},
+	[KW_NETWORK] = {{{"none", NET_NONE}, {"host", NET_HOST}},
+			POLICY_FIELD(network), offsetof(struct policy, network_s)},
+	[KW_TERMINAL] = {{{"pty", TERMINAL_PTY}, {"host", TERMINAL_HOST}},
+			 POLICY_FIELD(terminal), offsetof(struct policy, terminal_s)},
+	[KW_USER] = {{{"self", USER_SELF}, {"root", USER_ROOT}},
+		     POLICY_FIELD(user), offsetof(struct policy, user_s)},
+	[KW_BACKGROUND] = {{{"kill", BACKGROUND_KILL}, {"wait", BACKGROUND_WAIT}},
+			   POLICY_FIELD(background), offsetof(struct policy, background_s)},
+	[KW_PERSONALITY] = {{{"locked", true}, {"any", false}},
+			    POLICY_FIELD(personality_locked), offsetof(struct policy, personality_s)},
+};
+
+static int apply_keyword(struct policy *p, const struct gb_option *opt, char **a,
 			 size_t n _unused_, const struct origin *o, struct diag *d)
 {
-	if (streq(a[0], "none"))
-		p->network = NET_NONE;
-	else if (streq(a[0], "host"))
-		p->network = NET_HOST;
-	else
-		return diag_error(d, o, "%s: expected none or host", a[0]);
-	p->network_s = (struct setting){true, *o};
-	return 0;
-}
-
-static int apply_terminal(struct policy *p, const struct gb_option *opt _unused_, char **a,
-			  size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	if (streq(a[0], "pty"))
-		p->terminal = TERMINAL_PTY;
-	else if (streq(a[0], "host"))
-		p->terminal = TERMINAL_HOST;
-	else
-		return diag_error(d, o, "%s: expected pty or host", a[0]);
-	p->terminal_s = (struct setting){true, *o};
-	return 0;
+	const typeof(keyword_options[0]) *k = &keyword_options[opt->data];
+	char *field = (char *)p + k->field;
+	size_t i = 0;
+	for (; i < ELEMENTSOF(k->words) && k->words[i].word; i++) {
+		if (!streq(a[0], k->words[i].word))
+			continue;
+		/* the field is an enum (int-sized) or a bool */
+		int value = k->words[i].value;
+		bool flag = value != 0;
+		memcpy(field, k->size == sizeof(bool) ? (void *)&flag : (void *)&value, k->size);
+		*(struct setting *)(void *)((char *)p + k->setting) = (struct setting){true, *o};
+		return 0;
+	}
+	/* "expected a, b or c" */
+	char expected[128];
+	size_t w = 0;
+	for (size_t j = 0; j < i; j++)
+		w += (size_t)snprintf(expected + w, sizeof(expected) - w, "%s%s",
+				      j == 0 ? "" : j + 1 == i ? " or " : ", ", k->words[j].word);
+	return diag_error(d, o, "%s: expected %s", a[0], expected);
 }
 
 static int apply_hostname(struct policy *p, const struct gb_option *opt _unused_, char **a,
@@ -541,19 +548,6 @@ static int apply_capabilities(struct policy *p, const struct gb_option *opt _unu
 	}
 	p->caps = caps;
 	p->caps_s = (struct setting){true, *o};
-	return 0;
-}
-
-static int apply_user(struct policy *p, const struct gb_option *opt _unused_, char **a,
-		      size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	if (streq(a[0], "self"))
-		p->user = USER_SELF;
-	else if (streq(a[0], "root"))
-		p->user = USER_ROOT;
-	else
-		return diag_error(d, o, "%s: expected self or root", a[0]);
-	p->user_s = (struct setting){true, *o};
 	return 0;
 }
 
@@ -596,19 +590,6 @@ static int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a,
 	if (lim.rlim_cur > lim.rlim_max)
 		return diag_error(d, o, "%s: the soft limit is above the hard limit", a[0]);
 	p->rlimits[resource] = (struct rlimit_setting){true, lim, *o};
-	return 0;
-}
-
-static int apply_background(struct policy *p, const struct gb_option *opt _unused_, char **a,
-			    size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	if (streq(a[0], "kill"))
-		p->background = BACKGROUND_KILL;
-	else if (streq(a[0], "wait"))
-		p->background = BACKGROUND_WAIT;
-	else
-		return diag_error(d, o, "%s: expected kill or wait", a[0]);
-	p->background_s = (struct setting){true, *o};
 	return 0;
 }
 
@@ -782,19 +763,6 @@ static int apply_bool_setting(struct policy *p, const struct gb_option *opt, cha
 	return 0;
 }
 
-static int apply_personality(struct policy *p, const struct gb_option *opt _unused_, char **a,
-			     size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	if (streq(a[0], "locked"))
-		p->personality_locked = true;
-	else if (streq(a[0], "any"))
-		p->personality_locked = false;
-	else
-		return diag_error(d, o, "%s: expected locked or any", a[0]);
-	p->personality_s = (struct setting){true, *o};
-	return 0;
-}
-
 static int apply_ioctl_deny(struct policy *p, const struct gb_option *opt _unused_, char **a,
 			    size_t n, const struct origin *o, struct diag *d)
 {
@@ -945,18 +913,18 @@ const struct gb_option gb_options[] = {
 	 apply_chdir, 0},
 	{"where", "cwd", "cwd", 0, 1, 1, 1, VALUE_WORDS, 0, "ro|rw|none",
 	 "share the current directory at its own path and start there (not /, $HOME or a "
-	 "directory above it)", apply_cwd, 0},
+	 "directory above it)", apply_keyword, KW_CWD},
 	{"where", "home", "home", 0, 1, 1, 1, VALUE_WORDS, 0, "tmpfs|ro|rw|private|none",
 	 "what the sandbox sees at $HOME (private: a home of its own, kept between runs of "
-	 "the profile)", apply_home, 0},
+	 "the profile)", apply_keyword, KW_HOME},
 	{"where", "network", "network", 0, 1, 1, 1, VALUE_WORDS, 0, "none|host",
 	 "none: a new network namespace with only loopback; host: share the host's",
-	 apply_network, 0},
+	 apply_keyword, KW_NETWORK},
 	{"where", "hostname", "hostname", 0, 1, 1, 1, VALUE_WORDS, 0, "NAME",
 	 "the host name inside", apply_hostname, 0},
 	{"where", "terminal", "terminal", 0, 1, 1, 1, VALUE_WORDS, 0, "pty|host",
 	 "pty: a pseudo-terminal of its own in front of yours; host: your terminal itself "
-	 "(it can then take it over)", apply_terminal, 0},
+	 "(it can then take it over)", apply_keyword, KW_TERMINAL},
 	{"where", "unshare-pid", "unshare-pid", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "a pid namespace of its own (no: the host's processes are visible, and the proc "
 	 "entries before it go)", apply_bool_setting,
@@ -977,10 +945,10 @@ const struct gb_option gb_options[] = {
 	 "none|CAP...", "capabilities kept in every set (all others are dropped)",
 	 apply_capabilities, 0},
 	{"what", "user", "user", 0, 1, 1, 1, VALUE_WORDS, 0, "self|root",
-	 "the uid and gid inside: your own, or 0", apply_user, 0},
+	 "the uid and gid inside: your own, or 0", apply_keyword, KW_USER},
 	{"what", "background", "background", 0, 1, 1, 1, VALUE_WORDS, 0, "kill|wait",
-	 "when the command exits, kill what it left running, or wait for it", apply_background,
-	 0},
+	 "when the command exits, kill what it left running, or wait for it", apply_keyword,
+	 KW_BACKGROUND},
 	RLIMIT_ROW("as", "address space limit in bytes", RLIMIT_AS),
 	RLIMIT_ROW("core", "core file size limit in bytes", RLIMIT_CORE),
 	RLIMIT_ROW("cpu", "CPU time limit in seconds", RLIMIT_CPU),
@@ -1014,7 +982,7 @@ const struct gb_option gb_options[] = {
 	 "no memory both writable and executable, nor made executable later", apply_bool_setting,
 	 0},
 	{"how", "personality", "personality", 0, 1, 1, 1, VALUE_WORDS, 0, "locked|any",
-	 "locked: personality() may not change the execution domain", apply_personality, 0},
+	 "locked: personality() may not change the execution domain", apply_keyword, KW_PERSONALITY},
 	{"how", "ioctl-deny", "ioctl-deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CMD...",
 	 "ioctl commands refused (TIOCSTI and TIOCLINUX always are)", apply_ioctl_deny, 0},
 	{"how", "rule", "rule", 0, 1, 1, 1, VALUE_TEXT, 0, "CALL(argN OP VALUE,...)[:ACTION]",
