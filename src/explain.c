@@ -233,9 +233,10 @@ static void explain_what(const struct policy *p, FILE *f)
 	fputs("  no_new_privs       always; securebits locked (no root gains on exec)\n", f);
 	for (size_t i = 0; i < gb_option_count; i++) {
 		const struct gb_option *o = &gb_options[i];
-		if (o->apply == NULL || !str_startswith(o->key, "rlimit-"))
+		int resource = option_rlimit(o);
+		if (resource < 0)
 			continue;
-		const struct rlimit_setting *r = &p->rlimits[o->data];
+		const struct rlimit_setting *r = &p->rlimits[resource];
 		if (!r->set)
 			continue;
 		char v[64];

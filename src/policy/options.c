@@ -593,6 +593,11 @@ static int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a,
 	return 0;
 }
 
+int option_rlimit(const struct gb_option *opt)
+{
+	return opt->apply == apply_rlimit ? (int)opt->data : -1;
+}
+
 /* ---- [how] ---- */
 
 static int set_syscalls(struct policy *p, const char *name, const struct sc_action *act,
@@ -728,37 +733,58 @@ static int apply_families(struct policy *p, const struct gb_option *opt _unused_
 	return 0;
 }
 
+/* The yes/no options: opt->data is their row. */
+enum bool_option {
+	BOOL_WX,
+	BOOL_ENV_CLEAR,
+	BOOL_UNSHARE_PID,
+	BOOL_UNSHARE_IPC,
+	BOOL_UNSHARE_UTS,
+	BOOL_UNSHARE_CGROUP,
+	BOOL_UNSHARE_USER,
+};
+
+static void apply_unshare(struct policy *p, enum unshare_kind k, bool v, const struct origin *o)
+{
+	static const unsigned long flags[UNSHARE_COUNT] = {
+		[UNSHARE_PID] = CLONE_NEWPID, [UNSHARE_IPC] = CLONE_NEWIPC,
+		[UNSHARE_UTS] = CLONE_NEWUTS, [UNSHARE_CGROUP] = CLONE_NEWCGROUP,
+		[UNSHARE_USER] = CLONE_NEWUSER,
+	};
+	if (v)
+		p->unshare |= flags[k];
+	else
+		p->unshare &= ~flags[k];
+	p->unshare_s[k] = (struct setting){true, *o};
+	/* A proc without the sandbox's own pid namespace would show the host's
+	 * processes: the proc entries so far go (explain shows them); one
+	 * added later is an error (policy_validate). */
+	if (k == UNSHARE_PID && !v)
+		policy_remove_mounts(p, mount_is_proc, NULL, o);
+}
+
 static int apply_bool_setting(struct policy *p, const struct gb_option *opt, char **a,
 			      size_t n _unused_, const struct origin *o, struct diag *d)
 {
 	bool v;
 	if (parse_bool(a[0], &v) < 0)
 		return diag_error(d, o, "%s: expected yes or no", a[0]);
-	switch (opt->data) {
-	case 0:
+	switch ((enum bool_option)opt->data) {
+	case BOOL_WX:
 		p->wx = v;
 		p->wx_s = (struct setting){true, *o};
 		break;
-	case 1:
+	case BOOL_ENV_CLEAR:
 		p->env_clear = v;
 		p->env_clear_s = (struct setting){true, *o};
 		break;
-	default: { /* unshare-*: data is 0x100 + index, flag in unshare_flags */
-		static const unsigned long flags[] = {CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWUTS,
-						      CLONE_NEWCGROUP, CLONE_NEWUSER};
-		size_t i = (size_t)(opt->data - 0x100);
-		if (v)
-			p->unshare |= flags[i];
-		else
-			p->unshare &= ~flags[i];
-		p->unshare_s[i] = (struct setting){true, *o};
-		/* A proc without the sandbox's own pid namespace would show the
-		 * host's processes: the proc entries so far go (explain shows
-		 * them); one added later is an error (policy_validate). */
-		if (flags[i] == CLONE_NEWPID && !v)
-			policy_remove_mounts(p, mount_is_proc, NULL, o);
+	case BOOL_UNSHARE_PID:
+	case BOOL_UNSHARE_IPC:
+	case BOOL_UNSHARE_UTS:
+	case BOOL_UNSHARE_CGROUP:
+	case BOOL_UNSHARE_USER:
+		apply_unshare(p, (enum unshare_kind)(opt->data - BOOL_UNSHARE_PID), v, o);
 		break;
-	}
 	}
 	return 0;
 }
@@ -927,19 +953,18 @@ const struct gb_option gb_options[] = {
 	 "(it can then take it over)", apply_keyword, KW_TERMINAL},
 	{"where", "unshare-pid", "unshare-pid", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "a pid namespace of its own (no: the host's processes are visible, and the proc "
-	 "entries before it go)", apply_bool_setting,
-	 0x100},
+	 "entries before it go)", apply_bool_setting, BOOL_UNSHARE_PID},
 	{"where", "unshare-ipc", "unshare-ipc", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "SysV IPC and POSIX queues of its own (no: e.g. for X11 shared memory)",
-	 apply_bool_setting, 0x101},
+	 apply_bool_setting, BOOL_UNSHARE_IPC},
 	{"where", "unshare-uts", "unshare-uts", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "a host name of its own", apply_bool_setting, 0x102},
+	 "a host name of its own", apply_bool_setting, BOOL_UNSHARE_UTS},
 	{"where", "unshare-cgroup", "unshare-cgroup", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "a cgroup namespace of its own", apply_bool_setting, 0x103},
+	 "a cgroup namespace of its own", apply_bool_setting, BOOL_UNSHARE_CGROUP},
 	{"where", "unshare-user", "unshare-user", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "a user namespace of its own (no: root only; the command's uid 0 and any kept "
 	 "capabilities are then the host's)",
-	 apply_bool_setting, 0x104},
+	 apply_bool_setting, BOOL_UNSHARE_USER},
 
 	{"what", "capabilities", "capabilities", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES,
 	 "none|CAP...", "capabilities kept in every set (all others are dropped)",
@@ -980,7 +1005,7 @@ const struct gb_option gb_options[] = {
 	 apply_families, 0},
 	{"how", "write-xor-execute", "write-xor-execute", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "no memory both writable and executable, nor made executable later", apply_bool_setting,
-	 0},
+	 BOOL_WX},
 	{"how", "personality", "personality", 0, 1, 1, 1, VALUE_WORDS, 0, "locked|any",
 	 "locked: personality() may not change the execution domain", apply_keyword, KW_PERSONALITY},
 	{"how", "ioctl-deny", "ioctl-deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CMD...",
@@ -997,7 +1022,7 @@ const struct gb_option gb_options[] = {
 	{"env", "unset", "unsetenv", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "NAME...",
 	 "remove variables", apply_env_unset, 0},
 	{"env", "clear", "clearenv", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "start from an empty environment plus the keep list", apply_bool_setting, 1},
+	 "start from an empty environment plus the keep list", apply_bool_setting, BOOL_ENV_CLEAR},
 };
 /* clang-format on */
 const size_t gb_option_count = ELEMENTSOF(gb_options);

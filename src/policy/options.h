@@ -57,6 +57,8 @@ extern const size_t gb_section_count;
 
 bool option_section_known(const char *section);
 const struct gb_option *option_by_key(const char *section, const char *key);
+/* The resource an rlimit-* option sets (RLIMIT_*), or -1 for any other. */
+int option_rlimit(const struct gb_option *opt);
 const struct gb_option *option_by_cli(const char *name);
 const struct gb_option *option_by_short(char c);
 

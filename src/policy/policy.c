@@ -164,7 +164,7 @@ int policy_validate(struct policy *p, struct diag *d)
 		 * one came after. */
 		if (m->kind == MOUNT_PROC && !(p->unshare & CLONE_NEWPID)) {
 			char where[512];
-			origin_format(&p->unshare_s[0].origin, where, sizeof(where));
+			origin_format(&p->unshare_s[UNSHARE_PID].origin, where, sizeof(where));
 			diag_error(d, &m->origin,
 				   "proc needs the sandbox's own pid namespace, and unshare-pid = no "
 				   "(%s) turns it off: drop this proc, or keep unshare-pid = yes",
