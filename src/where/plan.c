@@ -424,10 +424,11 @@ static void add_specials(struct step_list *l, const struct where_facts *f, const
 static void add_masks(struct step_list *l, const struct where_facts *f, const char *dest,
 		      const struct stat *st, bool overlay, size_t at)
 {
+	/* Any ancestor counts, on whatever filesystem: a recursive bind
+	 * brings the submounts along, a protected directory on one of them
+	 * too. */
 	for (size_t i = 0; i < f->n_prot; i++) {
 		const struct where_guarded *g = &f->prot[i];
-		if (st->st_dev != g->dev)
-			continue;
 		for (size_t k = 0; k < g->n_anc; k++) {
 			const struct where_anchor *a = &g->anc[k];
 			if (a->dev != st->st_dev || a->ino != st->st_ino)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """The where layer, observed from inside: files, mounts, namespaces."""
 import os
+import shutil
 import subprocess
 
 from gbtest import IS_ROOT, both, main
@@ -222,6 +223,21 @@ class Home:
         r = self.gb("--ro-bind", cfg, "/cfg", cmd=["/bin/true"], probe=False)
         self.assertEqual(r.returncode, 125)
         self.assertIn("refusing to expose glovebox's own state", r.stderr)
+
+    def test_glovebox_config_on_another_filesystem_below_a_bind_stays_hidden(self):
+        # /dev/shm is a tmpfs of its own below /: the bind of / brings it along.
+        if os.stat("/dev/shm").st_dev == os.stat("/").st_dev:
+            self.skipTest("/dev/shm is on the root filesystem here")
+        top = "/dev/shm/gb-cfg-%s-%d" % (self.who.name, os.getpid())
+        cfg = os.path.join(top, "glovebox")
+        self.run_as(["/bin/sh", "-c", 'mkdir -p "$1" && echo secret > "$1/s"', "sh", cfg])
+        try:
+            r = self.gb("--bind", "/", "/host", env={"XDG_CONFIG_HOME": top},
+                        cmd=["/bin/sh", "-c", 'cat "/host$1/s" 2>/dev/null || echo hidden', "sh",
+                             cfg], probe=False)
+            self.assertEqual(r.stdout.split(), ["hidden"], r.stderr)
+        finally:
+            shutil.rmtree(top, ignore_errors=True)
 
     def test_explain_lists_the_steps_glovebox_adds(self):
         for d in (".config", ".cache"):

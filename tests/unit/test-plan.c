@@ -482,6 +482,28 @@ START_TEST(a_bind_above_protected_state_masks_it)
 }
 END_TEST
 
+/* /home a filesystem of its own (dev 2): the configuration shows through a
+ * recursive bind of / all the same. */
+static const struct where_anchor home_fs_anc[] = {
+	{2, 30, ""}, {2, 20, ".config"}, {2, 10, "u/.config"}, {1, 2, "home/u/.config"},
+};
+
+static void root_bound_home_elsewhere(struct where_facts *fx)
+{
+	protect_config(fx);
+	fx->prot[0].dev = 2;
+	fx->prot[0].anc = (struct where_anchor *)home_fs_anc;
+	source_is(fx, 0, S_IFDIR, 1, 2);
+}
+
+START_TEST(a_bind_from_another_filesystem_above_protected_state_masks_it)
+{
+	DERIVES("[where]\nhome = none\nbind = / /host\n", root_bound_home_elsewhere,
+		"bind /host; mask /host/home/u/.config; pin /host/home; pin /host/home/u; "
+		"enter-root; root-ro");
+}
+END_TEST
+
 START_TEST(a_mask_knows_what_it_covers_and_its_pins_need_it)
 {
 	struct where_plan plan;
@@ -733,4 +755,5 @@ RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  sources_that_must_not_show_are_refused_with_their_origin,
 	  host_proc_and_sysfs_below_a_bind_are_hidden_and_read_only,
 	  every_host_proc_is_hidden_however_many, deep_protected_state_is_masked_from_the_root,
-	  a_sysfs_source_is_bound_read_only, a_bind_below_home_lands_above_it_whatever_the_key_order)
+	  a_sysfs_source_is_bound_read_only, a_bind_below_home_lands_above_it_whatever_the_key_order,
+	  a_bind_from_another_filesystem_above_protected_state_masks_it)
