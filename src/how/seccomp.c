@@ -19,7 +19,6 @@
 #include "how/args32.h"
 #include "how/constants.h"
 #include "how/rules.h"
-#include "policy/options.h"
 
 
 struct sc_action how_effective_action(const struct policy *p, size_t i)
