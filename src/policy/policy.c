@@ -88,8 +88,7 @@ size_t policy_remove_mounts(struct policy *p, mount_match_fn match, const void *
 			p->mounts[kept++] = p->mounts[i];
 			continue;
 		}
-		p->removed = xreallocarray(p->removed, p->n_removed + 1, sizeof(*p->removed));
-		p->removed[p->n_removed++] = (struct mount_removed){p->mounts[i], *by};
+		*APPEND(p->removed, p->n_removed) = (struct mount_removed){p->mounts[i], *by};
 	}
 	p->n_mounts = kept;
 	return p->n_removed - before;
@@ -130,10 +129,8 @@ uint32_t policy_add_rule_origin(struct policy *p, const struct origin *o)
 	if (p->n_rule_origins > 1 && last->file == o->file && last->line == o->line &&
 	    last->key == o->key)
 		return (uint32_t)(p->n_rule_origins - 1);
-	p->rule_origins = xreallocarray(p->rule_origins, p->n_rule_origins + 1,
-					sizeof(*p->rule_origins));
-	p->rule_origins[p->n_rule_origins] = *o;
-	return (uint32_t)p->n_rule_origins++;
+	*APPEND(p->rule_origins, p->n_rule_origins) = *o;
+	return (uint32_t)(p->n_rule_origins - 1);
 }
 
 struct arg_rule *policy_add_arg_rule(struct policy *p, const struct origin *o)

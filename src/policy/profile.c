@@ -553,8 +553,7 @@ static int open_profile(struct profile_loader *l, const char *name, const char *
 
 static void push_id(struct file_id **arr, size_t *n, struct file_id id)
 {
-	*arr = xreallocarray(*arr, *n + 1, sizeof(**arr));
-	(*arr)[(*n)++] = id;
+	*APPEND(*arr, *n) = id;
 }
 
 /* The built-in default, once: the base of the others. */

@@ -28,8 +28,7 @@ static void collect_ancestors(const char *path, struct where_anchor **anc, size_
 		buf[n] = '\0';
 		struct stat st;
 		if (stat(buf, &st) == 0) {
-			*anc = xreallocarray(*anc, *n_anc + 1, sizeof(**anc));
-			(*anc)[(*n_anc)++] = (struct where_anchor){st.st_dev, st.st_ino,
+			*APPEND(*anc, *n_anc) = (struct where_anchor){st.st_dev, st.st_ino,
 								   path + end + (path[end] == '/')};
 		}
 		buf[n] = saved;
@@ -49,8 +48,7 @@ static void gather_protected(const struct where_env *env, struct where_facts *f)
 		struct stat st;
 		if (!path || path[0] != '/' || stat(path, &st) < 0)
 			continue;
-		f->prot = xreallocarray(f->prot, f->n_prot + 1, sizeof(*f->prot));
-		struct where_guarded *g = &f->prot[f->n_prot++];
+		struct where_guarded *g = APPEND(f->prot, f->n_prot);
 		*g = (struct where_guarded){.path = path, .dev = st.st_dev, .ino = st.st_ino};
 		collect_ancestors(path, &g->anc, &g->n_anc);
 	}
@@ -72,8 +70,7 @@ static void read_inodes(int dirfd, struct where_guarded *g, int depth)
 			if (e->d_name[0] == '.' &&
 			    (e->d_name[1] == '\0' || (e->d_name[1] == '.' && e->d_name[2] == '\0')))
 				continue;
-			g->inside = xreallocarray(g->inside, g->n_inside + 1, sizeof(ino_t));
-			g->inside[g->n_inside++] = e->d_ino;
+			*APPEND(g->inside, g->n_inside) = e->d_ino;
 			if (depth > 0 && e->d_type == DT_DIR) {
 				_cleanup_close_ int sub = openat(
 					dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -224,8 +221,7 @@ static int gather_specials(int host_mounts_fd, struct where_facts *f, struct dia
 		struct stat st;
 		if (path[0] != '/' || stat(path, &st) < 0)
 			continue;
-		f->specials = xreallocarray(f->specials, f->n_specials + 1, sizeof(*f->specials));
-		struct where_special *sp = &f->specials[f->n_specials++];
+		struct where_special *sp = APPEND(f->specials, f->n_specials);
 		*sp = (struct where_special){.path = xstrdup(path), .dev = st.st_dev,
 					     .is_proc = line[0] == 'P'};
 		collect_ancestors(sp->path, &sp->anc, &sp->n_anc);

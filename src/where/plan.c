@@ -319,9 +319,8 @@ struct step_list {
 
 static size_t push(struct step_list *l, struct where_step st)
 {
-	l->v = xreallocarray(l->v, l->n + 1, sizeof(*l->v));
-	l->v[l->n] = st;
-	return l->n++;
+	*APPEND(l->v, l->n) = st;
+	return l->n - 1;
 }
 
 static struct where_step derived(enum step_do what, char *path, size_t cause)
