@@ -10,6 +10,10 @@
 #include "how/seccomp.h"
 #include "policy/options.h"
 #include "where/landlock.h"
+#include "where/facts.h"
+
+#include <sys/mman.h>
+#include <unistd.h>
 
 
 /* Where a value came from. File names are text_escape'd: explain prints
@@ -66,7 +70,7 @@ static void explain_cwd(const struct policy *p, const struct where_env *env, FIL
 
 /* One mount of the plan; a derived one names the key it comes from, a
  * moved one says why. */
-static void explain_step(const struct where_plan *plan, const struct where_step *st, FILE *f)
+static void explain_mount(const struct where_plan *plan, const struct where_step *st, FILE *f)
 {
 	char buf[512], line[1024], from_buf[600];
 	const struct mount_op *m = st->op;
@@ -114,6 +118,59 @@ static void explain_scope(const struct policy *p, FILE *f)
 	row(f, "scope", line, &p->scope_s);
 }
 
+/* A derived step: the rule that adds it, and the mount it comes from. */
+static void explain_derived(const struct where_plan *plan, const struct where_step *st, FILE *f)
+{
+	static const char *const rule[] = {
+		[STEP_SCRATCH] = "holds file contents and throw-away layers while the root is built",
+		[STEP_DEV_NODE] = "the host's device node",
+		[STEP_SCRATCH_DROP] = "the scratch tmpfs leaves; what was mounted from it stays",
+		[STEP_HIDE_PROC] = "the host's proc, hidden if it still shows",
+		[STEP_RO_SYSFS] = "the host's sysfs, read-only if it still shows",
+		[STEP_MASK] = "glovebox's own state, hidden if it still shows",
+		[STEP_PIN] = "a mount of itself, so the mask cannot be moved aside",
+		[STEP_ENTER_ROOT] = "the new root becomes /",
+		[STEP_ROOT_RO] = "the root itself read-only",
+	};
+	char buf[512], why[1024];
+	snprintf(why, sizeof(why), "%s", rule[st->what]);
+	if (st->cause != SIZE_MAX && plan->steps[st->cause].what == STEP_MOUNT) {
+		const struct where_step *c = &plan->steps[st->cause];
+		_cleanup_free_ char *dest = text_escape(c->op->dest);
+		snprintf(why, sizeof(why), "%s, for %s %s (%s)", rule[st->what],
+			 mount_kind_name(c->op->kind), dest,
+			 from(&c->op->origin, c->from == STEP_POLICY || c->op->origin.key, buf,
+			      sizeof(buf)));
+	}
+	_cleanup_free_ char *safe = text_escape(st->path ? st->path : "");
+	fprintf(f, "    %-14s %-36s # %s\n", where_step_name(st), safe, why);
+}
+
+/* The plan as the executor runs it, derived steps included: the facts are
+ * looked at (stat, nothing opened or made). A source the run would refuse
+ * is said, and the plan shown without the derived steps. */
+static void explain_plan(const struct policy *p, const struct where_env *where, FILE *f)
+{
+	struct where_plan plan;
+	where_plan_make(p, where, &plan);
+	struct where_facts facts;
+	struct diag d;
+	diag_init(&d, f, "    refused: ");
+	_cleanup_close_ int hm = memfd_create("host-mounts", MFD_CLOEXEC);
+	if (hm >= 0 && (where_send_host_mounts(hm) < 0 || lseek(hm, 0, SEEK_SET) < 0))
+		closep(&hm);
+	if (where_gather(&plan, where, hm, GATHER_LOOK, &facts, &d) == 0)
+		where_plan_derive(&plan, &facts, &d);
+	for (size_t k = 0; k < plan.n_steps; k++) {
+		if (plan.steps[k].what == STEP_MOUNT)
+			explain_mount(&plan, &plan.steps[k], f);
+		else
+			explain_derived(&plan, &plan.steps[k], f);
+	}
+	where_facts_free(&facts);
+	where_plan_free(&plan);
+}
+
 static void explain_where(const struct policy *p, const struct explain_env *env, FILE *f)
 {
 	char line[1024];
@@ -155,11 +212,7 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 		fprintf(f, "  background         %s\n",
 			p->background == BACKGROUND_WAIT ? "wait for it" : "killed with the command");
 	fputs("  mounts, in order, on a read-only tmpfs root:\n", f);
-	struct where_plan plan;
-	where_plan_make(p, where, &plan);
-	for (size_t k = 0; k < plan.n_steps; k++)
-		explain_step(&plan, &plan.steps[k], f);
-	where_plan_free(&plan);
+	explain_plan(p, where, f);
 	if (p->n_removed)
 		fputs("  taken away by a later setting:\n", f);
 	for (size_t i = 0; i < p->n_removed; i++) {
@@ -202,9 +255,10 @@ static void explain_what(const struct policy *p, FILE *f)
 	fputs("  no_new_privs       always; securebits locked (no root gains on exec)\n", f);
 	for (size_t i = 0; i < gb_option_count; i++) {
 		const struct gb_option *o = &gb_options[i];
-		if (o->apply == NULL || !str_startswith(o->key, "rlimit-"))
+		int resource = option_rlimit(o);
+		if (resource < 0)
 			continue;
-		const struct rlimit_setting *r = &p->rlimits[o->data];
+		const struct rlimit_setting *r = &p->rlimits[resource];
 		if (!r->set)
 			continue;
 		char v[64];

@@ -13,6 +13,7 @@
 #include "config.h"
 #include "diag.h"
 #include "explain.h"
+#include "state.h"
 #include "how/cache.h"
 #include "how/seccomp.h"
 #include "how/syscalls.h"
@@ -52,17 +53,6 @@ static void ensure_std_fds(void)
 			if (n >= 0 && n != fd)
 				close(n);
 		}
-}
-
-/* $XDG_<WHICH>_HOME/glovebox, or ~/<fallback>/glovebox; "" when neither. */
-static char *state_dir(const struct expand_vars *vars, const char *xdg_var, const char *fallback)
-{
-	const char *xdg = getenv(xdg_var);
-	if (xdg && xdg[0] == '/')
-		return xasprintf("%s/glovebox", xdg);
-	if (vars->home)
-		return xasprintf("%s/%s/glovebox", vars->home, fallback);
-	return NULL;
 }
 
 /* mkdir -p, each new level 0700. */
@@ -211,7 +201,7 @@ static enum cwd_place cwd_place(const char *cwd, const char *home)
 static void gather_where(struct prepared *pr)
 {
 	if (pr->p.home == HOME_PRIVATE) {
-		_cleanup_free_ char *data = state_dir(&pr->vars, "XDG_DATA_HOME", ".local/share");
+		_cleanup_free_ char *data = state_dir(STATE_DATA, pr->vars.home);
 		if (data)
 			pr->private_home = xasprintf("%s/home/%s", data, pr->p.home_name);
 	}
@@ -234,8 +224,8 @@ static int prepare(const struct cli *cli, struct prepared *pr)
 	diag_init(&pr->d, stderr, "glovebox: ");
 	expand_vars_from_process(&pr->vars, &pr->storage);
 	policy_init(&pr->p);
-	pr->config = state_dir(&pr->vars, "XDG_CONFIG_HOME", ".config");
-	pr->cache = state_dir(&pr->vars, "XDG_CACHE_HOME", ".cache");
+	pr->config = state_dir(STATE_CONFIG, pr->vars.home);
+	pr->cache = state_dir(STATE_CACHE, pr->vars.home);
 	pr->private_home = NULL;
 	if (build_policy(cli, &pr->p, &pr->vars, &pr->d) < 0)
 		return -1;
@@ -361,6 +351,10 @@ static int cmd_explain(const struct cli *cli)
 	struct prepared pr;
 	int status;
 	if (prepare(cli, &pr) == 0) {
+		/* the directories a launch protects, as they are: explain makes none */
+		struct protected_dir protected[] = {{pr.config}, {pr.cache}};
+		pr.where.protected = protected;
+		pr.where.n_protected = ELEMENTSOF(protected);
 		struct explain_env env = {.home = pr.vars.home, .calls = cli->calls,
 					  .where = &pr.where};
 		explain_policy(&pr.p, &env, stdout);

@@ -44,6 +44,12 @@ void *xreallocarray(void *p, size_t n, size_t size)
 	return p;
 }
 
+void *array_append(void **v, size_t *n, size_t size)
+{
+	*v = xreallocarray(*v, *n + 1, size);
+	return (char *)*v + (*n)++ * size;
+}
+
 char *xstrdup(const char *s)
 {
 	char *r = strdup(s);

@@ -61,6 +61,12 @@ _nonnull_ret_ void *xmalloc(size_t n);
 _nonnull_ret_ void *xcalloc(size_t n, size_t size);
 _nonnull_ret_ void *xrealloc(void *p, size_t n);
 _nonnull_ret_ void *xreallocarray(void *p, size_t n, size_t size);
+/* One more element at the end of the array *v of *n elements of size
+ * bytes: grown by one (the lists grown this way are short, and realloc
+ * mostly grows in place), counted, and returned for the caller to fill.
+ * APPEND(v, n) does it for a pointer v and its count n. */
+_nonnull_ret_ void *array_append(void **v, size_t *n, size_t size);
+#define APPEND(v, n) ((typeof(&*(v)))array_append((void **)&(v), &(n), sizeof(*(v))))
 _nonnull_ret_ char *xstrdup(const char *s);
 _nonnull_ret_ char *xstrndup(const char *s, size_t n);
 _nonnull_ret_ _printf_(1, 2) char *xasprintf(const char *fmt, ...);

@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "how/constants.h"
-#include "policy/options.h"
+#include "how/action.h"
 
 static const char *skip_space(const char *s)
 {

@@ -20,7 +20,6 @@
 #include "how/constants.h"
 #include "how/eqtree.h"
 #include "how/rules.h"
-#include "policy/options.h"
 
 
 struct sc_action how_effective_action(const struct policy *p, size_t i)

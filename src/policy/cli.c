@@ -29,8 +29,7 @@ static const struct subcommand *subcommand_by_name(const char *name)
 
 static void add_setting(struct cli *c, const struct gb_option *opt)
 {
-	c->settings = xreallocarray(c->settings, c->n_settings + 1, sizeof(*c->settings));
-	c->settings[c->n_settings++] = (struct cli_setting){.opt = opt};
+	*APPEND(c->settings, c->n_settings) = (struct cli_setting){.opt = opt};
 }
 
 /* The message quotes what was typed: escaped, so that an argument with

@@ -6,6 +6,7 @@
 
 #include <cap-ng.h>
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <linux/capability.h>
 #include <sched.h>
@@ -31,92 +32,6 @@ int parse_bool(const char *s, bool *out)
 		}
 	}
 	return -EINVAL;
-}
-
-int parse_errno_name(const char *s, int *out)
-{
-	/* Second names glibc's strerrorname_np() does not return. */
-	static const struct {
-		const char *name;
-		int value;
-	} aliases[] = {{"ENOTSUP", ENOTSUP}, {"EWOULDBLOCK", EWOULDBLOCK}, {"EDEADLOCK", EDEADLOCK}};
-	for (size_t i = 0; i < ELEMENTSOF(aliases); i++)
-		if (strcasecmp(s, aliases[i].name) == 0) {
-			*out = aliases[i].value;
-			return 0;
-		}
-	uint64_t v;
-	if (parse_u64(s, &v) == 0) {
-		if (v < 1 || v > 4095)
-			return -ERANGE;
-		*out = (int)v;
-		return 0;
-	}
-	for (int i = 1; i < 4096; i++) {
-		const char *name = strerrorname_np(i);
-		if (name && strcasecmp(name, s) == 0) {
-			*out = i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-int parse_sc_action(char **w, size_t n, struct sc_action *out)
-{
-	if (n == 1) {
-		if (streq(w[0], "allow")) {
-			*out = (struct sc_action){.kind = SC_ALLOW};
-			return 0;
-		}
-		if (streq(w[0], "kill")) {
-			*out = (struct sc_action){.kind = SC_KILL};
-			return 0;
-		}
-		if (streq(w[0], "log")) {
-			*out = (struct sc_action){.kind = SC_LOG};
-			return 0;
-		}
-		int e;
-		if (parse_errno_name(w[0], &e) == 0) {
-			*out = (struct sc_action){.kind = SC_ERRNO, .errnum = e};
-			return 0;
-		}
-		return -EINVAL;
-	}
-	if (n == 2 && streq(w[0], "errno")) {
-		int e;
-		if (parse_errno_name(w[1], &e) < 0)
-			return -EINVAL;
-		*out = (struct sc_action){.kind = SC_ERRNO, .errnum = e};
-		return 0;
-	}
-	return -EINVAL;
-}
-
-const char *sc_action_format(const struct sc_action *a, char *buf, size_t size)
-{
-	switch (a->kind) {
-	case SC_ALLOW:
-		return "allow";
-	case SC_KILL:
-		return "kill";
-	case SC_LOG:
-		return "log";
-	case SC_ERRNO: {
-		const char *name = strerrorname_np(a->errnum);
-		if (name)
-			snprintf(buf, size, "errno %s", name);
-		else
-			snprintf(buf, size, "errno %d", a->errnum);
-		return buf;
-	}
-	case SC_DEFAULT:
-		return "default";
-	case SC_UNSET:
-		break;
-	}
-	return "unset";
 }
 
 /* "CAP_NET_ADMIN", "cap_net_admin" and "net_admin" all name capability 12. */
@@ -214,11 +129,6 @@ static int normalize_dest(const char *in, char **out, struct diag *d, const stru
 	if (w == 0)
 		r[w++] = '/';
 	r[w] = '\0';
-	if (str_startswith(r, "/.glovebox-scratch") &&
-	    (r[18] == '\0' || r[18] == '/')) {
-		free(r);
-		return diag_error(d, o, "%s: this path is glovebox's own while it builds the root", in);
-	}
 	*out = r;
 	return 0;
 }
@@ -452,63 +362,69 @@ static int apply_chdir(struct policy *p, const struct gb_option *opt _unused_, c
 	return 0;
 }
 
-static int apply_home(struct policy *p, const struct gb_option *opt _unused_, char **a,
-		      size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	static const struct {
-		const char *name;
-		enum home_mode mode;
-	} modes[] = {{"tmpfs", HOME_TMPFS},
-		     {"ro", HOME_RO},
-		     {"rw", HOME_RW},
-		     {"none", HOME_NONE},
-		     {"private", HOME_PRIVATE}};
-	for (size_t i = 0; i < ELEMENTSOF(modes); i++)
-		if (streq(a[0], modes[i].name)) {
-			p->home = modes[i].mode;
-			p->home_s = (struct setting){true, *o};
-			return 0;
-		}
-	return diag_error(d, o, "%s: expected tmpfs, ro, rw, private or none", a[0]);
-}
+/* ---- one word of a fixed list ---- */
 
-static int apply_cwd(struct policy *p, const struct gb_option *opt _unused_, char **a,
-		     size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	static const char *const modes[] = {[CWD_NONE] = "none", [CWD_RO] = "ro", [CWD_RW] = "rw"};
-	for (size_t i = 0; i < ELEMENTSOF(modes); i++)
-		if (streq(a[0], modes[i])) {
-			p->cwd = (enum cwd_mode)i;
-			p->cwd_s = (struct setting){true, *o};
-			return 0;
-		}
-	return diag_error(d, o, "%s: expected ro, rw or none", a[0]);
-}
+/* The options whose value is one word of a fixed list, each word a value
+ * of one policy field: opt->data is their row here. */
+enum keyword_option {
+	KW_HOME,
+	KW_CWD,
+	KW_NETWORK,
+	KW_TERMINAL,
+	KW_USER,
+	KW_BACKGROUND,
+	KW_PERSONALITY,
+};
 
-static int apply_network(struct policy *p, const struct gb_option *opt _unused_, char **a,
+#define POLICY_FIELD(f) offsetof(struct policy, f), sizeof(((struct policy *)0)->f)
+
+static const struct {
+	struct {
+		const char *word;
+		int value;
+	} words[5]; /* in the order the error message lists them */
+	size_t field, size, setting;
+} keyword_options[] = {
+	[KW_HOME] = {{{"tmpfs", HOME_TMPFS}, {"ro", HOME_RO}, {"rw", HOME_RW},
+		      {"private", HOME_PRIVATE}, {"none", HOME_NONE}},
+		     POLICY_FIELD(home), offsetof(struct policy, home_s)},
+	[KW_CWD] = {{{"ro", CWD_RO}, {"rw", CWD_RW}, {"none", CWD_NONE}},
+		    POLICY_FIELD(cwd), offsetof(struct policy, cwd_s)},
+	[KW_NETWORK] = {{{"none", NET_NONE}, {"host", NET_HOST}},
+			POLICY_FIELD(network), offsetof(struct policy, network_s)},
+	[KW_TERMINAL] = {{{"pty", TERMINAL_PTY}, {"host", TERMINAL_HOST}},
+			 POLICY_FIELD(terminal), offsetof(struct policy, terminal_s)},
+	[KW_USER] = {{{"self", USER_SELF}, {"root", USER_ROOT}},
+		     POLICY_FIELD(user), offsetof(struct policy, user_s)},
+	[KW_BACKGROUND] = {{{"kill", BACKGROUND_KILL}, {"wait", BACKGROUND_WAIT}},
+			   POLICY_FIELD(background), offsetof(struct policy, background_s)},
+	[KW_PERSONALITY] = {{{"locked", true}, {"any", false}},
+			    POLICY_FIELD(personality_locked), offsetof(struct policy, personality_s)},
+};
+
+static int apply_keyword(struct policy *p, const struct gb_option *opt, char **a,
 			 size_t n _unused_, const struct origin *o, struct diag *d)
 {
-	if (streq(a[0], "none"))
-		p->network = NET_NONE;
-	else if (streq(a[0], "host"))
-		p->network = NET_HOST;
-	else
-		return diag_error(d, o, "%s: expected none or host", a[0]);
-	p->network_s = (struct setting){true, *o};
-	return 0;
-}
-
-static int apply_terminal(struct policy *p, const struct gb_option *opt _unused_, char **a,
-			  size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	if (streq(a[0], "pty"))
-		p->terminal = TERMINAL_PTY;
-	else if (streq(a[0], "host"))
-		p->terminal = TERMINAL_HOST;
-	else
-		return diag_error(d, o, "%s: expected pty or host", a[0]);
-	p->terminal_s = (struct setting){true, *o};
-	return 0;
+	const typeof(keyword_options[0]) *k = &keyword_options[opt->data];
+	char *field = (char *)p + k->field;
+	size_t i = 0;
+	for (; i < ELEMENTSOF(k->words) && k->words[i].word; i++) {
+		if (!streq(a[0], k->words[i].word))
+			continue;
+		/* the field is an enum (int-sized) or a bool */
+		int value = k->words[i].value;
+		bool flag = value != 0;
+		memcpy(field, k->size == sizeof(bool) ? (void *)&flag : (void *)&value, k->size);
+		*(struct setting *)(void *)((char *)p + k->setting) = (struct setting){true, *o};
+		return 0;
+	}
+	/* "expected a, b or c" */
+	char expected[128];
+	size_t w = 0;
+	for (size_t j = 0; j < i; j++)
+		w += (size_t)snprintf(expected + w, sizeof(expected) - w, "%s%s",
+				      j == 0 ? "" : j + 1 == i ? " or " : ", ", k->words[j].word);
+	return diag_error(d, o, "%s: expected %s", a[0], expected);
 }
 
 static int apply_hostname(struct policy *p, const struct gb_option *opt _unused_, char **a,
@@ -547,19 +463,6 @@ static int apply_capabilities(struct policy *p, const struct gb_option *opt _unu
 	}
 	p->caps = caps;
 	p->caps_s = (struct setting){true, *o};
-	return 0;
-}
-
-static int apply_user(struct policy *p, const struct gb_option *opt _unused_, char **a,
-		      size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	if (streq(a[0], "self"))
-		p->user = USER_SELF;
-	else if (streq(a[0], "root"))
-		p->user = USER_ROOT;
-	else
-		return diag_error(d, o, "%s: expected self or root", a[0]);
-	p->user_s = (struct setting){true, *o};
 	return 0;
 }
 
@@ -642,17 +545,9 @@ static int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a,
 	return 0;
 }
 
-static int apply_background(struct policy *p, const struct gb_option *opt _unused_, char **a,
-			    size_t n _unused_, const struct origin *o, struct diag *d)
+int option_rlimit(const struct gb_option *opt)
 {
-	if (streq(a[0], "kill"))
-		p->background = BACKGROUND_KILL;
-	else if (streq(a[0], "wait"))
-		p->background = BACKGROUND_WAIT;
-	else
-		return diag_error(d, o, "%s: expected kill or wait", a[0]);
-	p->background_s = (struct setting){true, *o};
-	return 0;
+	return opt->apply == apply_rlimit ? (int)opt->data : -1;
 }
 
 /* ---- [how] ---- */
@@ -814,37 +709,58 @@ static int apply_families(struct policy *p, const struct gb_option *opt _unused_
 	return 0;
 }
 
+/* The yes/no options: opt->data is their row. */
+enum bool_option {
+	BOOL_WX,
+	BOOL_ENV_CLEAR,
+	BOOL_UNSHARE_PID,
+	BOOL_UNSHARE_IPC,
+	BOOL_UNSHARE_UTS,
+	BOOL_UNSHARE_CGROUP,
+	BOOL_UNSHARE_USER,
+};
+
+static void apply_unshare(struct policy *p, enum unshare_kind k, bool v, const struct origin *o)
+{
+	static const unsigned long flags[UNSHARE_COUNT] = {
+		[UNSHARE_PID] = CLONE_NEWPID, [UNSHARE_IPC] = CLONE_NEWIPC,
+		[UNSHARE_UTS] = CLONE_NEWUTS, [UNSHARE_CGROUP] = CLONE_NEWCGROUP,
+		[UNSHARE_USER] = CLONE_NEWUSER,
+	};
+	if (v)
+		p->unshare |= flags[k];
+	else
+		p->unshare &= ~flags[k];
+	p->unshare_s[k] = (struct setting){true, *o};
+	/* A proc without the sandbox's own pid namespace would show the host's
+	 * processes: the proc entries so far go (explain shows them); one
+	 * added later is an error (policy_validate). */
+	if (k == UNSHARE_PID && !v)
+		policy_remove_mounts(p, mount_is_proc, NULL, o);
+}
+
 static int apply_bool_setting(struct policy *p, const struct gb_option *opt, char **a,
 			      size_t n _unused_, const struct origin *o, struct diag *d)
 {
 	bool v;
 	if (parse_bool(a[0], &v) < 0)
 		return diag_error(d, o, "%s: expected yes or no", a[0]);
-	switch (opt->data) {
-	case 0:
+	switch ((enum bool_option)opt->data) {
+	case BOOL_WX:
 		p->wx = v;
 		p->wx_s = (struct setting){true, *o};
 		break;
-	case 1:
+	case BOOL_ENV_CLEAR:
 		p->env_clear = v;
 		p->env_clear_s = (struct setting){true, *o};
 		break;
-	default: { /* unshare-*: data is 0x100 + index, flag in unshare_flags */
-		static const unsigned long flags[] = {CLONE_NEWPID, CLONE_NEWIPC, CLONE_NEWUTS,
-						      CLONE_NEWCGROUP, CLONE_NEWUSER};
-		size_t i = (size_t)(opt->data - 0x100);
-		if (v)
-			p->unshare |= flags[i];
-		else
-			p->unshare &= ~flags[i];
-		p->unshare_s[i] = (struct setting){true, *o};
-		/* A proc without the sandbox's own pid namespace would show the
-		 * host's processes: the proc entries so far go (explain shows
-		 * them); one added later is an error (policy_validate). */
-		if (flags[i] == CLONE_NEWPID && !v)
-			policy_remove_mounts(p, mount_is_proc, NULL, o);
+	case BOOL_UNSHARE_PID:
+	case BOOL_UNSHARE_IPC:
+	case BOOL_UNSHARE_UTS:
+	case BOOL_UNSHARE_CGROUP:
+	case BOOL_UNSHARE_USER:
+		apply_unshare(p, (enum unshare_kind)(opt->data - BOOL_UNSHARE_PID), v, o);
 		break;
-	}
 	}
 	return 0;
 }
@@ -857,20 +773,7 @@ static int apply_memfd_exec(struct policy *p, const struct gb_option *opt _unuse
 		return diag_error(d, o, "%s: expected yes or no", a[0]);
 	p->memfd_exec = v;
 	p->memfd_exec_s = (struct setting){true, *o};
-	return 0;
-}
-
-static int apply_personality(struct policy *p, const struct gb_option *opt _unused_, char **a,
-			     size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	if (streq(a[0], "locked"))
-		p->personality_locked = true;
-	else if (streq(a[0], "any"))
-		p->personality_locked = false;
-	else
-		return diag_error(d, o, "%s: expected locked or any", a[0]);
-	p->personality_s = (struct setting){true, *o};
-	return 0;
+		return 0;
 }
 
 static int apply_ioctl_deny(struct policy *p, const struct gb_option *opt _unused_, char **a,
@@ -1023,13 +926,13 @@ const struct gb_option gb_options[] = {
 	 apply_chdir, 0},
 	{"where", "cwd", "cwd", 0, 1, 1, 1, VALUE_WORDS, 0, "ro|rw|none",
 	 "share the current directory at its own path and start there (not /, $HOME or a "
-	 "directory above it)", apply_cwd, 0},
+	 "directory above it)", apply_keyword, KW_CWD},
 	{"where", "home", "home", 0, 1, 1, 1, VALUE_WORDS, 0, "tmpfs|ro|rw|private|none",
 	 "what the sandbox sees at $HOME (private: a home of its own, kept between runs of "
-	 "the profile)", apply_home, 0},
+	 "the profile)", apply_keyword, KW_HOME},
 	{"where", "network", "network", 0, 1, 1, 1, VALUE_WORDS, 0, "none|host",
 	 "none: a new network namespace with only loopback; host: share the host's",
-	 apply_network, 0},
+	 apply_keyword, KW_NETWORK},
 	{"where", "hostname", "hostname", 0, 1, 1, 1, VALUE_WORDS, 0, "NAME",
 	 "the host name inside", apply_hostname, 0},
 	{"where", "scope", "scope", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES,
@@ -1038,31 +941,30 @@ const struct gb_option gb_options[] = {
 	 "outside the sandbox (default all, where the kernel has it)", apply_scope, 0},
 	{"where", "terminal", "terminal", 0, 1, 1, 1, VALUE_WORDS, 0, "pty|host",
 	 "pty: a pseudo-terminal of its own in front of yours; host: your terminal itself "
-	 "(it can then take it over)", apply_terminal, 0},
+	 "(it can then take it over)", apply_keyword, KW_TERMINAL},
 	{"where", "unshare-pid", "unshare-pid", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "a pid namespace of its own (no: the host's processes are visible, and the proc "
-	 "entries before it go)", apply_bool_setting,
-	 0x100},
+	 "entries before it go)", apply_bool_setting, BOOL_UNSHARE_PID},
 	{"where", "unshare-ipc", "unshare-ipc", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "SysV IPC and POSIX queues of its own (no: e.g. for X11 shared memory)",
-	 apply_bool_setting, 0x101},
+	 apply_bool_setting, BOOL_UNSHARE_IPC},
 	{"where", "unshare-uts", "unshare-uts", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "a host name of its own", apply_bool_setting, 0x102},
+	 "a host name of its own", apply_bool_setting, BOOL_UNSHARE_UTS},
 	{"where", "unshare-cgroup", "unshare-cgroup", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "a cgroup namespace of its own", apply_bool_setting, 0x103},
+	 "a cgroup namespace of its own", apply_bool_setting, BOOL_UNSHARE_CGROUP},
 	{"where", "unshare-user", "unshare-user", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "a user namespace of its own (no: root only; the command's uid 0 and any kept "
 	 "capabilities are then the host's)",
-	 apply_bool_setting, 0x104},
+	 apply_bool_setting, BOOL_UNSHARE_USER},
 
 	{"what", "capabilities", "capabilities", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES,
 	 "none|CAP...", "capabilities kept in every set (all others are dropped)",
 	 apply_capabilities, 0},
 	{"what", "user", "user", 0, 1, 1, 1, VALUE_WORDS, 0, "self|root",
-	 "the uid and gid inside: your own, or 0", apply_user, 0},
+	 "the uid and gid inside: your own, or 0", apply_keyword, KW_USER},
 	{"what", "background", "background", 0, 1, 1, 1, VALUE_WORDS, 0, "kill|wait",
-	 "when the command exits, kill what it left running, or wait for it", apply_background,
-	 0},
+	 "when the command exits, kill what it left running, or wait for it", apply_keyword,
+	 KW_BACKGROUND},
 	RLIMIT_ROW("as", "address space limit in bytes", RLIMIT_AS),
 	RLIMIT_ROW("core", "core file size limit in bytes", RLIMIT_CORE),
 	RLIMIT_ROW("cpu", "CPU time limit in seconds", RLIMIT_CPU),
@@ -1097,12 +999,12 @@ const struct gb_option gb_options[] = {
 	 apply_families, 0},
 	{"how", "write-xor-execute", "write-xor-execute", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "no memory both writable and executable, nor made executable later", apply_bool_setting,
-	 0},
+	 BOOL_WX},
 	{"how", "memfd-exec", "memfd-exec", 0, 1, 1, 1, VALUE_WORDS, 0, "yes|no",
 	 "no: memfd_create only with MFD_NOEXEC_SEAL (the default refuses executable memfds "
 	 "where root runs glovebox)", apply_memfd_exec, 0},
 	{"how", "personality", "personality", 0, 1, 1, 1, VALUE_WORDS, 0, "locked|any",
-	 "locked: personality() may not change the execution domain", apply_personality, 0},
+	 "locked: personality() may not change the execution domain", apply_keyword, KW_PERSONALITY},
 	{"how", "ioctl-deny", "ioctl-deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CMD...",
 	 "ioctl commands refused (TIOCSTI and TIOCLINUX always are)", apply_ioctl_deny, 0},
 	{"how", "rule", "rule", 0, 1, 1, 1, VALUE_TEXT, 0, "CALL(argN OP VALUE,...)[:ACTION]",
@@ -1117,7 +1019,7 @@ const struct gb_option gb_options[] = {
 	{"env", "unset", "unsetenv", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "NAME...",
 	 "remove variables", apply_env_unset, 0},
 	{"env", "clear", "clearenv", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "start from an empty environment plus the keep list", apply_bool_setting, 1},
+	 "start from an empty environment plus the keep list", apply_bool_setting, BOOL_ENV_CLEAR},
 };
 /* clang-format on */
 const size_t gb_option_count = ELEMENTSOF(gb_options);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "diag.h"
+#include "how/action.h" /* the action words the options take */
 #include "policy/policy.h"
 
 struct gb_option;
@@ -57,6 +58,8 @@ extern const size_t gb_section_count;
 
 bool option_section_known(const char *section);
 const struct gb_option *option_by_key(const char *section, const char *key);
+/* The resource an rlimit-* option sets (RLIMIT_*), or -1 for any other. */
+int option_rlimit(const struct gb_option *opt);
 const struct gb_option *option_by_cli(const char *name);
 const struct gb_option *option_by_short(char c);
 
@@ -66,10 +69,7 @@ int option_apply(struct policy *p, const struct gb_option *opt, char **args, siz
 
 /* Value parsers shared with the unit tests. */
 int parse_bool(const char *s, bool *out);
-int parse_errno_name(const char *s, int *out);
-int parse_sc_action(char **words, size_t n, struct sc_action *out);
 int parse_capability(const char *s);
 int parse_size(const char *s, uint64_t *out);
 int parse_duration_ms(const char *s, uint64_t *out);
 int parse_mode(const char *s, uint32_t *out);
-const char *sc_action_format(const struct sc_action *a, char *buf, size_t size);

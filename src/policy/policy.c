@@ -91,8 +91,7 @@ size_t policy_remove_mounts(struct policy *p, mount_match_fn match, const void *
 			p->mounts[kept++] = p->mounts[i];
 			continue;
 		}
-		p->removed = xreallocarray(p->removed, p->n_removed + 1, sizeof(*p->removed));
-		p->removed[p->n_removed++] = (struct mount_removed){p->mounts[i], *by};
+		*APPEND(p->removed, p->n_removed) = (struct mount_removed){p->mounts[i], *by};
 	}
 	p->n_mounts = kept;
 	return p->n_removed - before;
@@ -133,10 +132,8 @@ uint32_t policy_add_rule_origin(struct policy *p, const struct origin *o)
 	if (p->n_rule_origins > 1 && last->file == o->file && last->line == o->line &&
 	    last->key == o->key)
 		return (uint32_t)(p->n_rule_origins - 1);
-	p->rule_origins = xreallocarray(p->rule_origins, p->n_rule_origins + 1,
-					sizeof(*p->rule_origins));
-	p->rule_origins[p->n_rule_origins] = *o;
-	return (uint32_t)p->n_rule_origins++;
+	*APPEND(p->rule_origins, p->n_rule_origins) = *o;
+	return (uint32_t)(p->n_rule_origins - 1);
 }
 
 struct arg_rule *policy_add_arg_rule(struct policy *p, const struct origin *o)
@@ -167,7 +164,7 @@ int policy_validate(struct policy *p, struct diag *d)
 		 * one came after. */
 		if (m->kind == MOUNT_PROC && !(p->unshare & CLONE_NEWPID)) {
 			char where[512];
-			origin_format(&p->unshare_s[0].origin, where, sizeof(where));
+			origin_format(&p->unshare_s[UNSHARE_PID].origin, where, sizeof(where));
 			diag_error(d, &m->origin,
 				   "proc needs the sandbox's own pid namespace, and unshare-pid = no "
 				   "(%s) turns it off: drop this proc, or keep unshare-pid = yes",

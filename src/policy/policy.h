@@ -145,6 +145,17 @@ struct env_op {
 	struct origin origin;
 };
 
+/* The namespaces a profile may turn off (unshare-pid = no ...): where
+ * each one's setting is kept in unshare_s. */
+enum unshare_kind {
+	UNSHARE_PID,
+	UNSHARE_IPC,
+	UNSHARE_UTS,
+	UNSHARE_CGROUP,
+	UNSHARE_USER,
+	UNSHARE_COUNT,
+};
+
 struct policy {
 	char *description;
 	struct setting description_s;
@@ -172,7 +183,7 @@ struct policy {
 	/* CLONE_NEW* flags among pid, ipc, uts and cgroup (user and mount are
 	 * always new; net follows `network`). */
 	unsigned long unshare;
-	struct setting unshare_s[5];
+	struct setting unshare_s[UNSHARE_COUNT];
 	char *home_name; /* for home = private: which persistent home */
 
 	/* what */

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "state.h"
 #include "policy/options.h"
 
 void profile_loader_init(struct profile_loader *l, struct policy *p, struct diag *d,
@@ -64,12 +65,10 @@ static void add_shipped_dirs(struct profile_loader *l)
 
 void profile_loader_default_path(struct profile_loader *l)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME");
-	if (xdg && xdg[0] == '/') {
-		_cleanup_free_ char *dir = xasprintf("%s/glovebox/profiles", xdg);
-		profile_loader_add_dir(l, dir);
-	} else if (l->vars->home) {
-		_cleanup_free_ char *dir = xasprintf("%s/.config/glovebox/profiles", l->vars->home);
+	/* the directory a launch protects (state.h) */
+	_cleanup_free_ char *config = state_dir(STATE_CONFIG, l->vars->home);
+	if (config) {
+		_cleanup_free_ char *dir = xasprintf("%s/profiles", config);
 		profile_loader_add_dir(l, dir);
 	}
 	profile_loader_add_dir(l, GB_SYSCONFDIR "/glovebox/profiles");
@@ -554,8 +553,7 @@ static int open_profile(struct profile_loader *l, const char *name, const char *
 
 static void push_id(struct file_id **arr, size_t *n, struct file_id id)
 {
-	*arr = xreallocarray(*arr, *n + 1, sizeof(**arr));
-	(*arr)[(*n)++] = id;
+	*APPEND(*arr, *n) = id;
 }
 
 /* The built-in default, once: the base of the others. */

@@ -9,6 +9,7 @@
 
 #include "diag.h"
 #include "policy/policy.h"
+#include "where/facts.h"
 #include "where/plan.h"
 
 /* Build the new root and pivot into it; afterwards the root of every
@@ -16,10 +17,6 @@
  * where_send_host_mounts wrote. Returns 0 or -1 (reported). */
 int where_build_root(const struct policy *p, const struct where_env *env, int host_mounts_fd,
 		     struct diag *d);
-
-/* Write the host's proc and sysfs mount points to fd (see mounts.c);
- * 0 or -errno. */
-int where_send_host_mounts(int fd);
 
 /* The working directory inside: chdir = ..., else the shared current
  * directory, else the caller's own when it is visible inside, else / (said

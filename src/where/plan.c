@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "where/plan.h"
 
+#include <linux/magic.h>
+#include <sys/stat.h>
+
+#include "where/facts.h"
+
 #include <stdint.h>
 #include <stdio.h>
 
@@ -280,6 +285,8 @@ void where_plan_make(const struct policy *p, const struct where_env *env, struct
 			.op = m,
 			.from = i < p->n_mounts ? STEP_POLICY : i == p->n_mounts ? STEP_HOME : STEP_CWD,
 			.source = i,
+			.cause = SIZE_MAX,
+			.needs = SIZE_MAX,
 		};
 		items[n++] = (struct order_item){.dest = m->dest,
 						 .beneath_same = i == p->n_mounts,
@@ -308,7 +315,234 @@ void where_plan_make(const struct policy *p, const struct where_env *env, struct
 
 void where_plan_free(struct where_plan *plan)
 {
+	for (size_t k = 0; k < plan->n_steps; k++)
+		free(plan->steps[k].path);
 	free(plan->steps);
 	free(plan->step_of);
 	*plan = (struct where_plan){0};
+}
+
+/* ---- the derived steps ---- */
+
+struct step_list {
+	struct where_step *v;
+	size_t n;
+};
+
+static size_t push(struct step_list *l, struct where_step st)
+{
+	*APPEND(l->v, l->n) = st;
+	return l->n - 1;
+}
+
+static struct where_step derived(enum step_do what, char *path, size_t cause)
+{
+	return (struct where_step){.what = what, .from = STEP_DERIVED, .path = path,
+				   .cause = cause, .source = SIZE_MAX,
+				   .moved_before = SIZE_MAX, .needs = SIZE_MAX};
+}
+
+/* DEST/SUFFIX, or DEST itself for an empty suffix. */
+static char *below(const char *dest, const char *suffix)
+{
+	return *suffix ? xasprintf("%s/%s", streq(dest, "/") ? "" : dest, suffix) : xstrdup(dest);
+}
+
+/* The protected directory that st is, or lies in (two levels deep). */
+static const struct where_guarded *guarded_holding(const struct where_facts *f,
+						   const struct stat *st)
+{
+	for (size_t i = 0; i < f->n_prot; i++) {
+		const struct where_guarded *g = &f->prot[i];
+		if (st->st_dev != g->dev)
+			continue;
+		bool hit = st->st_ino == g->ino;
+		for (size_t k = 0; k < g->n_inside && !hit; k++)
+			hit = g->inside[k] == st->st_ino;
+		if (hit)
+			return g;
+	}
+	return NULL;
+}
+
+static bool is_overlay(enum mount_kind k)
+{
+	return k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY;
+}
+
+/* A bind of a host tree (a mirror of anything but a symlink is one). */
+static bool binds_host_tree(const struct mount_op *m, const struct where_source *s)
+{
+	return s->known && !s->missing &&
+	       (m->kind == MOUNT_BIND || m->kind == MOUNT_RO_BIND || m->kind == MOUNT_DEV_BIND ||
+		(m->kind == MOUNT_MIRROR && !s->link_target));
+}
+
+/* Refuse, before anything is mounted, a source that is the host's proc
+ * (its /proc/PID/root of any process of yours leads out of the jail), or
+ * a protected directory or anything inside it, whatever path (symlinks
+ * included) names it. Binds that show a protected directory from above
+ * are masked instead (add_masks). */
+static int refuse(const struct where_step *st, const struct where_facts *f, struct diag *d)
+{
+	const struct mount_op *m = st->op;
+	const struct where_source *s = &f->src[st->source];
+	size_t n = strlen(WHERE_SCRATCH);
+	if (strncmp(m->dest, WHERE_SCRATCH, n) == 0 && (m->dest[n] == '\0' || m->dest[n] == '/'))
+		return diag_error(d, &m->origin,
+				  "%s: this path is glovebox's own while it builds the root", m->dest);
+	if (!binds_host_tree(m, s) && !(is_overlay(m->kind) && s->known))
+		return 0;
+	if (!is_overlay(m->kind) && s->fs_type == PROC_SUPER_MAGIC)
+		return diag_error(d, &m->origin,
+				  "%s: refusing to bind the host's /proc (it leads to the host's "
+				  "processes and their roots); use proc = DEST for the sandbox's own",
+				  m->src);
+	const struct where_guarded *g = guarded_holding(f, &s->st);
+	const char *src = m->src;
+	if (!g && m->kind == MOUNT_OVERLAY && s->aux_known) {
+		g = guarded_holding(f, &s->aux_st);
+		src = m->aux;
+	}
+	if (g)
+		return diag_error(d, &m->origin, "%s: refusing to expose glovebox's own state (%s)",
+				  src, g->path);
+	return 0;
+}
+
+/* A bind of a directory (at step `at`) brings along every host proc and
+ * sysfs mounted below its source. */
+static void add_specials(struct step_list *l, const struct where_facts *f, const char *dest,
+			 const struct stat *st, size_t at)
+{
+	for (size_t i = 0; i < f->n_specials; i++) {
+		const struct where_special *sp = &f->specials[i];
+		for (size_t k = 0; k < sp->n_anc; k++) {
+			const struct where_anchor *a = &sp->anc[k];
+			if (a->dev != st->st_dev || a->ino != st->st_ino || !*a->suffix)
+				continue;
+			struct where_step hit = derived(sp->is_proc ? STEP_HIDE_PROC : STEP_RO_SYSFS,
+							below(dest, a->suffix), at);
+			hit.index = i;
+			hit.dev = sp->dev;
+			push(l, hit);
+		}
+	}
+}
+
+/* A bind (or an overlay's lower tree) of a protected directory's ancestor
+ * shows it at DEST/SUFFIX: mask it there. */
+static void add_masks(struct step_list *l, const struct where_facts *f, const char *dest,
+		      const struct stat *st, bool overlay, size_t at)
+{
+	/* Any ancestor counts, on whatever filesystem: a recursive bind
+	 * brings the submounts along, a protected directory on one of them
+	 * too. */
+	for (size_t i = 0; i < f->n_prot; i++) {
+		const struct where_guarded *g = &f->prot[i];
+		for (size_t k = 0; k < g->n_anc; k++) {
+			const struct where_anchor *a = &g->anc[k];
+			if (a->dev != st->st_dev || a->ino != st->st_ino)
+				continue;
+			struct where_step mk = derived(STEP_MASK, below(dest, a->suffix), at);
+			mk.index = key_len(dest);
+			mk.dev = g->dev;
+			mk.ino = g->ino;
+			mk.any = overlay;
+			push(l, mk);
+		}
+	}
+}
+
+/* A directory that is a mount point can be neither renamed nor removed
+ * (EBUSY). Hiding a protected directory is not enough when a writable
+ * bind holds it from above: the sandbox could move ~/.cache aside and put
+ * a directory of its own in its place, for later runs to trust. So every
+ * directory between the bind's root and the mask becomes a mount of
+ * itself (the root and the mask are mount points already). */
+static void add_mask_and_pins(struct step_list *out, struct where_step mk)
+{
+	const char *path = mk.path;
+	size_t base = mk.index;
+	size_t at = push(out, mk);
+	for (size_t i = base + 1; path[i]; i++) {
+		if (path[i] != '/')
+			continue;
+		struct where_step pin = derived(STEP_PIN, xstrndup(path, i), at);
+		pin.needs = at;
+		push(out, pin);
+	}
+}
+
+static void add_dev_nodes(struct step_list *out, const char *dest, size_t at)
+{
+	for (size_t i = 0; i < WHERE_N_DEV_NODES; i++) {
+		struct where_step node = derived(STEP_DEV_NODE, below(dest, where_dev_nodes[i]), at);
+		node.index = i;
+		push(out, node);
+	}
+}
+
+int where_plan_derive(struct where_plan *plan, const struct where_facts *f, struct diag *d)
+{
+	for (size_t k = 0; k < plan->n_steps; k++)
+		if (plan->steps[k].what == STEP_MOUNT && refuse(&plan->steps[k], f, d) < 0)
+			return -1;
+	struct step_list out = {0}, specials = {0}, masks = {0};
+	size_t n_scratch = 0;
+	for (size_t k = 0; k < plan->n_steps; k++) {
+		struct where_step st = plan->steps[k];
+		const struct mount_op *m = st.op;
+		const struct where_source *s = &f->src[st.source];
+		/* file contents and throw-away overlay layers live in a scratch
+		 * tmpfs, attached before its first user */
+		if (m->kind == MOUNT_FILE || m->kind == MOUNT_TMP_OVERLAY) {
+			if (n_scratch == 0)
+				push(&out, derived(STEP_SCRATCH, xstrdup(WHERE_SCRATCH), out.n + 1));
+			st.index = n_scratch++;
+		}
+		/* sysfs files are guarded by their owner alone: with the host's
+		 * root inside (when root runs glovebox), a writable /sys reaches
+		 * the hardware. Read-only, always. */
+		st.read_only = m->kind == MOUNT_RO_BIND || m->kind == MOUNT_MIRROR ||
+			       (binds_host_tree(m, s) && s->fs_type == SYSFS_MAGIC);
+		size_t at = push(&out, st);
+		if (m->kind == MOUNT_DEV)
+			add_dev_nodes(&out, m->dest, at);
+		if (binds_host_tree(m, s) && S_ISDIR(s->st.st_mode))
+			add_specials(&specials, f, m->dest, &s->st, at);
+		if (binds_host_tree(m, s) || (is_overlay(m->kind) && s->known))
+			add_masks(&masks, f, m->dest, &s->st, is_overlay(m->kind), at);
+	}
+	if (n_scratch)
+		push(&out, derived(STEP_SCRATCH_DROP, NULL, SIZE_MAX));
+	/* once every mount is in place: what a later mount covered shows no
+	 * more, and the step leaves it be */
+	for (size_t i = 0; i < specials.n; i++)
+		push(&out, specials.v[i]);
+	for (size_t i = 0; i < masks.n; i++)
+		add_mask_and_pins(&out, masks.v[i]);
+	push(&out, derived(STEP_ENTER_ROOT, NULL, SIZE_MAX));
+	push(&out, derived(STEP_ROOT_RO, NULL, SIZE_MAX));
+	free(specials.v);
+	free(masks.v);
+	free(plan->steps);
+	plan->steps = out.v;
+	plan->n_steps = out.n;
+	for (size_t k = 0; k < out.n; k++)
+		if (out.v[k].what == STEP_MOUNT)
+			plan->step_of[out.v[k].source] = k;
+	return 0;
+}
+
+const char *where_step_name(const struct where_step *st)
+{
+	static const char *const names[] = {
+		[STEP_SCRATCH] = "scratch",	  [STEP_DEV_NODE] = "dev-node",
+		[STEP_SCRATCH_DROP] = "scratch-drop", [STEP_HIDE_PROC] = "hide-proc",
+		[STEP_RO_SYSFS] = "ro-sysfs",	  [STEP_MASK] = "mask",
+		[STEP_PIN] = "pin",		  [STEP_ENTER_ROOT] = "enter-root",
+		[STEP_ROOT_RO] = "root-ro",
+	};
+	return st->what == STEP_MOUNT ? mount_kind_name(st->op->kind) : names[st->what];
 }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "diag.h"
 #include "policy/policy.h"
 
 /* A host directory that glovebox trusts later (its own configuration and
@@ -94,19 +95,55 @@ char *where_cwd_note(const struct policy *p, const struct where_env *env,
 
 /* ---- the plan ---- */
 
-enum step_from { STEP_POLICY, STEP_HOME, STEP_CWD };
+/* Where the scratch tmpfs is attached in the new root while it is built:
+ * no mount of a profile may lie there. */
+#define WHERE_SCRATCH "/.glovebox-scratch"
+
+enum step_from { STEP_POLICY, STEP_HOME, STEP_CWD, STEP_DERIVED };
+
+/* What a step does. Every step but STEP_MOUNT is derived from the mounts
+ * and the facts (where_plan_derive). */
+enum step_do {
+	STEP_MOUNT,        /* op: a policy mount, the home or the cwd */
+	STEP_SCRATCH,      /* attach the scratch tmpfs at WHERE_SCRATCH, before its first user */
+	STEP_DEV_NODE,     /* a host device node (where_dev_nodes[index]) into a new /dev */
+	STEP_SCRATCH_DROP, /* detach the scratch tmpfs: what was mounted from it stays */
+	STEP_HIDE_PROC,    /* a host proc a bind brought along: covered, if it still shows */
+	STEP_RO_SYSFS,     /* a host sysfs a bind brought along: read-only, if it still shows */
+	STEP_MASK,         /* a protected directory a bind shows: covered, if it still shows */
+	STEP_PIN,          /* a directory between a bind's root and a mask: a mount of itself */
+	STEP_ENTER_ROOT,   /* pivot_root into the new root */
+	STEP_ROOT_RO,      /* the root itself read-only */
+};
 
 struct where_step {
-	const struct mount_op *op;
+	enum step_do what;
 	enum step_from from;
-	size_t source;       /* index of its prepared source: the policy's own, then home, cwd */
+	const struct mount_op *op; /* STEP_MOUNT */
+	size_t source;       /* STEP_MOUNT: its source, the policy's own, then home, cwd */
 	size_t moved_before; /* the source of the step it was moved before, or SIZE_MAX */
+	bool read_only;      /* a bind: read-only, recursively (ro-bind, mirror, a sysfs) */
+	/* Derived steps: */
+	char *path;   /* the path inside (owned), or NULL */
+	size_t cause; /* the step it is derived from (an index in steps), or SIZE_MAX */
+	size_t needs; /* STEP_PIN: the mask it completes, skipped with it */
+	/* STEP_MOUNT of a file or a throw-away overlay: its scratch name's
+	 * number; STEP_DEV_NODE: the node; STEP_MASK: the length of the
+	 * bind's destination ("/": 0); STEP_HIDE_PROC, STEP_RO_SYSFS: the
+	 * special in the facts. */
+	size_t index;
+	/* STEP_MASK, STEP_HIDE_PROC, STEP_RO_SYSFS: what must still show at
+	 * path for the step to act (a later mount may cover it); a mask seen
+	 * through an overlay acts whatever shows (its inodes are its own). */
+	dev_t dev;
+	ino_t ino;
+	bool any;
 };
 
 struct where_plan {
 	struct mount_op home, cwd; /* the derived mounts; strings borrowed */
 	enum cwd_decision cwd_decision;
-	struct where_step *steps; /* in mounting order */
+	struct where_step *steps; /* in order */
 	size_t n_steps;
 	size_t n_sources; /* policy mounts + 2 */
 	size_t *step_of; /* by source: its index in steps, or SIZE_MAX */
@@ -117,6 +154,18 @@ struct where_plan {
  * it. */
 void where_plan_make(const struct policy *p, const struct where_env *env, struct where_plan *plan);
 void where_plan_free(struct where_plan *plan);
+
+struct where_facts;
+/* The second pass, once the facts are in: refuse the sources that must
+ * not be shown (the host's proc, glovebox's own state; reported with the
+ * origin of the mount), and add every derived step: the scratch tmpfs,
+ * /dev's nodes, the host's proc and sysfs brought along by a bind, masks
+ * over glovebox's state and the pins that hold them, entering the root and
+ * making it read-only. Pure. 0 or -1 (reported). */
+int where_plan_derive(struct where_plan *plan, const struct where_facts *f, struct diag *d);
+
+/* A name for what a step does, for explain and the tests. */
+const char *where_step_name(const struct where_step *st);
 
 /* The directory the command starts in, or NULL for "the launcher's, if
  * the sandbox shows that very directory, else /". */

@@ -3,6 +3,7 @@
 import os
 import uuid
 import socket
+import shutil
 import subprocess
 
 from gbtest import IS_ROOT, both, main
@@ -224,6 +225,58 @@ class Home:
         r = self.gb("--ro-bind", cfg, "/cfg", cmd=["/bin/true"], probe=False)
         self.assertEqual(r.returncode, 125)
         self.assertIn("refusing to expose glovebox's own state", r.stderr)
+
+    def test_glovebox_config_on_another_filesystem_below_a_bind_stays_hidden(self):
+        # /dev/shm is a tmpfs of its own below /: the bind of / brings it along.
+        if os.stat("/dev/shm").st_dev == os.stat("/").st_dev:
+            self.skipTest("/dev/shm is on the root filesystem here")
+        top = "/dev/shm/gb-cfg-%s-%d" % (self.who.name, os.getpid())
+        cfg = os.path.join(top, "glovebox")
+        self.run_as(["/bin/sh", "-c", 'mkdir -p "$1" && echo secret > "$1/s"', "sh", cfg])
+        try:
+            r = self.gb("--bind", "/", "/host", env={"XDG_CONFIG_HOME": top},
+                        cmd=["/bin/sh", "-c", 'cat "/host$1/s" 2>/dev/null || echo hidden', "sh",
+                             cfg], probe=False)
+            self.assertEqual(r.stdout.split(), ["hidden"], r.stderr)
+        finally:
+            shutil.rmtree(top, ignore_errors=True)
+
+    def test_explain_lists_the_steps_glovebox_adds(self):
+        for d in (".config", ".cache"):
+            os.makedirs(os.path.join(self.who.home, d, "glovebox"), exist_ok=True)
+        r = self.run_as([self.stage.glovebox, "explain", "--ro-bind", self.who.home, "/h",
+                         "--file", "/etc/x", "hi"])
+        self.assertOk(r)
+        lines = [l.split() for l in r.stdout.splitlines()]
+        self.assertIn(["mask", "/h/.config/glovebox", "#", "glovebox's", "own", "state,", "hidden",
+                       "if", "it", "still", "shows,", "for", "ro-bind", "/h", "(command", "line",
+                       "--ro-bind)"], lines)
+        self.assertIn(["pin", "/h/.config", "#", "a", "mount", "of", "itself,", "so", "the", "mask",
+                       "cannot", "be", "moved", "aside"], lines)
+        self.assertIn(["dev-node", "/dev/null", "#", "the", "host's", "device", "node,", "for",
+                       "dev", "/dev"], [l[:10] for l in lines])
+        steps = [l[0] for l in lines if l and l[0] in ("scratch", "file", "scratch-drop", "mask",
+                                                       "enter-root", "root-ro")]
+        self.assertEqual(steps, ["scratch", "file", "scratch-drop", "mask", "mask", "enter-root",
+                                 "root-ro"])
+
+    def test_explain_says_what_a_launch_would_refuse(self):
+        cfg = os.path.join(self.who.home, ".config", "glovebox")
+        os.makedirs(cfg, exist_ok=True)
+        r = self.run_as([self.stage.glovebox, "explain", "--ro-bind", cfg, "/c"])
+        self.assertOk(r)
+        self.assertIn("refused: command line: --ro-bind: %s: refusing to expose glovebox's own "
+                      "state" % cfg, r.stdout)
+
+    def test_glovebox_config_deep_below_a_bind_of_the_root_stays_hidden(self):
+        # 40 directories down: every ancestor counts, the root's included.
+        deep = os.path.join(self.who.home, *(["d"] * 40))
+        cfg = os.path.join(deep, "glovebox")
+        self.run_as(["/bin/sh", "-c", 'mkdir -p "$1" && echo secret > "$1/s"', "sh", cfg])
+        r = self.gb("--ro-bind", "/", "/host", env={"XDG_CONFIG_HOME": deep},
+                    cmd=["/bin/sh", "-c", 'cat "/host$1/s" 2>/dev/null || echo hidden', "sh",
+                         cfg], probe=False)
+        self.assertEqual(r.stdout.split(), ["hidden"], r.stderr)
 
 
 @both

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include <linux/capability.h>
+#include <sched.h>
+#include <sys/resource.h>
 
 #include "policy/options.h"
 #include "testutil.h"
@@ -374,6 +376,85 @@ START_TEST(env_names_are_checked)
 }
 END_TEST
 
+/* Every option whose value is one word of a list: each word sets its
+ * value and the setting's origin; anything else names the words. */
+START_TEST(keyword_options_take_one_of_their_words)
+{
+	struct fixture f;
+	fixture_init(&f);
+	static const struct {
+		const char *section, *key, *word;
+		const char *expected;
+	} cases[] = {
+		{"where", "home", "private", "tmpfs, ro, rw, private or none"},
+		{"where", "cwd", "none", "ro, rw or none"},
+		{"where", "network", "host", "none or host"},
+		{"where", "terminal", "host", "pty or host"},
+		{"what", "user", "root", "self or root"},
+		{"what", "background", "wait", "kill or wait"},
+		{"how", "personality", "any", "locked or any"},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		ck_assert_int_eq(apply(&f, cases[i].section, cases[i].key, cases[i].word), 0);
+		ck_assert_int_eq(apply(&f, cases[i].section, cases[i].key, "x"), -1);
+		char *line = xasprintf("t.ini:7: [%s] %s: x: expected %s", cases[i].section,
+				       cases[i].key, cases[i].expected);
+		ck_assert_msgs_contain(&f, line);
+		free(line);
+	}
+	ck_assert_int_eq(f.p.home, HOME_PRIVATE);
+	ck_assert_int_eq(f.p.cwd, CWD_NONE);
+	ck_assert_int_eq(f.p.network, NET_HOST);
+	ck_assert_int_eq(f.p.terminal, TERMINAL_HOST);
+	ck_assert_int_eq(f.p.user, USER_ROOT);
+	ck_assert_int_eq(f.p.background, BACKGROUND_WAIT);
+	ck_assert(!f.p.personality_locked);
+	ck_assert(f.p.home_s.set && f.p.cwd_s.set && f.p.network_s.set && f.p.terminal_s.set &&
+		  f.p.user_s.set && f.p.background_s.set && f.p.personality_s.set);
+	ck_assert_uint_eq(f.p.personality_s.origin.line, 7);
+	ck_assert_int_eq(apply(&f, "how", "personality", "locked"), 0);
+	ck_assert(f.p.personality_locked);
+	fixture_free(&f);
+}
+END_TEST
+
+/* Each unshare-* row keeps its setting under its own namespace. */
+START_TEST(unshare_rows_name_their_namespace)
+{
+	static const struct {
+		const char *key;
+		enum unshare_kind kind;
+		unsigned long flag;
+	} rows[] = {
+		{"unshare-pid", UNSHARE_PID, CLONE_NEWPID},
+		{"unshare-ipc", UNSHARE_IPC, CLONE_NEWIPC},
+		{"unshare-uts", UNSHARE_UTS, CLONE_NEWUTS},
+		{"unshare-cgroup", UNSHARE_CGROUP, CLONE_NEWCGROUP},
+		{"unshare-user", UNSHARE_USER, CLONE_NEWUSER},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(rows); i++) {
+		struct fixture f;
+		fixture_init(&f);
+		ck_assert_int_eq(apply(&f, "where", rows[i].key, "no"), 0);
+		ck_assert(!(f.p.unshare & rows[i].flag));
+		for (size_t k = 0; k < UNSHARE_COUNT; k++)
+			ck_assert_int_eq(f.p.unshare_s[k].set, k == rows[i].kind);
+		ck_assert_int_eq(apply(&f, "where", rows[i].key, "yes"), 0);
+		ck_assert(f.p.unshare & rows[i].flag);
+		fixture_free(&f);
+	}
+}
+END_TEST
+
+START_TEST(rlimit_rows_name_their_resource)
+{
+	ck_assert_int_eq(option_rlimit(option_by_key("what", "rlimit-nofile")), RLIMIT_NOFILE);
+	ck_assert_int_eq(option_rlimit(option_by_key("what", "rlimit-as")), RLIMIT_AS);
+	ck_assert_int_eq(option_rlimit(option_by_key("where", "home")), -1);
+	ck_assert_int_eq(option_rlimit(option_by_key("how", "write-xor-execute")), -1);
+}
+END_TEST
+
 RUN_SUITE("options", durations_take_units, table_rows_are_unique_and_complete,
 	  bubblewrap_spellings_take_bubblewrap_arguments, booleans_parse,
 	  sizes_parse_with_suffixes, modes_are_octal, errno_names_and_numbers_parse,
@@ -383,4 +464,5 @@ RUN_SUITE("options", durations_take_units, table_rows_are_unique_and_complete,
 	  capabilities_are_a_set, rlimits_take_soft_and_hard, syscall_rules_apply_in_order,
 	  env_names_are_checked, paths_are_at_or_below_a_directory_by_whole_components,
 	  remove_takes_away_what_earlier_layers_put_at_or_below_a_destination,
-	  unshare_pid_no_takes_away_the_proc_before_it)
+	  unshare_pid_no_takes_away_the_proc_before_it, keyword_options_take_one_of_their_words,
+	  unshare_rows_name_their_namespace, rlimit_rows_name_their_resource)

@@ -2,7 +2,10 @@
 /* The where layer's plan: the mount order and the current directory. */
 #include "testutil.h"
 
+#include "where/facts.h"
 #include "where/plan.h"
+
+#include <linux/magic.h>
 
 /* The order of items given as destinations; beneath marks the items that go
  * beneath mounts at their own destination (the home mount). Returns the
@@ -113,9 +116,10 @@ END_TEST
 
 /* ---- the current directory ---- */
 
+static struct fixture f;
+
 static struct policy *policy_with(const char *text)
 {
-	static struct fixture f;
 	static bool used;
 	if (used)
 		fixture_free(&f);
@@ -295,6 +299,443 @@ START_TEST(operations_on_what_is_there_stay_in_place)
 }
 END_TEST
 
+/* ---- the derived steps, from facts built by hand ---- */
+
+/* Facts for a plan: no source known yet. */
+static struct where_facts facts_for(const struct where_plan *plan)
+{
+	struct where_facts fx = {.n_src = plan->n_sources};
+	fx.src = xcalloc(plan->n_sources, sizeof(*fx.src));
+	for (size_t i = 0; i < plan->n_sources; i++)
+		fx.src[i].fd = fx.src[i].auxfd = -1;
+	for (size_t i = 0; i < WHERE_N_DEV_NODES; i++)
+		fx.devnodes[i] = -1;
+	return fx;
+}
+
+static void source_is(struct where_facts *fx, size_t i, mode_t type, dev_t dev, ino_t ino)
+{
+	fx->src[i].known = true;
+	fx->src[i].st.st_mode = type | 0755;
+	fx->src[i].st.st_dev = dev;
+	fx->src[i].st.st_ino = ino;
+	fx->src[i].fs_type = EXT4_SUPER_MAGIC;
+}
+
+/* The host in these tests: / (dev 1, ino 2), /home (10), /home/u (20) and
+ * glovebox's configuration /home/u/.config (30) holding an entry (31). */
+static const struct where_anchor config_anc[] = {
+	{1, 30, ""}, {1, 20, ".config"}, {1, 10, "u/.config"}, {1, 2, "home/u/.config"},
+};
+static ino_t config_inside[] = {31};
+
+static void protect_config(struct where_facts *fx)
+{
+	fx->prot = xcalloc(1, sizeof(*fx->prot));
+	fx->prot[0] = (struct where_guarded){
+		.path = "/home/u/.config", .dev = 1, .ino = 30,
+		.anc = (struct where_anchor *)config_anc, .n_anc = ELEMENTSOF(config_anc),
+		.inside = config_inside, .n_inside = 1, .inside_read = true};
+	fx->n_prot = 1;
+}
+
+/* The hand-built facts borrow their arrays: free only what facts_for made. */
+static void facts_done(struct where_facts *fx)
+{
+	free(fx->src);
+	free(fx->prot);
+	for (size_t i = 0; i < fx->n_specials; i++)
+		free(fx->specials[i].anc);
+	free(fx->specials);
+}
+
+/* The plan as "name path; name path; ...". */
+static char *steps_text(const struct where_plan *plan)
+{
+	char *out = xstrdup("");
+	for (size_t k = 0; k < plan->n_steps; k++) {
+		const struct where_step *st = &plan->steps[k];
+		const char *path = st->what == STEP_MOUNT ? st->op->dest : st->path;
+		char *next = xasprintf("%s%s%s%s%s", out, k ? "; " : "", where_step_name(st),
+				       path ? " " : "", path ? path : "");
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
+/* The plan for a policy, with facts shaped by setup(); where_plan_derive's
+ * result. Free both with derived_done. */
+static int derive(const char *profile, void (*setup)(struct where_facts *),
+		  struct where_plan *plan, struct where_facts *fx)
+{
+	struct where_env env = {.home = "/home/u"};
+	where_plan_make(policy_with(profile), &env, plan);
+	*fx = facts_for(plan);
+	setup(fx);
+	return where_plan_derive(plan, fx, &f.d);
+}
+
+static void derived_done(struct where_plan *plan, struct where_facts *fx)
+{
+	facts_done(fx);
+	where_plan_free(plan);
+}
+
+static int derive_text(const char *profile, void (*setup)(struct where_facts *), char **text)
+{
+	struct where_plan plan;
+	struct where_facts fx;
+	int r = derive(profile, setup, &plan, &fx);
+	*text = steps_text(&plan);
+	derived_done(&plan, &fx);
+	return r;
+}
+
+static void nothing_known(struct where_facts *fx)
+{
+	(void)fx;
+}
+
+#define DERIVES(profile, setup, expect)                                                            \
+	do {                                                                                       \
+		char *t_;                                                                          \
+		ck_assert_int_eq(derive_text(profile, setup, &t_), 0);                             \
+		ck_assert_str_eq(t_, expect);                                                      \
+		free(t_);                                                                          \
+	} while (0)
+
+#define REFUSES(profile, setup, message)                                                           \
+	do {                                                                                       \
+		char *t_;                                                                          \
+		ck_assert_int_eq(derive_text(profile, setup, &t_), -1);                            \
+		free(t_);                                                                          \
+		ck_assert_msgs_contain(&f, message);                                               \
+	} while (0)
+
+START_TEST(every_plan_ends_by_entering_a_read_only_root)
+{
+	DERIVES("[where]\nhome = none\n", nothing_known, "enter-root; root-ro");
+	DERIVES("[where]\nhome = none\ntmpfs = /tmp\n", nothing_known,
+		"tmpfs /tmp; enter-root; root-ro");
+}
+END_TEST
+
+static void usr_is_a_dir(struct where_facts *fx)
+{
+	source_is(fx, 2, S_IFDIR, 1, 40);
+}
+
+START_TEST(files_and_throw_away_layers_share_one_scratch_tmpfs)
+{
+	struct where_plan plan;
+	struct where_facts fx;
+	ck_assert_int_eq(derive("[where]\nhome = none\ntmpfs = /tmp\nfile = /etc/a x\n"
+				"tmp-overlay = /usr /usr\nfile = /etc/b y\n",
+				usr_is_a_dir, &plan, &fx),
+			 0);
+	char *t = steps_text(&plan);
+	ck_assert_str_eq(t, "tmpfs /tmp; scratch /.glovebox-scratch; file /etc/a; tmp-overlay /usr; file /etc/b; "
+			    "scratch-drop; enter-root; root-ro");
+	free(t);
+	/* the scratch names its first user; each user has a name of its own */
+	ck_assert_uint_eq(plan.steps[1].cause, 2);
+	ck_assert_uint_eq(plan.steps[2].index, 0);
+	ck_assert_uint_eq(plan.steps[3].index, 1);
+	ck_assert_uint_eq(plan.steps[4].index, 2);
+	derived_done(&plan, &fx);
+}
+END_TEST
+
+START_TEST(each_dev_gets_the_host_nodes)
+{
+	DERIVES("[where]\nhome = none\ndev = /dev\n", nothing_known,
+		"dev /dev; dev-node /dev/null; dev-node /dev/zero; dev-node /dev/full; "
+		"dev-node /dev/random; dev-node /dev/urandom; dev-node /dev/tty; "
+		"enter-root; root-ro");
+}
+END_TEST
+
+static void home_dir_bound(struct where_facts *fx)
+{
+	protect_config(fx);
+	source_is(fx, 0, S_IFDIR, 1, 20);
+}
+
+static void root_bound(struct where_facts *fx)
+{
+	protect_config(fx);
+	source_is(fx, 0, S_IFDIR, 1, 2);
+}
+
+START_TEST(a_bind_above_protected_state_masks_it)
+{
+	/* the mask lies right below the bind's root: nothing to pin */
+	DERIVES("[where]\nhome = none\nbind = /home/u /work\n", home_dir_bound,
+		"bind /work; mask /work/.config; enter-root; root-ro");
+	/* every directory between the bind's root and the mask is pinned */
+	DERIVES("[where]\nhome = none\nbind = / /host\n", root_bound,
+		"bind /host; mask /host/home/u/.config; pin /host/home; pin /host/home/u; "
+		"enter-root; root-ro");
+	DERIVES("[where]\nhome = none\nbind = / /\n", root_bound,
+		"bind /; mask /home/u/.config; pin /home; pin /home/u; enter-root; root-ro");
+}
+END_TEST
+
+/* /home a filesystem of its own (dev 2): the configuration shows through a
+ * recursive bind of / all the same. */
+static const struct where_anchor home_fs_anc[] = {
+	{2, 30, ""}, {2, 20, ".config"}, {2, 10, "u/.config"}, {1, 2, "home/u/.config"},
+};
+
+static void root_bound_home_elsewhere(struct where_facts *fx)
+{
+	protect_config(fx);
+	fx->prot[0].dev = 2;
+	fx->prot[0].anc = (struct where_anchor *)home_fs_anc;
+	source_is(fx, 0, S_IFDIR, 1, 2);
+}
+
+START_TEST(a_bind_from_another_filesystem_above_protected_state_masks_it)
+{
+	DERIVES("[where]\nhome = none\nbind = / /host\n", root_bound_home_elsewhere,
+		"bind /host; mask /host/home/u/.config; pin /host/home; pin /host/home/u; "
+		"enter-root; root-ro");
+}
+END_TEST
+
+START_TEST(a_mask_knows_what_it_covers_and_its_pins_need_it)
+{
+	struct where_plan plan;
+	struct where_facts fx;
+	ck_assert_int_eq(derive("[where]\nhome = none\nbind = / /host\n", root_bound, &plan, &fx), 0);
+	const struct where_step *mk = &plan.steps[1];
+	ck_assert_int_eq(mk->what, STEP_MASK);
+	ck_assert_uint_eq(mk->dev, 1);
+	ck_assert_uint_eq(mk->ino, 30);
+	ck_assert(!mk->any);
+	ck_assert_uint_eq(mk->cause, 0);
+	ck_assert_uint_eq(plan.steps[2].needs, 1);
+	ck_assert_uint_eq(plan.steps[3].needs, 1);
+	derived_done(&plan, &fx);
+}
+END_TEST
+
+START_TEST(an_overlay_of_an_ancestor_masks_whatever_shows)
+{
+	struct where_plan plan;
+	struct where_facts fx;
+	ck_assert_int_eq(derive("[where]\nhome = none\ntmp-overlay = /home/u /work\n", home_dir_bound, &plan, &fx), 0);
+	char *t = steps_text(&plan);
+	ck_assert_str_eq(t, "scratch /.glovebox-scratch; tmp-overlay /work; scratch-drop; mask /work/.config; "
+			    "enter-root; root-ro");
+	free(t);
+	ck_assert(plan.steps[3].any);
+	derived_done(&plan, &fx);
+}
+END_TEST
+
+static void other_fs_bound(struct where_facts *fx)
+{
+	protect_config(fx);
+	source_is(fx, 0, S_IFDIR, 7, 2);
+}
+
+static void missing_bound(struct where_facts *fx)
+{
+	protect_config(fx);
+	fx->src[0].missing = true;
+}
+
+START_TEST(a_bind_elsewhere_masks_nothing)
+{
+	DERIVES("[where]\nhome = none\nbind = /srv /srv\n", other_fs_bound,
+		"bind /srv; enter-root; root-ro");
+	DERIVES("[where]\nhome = none\nbind-try = /home/u /x\n", missing_bound,
+		"bind /x; enter-root; root-ro");
+}
+END_TEST
+
+static void config_bound(struct where_facts *fx)
+{
+	protect_config(fx);
+	source_is(fx, 0, S_IFDIR, 1, 30);
+}
+
+static void config_entry_bound(struct where_facts *fx)
+{
+	protect_config(fx);
+	source_is(fx, 0, S_IFREG, 1, 31);
+}
+
+static void host_proc_bound(struct where_facts *fx)
+{
+	source_is(fx, 0, S_IFDIR, 5, 1);
+	fx->src[0].fs_type = PROC_SUPER_MAGIC;
+}
+
+static void overlay_keeps_changes_in_config(struct where_facts *fx)
+{
+	protect_config(fx);
+	source_is(fx, 0, S_IFDIR, 1, 40);
+	fx->src[0].aux_known = true;
+	fx->src[0].aux_st.st_dev = 1;
+	fx->src[0].aux_st.st_ino = 31;
+}
+
+START_TEST(sources_that_must_not_show_are_refused_with_their_origin)
+{
+	REFUSES("[where]\nhome = none\nbind = /home/u/.config /c\n", config_bound,
+		"t.ini:3: [where] bind: /home/u/.config: refusing to expose glovebox's own state "
+		"(/home/u/.config)");
+	REFUSES("[where]\nhome = none\nro-bind = /x /c\n", config_entry_bound,
+		"t.ini:3: [where] ro-bind: /x: refusing to expose glovebox's own state");
+	REFUSES("[where]\nhome = none\nbind = /p /p\n", host_proc_bound,
+		"t.ini:3: [where] bind: /p: refusing to bind the host's /proc");
+	REFUSES("[where]\nhome = none\ntmpfs = /.glovebox-scratch/x\n", nothing_known,
+		"t.ini:3: [where] tmpfs: /.glovebox-scratch/x: this path is glovebox's own while it "
+		"builds the root");
+	REFUSES("[where]\nhome = none\ndir = /.glovebox-scratch\n", nothing_known,
+		"/.glovebox-scratch: this path is glovebox's own");
+	DERIVES("[where]\nhome = none\ntmpfs = /.glovebox-scratchy\n", nothing_known,
+		"tmpfs /.glovebox-scratchy; enter-root; root-ro");
+	REFUSES("[where]\nhome = none\noverlay = /usr /keep /usr\n",
+		overlay_keeps_changes_in_config,
+		"t.ini:3: [where] overlay: /keep: refusing to expose glovebox's own state");
+}
+END_TEST
+
+/* The host's /proc (dev 5) and /sys (dev 6), and many more proc mounts
+ * (one per container) deep below /c. */
+enum { N_CONTAINERS = 40, DEPTH = 40 };
+
+static void add_special(struct where_facts *fx, const char *path, dev_t dev, bool proc)
+{
+	fx->specials = xreallocarray(fx->specials, fx->n_specials + 1, sizeof(*fx->specials));
+	struct where_special *sp = &fx->specials[fx->n_specials++];
+	*sp = (struct where_special){.path = (char *)path, .dev = dev, .is_proc = proc};
+	sp->anc = xcalloc(2, sizeof(*sp->anc));
+	sp->anc[0] = (struct where_anchor){dev, 1, ""};
+	sp->anc[1] = (struct where_anchor){1, 2, path + 1};
+	sp->n_anc = 2;
+}
+
+static void host_with_proc_and_sys(struct where_facts *fx)
+{
+	source_is(fx, 0, S_IFDIR, 1, 2);
+	add_special(fx, "/proc", 5, true);
+	add_special(fx, "/sys", 6, false);
+}
+
+static void host_file_bound(struct where_facts *fx)
+{
+	host_with_proc_and_sys(fx);
+	fx->src[0].st.st_mode = S_IFREG | 0644;
+}
+
+START_TEST(host_proc_and_sysfs_below_a_bind_are_hidden_and_read_only)
+{
+	DERIVES("[where]\nhome = none\nbind = / /host\n", host_with_proc_and_sys,
+		"bind /host; hide-proc /host/proc; ro-sysfs /host/sys; enter-root; root-ro");
+	/* a file brings no mounts along */
+	DERIVES("[where]\nhome = none\nbind = /f /f\n", host_file_bound,
+		"bind /f; enter-root; root-ro");
+}
+END_TEST
+
+static char container_paths[N_CONTAINERS][32];
+
+static void many_containers(struct where_facts *fx)
+{
+	source_is(fx, 0, S_IFDIR, 1, 2);
+	for (size_t i = 0; i < N_CONTAINERS; i++) {
+		snprintf(container_paths[i], sizeof(container_paths[i]), "/c/%zu/proc", i);
+		add_special(fx, container_paths[i], 100 + i, true);
+	}
+}
+
+START_TEST(every_host_proc_is_hidden_however_many)
+{
+	/* the executor kept the first 16 and dropped the rest */
+	char *t;
+	ck_assert_int_eq(derive_text("[where]\nhome = none\nbind = / /h\n", many_containers, &t), 0);
+	size_t n = 0;
+	for (const char *s = t; (s = strstr(s, "hide-proc")); s++)
+		n++;
+	ck_assert_uint_eq(n, N_CONTAINERS);
+	ck_assert_ptr_nonnull(strstr(t, "hide-proc /h/c/39/proc"));
+	free(t);
+}
+END_TEST
+
+static struct where_anchor deep_anc[DEPTH + 1];
+static char deep_path[DEPTH * 2 + 16];
+
+/* glovebox's state DEPTH directories down: every ancestor is known. */
+static void deep_config(struct where_facts *fx)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < DEPTH; i++)
+		w += (size_t)snprintf(deep_path + w, sizeof(deep_path) - w, "/d");
+	for (size_t i = 0; i <= DEPTH; i++) {
+		/* ancestor i levels up: its suffix is the last i components */
+		size_t at = 2 * (DEPTH - i);
+		deep_anc[i] = (struct where_anchor){1, 1000 + DEPTH - i, deep_path + at + (i ? 1 : 0)};
+	}
+	deep_anc[DEPTH].ino = 2; /* the root */
+	fx->prot = xcalloc(1, sizeof(*fx->prot));
+	fx->prot[0] = (struct where_guarded){.path = deep_path, .dev = 1, .ino = 1000 + DEPTH,
+					     .anc = deep_anc, .n_anc = DEPTH + 1,
+					     .inside_read = true};
+	fx->n_prot = 1;
+	source_is(fx, 0, S_IFDIR, 1, 2);
+}
+
+START_TEST(deep_protected_state_is_masked_from_the_root)
+{
+	/* the executor kept 32 ancestors: a bind of / missed it */
+	char *t;
+	ck_assert_int_eq(derive_text("[where]\nhome = none\nbind = / /h\n", deep_config, &t), 0);
+	char *want = xasprintf("mask /h%s;", deep_path);
+	ck_assert_msg(strstr(t, want), "no '%s' in %s", want, t);
+	free(want);
+	free(t);
+}
+END_TEST
+
+static void sysfs_and_dirs(struct where_facts *fx)
+{
+	source_is(fx, 0, S_IFDIR, 6, 1);
+	fx->src[0].fs_type = SYSFS_MAGIC;
+	source_is(fx, 1, S_IFDIR, 1, 40);
+	source_is(fx, 2, S_IFDIR, 1, 41);
+}
+
+START_TEST(a_sysfs_source_is_bound_read_only)
+{
+	struct where_plan plan;
+	struct where_facts fx;
+	ck_assert_int_eq(derive("[where]\nhome = none\nbind = /sys /sys\nbind = /a /a\n"
+				       "ro-bind = /b /b\n", sysfs_and_dirs, &plan, &fx), 0);
+	ck_assert(plan.steps[0].read_only);
+	ck_assert(!plan.steps[1].read_only);
+	ck_assert(plan.steps[2].read_only);
+	derived_done(&plan, &fx);
+}
+END_TEST
+
+START_TEST(a_bind_below_home_lands_above_it_whatever_the_key_order)
+{
+	static const char *const profiles[] = {
+		"[where]\nhome = tmpfs\nbind = /src /home/u/src\n",
+		"[where]\nbind = /src /home/u/src\nhome = tmpfs\n",
+	};
+	for (size_t i = 0; i < ELEMENTSOF(profiles); i++)
+		DERIVES(profiles[i], nothing_known,
+			"tmpfs /home/u; bind /home/u/src; enter-root; root-ro");
+}
+END_TEST
+
 RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  a_later_ancestor_moves_before_what_it_would_hide,
 	  a_later_ancestor_goes_before_the_first_of_its_descendants,
@@ -306,4 +747,13 @@ RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  a_profile_that_binds_the_cwd_itself_decides_what_shows,
 	  a_home_mount_of_the_real_home_shows_a_cwd_at_home, kernel_trees_are_not_shared,
 	  cwd_none_shares_nothing_and_chdir_wins,
-	  the_plan_puts_the_cwd_on_top_and_home_beneath_a_bind_of_home)
+	  the_plan_puts_the_cwd_on_top_and_home_beneath_a_bind_of_home,
+	  every_plan_ends_by_entering_a_read_only_root,
+	  files_and_throw_away_layers_share_one_scratch_tmpfs, each_dev_gets_the_host_nodes,
+	  a_bind_above_protected_state_masks_it, a_mask_knows_what_it_covers_and_its_pins_need_it,
+	  an_overlay_of_an_ancestor_masks_whatever_shows, a_bind_elsewhere_masks_nothing,
+	  sources_that_must_not_show_are_refused_with_their_origin,
+	  host_proc_and_sysfs_below_a_bind_are_hidden_and_read_only,
+	  every_host_proc_is_hidden_however_many, deep_protected_state_is_masked_from_the_root,
+	  a_sysfs_source_is_bound_read_only, a_bind_below_home_lands_above_it_whatever_the_key_order,
+	  a_bind_from_another_filesystem_above_protected_state_masks_it)

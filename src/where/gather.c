@@ -1,0 +1,395 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The where layer's facts: system calls only, no decisions (those are
+ * plan.c's). Runs before the new root covers any host path. */
+#include "where/facts.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/magic.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+const char *const where_dev_nodes[WHERE_N_DEV_NODES] = {"null",   "zero",    "full",
+							 "random", "urandom", "tty"};
+
+/* Every ancestor of a host path, itself included, with the rest of the
+ * path below it. A path's components are bounded only by PATH_MAX: the
+ * list grows, so no ancestor is ever left out. */
+static void collect_ancestors(const char *path, struct where_anchor **anc, size_t *n_anc)
+{
+	size_t len = strlen(path);
+	_cleanup_free_ char *buf = xstrdup(path);
+	for (size_t end = len;;) {
+		size_t n = end == 0 ? 1 : end;
+		char saved = buf[n];
+		buf[n] = '\0';
+		struct stat st;
+		if (stat(buf, &st) == 0) {
+			*APPEND(*anc, *n_anc) = (struct where_anchor){st.st_dev, st.st_ino,
+								   path + end + (path[end] == '/')};
+		}
+		buf[n] = saved;
+		if (end == 0)
+			break;
+		while (end > 0 && path[end - 1] != '/')
+			end--;
+		if (end > 0)
+			end--;
+	}
+}
+
+static void gather_protected(const struct where_env *env, struct where_facts *f)
+{
+	for (size_t i = 0; i < env->n_protected; i++) {
+		const char *path = env->protected[i].path;
+		struct stat st;
+		if (!path || path[0] != '/' || stat(path, &st) < 0)
+			continue;
+		struct where_guarded *g = APPEND(f->prot, f->n_prot);
+		*g = (struct where_guarded){.path = path, .dev = st.st_dev, .ino = st.st_ino};
+		collect_ancestors(path, &g->anc, &g->n_anc);
+	}
+}
+
+/* The inode numbers of a directory's entries, from getdents64 alone:
+ * no stat per entry. (An entry that is a mount point reports the inode
+ * underneath; glovebox's own directories hold none.) */
+static void read_inodes(int dirfd, struct where_guarded *g, int depth)
+{
+	_Alignas(struct dirent64) char buf[4096];
+	for (;;) {
+		long n = syscall(SYS_getdents64, dirfd, buf, sizeof(buf));
+		if (n <= 0)
+			return;
+		for (long off = 0; off < n;) {
+			struct dirent64 *e = (struct dirent64 *)(void *)(buf + off);
+			off += e->d_reclen;
+			if (e->d_name[0] == '.' &&
+			    (e->d_name[1] == '\0' || (e->d_name[1] == '.' && e->d_name[2] == '\0')))
+				continue;
+			*APPEND(g->inside, g->n_inside) = e->d_ino;
+			if (depth > 0 && e->d_type == DT_DIR) {
+				_cleanup_close_ int sub = openat(
+					dirfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+				if (sub >= 0)
+					read_inodes(sub, g, depth - 1);
+			}
+		}
+	}
+}
+
+/* A source on a protected directory's filesystem: what lies inside that
+ * directory is read, once, for the plan to refuse a bind of any of it. */
+static void note_source_dev(struct where_facts *f, dev_t dev)
+{
+	for (size_t i = 0; i < f->n_prot; i++) {
+		struct where_guarded *g = &f->prot[i];
+		if (g->dev != dev || g->inside_read)
+			continue;
+		g->inside_read = true;
+		_cleanup_close_ int fd = open(g->path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0)
+			read_inodes(fd, g, 1);
+	}
+}
+
+/* ---- the host's proc and sysfs ---- */
+
+/* mountinfo writes space, tab, newline and backslash as \ooo. */
+static void unescape_octal(char *s)
+{
+	char *out = s;
+	for (char *in = s; *in; out++) {
+		if (in[0] == '\\' && in[1] >= '0' && in[1] <= '3' && in[2] >= '0' && in[2] <= '7' &&
+		    in[3] >= '0' && in[3] <= '7') {
+			*out = (char)((in[1] - '0') << 6 | (in[2] - '0') << 3 | (in[3] - '0'));
+			in += 4;
+		} else {
+			*out = *in++;
+		}
+	}
+	*out = '\0';
+}
+
+/* One mountinfo line: ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTIONS
+ * [OPTIONAL...] - FSTYPE SOURCE SUPEROPTIONS. */
+static int send_if_special(int fd, char *line)
+{
+	char *mp = line;
+	for (int field = 0; field < 4 && mp; field++)
+		mp = strchr(mp, ' ') ? strchr(mp, ' ') + 1 : NULL;
+	const char *sep = mp ? strstr(mp, " - ") : NULL;
+	char *mp_end = mp ? strchr(mp, ' ') : NULL;
+	if (!sep || !mp_end)
+		return 0;
+	char kind = strncmp(sep + 3, "proc ", 5) == 0 ? 'P' : strncmp(sep + 3, "sysfs ", 6) == 0 ? 'S' : 0;
+	if (!kind)
+		return 0;
+	mp[-2] = kind; /* "P PATH\n" in place of the ROOT field's end */
+	mp[-1] = ' ';
+	*mp_end = '\n';
+	return write_all(fd, mp - 2, (size_t)(mp_end - mp) + 3);
+}
+
+/* In the supervisor, while pid 1 starts up: the host's proc and sysfs
+ * mount points, one "P PATH" or "S PATH" line each (PATH as mountinfo
+ * escapes it), then "E". Reading the mount table costs about 0.1 ms, off
+ * the sandbox's own path this way, and it holds only the host's mounts
+ * however many binds pid 1 is about to make. Plain reads into a small
+ * buffer: the launcher's memory stays small. */
+int where_send_host_mounts(int fd)
+{
+	_cleanup_close_ int in = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return -errno;
+	char buf[4096];
+	size_t len = 0;
+	bool skip = false; /* the rest of a line longer than the buffer */
+	for (;;) {
+		ssize_t n = read(in, buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		buf[len] = '\0';
+		char *line = buf, *nl;
+		while ((nl = strchr(line, '\n'))) {
+			*nl = '\0';
+			int r = skip ? 0 : send_if_special(fd, line);
+			if (r < 0)
+				return r;
+			skip = false;
+			line = nl + 1;
+		}
+		len = (size_t)(buf + len - line);
+		if (len == sizeof(buf) - 1) {
+			/* Only a filesystem with long options (an overlay with
+			 * many layers) has such lines; its type comes early. */
+			int r = skip ? 0 : send_if_special(fd, buf);
+			if (r < 0)
+				return r;
+			skip = true;
+			len = 0;
+		}
+		memmove(buf, line, len);
+	}
+	return write_all(fd, "E\n", 2);
+}
+
+/* All of what the supervisor sent, however long: a host with many proc
+ * mounts (one per container) must not lose any. NULL unless it ends
+ * with "E". */
+static char *read_host_mounts(int fd)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = xmalloc(cap);
+	for (;;) {
+		if (len + 1 == cap)
+			buf = xreallocarray(buf, cap *= 2, 1);
+		ssize_t n = read(fd, buf + len, cap - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	if (len < 2 || strcmp(buf + len - 2, "E\n") != 0 || (len > 2 && buf[len - 3] != '\n')) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int gather_specials(int host_mounts_fd, struct where_facts *f, struct diag *d)
+{
+	_cleanup_free_ char *buf = read_host_mounts(host_mounts_fd);
+	if (!buf)
+		return diag_error(d, NULL, "cannot learn where the host mounted proc and sysfs");
+	for (char *line = buf, *nl; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		if (line[0] == 'E' || line[1] != ' ')
+			continue;
+		char *path = line + 2;
+		unescape_octal(path);
+		struct stat st;
+		if (path[0] != '/' || stat(path, &st) < 0)
+			continue;
+		struct where_special *sp = APPEND(f->specials, f->n_specials);
+		*sp = (struct where_special){.path = xstrdup(path), .dev = st.st_dev,
+					     .is_proc = line[0] == 'P'};
+		collect_ancestors(sp->path, &sp->anc, &sp->n_anc);
+	}
+	return 0;
+}
+
+/* ---- the sources ---- */
+
+static int stat_source(struct where_source *s, int fd, const char *path)
+{
+	struct statfs sfs;
+	if ((fd >= 0 ? fstat(fd, &s->st) : stat(path, &s->st)) < 0 ||
+	    (fd >= 0 ? fstatfs(fd, &sfs) : statfs(path, &sfs)) < 0)
+		return -errno;
+	s->fs_type = (long)sfs.f_type;
+	s->known = true;
+	return 0;
+}
+
+static int gather_bind(const struct mount_op *m, enum gather_mode mode, struct where_source *s)
+{
+	/* The source is opened once, and that very tree is what gets mounted:
+	 * swapping a symlink into the source path afterwards changes nothing.
+	 * AT_RECURSIVE takes the submounts along, so nothing that was mounted
+	 * over a subdirectory on the host is uncovered. */
+	if (mode == GATHER_OPEN) {
+		s->fd = open_tree(AT_FDCWD, m->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (s->fd < 0 && errno == ENOENT && (m->flags & MOUNT_F_TRY)) {
+			s->missing = true;
+			return 0;
+		}
+		if (s->fd < 0)
+			return -errno;
+	}
+	int r = stat_source(s, s->fd, m->src);
+	if (r == -ENOENT && mode == GATHER_LOOK && (m->flags & MOUNT_F_TRY))
+		s->missing = true;
+	return s->missing ? 0 : r;
+}
+
+static int gather_mirror(const struct mount_op *m, enum gather_mode mode, struct where_source *s)
+{
+	struct stat st;
+	if (lstat(m->src, &st) < 0) {
+		s->missing = errno == ENOENT;
+		return s->missing ? 0 : -errno;
+	}
+	if (!S_ISLNK(st.st_mode))
+		return gather_bind(m, mode, s);
+	char target[PATH_MAX];
+	ssize_t n = readlink(m->src, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	s->link_target = xstrdup(target);
+	return 0;
+}
+
+/* The overlay's host directories, opened while the host tree is still
+ * whole. The persistent one's upper and work directories are made by the
+ * executor, once the plan has accepted the directory. */
+static int gather_overlay(const struct mount_op *m, enum gather_mode mode, struct where_source *s)
+{
+	if (mode == GATHER_OPEN && (s->fd = open(m->src, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -errno;
+	int r = stat_source(s, s->fd, m->src);
+	if (r < 0 || m->kind != MOUNT_OVERLAY)
+		return r;
+	if (mode == GATHER_LOOK)
+		return 0; /* explain makes nothing on the host */
+	(void)mkdir(m->aux, 0700);
+	s->auxfd = open(m->aux, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (s->auxfd < 0 || fstat(s->auxfd, &s->aux_st) < 0)
+		return -errno;
+	s->aux_known = true;
+	return 0;
+}
+
+static int gather_dev_nodes(enum gather_mode mode, struct where_facts *f)
+{
+	for (size_t i = 0; mode == GATHER_OPEN && i < WHERE_N_DEV_NODES; i++) {
+		if (f->devnodes[i] >= 0)
+			continue;
+		char host[32];
+		snprintf(host, sizeof(host), "/dev/%s", where_dev_nodes[i]);
+		f->devnodes[i] = open_tree(AT_FDCWD, host, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (f->devnodes[i] < 0)
+			return -errno;
+	}
+	return 0;
+}
+
+static int gather_source(const struct mount_op *m, enum gather_mode mode, struct where_facts *f,
+			 struct where_source *s)
+{
+	switch (m->kind) {
+	case MOUNT_BIND:
+	case MOUNT_RO_BIND:
+	case MOUNT_DEV_BIND:
+		return gather_bind(m, mode, s);
+	case MOUNT_MIRROR:
+		return gather_mirror(m, mode, s);
+	case MOUNT_DEV:
+		return gather_dev_nodes(mode, f);
+	case MOUNT_TMP_OVERLAY:
+	case MOUNT_OVERLAY:
+		return gather_overlay(m, mode, s);
+	case MOUNT_TMPFS:
+	case MOUNT_PROC:
+	case MOUNT_MQUEUE:
+	case MOUNT_SYMLINK:
+	case MOUNT_DIR:
+	case MOUNT_FILE:
+	case MOUNT_REMOUNT_RO:
+	case MOUNT_CHMOD:
+		break;
+	}
+	return 0;
+}
+
+int where_gather(const struct where_plan *plan, const struct where_env *env, int host_mounts_fd,
+		 enum gather_mode mode, struct where_facts *f, struct diag *d)
+{
+	*f = (struct where_facts){.n_src = plan->n_sources};
+	for (size_t i = 0; i < WHERE_N_DEV_NODES; i++)
+		f->devnodes[i] = -1;
+	f->src = xcalloc(plan->n_sources, sizeof(*f->src));
+	for (size_t i = 0; i < plan->n_sources; i++)
+		f->src[i].fd = f->src[i].auxfd = -1;
+	gather_protected(env, f);
+	if (host_mounts_fd >= 0 && gather_specials(host_mounts_fd, f, d) < 0)
+		return -1;
+	for (size_t k = 0; k < plan->n_steps; k++) {
+		const struct mount_op *m = plan->steps[k].op;
+		struct where_source *s = &f->src[plan->steps[k].source];
+		int r = gather_source(m, mode, f, s);
+		/* explain shows the plan for sources it cannot read too */
+		if (r < 0 && mode == GATHER_OPEN)
+			return diag_error(d, &m->origin, "%s: %s",
+					  m->kind == MOUNT_DEV ? "/dev" : m->src, strerror(-r));
+		if (s->known)
+			note_source_dev(f, s->st.st_dev);
+		if (s->aux_known)
+			note_source_dev(f, s->aux_st.st_dev);
+	}
+	return 0;
+}
+
+void where_facts_free(struct where_facts *f)
+{
+	for (size_t i = 0; i < f->n_src; i++) {
+		closep(&f->src[i].fd);
+		closep(&f->src[i].auxfd);
+		free(f->src[i].link_target);
+	}
+	free(f->src);
+	for (size_t i = 0; i < f->n_prot; i++) {
+		free(f->prot[i].anc);
+		free(f->prot[i].inside);
+	}
+	free(f->prot);
+	for (size_t i = 0; i < f->n_specials; i++) {
+		free(f->specials[i].path);
+		free(f->specials[i].anc);
+	}
+	free(f->specials);
+	for (size_t i = 0; i < WHERE_N_DEV_NODES; i++)
+		closep(&f->devnodes[i]);
+	*f = (struct where_facts){0};
+}
