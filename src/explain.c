@@ -132,9 +132,10 @@ static void explain_derived(const struct where_plan *plan, const struct where_st
 		[STEP_ENTER_ROOT] = "the new root becomes /",
 		[STEP_ROOT_RO] = "the root itself read-only",
 	};
-	char buf[512], why[1024];
+	char why[1024];
 	snprintf(why, sizeof(why), "%s", rule[st->what]);
 	if (st->cause != SIZE_MAX && plan->steps[st->cause].what == STEP_MOUNT) {
+		char buf[512];
 		const struct where_step *c = &plan->steps[st->cause];
 		_cleanup_free_ char *dest = text_escape(c->op->dest);
 		snprintf(why, sizeof(why), "%s, for %s %s (%s)", rule[st->what],

@@ -378,13 +378,17 @@ enum keyword_option {
 
 #define POLICY_FIELD(f) offsetof(struct policy, f), sizeof(((struct policy *)0)->f)
 
-static const struct {
-	struct {
-		const char *word;
-		int value;
-	} words[5]; /* in the order the error message lists them */
+struct keyword_word {
+	const char *word;
+	int value;
+};
+
+struct keyword_row {
+	struct keyword_word words[5]; /* in the order the error message lists them */
 	size_t field, size, setting;
-} keyword_options[] = {
+};
+
+static const struct keyword_row keyword_options[] = {
 	[KW_HOME] = {{{"tmpfs", HOME_TMPFS}, {"ro", HOME_RO}, {"rw", HOME_RW},
 		      {"private", HOME_PRIVATE}, {"none", HOME_NONE}},
 		     POLICY_FIELD(home), offsetof(struct policy, home_s)},
@@ -405,7 +409,7 @@ static const struct {
 static int apply_keyword(struct policy *p, const struct gb_option *opt, char **a,
 			 size_t n _unused_, const struct origin *o, struct diag *d)
 {
-	const typeof(keyword_options[0]) *k = &keyword_options[opt->data];
+	const struct keyword_row *k = &keyword_options[opt->data];
 	char *field = (char *)p + k->field;
 	size_t i = 0;
 	for (; i < ELEMENTSOF(k->words) && k->words[i].word; i++) {

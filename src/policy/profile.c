@@ -551,7 +551,7 @@ static int open_profile(struct profile_loader *l, const char *name, const char *
 	return fd >= 0 ? fd : -errno;
 }
 
-static void push_id(struct file_id **arr, size_t *n, struct file_id id)
+static void push_id(struct file_id **arr, size_t *n, struct file_id id) /* NOLINT(readability-non-const-parameter): APPEND counts it */
 {
 	*APPEND(*arr, *n) = id;
 }

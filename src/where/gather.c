@@ -18,7 +18,7 @@ const char *const where_dev_nodes[WHERE_N_DEV_NODES] = {"null",   "zero",    "fu
 /* Every ancestor of a host path, itself included, with the rest of the
  * path below it. A path's components are bounded only by PATH_MAX: the
  * list grows, so no ancestor is ever left out. */
-static void collect_ancestors(const char *path, struct where_anchor **anc, size_t *n_anc)
+static void collect_ancestors(const char *path, struct where_anchor **anc, size_t *n_anc) /* NOLINT(readability-non-const-parameter): APPEND counts it */
 {
 	size_t len = strlen(path);
 	_cleanup_free_ char *buf = xstrdup(path);
