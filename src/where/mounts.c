@@ -389,7 +389,7 @@ static int do_remount_ro(struct where_ctx *w, const struct mount_op *m)
 /* A scratch tmpfs for file contents and throw-away overlay layers. It is
  * attached in the new root while the root is built, and detached before
  * the sandbox starts: what was mounted from it stays, nothing else shows. */
-#define SCRATCH_NAME (WHERE_SCRATCH + 1) /* in the root tmpfs itself */
+#define SCRATCH_NAME (&WHERE_SCRATCH[1]) /* in the root tmpfs itself */
 
 static int do_scratch(struct where_ctx *w, const struct where_step *st)
 {
