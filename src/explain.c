@@ -55,6 +55,7 @@ static void explain_cwd(const struct policy *p, const struct where_env *env, FIL
 		[CWD_HOST_PROC] = "not shared (the host's proc)",
 		[CWD_OWN_FS] = "not shared (the sandbox has its own)",
 		[CWD_SHARED_DIR] = "not shared (every program shares it)",
+		[CWD_GLOVEBOX_STATE] = "not shared (glovebox's own state)",
 		[CWD_SHOWN] = "shown by the profile's own mounts",
 	};
 	static const char *const modes[] = {[CWD_NONE] = "none", [CWD_RO] = "ro", [CWD_RW] = "rw"};

@@ -169,7 +169,32 @@ struct prepared {
 /* Where the working directory lies: the host's /, $HOME or a directory
  * above it, compared by inode so that symlinks and other names of the
  * same directory count too. */
-static enum cwd_place cwd_place(const char *cwd, const char *home)
+/* Whether dir (st) is one of glovebox's state directories or lies in one. */
+static bool in_state(const char *cwd, const struct stat *c, char *const state[], size_t n)
+{
+	struct stat st[2];
+	size_t n_st = 0;
+	for (size_t i = 0; i < n && n_st < ELEMENTSOF(st); i++)
+		if (state[i] && stat(state[i], &st[n_st]) == 0)
+			n_st++;
+	_cleanup_free_ char *dir = realpath(cwd, NULL);
+	struct stat here = *c;
+	while (dir) {
+		for (size_t i = 0; i < n_st; i++)
+			if (here.st_dev == st[i].st_dev && here.st_ino == st[i].st_ino)
+				return true;
+		char *slash = strrchr(dir, '/');
+		if (!slash || !dir[1])
+			break;
+		slash[slash == dir] = '\0';
+		if (stat(dir, &here) < 0)
+			break;
+	}
+	return false;
+}
+
+static enum cwd_place cwd_place(const char *cwd, const char *home, char *const state[],
+				size_t n_state)
 {
 	struct stat c, st;
 	if (!cwd || stat(cwd, &c) < 0)
@@ -187,6 +212,10 @@ static enum cwd_place cwd_place(const char *cwd, const char *home)
 	for (size_t i = 0; i < ELEMENTSOF(shared); i++)
 		if (stat(shared[i], &st) == 0 && st.st_dev == c.st_dev && st.st_ino == c.st_ino)
 			return CWD_PLACE_SHARED_DIR;
+	/* Never shown, whoever asks: a sandbox must not see, let alone change,
+	 * what later runs trust. */
+	if (in_state(cwd, &c, state, n_state))
+		return CWD_PLACE_GLOVEBOX_STATE;
 	_cleanup_free_ char *dir = home ? realpath(home, NULL) : NULL;
 	for (bool self = true; dir && dir[1]; self = false) {
 		if (stat(dir, &st) == 0 && st.st_dev == c.st_dev && st.st_ino == c.st_ino)
@@ -210,7 +239,8 @@ static void gather_where(struct prepared *pr)
 		.home = pr->vars.home,
 		.private_home = pr->private_home,
 		.cwd = pr->vars.cwd,
-		.cwd_place = cwd_place(pr->vars.cwd, pr->vars.home),
+		.cwd_place = cwd_place(pr->vars.cwd, pr->vars.home,
+				       (char *const[]){pr->config, pr->cache}, 2),
 	};
 	struct stat st;
 	if (pr->vars.cwd && stat(pr->vars.cwd, &st) == 0) {

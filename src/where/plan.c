@@ -165,6 +165,7 @@ enum cwd_decision where_cwd_decide(const struct policy *p, const struct where_en
 		[CWD_PLACE_ABOVE_HOME] = CWD_ABOVE_HOME,
 		[CWD_PLACE_HOST_PROC] = CWD_HOST_PROC,
 		[CWD_PLACE_SHARED_DIR] = CWD_SHARED_DIR,
+		[CWD_PLACE_GLOVEBOX_STATE] = CWD_GLOVEBOX_STATE,
 	};
 	if (p->cwd == CWD_NONE)
 		return CWD_NOT_ASKED;
@@ -209,6 +210,10 @@ char *where_cwd_note(const struct policy *p, const struct where_env *env,
 	case CWD_HOST_PROC:
 		return xasprintf("not sharing the current directory %s (the host's proc leads out "
 				 "of any sandbox): the command starts in %s",
+				 env->cwd, start);
+	case CWD_GLOVEBOX_STATE:
+		return xasprintf("not sharing the current directory %s (glovebox's own state, "
+				 "which no sandbox may see): the command starts in %s",
 				 env->cwd, start);
 	case CWD_SHARED_DIR:
 		return xasprintf("not sharing the current directory %s (every program shares it, "

@@ -28,6 +28,7 @@ enum cwd_place {
 	CWD_PLACE_ABOVE_HOME, /* a directory $HOME lies in (/home) */
 	CWD_PLACE_HOST_PROC,  /* in the host's proc */
 	CWD_PLACE_SHARED_DIR, /* a directory every program shares (/tmp, /run...) */
+	CWD_PLACE_GLOVEBOX_STATE, /* glovebox's configuration or cache, or in them */
 };
 
 struct where_env {
@@ -76,6 +77,7 @@ enum cwd_decision {
 	CWD_HOST_PROC,   /* not shared: the host's proc leads out of any sandbox */
 	CWD_OWN_FS,      /* not shared: in the sandbox's own /proc, /dev or queues, or
 			    at a tmpfs of its own */
+	CWD_GLOVEBOX_STATE, /* not shared: glovebox's own state, hidden in every sandbox */
 	CWD_SHARED_DIR,  /* not shared: /tmp, /var/tmp, /run...: other programs'
 			    sockets live there, and a read-only bind does not stop
 			    connect() */

@@ -342,6 +342,18 @@ class CurrentDirectory:
                          "the command starts in /; share it with --ro-bind %s %s"
                          % ((self.stage.dir,) * 3))
 
+    def test_glovebox_state_is_not_shared_and_glovebox_says_so(self):
+        d = os.path.join(self.who.home, ".config", "glovebox", "profiles")
+        os.makedirs(d, exist_ok=True)
+        for p in (d, os.path.dirname(d), os.path.dirname(os.path.dirname(d))):
+            self.who.chown(p)
+        r = self.gb_in(d, cmd=["/bin/pwd"])
+        self.assertOk(r)
+        self.assertEqual(r.stdout.strip(), "/")
+        self.assertEqual(r.stderr, "glovebox: not sharing the current directory %s (glovebox's "
+                                   "own state, which no sandbox may see): the command starts "
+                                   "in /\n" % d)
+
     def test_a_removed_current_directory_is_said(self):
         d = os.path.join(self.who.home, "cwd-gone")  # the user may remove it
         os.makedirs(d, exist_ok=True)
