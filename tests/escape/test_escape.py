@@ -15,22 +15,13 @@ import unittest
 import uuid
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "integration"))
-from gbtest import IS_ROOT, NOBODY, Identity, stage  # noqa: E402
+from gbtest import IS_ROOT, NOBODY, Identity, landlock_abi, stage  # noqa: E402
 
 ESCAPE = os.environ["GB_ESCAPE"]
 SIGSYS = 31
 
 # What a shipped profile knowingly leaves open, with the reason. Every
 # other probe must be blocked under every shipped profile.
-def landlock_abi():
-    """The kernel's Landlock ABI version, 0 without Landlock."""
-    import ctypes
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall.restype = ctypes.c_long
-    abi = libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
-    return abi if abi > 0 else 0
-
-
 EXPOSURES = {
     "online": {"proc-net": "shares the host's network namespace, so /proc/net shows it"},
 }

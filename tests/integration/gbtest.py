@@ -188,6 +188,15 @@ def both(mixin):
     return mixin
 
 
+def landlock_abi():
+    """The kernel's Landlock ABI version, 0 without Landlock."""
+    import ctypes
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.syscall.restype = ctypes.c_long
+    abi = libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
+    return abi if abi > 0 else 0
+
+
 def wait_for(pred, timeout=5.0, step=0.02):
     end = time.monotonic() + timeout
     while time.monotonic() < end:

@@ -2,12 +2,11 @@
 """Landlock, the second fence: scoping keeps the sandbox from the host's
 abstract unix sockets and from signalling processes outside it, even where
 a profile shares the host's network or pid namespace."""
-import ctypes
 import socket
 import subprocess
 import uuid
 
-from gbtest import both, main
+from gbtest import both, landlock_abi, main
 
 CONNECT = ("import socket, sys\n"
            "s = socket.socket(socket.AF_UNIX)\n"
@@ -20,13 +19,6 @@ SIGNAL = ("import os, sys\n"
           "    os.kill(int(sys.argv[1]), 0); print('signalled')\n"
           "except OSError as e:\n"
           "    print('refused', e.errno)\n")
-
-
-def landlock_abi():
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.syscall.restype = ctypes.c_long
-    abi = libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
-    return abi if abi > 0 else 0
 
 
 @both
