@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-#include "policy/options.h"
+#include "policy/appliers.h"
 
 #include "how/constants.h"
 #include "how/rules.h"
@@ -15,131 +15,6 @@
 #include <string.h>
 #include <strings.h>
 
-/* ---- value parsers ---- */
-
-int parse_bool(const char *s, bool *out)
-{
-	static const char *const yes[] = {"yes", "true", "on", "1"};
-	static const char *const no[] = {"no", "false", "off", "0"};
-	for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
-		if (strcasecmp(s, yes[i]) == 0) {
-			*out = true;
-			return 0;
-		}
-		if (strcasecmp(s, no[i]) == 0) {
-			*out = false;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-/* "CAP_NET_ADMIN", "cap_net_admin" and "net_admin" all name capability 12. */
-int parse_capability(const char *s)
-{
-	char lower[64];
-	if (strncasecmp(s, "cap_", 4) == 0)
-		s += 4;
-	size_t len = strlen(s);
-	if (len == 0 || len >= sizeof(lower))
-		return -EINVAL;
-	for (size_t i = 0; i <= len; i++)
-		lower[i] = (char)tolower((unsigned char)s[i]);
-	int cap = capng_name_to_capability(lower);
-	return cap < 0 ? -EINVAL : cap;
-}
-
-int parse_size(const char *s, uint64_t *out)
-{
-	char digits[32];
-	size_t len = strlen(s);
-	if (len == 0 || len >= sizeof(digits))
-		return -EINVAL;
-	unsigned shift = 0;
-	char last = s[len - 1];
-	switch (last) {
-	case 'k': case 'K': shift = 10; break;
-	case 'm': case 'M': shift = 20; break;
-	case 'g': case 'G': shift = 30; break;
-	case 't': case 'T': shift = 40; break;
-	default: break;
-	}
-	memcpy(digits, s, len + 1);
-	if (shift)
-		digits[len - 1] = '\0';
-	uint64_t v;
-	int r = parse_u64(digits, &v);
-	if (r < 0)
-		return r;
-	if (shift && v > (UINT64_MAX >> shift))
-		return -ERANGE;
-	*out = v << shift;
-	return 0;
-}
-
-int parse_mode(const char *s, uint32_t *out)
-{
-	if (!*s || strlen(s) > 5)
-		return -EINVAL;
-	uint32_t v = 0;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '7')
-			return -EINVAL;
-		v = v * 8 + (uint32_t)(*s - '0');
-	}
-	if (v > 07777)
-		return -ERANGE;
-	*out = v;
-	return 0;
-}
-
-/* ---- path checks ---- */
-
-/* A destination inside the sandbox: absolute, no "..", normalised
- * ("//" and "/./" collapsed, no trailing slash). Refusing ".." keeps every
- * destination a plain descent from the new root. */
-static int normalize_dest(const char *in, char **out, struct diag *d, const struct origin *o)
-{
-	*out = NULL;
-	if (in[0] != '/')
-		return diag_error(d, o, "%s: destination must be an absolute path", in);
-	size_t len = strlen(in);
-	char *r = xmalloc(len + 1);
-	size_t w = 0;
-	const char *p = in;
-	while (*p) {
-		while (*p == '/')
-			p++;
-		size_t seg = strcspn(p, "/");
-		if (seg == 0)
-			break;
-		if (seg == 1 && p[0] == '.') {
-			p += seg;
-			continue;
-		}
-		if (seg == 2 && p[0] == '.' && p[1] == '.') {
-			free(r);
-			return diag_error(d, o, "%s: '..' is not allowed in a destination", in);
-		}
-		r[w++] = '/';
-		memcpy(r + w, p, seg);
-		w += seg;
-		p += seg;
-	}
-	if (w == 0)
-		r[w++] = '/';
-	r[w] = '\0';
-	*out = r;
-	return 0;
-}
-
-static int check_source(const char *src, struct diag *d, const struct origin *o)
-{
-	if (!*src)
-		return diag_error(d, o, "empty source path");
-	return 0;
-}
-
 /* ---- [profile] ---- */
 
 static int apply_description(struct policy *p, const struct gb_option *opt _unused_, char **a,
@@ -148,217 +23,6 @@ static int apply_description(struct policy *p, const struct gb_option *opt _unus
 	free(p->description);
 	p->description = xstrdup(a[0]);
 	p->description_s = (struct setting){true, *o};
-	return 0;
-}
-
-/* ---- [where] ---- */
-
-static int apply_bind(struct policy *p, const struct gb_option *opt, char **a, size_t n,
-		      const struct origin *o, struct diag *d)
-{
-	enum mount_kind kind = (enum mount_kind)(opt->data & 0xff);
-	unsigned flags = (unsigned)(opt->data >> 8);
-	const char *src = a[0];
-	const char *dest = n > 1 ? a[1] : a[0];
-	char *norm;
-
-	if (check_source(src, d, o) < 0)
-		return -1;
-	if (n == 1 && src[0] != '/')
-		return diag_error(d, o, "%s: a relative source needs a destination", src);
-	if (normalize_dest(dest, &norm, d, o) < 0)
-		return -1;
-	struct mount_op *m = policy_add_mount(p, kind, o);
-	m->flags = flags;
-	m->src = xstrdup(src);
-	m->dest = norm;
-	return 0;
-}
-
-/* DEST followed by key=value options: size=BYTES, mode=OCTAL. */
-static int parse_mount_options(struct mount_op *m, char **a, size_t n, bool allow_size,
-			       struct diag *d, const struct origin *o)
-{
-	for (size_t i = 1; i < n; i++) {
-		if (allow_size && str_startswith(a[i], "size=")) {
-			if (parse_size(a[i] + 5, &m->size) < 0 || m->size == 0)
-				return diag_error(d, o, "%s: size must be a number of bytes, "
-							"optionally with K, M or G",
-						  a[i]);
-		} else if (str_startswith(a[i], "mode=")) {
-			if (parse_mode(a[i] + 5, &m->mode) < 0)
-				return diag_error(d, o, "%s: mode must be octal, like 0755", a[i]);
-		} else {
-			return diag_error(d, o, "%s: unknown option (expected %s)", a[i],
-					  allow_size ? "size=BYTES or mode=OCTAL" : "mode=OCTAL");
-		}
-	}
-	return 0;
-}
-
-static int apply_dest_op(struct policy *p, const struct gb_option *opt, char **a, size_t n,
-			 const struct origin *o, struct diag *d)
-{
-	enum mount_kind kind = (enum mount_kind)opt->data;
-	char *norm;
-	if (normalize_dest(a[0], &norm, d, o) < 0)
-		return -1;
-	if (streq(norm, "/") && kind != MOUNT_REMOUNT_RO) {
-		free(norm);
-		return diag_error(d, o, "cannot mount over / itself");
-	}
-	struct mount_op *m = policy_add_mount(p, kind, o);
-	m->dest = norm;
-	if (kind == MOUNT_TMPFS || kind == MOUNT_DIR)
-		return parse_mount_options(m, a, n, kind == MOUNT_TMPFS, d, o);
-	return 0;
-}
-
-/* file = DEST CONTENT [mode=OCTAL] */
-static int apply_file(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
-		      const struct origin *o, struct diag *d)
-{
-	char *norm;
-	/* bubblewrap's --file FD DEST reads the content from a descriptor */
-	if (a[0][0] && strspn(a[0], "0123456789") == strlen(a[0]) && a[1][0] == '/')
-		return diag_error(d, o, "%s %s: the file comes first, then its content (DEST CONTENT)",
-				  a[0], a[1]);
-	if (normalize_dest(a[0], &norm, d, o) < 0)
-		return -1;
-	if (streq(norm, "/")) {
-		free(norm);
-		return diag_error(d, o, "a file cannot be /");
-	}
-	struct mount_op *m = policy_add_mount(p, MOUNT_FILE, o);
-	m->dest = norm;
-	m->src = xstrdup(a[1]);
-	for (size_t i = 2; i < n; i++)
-		if (!str_startswith(a[i], "mode=") || parse_mode(a[i] + 5, &m->mode) < 0)
-			return diag_error(d, o, "%s: expected mode=OCTAL", a[i]);
-	return 0;
-}
-
-/* chmod = MODE PATH, in bubblewrap's order */
-static int apply_chmod(struct policy *p, const struct gb_option *opt _unused_, char **a,
-		       size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	uint32_t mode;
-	if (parse_mode(a[0], &mode) < 0)
-		return diag_error(d, o, "%s: the mode is octal, like 0755", a[0]);
-	char *norm;
-	if (normalize_dest(a[1], &norm, d, o) < 0)
-		return -1;
-	struct mount_op *m = policy_add_mount(p, MOUNT_CHMOD, o);
-	m->dest = norm;
-	m->mode = mode;
-	return 0;
-}
-
-/* tmp-overlay = LOWER [DEST]; overlay = LOWER DIR [DEST] */
-static int apply_overlay(struct policy *p, const struct gb_option *opt, char **a, size_t n,
-			 const struct origin *o, struct diag *d)
-{
-	bool persistent = opt->data == MOUNT_OVERLAY;
-	const char *lower = a[0];
-	const char *dir = persistent ? a[1] : NULL;
-	size_t dest_at = persistent ? 2 : 1;
-	const char *dest = n > dest_at ? a[dest_at] : lower;
-	char *norm;
-	if (lower[0] != '/' || (dir && dir[0] != '/'))
-		return diag_error(d, o, "the host paths of an overlay must be absolute");
-	if (normalize_dest(dest, &norm, d, o) < 0)
-		return -1;
-	if (streq(norm, "/")) {
-		free(norm);
-		return diag_error(d, o, "cannot overlay / itself");
-	}
-	struct mount_op *m = policy_add_mount(p, (enum mount_kind)opt->data, o);
-	m->src = xstrdup(lower);
-	m->aux = dir ? xstrdup(dir) : NULL;
-	m->dest = norm;
-	return 0;
-}
-
-static int apply_symlink(struct policy *p, const struct gb_option *opt _unused_, char **a,
-			 size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	char *norm;
-	if (!*a[0])
-		return diag_error(d, o, "empty symlink target");
-	if (normalize_dest(a[1], &norm, d, o) < 0)
-		return -1;
-	struct mount_op *m = policy_add_mount(p, MOUNT_SYMLINK, o);
-	m->src = xstrdup(a[0]);
-	m->dest = norm;
-	return 0;
-}
-
-static int apply_mirror(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
-			const struct origin *o, struct diag *d)
-{
-	for (size_t i = 0; i < n; i++) {
-		char *norm;
-		if (normalize_dest(a[i], &norm, d, o) < 0)
-			return -1;
-		struct mount_op *m = policy_add_mount(p, MOUNT_MIRROR, o);
-		m->flags = MOUNT_F_TRY;
-		m->src = xstrdup(norm);
-		m->dest = norm;
-	}
-	return 0;
-}
-
-/* The last entry that puts DEST somewhere inside its own tree: what to
- * name when nothing is at DEST itself. */
-static const struct mount_op *enclosing_mount(const struct policy *p, const char *dest)
-{
-	for (size_t i = p->n_mounts; i > 0; i--) {
-		const struct mount_op *m = &p->mounts[i - 1];
-		if (!streq(m->dest, dest) && path_at_or_below(dest, m->dest))
-			return m;
-	}
-	return NULL;
-}
-
-/* remove = DEST...: take away what earlier layers put at DEST or below. */
-static int apply_remove(struct policy *p, const struct gb_option *opt _unused_, char **a, size_t n,
-			const struct origin *o, struct diag *d)
-{
-	struct strv dests = {0};
-	int ret = 0;
-	for (size_t i = 0; i < n && ret == 0; i++) { /* all well-formed before any goes */
-		char *norm;
-		ret = normalize_dest(a[i], &norm, d, o);
-		if (ret == 0)
-			strv_push(&dests, norm);
-	}
-	for (size_t i = 0; i < dests.n && ret == 0; i++) {
-		const char *dest = dests.v[i];
-		if (policy_remove_mounts(p, mount_at_or_below, dest, o) > 0)
-			continue;
-		const struct mount_op *m = enclosing_mount(p, dest);
-		char where[512];
-		if (m)
-			origin_format(&m->origin, where, sizeof(where));
-		ret = m ? diag_error(d, o,
-				     "%s: nothing is put there on its own: it is inside %s %s (%s); "
-				     "remove %s, or cover it with tmpfs = %s",
-				     dest, mount_kind_name(m->kind), m->dest, where, m->dest, dest)
-			: diag_error(d, o, "%s: nothing is put there, or below it", dest);
-	}
-	strv_free(&dests);
-	return ret;
-}
-
-static int apply_chdir(struct policy *p, const struct gb_option *opt _unused_, char **a,
-		       size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	char *norm;
-	if (normalize_dest(a[0], &norm, d, o) < 0)
-		return -1;
-	free(p->chdir);
-	p->chdir = norm;
-	p->chdir_s = (struct setting){true, *o};
 	return 0;
 }
 
@@ -431,23 +95,6 @@ static int apply_keyword(struct policy *p, const struct gb_option *opt, char **a
 	return diag_error(d, o, "%s: expected %s", a[0], expected);
 }
 
-static int apply_hostname(struct policy *p, const struct gb_option *opt _unused_, char **a,
-			  size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	size_t len = strlen(a[0]);
-	if (len == 0 || len > 64)
-		return diag_error(d, o, "%s: a host name has 1 to 64 characters", a[0]);
-	for (const char *c = a[0]; *c; c++)
-		if (!isalnum((unsigned char)*c) && *c != '-' && *c != '.' && *c != '_')
-			return diag_error(d, o, "%s: a host name has only letters, digits, "
-						"'-', '_' and '.'",
-					  a[0]);
-	free(p->hostname);
-	p->hostname = xstrdup(a[0]);
-	p->hostname_s = (struct setting){true, *o};
-	return 0;
-}
-
 /* ---- [what] ---- */
 
 static int apply_capabilities(struct policy *p, const struct gb_option *opt _unused_, char **a,
@@ -469,31 +116,6 @@ static int apply_capabilities(struct policy *p, const struct gb_option *opt _unu
 	p->caps_s = (struct setting){true, *o};
 	return 0;
 }
-
-/* A duration: a number with an optional unit, ms, s (the default), m or h
- * ("90", "1.5s", "10m"). */
-int parse_duration_ms(const char *s, uint64_t *out)
-{
-	static const struct {
-		const char *unit;
-		uint64_t ms;
-	} units[] = {{"ms", 1}, {"s", 1000}, {"", 1000}, {"m", 60000}, {"h", 3600000}};
-	char *end;
-	errno = 0;
-	double v = strtod(s, &end);
-	if (end == s || errno || !(v >= 0) || s[0] == '-' || s[0] == '+' || isspace((unsigned char)s[0]))
-		return -EINVAL;
-	for (size_t i = 0; i < ELEMENTSOF(units); i++)
-		if (streq(end, units[i].unit)) {
-			double ms = v * (double)units[i].ms;
-			if (ms >= 1e15)
-				return -ERANGE;
-			*out = (uint64_t)(ms + 0.5);
-			return 0;
-		}
-	return -EINVAL;
-}
-
 static int apply_timeout(struct policy *p, const struct gb_option *opt _unused_, char **a,
 			 size_t n _unused_, const struct origin *o, struct diag *d)
 {
@@ -504,29 +126,6 @@ static int apply_timeout(struct policy *p, const struct gb_option *opt _unused_,
 		return diag_error(d, o, "%s: expected a duration (90, 1.5s, 10m, 2h) or none", a[0]);
 	p->timeout_ms = ms;
 	p->timeout_s = (struct setting){true, *o};
-	return 0;
-}
-
-static bool rlimit_is_bytes(int resource)
-{
-	return resource == RLIMIT_AS || resource == RLIMIT_CORE || resource == RLIMIT_DATA ||
-	       resource == RLIMIT_FSIZE || resource == RLIMIT_MEMLOCK ||
-	       resource == RLIMIT_STACK || resource == RLIMIT_MSGQUEUE;
-}
-
-static int parse_rlim_value(const char *s, int resource, rlim_t *out)
-{
-	uint64_t v;
-	if (streq(s, "unlimited") || streq(s, "infinity")) {
-		*out = RLIM_INFINITY;
-		return 0;
-	}
-	int r = rlimit_is_bytes(resource) ? parse_size(s, &v) : parse_u64(s, &v);
-	if (r < 0)
-		return r;
-	if (v >= RLIM_INFINITY)
-		return -ERANGE;
-	*out = (rlim_t)v;
 	return 0;
 }
 
@@ -866,109 +465,151 @@ static int apply_env_unset(struct policy *p, const struct gb_option *opt _unused
 /* ---- the table ---- */
 
 #define BIND(k, f) ((intptr_t)(k) | ((intptr_t)(f) << 8))
-#define RLIMIT_ROW(name, help, resource)                                                           \
-	{"what", "rlimit-" name, "rlimit-" name, 0, 1, 1, 1, VALUE_WORDS, 0, "N|SOFT:HARD", help,  \
-	 apply_rlimit, resource}
+#define RLIMIT_ROW(name, help_, resource)                                                          \
+	{.section = "what", .key = "rlimit-" name, .cli = "rlimit-" name, .cli_nargs = 1,          \
+	 .min_args = 1, .max_args = 1, .metavar = "N|SOFT:HARD", .help = (help_),                 \
+	 .apply = apply_rlimit, .data = (resource)}
 
 /* clang-format off */
 const struct gb_option gb_options[] = {
-	/* section, key, cli, short, cli_nargs, min, max, style, flags, metavar, help, apply, data */
-	{"profile", "description", "description", 0, 1, 1, 1, VALUE_TEXT, 0, "TEXT",
-	 "a line saying what the profile is for", apply_description, 0},
-	{"profile", "include", "profile", 'p', 1, 1, 0, VALUE_WORDS, OPT_INCLUDE, "NAME|PATH",
-	 "layer a profile (a name on the search path, or a path); later layers win; none: a "
-	 "blank slate instead of the built-in default", NULL, 0},
+	/* Fields left out are 0: no short option, VALUE_WORDS, no flags, no data. */
+	{.section = "profile", .key = "description", .cli = "description", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 1, .style = VALUE_TEXT, .metavar = "TEXT",
+	 .help = "a line saying what the profile is for", .apply = apply_description},
+	{.section = "profile", .key = "include", .cli = "profile", .cli_short = 'p',
+	 .cli_nargs = 1, .min_args = 1, .max_args = 0, .flags = OPT_INCLUDE,
+	 .metavar = "NAME|PATH",
+	 .help = "layer a profile (a name on the search path, or a path); later layers win; none: a "
+	         "blank slate instead of the built-in default"},
 
-	{"where", "bind", "bind", 0, 2, 1, 2, VALUE_WORDS, 0, "SRC [DEST]",
-	 "bind a host path read-write", apply_bind, BIND(MOUNT_BIND, 0)},
-	{"where", "bind-try", "bind-try", 0, 2, 1, 2, VALUE_WORDS, OPT_SKIP_UNSET_VAR, "SRC [DEST]",
-	 "like bind, skipped when SRC is missing", apply_bind, BIND(MOUNT_BIND, MOUNT_F_TRY)},
-	{"where", "ro-bind", "ro-bind", 0, 2, 1, 2, VALUE_WORDS, 0, "SRC [DEST]",
-	 "bind a host path read-only (every submount too)", apply_bind, BIND(MOUNT_RO_BIND, 0)},
-	{"where", "ro-bind-try", "ro-bind-try", 0, 2, 1, 2, VALUE_WORDS, OPT_SKIP_UNSET_VAR,
-	 "SRC [DEST]", "like ro-bind, skipped when SRC is missing", apply_bind,
-	 BIND(MOUNT_RO_BIND, MOUNT_F_TRY)},
-	{"where", "dev-bind", "dev-bind", 0, 2, 1, 2, VALUE_WORDS, 0, "SRC [DEST]",
-	 "bind a host path read-write, device nodes usable", apply_bind, BIND(MOUNT_DEV_BIND, 0)},
-	{"where", "dev-bind-try", "dev-bind-try", 0, 2, 1, 2, VALUE_WORDS, OPT_SKIP_UNSET_VAR,
-	 "SRC [DEST]", "like dev-bind, skipped when SRC is missing", apply_bind,
-	 BIND(MOUNT_DEV_BIND, MOUNT_F_TRY)},
-	{"where", "mirror", "mirror", 0, 1, 1, 0, VALUE_WORDS, 0, "PATH...",
-	 "recreate host paths: a symlink as the same symlink, else a read-only bind; "
-	 "missing ones are skipped", apply_mirror, 0},
-	{"where", "tmpfs", "tmpfs", 0, 1, 1, 3, VALUE_WORDS, 0,
-	 "DEST [size=BYTES] [mode=OCTAL]", "mount a fresh tmpfs", apply_dest_op, MOUNT_TMPFS},
-	{"where", "proc", "proc", 0, 1, 1, 1, VALUE_WORDS, 0, "DEST",
-	 "mount proc for the sandbox's own processes", apply_dest_op, MOUNT_PROC},
-	{"where", "dev", "dev", 0, 1, 1, 1, VALUE_WORDS, 0, "DEST",
-	 "mount a minimal /dev (null zero full random urandom tty pts ptmx shm)", apply_dest_op,
-	 MOUNT_DEV},
-	{"where", "mqueue", "mqueue", 0, 1, 1, 1, VALUE_WORDS, 0, "DEST",
-	 "mount the sandbox's POSIX message queues", apply_dest_op, MOUNT_MQUEUE},
-	{"where", "symlink", "symlink", 0, 2, 2, 2, VALUE_WORDS, 0, "TARGET LINK",
-	 "create the symlink LINK pointing at TARGET", apply_symlink, 0},
-	{"where", "dir", "dir", 0, 1, 1, 2, VALUE_WORDS, 0, "DEST [mode=OCTAL]",
-	 "create a directory", apply_dest_op, MOUNT_DIR},
-	{"where", "remount-ro", "remount-ro", 0, 1, 1, 1, VALUE_WORDS, 0, "DEST",
-	 "make the mount at DEST read-only, with every submount", apply_dest_op,
-	 MOUNT_REMOUNT_RO},
-	{"where", "file", "file", 0, 2, 2, 3, VALUE_WORDS, 0, "DEST CONTENT [mode=OCTAL]",
-	 "a read-only file with this content (in a profile, \\n and \\t in \"quotes\")", apply_file, 0},
-	{"where", "chmod", "chmod", 0, 2, 2, 2, VALUE_WORDS, 0, "MODE PATH",
-	 "change the mode of a path inside", apply_chmod, 0},
-	{"where", "tmp-overlay", "tmp-overlay", 0, 2, 1, 2, VALUE_WORDS, 0, "LOWER [DEST]",
-	 "LOWER read-only under a writable layer that vanishes with the sandbox", apply_overlay,
-	 MOUNT_TMP_OVERLAY},
-	{"where", "overlay", "overlay", 0, 3, 2, 3, VALUE_WORDS, 0, "LOWER DIR [DEST]",
-	 "LOWER read-only under a writable layer kept in DIR/upper (DIR/work: scratch)",
-	 apply_overlay, MOUNT_OVERLAY},
-	{"where", "remove", "remove", 0, 1, 1, 0, VALUE_WORDS, 0, "DEST...",
-	 "take away what earlier layers put at DEST or below it (mounts, links, files, dirs)",
-	 apply_remove, 0},
-	{"where", "chdir", "chdir", 0, 1, 1, 1, VALUE_WORDS, 0, "DIR",
-	 "the start directory inside (default: the shared current directory; see cwd)",
-	 apply_chdir, 0},
-	{"where", "cwd", "cwd", 0, 1, 1, 1, VALUE_WORDS, 0, "ro|rw|none",
-	 "share the current directory at its own path and start there (not /, $HOME or a "
-	 "directory above it)", apply_keyword, KW_CWD},
-	{"where", "home", "home", 0, 1, 1, 1, VALUE_WORDS, 0, "tmpfs|ro|rw|private|none",
-	 "what the sandbox sees at $HOME (private: a home of its own, kept between runs of "
-	 "the profile)", apply_keyword, KW_HOME},
-	{"where", "network", "network", 0, 1, 1, 1, VALUE_WORDS, 0, "none|host",
-	 "none: a new network namespace with only loopback; host: share the host's",
-	 apply_keyword, KW_NETWORK},
-	{"where", "hostname", "hostname", 0, 1, 1, 1, VALUE_WORDS, 0, "NAME",
-	 "the host name inside", apply_hostname, 0},
-	{"where", "scope", "scope", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES,
-	 "all|none|abstract-unix signals",
-	 "Landlock scoping: no connecting to abstract unix sockets, nor signalling processes, "
-	 "outside the sandbox (default all, where the kernel has it)", apply_scope, 0},
-	{"where", "terminal", "terminal", 0, 1, 1, 1, VALUE_WORDS, 0, "pty|host",
-	 "pty: a pseudo-terminal of its own in front of yours; host: your terminal itself "
-	 "(it can then take it over)", apply_keyword, KW_TERMINAL},
-	{"where", "unshare-pid", "unshare-pid", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "a pid namespace of its own (no: the host's processes are visible, and the proc "
-	 "entries before it go)", apply_bool_setting, BOOL_UNSHARE_PID},
-	{"where", "unshare-ipc", "unshare-ipc", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "SysV IPC and POSIX queues of its own (no: e.g. for X11 shared memory)",
-	 apply_bool_setting, BOOL_UNSHARE_IPC},
-	{"where", "unshare-uts", "unshare-uts", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "a host name of its own", apply_bool_setting, BOOL_UNSHARE_UTS},
-	{"where", "unshare-cgroup", "unshare-cgroup", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "a cgroup namespace of its own", apply_bool_setting, BOOL_UNSHARE_CGROUP},
-	{"where", "unshare-user", "unshare-user", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "a user namespace of its own (no: root only; the command's uid 0 and any kept "
-	 "capabilities are then the host's)",
-	 apply_bool_setting, BOOL_UNSHARE_USER},
+	{.section = "where", .key = "bind", .cli = "bind", .cli_nargs = 2, .min_args = 1,
+	 .max_args = 2, .metavar = "SRC [DEST]", .help = "bind a host path read-write",
+	 .apply = apply_bind, .data = BIND(MOUNT_BIND, 0)},
+	{.section = "where", .key = "bind-try", .cli = "bind-try", .cli_nargs = 2, .min_args = 1,
+	 .max_args = 2, .flags = OPT_SKIP_UNSET_VAR, .metavar = "SRC [DEST]",
+	 .help = "like bind, skipped when SRC is missing", .apply = apply_bind,
+	 .data = BIND(MOUNT_BIND, MOUNT_F_TRY)},
+	{.section = "where", .key = "ro-bind", .cli = "ro-bind", .cli_nargs = 2, .min_args = 1,
+	 .max_args = 2, .metavar = "SRC [DEST]",
+	 .help = "bind a host path read-only (every submount too)", .apply = apply_bind,
+	 .data = BIND(MOUNT_RO_BIND, 0)},
+	{.section = "where", .key = "ro-bind-try", .cli = "ro-bind-try", .cli_nargs = 2,
+	 .min_args = 1, .max_args = 2, .flags = OPT_SKIP_UNSET_VAR, .metavar = "SRC [DEST]",
+	 .help = "like ro-bind, skipped when SRC is missing", .apply = apply_bind,
+	 .data = BIND(MOUNT_RO_BIND, MOUNT_F_TRY)},
+	{.section = "where", .key = "dev-bind", .cli = "dev-bind", .cli_nargs = 2, .min_args = 1,
+	 .max_args = 2, .metavar = "SRC [DEST]",
+	 .help = "bind a host path read-write, device nodes usable", .apply = apply_bind,
+	 .data = BIND(MOUNT_DEV_BIND, 0)},
+	{.section = "where", .key = "dev-bind-try", .cli = "dev-bind-try", .cli_nargs = 2,
+	 .min_args = 1, .max_args = 2, .flags = OPT_SKIP_UNSET_VAR, .metavar = "SRC [DEST]",
+	 .help = "like dev-bind, skipped when SRC is missing", .apply = apply_bind,
+	 .data = BIND(MOUNT_DEV_BIND, MOUNT_F_TRY)},
+	{.section = "where", .key = "mirror", .cli = "mirror", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .metavar = "PATH...",
+	 .help = "recreate host paths: a symlink as the same symlink, else a read-only bind; "
+	         "missing ones are skipped", .apply = apply_mirror},
+	{.section = "where", .key = "tmpfs", .cli = "tmpfs", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 3, .metavar = "DEST [size=BYTES] [mode=OCTAL]", .help = "mount a fresh tmpfs",
+	 .apply = apply_dest_op, .data = MOUNT_TMPFS},
+	{.section = "where", .key = "proc", .cli = "proc", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "DEST", .help = "mount proc for the sandbox's own processes",
+	 .apply = apply_dest_op, .data = MOUNT_PROC},
+	{.section = "where", .key = "dev", .cli = "dev", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "DEST",
+	 .help = "mount a minimal /dev (null zero full random urandom tty pts ptmx shm)",
+	 .apply = apply_dest_op, .data = MOUNT_DEV},
+	{.section = "where", .key = "mqueue", .cli = "mqueue", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "DEST", .help = "mount the sandbox's POSIX message queues",
+	 .apply = apply_dest_op, .data = MOUNT_MQUEUE},
+	{.section = "where", .key = "symlink", .cli = "symlink", .cli_nargs = 2, .min_args = 2,
+	 .max_args = 2, .metavar = "TARGET LINK",
+	 .help = "create the symlink LINK pointing at TARGET", .apply = apply_symlink},
+	{.section = "where", .key = "dir", .cli = "dir", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 2, .metavar = "DEST [mode=OCTAL]", .help = "create a directory",
+	 .apply = apply_dest_op, .data = MOUNT_DIR},
+	{.section = "where", .key = "remount-ro", .cli = "remount-ro", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 1, .metavar = "DEST",
+	 .help = "make the mount at DEST read-only, with every submount", .apply = apply_dest_op,
+	 .data = MOUNT_REMOUNT_RO},
+	{.section = "where", .key = "file", .cli = "file", .cli_nargs = 2, .min_args = 2,
+	 .max_args = 3, .metavar = "DEST CONTENT [mode=OCTAL]",
+	 .help = "a read-only file with this content (in a profile, \\n and \\t in \"quotes\")",
+	 .apply = apply_file},
+	{.section = "where", .key = "chmod", .cli = "chmod", .cli_nargs = 2, .min_args = 2,
+	 .max_args = 2, .metavar = "MODE PATH", .help = "change the mode of a path inside",
+	 .apply = apply_chmod},
+	{.section = "where", .key = "tmp-overlay", .cli = "tmp-overlay", .cli_nargs = 2,
+	 .min_args = 1, .max_args = 2, .metavar = "LOWER [DEST]",
+	 .help = "LOWER read-only under a writable layer that vanishes with the sandbox",
+	 .apply = apply_overlay, .data = MOUNT_TMP_OVERLAY},
+	{.section = "where", .key = "overlay", .cli = "overlay", .cli_nargs = 3, .min_args = 2,
+	 .max_args = 3, .metavar = "LOWER DIR [DEST]",
+	 .help = "LOWER read-only under a writable layer kept in DIR/upper (DIR/work: scratch)",
+	 .apply = apply_overlay, .data = MOUNT_OVERLAY},
+	{.section = "where", .key = "remove", .cli = "remove", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .metavar = "DEST...",
+	 .help = "take away what earlier layers put at DEST or below it (mounts, links, files, dirs)",
+	 .apply = apply_remove},
+	{.section = "where", .key = "chdir", .cli = "chdir", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "DIR",
+	 .help = "the start directory inside (default: the shared current directory; see cwd)",
+	 .apply = apply_chdir},
+	{.section = "where", .key = "cwd", .cli = "cwd", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "ro|rw|none",
+	 .help = "share the current directory at its own path and start there (not /, $HOME or a "
+	         "directory above it)", .apply = apply_keyword, .data = KW_CWD},
+	{.section = "where", .key = "home", .cli = "home", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "tmpfs|ro|rw|private|none",
+	 .help = "what the sandbox sees at $HOME (private: a home of its own, kept between runs of "
+	         "the profile)", .apply = apply_keyword, .data = KW_HOME},
+	{.section = "where", .key = "network", .cli = "network", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "none|host",
+	 .help = "none: a new network namespace with only loopback; host: share the host's",
+	 .apply = apply_keyword, .data = KW_NETWORK},
+	{.section = "where", .key = "hostname", .cli = "hostname", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "NAME", .help = "the host name inside", .apply = apply_hostname},
+	{.section = "where", .key = "scope", .cli = "scope", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "all|none|abstract-unix signals",
+	 .help = "Landlock scoping: no connecting to abstract unix sockets, nor signalling processes, "
+	         "outside the sandbox (default all, where the kernel has it)",
+	 .apply = apply_scope},
+	{.section = "where", .key = "terminal", .cli = "terminal", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "pty|host",
+	 .help = "pty: a pseudo-terminal of its own in front of yours; host: your terminal itself "
+	         "(it can then take it over)", .apply = apply_keyword, .data = KW_TERMINAL},
+	{.section = "where", .key = "unshare-pid", .cli = "unshare-pid", .cli_nargs = 0,
+	 .min_args = 1, .max_args = 1, .metavar = "yes|no",
+	 .help = "a pid namespace of its own (no: the host's processes are visible, and the proc "
+	         "entries before it go)", .apply = apply_bool_setting, .data = BOOL_UNSHARE_PID},
+	{.section = "where", .key = "unshare-ipc", .cli = "unshare-ipc", .cli_nargs = 0,
+	 .min_args = 1, .max_args = 1, .metavar = "yes|no",
+	 .help = "SysV IPC and POSIX queues of its own (no: e.g. for X11 shared memory)",
+	 .apply = apply_bool_setting, .data = BOOL_UNSHARE_IPC},
+	{.section = "where", .key = "unshare-uts", .cli = "unshare-uts", .cli_nargs = 0,
+	 .min_args = 1, .max_args = 1, .metavar = "yes|no", .help = "a host name of its own",
+	 .apply = apply_bool_setting, .data = BOOL_UNSHARE_UTS},
+	{.section = "where", .key = "unshare-cgroup", .cli = "unshare-cgroup", .cli_nargs = 0,
+	 .min_args = 1, .max_args = 1, .metavar = "yes|no",
+	 .help = "a cgroup namespace of its own", .apply = apply_bool_setting,
+	 .data = BOOL_UNSHARE_CGROUP},
+	{.section = "where", .key = "unshare-user", .cli = "unshare-user", .cli_nargs = 0,
+	 .min_args = 1, .max_args = 1, .metavar = "yes|no",
+	 .help = "a user namespace of its own (no: root only; the command's uid 0 and any kept "
+	         "capabilities are then the host's)", .apply = apply_bool_setting,
+	 .data = BOOL_UNSHARE_USER},
 
-	{"what", "capabilities", "capabilities", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES,
-	 "none|CAP...", "capabilities kept in every set (all others are dropped)",
-	 apply_capabilities, 0},
-	{"what", "user", "user", 0, 1, 1, 1, VALUE_WORDS, 0, "self|root",
-	 "the uid and gid inside: your own, or 0", apply_keyword, KW_USER},
-	{"what", "background", "background", 0, 1, 1, 1, VALUE_WORDS, 0, "kill|wait",
-	 "when the command exits, kill what it left running, or wait for it", apply_keyword,
-	 KW_BACKGROUND},
+	{.section = "what", .key = "capabilities", .cli = "capabilities", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "none|CAP...",
+	 .help = "capabilities kept in every set (all others are dropped)",
+	 .apply = apply_capabilities},
+	{.section = "what", .key = "user", .cli = "user", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "self|root", .help = "the uid and gid inside: your own, or 0",
+	 .apply = apply_keyword, .data = KW_USER},
+	{.section = "what", .key = "background", .cli = "background", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 1, .metavar = "kill|wait",
+	 .help = "when the command exits, kill what it left running, or wait for it",
+	 .apply = apply_keyword, .data = KW_BACKGROUND},
 	RLIMIT_ROW("as", "address space limit in bytes", RLIMIT_AS),
 	RLIMIT_ROW("core", "core file size limit in bytes", RLIMIT_CORE),
 	RLIMIT_ROW("cpu", "CPU time limit in seconds", RLIMIT_CPU),
@@ -982,48 +623,66 @@ const struct gb_option gb_options[] = {
 	RLIMIT_ROW("rtprio", "real-time priority ceiling", RLIMIT_RTPRIO),
 	RLIMIT_ROW("sigpending", "pending signal limit", RLIMIT_SIGPENDING),
 	RLIMIT_ROW("stack", "stack size limit in bytes", RLIMIT_STACK),
-	{"what", "timeout", "timeout", 0, 1, 1, 1, VALUE_WORDS, 0, "DURATION|none",
-	 "end the whole sandbox after this long (SIGTERM, SIGKILL 5 s later); glovebox then "
-	 "exits 124", apply_timeout, 0},
+	{.section = "what", .key = "timeout", .cli = "timeout", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "DURATION|none",
+	 .help = "end the whole sandbox after this long (SIGTERM, SIGKILL 5 s later); glovebox then "
+	         "exits 124", .apply = apply_timeout},
 
-	{"how", "allow", "allow", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CALL|@GROUP...",
-	 "system calls allowed", apply_allow, 0},
-	{"how", "deny", "deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CALL[:ACTION]...",
-	 "system calls denied, with the default action or kill, log, or an errno name",
-	 apply_deny, 0},
-	{"how", "default", "default-action", 0, 1, 1, 2, VALUE_WORDS, OPT_CLI_NAMES,
-	 "errno NAME|kill|log|allow", "the action for every known call not allowed",
-	 apply_default_action, 0},
-	{"how", "namespaces", "namespaces", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES,
-	 "none|all|user mount pid net ipc uts cgroup time",
-	 "the namespaces the command may create (clone3 answers ENOSYS unless all)",
-	 apply_namespaces, 0},
-	{"how", "socket-families", "socket-families", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES,
-	 "all|unix inet inet6 netlink...", "the address families socket() may use",
-	 apply_families, 0},
-	{"how", "write-xor-execute", "write-xor-execute", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "no memory both writable and executable, nor made executable later", apply_bool_setting,
-	 BOOL_WX},
-	{"how", "memfd-exec", "memfd-exec", 0, 1, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "no: memfd_create only with MFD_NOEXEC_SEAL (the default refuses executable memfds "
-	 "where root runs glovebox)", apply_memfd_exec, 0},
-	{"how", "personality", "personality", 0, 1, 1, 1, VALUE_WORDS, 0, "locked|any",
-	 "locked: personality() may not change the execution domain", apply_keyword, KW_PERSONALITY},
-	{"how", "ioctl-deny", "ioctl-deny", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "CMD...",
-	 "ioctl commands refused (TIOCSTI and TIOCLINUX always are)", apply_ioctl_deny, 0},
-	{"how", "rule", "rule", 0, 1, 1, 1, VALUE_TEXT, 0, "CALL(argN OP VALUE,...)[:ACTION]",
-	 "refuse a call when its arguments match (unsigned; an int argument on its low 32 bits)",
-	 apply_rule, 0},
+	{.section = "how", .key = "allow", .cli = "allow", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "CALL|@GROUP...",
+	 .help = "system calls allowed", .apply = apply_allow},
+	{.section = "how", .key = "deny", .cli = "deny", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "CALL[:ACTION]...",
+	 .help = "system calls denied, with the default action or kill, log, or an errno name",
+	 .apply = apply_deny},
+	{.section = "how", .key = "default", .cli = "default-action", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 2, .flags = OPT_CLI_NAMES,
+	 .metavar = "errno NAME|kill|log|allow",
+	 .help = "the action for every known call not allowed", .apply = apply_default_action},
+	{.section = "how", .key = "namespaces", .cli = "namespaces", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES,
+	 .metavar = "none|all|user mount pid net ipc uts cgroup time",
+	 .help = "the namespaces the command may create (clone3 answers ENOSYS unless all)",
+	 .apply = apply_namespaces},
+	{.section = "how", .key = "socket-families", .cli = "socket-families", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 0, .flags = OPT_CLI_NAMES,
+	 .metavar = "all|unix inet inet6 netlink...",
+	 .help = "the address families socket() may use", .apply = apply_families},
+	{.section = "how", .key = "write-xor-execute", .cli = "write-xor-execute", .cli_nargs = 0,
+	 .min_args = 1, .max_args = 1, .metavar = "yes|no",
+	 .help = "no memory both writable and executable, nor made executable later",
+	 .apply = apply_bool_setting, .data = BOOL_WX},
+	{.section = "how", .key = "memfd-exec", .cli = "memfd-exec", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "yes|no",
+	 .help = "no: memfd_create only with MFD_NOEXEC_SEAL (the default refuses executable memfds "
+	         "where root runs glovebox)", .apply = apply_memfd_exec},
+	{.section = "how", .key = "personality", .cli = "personality", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 1, .metavar = "locked|any",
+	 .help = "locked: personality() may not change the execution domain",
+	 .apply = apply_keyword, .data = KW_PERSONALITY},
+	{.section = "how", .key = "ioctl-deny", .cli = "ioctl-deny", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "CMD...",
+	 .help = "ioctl commands refused (TIOCSTI and TIOCLINUX always are)",
+	 .apply = apply_ioctl_deny},
+	{.section = "how", .key = "rule", .cli = "rule", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .style = VALUE_TEXT, .metavar = "CALL(argN OP VALUE,...)[:ACTION]",
+	 .help = "refuse a call when its arguments match (unsigned; an int argument on its low 32 bits)",
+	 .apply = apply_rule},
 
-	{"env", "keep", "keep-env", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "NAME|PATTERN...",
-	 "variables kept when the environment is cleared (LC_* style patterns)",
-	 apply_env_keep, 0},
-	{"env", "set", "setenv", 0, 2, 2, 2, VALUE_ASSIGN, 0, "NAME VALUE",
-	 "set a variable (in a profile: set = NAME=VALUE)", apply_env_set, 0},
-	{"env", "unset", "unsetenv", 0, 1, 1, 0, VALUE_WORDS, OPT_CLI_NAMES, "NAME...",
-	 "remove variables", apply_env_unset, 0},
-	{"env", "clear", "clearenv", 0, 0, 1, 1, VALUE_WORDS, 0, "yes|no",
-	 "start from an empty environment plus the keep list", apply_bool_setting, BOOL_ENV_CLEAR},
+	{.section = "env", .key = "keep", .cli = "keep-env", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "NAME|PATTERN...",
+	 .help = "variables kept when the environment is cleared (LC_* style patterns)",
+	 .apply = apply_env_keep},
+	{.section = "env", .key = "set", .cli = "setenv", .cli_nargs = 2, .min_args = 2,
+	 .max_args = 2, .style = VALUE_ASSIGN, .metavar = "NAME VALUE",
+	 .help = "set a variable (in a profile: set = NAME=VALUE)", .apply = apply_env_set},
+	{.section = "env", .key = "unset", .cli = "unsetenv", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "NAME...", .help = "remove variables",
+	 .apply = apply_env_unset},
+	{.section = "env", .key = "clear", .cli = "clearenv", .cli_nargs = 0, .min_args = 1,
+	 .max_args = 1, .metavar = "yes|no",
+	 .help = "start from an empty environment plus the keep list", .apply = apply_bool_setting,
+	 .data = BOOL_ENV_CLEAR},
 };
 /* clang-format on */
 const size_t gb_option_count = ELEMENTSOF(gb_options);

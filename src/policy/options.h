@@ -15,6 +15,7 @@
 #include "diag.h"
 #include "how/action.h" /* the action words the options take */
 #include "policy/policy.h"
+#include "policy/values.h"
 
 struct gb_option;
 
@@ -67,9 +68,3 @@ const struct gb_option *option_by_short(char c);
 int option_apply(struct policy *p, const struct gb_option *opt, char **args, size_t n,
 		 const struct origin *o, struct diag *d);
 
-/* Value parsers shared with the unit tests. */
-int parse_bool(const char *s, bool *out);
-int parse_capability(const char *s);
-int parse_size(const char *s, uint64_t *out);
-int parse_duration_ms(const char *s, uint64_t *out);
-int parse_mode(const char *s, uint32_t *out);

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The apply functions the option table (options.c) names that live in
+ * their own files. Internal to src/policy/. */
+#pragma once
+
+#include "policy/options.h"
+
+int apply_bind(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+               const struct origin *o, struct diag *d);
+int apply_dest_op(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                  const struct origin *o, struct diag *d);
+int apply_file(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+               const struct origin *o, struct diag *d);
+int apply_chmod(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                const struct origin *o, struct diag *d);
+int apply_overlay(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                  const struct origin *o, struct diag *d);
+int apply_symlink(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                  const struct origin *o, struct diag *d);
+int apply_mirror(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                 const struct origin *o, struct diag *d);
+int apply_remove(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                 const struct origin *o, struct diag *d);
+int apply_chdir(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                const struct origin *o, struct diag *d);
+int apply_hostname(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                   const struct origin *o, struct diag *d);

@@ -1,0 +1,150 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The values settings take: booleans, sizes, modes, durations, capability
+ * names and rlimit values. Pure functions, shared with the unit tests. */
+#include "policy/values.h"
+
+#include "util.h"
+
+#include <cap-ng.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+int parse_bool(const char *s, bool *out)
+{
+	static const char *const yes[] = {"yes", "true", "on", "1"};
+	static const char *const no[] = {"no", "false", "off", "0"};
+	for (size_t i = 0; i < ELEMENTSOF(yes); i++) {
+		if (strcasecmp(s, yes[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, no[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* "CAP_NET_ADMIN", "cap_net_admin" and "net_admin" all name capability 12. */
+int parse_capability(const char *s)
+{
+	char lower[64];
+	if (strncasecmp(s, "cap_", 4) == 0)
+		s += 4;
+	size_t len = strlen(s);
+	if (len == 0 || len >= sizeof(lower))
+		return -EINVAL;
+	for (size_t i = 0; i <= len; i++)
+		lower[i] = (char)tolower((unsigned char)s[i]);
+	int cap = capng_name_to_capability(lower);
+	return cap < 0 ? -EINVAL : cap;
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	char digits[32];
+	size_t len = strlen(s);
+	if (len == 0 || len >= sizeof(digits))
+		return -EINVAL;
+	unsigned shift = 0;
+	char last = s[len - 1];
+	switch (last) {
+	case 'k':
+	case 'K':
+		shift = 10;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		break;
+	case 't':
+	case 'T':
+		shift = 40;
+		break;
+	default:
+		break;
+	}
+	memcpy(digits, s, len + 1);
+	if (shift)
+		digits[len - 1] = '\0';
+	uint64_t v;
+	int r = parse_u64(digits, &v);
+	if (r < 0)
+		return r;
+	if (shift && v > (UINT64_MAX >> shift))
+		return -ERANGE;
+	*out = v << shift;
+	return 0;
+}
+
+int parse_mode(const char *s, uint32_t *out)
+{
+	if (!*s || strlen(s) > 5)
+		return -EINVAL;
+	uint32_t v = 0;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '7')
+			return -EINVAL;
+		v = v * 8 + (uint32_t)(*s - '0');
+	}
+	if (v > 07777)
+		return -ERANGE;
+	*out = v;
+	return 0;
+}
+
+/* A duration: a number with an optional unit, ms, s (the default), m or h
+ * ("90", "1.5s", "10m"). */
+int parse_duration_ms(const char *s, uint64_t *out)
+{
+	static const struct {
+		const char *unit;
+		uint64_t ms;
+	} units[] = {{"ms", 1}, {"s", 1000}, {"", 1000}, {"m", 60000}, {"h", 3600000}};
+	char *end;
+	errno = 0;
+	double v = strtod(s, &end);
+	if (end == s || errno || !(v >= 0) || s[0] == '-' || s[0] == '+' ||
+	    isspace((unsigned char)s[0]))
+		return -EINVAL;
+	for (size_t i = 0; i < ELEMENTSOF(units); i++)
+		if (streq(end, units[i].unit)) {
+			double ms = v * (double)units[i].ms;
+			if (ms >= 1e15)
+				return -ERANGE;
+			*out = (uint64_t)(ms + 0.5);
+			return 0;
+		}
+	return -EINVAL;
+}
+
+bool rlimit_is_bytes(int resource)
+{
+	return resource == RLIMIT_AS || resource == RLIMIT_CORE || resource == RLIMIT_DATA ||
+	       resource == RLIMIT_FSIZE || resource == RLIMIT_MEMLOCK || resource == RLIMIT_STACK ||
+	       resource == RLIMIT_MSGQUEUE;
+}
+
+int parse_rlim_value(const char *s, int resource, rlim_t *out)
+{
+	uint64_t v;
+	if (streq(s, "unlimited") || streq(s, "infinity")) {
+		*out = RLIM_INFINITY;
+		return 0;
+	}
+	int r = rlimit_is_bytes(resource) ? parse_size(s, &v) : parse_u64(s, &v);
+	if (r < 0)
+		return r;
+	if (v >= RLIM_INFINITY)
+		return -ERANGE;
+	*out = (rlim_t)v;
+	return 0;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Parsers for the values settings take. Each returns 0, or a negative
+ * errno (-EINVAL, -ERANGE) and leaves *out alone. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+
+int parse_bool(const char *s, bool *out);
+/* A capability name (with or without CAP_, any case): its number, or -1. */
+int parse_capability(const char *s);
+/* A byte count: a number with an optional K, M or G suffix (powers of 1024). */
+int parse_size(const char *s, uint64_t *out);
+/* A duration: a number with an optional unit, ms, s (the default), m or h. */
+int parse_duration_ms(const char *s, uint64_t *out);
+int parse_mode(const char *s, uint32_t *out);
+/* Whether an RLIMIT_* resource counts bytes (its value takes size suffixes). */
+bool rlimit_is_bytes(int resource);
+/* One rlimit value: a number, a size for byte limits, unlimited or infinity. */
+int parse_rlim_value(const char *s, int resource, rlim_t *out);
