@@ -116,7 +116,9 @@ int what_check_privileges(const struct policy *p, struct diag *d)
 	 * the others; an unprivileged user is told so rather than sandboxed
 	 * less. */
 	if (!(p->unshare & CLONE_NEWUSER) && geteuid() != 0)
-		ret = diag_error(d, p->unshare_s[4].set ? &p->unshare_s[4].origin : NULL,
+		ret = diag_error(d,
+				 p->unshare_s[UNSHARE_USER].set ? &p->unshare_s[UNSHARE_USER].origin
+								: NULL,
 				 "needs root (an unprivileged user's sandbox is built in a user "
 				 "namespace)");
 	for (int i = 0; i < RLIMIT_NLIMITS; i++)
