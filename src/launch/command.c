@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The command's process: forked by pid 1, it does its share of the set-up
+ * while pid 1 builds the filesystem, then waits for "go", loads the
+ * seccomp filter and runs the command. */
+#include <linux/close_range.h>
+#include <sched.h>
+#include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "env/environ.h"
+#include "launch/internal.h"
+#include "trace.h"
+#include "what/identity.h"
+#include "where/landlock.h"
+#include "where/namespaces.h"
+
+/* The command could not be run: say why, as a shell would, and end with
+ * its status. After the seccomp filter is loaded only exiting is sure to
+ * be allowed, so the message is one write(2), made only when the policy
+ * cannot kill the process for it (an errno answer just loses it). */
+_noreturn_ static void exec_failed(const struct policy *p, const char *name, int err,
+				   bool searched, bool filtered)
+{
+	size_t w = (size_t)syscall_lookup("write");
+	if (!filtered || !how_call_may_kill(p, w)) {
+		char msg[512];
+		int n = snprintf(msg, sizeof(msg), "glovebox: %s: %s\n", name,
+				 err == ENOENT && searched ? "command not found" : strerror(err));
+		if (n >= (int)sizeof(msg))
+			n = (int)sizeof(msg) - 1;
+		if (n > 0)
+			(void)!write(STDERR_FILENO, msg, (size_t)n);
+	}
+	_exit(err == ENOENT ? 127 : 126);
+}
+
+/* The command's own process. It starts at once and does its share of the
+ * set-up on the other CPU while pid 1 maps the ids and builds the
+ * filesystem: its network namespace (the costliest namespace to create),
+ * host name, loopback, capabilities, limits and environment. Then it
+ * waits for the filesystem, and ends with seccomp and exec. */
+_noreturn_ static void run_command(const struct child_ctx *c)
+{
+	const struct policy *p = c->req->policy;
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
+
+	TRACE_POINT("command");
+	if (!(p->unshare & CLONE_NEWPID) &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || supervisor_gone(c->init_pidfd)))
+		_exit(125);
+	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
+		_exit(125);
+	if (where_setup_net_uts(p, &d) < 0)
+		_exit(125);
+	/* pid 1 joins the network namespace now (where_join_net) */
+	if (c->net_fd >= 0 && (write(c->net_fd, "n", 1) != 1 || close(c->net_fd) < 0))
+		_exit(125);
+	TRACE_POINT("net uts");
+	if (what_apply_caps(p, &d) < 0 || what_apply_rlimits(p, &d) < 0)
+		_exit(125);
+	struct strv env;
+	env_build(p, environ, &env);
+	TRACE_POINT("caps env");
+
+	/* pid 1 says "go" once the new root is in place; end of file means it
+	 * failed and has reported why. */
+	char go;
+	ssize_t n;
+	while ((n = read(c->go_fd, &go, 1)) < 0 && errno == EINTR)
+		;
+	if (n != 1)
+		_exit(125);
+	TRACE_POINT("go");
+	if (c->moved && sched_setaffinity(0, sizeof(c->cpus), &c->cpus) < 0) {
+		diag_error(&d, NULL, "cannot restore the CPU affinity: %s", strerror(errno));
+		_exit(125);
+	}
+	if (where_enter_workdir(p, c->req->where, &d) < 0)
+		_exit(125);
+	if (term_enter(c->term, c->pty_peer, &d) < 0)
+		_exit(125);
+	if (c->report_fd >= 0 && send_report(c->report_fd, 'p', -1) < 0)
+		_exit(125);
+	/* Found in the sandbox's own filesystem and PATH, before the filter:
+	 * "not found" and "not executable" are reported while writing is
+	 * surely allowed. */
+	const char *name = p->argv.v[0];
+	/* Escaped now: after the filter, allocating may not be allowed. A
+	 * file name with ESC in it must not drive the user's terminal. */
+	_cleanup_free_ char *shown = text_escape(name);
+	char *file;
+	int r = env_find_command(name, env.v, &file);
+	if (r < 0)
+		exec_failed(p, shown, -r, !strchr(name, '/'), false);
+
+	/* Only 0, 1 and 2 reach the command: whatever else the launcher had
+	 * open (a descriptor on a host directory would be a way out) closes at
+	 * exec. */
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		diag_error(&d, NULL, "cannot close stray descriptors: %s", strerror(errno));
+		_exit(125);
+	}
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		diag_error(&d, NULL, "cannot set no_new_privs: %s", strerror(errno));
+		_exit(125);
+	}
+	if (where_apply_landlock(p, &d) < 0)
+		_exit(125);
+	r = how_load(c->req->how);
+	if (r < 0) {
+		diag_error(&d, NULL, "cannot load the seccomp filter: %s", strerror(-r));
+		_exit(125);
+	}
+	TRACE_POINT("seccomp loaded");
+	/* file holds a '/': no second search. A script without #! runs under
+	 * /bin/sh, as execvp does. */
+	execvpe(file, p->argv.v, env.v);
+	exec_failed(p, shown, errno, false, true);
+}
+
+
+/* Fork the command's process. In parallel with pid 1's set-up, it is
+ * kept off pid 1's CPU, or the scheduler may queue it behind pid 1 for the
+ * whole set-up; it takes the CPUs glovebox had back before exec. */
+pid_t start_command(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net, bool parallel,
+		    struct diag *d)
+{
+	int cpu = parallel ? sched_getcpu() : -1;
+	c->moved = cpu >= 0 && sched_getaffinity(0, sizeof(c->cpus), &c->cpus) == 0 &&
+		   CPU_COUNT(&c->cpus) > 1 && CPU_ISSET(cpu, &c->cpus);
+	pid_t pid = fork();
+	if (pid < 0) {
+		diag_error(d, NULL, "cannot start the command: %s", strerror(errno));
+		_exit(125);
+	}
+	if (pid == 0) {
+		closep(&go->w);
+		closep(&net->r);
+		closep(&c->mounts_fd);
+		c->go_fd = go->r;
+		c->net_fd = net->w;
+		run_command(c);
+	}
+	closep(&go->r);
+	closep(&net->w);
+	if (c->moved) {
+		cpu_set_t others = c->cpus;
+		CPU_CLR(cpu, &others);
+		(void)sched_setaffinity(pid, sizeof(others), &others);
+	}
+	return pid;
+}
+
+/* With a pty: pid 1 takes it as its controlling terminal first, the
+ * command's process inherits it, and is put in its foreground. */
+pid_t start_command_with_pty(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net,
+			     struct diag *d)
+{
+	_cleanup_close_ int master = -1, peer = -1;
+	if (term_open(c->term, &master, &peer, d) < 0)
+		_exit(125);
+	c->pty_peer = peer;
+	pid_t pid = start_command(c, go, net, false, d);
+	if (term_foreground(peer, pid, d) < 0 ||
+	    (master >= 0 && send_report(c->report_fd, 'm', master) < 0))
+		_exit(125);
+	TRACE_POINT("pty");
+	return pid;
+}

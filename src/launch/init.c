@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The sandbox's pid 1: it maps the ids, builds the filesystem while the
+ * command's process does its own share, says "go", and then stays behind
+ * as the sandbox's init: it reaps, forwards signals and reports the
+ * command's exit status once nothing else is left running. */
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <sys/pidfd.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launch/internal.h"
+#include "trace.h"
+#include "where/namespaces.h"
+
+struct init_state {
+	pid_t command;
+	int status_fd;
+	int children_fd; /* without a pid namespace: /proc/thread-self/children */
+	int supervisor_fd; /* without a pid namespace: glovebox's pidfd */
+	bool own_pidns;
+	bool report_stops; /* the command has a pty: its stops are glovebox's */
+	enum background_mode background;
+	bool command_done;
+	int status;
+	int signal; /* the signal that ended the command, or 0 */
+};
+
+/* Without a pid namespace of its own, pid 1 is a subreaper: everything the
+ * command leaves behind becomes its child, and it kills them by pid, over
+ * and over until none is left. */
+static void kill_children(const struct init_state *st)
+{
+	char buf[4096];
+	ssize_t n = pread(st->children_fd, buf, sizeof(buf) - 1, 0);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (char *p = buf, *end; *p; p = end) {
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 0)
+			kill((pid_t)pid, SIGKILL);
+	}
+}
+
+static void kill_all(const struct init_state *st)
+{
+	for (;;) {
+		if (st->own_pidns)
+			kill(-1, SIGKILL); /* in a pid namespace: every process in it but us */
+		else
+			kill_children(st);
+		pid_t r = waitpid(-1, NULL, __WALL);
+		if (r < 0 && errno == ECHILD)
+			break;
+	}
+}
+
+/* End everything else in the sandbox (unless told to wait for it, and it
+ * is all gone already), then tell the supervisor, which can return at once
+ * instead of waiting for the kernel to tear the namespaces down. */
+_noreturn_ static void finish(const struct init_state *st)
+{
+	kill_all(st);
+	/* Exit 130 is not SIGINT: the kind tells. */
+	struct status_msg m = {st->signal ? STATUS_KILLED : STATUS_EXITED,
+			       st->signal ? st->signal : st->status};
+	(void)!write(st->status_fd, &m, sizeof(m));
+	_exit(st->status);
+}
+
+/* Ctrl-Z in the pty stopped the command: the supervisor stops glovebox
+ * too, so that the user's shell gets its terminal back. */
+static void report_stop(const struct init_state *st)
+{
+	siginfo_t info = {0};
+	if (st->command_done || waitid(P_PID, (id_t)st->command, &info, WSTOPPED | WNOHANG) < 0 ||
+	    info.si_pid != st->command)
+		return;
+	struct status_msg m = {STATUS_STOPPED, info.si_status};
+	(void)!write(st->status_fd, &m, sizeof(m));
+}
+
+static void reap(struct init_state *st)
+{
+	if (st->report_stops)
+		report_stop(st);
+	for (;;) {
+		siginfo_t info = {0};
+		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0) {
+			if (errno == ECHILD && st->command_done)
+				finish(st); /* background = wait: the last one is gone */
+			return;
+		}
+		if (info.si_pid == 0)
+			return;
+		if (info.si_pid == st->command) {
+			TRACE_POINT("command exited");
+			st->command_done = true;
+			st->status = exit_code(info.si_code, info.si_status);
+			st->signal = exit_signal(info.si_code, info.si_status);
+			if (st->background == BACKGROUND_KILL)
+				finish(st);
+		}
+	}
+}
+
+/* pid 1 of the sandbox once the command runs: reap everything, pass
+ * signals on, and leave with the command's status. */
+_noreturn_ static void init_loop(struct init_state *st)
+{
+	sigset_t set;
+	forward_set(&set);
+	sigaddset(&set, SIGCHLD);
+	int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		kill(st->command, SIGKILL);
+		_exit(125);
+	}
+	/* Keep nothing the command could reach through /proc/1/fd, and make
+	 * pid 1 impossible to ptrace from inside. */
+	for (int fd = 3; fd < 64; fd++)
+		if (fd != sfd && fd != st->status_fd && fd != st->children_fd &&
+		    fd != st->supervisor_fd)
+			close(fd);
+	syscall(SYS_close_range, 64, ~0U, 0);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+
+	struct pollfd pfds[2] = {{.fd = sfd, .events = POLLIN},
+				 {.fd = st->supervisor_fd, .events = POLLIN}};
+	for (;;) {
+		if (poll(pfds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			kill(st->command, SIGKILL);
+			_exit(125);
+		}
+		if (pfds[1].revents) {
+			/* glovebox is gone: so is everything it started */
+			kill_all(st);
+			_exit(125);
+		}
+		struct signalfd_siginfo si;
+		ssize_t n = read(sfd, &si, sizeof(si));
+		if (n != sizeof(si)) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			kill(st->command, SIGKILL);
+			_exit(125);
+		}
+		if (si.ssi_signo == SIGCHLD) {
+			reap(st);
+			continue;
+		}
+		if (!sent_by_process(si.ssi_code))
+			continue;
+		if (st->command_done) {
+			if (si.ssi_signo != SIGCONT && si.ssi_signo != SIGWINCH)
+				finish(st); /* asked to stop waiting for the background */
+			continue;
+		}
+		kill(st->command, (int)si.ssi_signo);
+		/* fg after Ctrl-Z: the whole stopped job continues */
+		if (si.ssi_signo == SIGCONT && st->report_stops)
+			kill(-st->command, SIGCONT);
+	}
+}
+
+/* vm.memfd_noexec = 2 in the sandbox's pid namespace (Linux 6.3+): a memfd
+ * is then sealed non-executable unless made with MFD_EXEC, which is
+ * refused, so a payload written into a memfd cannot be run (execveat or
+ * /proc/self/fd/N), while programs that map memfds keep working. The
+ * sysctl is per pid namespace and inherited by nested ones; writing it
+ * takes the host's root (its owner) with CAP_SYS_ADMIN over the pid
+ * namespace, so only a sandbox that root starts can have it, and a command
+ * that keeps no capabilities cannot lower it. memfd-exec = yes leaves it. */
+static int refuse_exec_memfds(const struct policy *p, uid_t outer_uid, struct diag *d)
+{
+	if (outer_uid != 0 || !(p->unshare & CLONE_NEWPID) ||
+	    (p->memfd_exec_s.set && p->memfd_exec))
+		return 0;
+	_cleanup_close_ int fd = open("/proc/sys/vm/memfd_noexec", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return 0; /* before Linux 6.3 no memfd is sealed: memfd-exec = no's seccomp rule */
+	if (fd < 0 || write(fd, "2", 1) != 1)
+		return diag_error(d, NULL, "cannot refuse executable memfds (vm.memfd_noexec): %s",
+				  strerror(errno));
+	return 0;
+}
+
+_noreturn_ void sandbox_init(struct child_ctx *c)
+{
+	const struct launch_request *req = c->req;
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
+
+	TRACE_POINT("pid 1");
+	closep(&c->mounts_wfd);
+	/* A session of the sandbox's own, out of the user's: no terminal signal
+	 * reaches the sandbox but what glovebox passes on, and none of its
+	 * processes can take the user's terminal as its controlling terminal.
+	 * With a pty, pid 1 leads the session (term_open). */
+	if (term_own_session(c->term) && setsid() < 0)
+		_exit(125);
+	/* Die with glovebox. The pidfd check closes the window in which the
+	 * supervisor died before the death signal was armed (getppid() is of no
+	 * use here: the parent lives outside our pid namespace); the kernel then
+	 * kills the whole pid namespace. Without one, pid 1 (a subreaper) must
+	 * outlive glovebox long enough to kill what the command started: it
+	 * watches glovebox's pidfd instead, and the command's process arms
+	 * its own death signal. */
+	bool own_pidns = (req->policy->unshare & CLONE_NEWPID) != 0;
+	if (supervisor_gone(c->supervisor_pidfd) ||
+	    (own_pidns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0))
+		_exit(125);
+	int supervisor_fd = own_pidns ? -1 : steal_fd(&c->supervisor_pidfd);
+	closep(&c->supervisor_pidfd);
+
+	/* Blocked before the fork, so that a command that exits at once still
+	 * leaves a SIGCHLD for init_loop's signalfd. */
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+
+	/* The command's process starts at once: what it does before "go"
+	 * needs the user namespace's capabilities, not mapped ids. With a pty
+	 * it starts once pid 1 holds the pty, whose controlling terminal it
+	 * takes at fork. */
+	c->init_pidfd = -1;
+	if (!(req->policy->unshare & CLONE_NEWPID))
+		c->init_pidfd = pidfd_open(getpid(), 0);
+	struct fd_pair go = {-1, -1}, net = {-1, -1};
+	if (open_pipe(&go) < 0 || (req->policy->network == NET_NONE && open_pipe(&net) < 0)) {
+		diag_error(&d, NULL, "pipe: %s", strerror(errno));
+		_exit(125);
+	}
+	bool late = term_relays(c->term);
+	pid_t pid = late ? 0 : start_command(c, &go, &net, true, &d);
+
+	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||
+	    refuse_exec_memfds(req->policy, c->uid, &d) < 0)
+		_exit(125);
+	TRACE_POINT("id maps");
+	struct init_state st = {
+		.status_fd = c->status_fd,
+		.children_fd = -1,
+		.supervisor_fd = supervisor_fd,
+		.own_pidns = own_pidns,
+		.report_stops = term_relays(c->term),
+		.background = req->policy->background,
+	};
+	if (!st.own_pidns) {
+		/* Opened while the host's /proc is still there. */
+		st.children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 || st.children_fd < 0) {
+			diag_error(&d, NULL, "cannot track the sandbox's processes: %s",
+				   strerror(errno));
+			_exit(125);
+		}
+	}
+
+	int built = where_build_root(req->policy, req->where, c->mounts_fd, &d);
+	closep(&c->mounts_fd);
+	if (built < 0)
+		_exit(125); /* the command sees end of file on go, and exits */
+	TRACE_POINT("mounts");
+	if (late)
+		pid = start_command_with_pty(c, &go, &net, &d);
+	st.command = pid;
+	if (req->policy->network == NET_NONE) {
+		if (where_join_net(req->policy, pid, net.r, &d) < 0)
+			_exit(125);
+		closep(&net.r);
+		TRACE_POINT("net joined");
+	}
+	if (!own_pidns && supervisor_gone(supervisor_fd))
+		_exit(125); /* the command sees end of file, and never starts */
+	(void)!write(go.w, "1", 1);
+	closep(&go.w);
+	init_loop(&st);
+}

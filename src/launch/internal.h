@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Between the launcher's three processes: the supervisor (supervise.c),
+ * the sandbox's pid 1 (init.c) and the command's process (command.c),
+ * started by launch.c. What they share: the context pid 1 and the command
+ * start from, the pipes between them, and the messages they exchange
+ * (messages.c). */
+#pragma once
+
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+
+#include "diag.h"
+#include "launch/launch.h"
+#include "launch/terminal.h"
+
+struct child_ctx {
+	const struct launch_request *req;
+	uid_t uid;
+	gid_t gid;
+	sigset_t orig_mask;
+	int supervisor_pidfd;
+	int status_fd; /* pid 1 writes the command's exit status here */
+	int go_fd;     /* the command reads: the filesystem is ready */
+	int mounts_fd; /* pid 1 reads: the host's proc and sysfs mount points */
+	int mounts_wfd; /* the supervisor's end of it */
+	int init_pidfd; /* without a pid namespace: the command dies with pid 1 */
+	cpu_set_t cpus;  /* the CPUs glovebox may use, given back before exec */
+	bool moved;      /* the command's process was moved off pid 1's CPU */
+	int report_fd;  /* the command sends its pid (and a pty's master) here */
+	int net_fd;     /* the command writes a byte once its network namespace exists */
+	struct term *term;
+	int pty_peer;   /* the command's end of the pty, when there is one */
+};
+
+/* A pipe whose ends close when it goes out of scope. */
+struct fd_pair {
+	int r, w;
+};
+
+static inline void fd_pair_close(struct fd_pair *p)
+{
+	closep(&p->r);
+	closep(&p->w);
+}
+
+#define _cleanup_pair_ _cleanup_(fd_pair_close)
+
+int open_pipe(struct fd_pair *p);
+
+/* What pid 1 tells the supervisor about the command. */
+enum status_kind { STATUS_EXITED, STATUS_KILLED, STATUS_STOPPED };
+
+struct status_msg {
+	int32_t kind;  /* enum status_kind */
+	int32_t value; /* the exit status, or the signal */
+};
+
+/* messages.c */
+void forward_set(sigset_t *set);
+bool sent_by_process(int32_t code);
+int exit_code(int code, int status);
+int exit_signal(int code, int status);
+bool supervisor_gone(int pidfd);
+int send_report(int fd, char byte, int master);
+char receive_report(int fd, pid_t *pid, int *master);
+
+/* command.c: fork the command's process, which runs the command (or exits
+ * 125-127 on failure). parallel: it starts its share of the set-up on
+ * another CPU than pid 1's. */
+pid_t start_command(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net, bool parallel,
+		    struct diag *d);
+pid_t start_command_with_pty(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net,
+			     struct diag *d);
+
+/* init.c: the child of clone3, the sandbox's pid 1. */
+_noreturn_ void sandbox_init(struct child_ctx *c);
+
+/* supervise.c */
+struct supervisor {
+	pid_t pid;
+	int pidfd;
+	int status_fd; /* pid 1's report */
+	int report_fd; /* the command's pid and pty, when asked for */
+	int info_fd, json_fd;
+	struct term *term;
+	int signal; /* the signal that ended the command, once known */
+	uint64_t timeout_ms;
+	bool timed_out;
+};
+
+/* Waits for the sandbox to end, passing signals on; returns the exit
+ * status glovebox should exit with. */
+int supervise(struct supervisor *s);

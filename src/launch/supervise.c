@@ -1,0 +1,185 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* The supervisor: glovebox itself, outside the sandbox, once pid 1 runs.
+ * It passes signals on, relays the pty, enforces the timeout, reports the
+ * command's pid and status to whoever asked, and returns the status. */
+#include <poll.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/pidfd.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "launch/internal.h"
+
+static void write_json(int fd, const char *fmt, ...) _printf_(2, 3);
+static void write_json(int fd, const char *fmt, ...)
+{
+	char buf[128];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n > 0 && (size_t)n < sizeof(buf))
+		(void)write_all(fd, buf, (size_t)n);
+}
+
+
+static int report_exit(struct supervisor *s, int code, int sig)
+{
+	s->signal = sig;
+	if (s->json_fd >= 0) {
+		if (sig)
+			write_json(s->json_fd, "{\"exit-code\": %d, \"exit-signal\": %d}\n", code,
+				   sig);
+		else
+			write_json(s->json_fd, "{\"exit-code\": %d}\n", code);
+	}
+	return code;
+}
+
+/* The command's process reported its pid, and the pty when it made one. */
+static bool on_report(struct supervisor *s)
+{
+	int master;
+	pid_t child;
+	char kind = receive_report(s->report_fd, &child, &master);
+	if (kind == 'm' && master >= 0)
+		term_start(s->term, master);
+	else
+		closep(&master);
+	if (kind != 'p')
+		return kind != 0;
+	if (child > 0 && s->info_fd >= 0 && s->info_fd != s->json_fd)
+		write_json(s->info_fd, "{\"child-pid\": %d}\n", (int)child);
+	if (child > 0 && s->json_fd >= 0)
+		write_json(s->json_fd, "{\"child-pid\": %d}\n", (int)child);
+	/* closed, so that its reader sees the end; unless the exit status is
+	 * still to come on it */
+	if (s->info_fd != s->json_fd)
+		closep(&s->info_fd);
+	s->info_fd = -1;
+	return true;
+}
+
+/* A signal for glovebox. With the sandbox in a session of its own, every
+ * one is passed on, the terminal's too (Ctrl-C when no descriptor is the
+ * terminal); sharing the terminal, one the kernel sent on the terminal's
+ * behalf already reached the command with the foreground process group. */
+static void on_signal(const struct supervisor *s, int sfd)
+{
+	struct signalfd_siginfo si;
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return;
+	if (si.ssi_signo == SIGWINCH && term_relays(s->term)) {
+		term_resize(s->term);
+		return;
+	}
+	if (term_own_session(s->term) || sent_by_process(si.ssi_code))
+		pidfd_send_signal(s->pidfd, (int)si.ssi_signo, NULL, 0);
+}
+
+enum { PFD_STATUS, PFD_PIDFD, PFD_SIGNALS, PFD_REPORT, PFD_TIMER, PFD_PTY, PFD_INPUT, PFD_COUNT };
+
+/* How long a sandbox asked to end (timeout) has before it is killed. */
+#define TIMEOUT_GRACE_MS 5000
+
+static int arm_timer(uint64_t ms)
+{
+	int fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	struct itimerspec when = {.it_value = {.tv_sec = (time_t)(ms / 1000),
+					       .tv_nsec = (long)(ms % 1000) * 1000000}};
+	if (fd >= 0 && timerfd_settime(fd, 0, &when, NULL) < 0)
+		closep(&fd);
+	return fd;
+}
+
+/* timeout: first SIGTERM, passed on to the command as any signal to
+ * glovebox is (pid 1 ends what is left once it exits, or at once when it
+ * already has); then SIGKILL to pid 1, which ends its pid namespace with
+ * everything in it. */
+static void on_timer(struct supervisor *s, int *timer)
+{
+	uint64_t expirations;
+	(void)!read(*timer, &expirations, sizeof(expirations));
+	closep(timer);
+	if (!s->timed_out) {
+		s->timed_out = true;
+		pidfd_send_signal(s->pidfd, SIGTERM, NULL, 0);
+		*timer = arm_timer(TIMEOUT_GRACE_MS);
+	} else {
+		pidfd_send_signal(s->pidfd, SIGKILL, NULL, 0);
+	}
+}
+
+int supervise(struct supervisor *s)
+{
+	sigset_t set;
+	forward_set(&set);
+	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (sfd < 0) {
+		fprintf(stderr, "glovebox: signalfd: %s\n", strerror(errno));
+		kill(s->pid, SIGKILL);
+	}
+	struct pollfd pfds[PFD_COUNT] = {[PFD_STATUS] = {.fd = s->status_fd, .events = POLLIN},
+					 [PFD_PIDFD] = {.fd = s->pidfd, .events = POLLIN},
+					 [PFD_SIGNALS] = {.fd = sfd, .events = POLLIN},
+					 [PFD_REPORT] = {.fd = s->report_fd, .events = POLLIN}};
+	_cleanup_close_ int timer = s->timeout_ms ? arm_timer(s->timeout_ms) : -1;
+	if (s->timeout_ms && timer < 0) {
+		fprintf(stderr, "glovebox: cannot arm the timeout: %s\n", strerror(errno));
+		kill(s->pid, SIGKILL);
+	}
+	bool pty_open = true;
+	for (;;) {
+		pfds[PFD_TIMER] = (struct pollfd){.fd = timer, .events = POLLIN};
+		if (pty_open) {
+			term_continued(s->term);
+			term_poll_fds(s->term, &pfds[PFD_PTY]);
+		} else {
+			pfds[PFD_PTY].fd = pfds[PFD_INPUT].fd = -1;
+		}
+		if (poll(pfds, PFD_COUNT, pty_open ? term_wait_ms(s->term) : -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			kill(s->pid, SIGKILL);
+		}
+		if (pfds[PFD_PTY].revents || pfds[PFD_INPUT].revents)
+			pty_open = term_handle(s->term, &pfds[PFD_PTY]);
+		if (pfds[PFD_TIMER].revents)
+			on_timer(s, &timer);
+		if (pfds[PFD_REPORT].revents) {
+			if (!on_report(s))
+				pfds[PFD_REPORT].fd = -1; /* every sender is gone */
+			continue;
+		}
+		if (pfds[PFD_STATUS].revents) {
+			/* pid 1 reports the command's status once nothing else is
+			 * left running; what remains is the kernel's teardown. */
+			struct status_msg m;
+			if (read(s->status_fd, &m, sizeof(m)) == sizeof(m)) {
+				if (m.kind == STATUS_STOPPED) {
+					term_suspend(s->term);
+					continue;
+				}
+				return m.kind == STATUS_KILLED ? report_exit(s, 128 + m.value, m.value)
+							       : report_exit(s, m.value, 0);
+			}
+			pfds[PFD_STATUS].fd = -1; /* pid 1 died without a report */
+		}
+		if (pfds[PFD_PIDFD].revents) {
+			siginfo_t info = {0};
+			if (waitid((idtype_t)P_PIDFD, (id_t)s->pidfd, &info, WEXITED) < 0) {
+				if (errno == EINTR)
+					continue;
+				fprintf(stderr, "glovebox: waitid: %s\n", strerror(errno));
+				return report_exit(s, 125, 0);
+			}
+			return report_exit(s, exit_code(info.si_code, info.si_status),
+					   exit_signal(info.si_code, info.si_status));
+		}
+		if (sfd >= 0 && pfds[PFD_SIGNALS].revents)
+			on_signal(s, sfd);
+	}
+}
