@@ -130,6 +130,10 @@ static void explain_derived(const struct where_plan *plan, const struct where_st
 		[STEP_RO_SYSFS] = "the host's sysfs, read-only if it still shows",
 		[STEP_MASK] = "glovebox's own state, hidden if it still shows",
 		[STEP_PIN] = "a mount of itself, so the mask cannot be moved aside",
+		[STEP_KERNEL_MASK] = "root-only kernel data, covered (uid 0 inside is "
+				     "the host's root)",
+		[STEP_KERNEL_RO] = "kernel settings root may write, read-only (uid 0 "
+				   "inside is the host's root)",
 		[STEP_ENTER_ROOT] = "the new root becomes /",
 		[STEP_ROOT_RO] = "the root itself read-only",
 	};

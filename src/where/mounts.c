@@ -41,6 +41,9 @@ struct where_ctx {
 	int devdir;    /* the /dev just made, for its node steps */
 	const struct where_step *steps;
 	bool *acted;   /* by step: a conditional step found what it acts on */
+	char *kdir_path; /* the directory of the last kernel step's entry */
+	int kdir_fd;
+	bool blanks;     /* the blank file and directory are in the root tmpfs */
 };
 
 static int fail(struct where_ctx *w, const struct mount_op *m, const char *what, int err)
@@ -238,36 +241,6 @@ static int do_tmpfs(struct where_ctx *w, const struct mount_op *m)
 		snprintf(data + n, sizeof(data) - (size_t)n, ",size=%llu",
 			 (unsigned long long)m->size);
 	return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV, data);
-}
-
-/* Writes through /proc/sys, /proc/sysrq-trigger and friends are checked
- * against the host's root user: when root runs glovebox, uid 0 inside is
- * uid 0 outside, so these are kept read-only whoever runs it. */
-static const char *const proc_readonly[] = {"sys", "sysrq-trigger", "irq", "bus"};
-
-static int do_proc(struct where_ctx *w, const struct mount_op *m)
-{
-	int r = mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	if (r < 0 || !w->env->host_root)
-		return r;
-	/* Unprivileged, DAC already keeps the sandbox out of these files:
-	 * they belong to the host's root, who has no uid inside. */
-	_cleanup_close_ int proc = open_in_root(w->rootfd, m->dest, O_PATH | O_DIRECTORY);
-	if (proc < 0)
-		return fail(w, m, m->dest, errno);
-	for (size_t i = 0; i < ELEMENTSOF(proc_readonly); i++) {
-		_cleanup_close_ int sub = open_tree(proc, proc_readonly[i],
-						    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-		if (sub < 0) {
-			if (errno == ENOENT)
-				continue;
-			return fail(w, m, proc_readonly[i], errno);
-		}
-		if (set_attrs(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true) < 0 ||
-		    move_mount(sub, "", proc, proc_readonly[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			return fail(w, m, proc_readonly[i], errno);
-	}
-	return 0;
 }
 
 static int do_dev(struct where_ctx *w, const struct mount_op *m)
@@ -498,7 +471,7 @@ static int do_mount(struct where_ctx *w, const struct where_step *st)
 	case MOUNT_TMPFS:
 		return do_tmpfs(w, m);
 	case MOUNT_PROC:
-		return do_proc(w, m);
+		return mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	case MOUNT_DEV:
 		return do_dev(w, m);
 	case MOUNT_MQUEUE:
@@ -580,6 +553,87 @@ static int do_pin(struct where_ctx *w, const struct where_step *st)
 	return 0;
 }
 
+/* ---- the kernel's root-only files ---- */
+
+/* What covers a kernel file or directory: an empty one of mode 0 in the
+ * root tmpfs, bound read-only. One bind each, no new filesystem; the
+ * originals are unlinked before the root is entered (a bind of them
+ * stays). */
+#define BLANK_DIR ".glovebox-blank-dir"
+#define BLANK_FILE ".glovebox-blank-file"
+
+static int make_blanks(struct where_ctx *w)
+{
+	if (w->blanks)
+		return 0;
+	if (mkdirat(w->rootfd, BLANK_DIR, 0) < 0 ||
+	    mknodat(w->rootfd, BLANK_FILE, S_IFREG, 0) < 0)
+		return -errno;
+	w->blanks = true;
+	return 0;
+}
+
+static int drop_blanks(struct where_ctx *w)
+{
+	if (!w->blanks)
+		return 0;
+	w->blanks = false;
+	if (unlinkat(w->rootfd, BLANK_FILE, 0) < 0 ||
+	    unlinkat(w->rootfd, BLANK_DIR, AT_REMOVEDIR) < 0)
+		return diag_error(w->d, NULL, "cannot remove the blank masks: %s", strerror(errno));
+	return 0;
+}
+
+/* The directory holding a kernel step's entry, opened once for the
+ * entries of one directory; -1 with errno. */
+static int kernel_dir(struct where_ctx *w, const struct where_step *st)
+{
+	size_t n = st->index;
+	if (w->kdir_fd >= 0 && strlen(w->kdir_path) == n && strncmp(w->kdir_path, st->path, n) == 0)
+		return w->kdir_fd;
+	free(w->kdir_path);
+	closep(&w->kdir_fd);
+	w->kdir_path = xstrndup(st->path, n);
+	w->kdir_fd = open_in_root(w->rootfd, n ? w->kdir_path : "/", O_PATH | O_DIRECTORY);
+	return w->kdir_fd;
+}
+
+static void kernel_dir_drop(struct where_ctx *w)
+{
+	free(w->kdir_path);
+	w->kdir_path = NULL;
+	closep(&w->kdir_fd);
+}
+
+/* Cover a kernel file or directory with a blank, or make a directory
+ * read-only with all below it: a clone attached in its place. An entry
+ * this kernel lacks is left be; a host sysfs a later mount covered too. */
+static int do_kernel(struct where_ctx *w, const struct where_step *st)
+{
+	if (w->steps[st->cause].what == STEP_RO_SYSFS && !w->acted[st->cause])
+		return 0;
+	const char *name = st->path + st->index + 1;
+	int dir = kernel_dir(w, st);
+	struct stat s;
+	if (dir < 0 || fstatat(dir, name, &s, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : fail(w, NULL, st->path, errno);
+	bool ro = st->what == STEP_KERNEL_RO;
+	int r = ro ? 0 : make_blanks(w);
+	_cleanup_close_ int tree = -1;
+	if (r == 0)
+		tree = ro ? open_tree(dir, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)
+			  : open_tree(w->rootfd, S_ISDIR(s.st_mode) ? BLANK_DIR : BLANK_FILE,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (r < 0 || tree < 0 ||
+	    set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				    MOUNT_ATTR_NOEXEC, true) < 0 ||
+	    move_mount(tree, "", dir, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return diag_error(w->d, NULL, "cannot %s %s inside the sandbox: %s",
+				  ro ? "make read-only" : "hide", st->path,
+				  strerror(r < 0 ? -r : errno));
+	return 0;
+}
+
 /* One descriptor per bind stays open until it is mounted: make room for
  * thousands of binds, and give the command its own limit back later. */
 static void raise_fd_limit(size_t need)
@@ -648,8 +702,11 @@ static int do_step(struct where_ctx *w, size_t k)
 		return do_cover(w, st, k);
 	case STEP_PIN:
 		return do_pin(w, st);
+	case STEP_KERNEL_MASK:
+	case STEP_KERNEL_RO:
+		return do_kernel(w, st);
 	case STEP_ENTER_ROOT:
-		return enter_root(w);
+		return drop_blanks(w) < 0 ? -1 : enter_root(w);
 	case STEP_ROOT_RO:
 		return root_read_only(w);
 	}
@@ -661,6 +718,8 @@ static int execute(struct where_ctx *w, const struct where_plan *plan)
 {
 	for (size_t k = 0; k < plan->n_steps; k++) {
 		const struct where_step *st = &plan->steps[k];
+		if (st->what != STEP_KERNEL_MASK && st->what != STEP_KERNEL_RO)
+			kernel_dir_drop(w); /* a mount may cover it */
 		if (do_step(w, k) < 0)
 			return -1;
 		if (st->what != STEP_MOUNT)
@@ -678,7 +737,8 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 	struct where_facts facts = {0};
 	struct where_plan plan = {0};
 	struct where_ctx w = {.env = env, .facts = &facts, .d = d, .rootfd = -1,
-			      .devnodes_first = -1, .devdir = -1, .pc_fd = -1, .scratchfd = -1};
+			      .devnodes_first = -1, .devdir = -1, .pc_fd = -1, .scratchfd = -1,
+			      .kdir_fd = -1};
 	int r = -1;
 
 	/* Nothing done in here may propagate back to the host. */
@@ -710,6 +770,7 @@ out:
 	closep(&w.devdir);
 	closep(&w.scratchfd);
 	parent_cache_drop(&w);
+	kernel_dir_drop(&w);
 	free(w.acted);
 	where_facts_free(&facts);
 	where_plan_free(&plan);

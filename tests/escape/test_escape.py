@@ -168,6 +168,7 @@ def probes(fx):
         "proc-net": ([fx.abstract_name, str(fx.port), fx.iface], [], "user", False),
         "tiocsetd": (["{TTY_DEV}", "{TTY_RDEV}"], [], "user", True),
         "memfd-exec": ([], [], "user", False),
+        "kernel-files": ([], [], "root", False),
     }
 
 

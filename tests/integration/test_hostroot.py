@@ -1,0 +1,119 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""When root runs glovebox, uid 0 inside is the host's root for file
+permissions: the kernel files only it may read or write stay closed, and
+root can run the sandbox as nobody instead."""
+import os
+import re
+import stat
+
+from gbtest import IS_ROOT, both, main
+
+# What proc and sysfs hold for the host's root alone: covered (r) or
+# read-only (w) in root's sandbox.
+MASKED = ["/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+          "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+          "/proc/kpageflags", "/proc/kpagecount", "/proc/kpagecgroup", "/proc/slabinfo",
+          "/proc/pagetypeinfo", "/proc/vmallocinfo", "/sys/firmware",
+          "/sys/devices/virtual/powercap"]
+READ_ONLY = ["/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"]
+
+# Run inside: every path given that can be read (a file's first bytes, a
+# directory's entries) is printed as "read PATH"; every file at or below a
+# path given that can be opened for writing, as "write FILE".
+INSIDE = r'''
+import os, stat, sys
+def readable(p):
+    try:
+        if os.path.isdir(p):
+            return bool(os.listdir(p))
+        with open(p, "rb", buffering=0) as f:
+            return bool(f.read(8))
+    except OSError:
+        return False
+def writable(p):
+    for d, dirs, files in os.walk(p) if os.path.isdir(p) else [("", [], [p])]:
+        for n in files:
+            f = os.path.join(d, n)
+            try:
+                if os.lstat(f).st_mode & 0o222:
+                    os.close(os.open(f, os.O_WRONLY))
+                    print("write", f)
+            except OSError:
+                pass
+mode, paths = sys.argv[1], sys.argv[2:]
+for p in paths:
+    if mode == "write":
+        writable(p)
+    elif os.path.lexists(p) and readable(p):
+        print(mode, p)
+'''
+
+
+# The settings of the namespaces a sandbox owns: its own uid 0 may change
+# them (they reach no further than the sandbox).
+OWN_NAMESPACES = re.compile(r"write /proc/sys/(kernel/(msg\w+|auto_msgmni|sem|shm\w+|"
+                            r"ns_last_pid|pid_max|hostname|domainname)|fs/mqueue/|net/|user/)")
+
+
+def host_root_only(path):
+    """A path the host's root alone may read (no read bit for others)."""
+    try:
+        return not os.stat(path).st_mode & stat.S_IROTH
+    except OSError:
+        return False
+
+
+@both
+class KernelFiles:
+    def inside(self, mode, paths, *opts):
+        r = self.gb("--user", "root", "--ro-bind", "/sys", "/sys", *opts,
+                    cmd=["/usr/bin/python3", "-c", INSIDE, mode] + paths, probe=False)
+        self.assertOk(r)
+        return r.stdout.splitlines()
+
+    def test_root_only_kernel_files_are_unreadable_inside(self):
+        # The host's root can read them outside: the test can fail.
+        if self.who.is_root:
+            self.assertIn("/proc/kpageflags", [p for p in MASKED if os.path.exists(p)])
+            paths = MASKED
+        else:
+            # nobody's uid 0 inside is no one to the host: the files the
+            # host's root alone may read stay closed without any mount
+            paths = [p for p in MASKED if host_root_only(p)]
+            self.assertIn("/proc/kpageflags", paths)
+        self.assertEqual(self.inside("read", paths), [])
+
+    def test_kernel_settings_are_unwritable_inside(self):
+        written = self.inside("write", READ_ONLY)
+        if self.who.is_root:
+            self.assertEqual(written, [])
+        else:
+            # nobody's uid 0 inside may set its own namespaces' limits, no
+            # more: the kernel checks who owns each setting
+            self.assertEqual([w for w in written if not OWN_NAMESPACES.match(w)], [])
+
+    def test_writing_a_sysctl_is_refused(self):
+        # the value written is the value there: a write that went through
+        # would change nothing
+        with open("/proc/sys/kernel/printk_ratelimit") as f:
+            value = f.read().strip()
+        r = self.gb("--user", "root", cmd=[
+            "/bin/sh", "-c", 'echo "$1" > /proc/sys/kernel/printk_ratelimit && echo written',
+            "sh", value], probe=False)
+        self.assertNotIn("written", r.stdout)
+        self.assertRegex(r.stderr, "Read-only file system|Permission denied")
+
+    def test_explain_names_the_rule_behind_each_mask(self):
+        r = self.run_as([self.stage.glovebox, "explain", "-p", "default"])
+        self.assertOk(r)
+        line = [l for l in r.stdout.splitlines() if "/proc/kpageflags" in l]
+        if self.who.is_root:
+            self.assertEqual(len(line), 1, r.stdout)
+            self.assertRegex(line[0], r"^\s+mask-kernel\s+/proc/kpageflags\s+# .*host's root.*"
+                             r"for proc /proc")
+        else:
+            self.assertEqual(line, [])
+
+
+if __name__ == "__main__":
+    main()
