@@ -82,8 +82,9 @@ static void explain_mount(const struct where_plan *plan, const struct where_step
 		snprintf(line, sizeof(line), "%s%s <- %s", m->dest,
 			 m->flags & MOUNT_F_TRY ? " (if present)" : "", m->src);
 	else
-		snprintf(line, sizeof(line), "%s%s", m->dest,
-			 m->flags & MOUNT_F_TRY && m->kind != MOUNT_MIRROR ? " (if present)" : "");
+		snprintf(line, sizeof(line), "%s%s%s", m->dest,
+			 m->flags & MOUNT_F_TRY && m->kind != MOUNT_MIRROR ? " (if present)" : "",
+			 m->flags & MOUNT_F_SUBSET_PID ? " subset=pid" : "");
 	const char *origin = from(&m->origin, st->from == STEP_POLICY || m->origin.key, buf,
 				  sizeof(buf));
 	if (st->from != STEP_POLICY) {

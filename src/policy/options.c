@@ -513,7 +513,9 @@ const struct gb_option gb_options[] = {
 	 .max_args = 3, .metavar = "DEST [size=BYTES] [mode=OCTAL]", .help = "mount a fresh tmpfs",
 	 .apply = apply_dest_op, .data = MOUNT_TMPFS},
 	{.section = "where", .key = "proc", .cli = "proc", .cli_nargs = 1, .min_args = 1,
-	 .max_args = 1, .metavar = "DEST", .help = "mount proc for the sandbox's own processes",
+	 .max_args = 2, .metavar = "DEST [subset=pid]",
+	 .help = "mount proc for the sandbox's own processes (subset=pid: those alone, no "
+	         "system files)",
 	 .apply = apply_dest_op, .data = MOUNT_PROC},
 	{.section = "where", .key = "dev", .cli = "dev", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 1, .metavar = "DEST",

@@ -42,6 +42,7 @@ enum mount_kind {
 };
 
 #define MOUNT_F_TRY 0x1u /* skip, silently, when the source is missing */
+#define MOUNT_F_SUBSET_PID 0x2u /* proc: the processes only (subset=pid) */
 
 #define MODE_UNSET UINT32_MAX
 

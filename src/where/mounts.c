@@ -471,7 +471,9 @@ static int do_mount(struct where_ctx *w, const struct where_step *st)
 	case MOUNT_TMPFS:
 		return do_tmpfs(w, m);
 	case MOUNT_PROC:
-		return mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
+		/* subset=pid (Linux 5.8): the processes, none of the system files */
+		return mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				       m->flags & MOUNT_F_SUBSET_PID ? "subset=pid" : NULL);
 	case MOUNT_DEV:
 		return do_dev(w, m);
 	case MOUNT_MQUEUE:

@@ -568,7 +568,7 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 		size_t at = push(&out, st);
 		if (m->kind == MOUNT_DEV)
 			add_dev_nodes(&out, m->dest, at);
-		if (plan->host_root && m->kind == MOUNT_PROC)
+		if (plan->host_root && m->kind == MOUNT_PROC && !(m->flags & MOUNT_F_SUBSET_PID))
 			add_kernel_entries(&out, proc_entries, ELEMENTSOF(proc_entries), m->dest, at);
 		if (plan->host_root && binds_host_tree(m, s) && is_sysfs_root(f, s))
 			add_kernel_entries(&out, sysfs_entries, ELEMENTSOF(sysfs_entries), m->dest, at);

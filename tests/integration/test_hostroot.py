@@ -115,5 +115,31 @@ class KernelFiles:
             self.assertEqual(line, [])
 
 
+@both
+class ProcSubset:
+    def test_proc_subset_pid_shows_the_processes_and_no_system_files(self):
+        p = self.profile("subset", "[where]\nremove = /proc\nproc = /proc subset=pid\n")
+        r = self.gb("-p", "default", "-p", p, cmd=[
+            "/bin/sh", "-c", "cat /proc/self/stat >/dev/null && echo self; "
+            "for f in meminfo cpuinfo sys kpageflags mounts net; do "
+            "test -e /proc/$f && echo $f; done; exit 0"], probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["self"])
+        self.assertTrue(os.path.exists("/proc/meminfo"))
+
+    def test_explain_shows_subset_pid_and_no_masks_for_it(self):
+        r = self.run_as([self.stage.glovebox, "explain", "--remove", "/proc",
+                         "--proc", "/proc", "subset=pid"])
+        self.assertOk(r)
+        self.assertRegex(r.stdout, r"\n\s+proc\s+/proc subset=pid\s+# command line --proc")
+        self.assertNotIn("mask-kernel", r.stdout)
+
+    def test_another_proc_option_is_refused(self):
+        p = self.profile("hidepid", "[where]\nremove = /proc\nproc = /proc hidepid=2\n")
+        r = self.gb("-p", "default", "-p", p, cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn(":3: [where] proc: hidepid=2: unknown option (expected subset=pid)",
+                      r.stderr)
+
 if __name__ == "__main__":
     main()

@@ -661,6 +661,9 @@ START_TEST(the_hosts_root_inside_gets_the_kernel_files_masked_after_each_proc)
 	as_host_root = true;
 	DERIVES("[where]\nhome = none\nproc = /proc\ntmpfs = /tmp\n", nothing_known,
 		"proc /proc; " PROC_KERNEL("/proc") "; tmpfs /tmp; enter-root; root-ro");
+	/* a proc of the processes alone has none of these files */
+	DERIVES("[where]\nhome = none\nproc = /proc subset=pid\n", nothing_known,
+		"proc /proc; enter-root; root-ro");
 	as_host_root = false;
 	/* an unprivileged user's uid 0 is nobody to the host: the files stay
 	 * closed to it without a mount */
