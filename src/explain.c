@@ -249,6 +249,10 @@ static void explain_what(const struct policy *p, FILE *f)
 	fputs("[what]\n", f);
 	row(f, "user", p->user == USER_ROOT ? "root (uid 0 inside)" : "self (your own uid)",
 	    &p->user_s);
+	row(f, "host-user",
+	    p->host_user == HOST_USER_NOBODY ? "nobody (uid and gid 65534 to the host)"
+					     : "self (the user running glovebox)",
+	    &p->host_user_s);
 	size_t w = 0;
 	line[0] = '\0';
 	for (int c = 0; c < 64; c++) {

@@ -2,6 +2,7 @@
 #include "launch/launch.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <linux/close_range.h>
 #include <linux/sched.h>
@@ -510,6 +511,11 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 
 	TRACE_POINT("pid 1");
 	close(c->mounts_wfd);
+	/* Root that became nobody left the process undumpable, and its /proc
+	 * files root's: pid 1 could not write its own id maps. It makes
+	 * itself undumpable again before the command runs (init_loop). */
+	if (req->policy->host_user == HOST_USER_NOBODY && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		_exit(125);
 	/* A session of the sandbox's own, out of the user's: no terminal signal
 	 * reaches the sandbox but what glovebox passes on, and none of its
 	 * processes can take the user's terminal as its controlling terminal.
@@ -805,6 +811,26 @@ static pid_t clone_with_flags(uint64_t flags, int *pidfd)
 #endif
 }
 
+/* host-user = nobody: root becomes uid and gid 65534, with no
+ * supplementary group, before it creates the sandbox, which is then
+ * nobody's as an unprivileged user's sandbox is that user's (its user
+ * namespace maps the uid inside onto 65534). The supervisor stays nobody:
+ * relaying and reaping need no privilege. */
+static int become_nobody(const struct policy *p, struct child_ctx *c)
+{
+	if (p->host_user != HOST_USER_NOBODY)
+		return 0;
+	if (setgroups(0, NULL) < 0 || setresgid(HOST_NOBODY, HOST_NOBODY, HOST_NOBODY) < 0 ||
+	    setresuid(HOST_NOBODY, HOST_NOBODY, HOST_NOBODY) < 0) {
+		fprintf(stderr, "glovebox: cannot become nobody (host-user = nobody): %s\n",
+			strerror(errno));
+		return -1;
+	}
+	c->uid = HOST_NOBODY;
+	c->gid = HOST_NOBODY;
+	return 0;
+}
+
 static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term,
 		       int *signal_out)
 {
@@ -825,6 +851,8 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 				.mounts_fd = mounts.r, .mounts_wfd = mounts.w,
 				.report_fd = report.w, .net_fd = -1, .term = term, .pty_peer = -1};
 	_cleanup_close_ int pidfd = -1;
+	if (become_nobody(p, c) < 0)
+		return 125;
 	struct clone_args args = {
 		.flags = where_clone_flags(p) | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,

@@ -141,5 +141,48 @@ class ProcSubset:
         self.assertIn(":3: [where] proc: hidepid=2: unknown option (expected subset=pid)",
                       r.stderr)
 
+@both
+class HostUserNobody:
+    def test_root_runs_the_sandbox_as_nobody_and_its_files_are_nobodys(self):
+        if not self.who.is_root:
+            self.skipTest("only root may map the sandbox to another host user")
+        w = self.stage.path("nobody-writes")
+        os.makedirs(w, exist_ok=True)
+        os.chmod(w, 0o777)
+        r = self.gb("--host-user", "nobody", "--user", "root", "--bind", w, "/w", cmd=[
+            "/bin/sh", "-c", "id -u; cat /proc/self/uid_map; touch /w/made"], probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["0", "0", "65534", "1"])
+        st = os.stat(os.path.join(w, "made"))
+        self.assertEqual((st.st_uid, st.st_gid), (65534, 65534))
+
+    def test_roots_files_are_out_of_reach_of_nobodys_sandbox(self):
+        if not self.who.is_root:
+            self.skipTest("only root may map the sandbox to another host user")
+        d = self.stage.path("roots-dir")
+        os.makedirs(d, exist_ok=True)
+        os.chmod(d, 0o755)
+        secret = self.stage.write("roots-dir/secret", "root's\n", mode=0o600)
+        r = self.gb("--host-user", "nobody", "--user", "root", "--bind", d, "/d", cmd=[
+            "/bin/sh", "-c", "cat /d/secret 2>/dev/null && echo read; "
+            "touch /d/new 2>/dev/null && echo wrote; "
+            "head -c 8 /proc/kpageflags >/dev/null 2>&1 && echo kpageflags; exit 0"],
+            probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), [])
+        self.assertTrue(os.path.exists(secret))
+        # nobody needs no masks: explain shows none
+        r = self.run_as([self.stage.glovebox, "explain", "--host-user", "nobody"])
+        self.assertIn("nobody (uid and gid 65534 to the host)", r.stdout)
+        self.assertNotIn("mask-kernel", r.stdout)
+
+    def test_host_user_nobody_is_refused_to_an_unprivileged_user(self):
+        if self.who.is_root:
+            self.skipTest("root may")
+        r = self.gb("--host-user", "nobody", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("host-user = nobody needs root", r.stderr)
+
+
 if __name__ == "__main__":
     main()
