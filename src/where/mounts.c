@@ -116,9 +116,10 @@ static void parent_cache_after_mount(struct where_ctx *w, const char *dest)
 }
 
 /* Resolve (creating as needed) a destination inside the new root. Missing
- * parents become directories; the last component becomes a directory or an
- * empty file. Returns an O_PATH descriptor or -errno. */
-static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind, int depth)
+ * parents become directories, however many (each call goes one component
+ * up: the path's length bounds the depth); the last component becomes a
+ * directory or an empty file. Returns an O_PATH descriptor or -errno. */
+static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind)
 {
 	w->last_fresh = false;
 	const char *slash = strrchr(path, '/');
@@ -137,9 +138,9 @@ static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kin
 	}
 	w->last_fresh = false;
 	int fd = open_in_root(w->rootfd, path, O_PATH);
-	if (fd >= 0 || errno != ENOENT || depth > 64)
+	if (fd >= 0 || errno != ENOENT)
 		return fd >= 0 ? fd : -errno;
-	int pfd = ensure_path(w, parent, DEST_DIR, depth + 1);
+	int pfd = ensure_path(w, parent, DEST_DIR);
 	if (pfd < 0)
 		return pfd;
 	struct stat pst;
@@ -191,7 +192,7 @@ static int mount_fs_on(int destfd, const char *type, unsigned long flags, const 
 static int mount_new_fs_at(struct where_ctx *w, const struct mount_op *m, const char *type,
 			   unsigned long flags, const char *data)
 {
-	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
+	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR);
 	if (dest < 0)
 		return fail(w, m, m->dest, -dest);
 	if (!w->last_fresh && check_dest_fs(w, m, dest) < 0)
@@ -216,7 +217,7 @@ static int do_bind(struct where_ctx *w, const struct where_step *st, const struc
 	if (set_attrs(src->fd, attrs, true) < 0)
 		return fail(w, m, m->src, errno);
 	bool is_dir = S_ISDIR(src->st.st_mode);
-	_cleanup_close_ int dest = ensure_path(w, m->dest, is_dir ? DEST_DIR : DEST_FILE, 0);
+	_cleanup_close_ int dest = ensure_path(w, m->dest, is_dir ? DEST_DIR : DEST_FILE);
 	if (dest < 0)
 		return fail(w, m, m->dest, -dest);
 	struct stat dst;
@@ -307,7 +308,7 @@ static int make_symlink(struct where_ctx *w, const struct mount_op *m, const cha
 	const char *slash = strrchr(m->dest, '/');
 	_cleanup_free_ char *parent =
 		slash == m->dest ? xstrdup("/") : xstrndup(m->dest, (size_t)(slash - m->dest));
-	_cleanup_close_ int dir = ensure_path(w, parent, DEST_DIR, 0);
+	_cleanup_close_ int dir = ensure_path(w, parent, DEST_DIR);
 	if (dir < 0)
 		return fail(w, m, parent, -dir);
 	if (symlinkat(target, dir, slash + 1) == 0)
@@ -327,7 +328,7 @@ static int make_symlink(struct where_ctx *w, const struct mount_op *m, const cha
 
 static int do_dir(struct where_ctx *w, const struct mount_op *m)
 {
-	_cleanup_close_ int fd = ensure_path(w, m->dest, DEST_DIR, 0);
+	_cleanup_close_ int fd = ensure_path(w, m->dest, DEST_DIR);
 	if (fd < 0)
 		return fail(w, m, m->dest, -fd);
 	if (m->mode != MODE_UNSET) {
@@ -406,7 +407,7 @@ static int do_file(struct where_ctx *w, const struct where_step *st)
 	if (tree < 0 || set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
 				  false) < 0)
 		return fail(w, m, m->dest, errno);
-	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_FILE, 0);
+	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_FILE);
 	if (dest < 0)
 		return fail(w, m, m->dest, -dest);
 	if (attach(tree, dest) < 0)
