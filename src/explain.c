@@ -82,8 +82,9 @@ static void explain_mount(const struct where_plan *plan, const struct where_step
 		snprintf(line, sizeof(line), "%s%s <- %s", m->dest,
 			 m->flags & MOUNT_F_TRY ? " (if present)" : "", m->src);
 	else
-		snprintf(line, sizeof(line), "%s%s", m->dest,
-			 m->flags & MOUNT_F_TRY && m->kind != MOUNT_MIRROR ? " (if present)" : "");
+		snprintf(line, sizeof(line), "%s%s%s", m->dest,
+			 m->flags & MOUNT_F_TRY && m->kind != MOUNT_MIRROR ? " (if present)" : "",
+			 m->flags & MOUNT_F_SUBSET_PID ? " subset=pid" : "");
 	const char *origin = from(&m->origin, st->from == STEP_POLICY || m->origin.key, buf,
 				  sizeof(buf));
 	if (st->from != STEP_POLICY) {
@@ -130,6 +131,10 @@ static void explain_derived(const struct where_plan *plan, const struct where_st
 		[STEP_RO_SYSFS] = "the host's sysfs, read-only if it still shows",
 		[STEP_MASK] = "glovebox's own state, hidden if it still shows",
 		[STEP_PIN] = "a mount of itself, so the mask cannot be moved aside",
+		[STEP_KERNEL_MASK] = "root-only kernel data, covered (uid 0 inside is "
+				     "the host's root)",
+		[STEP_KERNEL_RO] = "kernel settings root may write, read-only (uid 0 "
+				   "inside is the host's root)",
 		[STEP_ENTER_ROOT] = "the new root becomes /",
 		[STEP_ROOT_RO] = "the root itself read-only",
 	};
@@ -244,6 +249,10 @@ static void explain_what(const struct policy *p, FILE *f)
 	fputs("[what]\n", f);
 	row(f, "user", p->user == USER_ROOT ? "root (uid 0 inside)" : "self (your own uid)",
 	    &p->user_s);
+	row(f, "host-user",
+	    p->host_user == HOST_USER_NOBODY ? "nobody (uid and gid 65534 to the host)"
+					     : "self (the user running glovebox)",
+	    &p->host_user_s);
 	size_t w = 0;
 	line[0] = '\0';
 	for (int c = 0; c < 64; c++) {

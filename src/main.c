@@ -235,7 +235,7 @@ static void gather_where(struct prepared *pr)
 			pr->private_home = xasprintf("%s/home/%s", data, pr->p.home_name);
 	}
 	pr->where = (struct where_env){
-		.host_root = geteuid() == 0,
+		.host_root = geteuid() == 0 && pr->p.host_user != HOST_USER_NOBODY,
 		.home = pr->vars.home,
 		.private_home = pr->private_home,
 		.cwd = pr->vars.cwd,

@@ -173,10 +173,11 @@ static struct sc_action final_action(const struct policy *p, size_t i)
  * know never get here (see unknown_calls_prefix). */
 static int compile_allowlist(const struct policy *p, struct how_program *out, struct diag *d)
 {
-	struct {
+	struct action_count {
 		struct sc_action a;
 		unsigned n;
-	} counts[16];
+	};
+	_cleanup_free_ struct action_count *counts = NULL; /* every distinct action counts */
 	size_t n_counts = 0;
 	for (size_t i = 0; i < syscall_count; i++) {
 		if (syscall_native_nr(i) < 0)
@@ -186,10 +187,9 @@ static int compile_allowlist(const struct policy *p, struct how_program *out, st
 		for (k = 0; k < n_counts; k++)
 			if (same_action(&counts[k].a, &a))
 				break;
-		if (k == n_counts && n_counts < ELEMENTSOF(counts))
-			counts[n_counts++] = (typeof(counts[0])){a, 0};
-		if (k < n_counts)
-			counts[k].n++;
+		if (k == n_counts)
+			*APPEND(counts, n_counts) = (struct action_count){a, 0};
+		counts[k].n++;
 	}
 	struct sc_action def = p->default_action;
 	unsigned best = 0;
@@ -253,14 +253,16 @@ static int unknown_calls_prefix(struct how_program *out)
 			nrs[n++] = syscall_native_nr(i);
 	qsort(nrs, n, sizeof(int), cmp_int);
 
-	struct gap gaps[64];
+	/* Every gap, however many: one left out would let its numbers through
+	 * to the allowlist's default instead of ENOSYS. */
+	_cleanup_free_ struct gap *gaps = NULL;
 	size_t n_gaps = 0;
-	gaps[n_gaps++] = (struct gap){n ? (uint32_t)nrs[n - 1] + 1 : 0, x32_bit};
-	for (size_t i = n; i-- > 1 && n_gaps < ELEMENTSOF(gaps);)
+	*APPEND(gaps, n_gaps) = (struct gap){n ? (uint32_t)nrs[n - 1] + 1 : 0, x32_bit};
+	for (size_t i = n; i-- > 1;)
 		if (nrs[i] > nrs[i - 1] + 1)
-			gaps[n_gaps++] = (struct gap){(uint32_t)nrs[i - 1] + 1, (uint32_t)nrs[i]};
-	if (n && nrs[0] > 0 && n_gaps < ELEMENTSOF(gaps))
-		gaps[n_gaps++] = (struct gap){0, (uint32_t)nrs[0]};
+			*APPEND(gaps, n_gaps) = (struct gap){(uint32_t)nrs[i - 1] + 1, (uint32_t)nrs[i]};
+	if (n && nrs[0] > 0)
+		*APPEND(gaps, n_gaps) = (struct gap){0, (uint32_t)nrs[0]};
 	free(nrs);
 
 	size_t len = 4 + 2 * n_gaps + 2;
@@ -766,7 +768,8 @@ int how_compile(const struct policy *p, struct how_program *out, struct diag *d)
 	int r = -1;
 	*out = (struct how_program){0};
 	if (unknown_calls_prefix(&parts[n]) < 0) {
-		diag_error(d, NULL, "cannot build the unknown-call prefix");
+		diag_error(d, NULL, "cannot build the unknown-call prefix: this architecture's "
+				    "system call numbers have too many gaps for one jump's reach");
 		goto out;
 	}
 	n++;

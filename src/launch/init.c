@@ -202,6 +202,11 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 
 	TRACE_POINT("pid 1");
 	closep(&c->mounts_wfd);
+	/* Root that became nobody left the process undumpable, and its /proc
+	 * files root's: pid 1 could not write its own id maps. It makes
+	 * itself undumpable again before the command runs (init_loop). */
+	if (req->policy->host_user == HOST_USER_NOBODY && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		_exit(125);
 	/* A session of the sandbox's own, out of the user's: no terminal signal
 	 * reaches the sandbox but what glovebox passes on, and none of its
 	 * processes can take the user's terminal as its controlling terminal.

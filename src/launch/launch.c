@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "launch/launch.h"
 
+#include <errno.h>
+#include <grp.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/pidfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -40,6 +43,26 @@ static pid_t clone_with_flags(uint64_t flags, int *pidfd)
 #endif
 }
 
+/* host-user = nobody: root becomes uid and gid 65534, with no
+ * supplementary group, before it creates the sandbox, which is then
+ * nobody's as an unprivileged user's sandbox is that user's (its user
+ * namespace maps the uid inside onto 65534). The supervisor stays nobody:
+ * relaying and reaping need no privilege. */
+static int become_nobody(const struct policy *p, struct child_ctx *c)
+{
+	if (p->host_user != HOST_USER_NOBODY)
+		return 0;
+	if (setgroups(0, NULL) < 0 || setresgid(HOST_NOBODY, HOST_NOBODY, HOST_NOBODY) < 0 ||
+	    setresuid(HOST_NOBODY, HOST_NOBODY, HOST_NOBODY) < 0) {
+		fprintf(stderr, "glovebox: cannot become nobody (host-user = nobody): %s\n",
+			strerror(errno));
+		return -1;
+	}
+	c->uid = HOST_NOBODY;
+	c->gid = HOST_NOBODY;
+	return 0;
+}
+
 static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term,
 		       int *signal_out)
 {
@@ -60,6 +83,8 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 				.mounts_fd = mounts.r, .mounts_wfd = mounts.w,
 				.report_fd = report.w, .net_fd = -1, .term = term, .pty_peer = -1};
 	_cleanup_close_ int pidfd = -1;
+	if (become_nobody(p, c) < 0)
+		return 125;
 	struct clone_args args = {
 		.flags = where_clone_flags(p) | CLONE_PIDFD,
 		.pidfd = (uint64_t)(uintptr_t)&pidfd,

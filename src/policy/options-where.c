@@ -116,6 +116,11 @@ int apply_dest_op(struct policy *p, const struct gb_option *opt, char **a, size_
 	m->dest = norm;
 	if (kind == MOUNT_TMPFS || kind == MOUNT_DIR)
 		return parse_mount_options(m, a, n, kind == MOUNT_TMPFS, d, o);
+	if (kind == MOUNT_PROC && n > 1) {
+		if (!streq(a[1], "subset=pid"))
+			return diag_error(d, o, "%s: unknown option (expected subset=pid)", a[1]);
+		m->flags |= MOUNT_F_SUBSET_PID;
+	}
 	return 0;
 }
 

@@ -42,6 +42,7 @@ enum mount_kind {
 };
 
 #define MOUNT_F_TRY 0x1u /* skip, silently, when the source is missing */
+#define MOUNT_F_SUBSET_PID 0x2u /* proc: the processes only (subset=pid) */
 
 #define MODE_UNSET UINT32_MAX
 
@@ -78,6 +79,10 @@ enum net_mode { NET_NONE, NET_HOST };
 /* ---- what ---- */
 
 enum user_mode { USER_SELF, USER_ROOT };
+/* Who the sandbox is to the host: the user who runs glovebox, or (root
+ * only) nobody, uid and gid 65534. */
+enum host_user_mode { HOST_USER_SELF, HOST_USER_NOBODY };
+#define HOST_NOBODY 65534
 
 /* When the command exits: kill whatever it left running, or wait for it. */
 enum background_mode { BACKGROUND_KILL, BACKGROUND_WAIT };
@@ -189,6 +194,8 @@ struct policy {
 	/* what */
 	enum user_mode user;
 	struct setting user_s;
+	enum host_user_mode host_user;
+	struct setting host_user_s;
 	enum background_mode background;
 	struct setting background_s;
 	uint64_t caps; /* bit n = capability n kept */

@@ -121,6 +121,16 @@ int what_check_privileges(const struct policy *p, struct diag *d)
 								: NULL,
 				 "needs root (an unprivileged user's sandbox is built in a user "
 				 "namespace)");
+	/* Mapping another host uid takes root's CAP_SETUID; without a user
+	 * namespace there is no map at all. */
+	const struct origin *ho = p->host_user_s.set ? &p->host_user_s.origin : NULL;
+	if (p->host_user == HOST_USER_NOBODY && geteuid() != 0)
+		ret = diag_error(d, ho,
+				 "host-user = nobody needs root (an unprivileged user's sandbox "
+				 "runs with that user's own uid)");
+	else if (p->host_user == HOST_USER_NOBODY && !(p->unshare & CLONE_NEWUSER))
+		ret = diag_error(d, ho, "host-user = nobody needs a user namespace "
+				        "(unshare-user = yes)");
 	for (int i = 0; i < RLIMIT_NLIMITS; i++)
 		if (check_rlimit(p, i, d) < 0)
 			ret = -1;

@@ -43,6 +43,7 @@ struct where_guarded {
 struct where_special {
 	char *path;
 	dev_t dev;
+	ino_t ino; /* of its root: a bind of it is a bind of the whole filesystem */
 	bool is_proc;
 	struct where_anchor *anc;
 	size_t n_anc;

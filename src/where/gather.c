@@ -223,7 +223,7 @@ static int gather_specials(int host_mounts_fd, struct where_facts *f, struct dia
 			continue;
 		struct where_special *sp = APPEND(f->specials, f->n_specials);
 		*sp = (struct where_special){.path = xstrdup(path), .dev = st.st_dev,
-					     .is_proc = line[0] == 'P'};
+					     .ino = st.st_ino, .is_proc = line[0] == 'P'};
 		collect_ancestors(sp->path, &sp->anc, &sp->n_anc);
 	}
 	return 0;

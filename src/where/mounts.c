@@ -41,6 +41,9 @@ struct where_ctx {
 	int devdir;    /* the /dev just made, for its node steps */
 	const struct where_step *steps;
 	bool *acted;   /* by step: a conditional step found what it acts on */
+	char *kdir_path; /* the directory of the last kernel step's entry */
+	int kdir_fd;
+	bool blanks;     /* the blank file and directory are in the root tmpfs */
 };
 
 static int fail(struct where_ctx *w, const struct mount_op *m, const char *what, int err)
@@ -113,9 +116,10 @@ static void parent_cache_after_mount(struct where_ctx *w, const char *dest)
 }
 
 /* Resolve (creating as needed) a destination inside the new root. Missing
- * parents become directories; the last component becomes a directory or an
- * empty file. Returns an O_PATH descriptor or -errno. */
-static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind, int depth)
+ * parents become directories, however many (each call goes one component
+ * up: the path's length bounds the depth); the last component becomes a
+ * directory or an empty file. Returns an O_PATH descriptor or -errno. */
+static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind)
 {
 	w->last_fresh = false;
 	const char *slash = strrchr(path, '/');
@@ -134,9 +138,9 @@ static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kin
 	}
 	w->last_fresh = false;
 	int fd = open_in_root(w->rootfd, path, O_PATH);
-	if (fd >= 0 || errno != ENOENT || depth > 64)
+	if (fd >= 0 || errno != ENOENT)
 		return fd >= 0 ? fd : -errno;
-	int pfd = ensure_path(w, parent, DEST_DIR, depth + 1);
+	int pfd = ensure_path(w, parent, DEST_DIR);
 	if (pfd < 0)
 		return pfd;
 	struct stat pst;
@@ -188,7 +192,7 @@ static int mount_fs_on(int destfd, const char *type, unsigned long flags, const 
 static int mount_new_fs_at(struct where_ctx *w, const struct mount_op *m, const char *type,
 			   unsigned long flags, const char *data)
 {
-	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
+	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR);
 	if (dest < 0)
 		return fail(w, m, m->dest, -dest);
 	if (!w->last_fresh && check_dest_fs(w, m, dest) < 0)
@@ -213,7 +217,7 @@ static int do_bind(struct where_ctx *w, const struct where_step *st, const struc
 	if (set_attrs(src->fd, attrs, true) < 0)
 		return fail(w, m, m->src, errno);
 	bool is_dir = S_ISDIR(src->st.st_mode);
-	_cleanup_close_ int dest = ensure_path(w, m->dest, is_dir ? DEST_DIR : DEST_FILE, 0);
+	_cleanup_close_ int dest = ensure_path(w, m->dest, is_dir ? DEST_DIR : DEST_FILE);
 	if (dest < 0)
 		return fail(w, m, m->dest, -dest);
 	struct stat dst;
@@ -238,36 +242,6 @@ static int do_tmpfs(struct where_ctx *w, const struct mount_op *m)
 		snprintf(data + n, sizeof(data) - (size_t)n, ",size=%llu",
 			 (unsigned long long)m->size);
 	return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV, data);
-}
-
-/* Writes through /proc/sys, /proc/sysrq-trigger and friends are checked
- * against the host's root user: when root runs glovebox, uid 0 inside is
- * uid 0 outside, so these are kept read-only whoever runs it. */
-static const char *const proc_readonly[] = {"sys", "sysrq-trigger", "irq", "bus"};
-
-static int do_proc(struct where_ctx *w, const struct mount_op *m)
-{
-	int r = mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	if (r < 0 || !w->env->host_root)
-		return r;
-	/* Unprivileged, DAC already keeps the sandbox out of these files:
-	 * they belong to the host's root, who has no uid inside. */
-	_cleanup_close_ int proc = open_in_root(w->rootfd, m->dest, O_PATH | O_DIRECTORY);
-	if (proc < 0)
-		return fail(w, m, m->dest, errno);
-	for (size_t i = 0; i < ELEMENTSOF(proc_readonly); i++) {
-		_cleanup_close_ int sub = open_tree(proc, proc_readonly[i],
-						    OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-		if (sub < 0) {
-			if (errno == ENOENT)
-				continue;
-			return fail(w, m, proc_readonly[i], errno);
-		}
-		if (set_attrs(sub, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, true) < 0 ||
-		    move_mount(sub, "", proc, proc_readonly[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			return fail(w, m, proc_readonly[i], errno);
-	}
-	return 0;
 }
 
 static int do_dev(struct where_ctx *w, const struct mount_op *m)
@@ -334,7 +308,7 @@ static int make_symlink(struct where_ctx *w, const struct mount_op *m, const cha
 	const char *slash = strrchr(m->dest, '/');
 	_cleanup_free_ char *parent =
 		slash == m->dest ? xstrdup("/") : xstrndup(m->dest, (size_t)(slash - m->dest));
-	_cleanup_close_ int dir = ensure_path(w, parent, DEST_DIR, 0);
+	_cleanup_close_ int dir = ensure_path(w, parent, DEST_DIR);
 	if (dir < 0)
 		return fail(w, m, parent, -dir);
 	if (symlinkat(target, dir, slash + 1) == 0)
@@ -354,7 +328,7 @@ static int make_symlink(struct where_ctx *w, const struct mount_op *m, const cha
 
 static int do_dir(struct where_ctx *w, const struct mount_op *m)
 {
-	_cleanup_close_ int fd = ensure_path(w, m->dest, DEST_DIR, 0);
+	_cleanup_close_ int fd = ensure_path(w, m->dest, DEST_DIR);
 	if (fd < 0)
 		return fail(w, m, m->dest, -fd);
 	if (m->mode != MODE_UNSET) {
@@ -433,7 +407,7 @@ static int do_file(struct where_ctx *w, const struct where_step *st)
 	if (tree < 0 || set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
 				  false) < 0)
 		return fail(w, m, m->dest, errno);
-	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_FILE, 0);
+	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_FILE);
 	if (dest < 0)
 		return fail(w, m, m->dest, -dest);
 	if (attach(tree, dest) < 0)
@@ -498,7 +472,9 @@ static int do_mount(struct where_ctx *w, const struct where_step *st)
 	case MOUNT_TMPFS:
 		return do_tmpfs(w, m);
 	case MOUNT_PROC:
-		return do_proc(w, m);
+		/* subset=pid (Linux 5.8): the processes, none of the system files */
+		return mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+				       m->flags & MOUNT_F_SUBSET_PID ? "subset=pid" : NULL);
 	case MOUNT_DEV:
 		return do_dev(w, m);
 	case MOUNT_MQUEUE:
@@ -580,6 +556,87 @@ static int do_pin(struct where_ctx *w, const struct where_step *st)
 	return 0;
 }
 
+/* ---- the kernel's root-only files ---- */
+
+/* What covers a kernel file or directory: an empty one of mode 0 in the
+ * root tmpfs, bound read-only. One bind each, no new filesystem; the
+ * originals are unlinked before the root is entered (a bind of them
+ * stays). */
+#define BLANK_DIR ".glovebox-blank-dir"
+#define BLANK_FILE ".glovebox-blank-file"
+
+static int make_blanks(struct where_ctx *w)
+{
+	if (w->blanks)
+		return 0;
+	if (mkdirat(w->rootfd, BLANK_DIR, 0) < 0 ||
+	    mknodat(w->rootfd, BLANK_FILE, S_IFREG, 0) < 0)
+		return -errno;
+	w->blanks = true;
+	return 0;
+}
+
+static int drop_blanks(struct where_ctx *w)
+{
+	if (!w->blanks)
+		return 0;
+	w->blanks = false;
+	if (unlinkat(w->rootfd, BLANK_FILE, 0) < 0 ||
+	    unlinkat(w->rootfd, BLANK_DIR, AT_REMOVEDIR) < 0)
+		return diag_error(w->d, NULL, "cannot remove the blank masks: %s", strerror(errno));
+	return 0;
+}
+
+/* The directory holding a kernel step's entry, opened once for the
+ * entries of one directory; -1 with errno. */
+static int kernel_dir(struct where_ctx *w, const struct where_step *st)
+{
+	size_t n = st->index;
+	if (w->kdir_fd >= 0 && strlen(w->kdir_path) == n && strncmp(w->kdir_path, st->path, n) == 0)
+		return w->kdir_fd;
+	free(w->kdir_path);
+	closep(&w->kdir_fd);
+	w->kdir_path = xstrndup(st->path, n);
+	w->kdir_fd = open_in_root(w->rootfd, n ? w->kdir_path : "/", O_PATH | O_DIRECTORY);
+	return w->kdir_fd;
+}
+
+static void kernel_dir_drop(struct where_ctx *w)
+{
+	free(w->kdir_path);
+	w->kdir_path = NULL;
+	closep(&w->kdir_fd);
+}
+
+/* Cover a kernel file or directory with a blank, or make a directory
+ * read-only with all below it: a clone attached in its place. An entry
+ * this kernel lacks is left be; a host sysfs a later mount covered too. */
+static int do_kernel(struct where_ctx *w, const struct where_step *st)
+{
+	if (w->steps[st->cause].what == STEP_RO_SYSFS && !w->acted[st->cause])
+		return 0;
+	const char *name = st->path + st->index + 1;
+	int dir = kernel_dir(w, st);
+	struct stat s;
+	if (dir < 0 || fstatat(dir, name, &s, AT_SYMLINK_NOFOLLOW) < 0)
+		return errno == ENOENT ? 0 : fail(w, NULL, st->path, errno);
+	bool ro = st->what == STEP_KERNEL_RO;
+	int r = ro ? 0 : make_blanks(w);
+	_cleanup_close_ int tree = -1;
+	if (r == 0)
+		tree = ro ? open_tree(dir, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)
+			  : open_tree(w->rootfd, S_ISDIR(s.st_mode) ? BLANK_DIR : BLANK_FILE,
+				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (r < 0 || tree < 0 ||
+	    set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
+				    MOUNT_ATTR_NOEXEC, true) < 0 ||
+	    move_mount(tree, "", dir, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return diag_error(w->d, NULL, "cannot %s %s inside the sandbox: %s",
+				  ro ? "make read-only" : "hide", st->path,
+				  strerror(r < 0 ? -r : errno));
+	return 0;
+}
+
 /* One descriptor per bind stays open until it is mounted: make room for
  * thousands of binds, and give the command its own limit back later. */
 static void raise_fd_limit(size_t need)
@@ -648,8 +705,11 @@ static int do_step(struct where_ctx *w, size_t k)
 		return do_cover(w, st, k);
 	case STEP_PIN:
 		return do_pin(w, st);
+	case STEP_KERNEL_MASK:
+	case STEP_KERNEL_RO:
+		return do_kernel(w, st);
 	case STEP_ENTER_ROOT:
-		return enter_root(w);
+		return drop_blanks(w) < 0 ? -1 : enter_root(w);
 	case STEP_ROOT_RO:
 		return root_read_only(w);
 	}
@@ -661,6 +721,8 @@ static int execute(struct where_ctx *w, const struct where_plan *plan)
 {
 	for (size_t k = 0; k < plan->n_steps; k++) {
 		const struct where_step *st = &plan->steps[k];
+		if (st->what != STEP_KERNEL_MASK && st->what != STEP_KERNEL_RO)
+			kernel_dir_drop(w); /* a mount may cover it */
 		if (do_step(w, k) < 0)
 			return -1;
 		if (st->what != STEP_MOUNT)
@@ -678,7 +740,8 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 	struct where_facts facts = {0};
 	struct where_plan plan = {0};
 	struct where_ctx w = {.env = env, .facts = &facts, .d = d, .rootfd = -1,
-			      .devnodes_first = -1, .devdir = -1, .pc_fd = -1, .scratchfd = -1};
+			      .devnodes_first = -1, .devdir = -1, .pc_fd = -1, .scratchfd = -1,
+			      .kdir_fd = -1};
 	int r = -1;
 
 	/* Nothing done in here may propagate back to the host. */
@@ -710,6 +773,7 @@ out:
 	closep(&w.devdir);
 	closep(&w.scratchfd);
 	parent_cache_drop(&w);
+	kernel_dir_drop(&w);
 	free(w.acted);
 	where_facts_free(&facts);
 	where_plan_free(&plan);

@@ -264,7 +264,7 @@ static struct mount_op home_op(const struct policy *p, const struct where_env *e
 
 void where_plan_make(const struct policy *p, const struct where_env *env, struct where_plan *plan)
 {
-	*plan = (struct where_plan){.n_sources = p->n_mounts + 2};
+	*plan = (struct where_plan){.n_sources = p->n_mounts + 2, .host_root = env->host_root};
 	plan->cwd_decision = where_cwd_decide(p, env);
 	plan->cwd = (struct mount_op){.kind = p->cwd == CWD_RW ? MOUNT_BIND : MOUNT_RO_BIND,
 				      .src = (char *)env->cwd, .dest = (char *)env->cwd,
@@ -479,6 +479,60 @@ static void add_mask_and_pins(struct step_list *out, struct where_step mk)
 	}
 }
 
+/* ---- the kernel's root-only files ---- */
+
+/* When root runs glovebox, uid 0 inside is the host's root for file
+ * permissions (with no capability): these entries of proc and sysfs are
+ * then readable, or writable, from the sandbox. runc's default masked and
+ * read-only paths, and the page and slab tables (physical page flags and
+ * counts, the slab caches, vmalloc's addresses: kernel-exploit aids). In
+ * an unprivileged user's sandbox the host's root owns them and has no uid
+ * inside, so they stay closed without a mount (tests/integration,
+ * KernelFiles). An entry this kernel lacks is skipped. */
+struct kernel_entry {
+	const char *path; /* below the filesystem's root */
+	enum step_do what;
+};
+
+static const struct kernel_entry proc_entries[] = {
+	{"acpi", STEP_KERNEL_MASK},	   {"asound", STEP_KERNEL_MASK},
+	{"kcore", STEP_KERNEL_MASK},	   {"keys", STEP_KERNEL_MASK},
+	{"latency_stats", STEP_KERNEL_MASK}, {"timer_list", STEP_KERNEL_MASK},
+	{"timer_stats", STEP_KERNEL_MASK},   {"sched_debug", STEP_KERNEL_MASK},
+	{"scsi", STEP_KERNEL_MASK},	   {"kpageflags", STEP_KERNEL_MASK},
+	{"kpagecount", STEP_KERNEL_MASK},    {"kpagecgroup", STEP_KERNEL_MASK},
+	{"slabinfo", STEP_KERNEL_MASK},	   {"pagetypeinfo", STEP_KERNEL_MASK},
+	{"vmallocinfo", STEP_KERNEL_MASK},   {"bus", STEP_KERNEL_RO},
+	{"fs", STEP_KERNEL_RO},		   {"irq", STEP_KERNEL_RO},
+	{"sys", STEP_KERNEL_RO},	   {"sysrq-trigger", STEP_KERNEL_RO},
+};
+
+/* sysfs is read-only in every sandbox; these are readable by its owner. */
+static const struct kernel_entry sysfs_entries[] = {
+	{"firmware", STEP_KERNEL_MASK},
+	{"devices/virtual/powercap", STEP_KERNEL_MASK},
+};
+
+static void add_kernel_entries(struct step_list *out, const struct kernel_entry *e, size_t n,
+			       const char *root, size_t at)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct where_step st = derived(e[i].what, below(root, e[i].path), at);
+		st.index = (size_t)(strrchr(st.path, '/') - st.path);
+		push(out, st);
+	}
+}
+
+/* A bind of a sysfs's root: the whole of the host's sysfs. */
+static bool is_sysfs_root(const struct where_facts *f, const struct where_source *s)
+{
+	for (size_t i = 0; s->fs_type == SYSFS_MAGIC && i < f->n_specials; i++)
+		if (!f->specials[i].is_proc && f->specials[i].dev == s->st.st_dev &&
+		    f->specials[i].ino == s->st.st_ino)
+			return true;
+	return false;
+}
+
 static void add_dev_nodes(struct step_list *out, const char *dest, size_t at)
 {
 	for (size_t i = 0; i < WHERE_N_DEV_NODES; i++) {
@@ -514,6 +568,10 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 		size_t at = push(&out, st);
 		if (m->kind == MOUNT_DEV)
 			add_dev_nodes(&out, m->dest, at);
+		if (plan->host_root && m->kind == MOUNT_PROC && !(m->flags & MOUNT_F_SUBSET_PID))
+			add_kernel_entries(&out, proc_entries, ELEMENTSOF(proc_entries), m->dest, at);
+		if (plan->host_root && binds_host_tree(m, s) && is_sysfs_root(f, s))
+			add_kernel_entries(&out, sysfs_entries, ELEMENTSOF(sysfs_entries), m->dest, at);
 		if (binds_host_tree(m, s) && S_ISDIR(s->st.st_mode))
 			add_specials(&specials, f, m->dest, &s->st, at);
 		if (binds_host_tree(m, s) || (is_overlay(m->kind) && s->known))
@@ -523,8 +581,12 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 		push(&out, derived(STEP_SCRATCH_DROP, NULL, SIZE_MAX));
 	/* once every mount is in place: what a later mount covered shows no
 	 * more, and the step leaves it be */
-	for (size_t i = 0; i < specials.n; i++)
-		push(&out, specials.v[i]);
+	for (size_t i = 0; i < specials.n; i++) {
+		size_t at = push(&out, specials.v[i]);
+		if (plan->host_root && specials.v[i].what == STEP_RO_SYSFS)
+			add_kernel_entries(&out, sysfs_entries, ELEMENTSOF(sysfs_entries),
+					   specials.v[i].path, at);
+	}
 	for (size_t i = 0; i < masks.n; i++)
 		add_mask_and_pins(&out, masks.v[i]);
 	push(&out, derived(STEP_ENTER_ROOT, NULL, SIZE_MAX));
@@ -547,6 +609,7 @@ const char *where_step_name(const struct where_step *st)
 		[STEP_SCRATCH_DROP] = "scratch-drop", [STEP_HIDE_PROC] = "hide-proc",
 		[STEP_RO_SYSFS] = "ro-sysfs",	  [STEP_MASK] = "mask",
 		[STEP_PIN] = "pin",		  [STEP_ENTER_ROOT] = "enter-root",
+		[STEP_KERNEL_MASK] = "mask-kernel", [STEP_KERNEL_RO] = "ro-kernel",
 		[STEP_ROOT_RO] = "root-ro",
 	};
 	return st->what == STEP_MOUNT ? mount_kind_name(st->op->kind) : names[st->what];

@@ -114,6 +114,8 @@ enum step_do {
 	STEP_RO_SYSFS,     /* a host sysfs a bind brought along: read-only, if it still shows */
 	STEP_MASK,         /* a protected directory a bind shows: covered, if it still shows */
 	STEP_PIN,          /* a directory between a bind's root and a mask: a mount of itself */
+	STEP_KERNEL_MASK,  /* host root inside: a kernel file of a proc or sysfs, covered */
+	STEP_KERNEL_RO,    /* host root inside: a directory of a proc, read-only */
 	STEP_ENTER_ROOT,   /* pivot_root into the new root */
 	STEP_ROOT_RO,      /* the root itself read-only */
 };
@@ -132,7 +134,8 @@ struct where_step {
 	/* STEP_MOUNT of a file or a throw-away overlay: its scratch name's
 	 * number; STEP_DEV_NODE: the node; STEP_MASK: the length of the
 	 * bind's destination ("/": 0); STEP_HIDE_PROC, STEP_RO_SYSFS: the
-	 * special in the facts. */
+	 * special in the facts; STEP_KERNEL_MASK, STEP_KERNEL_RO: the length
+	 * of path's parent. */
 	size_t index;
 	/* STEP_MASK, STEP_HIDE_PROC, STEP_RO_SYSFS: what must still show at
 	 * path for the step to act (a later mount may cover it); a mask seen
@@ -144,6 +147,7 @@ struct where_step {
 
 struct where_plan {
 	struct mount_op home, cwd; /* the derived mounts; strings borrowed */
+	bool host_root; /* env->host_root: the kernel's root-only files are masked */
 	enum cwd_decision cwd_decision;
 	struct where_step *steps; /* in order */
 	size_t n_steps;
@@ -162,8 +166,10 @@ struct where_facts;
  * not be shown (the host's proc, glovebox's own state; reported with the
  * origin of the mount), and add every derived step: the scratch tmpfs,
  * /dev's nodes, the host's proc and sysfs brought along by a bind, masks
- * over glovebox's state and the pins that hold them, entering the root and
- * making it read-only. Pure. 0 or -1 (reported). */
+ * over glovebox's state and the pins that hold them, when the host's root
+ * is uid 0 inside the masks over the kernel's root-only files of proc and
+ * sysfs, entering the root and making it read-only. Pure. 0 or -1
+ * (reported). */
 int where_plan_derive(struct where_plan *plan, const struct where_facts *f, struct diag *d);
 
 /* A name for what a step does, for explain and the tests. */

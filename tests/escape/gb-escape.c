@@ -464,6 +464,72 @@ static int open_for_write(const char *path, const char *what)
 	return blocked(what);
 }
 
+/* kernel-files: what the host's root may read or write in its /proc: the
+ * page and slab tables (kernel-exploit aids), runc's masked files, and
+ * the settings below /proc/sys, /proc/irq, /proc/bus and /proc/fs. Files
+ * are opened, read 8 bytes at most, never written. */
+static const char *const root_only_reads[] = {
+	"/proc/kpageflags", "/proc/kpagecount",	  "/proc/kpagecgroup", "/proc/slabinfo",
+	"/proc/pagetypeinfo", "/proc/vmallocinfo", "/proc/kcore",	 "/proc/timer_list",
+	"/proc/sched_debug", "/proc/timer_stats", "/proc/latency_stats",
+};
+static const char *const root_only_writes[] = {
+	"/proc/sys/vm/drop_caches", "/proc/sys/kernel/printk_ratelimit",
+	"/proc/irq/default_smp_affinity", "/proc/sysrq-trigger",
+};
+
+/* The first file with a write bit below dir (/proc/bus/pci/00/00.0 and
+ * friends), opened for writing: 1 if that worked. */
+static int writable_below(const char *dir, int depth)
+{
+	DIR *d = opendir(dir);
+	int found = 0;
+	for (struct dirent *e; d && !found && depth < 4 && (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char path[512];
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (lstat(path, &st) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			found = writable_below(path, depth + 1);
+		} else if (S_ISREG(st.st_mode) && (st.st_mode & 0222)) {
+			int fd = open(path, O_WRONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				close(fd);
+				found = 1;
+			}
+		}
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+static int kernel_files(void)
+{
+	char buf[8]; /* the page tables are read 8 bytes at a time */
+	for (size_t i = 0; i < sizeof(root_only_reads) / sizeof(*root_only_reads); i++) {
+		int fd = open(root_only_reads[i], O_RDONLY | O_CLOEXEC);
+		ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf)) : -1;
+		if (fd >= 0)
+			close(fd);
+		if (n > 0)
+			return escaped(root_only_reads[i]);
+	}
+	for (size_t i = 0; i < sizeof(root_only_writes) / sizeof(*root_only_writes); i++) {
+		int fd = open(root_only_writes[i], O_WRONLY | O_CLOEXEC);
+		if (fd >= 0) {
+			close(fd);
+			return escaped(root_only_writes[i]);
+		}
+	}
+	if (writable_below("/proc/bus", 0) || writable_below("/proc/fs", 0))
+		return escaped("opened a kernel setting below /proc/bus or /proc/fs for writing");
+	return blocked("no root-only kernel file opened");
+}
+
 /* abstract NAME: a listening abstract socket of the host */
 static int abstract(const char *name)
 {
@@ -676,6 +742,8 @@ int main(int argc, char **argv)
 		return open_for_write("/proc/sys/kernel/hostname", "opened /proc/sys for writing");
 	if (!strcmp(c, "sys"))
 		return open_for_write("/sys/kernel/profiling", "opened /sys for writing");
+	if (!strcmp(c, "kernel-files"))
+		return kernel_files();
 	if (!strcmp(c, "abstract"))
 		return abstract(a);
 	if (!strcmp(c, "env"))

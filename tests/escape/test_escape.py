@@ -168,6 +168,7 @@ def probes(fx):
         "proc-net": ([fx.abstract_name, str(fx.port), fx.iface], [], "user", False),
         "tiocsetd": (["{TTY_DEV}", "{TTY_RDEV}"], [], "user", True),
         "memfd-exec": ([], [], "user", False),
+        "kernel-files": ([], [], "root", False),
     }
 
 
@@ -248,6 +249,12 @@ class UnderProfileAsRoot(unittest.TestCase):
     uid 0 is then the host's root for file permissions."""
 
 
+class UnderProfileAsHostNobody(unittest.TestCase):
+    """Every probe, under every shipped profile, run by root with
+    --host-user nobody: the sandbox is then nobody's, and holds as an
+    unprivileged user's does."""
+
+
 class UnderMemfdExecNo(unittest.TestCase):
     """memfd-exec = no refuses fileless execution under every shipped
     profile, whoever runs glovebox; memfd-exec = yes gives it back even to
@@ -279,23 +286,24 @@ def make_self_test(name):
     return test
 
 
-def make_profile_test(profile, name, as_root=False):
+def make_profile_test(profile, name, as_root=False, host_nobody=False):
     def test(self):
         if as_root and not IS_ROOT:
             self.skipTest("running the sandbox as root needs root")
-        if as_root and name in ROOT_MEANINGLESS:
+        if as_root and not host_nobody and name in ROOT_MEANINGLESS:
             self.skipTest(ROOT_MEANINGLESS[name])
         fx = fixtures()
         args, extra, _, tty = probes(fx)[name]
         if name == "setuid" and not fx.suid:
             self.skipTest("making the setuid fixture needs root")
         host_fenced(self, name)
-        argv = [fx.st.glovebox, "-p", profile] + extra + [
+        nobody = ["--host-user", "nobody"] if host_nobody else []
+        argv = [fx.st.glovebox, "-p", profile] + nobody + extra + [
             "--ro-bind", fx.bin, "/escape", "--", "/escape", name] + args
         rc, out = run(argv, None if as_root else fx.user, tty, fx)
         result, line = outcome(rc, out)
         self.assertNotEqual(result, "error", line)
-        exposed = exposures(profile, as_root)
+        exposed = exposures(profile, as_root and not host_nobody)
         if name in exposed:
             self.assertEqual(result, "escaped",
                              "%s claims to leave %s open (%s) but stops it: update EXPOSURES"
@@ -340,6 +348,9 @@ def generate():
             setattr(UnderProfileAsRoot,
                     "test_%s_under_%s" % (name.replace("-", "_"), profile),
                     make_profile_test(profile, name, as_root=True))
+            setattr(UnderProfileAsHostNobody,
+                    "test_%s_under_%s" % (name.replace("-", "_"), profile),
+                    make_profile_test(profile, name, as_root=True, host_nobody=True))
     for profile in profiles():
         for as_root, who in ((False, "user"), (True, "root")):
             setattr(UnderMemfdExecNo, "test_memfd_exec_no_under_%s_as_%s" % (profile, who),

@@ -366,10 +366,12 @@ static char *steps_text(const struct where_plan *plan)
 
 /* The plan for a policy, with facts shaped by setup(); where_plan_derive's
  * result. Free both with derived_done. */
+static bool as_host_root; /* the env's host_root for derive */
+
 static int derive(const char *profile, void (*setup)(struct where_facts *),
 		  struct where_plan *plan, struct where_facts *fx)
 {
-	struct where_env env = {.home = "/home/u"};
+	struct where_env env = {.home = "/home/u", .host_root = as_host_root};
 	where_plan_make(policy_with(profile), &env, plan);
 	*fx = facts_for(plan);
 	setup(fx);
@@ -643,6 +645,55 @@ START_TEST(host_proc_and_sysfs_below_a_bind_are_hidden_and_read_only)
 }
 END_TEST
 
+#define PROC_KERNEL(p)                                                                             \
+	"mask-kernel " p "/acpi; mask-kernel " p "/asound; mask-kernel " p "/kcore; "             \
+	"mask-kernel " p "/keys; mask-kernel " p "/latency_stats; mask-kernel " p "/timer_list; " \
+	"mask-kernel " p "/timer_stats; mask-kernel " p "/sched_debug; mask-kernel " p "/scsi; "  \
+	"mask-kernel " p "/kpageflags; mask-kernel " p "/kpagecount; "                            \
+	"mask-kernel " p "/kpagecgroup; mask-kernel " p "/slabinfo; "                             \
+	"mask-kernel " p "/pagetypeinfo; mask-kernel " p "/vmallocinfo; ro-kernel " p "/bus; "   \
+	"ro-kernel " p "/fs; ro-kernel " p "/irq; ro-kernel " p "/sys; ro-kernel " p              \
+	"/sysrq-trigger"
+#define SYSFS_KERNEL(p) "mask-kernel " p "/firmware; mask-kernel " p "/devices/virtual/powercap"
+
+START_TEST(the_hosts_root_inside_gets_the_kernel_files_masked_after_each_proc)
+{
+	as_host_root = true;
+	DERIVES("[where]\nhome = none\nproc = /proc\ntmpfs = /tmp\n", nothing_known,
+		"proc /proc; " PROC_KERNEL("/proc") "; tmpfs /tmp; enter-root; root-ro");
+	/* a proc of the processes alone has none of these files */
+	DERIVES("[where]\nhome = none\nproc = /proc subset=pid\n", nothing_known,
+		"proc /proc; enter-root; root-ro");
+	as_host_root = false;
+	/* an unprivileged user's uid 0 is nobody to the host: the files stay
+	 * closed to it without a mount */
+	DERIVES("[where]\nhome = none\nproc = /proc\n", nothing_known,
+		"proc /proc; enter-root; root-ro");
+}
+END_TEST
+
+static void sysfs_root_bound(struct where_facts *fx)
+{
+	host_with_proc_and_sys(fx);
+	source_is(fx, 1, S_IFDIR, 6, 1);
+	fx->src[1].fs_type = SYSFS_MAGIC;
+	fx->specials[1].ino = 1;
+}
+
+START_TEST(the_hosts_root_inside_gets_sysfs_firmware_masked_wherever_sysfs_shows)
+{
+	as_host_root = true;
+	/* bound itself, or brought along by a bind of / */
+	DERIVES("[where]\nhome = none\nbind = / /host\nro-bind = /sys /sys\n", sysfs_root_bound,
+		"bind /host; ro-bind /sys; " SYSFS_KERNEL("/sys") "; hide-proc /host/proc; "
+		"ro-sysfs /host/sys; " SYSFS_KERNEL("/host/sys") "; enter-root; root-ro");
+	as_host_root = false;
+	DERIVES("[where]\nhome = none\nbind = / /host\nro-bind = /sys /sys\n", sysfs_root_bound,
+		"bind /host; ro-bind /sys; hide-proc /host/proc; ro-sysfs /host/sys; enter-root; "
+		"root-ro");
+}
+END_TEST
+
 static char container_paths[N_CONTAINERS][32];
 
 static void many_containers(struct where_facts *fx)
@@ -756,4 +807,6 @@ RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  host_proc_and_sysfs_below_a_bind_are_hidden_and_read_only,
 	  every_host_proc_is_hidden_however_many, deep_protected_state_is_masked_from_the_root,
 	  a_sysfs_source_is_bound_read_only, a_bind_below_home_lands_above_it_whatever_the_key_order,
-	  a_bind_from_another_filesystem_above_protected_state_masks_it)
+	  a_bind_from_another_filesystem_above_protected_state_masks_it,
+	  the_hosts_root_inside_gets_the_kernel_files_masked_after_each_proc,
+	  the_hosts_root_inside_gets_sysfs_firmware_masked_wherever_sysfs_shows)
