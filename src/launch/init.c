@@ -134,12 +134,18 @@ _noreturn_ static void init_loop(struct init_state *st)
 
 	struct pollfd pfds[2] = {{.fd = sfd, .events = POLLIN},
 				 {.fd = st->supervisor_fd, .events = POLLIN}};
+	struct footprint fp = {0};
 	for (;;) {
-		if (poll(pfds, 2, -1) < 0) {
+		int ready = poll(pfds, 2, footprint_wait_ms(&fp, -1));
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			kill(st->command, SIGKILL);
 			_exit(125);
+		}
+		if (ready == 0) {
+			footprint_idle(&fp);
+			continue;
 		}
 		if (pfds[1].revents) {
 			/* glovebox is gone: so is everything it started */
