@@ -131,6 +131,7 @@ int supervise(struct supervisor *s)
 		fprintf(stderr, "glovebox: cannot arm the timeout: %s\n", strerror(errno));
 		kill(s->pid, SIGKILL);
 	}
+	struct footprint fp = {0};
 	bool pty_open = true;
 	for (;;) {
 		pfds[PFD_TIMER] = (struct pollfd){.fd = timer, .events = POLLIN};
@@ -140,11 +141,15 @@ int supervise(struct supervisor *s)
 		} else {
 			pfds[PFD_PTY].fd = pfds[PFD_INPUT].fd = -1;
 		}
-		if (poll(pfds, PFD_COUNT, pty_open ? term_wait_ms(s->term) : -1) < 0) {
+		int wait = footprint_wait_ms(&fp, pty_open ? term_wait_ms(s->term) : -1);
+		int ready = poll(pfds, PFD_COUNT, wait);
+		if (ready < 0) {
 			if (errno == EINTR)
 				continue;
 			kill(s->pid, SIGKILL);
 		}
+		if (ready == 0)
+			footprint_idle(&fp);
 		if (pfds[PFD_PTY].revents || pfds[PFD_INPUT].revents)
 			pty_open = term_handle(s->term, &pfds[PFD_PTY]);
 		if (pfds[PFD_TIMER].revents)

@@ -29,6 +29,36 @@ class Descriptors:
             os.close(extra)
         self.assertIn(str(extra), r.stdout.split())
 
+    def test_pid_1_keeps_no_descriptor_glovebox_was_given(self):
+        # pid 1 closes all but its own few, below 64 and above (a
+        # descriptor of glovebox's own would be a way out through
+        # /proc/1/fd).
+        extras = []
+        try:
+            for want in (20, 70):
+                fd = os.open("/etc/hostname", os.O_RDONLY)
+                os.dup2(fd, want)
+                os.close(fd)
+                extras.append(want)
+            argv = self.who.wrap([self.stage.glovebox, "--", "/bin/sh", "-c",
+                                  "echo ready; exec sleep 30"])
+            p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, pass_fds=extras,
+                                 env=self.who.env(), cwd=self.stage.work)
+        finally:
+            for fd in extras:
+                os.close(fd)
+        try:
+            self.assertEqual(p.stdout.readline().strip(), "ready")
+            with open("/proc/%d/task/%d/children" % (p.pid, p.pid)) as f:
+                init = int(f.read().split()[0])
+            fds = [int(fd) for fd in os.listdir("/proc/%d/fd" % init)]
+            targets = [os.readlink("/proc/%d/fd/%d" % (init, fd)) for fd in fds]
+            self.assertNotIn("/etc/hostname", targets)
+            self.assertLessEqual(len([fd for fd in fds if fd > 2]), 4, targets)
+        finally:
+            p.kill()
+            p.communicate(timeout=10)
+
     def test_closed_standard_descriptors_stay_closed_to_the_command(self):
         r = self.run_as(["/bin/sh", "-c", 'exec "$@" <&-', "sh", self.stage.glovebox,
                          "--ro-bind", self.stage.probe, "/probe", "--", "/probe", "fds"])
@@ -113,6 +143,42 @@ class Signals:
         self.assertOk(r)
         self.assertIn("started", r.stdout.split())
         self.assertTrue(wait_for(lambda: not processes_with(marker)))
+
+
+@both
+class Footprint:
+    def code_kib(self, pid):
+        """Resident KiB of glovebox's own code (its executable mapping)."""
+        kib, ours = 0, False
+        with open("/proc/%d/smaps" % pid) as f:
+            for line in f:
+                parts = line.split()
+                if "-" in parts[0] and not parts[0].endswith(":"):
+                    ours = "x" in parts[1] and parts[-1] == self.stage.glovebox
+                elif ours and parts[0] == "Rss:":
+                    kib += int(parts[1])
+        return kib
+
+    def test_the_waiting_launcher_processes_give_back_their_set_up_code(self):
+        # A static glovebox shares its code with no other program: the
+        # supervisor and pid 1 would count every page of the set-up they ran
+        # (about 900 KiB) for as long as the command runs. Once it has run
+        # a second (FOOTPRINT_IDLE_MS), they keep what their waiting loops
+        # run.
+        argv = self.who.wrap([self.stage.glovebox, "--", "/bin/sh", "-c",
+                              "echo ready; exec sleep 30"])
+        p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, env=self.who.env(),
+                             cwd=self.stage.work)
+        try:
+            self.assertEqual(p.stdout.readline().strip(), "ready")
+            with open("/proc/%d/task/%d/children" % (p.pid, p.pid)) as f:
+                init = int(f.read().split()[0])
+            for pid in (p.pid, init):
+                self.assertTrue(wait_for(lambda: self.code_kib(pid) < 384),
+                                "process %d: %d KiB" % (pid, self.code_kib(pid)))
+        finally:
+            p.kill()
+            p.communicate(timeout=10)
 
 
 @both
