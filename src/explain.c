@@ -56,6 +56,8 @@ static void explain_cwd(const struct policy *p, const struct where_env *env, FIL
 		[CWD_OWN_FS] = "not shared (the sandbox has its own)",
 		[CWD_SHARED_DIR] = "not shared (every program shares it)",
 		[CWD_GLOVEBOX_STATE] = "not shared (glovebox's own state)",
+		[CWD_LINK] = "not shared (through a symlink a sandbox could have planted)",
+		[CWD_SECRET] = "not shared writable (a place of secrets)",
 		[CWD_SHOWN] = "shown by the profile's own mounts",
 	};
 	static const char *const modes[] = {[CWD_NONE] = "none", [CWD_RO] = "ro", [CWD_RW] = "rw"};
@@ -84,6 +86,12 @@ static void explain_mount(const struct where_plan *plan, const struct where_step
 	else
 		snprintf(line, sizeof(line), "%s%s", m->dest,
 			 m->flags & MOUNT_F_TRY && m->kind != MOUNT_MIRROR ? " (if present)" : "");
+	/* the words that mark a bind as meant to do what is refused by default */
+	size_t len = strlen(line);
+	if (m->flags & MOUNT_F_FOLLOW_LINKS)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " links=follow");
+	if ((m->flags & MOUNT_F_WRITABLE_INTENDED) && len < sizeof(line))
+		snprintf(line + len, sizeof(line) - len, " writable=intended");
 	const char *origin = from(&m->origin, st->from == STEP_POLICY || m->origin.key, buf,
 				  sizeof(buf));
 	if (st->from != STEP_POLICY) {
