@@ -56,6 +56,8 @@ static void explain_cwd(const struct policy *p, const struct where_env *env, FIL
 		[CWD_OWN_FS] = "not shared (the sandbox has its own)",
 		[CWD_SHARED_DIR] = "not shared (every program shares it)",
 		[CWD_GLOVEBOX_STATE] = "not shared (glovebox's own state)",
+		[CWD_LINK] = "not shared (through a symlink a sandbox could have planted)",
+		[CWD_SECRET] = "not shared writable (a place of secrets)",
 		[CWD_SHOWN] = "shown by the profile's own mounts",
 	};
 	static const char *const modes[] = {[CWD_NONE] = "none", [CWD_RO] = "ro", [CWD_RW] = "rw"};
@@ -82,9 +84,19 @@ static void explain_mount(const struct where_plan *plan, const struct where_step
 		snprintf(line, sizeof(line), "%s%s <- %s", m->dest,
 			 m->flags & MOUNT_F_TRY ? " (if present)" : "", m->src);
 	else
-		snprintf(line, sizeof(line), "%s%s%s", m->dest,
-			 m->flags & MOUNT_F_TRY && m->kind != MOUNT_MIRROR ? " (if present)" : "",
-			 m->flags & MOUNT_F_SUBSET_PID ? " subset=pid" : "");
+		snprintf(line, sizeof(line), "%s%s", m->dest,
+			 m->flags & MOUNT_F_TRY && m->kind != MOUNT_MIRROR ? " (if present)" : "");
+	/* the words a profile adds to an entry: what it marks as meant */
+	static const struct {
+		unsigned flag;
+		const char *word;
+	} words[] = {{MOUNT_F_FOLLOW_LINKS, " links=follow"},
+		     {MOUNT_F_WRITABLE_INTENDED, " writable=intended"},
+		     {MOUNT_F_SUBSET_PID, " subset=pid"}};
+	size_t len = strlen(line);
+	for (size_t i = 0; i < ELEMENTSOF(words); i++)
+		if ((m->flags & words[i].flag) && len < sizeof(line))
+			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s", words[i].word);
 	const char *origin = from(&m->origin, st->from == STEP_POLICY || m->origin.key, buf,
 				  sizeof(buf));
 	if (st->from != STEP_POLICY) {

@@ -22,6 +22,7 @@
 #include "policy/expand.h"
 #include "policy/profile.h"
 #include "what/identity.h"
+#include "where/resolve.h"
 
 /* glovebox must never carry privileges of its own: a setuid or
  * file-capability launcher turns every parsing bug into a root exploit. */
@@ -234,8 +235,10 @@ static void gather_where(struct prepared *pr)
 		if (data)
 			pr->private_home = xasprintf("%s/home/%s", data, pr->p.home_name);
 	}
+	uid_t uid = geteuid();
 	pr->where = (struct where_env){
-		.host_root = geteuid() == 0 && pr->p.host_user != HOST_USER_NOBODY,
+		.host_root = uid == 0 && pr->p.host_user != HOST_USER_NOBODY,
+		.invoker = uid,
 		.home = pr->vars.home,
 		.private_home = pr->private_home,
 		.cwd = pr->vars.cwd,
@@ -247,6 +250,8 @@ static void gather_where(struct prepared *pr)
 		pr->where.cwd_dev = st.st_dev;
 		pr->where.cwd_ino = st.st_ino;
 	}
+	/* Before any namespace: only here are the symlinks' owners known. */
+	where_resolve_sources(&pr->p, &pr->where);
 }
 
 static int prepare(const struct cli *cli, struct prepared *pr)
@@ -257,6 +262,7 @@ static int prepare(const struct cli *cli, struct prepared *pr)
 	pr->config = state_dir(STATE_CONFIG, pr->vars.home);
 	pr->cache = state_dir(STATE_CACHE, pr->vars.home);
 	pr->private_home = NULL;
+	pr->where = (struct where_env){0};
 	if (build_policy(cli, &pr->p, &pr->vars, &pr->d) < 0)
 		return -1;
 	gather_where(pr);
@@ -272,6 +278,7 @@ static int prepare_failure(const struct prepared *pr)
 
 static void prepared_free(struct prepared *pr)
 {
+	where_env_free_paths(&pr->where, pr->p.n_mounts + 2);
 	policy_free(&pr->p);
 	expand_storage_free(&pr->storage);
 	free(pr->config);

@@ -57,18 +57,55 @@ static int check_source(const char *src, struct diag *d, const struct origin *o)
 
 /* ---- [where] ---- */
 
+/* The words that may follow a bind's paths: each marks the bind as meant
+ * to do what glovebox refuses by default (where/plan.c says why). */
+static const struct {
+	const char *word;
+	unsigned flag;
+	bool writable_only;
+} bind_words[] = {
+	{"links=follow", MOUNT_F_FOLLOW_LINKS, false},
+	{"writable=intended", MOUNT_F_WRITABLE_INTENDED, true},
+};
+
+/* A word after SRC that is no destination (those are absolute). */
+static bool is_bind_word(const char *w)
+{
+	return w[0] != '/' && strchr(w, '=');
+}
+
+static int parse_bind_word(struct mount_op *m, const char *w, struct diag *d,
+                           const struct origin *o)
+{
+	bool writable = m->kind == MOUNT_BIND || m->kind == MOUNT_DEV_BIND;
+	for (size_t i = 0; i < ELEMENTSOF(bind_words); i++) {
+		if (!streq(w, bind_words[i].word))
+			continue;
+		if (bind_words[i].writable_only && !writable)
+			return diag_error(d, o, "%s: only a writable bind takes it", w);
+		m->flags |= bind_words[i].flag;
+		return 0;
+	}
+	return diag_error(d, o, "%s: unknown word (expected %s%s)", w, bind_words[0].word,
+	                  writable ? " or writable=intended" : "");
+}
+
 int apply_bind(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                const struct origin *o, struct diag *d)
 {
 	enum mount_kind kind = (enum mount_kind)(opt->data & 0xff);
 	unsigned flags = (unsigned)(opt->data >> 8);
 	const char *src = a[0];
-	const char *dest = n > 1 ? a[1] : a[0];
+	size_t n_paths = n > 1 && !is_bind_word(a[1]) ? 2 : 1;
+	const char *dest = a[n_paths - 1];
 	char *norm;
 
+	for (size_t i = n_paths; i < n; i++)
+		if (!is_bind_word(a[i]))
+			return diag_error(d, o, "expected %s, got %zu values", opt->metavar, n);
 	if (check_source(src, d, o) < 0)
 		return -1;
-	if (n == 1 && src[0] != '/')
+	if (n_paths == 1 && src[0] != '/')
 		return diag_error(d, o, "%s: a relative source needs a destination", src);
 	if (normalize_dest(dest, &norm, d, o) < 0)
 		return -1;
@@ -76,6 +113,9 @@ int apply_bind(struct policy *p, const struct gb_option *opt, char **a, size_t n
 	m->flags = flags;
 	m->src = xstrdup(src);
 	m->dest = norm;
+	for (size_t i = n_paths; i < n; i++)
+		if (parse_bind_word(m, a[i], d, o) < 0)
+			return -1;
 	return 0;
 }
 

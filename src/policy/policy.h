@@ -43,6 +43,12 @@ enum mount_kind {
 
 #define MOUNT_F_TRY 0x1u /* skip, silently, when the source is missing */
 #define MOUNT_F_SUBSET_PID 0x2u /* proc: the processes only (subset=pid) */
+/* links=follow: follow every symlink on the way to the source, not only
+ * root's (a sandbox that can write there can then redirect the bind) */
+#define MOUNT_F_FOLLOW_LINKS 0x4u
+/* writable=intended: a writable bind of /, $HOME or a place of secrets is
+ * meant */
+#define MOUNT_F_WRITABLE_INTENDED 0x8u
 
 #define MODE_UNSET UINT32_MAX
 

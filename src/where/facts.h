@@ -66,6 +66,7 @@ enum { WHERE_N_DEV_NODES = 6 };
 extern const char *const where_dev_nodes[WHERE_N_DEV_NODES];
 
 struct where_facts {
+	const struct where_env *env; /* the launcher's facts, where_env's paths among them */
 	struct where_source *src; /* plan->n_sources of them */
 	size_t n_src;
 	struct where_guarded *prot;

@@ -2,6 +2,7 @@
 /* The where layer's facts: system calls only, no decisions (those are
  * plan.c's). Runs before the new root covers any host path. */
 #include "where/facts.h"
+#include "where/resolve.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -242,38 +243,67 @@ static int stat_source(struct where_source *s, int fd, const char *path)
 	return 0;
 }
 
-static int gather_bind(const struct mount_op *m, enum gather_mode mode, struct where_source *s)
+/* The host path to open: the launcher's resolution of it (no symlink on
+ * the way), or the path as named when there is none (explain's tests). */
+static const char *host_path(const struct where_path *p, const char *named)
+{
+	return p && p->phys ? p->phys : named;
+}
+
+/* An O_PATH descriptor of a source, with no symlink followed on the way:
+ * the launcher followed those the plan accepts, and one swapped in since
+ * (by a sandbox running meanwhile) fails the launch rather than
+ * redirecting it. */
+static int open_source_path(const char *path, int flags)
+{
+	return where_open_no_links(AT_FDCWD, path, O_PATH | flags);
+}
+
+static const char *source_error(int err)
+{
+	return err == ELOOP ? "a symlink appeared on the way since glovebox looked (a sandbox "
+			      "at work there?)"
+			    : strerror(err);
+}
+
+static int gather_bind(const struct mount_op *m, const char *path, enum gather_mode mode,
+		       struct where_source *s)
 {
 	/* The source is opened once, and that very tree is what gets mounted:
 	 * swapping a symlink into the source path afterwards changes nothing.
 	 * AT_RECURSIVE takes the submounts along, so nothing that was mounted
 	 * over a subdirectory on the host is uncovered. */
 	if (mode == GATHER_OPEN) {
-		s->fd = open_tree(AT_FDCWD, m->src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-		if (s->fd < 0 && errno == ENOENT && (m->flags & MOUNT_F_TRY)) {
+		_cleanup_close_ int at = open_source_path(path, 0);
+		if (at < 0 && errno == ENOENT && (m->flags & MOUNT_F_TRY)) {
 			s->missing = true;
 			return 0;
 		}
+		if (at < 0)
+			return -errno;
+		s->fd = open_tree(at, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
+					      AT_EMPTY_PATH);
 		if (s->fd < 0)
 			return -errno;
 	}
-	int r = stat_source(s, s->fd, m->src);
+	int r = stat_source(s, s->fd, path);
 	if (r == -ENOENT && mode == GATHER_LOOK && (m->flags & MOUNT_F_TRY))
 		s->missing = true;
 	return s->missing ? 0 : r;
 }
 
-static int gather_mirror(const struct mount_op *m, enum gather_mode mode, struct where_source *s)
+static int gather_mirror(const struct mount_op *m, const char *path, enum gather_mode mode,
+			 struct where_source *s)
 {
 	struct stat st;
-	if (lstat(m->src, &st) < 0) {
+	if (lstat(path, &st) < 0) {
 		s->missing = errno == ENOENT;
 		return s->missing ? 0 : -errno;
 	}
 	if (!S_ISLNK(st.st_mode))
-		return gather_bind(m, mode, s);
+		return gather_bind(m, path, mode, s);
 	char target[PATH_MAX];
-	ssize_t n = readlink(m->src, target, sizeof(target) - 1);
+	ssize_t n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
 		return -errno;
 	target[n] = '\0';
@@ -284,17 +314,20 @@ static int gather_mirror(const struct mount_op *m, enum gather_mode mode, struct
 /* The overlay's host directories, opened while the host tree is still
  * whole. The persistent one's upper and work directories are made by the
  * executor, once the plan has accepted the directory. */
-static int gather_overlay(const struct mount_op *m, enum gather_mode mode, struct where_source *s)
+static int gather_overlay(const struct mount_op *m, const struct where_source_path *sp,
+			  enum gather_mode mode, struct where_source *s)
 {
-	if (mode == GATHER_OPEN && (s->fd = open(m->src, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+	const char *lower = host_path(sp ? &sp->src : NULL, m->src);
+	if (mode == GATHER_OPEN && (s->fd = open_source_path(lower, O_DIRECTORY)) < 0)
 		return -errno;
-	int r = stat_source(s, s->fd, m->src);
+	int r = stat_source(s, s->fd, lower);
 	if (r < 0 || m->kind != MOUNT_OVERLAY)
 		return r;
 	if (mode == GATHER_LOOK)
 		return 0; /* explain makes nothing on the host */
-	(void)mkdir(m->aux, 0700);
-	s->auxfd = open(m->aux, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	const char *dir = host_path(sp ? &sp->aux : NULL, m->aux);
+	(void)mkdir(dir, 0700);
+	s->auxfd = open_source_path(dir, O_DIRECTORY);
 	if (s->auxfd < 0 || fstat(s->auxfd, &s->aux_st) < 0)
 		return -errno;
 	s->aux_known = true;
@@ -315,21 +348,22 @@ static int gather_dev_nodes(enum gather_mode mode, struct where_facts *f)
 	return 0;
 }
 
-static int gather_source(const struct mount_op *m, enum gather_mode mode, struct where_facts *f,
-			 struct where_source *s)
+static int gather_source(const struct mount_op *m, const struct where_source_path *sp,
+			 enum gather_mode mode, struct where_facts *f, struct where_source *s)
 {
+	const char *path = host_path(sp ? &sp->src : NULL, m->src);
 	switch (m->kind) {
 	case MOUNT_BIND:
 	case MOUNT_RO_BIND:
 	case MOUNT_DEV_BIND:
-		return gather_bind(m, mode, s);
+		return gather_bind(m, path, mode, s);
 	case MOUNT_MIRROR:
-		return gather_mirror(m, mode, s);
+		return gather_mirror(m, path, mode, s);
 	case MOUNT_DEV:
 		return gather_dev_nodes(mode, f);
 	case MOUNT_TMP_OVERLAY:
 	case MOUNT_OVERLAY:
-		return gather_overlay(m, mode, s);
+		return gather_overlay(m, sp, mode, s);
 	case MOUNT_TMPFS:
 	case MOUNT_PROC:
 	case MOUNT_MQUEUE:
@@ -346,7 +380,7 @@ static int gather_source(const struct mount_op *m, enum gather_mode mode, struct
 int where_gather(const struct where_plan *plan, const struct where_env *env, int host_mounts_fd,
 		 enum gather_mode mode, struct where_facts *f, struct diag *d)
 {
-	*f = (struct where_facts){.n_src = plan->n_sources};
+	*f = (struct where_facts){.env = env, .n_src = plan->n_sources};
 	for (size_t i = 0; i < WHERE_N_DEV_NODES; i++)
 		f->devnodes[i] = -1;
 	f->src = xcalloc(plan->n_sources, sizeof(*f->src));
@@ -357,12 +391,13 @@ int where_gather(const struct where_plan *plan, const struct where_env *env, int
 		return -1;
 	for (size_t k = 0; k < plan->n_steps; k++) {
 		const struct mount_op *m = plan->steps[k].op;
-		struct where_source *s = &f->src[plan->steps[k].source];
-		int r = gather_source(m, mode, f, s);
+		size_t i = plan->steps[k].source;
+		struct where_source *s = &f->src[i];
+		int r = gather_source(m, env->paths ? &env->paths[i] : NULL, mode, f, s);
 		/* explain shows the plan for sources it cannot read too */
 		if (r < 0 && mode == GATHER_OPEN)
 			return diag_error(d, &m->origin, "%s: %s",
-					  m->kind == MOUNT_DEV ? "/dev" : m->src, strerror(-r));
+					  m->kind == MOUNT_DEV ? "/dev" : m->src, source_error(-r));
 		if (s->known)
 			note_source_dev(f, s->st.st_dev);
 		if (s->aux_known)

@@ -436,27 +436,29 @@ static int do_overlay(struct where_ctx *w, const struct where_step *st,
 		      const struct where_source *src)
 {
 	const struct mount_op *m = st->op;
-	char layer[96];
+	int layer = src->auxfd;
+	_cleanup_close_ int lfd = -1, upper = -1, work = -1;
 	if (m->kind == MOUNT_TMP_OVERLAY) {
 		char name[32];
 		snprintf(name, sizeof(name), "o%zu", st->index);
-		_cleanup_close_ int lfd = -1;
 		if (mkdirat(w->scratchfd, name, 0700) < 0 ||
-		    (lfd = openat(w->scratchfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0 ||
-		    mkdirat(lfd, "upper", 0755) < 0 || mkdirat(lfd, "work", 0700) < 0)
+		    (lfd = openat(w->scratchfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 			return fail(w, m, "overlay layer", errno);
-		snprintf(layer, sizeof(layer), "/proc/self/fd/%d/%s", w->scratchfd, name);
-	} else {
-		/* the plan accepted the directory: its layers may be made */
-		if ((mkdirat(src->auxfd, "upper", 0755) < 0 && errno != EEXIST) ||
-		    (mkdirat(src->auxfd, "work", 0700) < 0 && errno != EEXIST))
-			return fail(w, m, m->src, errno);
-		snprintf(layer, sizeof(layer), "/proc/self/fd/%d", src->auxfd);
+		layer = lfd;
 	}
+	/* The persistent kind's were made by the sandboxes before: a link
+	 * planted as DIR/upper would send this one's writes elsewhere (into
+	 * ~/.ssh), so neither is followed. */
+	if ((mkdirat(layer, "upper", 0755) < 0 && errno != EEXIST) ||
+	    (mkdirat(layer, "work", 0700) < 0 && errno != EEXIST) ||
+	    (upper = openat(layer, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
+	    (work = openat(layer, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+		return fail(w, m, m->kind == MOUNT_OVERLAY ? m->aux : "overlay layer", errno);
 	char data[384];
 	snprintf(data, sizeof(data),
-		 "lowerdir=/proc/self/fd/%d,upperdir=%s/upper,workdir=%s/work,userxattr", src->fd,
-		 layer, layer);
+		 "lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d,"
+		 "userxattr",
+		 src->fd, upper, work);
 	return mount_new_fs_at(w, m, "overlay", MS_NOSUID | MS_NODEV, data);
 }
 

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "where/facts.h"
+#include "where/trust.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -183,7 +184,17 @@ enum cwd_decision where_cwd_decide(const struct policy *p, const struct where_en
 	 * nodes with unusable ones. */
 	if (own_fs_at(p, env->cwd))
 		return CWD_OWN_FS;
-	return by_place[env->cwd_place];
+	enum cwd_decision by = by_place[env->cwd_place];
+	const struct where_path *path = env->paths ? &env->paths[p->n_mounts + 1].src : NULL;
+	if (by != CWD_SHARED || !path)
+		return by;
+	/* An earlier sandbox that could write the directory above may have
+	 * put a link here: cd ~/proj/out, where out -> ~/.ssh. */
+	if (where_untrusted_link(path, env->invoker))
+		return CWD_LINK;
+	if (p->cwd == CWD_RW && path->phys && where_exposes(path->phys, env))
+		return CWD_SECRET;
+	return CWD_SHARED;
 }
 
 char *where_cwd_note(const struct policy *p, const struct where_env *env,
@@ -224,6 +235,22 @@ char *where_cwd_note(const struct policy *p, const struct where_env *env,
 		return xasprintf("not sharing the current directory %s (the sandbox has its own "
 				 "%s): the command starts in %s",
 				 env->cwd, own_fs_at(p, env->cwd)->dest, start);
+	case CWD_LINK: {
+		const struct where_path *path = &env->paths[p->n_mounts + 1].src;
+		const struct where_link *l = where_untrusted_link(path, env->invoker);
+		_cleanup_free_ char *whose = where_link_owner(l, env->invoker);
+		return xasprintf("not sharing the current directory %s: %s is a symlink to %s "
+				 "%s, which a sandbox could have planted: the command starts in "
+				 "%s; to share what it points to, run glovebox from there (cd %s)",
+				 env->cwd, l->path, l->target, whose, start, path->phys);
+	}
+	case CWD_SECRET:
+		return xasprintf("not sharing the current directory %s writable (%s: a sandbox "
+				 "could use it to act as you outside): the command starts in %s; "
+				 "share it read-only with --cwd ro, or if you mean it, --bind %s %s "
+				 "writable=intended",
+				 env->cwd, where_exposes(env->paths[p->n_mounts + 1].src.phys, env),
+				 start, env->cwd, env->cwd);
 	case CWD_SHARED:
 	case CWD_NOT_ASKED:
 	case CWD_UNKNOWN:
@@ -248,6 +275,13 @@ static bool home_wanted(const struct policy *p, const struct where_env *env)
 	const char *home = env->home;
 	return p->home != HOME_NONE && home && home[0] == '/' && !streq(home, "/") &&
 	       (p->home != HOME_PRIVATE || env->private_home);
+}
+
+const char *where_home_source(const struct policy *p, const struct where_env *env)
+{
+	if (!home_wanted(p, env) || p->home == HOME_TMPFS)
+		return NULL;
+	return p->home == HOME_PRIVATE ? env->private_home : env->home;
 }
 
 static struct mount_op home_op(const struct policy *p, const struct where_env *env)
@@ -396,6 +430,8 @@ static int refuse(const struct where_step *st, const struct where_facts *f, stru
 	if (strncmp(m->dest, WHERE_SCRATCH, n) == 0 && (m->dest[n] == '\0' || m->dest[n] == '/'))
 		return diag_error(d, &m->origin,
 				  "%s: this path is glovebox's own while it builds the root", m->dest);
+	if (where_refuse_source(st, f->env, d) < 0)
+		return -1;
 	if (!binds_host_tree(m, s) && !(is_overlay(m->kind) && s->known))
 		return 0;
 	if (!is_overlay(m->kind) && s->fs_type == PROC_SUPER_MAGIC)

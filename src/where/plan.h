@@ -31,8 +31,45 @@ enum cwd_place {
 	CWD_PLACE_GLOVEBOX_STATE, /* glovebox's configuration or cache, or in them */
 };
 
+/* A symlink met on the way to a host path, as the launcher saw it before
+ * any namespace: inside the sandbox's user namespace, root and every
+ * other unmapped user show as one overflow uid, which is also nobody's
+ * own, so ownership is only known out here. */
+struct where_link {
+	char *path;   /* the link itself, with the links before it followed */
+	char *target; /* what it says */
+	uid_t owner;  /* a host uid */
+};
+
+/* A host path resolved by the launcher (where/resolve.c): every symlink
+ * on the way followed and recorded, so that the plan can refuse one a
+ * sandbox could have planted, and pid 1 opens `phys` without following
+ * any (a link swapped in since then fails the launch). */
+struct where_path {
+	char *phys; /* absolute, normalised, no symlink on the way (if none was swapped in) */
+	struct where_link *links;
+	size_t n_links;
+};
+
+/* The host paths of one plan source: the bind's or overlay's source, and
+ * a persistent overlay's directory. */
+struct where_source_path {
+	struct where_path src, aux;
+};
+
+/* A place whose writable bind hands the sandbox what it needs to become
+ * you outside (keys, tokens, an authorized_keys line): refused unless the
+ * bind says writable=intended. Relative to $HOME. */
+struct where_secret {
+	const char *rel;
+	const char *what;
+};
+extern const struct where_secret where_secrets[];
+extern const size_t where_n_secrets;
+
 struct where_env {
 	bool host_root;   /* uid 0 inside is the host's root (root runs glovebox) */
+	uid_t invoker;    /* the host uid glovebox runs as (what a sandbox's files belong to) */
 	const char *home; /* the user's home directory, or NULL */
 	const char *private_home; /* home = private: the host directory used */
 	const char *cwd;  /* the launcher's working directory, or NULL */
@@ -41,6 +78,13 @@ struct where_env {
 	ino_t cwd_ino;
 	const struct protected_dir *protected;
 	size_t n_protected;
+	/* From where_resolve_sources, by plan source (the policy's mounts,
+	 * home, cwd); NULL until then (every path then taken as named). */
+	struct where_source_path *paths;
+	/* Filled only when the policy has a writable bind: $HOME and each
+	 * where_secrets entry, resolved (NULL: unknown). */
+	char *home_phys;
+	char **secret_phys;
 };
 
 /* ---- the mount order ---- */
@@ -81,6 +125,9 @@ enum cwd_decision {
 	CWD_SHARED_DIR,  /* not shared: /tmp, /var/tmp, /run...: other programs'
 			    sockets live there, and a read-only bind does not stop
 			    connect() */
+	CWD_LINK,        /* not shared: its path goes through a symlink a sandbox could
+			    have planted */
+	CWD_SECRET,      /* not shared: cwd = rw in (or above) a place of secrets */
 	CWD_SHOWN,       /* not needed: the policy's own mounts show it (bind = ${CWD},
 			    or home = rw in $HOME) */
 };
@@ -94,6 +141,12 @@ enum cwd_decision where_cwd_decide(const struct policy *p, const struct where_en
  * NULL otherwise. Free it. */
 char *where_cwd_note(const struct policy *p, const struct where_env *env,
 		     enum cwd_decision decision);
+
+/* ---- host paths (the rules on them: where/trust.h) ---- */
+
+/* The host directory the home mount binds (home = ro, rw, private), or
+ * NULL when it binds none. */
+const char *where_home_source(const struct policy *p, const struct where_env *env);
 
 /* ---- the plan ---- */
 

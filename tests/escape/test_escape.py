@@ -328,6 +328,112 @@ def make_memfd_test(profile, as_root, value, expected):
     return test
 
 
+class PlantedLinks(unittest.TestCase):
+    """A writable bind in one run holds the source of a bind in a later run:
+    the first sandbox (build, which shares the current directory writable)
+    replaces a directory with a symlink to ~/.ssh, and the second run, under
+    each shipped profile, must not follow it. The keys live in a home of the
+    test's own, made for the user who runs glovebox."""
+
+    KEY = "PRIVATE-KEY-OF-THE-USER"
+
+    def setUp(self):
+        self.fx = fixtures()
+
+    def who(self, as_root):
+        if as_root and not IS_ROOT:
+            self.skipTest("running the sandbox as root needs root")
+        return Identity("root", 0, 0) if as_root else self.fx.user
+
+    def home(self, who, name):
+        """A home with ~/.ssh (a private key and authorized_keys) and ~/proj."""
+        home = self.fx.st.path("planted-%s-%s" % (name, who.name))
+        shutil.rmtree(home, ignore_errors=True)
+        ssh = os.path.join(home, ".ssh")
+        os.makedirs(ssh)
+        os.makedirs(os.path.join(home, "proj", "deploy", ".ssh"))
+        with open(os.path.join(ssh, "authorized_keys"), "w") as f:
+            f.write("ssh-ed25519 AAAA the-user@host\n")
+        with open(os.path.join(ssh, "id_ed25519"), "w") as f:
+            f.write(self.KEY + "\n")
+        for root, dirs, files in os.walk(home):
+            for entry in dirs + files + ["."]:
+                if IS_ROOT:  # lchown: never what a link points to
+                    os.lchown(os.path.join(root, entry), who.uid, who.gid)
+        os.chmod(home, 0o755)
+        return home
+
+    def run_in(self, who, home, cwd, argv):
+        """argv from cwd as the shell reaches it ($PWD through links)."""
+        argv = who.wrap(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh", cwd] + argv)
+        env = who.env({"HOME": home}) if who.uid else dict(os.environ, HOME=home)
+        return subprocess.run(argv, capture_output=True, text=True, env=env, timeout=60)
+
+    def plant(self, who, home, link, target):
+        """Run 1: a build in ~/proj replaces a directory there by a link."""
+        proj = os.path.join(home, "proj")
+        r = self.run_in(who, home, proj, [self.fx.st.glovebox, "-p", "build", "--", "/bin/sh",
+                                          "-c", 'rm -rf "$1" && ln -s "$2" "$1"', "sh", link,
+                                          target])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(os.readlink(os.path.join(proj, link)), target)
+
+    def escaped(self, home, out):
+        with open(os.path.join(home, ".ssh", "authorized_keys")) as f:
+            keys = f.read()
+        return "EVIL" in keys or self.KEY in out
+
+    # the attack: read the private key, add a key of the attacker's
+    ATTACK = 'cat id_ed25519 2>/dev/null; echo "ssh-ed25519 EVIL attacker" >> authorized_keys'
+
+    def check_cwd(self, profile, as_root):
+        who = self.who(as_root)
+        home = self.home(who, "cwd-" + (profile or "none"))
+        out_dir = os.path.join(home, "proj", "out")
+        self.plant(who, home, "out", os.path.join(home, ".ssh"))
+        # Run 2, from ~/proj/out: the command works in what it takes for
+        # the build's output.
+        argv = ["/bin/sh", "-c", self.ATTACK]
+        if profile:
+            argv = [self.fx.st.glovebox, "-p", profile, "--"] + argv
+        r = self.run_in(who, home, out_dir, argv)
+        return self.escaped(home, r.stdout), r
+
+    def check_bind(self, profile, as_root):
+        who = self.who(as_root)
+        home = self.home(who, "bind-" + (profile or "none"))
+        keys = os.path.join(home, "proj", "deploy", ".ssh")
+        # the project's own deploy keys, bound in by the user's command line
+        self.plant(who, home, "deploy", home)
+        argv = ["/bin/sh", "-c", "cd /deploy-ssh && " + self.ATTACK]
+        if profile:
+            argv = [self.fx.st.glovebox, "-p", profile, "--bind", keys, "/deploy-ssh",
+                    "--"] + argv
+        else:
+            argv[2] = argv[2].replace("/deploy-ssh", keys)
+        r = self.run_in(who, home, os.path.join(home, "proj"), argv)
+        return self.escaped(home, r.stdout), r
+
+    def test_a_planted_current_directory_escapes_without_a_sandbox(self):
+        escaped, r = self.check_cwd(None, False)
+        self.assertTrue(escaped, r.stderr)
+
+    def test_a_planted_bind_source_escapes_without_a_sandbox(self):
+        escaped, r = self.check_bind(None, False)
+        self.assertTrue(escaped, r.stderr)
+
+
+def make_planted_test(kind, profile, as_root):
+    def test(self):
+        escaped, r = getattr(self, "check_" + kind)(profile, as_root)
+        self.assertFalse(escaped, "a planted link redirected %s under %s: %s"
+                         % (kind, profile, r.stderr))
+        # never silently: glovebox names the link it did not follow
+        self.assertIn("is a symlink to", r.stderr)
+        self.assertIn("which a sandbox could have planted", r.stderr)
+    return test
+
+
 class _Names:
     """Stands in for the fixtures when only the probes' names are needed."""
     secret = ro_target = abstract_name = env_secret = iface = "x"
@@ -357,6 +463,10 @@ def generate():
                     make_memfd_test(profile, as_root, "no", "blocked"))
         setattr(UnderMemfdExecNo, "test_memfd_exec_yes_under_%s_as_root" % profile,
                 make_memfd_test(profile, True, "yes", "escaped"))
+        for kind, what in (("cwd", "current_directory"), ("bind", "bind_source")):
+            for as_root, who in ((False, "user"), (True, "root")):
+                setattr(PlantedLinks, "test_a_planted_%s_is_not_followed_under_%s_as_%s"
+                        % (what, profile, who), make_planted_test(kind, profile, as_root))
 
 
 generate()

@@ -87,7 +87,8 @@ class CommandLineValues:
         self.assertEqual(r.stdout, "'${HOME}' \"x\"\n")
 
     def test_a_missing_value_is_a_usage_error_and_never_takes_the_double_dash(self):
-        for opts, needs in ((["--bind", "/tmp"], "--bind needs SRC DEST"),
+        for opts, needs in ((["--bind", "/tmp"],
+                             "--bind needs SRC DEST [links=follow] [writable=intended]"),
                             (["--tmp-overlay", "/usr"], "--tmp-overlay needs LOWER DEST"),
                             (["--network"], "--network needs none|host")):
             r = self.run_as([self.stage.glovebox] + opts + ["--", "true"])

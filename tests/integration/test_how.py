@@ -356,8 +356,10 @@ class Cache:
         before = [os.stat(d).st_ino for d in state]
         parent, name = os.path.split(home)
         for opts, inside in ((["--home", "rw"], [home + "/.cache", home + "/.config"]),
-                             (["--bind", home, "/h"], ["/h/.cache", "/h/.config"]),
-                             (["--bind", parent, "/w"], ["/w/%s/.cache" % name, "/w/" + name])):
+                             (["--bind", home, "/h", "writable=intended"],
+                              ["/h/.cache", "/h/.config"]),
+                             (["--bind", parent, "/w", "writable=intended"],
+                              ["/w/%s/.cache" % name, "/w/" + name])):
             script = ('for d in "$@"; do mv "$d" "$d.moved" 2>/dev/null && echo "moved $d"; '
                       'rm -rf "$d" 2>/dev/null; [ -d "$d" ] || echo "removed $d"; done; echo done')
             r = self.gb(*opts, cmd=["/bin/sh", "-c", script, "sh"] + inside, probe=False)

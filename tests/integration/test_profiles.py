@@ -79,7 +79,8 @@ class Check:
         r = self.run_as([self.stage.glovebox, "check", p])
         self.assertEqual(r.returncode, 1)
         lines = r.stdout.splitlines()
-        self.assertIn("%s:2: [where] bind: expected SRC [DEST], got 3 values" % p, lines)
+        self.assertIn("%s:2: [where] bind: expected SRC [DEST] [links=follow] [writable=intended], "
+                      "got 3 values" % p, lines)
         self.assertIn("%s:4: [what] capabilities: CAP_FLY: unknown capability" % p, lines)
         self.assertTrue(any(l.startswith("%s:5: [nowhere]: unknown section" % p) for l in lines))
 

@@ -154,6 +154,23 @@ class Overlays:
         r = self.gb("--overlay", low, keep, "/l", cmd=["/bin/cat", "/l/added"], probe=False)
         self.assertEqual(r.stdout, "kept\n")
 
+    def test_an_overlay_layer_planted_as_a_link_is_not_followed(self):
+        # An earlier run that could write DIR replaced DIR/upper by a link:
+        # this run's writes would land where it points.
+        low = self.lower()
+        keep = self.stage.path("overlay-planted-%s" % self.who.name)
+        victim = self.stage.path("overlay-victim-%s" % self.who.name)
+        for d in (keep, victim):
+            shutil.rmtree(d, ignore_errors=True)
+            os.makedirs(d)
+            self.who.chown(d)
+        os.symlink(victim, os.path.join(keep, "upper"))
+        r = self.gb("--overlay", low, keep, "/l",
+                    cmd=["/bin/sh", "-c", "echo planted > /l/added"], probe=False)
+        self.assertEqual(r.returncode, 125, r.stderr)
+        self.assertIn(keep, r.stderr)
+        self.assertEqual(os.listdir(victim), [])
+
 
 @both
 class PrivateHome:

@@ -156,7 +156,7 @@ class Files:
         self.assertEqual(r.stdout.strip(), "refused")
 
     def test_the_hosts_proc_and_sys_below_a_bind_are_hidden_or_read_only(self):
-        r = self.gb("--bind", "/", "/host", cmd=[
+        r = self.gb("--bind", "/", "/host", "writable=intended", cmd=[
             "/bin/sh", "-c", "ls /host/proc/1 >/dev/null 2>&1 && echo proc-visible; "
             "ls -d /host/proc/self/root/ 2>/dev/null && echo root-link; "
             "grep ' /host/sys ' /proc/self/mountinfo | cut -d' ' -f6; "
@@ -184,6 +184,100 @@ class Files:
         self.assertOk(r)
         self.assertIn("inside", r.stdout)
         self.assertFalse(os.path.exists("/tmp/" + target))
+
+
+@both
+class SourceLinks:
+    """Bind sources are resolved before any namespace: a symlink is followed
+    only when root owns it and someone else runs glovebox."""
+
+    def home_with_links(self):
+        """A home of the test's own: ~/.ssh, a dotfile link of the user's
+        (~/.config/nvim -> ../dotfiles/nvim, as GNU stow makes it) and one
+        of root's (~/system -> /usr/share)."""
+        home = self.stage.path("links-home-%s" % self.who.name)
+        shutil.rmtree(home, ignore_errors=True)
+        for d in (".ssh", ".config", "dotfiles/nvim"):
+            os.makedirs(os.path.join(home, d))
+        with open(os.path.join(home, "dotfiles", "nvim", "init.vim"), "w") as f:
+            f.write("set number\n")
+        os.symlink("../dotfiles/nvim", os.path.join(home, ".config", "nvim"))
+        for root, dirs, files in os.walk(home):
+            for e in dirs + files + ["."]:
+                if IS_ROOT:  # lchown: never what a link points to
+                    os.lchown(os.path.join(root, e), self.who.uid, self.who.gid)
+        os.symlink("/usr/share", os.path.join(home, "system"))  # the test's own: root's
+        os.chmod(home, 0o755)
+        return home
+
+    def test_a_link_of_the_users_own_is_refused_with_the_bind_to_write(self):
+        home = self.home_with_links()
+        nvim = os.path.join(home, ".config", "nvim")
+        r = self.gb("--ro-bind", nvim, "/nvim", cmd=["/bin/cat", "/nvim/init.vim"],
+                    probe=False, env={"HOME": home})
+        self.assertEqual(r.returncode, 125, r.stderr)
+        owner = "root, who runs glovebox" if self.who.is_root else "uid %d" % self.who.uid
+        self.assertIn("%s is a symlink to ../dotfiles/nvim owned by %s" % (nvim, owner), r.stderr)
+        self.assertIn("name it: --ro-bind %s/dotfiles/nvim /nvim" % home, r.stderr)
+        # what the message says to write works, and so does links=follow
+        for opts in (["--ro-bind", os.path.join(home, "dotfiles", "nvim"), "/nvim"],
+                     ["--ro-bind", nvim, "/nvim", "links=follow"]):
+            r = self.gb(*opts, cmd=["/bin/cat", "/nvim/init.vim"], probe=False,
+                        env={"HOME": home})
+            self.assertOk(r)
+            self.assertEqual(r.stdout, "set number\n")
+
+    def test_a_link_of_roots_is_followed_unless_root_runs_glovebox(self):
+        if not IS_ROOT:
+            self.skipTest("making a link of root's needs root")
+        home = self.home_with_links()
+        r = self.gb("--ro-bind", os.path.join(home, "system"), "/s",
+                    cmd=["/bin/ls", "-d", "/s/doc"], probe=False, env={"HOME": home})
+        if self.who.is_root:
+            self.assertEqual(r.returncode, 125)
+            self.assertIn("owned by root, who runs glovebox", r.stderr)
+        else:
+            self.assertOk(r)
+
+    def test_a_writable_bind_of_a_place_of_secrets_is_refused_unless_intended(self):
+        home = self.home_with_links()
+        ssh = os.path.join(home, ".ssh")
+        for src in (ssh, home, os.path.dirname(home)):
+            r = self.gb("--bind", src, "/k", cmd=["/bin/true"], probe=False, env={"HOME": home})
+            self.assertEqual(r.returncode, 125, src)
+            self.assertIn("refusing a writable bind of %s" % src, r.stderr)
+        self.assertIn("say so: --bind %s /k writable=intended" % os.path.dirname(home),
+                      r.stderr)
+        r = self.gb("--ro-bind", ssh, "/k", cmd=["/bin/true"], probe=False, env={"HOME": home})
+        self.assertOk(r)
+        r = self.gb("--bind", ssh, "/k", "writable=intended",
+                    cmd=["/bin/sh", "-c", "echo meant > /k/config"], probe=False,
+                    env={"HOME": home})
+        self.assertOk(r)
+        with open(os.path.join(ssh, "config")) as f:
+            self.assertEqual(f.read(), "meant\n")
+
+    def test_explain_says_why_the_current_directory_is_not_shared(self):
+        home = self.home_with_links()
+        nvim = os.path.join(home, ".config", "nvim")
+        r = self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh", nvim,
+                         self.stage.glovebox, "explain"], env={"HOME": home})
+        self.assertOk(r)
+        self.assertIn("%s not shared (through a symlink a sandbox could have planted)" % nvim,
+                      r.stdout)
+
+    def test_explain_shows_the_words_that_mark_a_bind(self):
+        home = self.home_with_links()
+        r = self.run_as([self.stage.glovebox, "explain", "--bind", home + "/.ssh", "/k",
+                         "writable=intended", "--ro-bind", home + "/.config/nvim", "/n",
+                         "links=follow"], env={"HOME": home})
+        self.assertOk(r)
+        self.assertRegex(r.stdout, r"bind +/k <- %s/\.ssh writable=intended" % home)
+        self.assertRegex(r.stdout, r"ro-bind +/n <- %s/\.config/nvim links=follow" % home)
+        r = self.run_as([self.stage.glovebox, "explain", "--bind", home + "/.ssh", "/k"],
+                        env={"HOME": home})
+        self.assertIn("refused: command line: --bind: %s/.ssh: refusing a writable bind" % home,
+                      r.stdout)
 
 
 @both
@@ -234,7 +328,8 @@ class Home:
         cfg = os.path.join(top, "glovebox")
         self.run_as(["/bin/sh", "-c", 'mkdir -p "$1" && echo secret > "$1/s"', "sh", cfg])
         try:
-            r = self.gb("--bind", "/", "/host", env={"XDG_CONFIG_HOME": top},
+            r = self.gb("--bind", "/", "/host", "writable=intended",
+                        env={"XDG_CONFIG_HOME": top},
                         cmd=["/bin/sh", "-c", 'cat "/host$1/s" 2>/dev/null || echo hidden', "sh",
                              cfg], probe=False)
             self.assertEqual(r.stdout.split(), ["hidden"], r.stderr)
@@ -423,7 +518,13 @@ class CurrentDirectory:
         if not os.path.islink(link):
             os.symlink(d, link)
         r = self.gb_in(link, cmd=["/bin/sh", "-c", "pwd; cat untrusted.py"])
-        self.assertEqual(r.stdout.splitlines(), [link, "in the tree"])
+        if self.who.is_root:
+            # a sandbox of root's makes root's links: none is followed
+            self.assertEqual(r.stdout.splitlines()[0], "/", r.stderr)
+            self.assertIn("%s is a symlink to %s owned by root, who runs glovebox" % (link, d),
+                          r.stderr)
+        else:
+            self.assertEqual(r.stdout.splitlines(), [link, "in the tree"])
 
     def test_explain_shows_the_decision(self):
         d = self.tree("cwd-explain")
@@ -438,7 +539,8 @@ class MountOrder:
 
     def test_a_bind_of_home_lands_on_top_of_the_home_mount(self):
         # bind = ${CWD} with CWD == HOME: the writes reach the disk.
-        p = self.profile("bind-cwd", "[profile]\ninclude = default\n[where]\nbind = ${CWD}\n")
+        p = self.profile("bind-cwd", "[profile]\ninclude = default\n[where]\n"
+                                     "bind = ${CWD} writable=intended\n")
         argv = [self.stage.glovebox, "-p", p, "--", "/bin/sh", "-c", "echo kept > home-out"]
         r = self.run_as(["/bin/sh", "-c", 'cd "$1" && shift && exec "$@"', "sh",
                          self.who.home] + argv)

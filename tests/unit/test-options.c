@@ -181,12 +181,33 @@ START_TEST(tmpfs_takes_size_and_mode)
 }
 END_TEST
 
+START_TEST(a_bind_takes_the_words_that_mark_it_intended)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "where", "bind", "/a links=follow writable=intended"), 0);
+	ck_assert_str_eq(f.p.mounts[0].dest, "/a");
+	ck_assert_uint_eq(f.p.mounts[0].flags, MOUNT_F_FOLLOW_LINKS | MOUNT_F_WRITABLE_INTENDED);
+	ck_assert_int_eq(apply(&f, "where", "ro-bind-try", "/a /b links=follow"), 0);
+	ck_assert_str_eq(f.p.mounts[1].dest, "/b");
+	ck_assert_uint_eq(f.p.mounts[1].flags, MOUNT_F_TRY | MOUNT_F_FOLLOW_LINKS);
+	/* read-only: nothing to intend */
+	ck_assert_int_eq(apply(&f, "where", "ro-bind", "/a writable=intended"), -1);
+	ck_assert_msgs_contain(&f, "writable=intended: only a writable bind takes it");
+	ck_assert_int_eq(apply(&f, "where", "bind", "/a links=yes"), -1);
+	ck_assert_msgs_contain(&f, "links=yes: unknown word (expected links=follow or "
+				   "writable=intended)");
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(wrong_argument_counts_are_errors)
 {
 	struct fixture f;
 	fixture_init(&f);
 	ck_assert_int_eq(apply(&f, "where", "bind", "/a /b /c"), -1);
-	ck_assert_msgs_contain(&f, "expected SRC [DEST], got 3 values");
+	ck_assert_msgs_contain(&f, "expected SRC [DEST] [links=follow] [writable=intended], "
+				   "got 3 values");
 	ck_assert_int_eq(apply(&f, "where", "symlink", "x"), -1);
 	ck_assert_msgs_contain(&f, "expected 2 values (TARGET LINK), got 1");
 	ck_assert_int_eq(apply(&f, "where", "hostname", ""), -1);
@@ -460,7 +481,8 @@ RUN_SUITE("options", durations_take_units, table_rows_are_unique_and_complete,
 	  sizes_parse_with_suffixes, modes_are_octal, errno_names_and_numbers_parse,
 	  capability_names_parse_in_any_spelling, actions_parse,
 	  binds_default_the_destination_to_the_source, destinations_must_be_absolute_without_dotdot,
-	  tmpfs_takes_size_and_mode, wrong_argument_counts_are_errors, scalars_take_the_last_value,
+	  tmpfs_takes_size_and_mode, a_bind_takes_the_words_that_mark_it_intended,
+	  wrong_argument_counts_are_errors, scalars_take_the_last_value,
 	  capabilities_are_a_set, rlimits_take_soft_and_hard, syscall_rules_apply_in_order,
 	  env_names_are_checked, paths_are_at_or_below_a_directory_by_whole_components,
 	  remove_takes_away_what_earlier_layers_put_at_or_below_a_destination,

@@ -4,6 +4,7 @@
 
 #include "where/facts.h"
 #include "where/plan.h"
+#include "where/trust.h"
 
 #include <linux/magic.h>
 
@@ -787,6 +788,238 @@ START_TEST(a_bind_below_home_lands_above_it_whatever_the_key_order)
 }
 END_TEST
 
+/* ---- host paths: links a sandbox could have planted, places of secrets ---- */
+
+/* The host in these tests: /home a link of root's (to var/home), and a
+ * link of the user's (uid 1000), planted by an earlier sandbox that could
+ * write /home/u/proj: out -> /home/u/.ssh. */
+static struct where_link roots_link = {"/home", "var/home", 0};
+static struct where_link planted_link = {"/var/home/u/proj/out", "/home/u/.ssh", 1000};
+
+START_TEST(only_roots_links_are_followed_and_only_when_someone_else_runs_glovebox)
+{
+	ck_assert(where_link_trusted(&roots_link, 1000));
+	ck_assert(!where_link_trusted(&planted_link, 1000));
+	/* another user's: not root's either */
+	ck_assert(!where_link_trusted(&(struct where_link){.owner = 1001}, 1000));
+	/* a sandbox of root's makes root's links */
+	ck_assert(!where_link_trusted(&roots_link, 0));
+	struct where_link both[] = {roots_link, planted_link};
+	struct where_path p = {.phys = "/var/home/u/.ssh", .links = both, .n_links = 2};
+	ck_assert_ptr_eq(where_untrusted_link(&p, 1000), &both[1]);
+	p.n_links = 1;
+	ck_assert_ptr_null(where_untrusted_link(&p, 1000));
+	ck_assert_ptr_eq(where_untrusted_link(&p, 0), &both[0]);
+}
+END_TEST
+
+/* $HOME at /home/u, its places of secrets below it, but .gnupg a link of
+ * a dotfile manager's to /home/u/dotfiles/gnupg. */
+static char **secrets_of_u(void)
+{
+	char **phys = xcalloc(where_n_secrets, sizeof(*phys));
+	for (size_t i = 0; i < where_n_secrets; i++)
+		phys[i] = streq(where_secrets[i].rel, ".gnupg")
+				  ? xstrdup("/home/u/dotfiles/gnupg")
+				  : xasprintf("/home/u/%s", where_secrets[i].rel);
+	return phys;
+}
+
+static void secrets_free(char **phys)
+{
+	for (size_t i = 0; i < where_n_secrets; i++)
+		free(phys[i]);
+	free(phys);
+}
+
+START_TEST(a_writable_bind_exposes_the_root_home_above_it_and_places_of_secrets)
+{
+	struct where_env env = {.home = "/home/u", .home_phys = "/home/u",
+				.secret_phys = secrets_of_u()};
+	static const struct {
+		const char *phys, *what;
+	} cases[] = {
+		{"/", "the whole host"},
+		{"/home/u", "your home"},
+		{"/home", "your home lies in it"},
+		{"/home/u/.ssh", "your ssh keys and authorized_keys"},
+		{"/home/u/.ssh/config", "your ssh keys and authorized_keys"},
+		{"/home/u/.local", "your keyrings"},
+		{"/home/u/.netrc", "your .netrc passwords"},
+		{"/home/u/dotfiles", "your GnuPG keys"},
+		{"/home/u/proj", NULL},
+		{"/home/u/.sshx", NULL},
+		{"/home/uu", NULL},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		const char *what = where_exposes(cases[i].phys, &env);
+		if (cases[i].what)
+			ck_assert_msg(what && streq(what, cases[i].what), "%s: %s", cases[i].phys,
+				      what ? what : "(nothing)");
+		else
+			ck_assert_msg(!what, "%s: %s", cases[i].phys, what);
+	}
+	secrets_free(env.secret_phys);
+}
+END_TEST
+
+/* where_plan_derive for p, whose first mount's source the launcher
+ * resolved to src, run by invoker, in the home of secrets_of_u. */
+static int derive_source(struct policy *p, struct where_source_path src, uid_t invoker)
+{
+	struct where_env env = {.home = "/home/u", .invoker = invoker, .home_phys = "/home/u",
+				.secret_phys = secrets_of_u()};
+	env.paths = xcalloc(p->n_mounts + 2, sizeof(*env.paths));
+	env.paths[0] = src;
+	struct where_plan plan;
+	where_plan_make(p, &env, &plan);
+	struct where_facts fx = facts_for(&plan);
+	fx.env = &env;
+	int r = where_plan_derive(&plan, &fx, &f.d);
+	derived_done(&plan, &fx);
+	free(env.paths);
+	secrets_free(env.secret_phys);
+	return r;
+}
+
+/* The same for a profile, the source through links. */
+static int derive_through(const char *profile, const struct where_link *links, size_t n_links,
+			  const char *phys, uid_t invoker)
+{
+	struct where_path src = {.phys = (char *)phys, .links = (struct where_link *)links,
+				 .n_links = n_links};
+	return derive_source(policy_with(profile), (struct where_source_path){.src = src}, invoker);
+}
+
+START_TEST(a_bind_through_a_link_a_sandbox_could_have_planted_is_refused)
+{
+	const struct where_link through[] = {roots_link, planted_link};
+	ck_assert_int_eq(derive_through("[where]\nhome = none\nro-bind = /home/u/proj/out /out\n",
+					through, 2, "/var/home/u/.ssh", 1000), -1);
+	ck_assert_msgs_contain(&f, "t.ini:3: [where] ro-bind: /home/u/proj/out: "
+				   "/var/home/u/proj/out is a symlink to /home/u/.ssh owned by uid "
+				   "1000, not root, which a sandbox could have planted; it is not "
+				   "followed. To bind what it points to, name it: ro-bind = "
+				   "/var/home/u/.ssh /out (or add links=follow to this bind to "
+				   "follow links you own)");
+	/* root's link alone is followed */
+	ck_assert_int_eq(derive_through("[where]\nhome = none\nro-bind = /home/u/proj /proj\n",
+					through, 1, "/var/home/u/proj", 1000), 0);
+	/* ... unless root runs glovebox */
+	ck_assert_int_eq(derive_through("[where]\nhome = none\nro-bind = /home/u/proj /proj\n",
+					through, 1, "/var/home/u/proj", 0), -1);
+	ck_assert_msgs_contain(&f, "/home is a symlink to var/home owned by root, who runs "
+				   "glovebox (a sandbox of root's makes root's links)");
+	/* links=follow follows them, and the writable bind then meets the next rule */
+	ck_assert_int_eq(derive_through("[where]\nhome = none\nro-bind = /home/u/proj/out /out "
+					"links=follow\n", through, 2, "/var/home/u/.ssh", 1000), 0);
+	ck_assert_int_eq(derive_through("[where]\nhome = none\nbind = /home/u/proj/out /out "
+					"links=follow\n", &planted_link, 1, "/home/u/.ssh", 1000), -1);
+	ck_assert_msgs_contain(&f, "say so: bind = /home/u/proj/out /out links=follow "
+				   "writable=intended");
+}
+END_TEST
+
+/* The plan for one bind, named on the command line. */
+static int derive_cli(const char *key, const char *src, const char *dest, unsigned flags,
+		      const char *phys)
+{
+	struct policy *p = policy_with("[where]\nhome = none\n");
+	const struct origin o = {.key = key};
+	struct mount_op *m = policy_add_mount(p, streq(key, "--bind") ? MOUNT_BIND : MOUNT_RO_BIND,
+					      &o);
+	m->src = xstrdup(src);
+	m->dest = xstrdup(dest);
+	m->flags = flags;
+	return derive_source(p, (struct where_source_path){.src.phys = (char *)phys}, 1000);
+}
+
+START_TEST(a_mirror_or_an_overlay_through_a_planted_link_is_refused_as_it_is_written)
+{
+	struct where_link opt = {"/opt/x", "/home/u/.ssh", 1000};
+	ck_assert_int_eq(derive_through("[where]\nhome = none\nmirror = /opt/x/lib\n", &opt, 1,
+					"/home/u/.ssh/lib", 1000), -1);
+	ck_assert_msgs_contain(&f, "t.ini:3: [where] mirror: /opt/x/lib: /opt/x is a symlink to "
+				   "/home/u/.ssh owned by uid 1000, not root, which a sandbox could "
+				   "have planted; it is not followed. To bind what it points to, "
+				   "name it: ro-bind = /home/u/.ssh/lib /opt/x/lib\n");
+	/* the overlay's directory through the link; its lower tree as it was */
+	struct where_link keep = {"/srv/keep", "/home/u/.ssh", 1000};
+	struct where_source_path sp = {.src.phys = "/usr",
+				       .aux = {.phys = "/home/u/.ssh", .links = &keep,
+					       .n_links = 1}};
+	ck_assert_int_eq(derive_source(policy_with("[where]\nhome = none\n"
+						   "overlay = /usr /srv/keep /usr\n"), sp, 1000), -1);
+	ck_assert_msgs_contain(&f, "t.ini:3: [where] overlay: /srv/keep: /srv/keep is a symlink "
+				   "to /home/u/.ssh owned by uid 1000, not root, which a sandbox "
+				   "could have planted; it is not followed. To bind what it points "
+				   "to, name it: overlay = /usr /home/u/.ssh /usr\n");
+}
+END_TEST
+
+START_TEST(a_writable_bind_of_a_place_of_secrets_is_refused_unless_intended)
+{
+	ck_assert_int_eq(derive_through("[where]\nhome = none\nbind = /home/u/.ssh\n", NULL, 0,
+					"/home/u/.ssh", 1000), -1);
+	ck_assert_msgs_contain(&f, "t.ini:3: [where] bind: /home/u/.ssh: refusing a writable bind "
+				   "of /home/u/.ssh (your ssh keys and authorized_keys): a sandbox "
+				   "could use it to act as you outside; bind it read-only, or if you "
+				   "mean it, say so: bind = /home/u/.ssh /home/u/.ssh "
+				   "writable=intended");
+	ck_assert_int_eq(derive_through("[where]\nhome = none\nbind = /home/u/.ssh "
+					"writable=intended\n", NULL, 0, "/home/u/.ssh", 1000), 0);
+	ck_assert_int_eq(derive_through("[where]\nhome = none\nro-bind = /home/u/.ssh\n", NULL,
+					0, "/home/u/.ssh", 1000), 0);
+	ck_assert_int_eq(derive_through("[where]\nhome = none\ndev-bind = /h /h\n", NULL, 0,
+					"/home/u", 1000), -1);
+	ck_assert_msgs_contain(&f, "refusing a writable bind of /home/u (your home)");
+	ck_assert_int_eq(derive_through("[where]\nhome = none\nbind = /home/u/src\n", NULL, 0,
+					"/home/u/src", 1000), 0);
+	/* on the command line, as the shell would take it */
+	ck_assert_int_eq(derive_cli("--bind", "/", "/my host", 0, "/"), -1);
+	ck_assert_msgs_contain(&f, "command line: --bind: /: refusing a writable bind of / (the "
+				   "whole host): a sandbox could use it to act as you outside; bind "
+				   "it read-only, or if you mean it, say so: --bind / '/my host' "
+				   "writable=intended");
+	ck_assert_int_eq(derive_cli("--bind", "/", "/host", MOUNT_F_WRITABLE_INTENDED, "/"), 0);
+}
+END_TEST
+
+START_TEST(a_cwd_through_a_planted_link_or_writable_in_secrets_is_not_shared)
+{
+	struct policy *p = policy_with("[where]\ncwd = rw\n");
+	size_t cwd = p->n_mounts + 1;
+	struct where_env env = {.home = "/home/u", .cwd = "/home/u/proj/out", .invoker = 1000,
+				.home_phys = "/home/u", .secret_phys = secrets_of_u()};
+	env.paths = xcalloc(p->n_mounts + 2, sizeof(*env.paths));
+	env.paths[cwd].src = (struct where_path){.phys = "/home/u/.ssh", .links = &planted_link,
+						 .n_links = 1};
+	ck_assert_int_eq(where_cwd_decide(p, &env), CWD_LINK);
+	char *note = where_cwd_note(p, &env, CWD_LINK);
+	ck_assert_str_eq(note, "not sharing the current directory /home/u/proj/out: "
+			       "/var/home/u/proj/out is a symlink to /home/u/.ssh owned by uid 1000, "
+			       "not root, which a sandbox could have planted: the command starts in "
+			       "/; to share what it points to, run glovebox from there (cd "
+			       "/home/u/.ssh)");
+	free(note);
+	/* from there (cd -P): no link, but a writable share of the keys */
+	env.cwd = "/home/u/.ssh";
+	env.paths[cwd].src.n_links = 0;
+	ck_assert_int_eq(where_cwd_decide(p, &env), CWD_SECRET);
+	note = where_cwd_note(p, &env, CWD_SECRET);
+	ck_assert_str_eq(note, "not sharing the current directory /home/u/.ssh writable (your ssh "
+			       "keys and authorized_keys: a sandbox could use it to act as you "
+			       "outside): the command starts in /; share it read-only with --cwd ro, "
+			       "or if you mean it, --bind /home/u/.ssh /home/u/.ssh writable=intended");
+	free(note);
+	/* read-only, it is shared */
+	p->cwd = CWD_RO;
+	ck_assert_int_eq(where_cwd_decide(p, &env), CWD_SHARED);
+	free(env.paths);
+	secrets_free(env.secret_phys);
+}
+END_TEST
+
 RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  a_later_ancestor_moves_before_what_it_would_hide,
 	  a_later_ancestor_goes_before_the_first_of_its_descendants,
@@ -809,4 +1042,10 @@ RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  a_sysfs_source_is_bound_read_only, a_bind_below_home_lands_above_it_whatever_the_key_order,
 	  a_bind_from_another_filesystem_above_protected_state_masks_it,
 	  the_hosts_root_inside_gets_the_kernel_files_masked_after_each_proc,
-	  the_hosts_root_inside_gets_sysfs_firmware_masked_wherever_sysfs_shows)
+	  the_hosts_root_inside_gets_sysfs_firmware_masked_wherever_sysfs_shows,
+	  only_roots_links_are_followed_and_only_when_someone_else_runs_glovebox,
+	  a_writable_bind_exposes_the_root_home_above_it_and_places_of_secrets,
+	  a_bind_through_a_link_a_sandbox_could_have_planted_is_refused,
+	  a_mirror_or_an_overlay_through_a_planted_link_is_refused_as_it_is_written,
+	  a_writable_bind_of_a_place_of_secrets_is_refused_unless_intended,
+	  a_cwd_through_a_planted_link_or_writable_in_secrets_is_not_shared)
