@@ -100,6 +100,10 @@ char *where_cwd_note(const struct policy *p, const struct where_env *env,
 /* Where the scratch tmpfs is attached in the new root while it is built:
  * no mount of a profile may lie there. */
 #define WHERE_SCRATCH "/.glovebox-scratch"
+/* The empty file and directory a kernel mask binds, in the root tmpfs
+ * until the root is entered: no mount of a profile may lie there either. */
+#define WHERE_BLANK_DIR "/.glovebox-blank-dir"
+#define WHERE_BLANK_FILE "/.glovebox-blank-file"
 
 enum step_from { STEP_POLICY, STEP_HOME, STEP_CWD, STEP_DERIVED };
 
