@@ -160,6 +160,12 @@ static void explain_derived(const struct where_plan *plan, const struct where_st
 			 mount_kind_name(c->op->kind), dest,
 			 from(&c->op->origin, c->from == STEP_POLICY || c->op->origin.key, buf,
 			      sizeof(buf)));
+	} else if (st->cause != SIZE_MAX && plan->steps[st->cause].what == STEP_RO_SYSFS) {
+		/* derived from a derived step: a host sysfs a bind brought along */
+		const struct where_step *c = &plan->steps[st->cause];
+		_cleanup_free_ char *path = text_escape(c->path);
+		snprintf(why, sizeof(why), "%s, for %s %s", rule[st->what], where_step_name(c),
+			 path);
 	}
 	_cleanup_free_ char *safe = text_escape(st->path ? st->path : "");
 	fprintf(f, "    %-14s %-36s # %s\n", where_step_name(st), safe, why);

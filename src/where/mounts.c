@@ -574,8 +574,8 @@ static int do_pin(struct where_ctx *w, const struct where_step *st)
  * root tmpfs, bound read-only. One bind each, no new filesystem; the
  * originals are unlinked before the root is entered (a bind of them
  * stays). */
-#define BLANK_DIR ".glovebox-blank-dir"
-#define BLANK_FILE ".glovebox-blank-file"
+#define BLANK_DIR (&WHERE_BLANK_DIR[1]) /* in the root tmpfs itself */
+#define BLANK_FILE (&WHERE_BLANK_FILE[1])
 
 static int make_blanks(struct where_ctx *w)
 {

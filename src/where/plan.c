@@ -426,10 +426,14 @@ static int refuse(const struct where_step *st, const struct where_facts *f, stru
 {
 	const struct mount_op *m = st->op;
 	const struct where_source *s = &f->src[st->source];
-	size_t n = strlen(WHERE_SCRATCH);
-	if (strncmp(m->dest, WHERE_SCRATCH, n) == 0 && (m->dest[n] == '\0' || m->dest[n] == '/'))
-		return diag_error(d, &m->origin,
-				  "%s: this path is glovebox's own while it builds the root", m->dest);
+	static const char *const own[] = {WHERE_SCRATCH, WHERE_BLANK_DIR, WHERE_BLANK_FILE};
+	for (size_t i = 0; i < ELEMENTSOF(own); i++) {
+		size_t n = strlen(own[i]);
+		if (strncmp(m->dest, own[i], n) == 0 && (m->dest[n] == '\0' || m->dest[n] == '/'))
+			return diag_error(d, &m->origin,
+					  "%s: this path is glovebox's own while it builds the root",
+					  m->dest);
+	}
 	if (where_refuse_source(st, f->env, d) < 0)
 		return -1;
 	if (!binds_host_tree(m, s) && !(is_overlay(m->kind) && s->known))

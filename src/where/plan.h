@@ -153,6 +153,10 @@ const char *where_home_source(const struct policy *p, const struct where_env *en
 /* Where the scratch tmpfs is attached in the new root while it is built:
  * no mount of a profile may lie there. */
 #define WHERE_SCRATCH "/.glovebox-scratch"
+/* The empty file and directory a kernel mask binds, in the root tmpfs
+ * until the root is entered: no mount of a profile may lie there either. */
+#define WHERE_BLANK_DIR "/.glovebox-blank-dir"
+#define WHERE_BLANK_FILE "/.glovebox-blank-file"
 
 enum step_from { STEP_POLICY, STEP_HOME, STEP_CWD, STEP_DERIVED };
 

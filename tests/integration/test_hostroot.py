@@ -103,6 +103,32 @@ class KernelFiles:
         self.assertNotIn("written", r.stdout)
         self.assertRegex(r.stderr, "Read-only file system|Permission denied")
 
+    def test_a_host_sysfs_a_bind_brings_along_has_its_firmware_covered(self):
+        # root: nothing shows; nobody: what it sees outside, but no file
+        # only the host's root may read (the ACPI and DMI tables)
+        script = ("import os\n"
+                  "for d, _, fs in os.walk('/host/sys/firmware'):\n"
+                  "    for f in fs:\n"
+                  "        p = os.path.join(d, f)\n"
+                  "        try:\n"
+                  "            if not os.stat(p).st_mode & 0o4 and open(p, 'rb').read(1):\n"
+                  "                print(p)\n"
+                  "        except OSError:\n"
+                  "            pass\n"
+                  "print(len(os.listdir('/host/sys/firmware')) if os.access("
+                  "'/host/sys/firmware', os.R_OK) else 0)\n")
+        r = self.gb("--ro-bind", "/", "/host", cmd=["/usr/bin/python3", "-c", script],
+                    probe=False)
+        self.assertOk(r)
+        lines = r.stdout.split()
+        self.assertEqual(lines[:-1], [])  # no root-only file read
+        if self.who.is_root:
+            self.assertEqual(lines[-1], "0")
+            self.assertTrue(os.listdir("/sys/firmware"))  # outside, it has entries
+            r = self.run_as([self.stage.glovebox, "explain", "--ro-bind", "/", "/host"])
+            self.assertRegex(r.stdout, r"\n\s+mask-kernel\s+/host/sys/firmware\s+# .*"
+                                       r"for ro-sysfs /host/sys\n")
+
     def test_explain_names_the_rule_behind_each_mask(self):
         r = self.run_as([self.stage.glovebox, "explain", "-p", "default"])
         self.assertOk(r)

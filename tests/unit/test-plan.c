@@ -600,6 +600,10 @@ START_TEST(sources_that_must_not_show_are_refused_with_their_origin)
 		"builds the root");
 	REFUSES("[where]\nhome = none\ndir = /.glovebox-scratch\n", nothing_known,
 		"/.glovebox-scratch: this path is glovebox's own");
+	REFUSES("[where]\nhome = none\nfile = /.glovebox-blank-file x\n", nothing_known,
+		"/.glovebox-blank-file: this path is glovebox's own");
+	REFUSES("[where]\nhome = none\ndir = /.glovebox-blank-dir/x\n", nothing_known,
+		"/.glovebox-blank-dir/x: this path is glovebox's own");
 	DERIVES("[where]\nhome = none\ntmpfs = /.glovebox-scratchy\n", nothing_known,
 		"tmpfs /.glovebox-scratchy; enter-root; root-ro");
 	REFUSES("[where]\nhome = none\noverlay = /usr /keep /usr\n",
