@@ -85,6 +85,8 @@ struct child_ctx {
 	int net_fd;     /* the command writes a byte once its network namespace exists */
 	struct term *term;
 	int pty_peer;   /* the command's end of the pty, when there is one */
+	struct landlock_fence fence;
+	int ruleset;    /* Landlock's: pid 1 fills it, the command enforces it; or -1 */
 };
 
 /* A pipe whose ends close when it goes out of scope. */
@@ -262,7 +264,7 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		diag_error(&d, NULL, "cannot set no_new_privs: %s", strerror(errno));
 		_exit(125);
 	}
-	if (where_apply_landlock(p, &d) < 0)
+	if (where_landlock_enforce(c->ruleset, &d) < 0)
 		_exit(125);
 	r = how_load(c->req->how);
 	if (r < 0) {
@@ -577,7 +579,8 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 		}
 	}
 
-	int built = where_build_root(req->policy, req->where, c->mounts_fd, &d);
+	int built = where_build_root(req->policy, req->where, c->mounts_fd, &c->fence, c->ruleset,
+				     &d);
 	closep(&c->mounts_fd);
 	if (built < 0)
 		_exit(125); /* the command sees end of file on go, and exits */
@@ -805,10 +808,25 @@ static pid_t clone_with_flags(uint64_t flags, int *pidfd)
 #endif
 }
 
+/* The Landlock ruleset, made before the sandbox's processes so that both
+ * inherit it: its descriptor, -1 for none, -2 on failure (reported). */
+static int prepare_landlock(const struct policy *p, struct landlock_fence *fence)
+{
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
+	if (where_landlock_decide(p, where_landlock_abi(), fence, &d) < 0)
+		return -2;
+	return where_landlock_open(p, fence, &d);
+}
+
 static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term,
 		       int *signal_out)
 {
 	const struct policy *p = req->policy;
+	struct landlock_fence fence;
+	_cleanup_close_ int ruleset = prepare_landlock(p, &fence);
+	if (ruleset == -2)
+		return 125;
 	_cleanup_close_ int self = pidfd_open(getpid(), 0);
 	_cleanup_pair_ struct fd_pair status = {-1, -1}, mounts = {-1, -1}, report = {-1, -1};
 	int r = self < 0 ? -errno : open_pipe(&status);
@@ -823,7 +841,8 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	*c = (struct child_ctx){.req = req, .uid = c->uid, .gid = c->gid, .orig_mask = c->orig_mask,
 				.supervisor_pidfd = self, .status_fd = status.w,
 				.mounts_fd = mounts.r, .mounts_wfd = mounts.w,
-				.report_fd = report.w, .net_fd = -1, .term = term, .pty_peer = -1};
+				.report_fd = report.w, .net_fd = -1, .term = term, .pty_peer = -1,
+				.fence = fence, .ruleset = ruleset};
 	_cleanup_close_ int pidfd = -1;
 	struct clone_args args = {
 		.flags = where_clone_flags(p) | CLONE_PIDFD,

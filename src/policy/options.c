@@ -321,6 +321,7 @@ enum bool_option {
 	BOOL_UNSHARE_UTS,
 	BOOL_UNSHARE_CGROUP,
 	BOOL_UNSHARE_USER,
+	BOOL_LANDLOCK_FS,
 };
 
 static void apply_unshare(struct policy *p, enum unshare_kind k, bool v, const struct origin *o)
@@ -363,6 +364,10 @@ static int apply_bool_setting(struct policy *p, const struct gb_option *opt, cha
 	case BOOL_UNSHARE_CGROUP:
 	case BOOL_UNSHARE_USER:
 		apply_unshare(p, (enum unshare_kind)(opt->data - BOOL_UNSHARE_PID), v, o);
+		break;
+	case BOOL_LANDLOCK_FS:
+		p->landlock_fs = v;
+		p->landlock_fs_s = (struct setting){true, *o};
 		break;
 	}
 	return 0;
@@ -574,6 +579,19 @@ const struct gb_option gb_options[] = {
 	 .help = "Landlock scoping: no connecting to abstract unix sockets, nor signalling processes, "
 	         "outside the sandbox (default all, where the kernel has it)",
 	 .apply = apply_scope},
+	{.section = "where", .key = "landlock-fs", .cli = "landlock-fs", .cli_nargs = 0,
+	 .min_args = 1, .max_args = 1, .metavar = "yes|no",
+	 .help = "Landlock rules that mirror the mounts: the command reaches only what they show, "
+	         "read-only where they are (default yes, where the kernel has Landlock)",
+	 .apply = apply_bool_setting, .data = BOOL_LANDLOCK_FS},
+	{.section = "where", .key = "tcp-connect", .cli = "tcp-connect", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "any|none|PORT...",
+	 .help = "the TCP ports the command may connect to (Landlock ABI 4, Linux 6.7; default any)",
+	 .apply = apply_tcp_ports, .data = TCP_CONNECT},
+	{.section = "where", .key = "tcp-bind", .cli = "tcp-bind", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "any|none|PORT...",
+	 .help = "the TCP ports the command may bind (Landlock ABI 4, Linux 6.7; default any)",
+	 .apply = apply_tcp_ports, .data = TCP_BIND},
 	{.section = "where", .key = "terminal", .cli = "terminal", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 1, .metavar = "pty|host",
 	 .help = "pty: a pseudo-terminal of its own in front of yours; host: your terminal itself "

@@ -1,7 +1,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""Landlock, the second fence: scoping keeps the sandbox from the host's
-abstract unix sockets and from signalling processes outside it, even where
-a profile shares the host's network or pid namespace."""
+"""Landlock, the second fence: file rules that mirror the mounts, so that
+nothing outside them is reachable even through a descriptor that leads out;
+TCP ports; and scoping, which keeps the sandbox from the host's abstract
+unix sockets and from signalling processes outside it, even where a profile
+shares the host's network or pid namespace."""
+import os
 import socket
 import subprocess
 import uuid
@@ -73,6 +76,135 @@ class Scope:
         r = self.gb("--scope", "everything", cmd=["true"], probe=False)
         self.assertEqual(r.returncode, 2)
         self.assertIn("everything: expected abstract-unix, signals, all or none", r.stderr)
+
+
+# Opens NAME in the directory on descriptor 5 (a descriptor that leads out
+# of the sandbox's mounts), for reading and for writing.
+THROUGH_FD = ("import os, sys\n"
+              "for mode, flags in (('read', os.O_RDONLY), ('write', os.O_WRONLY)):\n"
+              "    try:\n"
+              "        os.close(os.open(sys.argv[1], flags, dir_fd=5)); print(mode, 'ok')\n"
+              "    except OSError as e:\n"
+              "        print(mode, 'refused', e.errno)\n")
+
+
+@both
+class Files:
+    def setUp(self):
+        if landlock_abi() < 1:
+            self.skipTest("the kernel has no Landlock")
+
+    def host_dir(self, name):
+        """A directory of the user's outside the sandbox's mounts, holding
+        a file f."""
+        d = self.stage.path("%s-%s" % (name, self.who.name))
+        os.makedirs(d, exist_ok=True)
+        with open(os.path.join(d, "f"), "w") as f:
+            f.write("host\n")
+        for p in (d, os.path.join(d, "f")):
+            self.who.chown(p)
+        return d
+
+    def through_fd(self, d, *opts):
+        """Run THROUGH_FD on a descriptor of d passed in as stdin."""
+        fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        self.addCleanup(os.close, fd)
+        r = self.gb(*opts, cmd=["sh", "-c", 'exec 5<&0 </dev/null; exec python3 -c "$0" f',
+                                THROUGH_FD], probe=False, stdin=fd)
+        return r.stdout.split("\n")[:2]
+
+    def test_a_descriptor_that_leads_out_of_the_mounts_reaches_nothing(self):
+        d = self.host_dir("outside")
+        self.assertEqual(self.through_fd(d), ["read refused 13", "write refused 13"])
+        self.assertEqual(self.through_fd(d, "--landlock-fs", "no"), ["read ok", "write ok"])
+
+    def test_a_read_only_bind_is_read_only_to_landlock_too(self):
+        # The descriptor is the host's writable mount of the directory that
+        # the sandbox has read-only: Landlock, not the mount, refuses the
+        # write.
+        d = self.host_dir("shown-ro")
+        self.assertEqual(self.through_fd(d, "--ro-bind", d, "/data"),
+                         ["read ok", "write refused 13"])
+        d = self.host_dir("shown-rw")
+        self.assertEqual(self.through_fd(d, "--bind", d, "/data"), ["read ok", "write ok"])
+
+    def test_dev_and_proc_give_what_programs_need_and_nothing_more(self):
+        script = ("echo x > /dev/null && echo null-ok; "
+                  "echo x > /dev/shm/a && echo shm-ok; "
+                  "echo 0 > /proc/self/oom_score_adj && echo proc-ok; "
+                  "head -c1 /dev/urandom >/dev/null && echo urandom-ok; "
+                  "touch /dev/new 2>/dev/null || echo dev-refused")
+        r = self.gb(cmd=["sh", "-c", script], probe=False)
+        self.assertEqual(r.stdout.split(), ["null-ok", "shm-ok", "proc-ok", "urandom-ok",
+                                            "dev-refused"], r.stderr)
+
+    def test_files_tmpfs_and_the_home_keep_working(self):
+        script = ("cat /motd-gb && echo x > /tmp/a && mkdir /tmp/d && mv /tmp/a /tmp/d/ && "
+                  "ln -s a /tmp/d/l && mkfifo /tmp/p && echo x > ~/h && rm ~/h && "
+                  "truncate -s 0 /tmp/d/a && echo ok")
+        r = self.gb("--file", "/motd-gb", "hi\n", cmd=["sh", "-c", script], probe=False)
+        self.assertEqual(r.stdout.split(), ["hi", "ok"], r.stderr)
+
+    def test_explain_lists_the_rules_with_the_mounts_they_come_from(self):
+        r = self.run_as([self.stage.glovebox, "--ro-bind", "/srv", "/x", "explain"])
+        self.assertIn("landlock-fs        yes (Landlock ABI %d: enforced)" % landlock_abi(),
+                      r.stdout)
+        self.assertRegex(r.stdout, r"\n    /usr +read list exec +# ro-bind /usr \(default")
+        self.assertRegex(r.stdout, r"\n    /x +read list exec +# ro-bind /x \(command line")
+        self.assertRegex(r.stdout, r"\n    /tmp +all but make-char make-block +# tmpfs /tmp")
+        r = self.run_as([self.stage.glovebox, "--landlock-fs", "no", "explain"])
+        self.assertIn("landlock-fs        no", r.stdout)
+        self.assertNotIn("Landlock rules", r.stdout)
+
+
+TCP = ("import socket, sys\n"
+       "for port in sys.argv[2:]:\n"
+       "    s = socket.socket()\n"
+       "    try:\n"
+       "        getattr(s, sys.argv[1])(('127.0.0.1', int(port))); print(port, 'ok')\n"
+       "    except OSError as e:\n"
+       "        print(port, 'refused', e.errno)\n")
+
+
+@both
+class TcpPorts:
+    def setUp(self):
+        if landlock_abi() < 4:
+            self.skipTest("the kernel has Landlock ABI %d; TCP rules need 4 (Linux 6.7)"
+                          % landlock_abi())
+
+    def server(self):
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        s.listen(8)
+        self.addCleanup(s.close)
+        return s.getsockname()[1]
+
+    def test_only_the_listed_ports_can_be_connected_to(self):
+        allowed, other = self.server(), self.server()
+        r = self.gb("--network", "host", "--tcp-connect", str(allowed),
+                    cmd=["python3", "-c", TCP, "connect", str(allowed), str(other)], probe=False)
+        self.assertEqual(r.stdout.splitlines(), ["%d ok" % allowed, "%d refused 13" % other],
+                         r.stderr)
+
+    def test_none_refuses_every_connection_and_any_every_port(self):
+        port = self.server()
+        r = self.gb("--network", "host", "--tcp-connect", "none",
+                    cmd=["python3", "-c", TCP, "connect", str(port)], probe=False)
+        self.assertEqual(r.stdout.strip(), "%d refused 13" % port, r.stderr)
+        r = self.gb("--network", "host", "--tcp-connect", "any",
+                    cmd=["python3", "-c", TCP, "connect", str(port)], probe=False)
+        self.assertEqual(r.stdout.strip(), "%d ok" % port, r.stderr)
+
+    def test_only_the_listed_ports_can_be_bound(self):
+        r = self.gb("--tcp-bind", "8080", cmd=["python3", "-c", TCP, "bind", "8080", "8081"],
+                    probe=False)
+        self.assertEqual(r.stdout.splitlines(), ["8080 ok", "8081 refused 13"], r.stderr)
+
+    def test_explain_shows_the_ports(self):
+        r = self.run_as([self.stage.glovebox, "--tcp-connect", "443,80", "explain"])
+        self.assertIn("tcp-connect        443 80 (enforced)", r.stdout)
+        self.assertIn("tcp-bind           any", r.stdout)
 
 
 if __name__ == "__main__":
