@@ -134,6 +134,10 @@ static void explain_landlock_rules(const struct policy *p, const struct where_pl
 		fprintf(f, "  Landlock rules (ABI %d), nothing reachable beneath no rule:\n", abi);
 	else
 		fputs("  without namespaces (fallback = landlock), at the host's paths:\n", f);
+	struct diag d;
+	diag_init(&d, f, "    refused: ");
+	if (view == LANDLOCK_HOST && where_landlock_host_check(plan, &d) < 0)
+		return;
 	struct landlock_rules rules;
 	where_landlock_rules(plan, facts, view, handled, &rules);
 	for (size_t i = 0; i < rules.n; i++) {
@@ -186,6 +190,11 @@ static void explain_landlock(const struct policy *p, FILE *f)
 	where_landlock_missing_text(abi, line, sizeof(line));
 	if (line[0])
 		fprintf(f, "  %-18s %s\n", "not on this kernel", line);
+	row(f, "fallback",
+	    p->fallback == FALLBACK_LANDLOCK
+		    ? "landlock (no user namespace: Landlock, seccomp, no capabilities)"
+		    : "none (no user namespace: fail, status 125)",
+	    &p->fallback_s);
 }
 
 /* A derived step: the rule that adds it, and the mount it comes from. */
@@ -239,7 +248,8 @@ static void explain_plan(const struct policy *p, const struct where_env *where, 
 			explain_derived(&plan, &plan.steps[k], f);
 	}
 	explain_landlock_rules(p, &plan, &facts, LANDLOCK_INSIDE, f);
-
+	if (p->fallback == FALLBACK_LANDLOCK)
+		explain_landlock_rules(p, &plan, &facts, LANDLOCK_HOST, f);
 	where_facts_free(&facts);
 	where_plan_free(&plan);
 }

@@ -87,6 +87,7 @@ struct child_ctx {
 	int pty_peer;   /* the command's end of the pty, when there is one */
 	struct landlock_fence fence;
 	int ruleset;    /* Landlock's: pid 1 fills it, the command enforces it; or -1 */
+	bool fallback;  /* fallback = landlock: no namespaces at all */
 };
 
 /* A pipe whose ends close when it goes out of scope. */
@@ -205,18 +206,19 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	diag_init(&d, stderr, "glovebox: ");
 
 	TRACE_POINT("command");
-	if (!(p->unshare & CLONE_NEWPID) &&
+	if ((!(p->unshare & CLONE_NEWPID) || c->fallback) &&
 	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || supervisor_gone(c->init_pidfd)))
 		_exit(125);
 	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
 		_exit(125);
-	if (where_setup_net_uts(p, &d) < 0)
+	if (!c->fallback && where_setup_net_uts(p, &d) < 0)
 		_exit(125);
 	/* pid 1 joins the network namespace now (where_join_net) */
 	if (c->net_fd >= 0 && (write(c->net_fd, "n", 1) != 1 || close(c->net_fd) < 0))
 		_exit(125);
 	TRACE_POINT("net uts");
-	if (what_apply_caps(p, &d) < 0 || what_apply_rlimits(p, &d) < 0)
+	if ((c->fallback ? what_drop_host_caps(&d) : what_apply_caps(p, &d)) < 0 ||
+	    what_apply_rlimits(p, &d) < 0)
 		_exit(125);
 	struct strv env;
 	env_build(p, environ, &env);
@@ -525,7 +527,7 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	 * outlive glovebox long enough to kill what the command started: it
 	 * watches glovebox's pidfd instead, and the command's process arms
 	 * its own death signal. */
-	bool own_pidns = (req->policy->unshare & CLONE_NEWPID) != 0;
+	bool own_pidns = !c->fallback && (req->policy->unshare & CLONE_NEWPID) != 0;
 	if (supervisor_gone(c->supervisor_pidfd) ||
 	    (own_pidns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0))
 		_exit(125);
@@ -547,18 +549,19 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	 * it starts once pid 1 holds the pty, whose controlling terminal it
 	 * takes at fork. */
 	c->init_pidfd = -1;
-	if (!(req->policy->unshare & CLONE_NEWPID))
+	if (!own_pidns)
 		c->init_pidfd = pidfd_open(getpid(), 0);
 	struct fd_pair go = {-1, -1}, net = {-1, -1};
-	if (open_pipe(&go) < 0 || (req->policy->network == NET_NONE && open_pipe(&net) < 0)) {
+	bool own_net = !c->fallback && req->policy->network == NET_NONE;
+	if (open_pipe(&go) < 0 || (own_net && open_pipe(&net) < 0)) {
 		diag_error(&d, NULL, "pipe: %s", strerror(errno));
 		_exit(125);
 	}
 	bool late = term_relays(c->term);
 	pid_t pid = late ? 0 : start_command(c, &go, &net, true, &d);
 
-	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||
-	    refuse_exec_memfds(req->policy, c->uid, &d) < 0)
+	if (!c->fallback && (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||
+			     refuse_exec_memfds(req->policy, c->uid, &d) < 0))
 		_exit(125);
 	TRACE_POINT("id maps");
 	struct init_state st = {
@@ -579,8 +582,10 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 		}
 	}
 
-	int built = where_build_root(req->policy, req->where, c->mounts_fd, &c->fence, c->ruleset,
-				     &d);
+	int built = c->fallback ? where_landlock_host_rules(req->policy, req->where, c->mounts_fd,
+							     &c->fence, c->ruleset, &d)
+				: where_build_root(req->policy, req->where, c->mounts_fd, &c->fence,
+						   c->ruleset, &d);
 	closep(&c->mounts_fd);
 	if (built < 0)
 		_exit(125); /* the command sees end of file on go, and exits */
@@ -588,7 +593,7 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	if (late)
 		pid = start_command_with_pty(c, &go, &net, &d);
 	st.command = pid;
-	if (req->policy->network == NET_NONE) {
+	if (own_net) {
 		if (where_join_net(req->policy, pid, net.r, &d) < 0)
 			_exit(125);
 		closep(&net.r);
@@ -819,6 +824,17 @@ static int prepare_landlock(const struct policy *p, struct landlock_fence *fence
 	return where_landlock_open(p, fence, &d);
 }
 
+/* The sandbox's first process: clone3, or clone where a container's filter
+ * hides clone3. The pid, or -1 with the error in *err. */
+static pid_t clone_sandbox(struct clone_args *args, int *pidfd, int *err)
+{
+	pid_t pid = (pid_t)syscall(SYS_clone3, args, sizeof(*args));
+	if (pid < 0 && errno == ENOSYS)
+		pid = clone_with_flags(args->flags, pidfd);
+	*err = pid < 0 ? errno : 0;
+	return pid;
+}
+
 static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term,
 		       int *signal_out)
 {
@@ -853,14 +869,29 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	 * The child must stay away from functions that trust glibc's cached
 	 * thread id (raise, abort, pthread_*) until it forks properly. */
 	TRACE_POINT("clone3");
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (pid < 0 && errno == ENOSYS)
-		pid = clone_with_flags(args.flags, &pidfd); /* a container's filter hides clone3 */
-	if (pid < 0) {
-		struct diag d;
-		diag_init(&d, stderr, "glovebox: ");
-		where_userns_failure(p, errno, &d);
-		return 125;
+	/* AppArmor's restriction shows only once the namespace is made */
+	bool fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_restricted();
+	int err = 0;
+	pid_t pid = fallback ? -1 : clone_sandbox(&args, &pidfd, &err);
+	if (pid < 0 && !fallback) {
+		fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_blocked(p, err);
+		if (!fallback) {
+			struct diag d;
+			diag_init(&d, stderr, "glovebox: ");
+			where_userns_failure(p, err, &d);
+			return 125;
+		}
+	}
+	if (fallback) {
+		where_fallback_note(p, err, stderr);
+		c->fallback = true;
+		term_use_host_ptmx(term);
+		args.flags = CLONE_PIDFD;
+		pid = clone_sandbox(&args, &pidfd, &err);
+		if (pid < 0) {
+			fprintf(stderr, "glovebox: cannot start the sandbox: %s\n", strerror(err));
+			return 125;
+		}
 	}
 	if (pid == 0)
 		sandbox_init(c);

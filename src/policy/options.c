@@ -38,6 +38,7 @@ enum keyword_option {
 	KW_USER,
 	KW_BACKGROUND,
 	KW_PERSONALITY,
+	KW_FALLBACK,
 };
 
 #define POLICY_FIELD(f) offsetof(struct policy, f), sizeof(((struct policy *)0)->f)
@@ -68,6 +69,8 @@ static const struct keyword_row keyword_options[] = {
 			   POLICY_FIELD(background), offsetof(struct policy, background_s)},
 	[KW_PERSONALITY] = {{{"locked", true}, {"any", false}},
 			    POLICY_FIELD(personality_locked), offsetof(struct policy, personality_s)},
+	[KW_FALLBACK] = {{{"none", FALLBACK_NONE}, {"landlock", FALLBACK_LANDLOCK}},
+			 POLICY_FIELD(fallback), offsetof(struct policy, fallback_s)},
 };
 
 static int apply_keyword(struct policy *p, const struct gb_option *opt, char **a,
@@ -592,6 +595,11 @@ const struct gb_option gb_options[] = {
 	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "any|none|PORT...",
 	 .help = "the TCP ports the command may bind (Landlock ABI 4, Linux 6.7; default any)",
 	 .apply = apply_tcp_ports, .data = TCP_BIND},
+	{.section = "where", .key = "fallback", .cli = "fallback", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "none|landlock",
+	 .help = "where no user namespace can be made: fail (none), or run without namespaces, "
+	         "fenced by Landlock, seccomp and no capabilities (landlock)",
+	 .apply = apply_keyword, .data = KW_FALLBACK},
 	{.section = "where", .key = "terminal", .cli = "terminal", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 1, .metavar = "pty|host",
 	 .help = "pty: a pseudo-terminal of its own in front of yours; host: your terminal itself "

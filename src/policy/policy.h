@@ -82,6 +82,9 @@ struct tcp_ports {
 	size_t n;
 	struct setting s;
 };
+/* Where no user namespace can be made: fail (status 125), or run with
+ * Landlock, seccomp and no capabilities, without namespaces. */
+enum fallback_mode { FALLBACK_NONE, FALLBACK_LANDLOCK };
 
 /* ---- what ---- */
 
@@ -187,6 +190,8 @@ struct policy {
 	bool landlock_fs; /* Landlock rules that mirror the mounts */
 	struct setting landlock_fs_s;
 	struct tcp_ports tcp[TCP_KIND_COUNT];
+	enum fallback_mode fallback;
+	struct setting fallback_s;
 	char *chdir;
 	struct setting chdir_s;
 	enum cwd_mode cwd;

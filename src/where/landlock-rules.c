@@ -308,3 +308,19 @@ void where_landlock_missing_text(int abi, char *buf, size_t size)
 			w += (size_t)snprintf(buf + w, size - w, "%s%s (ABI %d)", w ? ", " : "",
 					      features[i].what, features[i].abi);
 }
+
+int where_landlock_host_check(const struct where_plan *plan, struct diag *d)
+{
+	for (size_t k = 0; k < plan->n_steps; k++) {
+		const struct where_step *st = &plan->steps[k];
+		if (st->what != STEP_MASK && st->what != STEP_HIDE_PROC)
+			continue;
+		const struct mount_op *m = plan->steps[st->cause].op;
+		return diag_error(d, &m->origin,
+				  "%s: without namespaces, %s at %s cannot be hidden: bind a "
+				  "directory below it",
+				  m->src, st->what == STEP_MASK ? "glovebox's own state" : "the host's proc",
+				  st->path);
+	}
+	return 0;
+}

@@ -104,6 +104,12 @@ void where_landlock_rules_free(struct landlock_rules *r);
  * explain and the tests. */
 void where_landlock_access_text(uint64_t access, uint64_t handled, char *buf, size_t size);
 
+/* Without namespaces nothing can be hidden: a plan that must hide
+ * something (glovebox's own state, the host's proc, which a bind shows)
+ * cannot be mirrored on the host. 0, or -1 (reported with the bind's
+ * origin). Pure. */
+int where_landlock_host_check(const struct where_plan *plan, struct diag *d);
+
 /* What this ABI cannot enforce, as one line ("" when nothing). */
 void where_landlock_missing_text(int abi, char *buf, size_t size);
 
@@ -130,6 +136,14 @@ int where_landlock_open(const struct policy *p, const struct landlock_fence *fen
  * process's view of the filesystem. 0 or -1 (reported). */
 int where_landlock_add_paths(int ruleset, const struct landlock_rules *r,
 			     const struct where_plan *plan, struct diag *d);
+
+struct where_env;
+/* fallback = landlock, in place of the mounts: the plan made and checked
+ * as for a launch, its rules at the host's paths added to the ruleset.
+ * 0 or -1 (reported). */
+int where_landlock_host_rules(const struct policy *p, const struct where_env *env,
+			      int host_mounts_fd, const struct landlock_fence *fence, int ruleset,
+			      struct diag *d);
 
 /* In the command's process, after no_new_privs: restrict it (and all it
  * starts) to the ruleset. 0 or -1 (reported). */

@@ -5,6 +5,7 @@ TCP ports; and scoping, which keeps the sandbox from the host's abstract
 unix sockets and from signalling processes outside it, even where a profile
 shares the host's network or pid namespace."""
 import os
+import re
 import socket
 import subprocess
 import uuid
@@ -205,6 +206,92 @@ class TcpPorts:
         r = self.run_as([self.stage.glovebox, "--tcp-connect", "443,80", "explain"])
         self.assertIn("tcp-connect        443 80 (enforced)", r.stdout)
         self.assertIn("tcp-bind           any", r.stdout)
+
+
+# Runs its arguments where no user namespace can be made: a user namespace
+# of its own (the caller's ids mapped to themselves) whose
+# user.max_user_namespaces is 0 (setgroups denied, as a mapping of one's
+# own gid needs); exec takes the capabilities of a user other than root.
+NO_USERNS = ("import ctypes, os, sys\n"
+             "libc = ctypes.CDLL(None, use_errno=True)\n"
+             "uid, gid = os.getuid(), os.getgid()\n"
+             "if libc.unshare(0x10000000) != 0:\n"
+             "    print('unshare: ' + os.strerror(ctypes.get_errno())); sys.exit(99)\n"
+             "def put(path, text):\n"
+             "    with open(path, 'w') as f:\n"
+             "        f.write(text)\n"
+             "put('/proc/self/uid_map', '%d %d 1' % (uid, uid))\n"
+             "put('/proc/self/setgroups', 'deny')\n"
+             "put('/proc/self/gid_map', '%d %d 1' % (gid, gid))\n"
+             "put('/proc/sys/user/max_user_namespaces', '0')\n"
+             "os.execv(sys.argv[1], sys.argv[1:])\n")
+
+
+@both
+class Fallback:
+    def setUp(self):
+        if landlock_abi() < 1:
+            self.skipTest("the kernel has no Landlock")
+
+    def without_userns(self, *args, cmd):
+        argv = ["python3", "-c", NO_USERNS, self.stage.glovebox] + list(args) + ["--"] + cmd
+        r = self.run_as(argv)
+        if r.returncode == 99:
+            self.skipTest("no user namespace to make them unavailable in: " + r.stdout)
+        return r
+
+    def test_without_the_key_glovebox_fails_closed(self):
+        r = self.without_userns(cmd=["true"])
+        self.assertEqual(r.returncode, 125, r.stderr)
+        self.assertIn("user.max_user_namespaces is 0", r.stderr)
+
+    def test_the_fallback_runs_fenced_and_says_what_is_weaker(self):
+        secret = self.stage.path("fallback-secret-" + self.who.name)
+        with open(secret, "w") as f:
+            f.write("secret\n")
+        self.who.chown(secret)
+        script = ("head -c4 /usr/bin/env >/dev/null && echo usr-ok; "
+                  "cat %s 2>/dev/null || echo secret-refused; "
+                  "touch /etc/x 2>/dev/null || echo etc-refused; "
+                  "grep -E '^(NoNewPrivs|Seccomp|CapEff):' /proc/self/status" % secret)
+        r = self.without_userns("--fallback", "landlock", cmd=["sh", "-c", script])
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(r.stdout.split("\n")[:3], ["usr-ok", "secret-refused", "etc-refused"],
+                         r.stderr)
+        self.assertRegex(r.stdout, r"NoNewPrivs:\s+1")
+        self.assertRegex(r.stdout, r"Seccomp:\s+2")
+        self.assertRegex(r.stdout, r"CapEff:\s+0+\n")
+        lines = r.stderr.splitlines()
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertIn("running without namespaces (fallback = landlock), weaker than the full "
+                      "sandbox: the host's processes, network, IPC and host name are shared",
+                      lines[0])
+        self.assertIn("user.max_user_namespaces is 0", lines[0])
+
+    def test_the_fallback_keeps_a_writable_bind_writable(self):
+        d = self.stage.path("fallback-rw-" + self.who.name)
+        os.makedirs(d, exist_ok=True)
+        self.who.chown(d)
+        r = self.without_userns("--fallback", "landlock", "--bind", d, "/data",
+                                cmd=["sh", "-c", "echo x > %s/f && echo ok" % d])
+        self.assertEqual(r.stdout.strip(), "ok", r.stderr)
+
+    def test_explain_lists_the_rules_at_the_hosts_paths(self):
+        d = self.stage.path("fallback-explain-" + self.who.name)
+        os.makedirs(d, exist_ok=True)
+        r = self.run_as([self.stage.glovebox, "--fallback", "landlock", "--bind", d, "/data",
+                         "explain"])
+        self.assertIn("fallback           landlock", r.stdout)
+        host = r.stdout.split("without namespaces (fallback = landlock), at the host's paths:")
+        self.assertEqual(len(host), 2, r.stdout)
+        self.assertRegex(host[1], re.escape(d) + r" +all but make-char make-block +# bind /data")
+        self.assertRegex(host[1], r"\n    /usr +read list exec +# ro-bind /usr")
+        self.assertNotRegex(host[1], r"\n    /tmp ")
+
+    def test_a_bind_that_would_show_glovebox_state_is_refused(self):
+        r = self.without_userns("--fallback", "landlock", "--home", "rw", cmd=["true"])
+        self.assertEqual(r.returncode, 125, r.stderr)
+        self.assertIn("without namespaces, glovebox's own state", r.stderr)
 
 
 if __name__ == "__main__":

@@ -221,6 +221,22 @@ START_TEST(without_namespaces_the_rules_name_the_hosts_paths)
 }
 END_TEST
 
+START_TEST(without_namespaces_what_a_mask_would_hide_is_refused)
+{
+	struct where_env env = {.home = "/home/u"};
+	struct where_plan plan;
+	where_plan_make(policy_with("[where]\nhome = none\nbind = / /host\n"), &env, &plan);
+	struct where_facts fx = facts_for(&plan);
+	root_bound(&fx);
+	ck_assert_int_eq(where_plan_derive(&plan, &fx, &f.d), 0);
+	ck_assert_int_eq(where_landlock_host_check(&plan, &f.d), -1);
+	ck_assert_msgs_contain(&f, "t.ini:3: [where] bind: /: without namespaces, glovebox's own "
+				   "state at /host/home/u/.config cannot be hidden");
+	free(fx.src);
+	where_plan_free(&plan);
+}
+END_TEST
+
 /* ---- the TCP keys ---- */
 
 START_TEST(tcp_ports_are_listed_and_a_later_line_replaces)
@@ -262,4 +278,5 @@ RUN_SUITE("landlock", each_mount_kind_gets_the_rights_its_mount_gives,
 	  remount_ro_takes_the_write_rights_at_and_below_it, an_older_kernel_gets_the_rights_it_knows,
 	  explain_says_what_an_older_kernel_cannot_enforce, nothing_beneath_a_mask_gets_a_rule,
 	  without_namespaces_the_rules_name_the_hosts_paths,
+	  without_namespaces_what_a_mask_would_hide_is_refused,
 	  tcp_ports_are_listed_and_a_later_line_replaces, a_bad_port_names_itself)
