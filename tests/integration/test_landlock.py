@@ -5,6 +5,7 @@ TCP ports; and scoping, which keeps the sandbox from the host's abstract
 unix sockets and from signalling processes outside it, even where a profile
 shares the host's network or pid namespace."""
 import os
+import pty
 import re
 import socket
 import subprocess
@@ -138,6 +139,33 @@ class Files:
         r = self.gb(cmd=["sh", "-c", script], probe=False)
         self.assertEqual(r.stdout.split(), ["null-ok", "shm-ok", "proc-ok", "urandom-ok",
                                             "dev-refused"], r.stderr)
+
+    def test_a_terminal_opened_inside_takes_terminal_ioctls(self):
+        # /dev/tty opened after the rules apply: its ioctls need the dev's
+        # ioctl-dev right (Landlock ABI 5)
+        if landlock_abi() < 5:
+            self.skipTest("the kernel has Landlock ABI %d; device ioctls need 5"
+                          % landlock_abi())
+        script = ("import os, termios\n"
+                  "fd = os.open('/dev/tty', os.O_RDWR)\n"
+                  "termios.tcsetattr(fd, termios.TCSANOW, termios.tcgetattr(fd))\n"
+                  "print('tty', os.ttyname(fd), 'ioctls-ok')\n")
+        argv = self.who.wrap([self.stage.glovebox, "--", "python3", "-c", script])
+        if argv[0] == "setpriv":
+            argv[0] = "/usr/bin/setpriv"
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.chdir(self.stage.work)
+            os.execve(argv[0], argv, self.who.env())
+        out = b""
+        try:
+            while chunk := os.read(fd, 4096):  # EIO once the pty's last user is gone
+                out += chunk
+        except OSError:
+            pass
+        os.waitpid(pid, 0)
+        os.close(fd)
+        self.assertIn(b"ioctls-ok", out, out)
 
     def test_files_tmpfs_and_the_home_keep_working(self):
         script = ("cat /motd-gb && echo x > /tmp/a && mkdir /tmp/d && mv /tmp/a /tmp/d/ && "
