@@ -266,6 +266,7 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		diag_error(&d, NULL, "cannot set no_new_privs: %s", strerror(errno));
 		_exit(125);
 	}
+	where_landlock_add_stdio(c->ruleset, c->fence.fs);
 	if (where_landlock_enforce(c->ruleset, &d) < 0)
 		_exit(125);
 	r = how_load(c->req->how);

@@ -3,6 +3,7 @@
 
 #include <fcntl.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -169,6 +170,26 @@ int where_landlock_add_paths(int ruleset, const struct landlock_rules *r,
 				  strerror(-e));
 	}
 	return 0;
+}
+
+void where_landlock_add_stdio(int ruleset, uint64_t handled)
+{
+	if (ruleset < 0 || !handled)
+		return;
+	for (int fd = 0; fd <= 2; fd++) {
+		struct stat st;
+		int flags = fcntl(fd, F_GETFL);
+		if (flags < 0 || fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISCHR(st.st_mode)))
+			continue; /* pipes and sockets are never checked; a directory is no stream */
+		int mode = flags & O_ACCMODE;
+		uint64_t access = (mode != O_WRONLY ? LL_READ_FILE : 0) |
+				  (mode != O_RDONLY ? LL_WRITE_FILE | LL_TRUNCATE : 0) |
+				  (S_ISCHR(st.st_mode) ? LL_IOCTL_DEV : 0);
+		struct gb_landlock_path_beneath_attr attr = {.allowed_access = access & handled,
+							     .parent_fd = fd};
+		/* at worst the file stays as out of reach as the rest */
+		(void)syscall(SYS_landlock_add_rule, ruleset, GB_LANDLOCK_RULE_PATH_BENEATH, &attr, 0);
+	}
 }
 
 int where_landlock_enforce(int ruleset, struct diag *d)

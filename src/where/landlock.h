@@ -145,6 +145,13 @@ int where_landlock_host_rules(const struct policy *p, const struct where_env *en
 			      int host_mounts_fd, const struct landlock_fence *fence, int ruleset,
 			      struct diag *d);
 
+/* In the command's process: what its standard descriptors already allow,
+ * when they are files or devices of the host's (glovebox -- cmd > out.txt):
+ * reopened through /dev/stdout or /proc/self/fd/1, they reach the same
+ * file, for reading or writing as the descriptor does. A directory gets
+ * nothing. */
+void where_landlock_add_stdio(int ruleset, uint64_t handled);
+
 /* In the command's process, after no_new_privs: restrict it (and all it
  * starts) to the ruleset. 0 or -1 (reported). */
 int where_landlock_enforce(int ruleset, struct diag *d);

@@ -167,6 +167,25 @@ class Files:
         os.close(fd)
         self.assertIn(b"ioctls-ok", out, out)
 
+    def test_standard_descriptors_reopen_as_they_were_given(self):
+        # glovebox -- cmd < in > out: /dev/stdout reaches out, /dev/stdin
+        # reaches in for reading only, though both are outside the mounts
+        paths = [self.stage.path("stdio-%s-%s" % (n, self.who.name)) for n in ("in", "out")]
+        for p, text in zip(paths, ("input\n", "")):
+            with open(p, "w") as f:
+                f.write(text)
+            self.who.chown(p)
+        script = ("echo x >> /dev/stdin 2>/dev/null || echo stdin-not-writable >> /dev/stdout; "
+                  "cat /dev/stdin >> /dev/stdout")
+        with open(paths[0]) as fin, open(paths[1], "a") as fout:
+            r = subprocess.run(self.who.wrap([self.stage.glovebox, "--", "sh", "-c", script]),
+                               stdin=fin, stdout=fout, stderr=subprocess.PIPE, text=True,
+                               env=self.who.env(), cwd=self.stage.work, timeout=60)
+        with open(paths[1]) as f:
+            self.assertEqual(f.read(), "stdin-not-writable\ninput\n", r.stderr)
+        with open(paths[0]) as f:
+            self.assertEqual(f.read(), "input\n")
+
     def test_files_tmpfs_and_the_home_keep_working(self):
         script = ("cat /motd-gb && echo x > /tmp/a && mkdir /tmp/d && mv /tmp/a /tmp/d/ && "
                   "ln -s a /tmp/d/l && mkfifo /tmp/p && echo x > ~/h && rm ~/h && "
