@@ -132,6 +132,84 @@ static void explain_scope(const struct policy *p, FILE *f)
 	row(f, "scope", line, &p->scope_s);
 }
 
+/* The Landlock rules that mirror the plan: what the command may do
+ * beneath each path, inside the sandbox, or on the host without
+ * namespaces (fallback = landlock). */
+static void explain_landlock_rules(const struct policy *p, const struct where_plan *plan,
+				   const struct where_facts *facts, enum landlock_view view,
+				   FILE *f)
+{
+	int abi = where_landlock_abi();
+	uint64_t handled = where_landlock_fs_handled(abi);
+	if (!p->landlock_fs || !abi)
+		return;
+	if (view == LANDLOCK_INSIDE)
+		fprintf(f, "  Landlock rules (ABI %d), nothing reachable beneath no rule:\n", abi);
+	else
+		fputs("  without namespaces (fallback = landlock), at the host's paths:\n", f);
+	struct diag d;
+	diag_init(&d, f, "    refused: ");
+	if (view == LANDLOCK_HOST && where_landlock_host_check(plan, &d) < 0)
+		return;
+	struct landlock_rules rules;
+	where_landlock_rules(plan, facts, view, handled, &rules);
+	for (size_t i = 0; i < rules.n; i++) {
+		char access[256], buf[512], why[700];
+		const struct where_step *st = &plan->steps[rules.v[i].step];
+		where_landlock_access_text(rules.v[i].access, handled, access, sizeof(access));
+		if (st->what == STEP_MOUNT)
+			snprintf(why, sizeof(why), "%s %s (%s)", mount_kind_name(st->op->kind),
+				 st->op->dest,
+				 from(&st->op->origin, st->from == STEP_POLICY || st->op->origin.key,
+				      buf, sizeof(buf)));
+		else
+			snprintf(why, sizeof(why), "the root, for its mount points");
+		_cleanup_free_ char *path = text_escape(rules.v[i].path);
+		_cleanup_free_ char *safe_why = text_escape(why);
+		fprintf(f, "    %-24s %-26s # %s\n", path, access, safe_why);
+	}
+	where_landlock_rules_free(&rules);
+}
+
+/* Landlock's switches, and what this kernel cannot enforce. */
+static void explain_landlock(const struct policy *p, FILE *f)
+{
+	char line[512];
+	int abi = where_landlock_abi();
+	if (!p->landlock_fs)
+		snprintf(line, sizeof(line), "no");
+	else if (abi)
+		snprintf(line, sizeof(line), "yes (Landlock ABI %d: enforced)", abi);
+	else
+		snprintf(line, sizeof(line), "yes (no Landlock here: not enforced%s)",
+			 p->landlock_fs_s.set ? "; a launch fails" : "");
+	row(f, "landlock-fs", line, &p->landlock_fs_s);
+	static const char *const keys[TCP_KIND_COUNT] = {[TCP_CONNECT] = "tcp-connect",
+							 [TCP_BIND] = "tcp-bind"};
+	for (size_t k = 0; k < TCP_KIND_COUNT; k++) {
+		const struct tcp_ports *t = &p->tcp[k];
+		size_t w = (size_t)snprintf(line, sizeof(line), "%s", t->restricted ? "" : "any");
+		for (size_t i = 0; t->restricted && i < t->n && w < sizeof(line); i++)
+			w += (size_t)snprintf(line + w, sizeof(line) - w, "%s%u", i ? " " : "",
+					      t->v[i]);
+		if (t->restricted && !t->n)
+			w = (size_t)snprintf(line, sizeof(line), "none");
+		if (t->restricted && w < sizeof(line))
+			snprintf(line + w, sizeof(line) - w, " (%s)",
+				 abi >= LANDLOCK_ABI_TCP ? "enforced"
+							 : "not enforced here; a launch fails");
+		row(f, keys[k], line, &t->s);
+	}
+	where_landlock_missing_text(abi, line, sizeof(line));
+	if (line[0])
+		fprintf(f, "  %-18s %s\n", "not on this kernel", line);
+	row(f, "fallback",
+	    p->fallback == FALLBACK_LANDLOCK
+		    ? "landlock (no user namespace: Landlock, seccomp, no capabilities)"
+		    : "none (no user namespace: fail, status 125)",
+	    &p->fallback_s);
+}
+
 /* A derived step: the rule that adds it, and the mount it comes from. */
 static void explain_derived(const struct where_plan *plan, const struct where_step *st, FILE *f)
 {
@@ -192,6 +270,9 @@ static void explain_plan(const struct policy *p, const struct where_env *where, 
 		else
 			explain_derived(&plan, &plan.steps[k], f);
 	}
+	explain_landlock_rules(p, &plan, &facts, LANDLOCK_INSIDE, f);
+	if (p->fallback == FALLBACK_LANDLOCK)
+		explain_landlock_rules(p, &plan, &facts, LANDLOCK_HOST, f);
 	where_facts_free(&facts);
 	where_plan_free(&plan);
 }
@@ -210,6 +291,7 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 				 : "glovebox",
 	    &p->hostname_s);
 	explain_scope(p, f);
+	explain_landlock(p, f);
 	row(f, "terminal",
 	    p->terminal == TERMINAL_HOST ? "host (the command holds your terminal)"
 					 : "pty (a pseudo-terminal of its own, when yours is one)",

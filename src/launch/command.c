@@ -48,18 +48,19 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	diag_init(&d, stderr, "glovebox: ");
 
 	TRACE_POINT("command");
-	if (!(p->unshare & CLONE_NEWPID) &&
+	if ((!(p->unshare & CLONE_NEWPID) || c->fallback) &&
 	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || supervisor_gone(c->init_pidfd)))
 		_exit(125);
 	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
 		_exit(125);
-	if (where_setup_net_uts(p, &d) < 0)
+	if (!c->fallback && where_setup_net_uts(p, &d) < 0)
 		_exit(125);
 	/* pid 1 joins the network namespace now (where_join_net) */
 	if (c->net_fd >= 0 && (write(c->net_fd, "n", 1) != 1 || close(c->net_fd) < 0))
 		_exit(125);
 	TRACE_POINT("net uts");
-	if (what_apply_caps(p, &d) < 0 || what_apply_rlimits(p, &d) < 0)
+	if ((c->fallback ? what_drop_host_caps(&d) : what_apply_caps(p, &d)) < 0 ||
+	    what_apply_rlimits(p, &d) < 0)
 		_exit(125);
 	struct strv env;
 	env_build(p, environ, &env);
@@ -107,7 +108,8 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		diag_error(&d, NULL, "cannot set no_new_privs: %s", strerror(errno));
 		_exit(125);
 	}
-	if (where_apply_landlock(p, &d) < 0)
+	where_landlock_add_stdio(c->ruleset, c->fence.fs);
+	if (where_landlock_enforce(c->ruleset, &d) < 0)
 		_exit(125);
 	r = how_load(c->req->how);
 	if (r < 0) {

@@ -246,7 +246,7 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	 * outlive glovebox long enough to kill what the command started: it
 	 * watches glovebox's pidfd instead, and the command's process arms
 	 * its own death signal. */
-	bool own_pidns = (req->policy->unshare & CLONE_NEWPID) != 0;
+	bool own_pidns = !c->fallback && (req->policy->unshare & CLONE_NEWPID) != 0;
 	if (supervisor_gone(c->supervisor_pidfd) ||
 	    (own_pidns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0))
 		_exit(125);
@@ -265,18 +265,19 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	 * it starts once pid 1 holds the pty, whose controlling terminal it
 	 * takes at fork. */
 	c->init_pidfd = -1;
-	if (!(req->policy->unshare & CLONE_NEWPID))
+	if (!own_pidns)
 		c->init_pidfd = pidfd_open(getpid(), 0);
 	struct fd_pair go = {-1, -1}, net = {-1, -1};
-	if (open_pipe(&go) < 0 || (req->policy->network == NET_NONE && open_pipe(&net) < 0)) {
+	bool own_net = !c->fallback && req->policy->network == NET_NONE;
+	if (open_pipe(&go) < 0 || (own_net && open_pipe(&net) < 0)) {
 		diag_error(&d, NULL, "pipe: %s", strerror(errno));
 		_exit(125);
 	}
 	bool late = term_relays(c->term);
 	pid_t pid = late ? 0 : start_command(c, &go, &net, true, &d);
 
-	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||
-	    refuse_exec_memfds(req->policy, c->uid, &d) < 0)
+	if (!c->fallback && (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||
+			     refuse_exec_memfds(req->policy, c->uid, &d) < 0))
 		_exit(125);
 	TRACE_POINT("id maps");
 	struct init_state st = {
@@ -297,7 +298,10 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 		}
 	}
 
-	int built = where_build_root(req->policy, req->where, c->mounts_fd, &d);
+	int built = c->fallback ? where_landlock_host_rules(req->policy, req->where, c->mounts_fd,
+							     &c->fence, c->ruleset, &d)
+				: where_build_root(req->policy, req->where, c->mounts_fd, &c->fence,
+						   c->ruleset, &d);
 	closep(&c->mounts_fd);
 	if (built < 0)
 		_exit(125); /* the command sees end of file on go, and exits */
@@ -305,7 +309,7 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	if (late)
 		pid = start_command_with_pty(c, &go, &net, &d);
 	st.command = pid;
-	if (req->policy->network == NET_NONE) {
+	if (own_net) {
 		if (where_join_net(req->policy, pid, net.r, &d) < 0)
 			_exit(125);
 		closep(&net.r);

@@ -13,6 +13,7 @@
 #include "diag.h"
 #include "launch/launch.h"
 #include "launch/terminal.h"
+#include "where/landlock.h"
 
 struct child_ctx {
 	const struct launch_request *req;
@@ -31,6 +32,9 @@ struct child_ctx {
 	int net_fd;     /* the command writes a byte once its network namespace exists */
 	struct term *term;
 	int pty_peer;   /* the command's end of the pty, when there is one */
+	struct landlock_fence fence;
+	int ruleset;    /* Landlock's: pid 1 fills it, the command enforces it; or -1 */
+	bool fallback;  /* fallback = landlock: no namespaces at all */
 };
 
 /* A pipe whose ends close when it goes out of scope. */

@@ -63,10 +63,36 @@ static int become_nobody(const struct policy *p, struct child_ctx *c)
 	return 0;
 }
 
+/* The Landlock ruleset, made before the sandbox's processes so that both
+ * inherit it: its descriptor, -1 for none, -2 on failure (reported). */
+static int prepare_landlock(const struct policy *p, struct landlock_fence *fence)
+{
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
+	if (where_landlock_decide(p, where_landlock_abi(), fence, &d) < 0)
+		return -2;
+	return where_landlock_open(p, fence, &d);
+}
+
+/* The sandbox's first process: clone3, or clone where a container's filter
+ * hides clone3. The pid, or -1 with the error in *err. */
+static pid_t clone_sandbox(struct clone_args *args, int *pidfd, int *err)
+{
+	pid_t pid = (pid_t)syscall(SYS_clone3, args, sizeof(*args));
+	if (pid < 0 && errno == ENOSYS)
+		pid = clone_with_flags(args->flags, pidfd);
+	*err = pid < 0 ? errno : 0;
+	return pid;
+}
+
 static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term,
 		       int *signal_out)
 {
 	const struct policy *p = req->policy;
+	struct landlock_fence fence;
+	_cleanup_close_ int ruleset = prepare_landlock(p, &fence);
+	if (ruleset == -2)
+		return 125;
 	_cleanup_close_ int self = pidfd_open(getpid(), 0);
 	_cleanup_pair_ struct fd_pair status = {-1, -1}, mounts = {-1, -1}, report = {-1, -1};
 	int r = self < 0 ? -errno : open_pipe(&status);
@@ -81,7 +107,8 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	*c = (struct child_ctx){.req = req, .uid = c->uid, .gid = c->gid, .orig_mask = c->orig_mask,
 				.supervisor_pidfd = self, .status_fd = status.w,
 				.mounts_fd = mounts.r, .mounts_wfd = mounts.w,
-				.report_fd = report.w, .net_fd = -1, .term = term, .pty_peer = -1};
+				.report_fd = report.w, .net_fd = -1, .term = term, .pty_peer = -1,
+				.fence = fence, .ruleset = ruleset};
 	_cleanup_close_ int pidfd = -1;
 	if (become_nobody(p, c) < 0)
 		return 125;
@@ -94,14 +121,29 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	 * The child must stay away from functions that trust glibc's cached
 	 * thread id (raise, abort, pthread_*) until it forks properly. */
 	TRACE_POINT("clone3");
-	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (pid < 0 && errno == ENOSYS)
-		pid = clone_with_flags(args.flags, &pidfd); /* a container's filter hides clone3 */
-	if (pid < 0) {
-		struct diag d;
-		diag_init(&d, stderr, "glovebox: ");
-		where_userns_failure(p, errno, &d);
-		return 125;
+	/* AppArmor's restriction shows only once the namespace is made */
+	bool fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_restricted();
+	int err = 0;
+	pid_t pid = fallback ? -1 : clone_sandbox(&args, &pidfd, &err);
+	if (pid < 0 && !fallback) {
+		fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_blocked(p, err);
+		if (!fallback) {
+			struct diag d;
+			diag_init(&d, stderr, "glovebox: ");
+			where_userns_failure(p, err, &d);
+			return 125;
+		}
+	}
+	if (fallback) {
+		where_fallback_note(p, err, stderr);
+		c->fallback = true;
+		term_use_host_ptmx(term);
+		args.flags = CLONE_PIDFD;
+		pid = clone_sandbox(&args, &pidfd, &err);
+		if (pid < 0) {
+			fprintf(stderr, "glovebox: cannot start the sandbox: %s\n", strerror(err));
+			return 125;
+		}
 	}
 	if (pid == 0)
 		sandbox_init(c);

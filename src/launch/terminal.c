@@ -95,6 +95,14 @@ static void copy_terminal(const struct term *t, int to)
 		(void)ioctl(to, TIOCSWINSZ, &ws);
 }
 
+void term_use_host_ptmx(struct term *t)
+{
+	if (t->mode != TERM_PTY_SANDBOX)
+		return;
+	free(t->ptmx);
+	t->ptmx = xstrdup("/dev/ptmx");
+}
+
 int term_open(const struct term *t, int *master, int *peer, struct diag *d)
 {
 	*master = *peer = -1;

@@ -48,6 +48,10 @@ struct term {
  * TERM_PTY_HOST this opens the pty. 0 or -1 (reported). */
 int term_prepare(struct term *t, const struct policy *p, struct diag *d);
 
+/* Without namespaces (fallback = landlock) there is no devpts of the
+ * sandbox's own: its pty comes from the host's multiplexer. */
+void term_use_host_ptmx(struct term *t);
+
 /* In pid 1, in the new root, for a mode that relays, before the
  * command's process is forked (a process takes its controlling terminal
  * from its parent at fork): open the pty (or take the launcher's) and make

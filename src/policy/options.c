@@ -39,6 +39,7 @@ enum keyword_option {
 	KW_HOST_USER,
 	KW_BACKGROUND,
 	KW_PERSONALITY,
+	KW_FALLBACK,
 };
 
 #define POLICY_FIELD(f) offsetof(struct policy, f), sizeof(((struct policy *)0)->f)
@@ -71,6 +72,8 @@ static const struct keyword_row keyword_options[] = {
 			   POLICY_FIELD(background), offsetof(struct policy, background_s)},
 	[KW_PERSONALITY] = {{{"locked", true}, {"any", false}},
 			    POLICY_FIELD(personality_locked), offsetof(struct policy, personality_s)},
+	[KW_FALLBACK] = {{{"none", FALLBACK_NONE}, {"landlock", FALLBACK_LANDLOCK}},
+			 POLICY_FIELD(fallback), offsetof(struct policy, fallback_s)},
 };
 
 static int apply_keyword(struct policy *p, const struct gb_option *opt, char **a,
@@ -324,6 +327,7 @@ enum bool_option {
 	BOOL_UNSHARE_UTS,
 	BOOL_UNSHARE_CGROUP,
 	BOOL_UNSHARE_USER,
+	BOOL_LANDLOCK_FS,
 };
 
 static void apply_unshare(struct policy *p, enum unshare_kind k, bool v, const struct origin *o)
@@ -366,6 +370,10 @@ static int apply_bool_setting(struct policy *p, const struct gb_option *opt, cha
 	case BOOL_UNSHARE_CGROUP:
 	case BOOL_UNSHARE_USER:
 		apply_unshare(p, (enum unshare_kind)(opt->data - BOOL_UNSHARE_PID), v, o);
+		break;
+	case BOOL_LANDLOCK_FS:
+		p->landlock_fs = v;
+		p->landlock_fs_s = (struct setting){true, *o};
 		break;
 	}
 	return 0;
@@ -583,6 +591,24 @@ const struct gb_option gb_options[] = {
 	 .help = "Landlock scoping: no connecting to abstract unix sockets, nor signalling processes, "
 	         "outside the sandbox (default all, where the kernel has it)",
 	 .apply = apply_scope},
+	{.section = "where", .key = "landlock-fs", .cli = "landlock-fs", .cli_nargs = 0,
+	 .min_args = 1, .max_args = 1, .metavar = "yes|no",
+	 .help = "Landlock rules that mirror the mounts: the command reaches only what they show, "
+	         "read-only where they are (default yes, where the kernel has Landlock)",
+	 .apply = apply_bool_setting, .data = BOOL_LANDLOCK_FS},
+	{.section = "where", .key = "tcp-connect", .cli = "tcp-connect", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "any|none|PORT...",
+	 .help = "the TCP ports the command may connect to (Landlock ABI 4, Linux 6.7; default any)",
+	 .apply = apply_tcp_ports, .data = TCP_CONNECT},
+	{.section = "where", .key = "tcp-bind", .cli = "tcp-bind", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "any|none|PORT...",
+	 .help = "the TCP ports the command may bind (Landlock ABI 4, Linux 6.7; default any)",
+	 .apply = apply_tcp_ports, .data = TCP_BIND},
+	{.section = "where", .key = "fallback", .cli = "fallback", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "none|landlock",
+	 .help = "where no user namespace can be made: fail (none), or run without namespaces, "
+	         "fenced by Landlock, seccomp and no capabilities (landlock)",
+	 .apply = apply_keyword, .data = KW_FALLBACK},
 	{.section = "where", .key = "terminal", .cli = "terminal", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 1, .metavar = "pty|host",
 	 .help = "pty: a pseudo-terminal of its own in front of yours; host: your terminal itself "

@@ -18,6 +18,7 @@ void policy_init(struct policy *p)
 	p->ns_allowed = 0;
 	/* where the kernel has it: see where/landlock.h */
 	p->scope = SCOPE_ALL;
+	p->landlock_fs = true;
 	p->personality_locked = true;
 	p->memfd_exec = true;
 	p->home = HOME_TMPFS;
@@ -54,6 +55,8 @@ void policy_free(struct policy *p)
 	}
 	free(p->env_ops);
 	free(p->arg_rules);
+	for (size_t i = 0; i < TCP_KIND_COUNT; i++)
+		free(p->tcp[i].v);
 	strv_free(&p->argv);
 	strv_free(&p->interned);
 	*p = (struct policy){0};

@@ -81,6 +81,17 @@ enum net_mode { NET_NONE, NET_HOST };
 #define SCOPE_ABSTRACT_UNIX 0x1u /* abstract unix sockets made outside */
 #define SCOPE_SIGNAL        0x2u /* signals to processes outside */
 #define SCOPE_ALL (SCOPE_ABSTRACT_UNIX | SCOPE_SIGNAL)
+/* Landlock's TCP rules: the ports the command may connect to, and bind. */
+enum tcp_kind { TCP_CONNECT, TCP_BIND, TCP_KIND_COUNT };
+struct tcp_ports {
+	bool restricted; /* only the ports listed (unset, or any: every port) */
+	uint16_t *v;
+	size_t n;
+	struct setting s;
+};
+/* Where no user namespace can be made: fail (status 125), or run with
+ * Landlock, seccomp and no capabilities, without namespaces. */
+enum fallback_mode { FALLBACK_NONE, FALLBACK_LANDLOCK };
 
 /* ---- what ---- */
 
@@ -187,6 +198,11 @@ struct policy {
 	struct setting terminal_s;
 	unsigned scope; /* SCOPE_* flags */
 	struct setting scope_s;
+	bool landlock_fs; /* Landlock rules that mirror the mounts */
+	struct setting landlock_fs_s;
+	struct tcp_ports tcp[TCP_KIND_COUNT];
+	enum fallback_mode fallback;
+	struct setting fallback_s;
 	char *chdir;
 	struct setting chdir_s;
 	enum cwd_mode cwd;

@@ -11,6 +11,18 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 
+/* Root gains nothing from exec (NOROOT), a change of uid cannot keep
+ * capabilities around (KEEP_CAPS and NO_SETUID_FIXUP locked off); the
+ * locks stop the command from undoing either. */
+static int lock_securebits(const struct origin *o, struct diag *d)
+{
+	unsigned long bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP_LOCKED |
+			     SECBIT_KEEP_CAPS_LOCKED;
+	if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0)
+		return diag_error(d, o, "cannot lock the securebits: %s", strerror(errno));
+	return 0;
+}
+
 int what_apply_caps(const struct policy *p, struct diag *d)
 {
 	const struct origin *o = p->caps_s.set ? &p->caps_s.origin : NULL;
@@ -21,13 +33,8 @@ int what_apply_caps(const struct policy *p, struct diag *d)
 		return diag_error(d, NULL, "cannot drop the supplementary groups: %s",
 				  strerror(errno));
 
-	/* Root inside gains nothing from exec (NOROOT), a change of uid
-	 * cannot keep capabilities around (KEEP_CAPS and NO_SETUID_FIXUP
-	 * locked off); the locks stop the command from undoing either. */
-	unsigned long bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP_LOCKED |
-			     SECBIT_KEEP_CAPS_LOCKED;
-	if (prctl(PR_SET_SECUREBITS, bits, 0, 0, 0) < 0)
-		return diag_error(d, o, "cannot lock the securebits: %s", strerror(errno));
+	if (lock_securebits(o, d) < 0)
+		return -1;
 
 	capng_clear(CAPNG_SELECT_ALL);
 	for (unsigned cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++) {
@@ -44,6 +51,24 @@ int what_apply_caps(const struct policy *p, struct diag *d)
 	int r = capng_apply(CAPNG_SELECT_ALL);
 	if (r < 0)
 		return diag_error(d, o, "cannot apply the capability sets (libcap-ng error %d)", r);
+	return 0;
+}
+
+int what_drop_host_caps(struct diag *d)
+{
+	capng_get_caps_process();
+	if (capng_have_capabilities(CAPNG_SELECT_CAPS) == CAPNG_NONE)
+		return 0; /* nothing held: no_new_privs keeps exec from granting any */
+	/* EPERM where setgroups is denied: the groups cannot change at all */
+	if (setgroups(0, NULL) < 0 && errno != EPERM)
+		return diag_error(d, NULL, "cannot drop the supplementary groups: %s",
+				  strerror(errno));
+	if (lock_securebits(NULL, d) < 0)
+		return -1;
+	capng_clear(CAPNG_SELECT_ALL);
+	int r = capng_apply(CAPNG_SELECT_ALL);
+	if (r < 0)
+		return diag_error(d, NULL, "cannot drop the capabilities (libcap-ng error %d)", r);
 	return 0;
 }
 

@@ -11,6 +11,10 @@
  * nothing (setuid root, file capabilities) can add any back. */
 int what_apply_caps(const struct policy *p, struct diag *d);
 
+/* Without a user namespace (fallback = landlock) the capabilities are the
+ * host's: every one is dropped, whatever the profile keeps. 0 or -1. */
+int what_drop_host_caps(struct diag *d);
+
 int what_apply_rlimits(const struct policy *p, struct diag *d);
 
 /* What the launch is certain to be refused, from this process: an rlimit

@@ -746,8 +746,21 @@ static int execute(struct where_ctx *w, const struct where_plan *plan)
 	return 0;
 }
 
+/* The Landlock rules that mirror the mounts, in the root just entered. */
+static int add_landlock_rules(const struct where_plan *plan, const struct where_facts *facts,
+			      const struct landlock_fence *fence, int ruleset, struct diag *d)
+{
+	if (ruleset < 0 || !fence->fs)
+		return 0;
+	struct landlock_rules rules;
+	where_landlock_rules(plan, facts, LANDLOCK_INSIDE, fence->fs, &rules);
+	int r = where_landlock_add_paths(ruleset, &rules, plan, d);
+	where_landlock_rules_free(&rules);
+	return r;
+}
+
 int where_build_root(const struct policy *p, const struct where_env *env, int host_mounts_fd,
-		     struct diag *d)
+		     const struct landlock_fence *fence, int ruleset, struct diag *d)
 {
 	struct where_facts facts = {0};
 	struct where_plan plan = {0};
@@ -775,7 +788,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 		goto out;
 	w.steps = plan.steps;
 	w.acted = xcalloc(plan.n_steps, sizeof(*w.acted));
-	if (execute(&w, &plan) < 0)
+	if (execute(&w, &plan) < 0 || add_landlock_rules(&plan, &facts, fence, ruleset, d) < 0)
 		goto out;
 	setrlimit(RLIMIT_NOFILE, &fd_limit);
 	r = 0;

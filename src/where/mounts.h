@@ -10,13 +10,16 @@
 #include "diag.h"
 #include "policy/policy.h"
 #include "where/facts.h"
+#include "where/landlock.h"
 #include "where/plan.h"
 
 /* Build the new root and pivot into it; afterwards the root of every
  * process of the sandbox is the new one. host_mounts_fd carries what
- * where_send_host_mounts wrote. Returns 0 or -1 (reported). */
+ * where_send_host_mounts wrote. With a Landlock ruleset (>= 0) that
+ * handles file rights, the rules that mirror the mounts go into it.
+ * Returns 0 or -1 (reported). */
 int where_build_root(const struct policy *p, const struct where_env *env, int host_mounts_fd,
-		     struct diag *d);
+		     const struct landlock_fence *fence, int ruleset, struct diag *d);
 
 /* The working directory inside: chdir = ..., else the shared current
  * directory, else the caller's own when it is visible inside, else / (said

@@ -76,23 +76,19 @@ static bool apparmor_restricts(void)
 	return streq(v, "1");
 }
 
-void where_userns_failure(const struct policy *p, int err, struct diag *d)
+/* Why no user namespace could be made (err from clone), in a few words
+ * with the fix where there is one. */
+static const char *userns_cause(int err, char *v, size_t size)
 {
-	char v[64];
-	if (!(p->unshare & CLONE_NEWUSER)) {
-		diag_error(d, NULL, "cannot create the sandbox's namespaces: %s (unshare-user = no "
-				    "needs root's CAP_SYS_ADMIN)", strerror(err));
-		return;
-	}
 	const char *why = NULL;
 	if (err == ENOSPC) {
-		read_line("/proc/sys/user/max_user_namespaces", v, sizeof(v));
+		read_line("/proc/sys/user/max_user_namespaces", v, size);
 		why = streq(v, "0") ? "user namespaces are turned off here: user.max_user_namespaces "
 				      "is 0 (as root: sysctl -w user.max_user_namespaces=15000)"
 				    : "the limit of user namespaces is reached (user.max_user_namespaces "
 				      "for this user, or 32 levels of nesting)";
 	} else if (err == EPERM) {
-		read_line("/proc/sys/kernel/unprivileged_userns_clone", v, sizeof(v));
+		read_line("/proc/sys/kernel/unprivileged_userns_clone", v, size);
 		if (streq(v, "0"))
 			why = "unprivileged user namespaces are turned off: "
 			      "kernel.unprivileged_userns_clone is 0 (as root: sysctl -w "
@@ -104,7 +100,51 @@ void where_userns_failure(const struct policy *p, int err, struct diag *d)
 	}
 	if (!why)
 		why = apparmor_restricts() ? APPARMOR_HINT : strerror(err);
-	diag_error(d, NULL, "cannot create the sandbox's namespaces: %s", why);
+	return why;
+}
+
+void where_userns_failure(const struct policy *p, int err, struct diag *d)
+{
+	char v[64];
+	if (!(p->unshare & CLONE_NEWUSER)) {
+		diag_error(d, NULL, "cannot create the sandbox's namespaces: %s (unshare-user = no "
+				    "needs root's CAP_SYS_ADMIN)", strerror(err));
+		return;
+	}
+	diag_error(d, NULL, "cannot create the sandbox's namespaces: %s",
+		   userns_cause(err, v, sizeof(v)));
+}
+
+bool where_userns_blocked(const struct policy *p, int err)
+{
+	return (p->unshare & CLONE_NEWUSER) && (err == EPERM || err == ENOSPC || err == EUSERS);
+}
+
+bool where_userns_restricted(void)
+{
+	return geteuid() != 0 && apparmor_restricts();
+}
+
+void where_fallback_note(const struct policy *p, int err, FILE *out)
+{
+	char v[64];
+	/* what the mounts would have made, which the host's paths cannot be */
+	char made[256] = "";
+	size_t w = 0;
+	for (size_t i = 0; i < p->n_mounts && w < sizeof(made); i++)
+		if (p->mounts[i].kind == MOUNT_TMPFS)
+			w += (size_t)snprintf(made + w, sizeof(made) - w, "%s%s", w ? ", " : "",
+					      p->mounts[i].dest);
+	if (p->home == HOME_TMPFS && w < sizeof(made))
+		snprintf(made + w, sizeof(made) - w, "%sthe home", w ? ", " : "");
+	fprintf(out,
+		"glovebox: no user namespace (%s); running without namespaces (fallback = "
+		"landlock), weaker than the full sandbox: the host's processes, network, IPC and "
+		"host name are shared, and files are fenced by Landlock alone, at their host "
+		"paths%s%s%s%s\n",
+		err ? userns_cause(err, v, sizeof(v)) : APPARMOR_HINT,
+		made[0] ? "; no empty " : "", made, made[0] ? " of its own (out of reach instead)" : "",
+		p->user == USER_ROOT ? "; the command runs as you, not as root" : "");
 }
 
 static int write_file(const char *path, const char *text)

@@ -3,6 +3,8 @@
  * id maps for the user namespace, a host name, a loopback interface. */
 #pragma once
 
+#include <stdbool.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 #include "diag.h"
@@ -33,3 +35,16 @@ int where_join_net(const struct policy *p, pid_t command, int ready_fd, struct d
  * restriction, a seccomp filter around glovebox, the namespace count),
  * with the fix where there is one. */
 void where_userns_failure(const struct policy *p, int err, struct diag *d);
+
+/* Whether clone's err means that no user namespace can be made here (so
+ * that fallback = landlock applies). */
+bool where_userns_blocked(const struct policy *p, int err);
+
+/* Whether AppArmor lets a user namespace be made and then takes its
+ * capabilities away (Ubuntu 24.04), which shows only once it is made. */
+bool where_userns_restricted(void);
+
+/* fallback = landlock: the one line that says why there are no
+ * namespaces (err from clone, 0 for AppArmor's restriction) and what is
+ * weaker than the full sandbox. */
+void where_fallback_note(const struct policy *p, int err, FILE *out);

@@ -2,6 +2,7 @@
 /* The where layer's plan: the mount order and the current directory. */
 #include "testutil.h"
 
+#include "facts-fixture.h"
 #include "where/facts.h"
 #include "where/plan.h"
 #include "where/trust.h"
@@ -301,18 +302,6 @@ START_TEST(operations_on_what_is_there_stay_in_place)
 END_TEST
 
 /* ---- the derived steps, from facts built by hand ---- */
-
-/* Facts for a plan: no source known yet. */
-static struct where_facts facts_for(const struct where_plan *plan)
-{
-	struct where_facts fx = {.n_src = plan->n_sources};
-	fx.src = xcalloc(plan->n_sources, sizeof(*fx.src));
-	for (size_t i = 0; i < plan->n_sources; i++)
-		fx.src[i].fd = fx.src[i].auxfd = -1;
-	for (size_t i = 0; i < WHERE_N_DEV_NODES; i++)
-		fx.devnodes[i] = -1;
-	return fx;
-}
 
 static void source_is(struct where_facts *fx, size_t i, mode_t type, dev_t dev, ino_t ino)
 {
