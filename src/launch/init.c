@@ -220,19 +220,10 @@ static int refuse_exec_memfds(const struct policy *p, uid_t outer_uid, struct di
 	return 0;
 }
 
-_noreturn_ void sandbox_init(struct child_ctx *c)
+/* Returns the supervisor's pidfd when pid 1 must watch it (no pid
+ * namespace), else -1. */
+static int tie_to_supervisor(struct child_ctx *c, bool own_pidns)
 {
-	const struct launch_request *req = c->req;
-	struct diag d;
-	diag_init(&d, stderr, "glovebox: ");
-
-	TRACE_POINT("pid 1");
-	closep(&c->mounts_wfd);
-	/* Root that became nobody left the process undumpable, and its /proc
-	 * files root's: pid 1 could not write its own id maps. It makes
-	 * itself undumpable again before the command runs (init_loop). */
-	if (req->policy->host_user == HOST_USER_NOBODY && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
-		_exit(125);
 	/* A session of the sandbox's own, out of the user's: no terminal signal
 	 * reaches the sandbox but what glovebox passes on, and none of its
 	 * processes can take the user's terminal as its controlling terminal.
@@ -246,12 +237,43 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	 * outlive glovebox long enough to kill what the command started: it
 	 * watches glovebox's pidfd instead, and the command's process arms
 	 * its own death signal. */
-	bool own_pidns = !c->fallback && (req->policy->unshare & CLONE_NEWPID) != 0;
 	if (supervisor_gone(c->supervisor_pidfd) ||
 	    (own_pidns && prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0))
 		_exit(125);
 	int supervisor_fd = own_pidns ? -1 : steal_fd(&c->supervisor_pidfd);
 	closep(&c->supervisor_pidfd);
+	return supervisor_fd;
+}
+
+/* Without a pid namespace of its own, pid 1 finds what the command
+ * leaves behind as a subreaper. */
+static void track_processes(struct init_state *st, struct diag *d)
+{
+	if (st->own_pidns)
+		return;
+	/* Opened while the host's /proc is still there. */
+	st->children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 || st->children_fd < 0) {
+		diag_error(d, NULL, "cannot track the sandbox's processes: %s", strerror(errno));
+		_exit(125);
+	}
+}
+
+_noreturn_ void sandbox_init(struct child_ctx *c)
+{
+	const struct launch_request *req = c->req;
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
+
+	TRACE_POINT("pid 1");
+	closep(&c->mounts_wfd);
+	/* Root that became nobody left the process undumpable, and its /proc
+	 * files root's: pid 1 could not write its own id maps. It makes
+	 * itself undumpable again before the command runs (init_loop). */
+	if (req->policy->host_user == HOST_USER_NOBODY && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
+		_exit(125);
+	bool own_pidns = !c->fallback && (req->policy->unshare & CLONE_NEWPID) != 0;
+	int supervisor_fd = tie_to_supervisor(c, own_pidns);
 
 	/* Blocked before the fork, so that a command that exits at once still
 	 * leaves a SIGCHLD for init_loop's signalfd. */
@@ -288,15 +310,7 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 		.report_stops = term_relays(c->term),
 		.background = req->policy->background,
 	};
-	if (!st.own_pidns) {
-		/* Opened while the host's /proc is still there. */
-		st.children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
-		if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 || st.children_fd < 0) {
-			diag_error(&d, NULL, "cannot track the sandbox's processes: %s",
-				   strerror(errno));
-			_exit(125);
-		}
-	}
+	track_processes(&st, &d);
 
 	int built = c->fallback ? where_landlock_host_rules(req->policy, req->where, c->mounts_fd,
 							     &c->fence, c->ruleset, &d)

@@ -17,7 +17,6 @@
 #include "what/identity.h"
 #include "where/namespaces.h"
 
-
 /* The command's report: a datagram socket on which the kernel vouches
  * for the sender's pid. [0] is the supervisor's. */
 static int open_report(struct fd_pair *p)
@@ -43,6 +42,93 @@ static pid_t clone_with_flags(uint64_t flags, int *pidfd)
 #endif
 }
 
+/* What the supervisor and the sandbox's processes talk over: glovebox's
+ * own pidfd (pid 1 watches it), pid 1's status pipe, the host's mount
+ * list, and the command's report (only when someone asked for it). */
+struct channels {
+	int self;
+	struct fd_pair status, mounts, report;
+};
+
+static void channels_close(struct channels *ch)
+{
+	closep(&ch->self);
+	fd_pair_close(&ch->status);
+	fd_pair_close(&ch->mounts);
+	fd_pair_close(&ch->report);
+}
+
+static int channels_open(struct channels *ch, bool report)
+{
+	ch->self = pidfd_open(getpid(), 0);
+	int r = ch->self < 0 ? -errno : open_pipe(&ch->status);
+	if (r == 0)
+		r = open_pipe(&ch->mounts);
+	if (r == 0 && report)
+		r = open_report(&ch->report);
+	return r;
+}
+
+/* clone3, not fork: the namespaces come with the process in one step.
+ * The child must stay away from functions that trust glibc's cached
+ * thread id (raise, abort, pthread_*) until it forks properly. The pid,
+ * or -1 with the error in *err. */
+static pid_t clone_flags(uint64_t flags, int *pidfd, int *err)
+{
+	struct clone_args args = {
+		.flags = flags | CLONE_PIDFD,
+		.pidfd = (uint64_t)(uintptr_t)pidfd,
+		.exit_signal = SIGCHLD,
+	};
+	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && errno == ENOSYS)
+		pid = clone_with_flags(args.flags, pidfd); /* a container's filter hides clone3 */
+	*err = pid < 0 ? errno : 0;
+	return pid;
+}
+
+/* The sandbox's first process, in its namespaces; with fallback =
+ * landlock, in none where none can be made. Returns -1 once it said why
+ * it could not start. */
+static pid_t clone_sandbox(const struct policy *p, struct child_ctx *c, struct term *term,
+			   int *pidfd)
+{
+	TRACE_POINT("clone3");
+	/* AppArmor's restriction shows only once the namespace is made */
+	bool fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_restricted();
+	int err = 0;
+	pid_t pid = fallback ? -1 : clone_flags(where_clone_flags(p), pidfd, &err);
+	if (pid < 0 && !fallback) {
+		fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_blocked(p, err);
+		if (!fallback) {
+			struct diag d;
+			diag_init(&d, stderr, "glovebox: ");
+			where_userns_failure(p, err, &d);
+			return -1;
+		}
+	}
+	if (fallback) {
+		where_fallback_note(p, err, stderr);
+		c->fallback = true;
+		term_use_host_ptmx(term);
+		pid = clone_flags(0, pidfd, &err);
+		if (pid < 0)
+			fprintf(stderr, "glovebox: cannot start the sandbox: %s\n", strerror(err));
+	}
+	return pid;
+}
+
+/* The Landlock ruleset, made before the sandbox's processes so that both
+ * inherit it: its descriptor, -1 for none, -2 on failure (reported). */
+static int prepare_landlock(const struct policy *p, struct landlock_fence *fence)
+{
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
+	if (where_landlock_decide(p, where_landlock_abi(), fence, &d) < 0)
+		return -2;
+	return where_landlock_open(p, fence, &d);
+}
+
 /* host-user = nobody: root becomes uid and gid 65534, with no
  * supplementary group, before it creates the sandbox, which is then
  * nobody's as an unprivileged user's sandbox is that user's (its user
@@ -63,28 +149,6 @@ static int become_nobody(const struct policy *p, struct child_ctx *c)
 	return 0;
 }
 
-/* The Landlock ruleset, made before the sandbox's processes so that both
- * inherit it: its descriptor, -1 for none, -2 on failure (reported). */
-static int prepare_landlock(const struct policy *p, struct landlock_fence *fence)
-{
-	struct diag d;
-	diag_init(&d, stderr, "glovebox: ");
-	if (where_landlock_decide(p, where_landlock_abi(), fence, &d) < 0)
-		return -2;
-	return where_landlock_open(p, fence, &d);
-}
-
-/* The sandbox's first process: clone3, or clone where a container's filter
- * hides clone3. The pid, or -1 with the error in *err. */
-static pid_t clone_sandbox(struct clone_args *args, int *pidfd, int *err)
-{
-	pid_t pid = (pid_t)syscall(SYS_clone3, args, sizeof(*args));
-	if (pid < 0 && errno == ENOSYS)
-		pid = clone_with_flags(args->flags, pidfd);
-	*err = pid < 0 ? errno : 0;
-	return pid;
-}
-
 static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term,
 		       int *signal_out)
 {
@@ -93,64 +157,31 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	_cleanup_close_ int ruleset = prepare_landlock(p, &fence);
 	if (ruleset == -2)
 		return 125;
-	_cleanup_close_ int self = pidfd_open(getpid(), 0);
-	_cleanup_pair_ struct fd_pair status = {-1, -1}, mounts = {-1, -1}, report = {-1, -1};
-	int r = self < 0 ? -errno : open_pipe(&status);
-	if (r == 0)
-		r = open_pipe(&mounts);
-	if (r == 0 && (req->info_fd >= 0 || req->status_fd >= 0 || term->mode == TERM_PTY_SANDBOX))
-		r = open_report(&report);
+	_cleanup_(channels_close) struct channels ch = {-1, {-1, -1}, {-1, -1}, {-1, -1}};
+	int r = channels_open(&ch, req->info_fd >= 0 || req->status_fd >= 0 ||
+					   term->mode == TERM_PTY_SANDBOX);
 	if (r < 0) {
 		fprintf(stderr, "glovebox: cannot prepare the sandbox: %s\n", strerror(-r));
 		return 125;
 	}
 	*c = (struct child_ctx){.req = req, .uid = c->uid, .gid = c->gid, .orig_mask = c->orig_mask,
-				.supervisor_pidfd = self, .status_fd = status.w,
-				.mounts_fd = mounts.r, .mounts_wfd = mounts.w,
-				.report_fd = report.w, .net_fd = -1, .term = term, .pty_peer = -1,
+				.supervisor_pidfd = ch.self, .status_fd = ch.status.w,
+				.mounts_fd = ch.mounts.r, .mounts_wfd = ch.mounts.w,
+				.report_fd = ch.report.w, .net_fd = -1, .term = term, .pty_peer = -1,
 				.fence = fence, .ruleset = ruleset};
 	_cleanup_close_ int pidfd = -1;
 	if (become_nobody(p, c) < 0)
 		return 125;
-	struct clone_args args = {
-		.flags = where_clone_flags(p) | CLONE_PIDFD,
-		.pidfd = (uint64_t)(uintptr_t)&pidfd,
-		.exit_signal = SIGCHLD,
-	};
-	/* clone3, not fork: the namespaces come with the process in one step.
-	 * The child must stay away from functions that trust glibc's cached
-	 * thread id (raise, abort, pthread_*) until it forks properly. */
-	TRACE_POINT("clone3");
-	/* AppArmor's restriction shows only once the namespace is made */
-	bool fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_restricted();
-	int err = 0;
-	pid_t pid = fallback ? -1 : clone_sandbox(&args, &pidfd, &err);
-	if (pid < 0 && !fallback) {
-		fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_blocked(p, err);
-		if (!fallback) {
-			struct diag d;
-			diag_init(&d, stderr, "glovebox: ");
-			where_userns_failure(p, err, &d);
-			return 125;
-		}
-	}
-	if (fallback) {
-		where_fallback_note(p, err, stderr);
-		c->fallback = true;
-		term_use_host_ptmx(term);
-		args.flags = CLONE_PIDFD;
-		pid = clone_sandbox(&args, &pidfd, &err);
-		if (pid < 0) {
-			fprintf(stderr, "glovebox: cannot start the sandbox: %s\n", strerror(err));
-			return 125;
-		}
-	}
+	pid_t pid = clone_sandbox(p, c, term, &pidfd);
+	if (pid < 0)
+		return 125;
 	if (pid == 0)
 		sandbox_init(c);
-	closep(&self);
-	closep(&status.w);
-	closep(&report.w);
-	closep(&mounts.r);
+	/* the sandbox's ends */
+	closep(&ch.self);
+	closep(&ch.status.w);
+	closep(&ch.report.w);
+	closep(&ch.mounts.r);
 	closep(&term->peer); /* the command's end: the pty hangs up once the sandbox is gone */
 	/* A reader of --info-fd or --status-fd that goes away must not kill
 	 * glovebox (and with it the sandbox). Set only now: the sandbox was
@@ -158,15 +189,15 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	signal(SIGPIPE, SIG_IGN);
 	/* pid 1 needs this once it starts on the filesystem; a failure shows
 	 * there, as a list without its end. */
-	r = where_send_host_mounts(mounts.w);
+	r = where_send_host_mounts(ch.mounts.w);
 	if (r < 0)
 		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
-	closep(&mounts.w);
+	closep(&ch.mounts.w);
 	TRACE_POINT("host mounts sent");
 	if (term->mode == TERM_PTY_HOST)
 		term_start(term, term->master);
-	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = status.r,
-			       .report_fd = report.r, .info_fd = req->info_fd,
+	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = ch.status.r,
+			       .report_fd = ch.report.r, .info_fd = req->info_fd,
 			       .json_fd = req->status_fd, .term = term,
 			       .timeout_ms = p->timeout_ms};
 	int code = supervise(&s);

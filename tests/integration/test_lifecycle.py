@@ -30,9 +30,9 @@ class Descriptors:
         self.assertIn(str(extra), r.stdout.split())
 
     def test_pid_1_keeps_no_descriptor_glovebox_was_given(self):
-        # pid 1 closes all but its own few, below 64 and above (a
-        # descriptor of glovebox's own would be a way out through
-        # /proc/1/fd).
+        # pid 1 closes all but its own few, below them, between them,
+        # below 64 and above (a descriptor of glovebox's own would be a way
+        # out through /proc/1/fd). 3 and 9 come from the shell in front.
         extras = []
         try:
             for want in (20, 70):
@@ -40,8 +40,9 @@ class Descriptors:
                 os.dup2(fd, want)
                 os.close(fd)
                 extras.append(want)
-            argv = self.who.wrap([self.stage.glovebox, "--", "/bin/sh", "-c",
-                                  "echo ready; exec sleep 30"])
+            argv = ["/bin/sh", "-c", 'exec 3</etc/hostname 9</etc/hostname; exec "$@"', "sh"]
+            argv += self.who.wrap([self.stage.glovebox, "--", "/bin/sh", "-c",
+                                   "echo ready; exec sleep 30"])
             p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True, pass_fds=extras,
                                  env=self.who.env(), cwd=self.stage.work)
         finally:
