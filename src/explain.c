@@ -203,6 +203,8 @@ static void explain_landlock(const struct policy *p, FILE *f)
 	where_landlock_missing_text(abi, line, sizeof(line));
 	if (line[0])
 		fprintf(f, "  %-18s %s\n", "not on this kernel", line);
+	where_landlock_missing_text(1, line, sizeof(line));
+	fprintf(f, "  %-18s each needs its ABI: %s\n", "older kernels", line);
 	row(f, "fallback",
 	    p->fallback == FALLBACK_LANDLOCK
 		    ? "landlock (no user namespace: Landlock, seccomp, no capabilities)"

@@ -299,8 +299,8 @@ void where_landlock_missing_text(int abi, char *buf, size_t size)
 		const char *what;
 	} features[] = {
 		{1, "file access"},
-		{LANDLOCK_ABI_REFER, "renames and links between directories (before ABI 2 always "
-				     "refused)"},
+		{LANDLOCK_ABI_REFER, "renames and links across directories (refused outright "
+				     "before)"},
 		{LANDLOCK_ABI_TRUNCATE, "truncation"},
 		{LANDLOCK_ABI_TCP, "TCP ports"},
 		{LANDLOCK_ABI_IOCTL_DEV, "device ioctls"},

@@ -200,6 +200,9 @@ class Files:
         self.assertRegex(r.stdout, r"\n    /usr +read list exec +# ro-bind /usr \(default")
         self.assertRegex(r.stdout, r"\n    /x +read list exec +# ro-bind /x \(command line")
         self.assertRegex(r.stdout, r"\n    /tmp +all but make-char make-block +# tmpfs /tmp")
+        self.assertIn("older kernels      each needs its ABI: renames and links across "
+                      "directories (refused outright before) (ABI 2), truncation (ABI 3), TCP "
+                      "ports (ABI 4), device ioctls (ABI 5), scoping (ABI 6)", r.stdout)
         r = self.run_as([self.stage.glovebox, "--landlock-fs", "no", "explain"])
         self.assertIn("landlock-fs        no", r.stdout)
         self.assertNotIn("Landlock rules", r.stdout)
