@@ -26,6 +26,7 @@
 #include "what/identity.h"
 #include "where/landlock.h"
 #include "where/namespaces.h"
+#include "where/pasta.h"
 
 /* Signals that glovebox passes on. Job-control stops (SIGTSTP, SIGTTIN,
  * SIGTTOU) are left alone so that the shell sees glovebox stop with the
@@ -83,6 +84,7 @@ struct child_ctx {
 	bool moved;      /* the command's process was moved off pid 1's CPU */
 	int report_fd;  /* the command sends its pid (and a pty's master) here */
 	int net_fd;     /* the command writes a byte once its network namespace exists */
+	struct pasta *pasta; /* network = user */
 	struct term *term;
 	int pty_peer;   /* the command's end of the pty, when there is one */
 };
@@ -208,7 +210,7 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		_exit(125);
 	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
 		_exit(125);
-	if (where_setup_net_uts(p, &d) < 0)
+	if (where_setup_net_uts(p, &d) < 0 || pasta_announce(c->pasta, &d) < 0)
 		_exit(125);
 	/* pid 1 joins the network namespace now (where_join_net) */
 	if (c->net_fd >= 0 && (write(c->net_fd, "n", 1) != 1 || close(c->net_fd) < 0))
@@ -226,7 +228,7 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	ssize_t n;
 	while ((n = read(c->go_fd, &go, 1)) < 0 && errno == EINTR)
 		;
-	if (n != 1)
+	if (n != 1 || pasta_wait(c->pasta) < 0)
 		_exit(125);
 	TRACE_POINT("go");
 	if (c->moved && sched_setaffinity(0, sizeof(c->cpus), &c->cpus) < 0) {
@@ -548,7 +550,7 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	if (!(req->policy->unshare & CLONE_NEWPID))
 		c->init_pidfd = pidfd_open(getpid(), 0);
 	struct fd_pair go = {-1, -1}, net = {-1, -1};
-	if (open_pipe(&go) < 0 || (req->policy->network == NET_NONE && open_pipe(&net) < 0)) {
+	if (open_pipe(&go) < 0 || (req->policy->network != NET_HOST && open_pipe(&net) < 0)) {
 		diag_error(&d, NULL, "pipe: %s", strerror(errno));
 		_exit(125);
 	}
@@ -585,7 +587,7 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	if (late)
 		pid = start_command_with_pty(c, &go, &net, &d);
 	st.command = pid;
-	if (req->policy->network == NET_NONE) {
+	if (req->policy->network != NET_HOST) {
 		if (where_join_net(req->policy, pid, net.r, &d) < 0)
 			_exit(125);
 		closep(&net.r);
@@ -809,6 +811,11 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		       int *signal_out)
 {
 	const struct policy *p = req->policy;
+	_cleanup_(pasta_stop) struct pasta pasta = {.sock = -1, .peer = -1};
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
+	if (pasta_prepare(&pasta, p, &d) < 0)
+		return 125;
 	_cleanup_close_ int self = pidfd_open(getpid(), 0);
 	_cleanup_pair_ struct fd_pair status = {-1, -1}, mounts = {-1, -1}, report = {-1, -1};
 	int r = self < 0 ? -errno : open_pipe(&status);
@@ -823,7 +830,8 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	*c = (struct child_ctx){.req = req, .uid = c->uid, .gid = c->gid, .orig_mask = c->orig_mask,
 				.supervisor_pidfd = self, .status_fd = status.w,
 				.mounts_fd = mounts.r, .mounts_wfd = mounts.w,
-				.report_fd = report.w, .net_fd = -1, .term = term, .pty_peer = -1};
+				.report_fd = report.w, .net_fd = -1, .pasta = &pasta, .term = term,
+				.pty_peer = -1};
 	_cleanup_close_ int pidfd = -1;
 	struct clone_args args = {
 		.flags = where_clone_flags(p) | CLONE_PIDFD,
@@ -838,8 +846,6 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	if (pid < 0 && errno == ENOSYS)
 		pid = clone_with_flags(args.flags, &pidfd); /* a container's filter hides clone3 */
 	if (pid < 0) {
-		struct diag d;
-		diag_init(&d, stderr, "glovebox: ");
 		where_userns_failure(p, errno, &d);
 		return 125;
 	}
@@ -861,6 +867,10 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
 	closep(&mounts.w);
 	TRACE_POINT("host mounts sent");
+	/* network = user. On failure the command exits 125, as supervise()
+	 * then says. */
+	(void)pasta_start(&pasta, p, pidfd, &d);
+	TRACE_POINT("pasta");
 	if (term->mode == TERM_PTY_HOST)
 		term_start(term, term->master);
 	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = status.r,

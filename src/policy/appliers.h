@@ -25,3 +25,5 @@ int apply_chdir(struct policy *p, const struct gb_option *opt, char **a, size_t 
                 const struct origin *o, struct diag *d);
 int apply_hostname(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                    const struct origin *o, struct diag *d);
+int apply_forward(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                  const struct origin *o, struct diag *d);
