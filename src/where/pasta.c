@@ -252,6 +252,7 @@ _noreturn_ static void exec_pasta(const char *path, char **argv, const int fds[F
 struct relay {
 	char *buf;
 	size_t len;
+	unsigned lines; /* passed on so far */
 	struct diag *d;
 };
 
@@ -262,6 +263,7 @@ static void relay_line(struct relay *r, const char *line)
 	if (!*line || (str_startswith(line, "Failed to send ") && strstr(line, "to syslog")))
 		return;
 	diag_error(r->d, NULL, "pasta: %s", line);
+	r->lines++;
 }
 
 /* Read what there is; false at end of file, with the last line passed on. */
@@ -323,14 +325,13 @@ static bool await_pasta(int ready, struct relay *err, int err_fd, int sandbox_pi
 static void report_failure(struct pasta *pa, struct relay *err, int err_fd)
 {
 	kill(pa->pid, SIGKILL); /* if still there: its stderr must close */
-	unsigned before = err->d->errors;
 	while (relay_read(err, err_fd))
 		;
 	int status = 0;
 	while (waitpid(pa->pid, &status, 0) < 0 && errno == EINTR)
 		;
 	pa->pid = 0;
-	if (err->d->errors != before)
+	if (err->lines)
 		return;
 	if (WIFEXITED(status))
 		diag_error(err->d, NULL, "pasta ended with status %d before the network was up",

@@ -128,6 +128,21 @@ class UserNetwork:
         self.assertNotEqual(r.returncode, 0)
         self.assertIn("Connection refused", r.stderr)
 
+    def test_a_pasta_that_cannot_start_is_said_and_nothing_runs(self):
+        taken = socket.socket()
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        self.addCleanup(taken.close)
+        port = taken.getsockname()[1]
+        r = self.gb("--network", "user", "--forward", "127.0.0.1:%d:80" % port,
+                    cmd=["/bin/sh", "-c", "echo ran"], probe=False, timeout=120)
+        self.assertEqual(r.returncode, 125)
+        self.assertEqual(r.stdout, "")
+        # pasta's own words, once, passed on as glovebox's
+        lines = [l for l in r.stderr.splitlines() if "pasta" in l]
+        self.assertEqual(len(lines), 1, r.stderr)
+        self.assertRegex(lines[0], r"^glovebox: pasta: .*127\.0\.0\.1/%d:80" % port)
+
     def start(self, *opts, cmd):
         argv = self.who.wrap([self.stage.glovebox] + list(opts) + ["--"] + cmd)
         p = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
