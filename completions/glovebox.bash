@@ -62,7 +62,7 @@ _glovebox()
             return
             ;;
         --network)
-            COMPREPLY=($(compgen -W "none host" -- "$cur"))
+            COMPREPLY=($(compgen -W "none host user" -- "$cur"))
             return
             ;;
         --user)

@@ -279,14 +279,36 @@ static void explain_plan(const struct policy *p, const struct where_env *where, 
 	where_plan_free(&plan);
 }
 
+/* The mode, and with network = user each port pasta forwards in. */
+static void explain_network(const struct policy *p, FILE *f)
+{
+	static const char *const modes[] = {
+		[NET_NONE] = "none (own namespace, loopback only)",
+		[NET_HOST] = "host",
+		[NET_USER] = "user (own namespace, joined to the host's network by pasta)",
+	};
+	row(f, "network", modes[p->network], &p->network_s);
+	if (p->network == NET_USER && p->n_forwards == 0)
+		row(f, "forward", "none", &p->forwards_s);
+	for (size_t i = 0; i < p->n_forwards; i++) {
+		const struct port_forward *fw = &p->forwards[i];
+		char line[256];
+		bool v6 = fw->address && strchr(fw->address, ':');
+		snprintf(line, sizeof(line), "%s %s%s%s%s%u -> %u", forward_proto_name(fw->proto),
+			 v6 ? "[" : "", fw->address ? fw->address : "*", v6 ? "]" : "", ":",
+			 fw->host_port, fw->sandbox_port);
+		const struct setting s = {true, fw->origin};
+		row(f, "forward", line, &s);
+	}
+}
+
 static void explain_where(const struct policy *p, const struct explain_env *env, FILE *f)
 {
 	char line[1024];
 	static const struct where_env nowhere = {0};
 	const struct where_env *where = env->where ? env->where : &nowhere;
 	fputs("[where]\n", f);
-	row(f, "network", p->network == NET_NONE ? "none (own namespace, loopback only)" : "host",
-	    &p->network_s);
+	explain_network(p, f);
 	row(f, "hostname",
 	    !(p->unshare & CLONE_NEWUTS) ? "the host's (unshare-uts = no)"
 	    : p->hostname_s.set	 ? p->hostname
@@ -316,7 +338,7 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 	for (size_t i = 0; i < ELEMENTSOF(ns); i++)
 		if ((p->unshare | CLONE_NEWNS) & ns[i].flag)
 			fprintf(f, " %s", ns[i].name);
-	fputs(p->network == NET_NONE ? " net\n" : "\n", f);
+	fputs(p->network != NET_HOST ? " net\n" : "\n", f);
 	if (p->background_s.set || p->background == BACKGROUND_WAIT)
 		fprintf(f, "  background         %s\n",
 			p->background == BACKGROUND_WAIT ? "wait for it" : "killed with the command");

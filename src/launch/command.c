@@ -53,7 +53,7 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		_exit(125);
 	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
 		_exit(125);
-	if (!c->fallback && where_setup_net_uts(p, &d) < 0)
+	if ((!c->fallback && where_setup_net_uts(p, &d) < 0) || pasta_announce(c->pasta, &d) < 0)
 		_exit(125);
 	/* pid 1 joins the network namespace now (where_join_net) */
 	if (c->net_fd >= 0 && (write(c->net_fd, "n", 1) != 1 || close(c->net_fd) < 0))
@@ -72,7 +72,7 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	ssize_t n;
 	while ((n = read(c->go_fd, &go, 1)) < 0 && errno == EINTR)
 		;
-	if (n != 1)
+	if (n != 1 || pasta_wait(c->pasta) < 0)
 		_exit(125);
 	TRACE_POINT("go");
 	if (c->moved && sched_setaffinity(0, sizeof(c->cpus), &c->cpus) < 0) {

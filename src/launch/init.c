@@ -290,7 +290,7 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	if (!own_pidns)
 		c->init_pidfd = pidfd_open(getpid(), 0);
 	struct fd_pair go = {-1, -1}, net = {-1, -1};
-	bool own_net = !c->fallback && req->policy->network == NET_NONE;
+	bool own_net = !c->fallback && req->policy->network != NET_HOST;
 	if (open_pipe(&go) < 0 || (own_net && open_pipe(&net) < 0)) {
 		diag_error(&d, NULL, "pipe: %s", strerror(errno));
 		_exit(125);

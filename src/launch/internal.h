@@ -14,6 +14,7 @@
 #include "launch/launch.h"
 #include "launch/terminal.h"
 #include "where/landlock.h"
+#include "where/pasta.h"
 
 struct child_ctx {
 	const struct launch_request *req;
@@ -32,6 +33,7 @@ struct child_ctx {
 	int net_fd;     /* the command writes a byte once its network namespace exists */
 	struct term *term;
 	int pty_peer;   /* the command's end of the pty, when there is one */
+	struct pasta *pasta; /* network = user */
 	struct landlock_fence fence;
 	int ruleset;    /* Landlock's: pid 1 fills it, the command enforces it; or -1 */
 	bool fallback;  /* fallback = landlock: no namespaces at all */

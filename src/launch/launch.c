@@ -157,6 +157,11 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	_cleanup_close_ int ruleset = prepare_landlock(p, &fence);
 	if (ruleset == -2)
 		return 125;
+	_cleanup_(pasta_stop) struct pasta pasta = {.sock = -1, .peer = -1};
+	struct diag d;
+	diag_init(&d, stderr, "glovebox: ");
+	if (pasta_prepare(&pasta, p, &d) < 0)
+		return 125;
 	_cleanup_(channels_close) struct channels ch = {-1, {-1, -1}, {-1, -1}, {-1, -1}};
 	int r = channels_open(&ch, req->info_fd >= 0 || req->status_fd >= 0 ||
 					   term->mode == TERM_PTY_SANDBOX);
@@ -167,7 +172,8 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	*c = (struct child_ctx){.req = req, .uid = c->uid, .gid = c->gid, .orig_mask = c->orig_mask,
 				.supervisor_pidfd = ch.self, .status_fd = ch.status.w,
 				.mounts_fd = ch.mounts.r, .mounts_wfd = ch.mounts.w,
-				.report_fd = ch.report.w, .net_fd = -1, .term = term, .pty_peer = -1,
+				.report_fd = ch.report.w, .net_fd = -1, .pasta = &pasta, .term = term,
+				.pty_peer = -1,
 				.fence = fence, .ruleset = ruleset};
 	_cleanup_close_ int pidfd = -1;
 	if (become_nobody(p, c) < 0)
@@ -194,6 +200,10 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
 	closep(&ch.mounts.w);
 	TRACE_POINT("host mounts sent");
+	/* network = user. On failure the command exits 125, as supervise()
+	 * then says. */
+	(void)pasta_start(&pasta, p, pidfd, &d);
+	TRACE_POINT("pasta");
 	if (term->mode == TERM_PTY_HOST)
 		term_start(term, term->master);
 	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = ch.status.r,

@@ -27,3 +27,5 @@ int apply_hostname(struct policy *p, const struct gb_option *opt, char **a, size
                    const struct origin *o, struct diag *d);
 int apply_tcp_ports(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                     const struct origin *o, struct diag *d);
+int apply_forward(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                  const struct origin *o, struct diag *d);

@@ -60,7 +60,7 @@ static const struct keyword_row keyword_options[] = {
 		     POLICY_FIELD(home), offsetof(struct policy, home_s)},
 	[KW_CWD] = {{{"ro", CWD_RO}, {"rw", CWD_RW}, {"none", CWD_NONE}},
 		    POLICY_FIELD(cwd), offsetof(struct policy, cwd_s)},
-	[KW_NETWORK] = {{{"none", NET_NONE}, {"host", NET_HOST}},
+	[KW_NETWORK] = {{{"none", NET_NONE}, {"host", NET_HOST}, {"user", NET_USER}},
 			POLICY_FIELD(network), offsetof(struct policy, network_s)},
 	[KW_TERMINAL] = {{{"pty", TERMINAL_PTY}, {"host", TERMINAL_HOST}},
 			 POLICY_FIELD(terminal), offsetof(struct policy, terminal_s)},
@@ -581,9 +581,15 @@ const struct gb_option gb_options[] = {
 	 .help = "what the sandbox sees at $HOME (private: a home of its own, kept between runs of "
 	         "the profile)", .apply = apply_keyword, .data = KW_HOME},
 	{.section = "where", .key = "network", .cli = "network", .cli_nargs = 1, .min_args = 1,
-	 .max_args = 1, .metavar = "none|host",
-	 .help = "none: a new network namespace with only loopback; host: share the host's",
+	 .max_args = 1, .metavar = "none|host|user",
+	 .help = "none: a new network namespace with only loopback; host: share the host's; user: "
+	         "a new one that pasta connects to the host's network",
 	 .apply = apply_keyword, .data = KW_NETWORK},
+	{.section = "where", .key = "forward", .cli = "forward", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .metavar = "[ADDR:]HOSTPORT:PORT[/udp]...|none",
+	 .help = "network = user: forward a port of the host (on every address, or ADDR) to PORT "
+	         "in the sandbox, TCP or /udp; none: drop the forwards of earlier layers",
+	 .apply = apply_forward},
 	{.section = "where", .key = "hostname", .cli = "hostname", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 1, .metavar = "NAME", .help = "the host name inside", .apply = apply_hostname},
 	{.section = "where", .key = "scope", .cli = "scope", .cli_nargs = 1, .min_args = 1,

@@ -44,6 +44,7 @@ void policy_free(struct policy *p)
 	for (size_t i = 0; i < p->n_removed; i++)
 		mount_op_free(&p->removed[i].op);
 	free(p->removed);
+	policy_clear_forwards(p);
 	free(p->hostname);
 	free(p->chdir);
 	free(p->home_name);
@@ -118,6 +119,45 @@ bool mount_is_proc(const struct mount_op *m, const void *unused _unused_)
 	return m->kind == MOUNT_PROC;
 }
 
+void policy_clear_forwards(struct policy *p)
+{
+	for (size_t i = 0; i < p->n_forwards; i++)
+		free(p->forwards[i].address);
+	free(p->forwards);
+	p->forwards = NULL;
+	p->n_forwards = 0;
+}
+
+/* Two forwards that would listen on the same host port: pasta could bind
+ * only the first. An address left out means every address. */
+static bool forwards_clash(const struct port_forward *a, const struct port_forward *b)
+{
+	return a->proto == b->proto && a->host_port == b->host_port &&
+	       (!a->address || !b->address || streq(a->address, b->address));
+}
+
+static void validate_forwards(const struct policy *p, struct diag *d)
+{
+	for (size_t i = 0; i < p->n_forwards; i++) {
+		const struct port_forward *f = &p->forwards[i];
+		char where[512];
+		if (p->network != NET_USER) {
+			origin_format(&p->network_s.origin, where, sizeof(where));
+			diag_error(d, &f->origin, "forward needs network = user, and network is %s%s%s",
+				   net_mode_name(p->network), p->network_s.set ? " from " : "",
+				   p->network_s.set ? where : "");
+			return;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (!forwards_clash(&p->forwards[j], f))
+				continue;
+			origin_format(&p->forwards[j].origin, where, sizeof(where));
+			diag_error(d, &f->origin, "host port %u/%s is forwarded twice (also by %s)",
+				   f->host_port, forward_proto_name(f->proto), where);
+		}
+	}
+}
+
 struct env_op *policy_add_env(struct policy *p, enum env_op_kind kind, const struct origin *o)
 {
 	if (p->n_env_ops == p->cap_env_ops) {
@@ -174,6 +214,7 @@ int policy_validate(struct policy *p, struct diag *d)
 				   where);
 		}
 	}
+	validate_forwards(p, d);
 	how_validate(p, d);
 	return d->errors == before ? 0 : -1;
 }
@@ -203,5 +244,12 @@ const char *home_mode_name(enum home_mode m)
 
 const char *net_mode_name(enum net_mode m)
 {
-	return m == NET_HOST ? "host" : "none";
+	static const char *const names[] = {[NET_NONE] = "none", [NET_HOST] = "host",
+					    [NET_USER] = "user"};
+	return names[m];
+}
+
+const char *forward_proto_name(enum forward_proto p)
+{
+	return p == FORWARD_UDP ? "udp" : "tcp";
 }

@@ -76,7 +76,19 @@ enum home_mode { HOME_TMPFS, HOME_RO, HOME_RW, HOME_NONE, HOME_PRIVATE };
 enum terminal_mode { TERMINAL_PTY, TERMINAL_HOST };
 /* The launcher's working directory, shared at its own path (or not). */
 enum cwd_mode { CWD_NONE, CWD_RO, CWD_RW };
-enum net_mode { NET_NONE, NET_HOST };
+/* none: a network namespace with loopback only; host: the host's; user:
+ * a namespace of its own that pasta connects to the host's network. */
+enum net_mode { NET_NONE, NET_HOST, NET_USER };
+
+/* network = user: a port of the host that pasta forwards into the sandbox. */
+enum forward_proto { FORWARD_TCP, FORWARD_UDP };
+
+struct port_forward {
+	enum forward_proto proto;
+	char *address; /* the host address pasta listens on; NULL: every address */
+	uint16_t host_port, sandbox_port;
+	struct origin origin;
+};
 /* Landlock scopes: what the sandbox may not reach outside itself. */
 #define SCOPE_ABSTRACT_UNIX 0x1u /* abstract unix sockets made outside */
 #define SCOPE_SIGNAL        0x2u /* signals to processes outside */
@@ -192,6 +204,9 @@ struct policy {
 	struct setting home_s;
 	enum net_mode network;
 	struct setting network_s;
+	struct port_forward *forwards; /* in order; at most one per host port and protocol */
+	size_t n_forwards;
+	struct setting forwards_s; /* the last forward line (forward = none empties the list) */
 	char *hostname;
 	struct setting hostname_s;
 	enum terminal_mode terminal;
@@ -283,6 +298,8 @@ bool mount_at_or_below(const struct mount_op *m, const void *dest);
 bool mount_is_proc(const struct mount_op *m, const void *unused);
 
 struct env_op *policy_add_env(struct policy *p, enum env_op_kind kind, const struct origin *o);
+/* forward = none: the forwards of earlier layers go. */
+void policy_clear_forwards(struct policy *p);
 struct arg_rule *policy_add_arg_rule(struct policy *p, const struct origin *o);
 
 /* Record the origin of a rule line, returning its index. */
@@ -299,3 +316,4 @@ int policy_validate(struct policy *p, struct diag *d);
 const char *mount_kind_name(enum mount_kind k);
 const char *home_mode_name(enum home_mode m);
 const char *net_mode_name(enum net_mode m);
+const char *forward_proto_name(enum forward_proto p);

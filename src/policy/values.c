@@ -5,6 +5,7 @@
 
 #include "util.h"
 
+#include <arpa/inet.h>
 #include <cap-ng.h>
 #include <ctype.h>
 #include <errno.h>
@@ -146,5 +147,75 @@ int parse_rlim_value(const char *s, int resource, rlim_t *out)
 	if (v >= RLIM_INFINITY)
 		return -ERANGE;
 	*out = (rlim_t)v;
+	return 0;
+}
+
+static int parse_port(const char *s, uint16_t *out)
+{
+	uint64_t v;
+	int r = parse_u64(s, &v);
+	if (r < 0)
+		return r;
+	if (v == 0 || v > UINT16_MAX)
+		return -ERANGE;
+	*out = (uint16_t)v;
+	return 0;
+}
+
+/* The address before the ports, written back in its canonical form:
+ * "[::1]:" or "127.0.0.1:". *rest is what follows the colon. */
+static int parse_forward_address(char *s, char **rest, char **out)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	char text[INET6_ADDRSTRLEN];
+	int family = AF_INET;
+	char *end;
+	if (s[0] == '[') {
+		family = AF_INET6;
+		s++;
+		end = strchr(s, ']');
+		if (!end || end[1] != ':')
+			return -EINVAL;
+		*end++ = '\0';
+	} else {
+		end = strchr(s, ':');
+	}
+	*end = '\0';
+	*rest = end + 1;
+	if (inet_pton(family, s, bin) != 1 || !inet_ntop(family, bin, text, sizeof(text)))
+		return -EINVAL;
+	*out = xstrdup(text);
+	return 0;
+}
+
+int parse_forward(const char *s, struct port_forward *out)
+{
+	struct port_forward f = {.proto = FORWARD_TCP};
+	_cleanup_free_ char *copy = xstrdup(s);
+	char *ports = copy;
+	char *slash = strrchr(copy, '/');
+	if (slash) {
+		*slash = '\0';
+		if (streq(slash + 1, "udp"))
+			f.proto = FORWARD_UDP;
+		else if (!streq(slash + 1, "tcp"))
+			return -EINVAL;
+	}
+	/* an address when there are three parts, or brackets */
+	int r = 0;
+	if (copy[0] == '[' || strchr(copy, ':') != strrchr(copy, ':'))
+		r = parse_forward_address(copy, &ports, &f.address);
+	char *colon = r < 0 ? NULL : strchr(ports, ':');
+	if (colon)
+		*colon = '\0';
+	if (r == 0 && !colon)
+		r = -EINVAL;
+	if (r == 0 && (r = parse_port(ports, &f.host_port)) == 0)
+		r = parse_port(colon + 1, &f.sandbox_port);
+	if (r < 0) {
+		free(f.address);
+		return r;
+	}
+	*out = f;
 	return 0;
 }

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/resource.h>
 
+#include "policy/policy.h"
+
 int parse_bool(const char *s, bool *out);
 /* A capability name (with or without CAP_, any case): its number, or -1. */
 int parse_capability(const char *s);
@@ -19,3 +21,7 @@ int parse_mode(const char *s, uint32_t *out);
 bool rlimit_is_bytes(int resource);
 /* One rlimit value: a number, a size for byte limits, unlimited or infinity. */
 int parse_rlim_value(const char *s, int resource, rlim_t *out);
+/* A port forward, [ADDRESS:]HOSTPORT:SANDBOXPORT[/tcp|/udp] (an IPv6
+ * ADDRESS in brackets): its protocol, ports and address (canonical, newly
+ * allocated; NULL when left out). Its origin is the caller's to set. */
+int parse_forward(const char *s, struct port_forward *out);

@@ -20,7 +20,7 @@ unsigned long where_clone_flags(const struct policy *p)
 
 int where_join_net(const struct policy *p, pid_t command, int ready_fd, struct diag *d)
 {
-	if (p->network != NET_NONE)
+	if (p->network == NET_HOST)
 		return 0;
 	char ready;
 	ssize_t n;
@@ -195,14 +195,14 @@ static int loopback_up(void)
 
 int where_setup_net_uts(const struct policy *p, struct diag *d)
 {
-	if (p->network == NET_NONE && unshare(CLONE_NEWNET) < 0)
+	if (p->network != NET_HOST && unshare(CLONE_NEWNET) < 0)
 		return diag_error(d, &p->network_s.origin, "cannot create a network namespace: %s",
 				  strerror(errno));
 	const char *name = p->hostname_s.set ? p->hostname : "glovebox";
 	if ((p->unshare & CLONE_NEWUTS) && sethostname(name, strlen(name)) < 0)
 		return diag_error(d, p->hostname_s.set ? &p->hostname_s.origin : NULL,
 				  "cannot set the host name: %s", strerror(errno));
-	if (p->network == NET_NONE) {
+	if (p->network != NET_HOST) {
 		int r = loopback_up();
 		if (r < 0)
 			return diag_error(d, &p->network_s.origin, "cannot bring up loopback: %s",

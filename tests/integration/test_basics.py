@@ -90,7 +90,7 @@ class CommandLineValues:
         for opts, needs in ((["--bind", "/tmp"],
                              "--bind needs SRC DEST [links=follow] [writable=intended]"),
                             (["--tmp-overlay", "/usr"], "--tmp-overlay needs LOWER DEST"),
-                            (["--network"], "--network needs none|host")):
+                            (["--network"], "--network needs none|host|user")):
             r = self.run_as([self.stage.glovebox] + opts + ["--", "true"])
             self.assertEqual(r.returncode, 2, opts)
             self.assertEqual(r.stderr, "glovebox: %s (see glovebox --help)\n" % needs)
@@ -99,7 +99,7 @@ class CommandLineValues:
         r = self.gb("--network", "sideways", cmd=["/bin/true"], probe=False)
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr, "glovebox: command line: --network: sideways: "
-                                   "expected none or host\n")
+                                   "expected none, host or user\n")
         r = self.gb("--tmpfs", "/a b", "size=big", cmd=["/bin/true"], probe=False)
         self.assertEqual(r.returncode, 2)
         self.assertIn("--tmpfs: size=big: size must be a number", r.stderr)

@@ -99,7 +99,7 @@ class Check:
         name = os.path.basename(p)
         r = self.run_as([self.stage.glovebox, "check", name])
         self.assertEqual(r.returncode, 1)
-        self.assertEqual(r.stdout, "%s:2: [where] network: sideways: expected none or host\n"
+        self.assertEqual(r.stdout, "%s:2: [where] network: sideways: expected none, host or user\n"
                          % name)
 
     def test_check_accepts_a_byte_order_mark(self):
@@ -179,7 +179,7 @@ class NoRawControlCharacters:
         self.assertEqual(r.returncode, 125)
         self.assertEscaped(r.stderr)
         self.assertIn("esc\\x1b[31m.ini:2: [where] net\\x1bwork: unknown key", r.stderr)
-        self.assertIn(":3: [where] network: \\x1b]0;owned\\x07: expected none or host",
+        self.assertIn(":3: [where] network: \\x1b]0;owned\\x07: expected none, host or user",
                       r.stderr)
 
     def test_check_escapes_the_profile_path_key_and_value(self):

@@ -104,7 +104,7 @@ START_TEST(double_dash_is_never_a_value)
 	static const char *const cases[][3] = {
 		{"--bind", "/tmp", "--bind needs SRC DEST"},
 		{"--tmp-overlay", "/usr", "--tmp-overlay needs LOWER DEST"},
-		{"--network", NULL, "--network needs none|host"},
+		{"--network", NULL, "--network needs none|host|user"},
 		{"--profile", NULL, "--profile needs NAME|PATH"},
 		{"-p", NULL, "--profile needs NAME|PATH"},
 		{"--allow", NULL, "--allow needs CALL|@GROUP..."},

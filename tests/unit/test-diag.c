@@ -59,7 +59,7 @@ START_TEST(profile_errors_show_control_characters_escaped)
 	ck_assert_int_eq(load(&f, "p\x1b.ini", "[where]\nnet\x1bwork = host\nnetwork = \x1b[2J\n"),
 			 -1);
 	ck_assert_msgs_have_line(&f, "p\\x1b.ini:2: [where] net\\x1bwork: unknown key");
-	ck_assert_msgs_have_line(&f, "p\\x1b.ini:3: [where] network: \\x1b[2J: expected none or host");
+	ck_assert_msgs_have_line(&f, "p\\x1b.ini:3: [where] network: \\x1b[2J: expected none, host or user");
 	ck_assert_ptr_null(strchr(fixture_msgs(&f), '\x1b'));
 	fixture_free(&f);
 }

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <errno.h>
 #include <linux/capability.h>
 #include <sched.h>
 #include <sys/resource.h>
@@ -409,7 +410,7 @@ START_TEST(keyword_options_take_one_of_their_words)
 	} cases[] = {
 		{"where", "home", "private", "tmpfs, ro, rw, private or none"},
 		{"where", "cwd", "none", "ro, rw or none"},
-		{"where", "network", "host", "none or host"},
+		{"where", "network", "host", "none, host or user"},
 		{"where", "terminal", "host", "pty or host"},
 		{"what", "user", "root", "self or root"},
 		{"what", "background", "wait", "kill or wait"},
@@ -476,6 +477,110 @@ START_TEST(rlimit_rows_name_their_resource)
 }
 END_TEST
 
+/* [ADDRESS:]HOSTPORT:SANDBOXPORT[/tcp|/udp]: the address canonical, TCP
+ * unless /udp. */
+START_TEST(forwards_parse)
+{
+	static const struct {
+		const char *text;
+		enum forward_proto proto;
+		const char *address;
+		unsigned host, sandbox;
+	} good[] = {
+		{"8080:80", FORWARD_TCP, NULL, 8080, 80},
+		{"8080:80/tcp", FORWARD_TCP, NULL, 8080, 80},
+		{"5353:53/udp", FORWARD_UDP, NULL, 5353, 53},
+		{"127.0.0.1:8443:443", FORWARD_TCP, "127.0.0.1", 8443, 443},
+		{"[::1]:1:65535/udp", FORWARD_UDP, "::1", 1, 65535},
+		{"[0:0::1]:22:22", FORWARD_TCP, "::1", 22, 22},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(good); i++) {
+		struct port_forward f;
+		ck_assert_msg(parse_forward(good[i].text, &f) == 0, "%s", good[i].text);
+		ck_assert_int_eq(f.proto, good[i].proto);
+		ck_assert_uint_eq(f.host_port, good[i].host);
+		ck_assert_uint_eq(f.sandbox_port, good[i].sandbox);
+		if (good[i].address)
+			ck_assert_str_eq(f.address, good[i].address);
+		else
+			ck_assert_ptr_null(f.address);
+		free(f.address);
+	}
+	static const struct {
+		const char *text;
+		int err;
+	} bad[] = {
+		{"8080", -EINVAL},          {"8080:", -EINVAL},          {":80", -EINVAL},
+		{"8080:80/sctp", -EINVAL},  {"0:80", -ERANGE},           {"8080:65536", -ERANGE},
+		{"-1:80", -EINVAL},         {"8080:80:90", -EINVAL},     {"localhost:80:80", -EINVAL},
+		{"::1:80:80", -EINVAL},     {"[::1]80:80", -EINVAL},     {"[127.0.0.1]:80:80", -EINVAL},
+		{"1.2.3.4:80", -EINVAL},    {"8080:80/", -EINVAL},       {"+80:80", -EINVAL},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++) {
+		struct port_forward f = {.host_port = 7};
+		ck_assert_msg(parse_forward(bad[i].text, &f) == bad[i].err, "%s", bad[i].text);
+		ck_assert_uint_eq(f.host_port, 7); /* left alone */
+	}
+}
+END_TEST
+
+START_TEST(forwards_add_up_and_none_empties_them)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "how", "allow", "execve"), 0); /* or the policy is refused */
+	ck_assert_int_eq(apply(&f, "where", "network", "user"), 0);
+	ck_assert_int_eq(f.p.network, NET_USER);
+	ck_assert_int_eq(apply(&f, "where", "forward", "8080:80 5353:53/udp"), 0);
+	ck_assert_int_eq(apply(&f, "where", "forward", "127.0.0.1:9000:9000"), 0);
+	ck_assert_uint_eq(f.p.n_forwards, 3);
+	ck_assert_uint_eq(f.p.forwards[2].origin.line, 7);
+	ck_assert_int_eq(policy_validate(&f.p, &f.d), 0);
+	ck_assert_int_eq(apply(&f, "where", "forward", "none 80:80"), -1);
+	ck_assert_msgs_contain(&f, "'none' cannot be combined with forwards");
+	ck_assert_int_eq(apply(&f, "where", "forward", "80"), -1);
+	ck_assert_msgs_contain(&f, "t.ini:7: [where] forward: 80: expected "
+				   "[ADDRESS:]HOSTPORT:SANDBOXPORT[/tcp|/udp]\n");
+	ck_assert_int_eq(apply(&f, "where", "forward", "0:80"), -1);
+	ck_assert_msgs_contain(&f, "0:80: expected [ADDRESS:]HOSTPORT:SANDBOXPORT[/tcp|/udp], "
+				   "ports from 1 to 65535");
+	ck_assert_int_eq(apply(&f, "where", "forward", "none"), 0);
+	ck_assert_uint_eq(f.p.n_forwards, 0);
+	ck_assert(f.p.forwards_s.set);
+	fixture_free(&f);
+}
+END_TEST
+
+/* pasta listens on each host port once: two forwards of one port and
+ * protocol clash unless both name different addresses. */
+START_TEST(forwards_need_user_and_distinct_host_ports)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "where", "forward", "8080:80"), 0);
+	ck_assert_int_eq(policy_validate(&f.p, &f.d), -1);
+	ck_assert_msgs_contain(&f, "t.ini:7: [where] forward: forward needs network = user, and "
+				   "network is none\n");
+	ck_assert_int_eq(apply(&f, "where", "network", "host"), 0);
+	ck_assert_int_eq(policy_validate(&f.p, &f.d), -1);
+	ck_assert_msgs_contain(&f, "network is host from t.ini:7: [where] network");
+	fixture_free(&f);
+
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "how", "allow", "execve"), 0);
+	ck_assert_int_eq(apply(&f, "where", "network", "user"), 0);
+	ck_assert_int_eq(apply(&f, "where", "forward", "8080:80 8080:81/udp 127.0.0.1:9000:1 "
+						      "127.0.0.2:9000:2"),
+			 0);
+	ck_assert_int_eq(policy_validate(&f.p, &f.d), 0);
+	ck_assert_int_eq(apply(&f, "where", "forward", "127.0.0.1:8080:82"), 0);
+	ck_assert_int_eq(policy_validate(&f.p, &f.d), -1);
+	ck_assert_msgs_contain(&f, "host port 8080/tcp is forwarded twice (also by t.ini:7: "
+				   "[where] forward)");
+	fixture_free(&f);
+}
+END_TEST
+
 RUN_SUITE("options", durations_take_units, table_rows_are_unique_and_complete,
 	  bubblewrap_spellings_take_bubblewrap_arguments, booleans_parse,
 	  sizes_parse_with_suffixes, modes_are_octal, errno_names_and_numbers_parse,
@@ -487,4 +592,5 @@ RUN_SUITE("options", durations_take_units, table_rows_are_unique_and_complete,
 	  env_names_are_checked, paths_are_at_or_below_a_directory_by_whole_components,
 	  remove_takes_away_what_earlier_layers_put_at_or_below_a_destination,
 	  unshare_pid_no_takes_away_the_proc_before_it, keyword_options_take_one_of_their_words,
-	  unshare_rows_name_their_namespace, rlimit_rows_name_their_resource)
+	  unshare_rows_name_their_namespace, rlimit_rows_name_their_resource, forwards_parse,
+	  forwards_add_up_and_none_empties_them, forwards_need_user_and_distinct_host_ports)

@@ -71,7 +71,7 @@ START_TEST(errors_name_file_line_section_and_key)
 	fixture_init(&f);
 	ck_assert_int_eq(load(&f, "app.ini", "[where]\n\nnetwork = sideways\n"), -1);
 	ck_assert_str_eq(fixture_msgs(&f),
-			 "app.ini:3: [where] network: sideways: expected none or host\n");
+			 "app.ini:3: [where] network: sideways: expected none, host or user\n");
 	fixture_free(&f);
 }
 END_TEST
