@@ -10,6 +10,7 @@
 #include <sys/xattr.h>
 
 #include "trace.h"
+#include "bwrap/bwrap.h"
 #include "config.h"
 #include "diag.h"
 #include "explain.h"
@@ -324,7 +325,8 @@ static int cmd_run(const struct cli *cli)
 	wenv.n_protected = n_protected;
 	say_cwd_note(&pr.p, &wenv);
 	struct launch_request req = {.policy = &pr.p, .how = &how, .where = &wenv,
-				     .info_fd = cli->info_fd, .status_fd = cli->status_fd};
+				     .info_fd = cli->info_fd, .status_fd = cli->status_fd,
+				     .block_fd = -1};
 	const int report_fds[] = {cli->info_fd, cli->status_fd};
 	for (size_t i = 0; i < ELEMENTSOF(report_fds); i++) {
 		/* They are glovebox's, never the sandbox's. */
@@ -525,6 +527,11 @@ int main(int argc, char **argv)
 	if (refuse_privileged_binary() < 0)
 		return 125;
 	ensure_std_fds();
+	/* bubblewrap's command line: called as bwrap, or `glovebox bwrap` */
+	if (bwrap_invoked_as(argv[0]))
+		return bwrap_main(argc, argv);
+	if (argc > 1 && streq(argv[1], "bwrap"))
+		return bwrap_main(argc - 1, argv + 1);
 
 	struct cli cli;
 	if (cli_parse(argc, argv, &cli, stderr) < 0) {

@@ -233,12 +233,18 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		diag_error(&d, NULL, "cannot restore the CPU affinity: %s", strerror(errno));
 		_exit(125);
 	}
-	if (where_enter_workdir(p, c->req->where, &d) < 0)
+	if (p->bwrap.on ? where_enter_workdir_bwrap(p, c->req->where, &env, &d) < 0
+			: where_enter_workdir(p, c->req->where, &d) < 0)
 		_exit(125);
 	if (term_enter(c->term, c->pty_peer, &d) < 0)
 		_exit(125);
 	if (c->report_fd >= 0 && send_report(c->report_fd, 'p', -1) < 0)
 		_exit(125);
+	/* --block-fd: the caller lets the command start (after reading
+	 * --info-fd, say) by writing to it or closing it */
+	char unblock;
+	while (c->req->block_fd >= 0 && read(c->req->block_fd, &unblock, 1) < 0 && errno == EINTR)
+		;
 	/* Found in the sandbox's own filesystem and PATH, before the filter:
 	 * "not found" and "not executable" are reported while writing is
 	 * surely allowed. */
@@ -253,10 +259,29 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 
 	/* Only 0, 1 and 2 reach the command: whatever else the launcher had
 	 * open (a descriptor on a host directory would be a way out) closes at
-	 * exec. */
+	 * exec. Those the caller passes on by name are the exception. */
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		diag_error(&d, NULL, "cannot close stray descriptors: %s", strerror(errno));
 		_exit(125);
+	}
+	for (size_t i = 0; i < c->req->n_keep_fds; i++)
+		if (fcntl(c->req->keep_fds[i], F_SETFD, 0) < 0 && errno != EBADF) {
+			diag_error(&d, NULL, "cannot pass on descriptor %d: %s",
+				   c->req->keep_fds[i], strerror(errno));
+			_exit(125);
+		}
+	if (c->req->new_session && setsid() < 0) {
+		diag_error(&d, NULL, "cannot start a new session: %s", strerror(errno));
+		_exit(125);
+	}
+	/* bwrap's --argv0: the name the command sees, found by its real one */
+	char **args = p->argv.v;
+	_cleanup_free_ char **renamed = NULL;
+	if (c->req->argv0) {
+		renamed = xcalloc(p->argv.n + 1, sizeof(*renamed));
+		memcpy(renamed, p->argv.v, p->argv.n * sizeof(*renamed));
+		renamed[0] = (char *)c->req->argv0;
+		args = renamed;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		diag_error(&d, NULL, "cannot set no_new_privs: %s", strerror(errno));
@@ -264,7 +289,9 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	}
 	if (where_apply_landlock(p, &d) < 0)
 		_exit(125);
-	r = how_load(c->req->how);
+	r = c->req->how->len ? how_load(c->req->how) : 0;
+	for (size_t i = 0; r == 0 && i < c->req->n_extra_how; i++)
+		r = how_load(&c->req->extra_how[i]);
 	if (r < 0) {
 		diag_error(&d, NULL, "cannot load the seccomp filter: %s", strerror(-r));
 		_exit(125);
@@ -272,7 +299,7 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	TRACE_POINT("seccomp loaded");
 	/* file holds a '/': no second search. A script without #! runs under
 	 * /bin/sh, as execvp does. */
-	execvpe(file, p->argv.v, env.v);
+	execvpe(file, args, env.v);
 	exec_failed(p, shown, errno, false, true);
 }
 
@@ -620,6 +647,7 @@ struct supervisor {
 	int signal; /* the signal that ended the command, once known */
 	uint64_t timeout_ms;
 	bool timed_out;
+	char *(*child_info)(pid_t child, bool multi_line);
 };
 
 static int report_exit(struct supervisor *s, int code, int sig)
@@ -635,6 +663,21 @@ static int report_exit(struct supervisor *s, int code, int sig)
 	return code;
 }
 
+/* The front end's own account of the command (bwrap's, with the
+ * namespaces' ids), one multi-line text on --info-fd and one line first on
+ * --json-status-fd. */
+static void report_child_info(const struct supervisor *s, pid_t child)
+{
+	const int fds[] = {s->info_fd != s->json_fd ? s->info_fd : -1, s->json_fd};
+	for (size_t i = 0; i < ELEMENTSOF(fds); i++) {
+		if (fds[i] < 0)
+			continue;
+		_cleanup_free_ char *text = s->child_info(child, i == 0);
+		if (text)
+			(void)write_all(fds[i], text, strlen(text));
+	}
+}
+
 /* The command's process reported its pid, and the pty when it made one. */
 static bool on_report(struct supervisor *s)
 {
@@ -647,9 +690,11 @@ static bool on_report(struct supervisor *s)
 		closep(&master);
 	if (kind != 'p')
 		return kind != 0;
-	if (child > 0 && s->info_fd >= 0 && s->info_fd != s->json_fd)
+	if (child > 0 && s->child_info)
+		report_child_info(s, child);
+	if (child > 0 && !s->child_info && s->info_fd >= 0 && s->info_fd != s->json_fd)
 		write_json(s->info_fd, "{\"child-pid\": %d}\n", (int)child);
-	if (child > 0 && s->json_fd >= 0)
+	if (child > 0 && !s->child_info && s->json_fd >= 0)
 		write_json(s->json_fd, "{\"child-pid\": %d}\n", (int)child);
 	/* closed, so that its reader sees the end; unless the exit status is
 	 * still to come on it */
@@ -866,7 +911,7 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = status.r,
 			       .report_fd = report.r, .info_fd = req->info_fd,
 			       .json_fd = req->status_fd, .term = term,
-			       .timeout_ms = p->timeout_ms};
+			       .timeout_ms = p->timeout_ms, .child_info = req->child_info};
 	int code = supervise(&s);
 	if (s.timed_out) {
 		fprintf(stderr, "glovebox: the timeout (%.3g s) ended the sandbox\n",

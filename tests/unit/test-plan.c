@@ -736,6 +736,46 @@ START_TEST(a_bind_below_home_lands_above_it_whatever_the_key_order)
 }
 END_TEST
 
+/* bwrap's meaning: command-line order (a later ancestor hides what came
+ * before), a writable root, remount-ro of one mount, 0700 above binds,
+ * the scratch first (a bind at / covers the root tmpfs), bwrap's /dev. */
+START_TEST(bwrap_mode_keeps_the_order_the_root_writable_and_its_modes)
+{
+	struct policy *p = policy_with("[where]\nhome = none\ncwd = none\ntmpfs = /tmp/x\n"
+				       "bind = / /\nremount-ro = /tmp\nfile = /etc/a x\ndev = /dev\n");
+	p->bwrap.on = true;
+	p->mounts[1].flags |= MOUNT_F_PRIVATE_PARENTS;
+	struct where_env env = {.home = "/home/u"};
+	struct where_plan plan;
+	where_plan_make(p, &env, &plan);
+	struct where_facts fx = facts_for(&plan);
+	ck_assert_int_eq(where_plan_derive(&plan, &fx, &f.d), 0);
+	char *t = steps_text(&plan);
+	ck_assert_str_eq(t, "scratch /.glovebox-scratch; tmpfs /tmp/x; bind /; remount-ro /tmp; "
+			    "file /etc/a; dev /dev; dev-node /dev/null; dev-node /dev/zero; "
+			    "dev-node /dev/full; dev-node /dev/random; dev-node /dev/urandom; "
+			    "dev-node /dev/tty; scratch-drop; enter-root");
+	free(t);
+	ck_assert_uint_eq(plan.steps[0].cause, 4); /* the file */
+	ck_assert_uint_eq(plan.steps[1].parent_mode, 0);
+	ck_assert_uint_eq(plan.steps[2].parent_mode, 0700);
+	ck_assert(plan.steps[3].shallow);
+	ck_assert(plan.steps[5].bwrap_dev);
+	derived_done(&plan, &fx);
+	/* glovebox's own meaning, for comparison */
+	p->bwrap.on = false;
+	where_plan_make(p, &env, &plan);
+	fx = facts_for(&plan);
+	ck_assert_int_eq(where_plan_derive(&plan, &fx, &f.d), 0);
+	t = steps_text(&plan);
+	ck_assert(strstr(t, "bind /; tmpfs /tmp/x; remount-ro /tmp") != NULL);
+	ck_assert(strstr(t, "enter-root; root-ro") != NULL);
+	ck_assert(!plan.steps[2].shallow);
+	free(t);
+	derived_done(&plan, &fx);
+}
+END_TEST
+
 RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  a_later_ancestor_moves_before_what_it_would_hide,
 	  a_later_ancestor_goes_before_the_first_of_its_descendants,
@@ -756,4 +796,5 @@ RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  host_proc_and_sysfs_below_a_bind_are_hidden_and_read_only,
 	  every_host_proc_is_hidden_however_many, deep_protected_state_is_masked_from_the_root,
 	  a_sysfs_source_is_bound_read_only, a_bind_below_home_lands_above_it_whatever_the_key_order,
-	  a_bind_from_another_filesystem_above_protected_state_masks_it)
+	  a_bind_from_another_filesystem_above_protected_state_masks_it,
+	  bwrap_mode_keeps_the_order_the_root_writable_and_its_modes)
