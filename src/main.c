@@ -3,7 +3,9 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <signal.h>
 #include <sys/auxv.h>
+#include <sys/prctl.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
@@ -326,7 +328,20 @@ static int cmd_run(const struct cli *cli)
 	say_cwd_note(&pr.p, &wenv);
 	struct launch_request req = {.policy = &pr.p, .how = &how, .where = &wenv,
 				     .info_fd = cli->info_fd, .status_fd = cli->status_fd,
-				     .block_fd = -1};
+				     .block_fd = -1, .keep_fds = cli->keep_fds,
+				     .n_keep_fds = cli->n_keep_fds};
+	for (size_t i = 0; i < cli->n_keep_fds; i++) {
+		if (fcntl(cli->keep_fds[i], F_GETFD) < 0) {
+			diag_error(&pr.d, NULL, "--keep-fd %d: %s", cli->keep_fds[i], strerror(errno));
+			goto out;
+		}
+	}
+	/* The sandbox dies with glovebox; glovebox, asked to, with its parent. */
+	if (cli->die_with_parent &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != cli->parent)) {
+		diag_error(&pr.d, NULL, "--die-with-parent: the parent is gone");
+		goto out;
+	}
 	const int report_fds[] = {cli->info_fd, cli->status_fd};
 	for (size_t i = 0; i < ELEMENTSOF(report_fds); i++) {
 		/* They are glovebox's, never the sandbox's. */
