@@ -36,8 +36,9 @@ struct bwrap_request {
 	bool die_with_parent, new_session;
 	bool level_prefix;
 	char *argv0; /* --argv0, or NULL */
+	struct strv lock_files; /* --lock-file, normalised */
 	bool userns_disabled; /* --disable-userns */
-	int *consumed; /* the descriptors read and closed (--args, --file...) */
+	int *consumed; /* the descriptors used up: read and closed (--args, --file...), or held for a bind (--bind-fd) */
 	size_t n_consumed;
 };
 

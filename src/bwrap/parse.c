@@ -44,6 +44,8 @@ typedef int (*bw_apply_fn)(struct bw *s, const struct bw_option *o, char **a);
 /* The option takes what --perms or --size set before it. */
 #define BW_PERMS 0x1u
 #define BW_SIZE  0x2u
+#define BW_DATA_BIND 0x4u /* --bind-data, --ro-bind-data: the file is a bind mount */
+#define BW_WRITABLE  0x8u /* the sandbox may write to it */
 
 struct bw_option {
 	const char *name;
@@ -182,9 +184,8 @@ static int bw_dest(struct bw *s, const struct bw_option *o, char **a)
 }
 
 /* --file FD DEST (0666), --bind-data and --ro-bind-data FD DEST (0600):
- * the content read now. A bind-data file stays writable (the sandbox's
- * own copy); a ro one and --file are read-only mounts of it, which is
- * what glovebox's file mounts are. */
+ * the content read now, into a file of the sandbox's own mounted at DEST;
+ * writable for --bind-data, read-only for the others. */
 static int bw_data(struct bw *s, const struct bw_option *o, char **a)
 {
 	int fd = -1;
@@ -203,10 +204,27 @@ static int bw_data(struct bw *s, const struct bw_option *o, char **a)
 				  "glovebox yet", fd);
 	}
 	struct mount_op *m = add_mount(s, o, MOUNT_FILE, dest);
-	if (o->data == 0600) /* a bind of data, as bwrap sees it */
+	if (o->flags & BW_DATA_BIND) /* a bind of data, as bwrap sees it */
 		m->flags |= MOUNT_F_PRIVATE_PARENTS;
+	if (o->flags & BW_WRITABLE)
+		m->flags |= MOUNT_F_WRITABLE;
 	m->src = content;
 	m->mode = mode_for(s, (uint32_t)o->data);
+	return 0;
+}
+
+/* --bind-fd and --ro-bind-fd FD DEST: what the descriptor names, bound
+ * as it is (pid 1 holds the descriptor too, a copy of glovebox's). Not the
+ * command's: the caller gave it for the bind. */
+static int bw_bind_fd(struct bw *s, const struct bw_option *o, char **a)
+{
+	int fd = -1;
+	char *dest;
+	if (parse_fd(s, o, a[0], &fd) < 0 || take_dest(s, o, a[1], &dest) < 0)
+		return -1;
+	struct mount_op *m = add_mount(s, o, (enum mount_kind)o->data, dest);
+	m->src = xasprintf("/proc/self/fd/%d", fd);
+	*APPEND(s->r->consumed, s->r->n_consumed) = fd;
 	return 0;
 }
 
@@ -382,6 +400,15 @@ static int bw_flag(struct bw *s, const struct bw_option *o, char **a _unused_)
 	return 0;
 }
 
+static int bw_lock_file(struct bw *s, const struct bw_option *o, char **a)
+{
+	char *dest;
+	if (take_dest(s, o, a[0], &dest) < 0)
+		return -1;
+	strv_push(&s->r->lock_files, dest);
+	return 0;
+}
+
 static int bw_argv0(struct bw *s, const struct bw_option *o _unused_, char **a)
 {
 	free(s->r->argv0);
@@ -435,7 +462,7 @@ static const struct bw_option options[] = {
 	{"--clearenv", 0, bw_clearenv, 0, 0, "", "Unset all environment variables"},
 	{"--setenv", 2, bw_env, ENV_SET, 0, "VAR VALUE", "Set an environment variable"},
 	{"--unsetenv", 1, bw_env, ENV_UNSET, 0, "VAR", "Unset an environment variable"},
-	{"--lock-file", 1, bw_unsupported, 0, 0, "DEST", "Take a lock on DEST while the sandbox runs (not supported yet)"},
+	{"--lock-file", 1, bw_lock_file, 0, 0, "DEST", "Take a lock on DEST while the sandbox runs"},
 	{"--sync-fd", 1, bw_fd, 3, 0, "FD", "Keep this fd open while the sandbox runs"},
 	{"--perms", 1, bw_perms, 0, 0, "OCTAL", "Set permissions of next argument (--bind-data, --file, etc.)"},
 	{"--size", 1, bw_size, 0, 0, "BYTES", "Set size of next argument (only for --tmpfs)"},
@@ -445,8 +472,8 @@ static const struct bw_option options[] = {
 	{"--dev-bind-try", 2, bw_bind, BIND(MOUNT_DEV_BIND, MOUNT_F_TRY), 0, "SRC DEST", "Equal to --dev-bind but ignores non-existent SRC"},
 	{"--ro-bind", 2, bw_bind, BIND(MOUNT_RO_BIND, 0), 0, "SRC DEST", "Bind mount the host path SRC readonly on DEST"},
 	{"--ro-bind-try", 2, bw_bind, BIND(MOUNT_RO_BIND, MOUNT_F_TRY), 0, "SRC DEST", "Equal to --ro-bind but ignores non-existent SRC"},
-	{"--bind-fd", 2, bw_unsupported, 0, 0, "FD DEST", "Bind open directory or path fd on DEST (not supported yet)"},
-	{"--ro-bind-fd", 2, bw_unsupported, 0, 0, "FD DEST", "Bind open directory or path fd read-only on DEST (not supported yet)"},
+	{"--bind-fd", 2, bw_bind_fd, MOUNT_BIND, 0, "FD DEST", "Bind open directory or path fd on DEST"},
+	{"--ro-bind-fd", 2, bw_bind_fd, MOUNT_RO_BIND, 0, "FD DEST", "Bind open directory or path fd read-only on DEST"},
 	{"--remount-ro", 1, bw_dest, MOUNT_REMOUNT_RO, 0, "DEST", "Remount DEST as readonly; does not recursively remount"},
 	{"--overlay-src", 1, bw_unsupported, 0, 0, "SRC", "Read files from SRC in the following overlay (not supported yet)"},
 	{"--overlay", 3, bw_unsupported, 0, 0, "RWSRC WORKDIR DEST", "Mount overlayfs on DEST (not supported yet)"},
@@ -460,8 +487,8 @@ static const struct bw_option options[] = {
 	{"--mqueue", 1, bw_dest, MOUNT_MQUEUE, 0, "DEST", "Mount new mqueue on DEST"},
 	{"--dir", 1, bw_dest, MOUNT_DIR, BW_PERMS, "DEST", "Create dir at DEST"},
 	{"--file", 2, bw_data, 0666, BW_PERMS, "FD DEST", "Copy from FD to destination DEST"},
-	{"--bind-data", 2, bw_unsupported, 0600, BW_PERMS, "FD DEST", "Copy from FD to file which is bind-mounted on DEST (not supported yet)"},
-	{"--ro-bind-data", 2, bw_data, 0600, BW_PERMS, "FD DEST", "Copy from FD to file which is readonly bind-mounted on DEST"},
+	{"--bind-data", 2, bw_data, 0600, BW_PERMS | BW_DATA_BIND | BW_WRITABLE, "FD DEST", "Copy from FD to file which is bind-mounted on DEST"},
+	{"--ro-bind-data", 2, bw_data, 0600, BW_PERMS | BW_DATA_BIND, "FD DEST", "Copy from FD to file which is readonly bind-mounted on DEST"},
 	{"--symlink", 2, bw_symlink, 0, 0, "SRC DEST", "Create symlink at DEST with target SRC"},
 	{"--seccomp", 1, bw_seccomp, 0, 0, "FD", "Load and use seccomp rules from FD (not repeatable)"},
 	{"--add-seccomp-fd", 1, bw_seccomp, 1, 0, "FD", "Load and use seccomp rules from FD (repeatable)"},
@@ -638,6 +665,7 @@ void bwrap_request_free(struct bwrap_request *r)
 	free(r->seccomp);
 	free(r->argv0);
 	free(r->consumed);
+	strv_free(&r->lock_files);
 	*r = (struct bwrap_request){0};
 }
 

@@ -94,6 +94,34 @@ static uint64_t bounding_set(void)
 	return set;
 }
 
+/* --bind-fd: the sandbox's mount namespace is a copy, in which a clone
+ * of the descriptor's own mount is refused; the path it names is bound
+ * instead, once it is known to name the same file still. */
+static int resolve_bind_fds(struct policy *p, struct diag *d)
+{
+	static const char prefix[] = "/proc/self/fd/";
+	for (size_t i = 0; i < p->n_mounts; i++) {
+		struct mount_op *m = &p->mounts[i];
+		if ((m->kind != MOUNT_BIND && m->kind != MOUNT_RO_BIND) || !m->src ||
+		    !str_startswith(m->src, prefix))
+			continue;
+		struct stat by_fd, by_path;
+		errno = 0;
+		char *path = realpath(m->src, NULL);
+		bool same = path && stat(m->src, &by_fd) == 0 && stat(path, &by_path) == 0 &&
+			    by_fd.st_dev == by_path.st_dev && by_fd.st_ino == by_path.st_ino;
+		if (!same) {
+			free(path);
+			return diag_error(d, NULL, "%s: descriptor %s: %s", m->origin.key,
+					  m->src + strlen(prefix),
+					  errno ? strerror(errno) : "its path names another file now");
+		}
+		free(m->src);
+		m->src = path;
+	}
+	return 0;
+}
+
 struct bwrap_run {
 	struct diag d;
 	struct policy p;
@@ -105,7 +133,7 @@ struct bwrap_run {
 
 static int run(struct bwrap_run *b)
 {
-	/* read and closed by the parser: the numbers may be glovebox's now */
+	/* used up by the options: never the command's (and a closed one's number may be glovebox's now) */
 	for (size_t i = 0; i < b->r.n_consumed; i++)
 		forget_fd(b->keep, &b->n_keep, b->r.consumed[i]);
 	const int report_fds[] = {b->r.info_fd, b->r.json_fd};
@@ -139,6 +167,7 @@ static int run(struct bwrap_run *b)
 		.extra_how = b->r.seccomp, .n_extra_how = b->r.n_seccomp,
 		.keep_fds = b->keep, .n_keep_fds = b->n_keep,
 		.new_session = b->r.new_session, .block_fd = b->r.block_fd, .argv0 = b->r.argv0,
+		.lock_files = b->r.lock_files.v, .n_lock_files = b->r.lock_files.n,
 		.child_info = bwrap_child_info,
 	};
 	fflush(stdout);
@@ -171,6 +200,8 @@ int bwrap_main(int argc, char **argv)
 		goto out;
 	}
 	if (b.r.die_with_parent && die_with_parent(parent, &b.d) < 0)
+		goto out;
+	if (resolve_bind_fds(&b.p, &b.d) < 0)
 		goto out;
 	status = run(&b);
 out:

@@ -314,6 +314,8 @@ struct init_state {
 	bool command_done;
 	int status;
 	int signal; /* the signal that ended the command, or 0 */
+	int *locks; /* --lock-file: descriptors holding the locks */
+	size_t n_locks;
 };
 
 /* Without a pid namespace of its own, pid 1 is a subreaper: everything the
@@ -397,6 +399,32 @@ static void reap(struct init_state *st)
 	}
 }
 
+static bool holds_lock(const struct init_state *st, int fd)
+{
+	for (size_t i = 0; i < st->n_locks; i++)
+		if (st->locks[i] == fd)
+			return true;
+	return false;
+}
+
+/* bwrap's --lock-file: a read lock on each file, held by pid 1 for the
+ * sandbox's life (others learn from it that the file is in use). Opened in
+ * the new root; kept below 64, where init_loop keeps what it needs. */
+static int take_locks(const struct launch_request *req, struct init_state *st, struct diag *d)
+{
+	for (size_t i = 0; i < req->n_lock_files; i++) {
+		const char *path = req->lock_files[i];
+		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+		struct flock lock = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+		if (fd < 0 || fcntl(fd, F_SETLK, &lock) < 0)
+			return diag_error(d, NULL, "cannot lock %s: %s", path, strerror(errno));
+		if (fd >= 64)
+			return diag_error(d, NULL, "cannot lock %s: too many descriptors", path);
+		*APPEND(st->locks, st->n_locks) = steal_fd(&fd);
+	}
+	return 0;
+}
+
 /* pid 1 of the sandbox once the command runs: reap everything, pass
  * signals on, and leave with the command's status. */
 _noreturn_ static void init_loop(struct init_state *st)
@@ -413,7 +441,7 @@ _noreturn_ static void init_loop(struct init_state *st)
 	 * pid 1 impossible to ptrace from inside. */
 	for (int fd = 3; fd < 64; fd++)
 		if (fd != sfd && fd != st->status_fd && fd != st->children_fd &&
-		    fd != st->supervisor_fd)
+		    fd != st->supervisor_fd && !holds_lock(st, fd))
 			close(fd);
 	syscall(SYS_close_range, 64, ~0U, 0);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
@@ -606,7 +634,7 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 
 	int built = where_build_root(req->policy, req->where, c->mounts_fd, &d);
 	closep(&c->mounts_fd);
-	if (built < 0)
+	if (built < 0 || take_locks(req, &st, &d) < 0)
 		_exit(125); /* the command sees end of file on go, and exits */
 	TRACE_POINT("mounts");
 	if (late)

@@ -36,6 +36,8 @@ struct launch_request {
 	bool new_session; /* the command in a session of its own (setsid) */
 	int block_fd;     /* -1, or: the command waits for a byte (or the end) on it */
 	const char *argv0; /* NULL, or the command's argv[0] in place of its name */
+	char *const *lock_files; /* paths inside that pid 1 holds a read lock on */
+	size_t n_lock_files;
 	/* NULL, or the text for info_fd (multi_line) and status_fd's first
 	 * line in place of {"child-pid": N}; freed by the caller. */
 	char *(*child_info)(pid_t child, bool multi_line);

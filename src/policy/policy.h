@@ -44,6 +44,7 @@ enum mount_kind {
 
 #define MOUNT_F_TRY 0x1u /* skip, silently, when the source is missing */
 #define MOUNT_F_PRIVATE_PARENTS 0x2u /* missing parent directories are made 0700 (bwrap's binds) */
+#define MOUNT_F_WRITABLE 0x4u /* a file: the sandbox may change its copy (bwrap's --bind-data) */
 
 #define MODE_UNSET UINT32_MAX
 

@@ -450,8 +450,8 @@ static int do_file(struct where_ctx *w, const struct where_step *st)
 	if (r < 0)
 		return fail(w, m, m->dest, -r);
 	_cleanup_close_ int tree = open_tree(w->scratchfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0 || set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-				  false) < 0)
+	uint64_t ro = st->read_only ? MOUNT_ATTR_RDONLY : 0; /* writable: bwrap's --bind-data */
+	if (tree < 0 || set_attrs(tree, ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false) < 0)
 		return fail(w, m, m->dest, errno);
 	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_FILE, 0);
 	if (dest < 0)

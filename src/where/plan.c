@@ -538,7 +538,8 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 		 * root inside (when root runs glovebox), a writable /sys reaches
 		 * the hardware. Read-only, always. */
 		st.read_only = m->kind == MOUNT_RO_BIND || m->kind == MOUNT_MIRROR ||
-			       (binds_host_tree(m, s) && s->fs_type == SYSFS_MAGIC);
+			       (binds_host_tree(m, s) && s->fs_type == SYSFS_MAGIC) ||
+			       (m->kind == MOUNT_FILE && !(m->flags & MOUNT_F_WRITABLE));
 		/* bwrap's --remount-ro leaves the mounts below read-write */
 		st.shallow = m->kind == MOUNT_REMOUNT_RO && bwrap;
 		if (m->flags & MOUNT_F_PRIVATE_PARENTS)

@@ -22,18 +22,34 @@ STATUS_KEYS = ("Uid", "Gid", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "
 
 def mounts_under(text, prefixes):
     """mountinfo as {mount point: (per-mount options, type, super options)}
-    for the mount points at or below one of the prefixes. The last mount at a
-    point wins, as it is the one that shows."""
-    found = {}
+    for the mounts at or below one of the prefixes that the sandbox shows:
+    the last mount at a prefix and the mounts on top of it, not the host's
+    that a bind of / brought along beneath it (other programs mount and
+    unmount there while the tests run)."""
+    rows = []
     for line in text.splitlines():
         if " - " not in line:
             continue
         left, right = line.split(" - ", 1)
         fields = left.split()
-        point, opts = fields[4], fields[5]
         fstype, _source, superopts = right.split(" ", 2)
-        if any(point == p or point.startswith(p.rstrip("/") + "/") for p in prefixes):
-            found[point] = (opts, fstype, superopts)
+        rows.append((fields[0], fields[1], fields[4], (fields[5], fstype, superopts)))
+    found = {}
+    for prefix in prefixes:
+        tops = [r for r in rows if r[2] == prefix]
+        if not tops:
+            continue
+        keep = {tops[-1][0]}
+        grew = True
+        while grew:
+            grew = False
+            for mid, parent, _point, _ in rows:
+                if parent in keep and mid not in keep:
+                    keep.add(mid)
+                    grew = True
+        for mid, _parent, point, info in rows:
+            if mid in keep:
+                found[point] = info
     return found
 
 
@@ -180,6 +196,33 @@ class Files(BwrapCase):
         pick = lambda r: {k: v for k, v in mounts_under(r.stdout, ["/tmp"]).items()
                           if k not in ("/tmp/f", "/tmp/rbd")}
         self.assertEqual(pick(got), pick(want))
+
+    def test_bind_data_and_the_bind_fd_forms(self):
+        outs = []
+        for gb in (False, True):
+            fd_at(13, b"data")
+            for n, path in ((14, "/usr"), (15, "/etc")):
+                fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+                os.dup2(fd, n)
+                os.close(fd)
+            try:
+                outs.append(self.bw(
+                    "--unshare-pid", "--ro-bind", "/", "/", "--proc", "/proc", "--tmpfs", "/tmp",
+                    "--bind-data", "13", "/tmp/bd", "--ro-bind-fd", "14", "/tmp/u",
+                    "--bind-fd", "15", "/tmp/e", "sh", "-c",
+                    "cat /tmp/bd; echo more >> /tmp/bd; cat /tmp/bd; stat -c '%n %a' /tmp/bd; "
+                    "ls /tmp/u >/dev/null && echo listed; grep ' /tmp/' /proc/self/mountinfo; "
+                    "ls /proc/self/fd | grep -E '^1[345]$'; true", gb=gb, pass_fds=(13, 14, 15)))
+            finally:
+                for n in (13, 14, 15):
+                    os.close(n)
+        want, got = outs
+        self.assertOk(want)
+        lines = lambda r: [l for l in r.stdout.splitlines() if " - " not in l]
+        self.assertEqual(lines(got), lines(want))
+        # the data is a tmpfs file in both (its name inside the tmpfs differs)
+        flags = lambda r: {k: v[0] for k, v in mounts_under(r.stdout, ["/tmp"]).items()}
+        self.assertEqual(flags(got), flags(want))
 
     def test_a_later_mount_hides_an_earlier_one(self):
         script = "stat -f -c %T /tmp; cat /proc/self/mountinfo | wc -l >/dev/null"
@@ -340,6 +383,28 @@ class Lifecycle(BwrapCase):
             os.close(w)
             self.assertEqual(p.wait(timeout=30), 0)
             self.assertTrue(os.path.exists(marker))
+
+    def test_lock_file_holds_a_read_lock_while_the_sandbox_runs(self):
+        path = os.path.join(self.stage.dir, "lock-" + self.who.name)
+        with open(path, "w") as f:
+            f.write("x")
+        ino = ":%d " % os.stat(path).st_ino
+
+        def locked():
+            with open("/proc/locks") as f:
+                return [l for l in f if ino in l and " READ " in l and "POSIX" in l]
+
+        for gb in (False, True):
+            p = subprocess.Popen(self.who.wrap(([self.stage.glovebox, "bwrap"] if gb else
+                                                [BWRAP]) + [
+                "--ro-bind", "/", "/", "--lock-file", path, "sh", "-c", "echo ready; read x"]),
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                env=self.who.env(), cwd=self.stage.work)
+            self.assertEqual(p.stdout.readline().strip(), "ready")
+            self.assertEqual(len(locked()), 1, "front end %s" % gb)
+            p.communicate("\n", timeout=30)
+            self.assertEqual(p.returncode, 0)
+            self.assertEqual(locked(), [])
 
     def test_a_seccomp_program_is_loaded(self):
         if platform.machine() != "x86_64":

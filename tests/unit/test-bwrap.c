@@ -183,6 +183,27 @@ START_TEST(file_data_comes_from_a_descriptor)
 }
 END_TEST
 
+START_TEST(bind_data_is_writable_and_bind_fd_names_the_descriptor)
+{
+	struct parsed t;
+	int a = pipe_with("x", 1);
+	parse_as(&t, &user,
+		 (char *[]){"bwrap", "--bind-data", fd_arg(a), "/d", "--ro-bind-fd", "7", "/r",
+			    "--bind-fd", "8", "/w", "true", NULL});
+	ck_assert_int_eq(t.ret, 0);
+	ck_assert_uint_eq(t.p.n_mounts, 3);
+	ck_assert_uint_eq(t.p.mounts[0].flags, MOUNT_F_PRIVATE_PARENTS | MOUNT_F_WRITABLE);
+	ck_assert_int_eq(t.p.mounts[1].kind, MOUNT_RO_BIND);
+	ck_assert_str_eq(t.p.mounts[1].src, "/proc/self/fd/7");
+	ck_assert_int_eq(t.p.mounts[2].kind, MOUNT_BIND);
+	/* used up: not passed to the command */
+	ck_assert_uint_eq(t.r.n_consumed, 3);
+	ck_assert_int_eq(t.r.consumed[1], 7);
+	ck_assert_int_eq(t.r.consumed[2], 8);
+	parsed_free(&t);
+}
+END_TEST
+
 START_TEST(args_reads_nul_separated_options)
 {
 	struct parsed t;
@@ -265,12 +286,15 @@ START_TEST(descriptors_and_flags)
 	struct parsed t;
 	parse_as(&t, &user,
 		 (char *[]){"bwrap", "--info-fd", "5", "--json-status-fd", "6", "--block-fd", "7",
-			    "--sync-fd", "8", "--die-with-parent", "--new-session", "true", NULL});
+			    "--sync-fd", "8", "--die-with-parent", "--new-session", "--lock-file",
+			    "/usr//.ref", "true", NULL});
 	ck_assert_int_eq(t.ret, 0);
 	ck_assert_int_eq(t.r.info_fd, 5);
 	ck_assert_int_eq(t.r.json_fd, 6);
 	ck_assert_int_eq(t.r.block_fd, 7);
 	ck_assert_int_eq(t.r.sync_fd, 8);
+	ck_assert_uint_eq(t.r.lock_files.n, 1);
+	ck_assert_str_eq(t.r.lock_files.v[0], "/usr/.ref");
 	ck_assert(t.r.die_with_parent);
 	ck_assert(t.r.new_session);
 	parsed_free(&t);
@@ -324,7 +348,7 @@ END_TEST
 START_TEST(what_glovebox_cannot_do_yet_is_refused_by_name)
 {
 	static const char *const refused[] = {"--userns", "--pidns", "--as-pid-1",
-					      "--lock-file", "--bind-fd", "--overlay-src"};
+					      "--disable-userns", "--userns-block-fd", "--overlay-src"};
 	for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
 		struct parsed t;
 		parse_as(&t, &user, (char *[]){"bwrap", (char *)refused[i], "3", "/x", "true", NULL});
@@ -363,6 +387,7 @@ END_TEST
 RUN_SUITE("bwrap", defaults_are_bwraps, root_gets_no_user_namespace_and_keeps_its_capabilities,
 	  unshare_all_and_share_net, mounts_keep_their_order_and_bwraps_modes,
 	  perms_and_size_must_be_used_by_the_next_option, file_data_comes_from_a_descriptor,
+	  bind_data_is_writable_and_bind_fd_names_the_descriptor,
 	  args_reads_nul_separated_options, clearenv_forgets_what_was_set_before_it,
 	  ids_and_host_name_need_their_namespaces, capabilities_start_from_the_callers,
 	  descriptors_and_flags, seccomp_programs_are_read_whole, errors_say_what_bwrap_says,
