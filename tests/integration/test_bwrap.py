@@ -8,12 +8,13 @@ import json
 import os
 import platform
 import shutil
+import signal
 import struct
 import subprocess
 import time
 import unittest
 
-from gbtest import both, main
+from gbtest import both, main, processes_with, wait_for
 
 BWRAP = shutil.which("bwrap")
 STATUS_KEYS = ("Uid", "Gid", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs",
@@ -405,6 +406,65 @@ class Lifecycle(BwrapCase):
             p.communicate("\n", timeout=30)
             self.assertEqual(p.returncode, 0)
             self.assertEqual(locked(), [])
+
+    def test_args_and_a_new_session(self):
+        # in the pid namespace, the caller's session shows as 0; a new one
+        # (bwrap makes it in its pid 1, glovebox in the command) as its leader
+        script = ("awk '{print $6 != 0 ? \"own session\" : \"shared session\"}' "
+                  "/proc/$$/stat; echo $A")
+        opts = b"--unshare-pid\0--ro-bind\0/\0/\0--proc\0/proc\0--setenv\0A\0from args\0"
+        for extra in ((), ("--new-session",)):
+            outs = []
+            for gb in (False, True):
+                fd_at(21, opts)
+                try:
+                    outs.append(self.bw("--args", "21", *extra, "sh", "-c", script, gb=gb,
+                                        pass_fds=(21,)))
+                finally:
+                    os.close(21)
+            self.assertEqual((outs[1].returncode, outs[1].stdout),
+                             (outs[0].returncode, outs[0].stdout))
+            self.assertIn("own session" if extra else "shared session", outs[1].stdout)
+            self.assertIn("from args", outs[1].stdout)
+
+    def test_argv0_names_the_command_as_the_manual_says(self):
+        # bwrap 0.8 has no --argv0: its manual's meaning (0.9 and later)
+        r = self.bw("--argv0", "renamed", "--ro-bind", "/", "/", "sh", "-c", "echo $0", gb=True)
+        self.assertOk(r)
+        self.assertEqual(r.stdout, "renamed\n")
+
+    def test_sync_fd_stays_open_while_the_sandbox_runs(self):
+        for gb in (False, True):
+            r, w = os.pipe()
+            os.dup2(w, 22)
+            os.close(w)
+            try:
+                p = subprocess.Popen(self.who.wrap(([self.stage.glovebox, "bwrap"] if gb
+                                                    else [BWRAP]) + [
+                    "--sync-fd", "22", "--ro-bind", "/", "/", "sleep", "1"]),
+                    pass_fds=(22,), env=self.who.env(), cwd=self.stage.work)
+            finally:
+                os.close(22)
+            start = time.monotonic()
+            self.assertEqual(os.read(r, 1), b"")  # the end, once the sandbox is gone
+            os.close(r)
+            self.assertGreater(time.monotonic() - start, 0.8, "front end %s" % gb)
+            self.assertEqual(p.wait(timeout=30), 0)
+
+    def test_die_with_parent(self):
+        marker = "gb-bwrap-parent-%s" % self.who.name
+        for gb in (False, True):
+            front = [self.stage.glovebox, "bwrap"] if gb else [BWRAP]
+            argv = front + ["--die-with-parent", "--ro-bind", "/", "/", "sh", "-c",
+                            "echo ready; exec sleep 30 " + marker]
+            p = subprocess.Popen(self.who.wrap(["/bin/sh", "-c", '"$@"; :', "sh"] + argv),
+                                 stdout=subprocess.PIPE, text=True, env=self.who.env(),
+                                 cwd=self.stage.work)
+            self.assertEqual(p.stdout.readline().strip(), "ready")
+            os.kill(p.pid, signal.SIGKILL)
+            p.communicate(timeout=10)
+            self.assertTrue(wait_for(lambda: not processes_with(marker)),
+                            "front end %s left %s" % (gb, processes_with(marker)))
 
     def test_a_seccomp_program_is_loaded(self):
         if platform.machine() != "x86_64":
