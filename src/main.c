@@ -3,13 +3,16 @@
 #include <ctype.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <signal.h>
 #include <sys/auxv.h>
+#include <sys/prctl.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <sys/xattr.h>
 
 #include "trace.h"
+#include "bwrap/bwrap.h"
 #include "config.h"
 #include "diag.h"
 #include "explain.h"
@@ -331,7 +334,21 @@ static int cmd_run(const struct cli *cli)
 	wenv.n_protected = n_protected;
 	say_cwd_note(&pr.p, &wenv);
 	struct launch_request req = {.policy = &pr.p, .how = &how, .where = &wenv,
-				     .info_fd = cli->info_fd, .status_fd = cli->status_fd};
+				     .info_fd = cli->info_fd, .status_fd = cli->status_fd,
+				     .block_fd = -1, .keep_fds = cli->keep_fds,
+				     .n_keep_fds = cli->n_keep_fds};
+	for (size_t i = 0; i < cli->n_keep_fds; i++) {
+		if (fcntl(cli->keep_fds[i], F_GETFD) < 0) {
+			diag_error(&pr.d, NULL, "--keep-fd %d: %s", cli->keep_fds[i], strerror(errno));
+			goto out;
+		}
+	}
+	/* The sandbox dies with glovebox; glovebox, asked to, with its parent. */
+	if (cli->die_with_parent &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != cli->parent)) {
+		diag_error(&pr.d, NULL, "--die-with-parent: the parent is gone");
+		goto out;
+	}
 	const int report_fds[] = {cli->info_fd, cli->status_fd};
 	for (size_t i = 0; i < ELEMENTSOF(report_fds); i++) {
 		/* They are glovebox's, never the sandbox's. */
@@ -532,6 +549,11 @@ int main(int argc, char **argv)
 	if (refuse_privileged_binary() < 0)
 		return 125;
 	ensure_std_fds();
+	/* bubblewrap's command line: called as bwrap, or `glovebox bwrap` */
+	if (bwrap_invoked_as(argv[0]))
+		return bwrap_main(argc, argv);
+	if (argc > 1 && streq(argv[1], "bwrap"))
+		return bwrap_main(argc - 1, argv + 1);
 
 	struct cli cli;
 	if (cli_parse(argc, argv, &cli, stderr) < 0) {

@@ -133,3 +133,14 @@ int env_find_command(const char *name, char *const *env, char **out)
 	}
 	return denied ? -EACCES : -ENOENT;
 }
+
+const char *env_get(const struct strv *env, const char *name)
+{
+	return env_value(env->v, name);
+}
+
+void env_put(struct strv *env, const char *name, const char *value)
+{
+	remove_var(env, name);
+	strv_push(env, xasprintf("%s=%s", name, value));
+}

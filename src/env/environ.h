@@ -16,3 +16,8 @@ void env_build(const struct policy *p, char *const *host_env, struct strv *out);
  * filter, while an error can surely still be reported. Returns 0 and a
  * path that holds a '/' in *out (to free), or -errno. */
 int env_find_command(const char *name, char *const *env, char **out);
+
+/* NAME's value in a built environment, or NULL. */
+const char *env_get(const struct strv *env, const char *name);
+/* Set NAME=VALUE in a built environment, in place of any NAME there. */
+void env_put(struct strv *env, const char *name, const char *value);

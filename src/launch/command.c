@@ -2,6 +2,7 @@
 /* The command's process: forked by pid 1, it does its share of the set-up
  * while pid 1 builds the filesystem, then waits for "go", loads the
  * seccomp filter and runs the command. */
+#include <fcntl.h>
 #include <linux/close_range.h>
 #include <sched.h>
 #include <stdio.h>
@@ -79,12 +80,18 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		diag_error(&d, NULL, "cannot restore the CPU affinity: %s", strerror(errno));
 		_exit(125);
 	}
-	if (where_enter_workdir(p, c->req->where, &d) < 0)
+	if (p->bwrap.on ? where_enter_workdir_bwrap(p, c->req->where, &env, &d) < 0
+			: where_enter_workdir(p, c->req->where, &d) < 0)
 		_exit(125);
 	if (term_enter(c->term, c->pty_peer, &d) < 0)
 		_exit(125);
 	if (c->report_fd >= 0 && send_report(c->report_fd, 'p', -1) < 0)
 		_exit(125);
+	/* --block-fd: the caller lets the command start (after reading
+	 * --info-fd, say) by writing to it or closing it */
+	char unblock;
+	while (c->req->block_fd >= 0 && read(c->req->block_fd, &unblock, 1) < 0 && errno == EINTR)
+		;
 	/* Found in the sandbox's own filesystem and PATH, before the filter:
 	 * "not found" and "not executable" are reported while writing is
 	 * surely allowed. */
@@ -99,10 +106,29 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 
 	/* Only 0, 1 and 2 reach the command: whatever else the launcher had
 	 * open (a descriptor on a host directory would be a way out) closes at
-	 * exec. */
+	 * exec. Those the caller passes on by name are the exception. */
 	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
 		diag_error(&d, NULL, "cannot close stray descriptors: %s", strerror(errno));
 		_exit(125);
+	}
+	for (size_t i = 0; i < c->req->n_keep_fds; i++)
+		if (fcntl(c->req->keep_fds[i], F_SETFD, 0) < 0 && errno != EBADF) {
+			diag_error(&d, NULL, "cannot pass on descriptor %d: %s",
+				   c->req->keep_fds[i], strerror(errno));
+			_exit(125);
+		}
+	if (c->req->new_session && setsid() < 0) {
+		diag_error(&d, NULL, "cannot start a new session: %s", strerror(errno));
+		_exit(125);
+	}
+	/* bwrap's --argv0: the name the command sees, found by its real one */
+	char **args = p->argv.v;
+	_cleanup_free_ char **renamed = NULL;
+	if (c->req->argv0) {
+		renamed = xcalloc(p->argv.n + 1, sizeof(*renamed));
+		memcpy(renamed, p->argv.v, p->argv.n * sizeof(*renamed));
+		renamed[0] = (char *)c->req->argv0;
+		args = renamed;
 	}
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		diag_error(&d, NULL, "cannot set no_new_privs: %s", strerror(errno));
@@ -111,7 +137,9 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	where_landlock_add_stdio(c->ruleset, c->fence.fs);
 	if (where_landlock_enforce(c->ruleset, &d) < 0)
 		_exit(125);
-	r = how_load(c->req->how);
+	r = c->req->how->len ? how_load(c->req->how) : 0;
+	for (size_t i = 0; r == 0 && i < c->req->n_extra_how; i++)
+		r = how_load(&c->req->extra_how[i]);
 	if (r < 0) {
 		diag_error(&d, NULL, "cannot load the seccomp filter: %s", strerror(-r));
 		_exit(125);
@@ -119,7 +147,7 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	TRACE_POINT("seccomp loaded");
 	/* file holds a '/': no second search. A script without #! runs under
 	 * /bin/sh, as execvp does. */
-	execvpe(file, p->argv.v, env.v);
+	execvpe(file, args, env.v);
 	exec_failed(p, shown, errno, false, true);
 }
 

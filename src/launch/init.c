@@ -28,6 +28,8 @@ struct init_state {
 	bool command_done;
 	int status;
 	int signal; /* the signal that ended the command, or 0 */
+	int *locks; /* --lock-file: descriptors holding the locks */
+	size_t n_locks;
 };
 
 /* Without a pid namespace of its own, pid 1 is a subreaper: everything the
@@ -134,6 +136,22 @@ static void close_all_but(int *keep, size_t n)
 	syscall(SYS_close_range, from, ~0U, 0);
 }
 
+/* bwrap's --lock-file: a read lock on each file, held by pid 1 for the
+ * sandbox's life (others learn from it that the file is in use). Opened in
+ * the new root. */
+static int take_locks(const struct launch_request *req, struct init_state *st, struct diag *d)
+{
+	for (size_t i = 0; i < req->n_lock_files; i++) {
+		const char *path = req->lock_files[i];
+		_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+		struct flock lock = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+		if (fd < 0 || fcntl(fd, F_SETLK, &lock) < 0)
+			return diag_error(d, NULL, "cannot lock %s: %s", path, strerror(errno));
+		*APPEND(st->locks, st->n_locks) = steal_fd(&fd);
+	}
+	return 0;
+}
+
 /* pid 1 of the sandbox once the command runs: reap everything, pass
  * signals on, and leave with the command's status. */
 _noreturn_ static void init_loop(struct init_state *st)
@@ -148,8 +166,14 @@ _noreturn_ static void init_loop(struct init_state *st)
 	}
 	/* Keep nothing the command could reach through /proc/1/fd, and make
 	 * pid 1 impossible to ptrace from inside. */
-	int keep[] = {sfd, st->status_fd, st->children_fd, st->supervisor_fd};
-	close_all_but(keep, ELEMENTSOF(keep));
+	const int own[] = {sfd, st->status_fd, st->children_fd, st->supervisor_fd};
+	size_t n_keep = ELEMENTSOF(own) + st->n_locks;
+	int *keep = xcalloc(n_keep, sizeof(*keep));
+	memcpy(keep, own, sizeof(own));
+	if (st->n_locks)
+		memcpy(keep + ELEMENTSOF(own), st->locks, st->n_locks * sizeof(*keep));
+	close_all_but(keep, n_keep);
+	free(keep);
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 
 	struct pollfd pfds[2] = {{.fd = sfd, .events = POLLIN},
@@ -317,7 +341,7 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 				: where_build_root(req->policy, req->where, c->mounts_fd, &c->fence,
 						   c->ruleset, &d);
 	closep(&c->mounts_fd);
-	if (built < 0)
+	if (built < 0 || take_locks(req, &st, &d) < 0)
 		_exit(125); /* the command sees end of file on go, and exits */
 	TRACE_POINT("mounts");
 	if (late)

@@ -120,6 +120,7 @@ struct supervisor {
 	int signal; /* the signal that ended the command, once known */
 	uint64_t timeout_ms;
 	bool timed_out;
+	char *(*child_info)(pid_t child, bool multi_line);
 };
 
 /* Waits for the sandbox to end, passing signals on; returns the exit

@@ -209,7 +209,7 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = ch.status.r,
 			       .report_fd = ch.report.r, .info_fd = req->info_fd,
 			       .json_fd = req->status_fd, .term = term,
-			       .timeout_ms = p->timeout_ms};
+			       .timeout_ms = p->timeout_ms, .child_info = req->child_info};
 	int code = supervise(&s);
 	if (s.timed_out) {
 		fprintf(stderr, "glovebox: the timeout (%.3g s) ended the sandbox\n",

@@ -28,6 +28,19 @@ struct launch_request {
 	const struct where_env *where;
 	int info_fd;   /* -1, or where {"child-pid": N} goes */
 	int status_fd; /* -1, or where the child's pid and then its exit code go */
+	/* The bwrap front end (src/bwrap/) and keep-fd: */
+	const struct how_program *extra_how; /* the caller's programs, loaded after glovebox's */
+	size_t n_extra_how;
+	const int *keep_fds; /* descriptors that reach the command as they are */
+	size_t n_keep_fds;
+	bool new_session; /* the command in a session of its own (setsid) */
+	int block_fd;     /* -1, or: the command waits for a byte (or the end) on it */
+	const char *argv0; /* NULL, or the command's argv[0] in place of its name */
+	char *const *lock_files; /* paths inside that pid 1 holds a read lock on */
+	size_t n_lock_files;
+	/* NULL, or the text for info_fd (multi_line) and status_fd's first
+	 * line in place of {"child-pid": N}; freed by the caller. */
+	char *(*child_info)(pid_t child, bool multi_line);
 };
 
 /* Runs the sandbox to completion. Returns the exit status glovebox should

@@ -39,6 +39,21 @@ static int report_exit(struct supervisor *s, int code, int sig)
 	return code;
 }
 
+/* The front end's own account of the command (bwrap's, with the
+ * namespaces' ids), one multi-line text on --info-fd and one line first on
+ * --json-status-fd. */
+static void report_child_info(const struct supervisor *s, pid_t child)
+{
+	const int fds[] = {s->info_fd != s->json_fd ? s->info_fd : -1, s->json_fd};
+	for (size_t i = 0; i < ELEMENTSOF(fds); i++) {
+		if (fds[i] < 0)
+			continue;
+		_cleanup_free_ char *text = s->child_info(child, i == 0);
+		if (text)
+			(void)write_all(fds[i], text, strlen(text));
+	}
+}
+
 /* The command's process reported its pid, and the pty when it made one. */
 static bool on_report(struct supervisor *s)
 {
@@ -51,9 +66,11 @@ static bool on_report(struct supervisor *s)
 		closep(&master);
 	if (kind != 'p')
 		return kind != 0;
-	if (child > 0 && s->info_fd >= 0 && s->info_fd != s->json_fd)
+	if (child > 0 && s->child_info)
+		report_child_info(s, child);
+	if (child > 0 && !s->child_info && s->info_fd >= 0 && s->info_fd != s->json_fd)
 		write_json(s->info_fd, "{\"child-pid\": %d}\n", (int)child);
-	if (child > 0 && s->json_fd >= 0)
+	if (child > 0 && !s->child_info && s->json_fd >= 0)
 		write_json(s->json_fd, "{\"child-pid\": %d}\n", (int)child);
 	/* closed, so that its reader sees the end; unless the exit status is
 	 * still to come on it */

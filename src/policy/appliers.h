@@ -29,3 +29,8 @@ int apply_tcp_ports(struct policy *p, const struct gb_option *opt, char **a, siz
                     const struct origin *o, struct diag *d);
 int apply_forward(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                   const struct origin *o, struct diag *d);
+
+/* A destination inside the sandbox: absolute, no "..", normalised ("//"
+ * and "/./" collapsed, no trailing slash); *out to be freed. The bwrap
+ * front end checks its destinations the same way. 0 or -1 (reported). */
+int normalize_dest(const char *in, char **out, struct diag *d, const struct origin *o);

@@ -126,13 +126,18 @@ static int parse_own_option(int argc, char **argv, int *i, struct cli *c, FILE *
 		c->no_cache = true;
 	else if (IS("--calls") && !eq)
 		c->calls = true;
-	else if (IS("--info-fd") || IS("--status-fd")) {
+	else if (IS("--die-with-parent") && !eq)
+		c->die_with_parent = true;
+	else if (IS("--info-fd") || IS("--status-fd") || IS("--keep-fd")) {
 		const char *v = inline_value ? inline_value : next_value(argc, argv, i);
 		uint64_t fd;
 		if (!v || parse_u64(v, &fd) < 0 || fd < 3 || fd > INT32_MAX)
 			return usage_error(err, "%.*s needs a descriptor number (3 or more)",
 					   (int)len, arg);
-		*(IS("--info-fd") ? &c->info_fd : &c->status_fd) = (int)fd;
+		if (IS("--keep-fd"))
+			*APPEND(c->keep_fds, c->n_keep_fds) = (int)fd;
+		else
+			*(IS("--info-fd") ? &c->info_fd : &c->status_fd) = (int)fd;
 	} else if (IS("--output") || str_startswith(arg, "-o")) {
 		const char *v = IS("--output") ? inline_value : arg[2] ? arg + 2 : NULL;
 		if (!v)
@@ -275,12 +280,14 @@ static int check_command_options(const struct cli *c, FILE *err)
 		return usage_error(err, "--calls goes with explain: glovebox explain --calls [OPTION]...");
 	if (c->cmd != CMD_RUN && (c->info_fd >= 0 || c->status_fd >= 0))
 		return usage_error(err, "--info-fd and --status-fd report on a command that runs");
+	if (c->cmd != CMD_RUN && (c->n_keep_fds || c->die_with_parent))
+		return usage_error(err, "--keep-fd and --die-with-parent go with a command that runs");
 	return 0;
 }
 
 int cli_parse(int argc, char **argv, struct cli *c, FILE *err)
 {
-	*c = (struct cli){.cmd = CMD_RUN, .info_fd = -1, .status_fd = -1};
+	*c = (struct cli){.cmd = CMD_RUN, .info_fd = -1, .status_fd = -1, .parent = getppid()};
 	int i = 1;
 
 	const struct subcommand *sub = argc > 1 ? subcommand_by_name(argv[1]) : NULL;
@@ -326,6 +333,7 @@ int cli_parse(int argc, char **argv, struct cli *c, FILE *err)
 void cli_free(struct cli *c)
 {
 	strv_free(&c->profiles);
+	free(c->keep_fds);
 	for (size_t i = 0; i < c->n_settings; i++)
 		strv_free(&c->settings[i].args);
 	free(c->settings);
@@ -407,6 +415,9 @@ void cli_help(FILE *f)
 	      "    --info-fd FD               write {\"child-pid\": N} to FD once the command\n"
 	      "                               starts (N as seen from outside), then close it\n"
 	      "    --status-fd FD             write that, then {\"exit-code\": N} at the end\n"
+	      "    --keep-fd FD               pass descriptor FD on to the command (repeat it\n"
+	      "                               for more); every other one above 2 is closed\n"
+	      "    --die-with-parent          end the sandbox when glovebox's parent ends\n"
 	      "\n"
 	      "Each value is one argument, taken literally (no splitting, quotes or\n"
 	      "${VAR}); a list of names (CALL..., CAP..., NAME...) may hold several,\n"

@@ -2,6 +2,8 @@
 /* The command line, read through the same option table as profiles. */
 #pragma once
 
+#include <sys/types.h>
+
 #include "diag.h"
 #include "policy/options.h"
 #include "policy/policy.h"
@@ -33,6 +35,10 @@ struct cli {
 	bool calls;         /* explain --calls */
 	int info_fd;        /* --info-fd: {"child-pid": N} once the command starts */
 	int status_fd;      /* --status-fd: that, then {"exit-code": N} */
+	int *keep_fds;      /* --keep-fd: descriptors passed on to the command */
+	size_t n_keep_fds;
+	bool die_with_parent; /* --die-with-parent: glovebox ends with its parent */
+	pid_t parent;         /* glovebox's parent when the command line was read */
 };
 
 /* Returns 0, or -1 after printing a usage error (exit status 2). */

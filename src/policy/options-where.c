@@ -13,7 +13,7 @@
 /* A destination inside the sandbox: absolute, no "..", normalised
  * ("//" and "/./" collapsed, no trailing slash). Refusing ".." keeps every
  * destination a plain descent from the new root. */
-static int normalize_dest(const char *in, char **out, struct diag *d, const struct origin *o)
+int normalize_dest(const char *in, char **out, struct diag *d, const struct origin *o)
 {
 	*out = NULL;
 	if (in[0] != '/')

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/resource.h>
+#include <sys/types.h>
 
 #include "diag.h"
 #include "how/syscalls.h"
@@ -49,6 +50,8 @@ enum mount_kind {
 /* writable=intended: a writable bind of /, $HOME or a place of secrets is
  * meant */
 #define MOUNT_F_WRITABLE_INTENDED 0x8u
+#define MOUNT_F_PRIVATE_PARENTS 0x10u /* missing parent directories are made 0700 (bwrap's binds) */
+#define MOUNT_F_WRITABLE 0x20u /* a file: the sandbox may change its copy (bwrap's --bind-data) */
 
 #define MODE_UNSET UINT32_MAX
 
@@ -190,6 +193,18 @@ enum unshare_kind {
 	UNSHARE_COUNT,
 };
 
+/* bwrap's meaning where it differs from glovebox's own: set by the bwrap
+ * front end (src/bwrap/) alone, off for profiles and glovebox's command
+ * line. The plan, the id maps, the capabilities and the start directory
+ * read it. */
+struct bwrap_semantics {
+	bool on;
+	uid_t uid; /* inside the user namespace */
+	gid_t gid;
+	bool caps_ambient;  /* --cap-add or --cap-drop: the set is ambient too */
+	uint64_t bounding;  /* the bounding set: the caps, or root's own (bwrap_main) */
+};
+
 struct policy {
 	char *description;
 	struct setting description_s;
@@ -269,6 +284,8 @@ struct policy {
 	struct setting env_clear_s;
 	struct env_op *env_ops;
 	size_t n_env_ops, cap_env_ops;
+
+	struct bwrap_semantics bwrap;
 
 	/* the command */
 	struct strv argv;

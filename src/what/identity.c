@@ -23,9 +23,40 @@ static int lock_securebits(const struct origin *o, struct diag *d)
 	return 0;
 }
 
+/* bwrap's capabilities: the set is effective and permitted; ambient (and
+ * the securebits that make root's exec keep no more than it) only when
+ * --cap-add or --cap-drop chose it. The bounding set is the policy's (root
+ * keeps its own); a capability outside it cannot be had, and is left out
+ * as bwrap does. */
+static int apply_caps_bwrap(const struct policy *p, struct diag *d)
+{
+	const struct bwrap_semantics *b = &p->bwrap;
+	if (b->caps_ambient &&
+	    prctl(PR_SET_SECUREBITS, SECBIT_NOROOT | SECBIT_NO_SETUID_FIXUP_LOCKED, 0, 0, 0) < 0)
+		return diag_error(d, NULL, "cannot set the securebits: %s", strerror(errno));
+	capng_clear(CAPNG_SELECT_ALL);
+	capng_type_t sets = CAPNG_EFFECTIVE | CAPNG_PERMITTED |
+			    (b->caps_ambient ? CAPNG_INHERITABLE | CAPNG_AMBIENT : 0);
+	for (unsigned cap = 0; cap <= CAP_LAST_CAP && cap < 64; cap++) {
+		uint64_t bit = UINT64_C(1) << cap;
+		if ((b->bounding & bit) && capng_update(CAPNG_ADD, CAPNG_BOUNDING_SET, cap) < 0)
+			return diag_error(d, NULL, "cannot keep %s", capng_capability_to_name(cap));
+		/* outside the bounding set glovebox runs with: out of reach */
+		bool reachable = prctl(PR_CAPBSET_READ, cap, 0, 0, 0) == 1;
+		if ((p->caps & bit) && reachable && capng_update(CAPNG_ADD, sets, cap) < 0)
+			return diag_error(d, NULL, "cannot keep %s", capng_capability_to_name(cap));
+	}
+	int r = capng_apply(CAPNG_SELECT_ALL);
+	if (r < 0)
+		return diag_error(d, NULL, "cannot apply the capability sets (libcap-ng error %d)", r);
+	return 0;
+}
+
 int what_apply_caps(const struct policy *p, struct diag *d)
 {
 	const struct origin *o = p->caps_s.set ? &p->caps_s.origin : NULL;
+	if (p->bwrap.on)
+		return apply_caps_bwrap(p, d);
 
 	/* Host root without a user namespace leaves its supplementary groups
 	 * behind (inside one, they cannot be dropped, only left unmapped). */

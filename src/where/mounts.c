@@ -29,6 +29,9 @@ struct where_ctx {
 	struct diag *d;
 	int rootfd;
 	dev_t root_dev;
+	const char *root_path; /* where the root tmpfs is attached while it is built */
+	bool root_covered;     /* a mount at / covers the root tmpfs */
+	mode_t parent_mode;    /* the current step's: missing parents' mode, 0 for 0755 */
 	int devnodes_first; /* the first /dev, source of any later one's nodes */
 	char *pc_path;      /* parent_cache: a resolved parent directory */
 	int pc_fd;
@@ -68,10 +71,13 @@ enum dest_kind { DEST_DIR, DEST_FILE };
 /* Create the last component of a destination in its (resolved) parent,
  * and open it. A symlink found there is never followed from here. */
 static int create_in(struct where_ctx *w, int pfd, bool parent_in_root, const char *base,
-		     enum dest_kind kind)
+		     enum dest_kind kind, int depth)
 {
-	/* An O_PATH descriptor serves as dirfd for the *at() calls. */
-	int r = kind == DEST_DIR ? mkdirat(pfd, base, 0755) : mknodat(pfd, base, S_IFREG | 0644, 0);
+	/* An O_PATH descriptor serves as dirfd for the *at() calls. A
+	 * missing parent gets the mode the plan says (bwrap's 0700 above a
+	 * bind), the destination 0755. */
+	mode_t mode = depth > 0 && w->parent_mode ? w->parent_mode : 0755;
+	int r = kind == DEST_DIR ? mkdirat(pfd, base, mode) : mknodat(pfd, base, S_IFREG | 0644, 0);
 	if (r < 0 && errno != EEXIST)
 		return -errno;
 	int fd = openat(pfd, base, O_PATH | O_NOFOLLOW | O_CLOEXEC);
@@ -118,8 +124,10 @@ static void parent_cache_after_mount(struct where_ctx *w, const char *dest)
 /* Resolve (creating as needed) a destination inside the new root. Missing
  * parents become directories, however many (each call goes one component
  * up: the path's length bounds the depth); the last component becomes a
- * directory or an empty file. Returns an O_PATH descriptor or -errno. */
-static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind)
+ * directory or an empty file. depth: how far above the destination path
+ * is (a missing parent gets the plan's parent_mode). Returns an O_PATH
+ * descriptor or -errno. */
+static int ensure_path_at(struct where_ctx *w, const char *path, enum dest_kind kind, int depth)
 {
 	w->last_fresh = false;
 	const char *slash = strrchr(path, '/');
@@ -131,7 +139,7 @@ static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kin
 	const char *base = slash + 1;
 
 	if (w->pc_path && streq(parent, w->pc_path)) {
-		int fd = create_in(w, w->pc_fd, w->pc_in_root, base, kind);
+		int fd = create_in(w, w->pc_fd, w->pc_in_root, base, kind, depth);
 		if (fd != -ELOOP)
 			return fd;
 		/* a symlink: resolve it the careful way below */
@@ -140,17 +148,22 @@ static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kin
 	int fd = open_in_root(w->rootfd, path, O_PATH);
 	if (fd >= 0 || errno != ENOENT)
 		return fd >= 0 ? fd : -errno;
-	int pfd = ensure_path(w, parent, DEST_DIR);
+	int pfd = ensure_path_at(w, parent, DEST_DIR, depth + 1);
 	if (pfd < 0)
 		return pfd;
 	struct stat pst;
 	bool in_root = fstat(pfd, &pst) == 0 && pst.st_dev == w->root_dev;
-	fd = create_in(w, pfd, in_root, base, kind);
+	fd = create_in(w, pfd, in_root, base, kind, depth);
 	parent_cache_drop(w);
 	w->pc_path = steal_pointer(&parent);
 	w->pc_fd = pfd;
 	w->pc_in_root = in_root;
 	return fd;
+}
+
+static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind)
+{
+	return ensure_path_at(w, path, kind, 0);
 }
 
 /* A mount point inside procfs or sysfs would hide a kernel interface
@@ -160,7 +173,13 @@ static int check_dest_fs(struct where_ctx *w, const struct mount_op *m, int dest
 	struct statfs sfs;
 	if (fstatfs(destfd, &sfs) < 0)
 		return fail(w, m, m->dest, errno);
-	if (sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC)
+	/* Covering a whole proc or sysfs (bwrap's --proc /proc over a bound
+	 * host root) hides nothing but it. */
+	struct statx stx;
+	bool whole = statx(destfd, "", AT_EMPTY_PATH, 0, &stx) == 0 &&
+		     (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+		     (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	if ((sfs.f_type == PROC_SUPER_MAGIC || sfs.f_type == SYSFS_MAGIC) && !whole)
 		return diag_error(w->d, &m->origin, "%s: refusing to mount over an entry of %s",
 				  m->dest, sfs.f_type == PROC_SUPER_MAGIC ? "/proc" : "/sys");
 	return 0;
@@ -244,14 +263,17 @@ static int do_tmpfs(struct where_ctx *w, const struct mount_op *m)
 	return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV, data);
 }
 
-static int do_dev(struct where_ctx *w, const struct mount_op *m)
+static int do_dev(struct where_ctx *w, const struct where_step *st)
 {
+	const struct mount_op *m = st->op;
 	static const char *const links[][2] = {
 		{"/proc/self/fd", "fd"},         {"/proc/self/fd/0", "stdin"},
 		{"/proc/self/fd/1", "stdout"},   {"/proc/self/fd/2", "stderr"},
-		{"pts/ptmx", "ptmx"},
+		{"pts/ptmx", "ptmx"},            {"/proc/kcore", "core"},
 	};
-	if (mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755") < 0)
+	/* bwrap's /dev: its flags, a core link, /dev/shm a directory of it */
+	bool bw = st->bwrap_dev;
+	if (mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | (bw ? MS_NODEV : MS_NOEXEC), "mode=0755") < 0)
 		return -1;
 	/* The new tmpfs is reached by path: a descriptor opened before the
 	 * mount still names the directory underneath. It stays open for the
@@ -263,10 +285,10 @@ static int do_dev(struct where_ctx *w, const struct mount_op *m)
 		return fail(w, m, m->dest, errno);
 	if (w->devnodes_first < 0)
 		w->devnodes_first = openat(dir, ".", O_PATH | O_CLOEXEC);
-	for (size_t i = 0; i < ELEMENTSOF(links); i++)
+	for (size_t i = 0; i < ELEMENTSOF(links) - !bw; i++)
 		if (symlinkat(links[i][0], dir, links[i][1]) < 0)
 			return fail(w, m, links[i][1], errno);
-	if (mkdirat(dir, "pts", 0755) < 0 || mkdirat(dir, "shm", 01777) < 0)
+	if (mkdirat(dir, "pts", 0755) < 0 || mkdirat(dir, "shm", bw ? 0755 : 01777) < 0)
 		return fail(w, m, "pts", errno);
 
 	/* A private devpts: the sandbox sees only terminals it opens itself. */
@@ -276,7 +298,7 @@ static int do_dev(struct where_ctx *w, const struct mount_op *m)
 	if (r == 0)
 		r = mount_fs_on(pts, "devpts", MS_NOSUID | MS_NOEXEC,
 				"newinstance,ptmxmode=0666,mode=0620");
-	if (r == 0)
+	if (r == 0 && !bw)
 		r = mount_fs_on(shm, "tmpfs", MS_NOSUID | MS_NODEV, "mode=01777");
 	return r < 0 ? fail(w, m, "devpts", -r) : 0;
 }
@@ -308,7 +330,7 @@ static int make_symlink(struct where_ctx *w, const struct mount_op *m, const cha
 	const char *slash = strrchr(m->dest, '/');
 	_cleanup_free_ char *parent =
 		slash == m->dest ? xstrdup("/") : xstrndup(m->dest, (size_t)(slash - m->dest));
-	_cleanup_close_ int dir = ensure_path(w, parent, DEST_DIR);
+	_cleanup_close_ int dir = ensure_path_at(w, parent, DEST_DIR, 1); /* the link's parent */
 	if (dir < 0)
 		return fail(w, m, parent, -dir);
 	if (symlinkat(target, dir, slash + 1) == 0)
@@ -350,12 +372,13 @@ static int do_mirror(struct where_ctx *w, const struct where_step *st,
 	return do_bind(w, st, src);
 }
 
-static int do_remount_ro(struct where_ctx *w, const struct mount_op *m)
+static int do_remount_ro(struct where_ctx *w, const struct where_step *st)
 {
+	const struct mount_op *m = st->op;
 	_cleanup_close_ int fd = open_in_root(w->rootfd, m->dest, O_PATH);
 	if (fd < 0)
 		return fail(w, m, m->dest, errno);
-	if (set_attrs(fd, MOUNT_ATTR_RDONLY, true) < 0)
+	if (set_attrs(fd, MOUNT_ATTR_RDONLY, !st->shallow) < 0)
 		return fail(w, m, m->dest, errno == EINVAL ? ENOTBLK : errno);
 	return 0;
 }
@@ -382,10 +405,14 @@ static int do_scratch(struct where_ctx *w, const struct where_step *st)
 
 static int do_scratch_drop(struct where_ctx *w)
 {
-	closep(&w->scratchfd);
+	/* Reached through its own descriptor: a bind at / may cover the
+	 * root tmpfs it is attached in (bwrap mode), and then its directory
+	 * is out of sight already. */
 	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d" WHERE_SCRATCH, w->rootfd);
-	if (umount2(path, MNT_DETACH) < 0 || unlinkat(w->rootfd, SCRATCH_NAME, AT_REMOVEDIR) < 0)
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", w->scratchfd);
+	int r = umount2(path, MNT_DETACH);
+	closep(&w->scratchfd);
+	if (r < 0 || (!w->root_covered && unlinkat(w->rootfd, SCRATCH_NAME, AT_REMOVEDIR) < 0))
 		return diag_error(w->d, NULL, "cannot remove the scratch tmpfs: %s", strerror(errno));
 	return 0;
 }
@@ -404,8 +431,8 @@ static int do_file(struct where_ctx *w, const struct where_step *st)
 	if (r < 0)
 		return fail(w, m, m->dest, -r);
 	_cleanup_close_ int tree = open_tree(w->scratchfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0 || set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV,
-				  false) < 0)
+	uint64_t ro = st->read_only ? MOUNT_ATTR_RDONLY : 0; /* writable: bwrap's --bind-data */
+	if (tree < 0 || set_attrs(tree, ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false) < 0)
 		return fail(w, m, m->dest, errno);
 	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_FILE);
 	if (dest < 0)
@@ -488,7 +515,7 @@ static int do_mount(struct where_ctx *w, const struct where_step *st)
 		return mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
 				       m->flags & MOUNT_F_SUBSET_PID ? "subset=pid" : NULL);
 	case MOUNT_DEV:
-		return do_dev(w, m);
+		return do_dev(w, st);
 	case MOUNT_MQUEUE:
 		return mount_new_fs_at(w, m, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	case MOUNT_SYMLINK:
@@ -505,7 +532,7 @@ static int do_mount(struct where_ctx *w, const struct where_step *st)
 	case MOUNT_MIRROR:
 		return do_mirror(w, st, src);
 	case MOUNT_REMOUNT_RO:
-		return do_remount_ro(w, m);
+		return do_remount_ro(w, st);
 	}
 	return -1;
 }
@@ -669,6 +696,7 @@ static int make_root(struct where_ctx *w)
 	for (size_t i = 0; i < ELEMENTSOF(candidates); i++) {
 		if (mount("tmpfs", candidates[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755") < 0)
 			continue;
+		w->root_path = candidates[i];
 		w->rootfd = open(candidates[i], O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 		struct stat st;
 		if (w->rootfd < 0 || fstat(w->rootfd, &st) < 0)
@@ -728,11 +756,28 @@ static int do_step(struct where_ctx *w, size_t k)
 	return -1;
 }
 
+/* A mount at / itself (bwrap's --bind / /) covers the root tmpfs: what
+ * follows goes into the new mount, opened by its path. */
+static int reopen_root(struct where_ctx *w)
+{
+	parent_cache_drop(w);
+	closep(&w->rootfd);
+	w->rootfd = open(w->root_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (w->rootfd < 0)
+		return diag_error(w->d, NULL, "cannot reopen the sandbox's root: %s", strerror(errno));
+	/* The root is no longer a tmpfs only this process reaches: nothing
+	 * made in it counts as fresh (create_in checks what it finds). */
+	w->root_dev = (dev_t)-1;
+	w->root_covered = true;
+	return 0;
+}
+
 /* The executor: one loop over the plan's steps. */
 static int execute(struct where_ctx *w, const struct where_plan *plan)
 {
 	for (size_t k = 0; k < plan->n_steps; k++) {
 		const struct where_step *st = &plan->steps[k];
+		w->parent_mode = st->parent_mode;
 		if (st->what != STEP_KERNEL_MASK && st->what != STEP_KERNEL_RO)
 			kernel_dir_drop(w); /* a mount may cover it */
 		if (do_step(w, k) < 0)
@@ -740,6 +785,9 @@ static int execute(struct where_ctx *w, const struct where_plan *plan)
 		if (st->what != STEP_MOUNT)
 			continue;
 		parent_cache_after_mount(w, st->op->dest);
+		if (streq(st->op->dest, "/") && st->op->kind != MOUNT_REMOUNT_RO &&
+		    st->op->kind != MOUNT_CHMOD && reopen_root(w) < 0)
+			return -1;
 		/* a bind's clone is attached now: its descriptor is spent */
 		closep(&w->facts->src[st->source].fd);
 	}

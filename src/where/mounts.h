@@ -25,3 +25,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
  * directory, else the caller's own when it is visible inside, else / (said
  * on stderr). */
 int where_enter_workdir(const struct policy *p, const struct where_env *env, struct diag *d);
+/* bwrap's: --chdir, else the caller's directory when its path exists
+ * inside, else $HOME, else /; PWD in envp says which. */
+int where_enter_workdir_bwrap(const struct policy *p, const struct where_env *env,
+			      struct strv *envp, struct diag *d);

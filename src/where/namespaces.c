@@ -160,6 +160,10 @@ int where_map_ids(const struct policy *p, uid_t outer_uid, gid_t outer_gid, stru
 	char map[64];
 	unsigned inner_uid = p->user == USER_ROOT ? 0 : (unsigned)outer_uid;
 	unsigned inner_gid = p->user == USER_ROOT ? 0 : (unsigned)outer_gid;
+	if (p->bwrap.on) { /* --uid and --gid: any ids */
+		inner_uid = (unsigned)p->bwrap.uid;
+		inner_gid = (unsigned)p->bwrap.gid;
+	}
 	int r;
 
 	if (!(p->unshare & CLONE_NEWUSER))
@@ -199,7 +203,9 @@ int where_setup_net_uts(const struct policy *p, struct diag *d)
 		return diag_error(d, &p->network_s.origin, "cannot create a network namespace: %s",
 				  strerror(errno));
 	const char *name = p->hostname_s.set ? p->hostname : "glovebox";
-	if ((p->unshare & CLONE_NEWUTS) && sethostname(name, strlen(name)) < 0)
+	/* bwrap keeps the host's name unless --hostname gives one */
+	bool named = p->hostname_s.set || !p->bwrap.on;
+	if ((p->unshare & CLONE_NEWUTS) && named && sethostname(name, strlen(name)) < 0)
 		return diag_error(d, p->hostname_s.set ? &p->hostname_s.origin : NULL,
 				  "cannot set the host name: %s", strerror(errno));
 	if (p->network != NET_HOST) {

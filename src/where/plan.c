@@ -296,9 +296,20 @@ static struct mount_op home_op(const struct policy *p, const struct where_env *e
 	return m;
 }
 
+/* bwrap's order: each mount where the command line puts it, a later one
+ * on top of (or hiding) an earlier one. */
+static void keep_order(size_t n, size_t *order, size_t *moved_before)
+{
+	for (size_t i = 0; i < n; i++) {
+		order[i] = i;
+		moved_before[i] = SIZE_MAX;
+	}
+}
+
 void where_plan_make(const struct policy *p, const struct where_env *env, struct where_plan *plan)
 {
-	*plan = (struct where_plan){.n_sources = p->n_mounts + 2, .host_root = env->host_root};
+	*plan = (struct where_plan){.n_sources = p->n_mounts + 2, .host_root = env->host_root,
+				    .bwrap = p->bwrap.on};
 	plan->cwd_decision = where_cwd_decide(p, env);
 	plan->cwd = (struct mount_op){.kind = p->cwd == CWD_RW ? MOUNT_BIND : MOUNT_RO_BIND,
 				      .src = (char *)env->cwd, .dest = (char *)env->cwd,
@@ -333,7 +344,10 @@ void where_plan_make(const struct policy *p, const struct where_env *env, struct
 	}
 	size_t *order = xcalloc(n + 1, sizeof(*order));
 	size_t *moved = xcalloc(n + 1, sizeof(*moved));
-	where_order(items, n, order, moved);
+	if (p->bwrap.on)
+		keep_order(n, order, moved); /* bwrap mounts in command-line order */
+	else
+		where_order(items, n, order, moved);
 
 	plan->steps = xcalloc(n + 1, sizeof(*plan->steps));
 	plan->step_of = xcalloc(plan->n_sources, sizeof(*plan->step_of));
@@ -582,13 +596,24 @@ static void add_dev_nodes(struct step_list *out, const char *dest, size_t at)
 	}
 }
 
+static bool needs_scratch(const struct where_plan *plan)
+{
+	for (size_t k = 0; k < plan->n_steps; k++)
+		if (plan->steps[k].op->kind == MOUNT_FILE || plan->steps[k].op->kind == MOUNT_TMP_OVERLAY)
+			return true;
+	return false;
+}
+
 int where_plan_derive(struct where_plan *plan, const struct where_facts *f, struct diag *d)
 {
+	bool bwrap = plan->bwrap;
 	for (size_t k = 0; k < plan->n_steps; k++)
 		if (plan->steps[k].what == STEP_MOUNT && refuse(&plan->steps[k], f, d) < 0)
 			return -1;
 	struct step_list out = {0}, specials = {0}, masks = {0};
 	size_t n_scratch = 0;
+	if (bwrap && needs_scratch(plan))
+		push(&out, derived(STEP_SCRATCH, xstrdup(WHERE_SCRATCH), SIZE_MAX));
 	for (size_t k = 0; k < plan->n_steps; k++) {
 		struct where_step st = plan->steps[k];
 		const struct mount_op *m = st.op;
@@ -596,7 +621,11 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 		/* file contents and throw-away overlay layers live in a scratch
 		 * tmpfs, attached before its first user */
 		if (m->kind == MOUNT_FILE || m->kind == MOUNT_TMP_OVERLAY) {
-			if (n_scratch == 0)
+			/* bwrap mode: first of all, while the root tmpfs still shows
+			 * (a bind at / covers it) */
+			if (n_scratch == 0 && bwrap)
+				out.v[0].cause = out.n;
+			else if (n_scratch == 0)
 				push(&out, derived(STEP_SCRATCH, xstrdup(WHERE_SCRATCH), out.n + 1));
 			st.index = n_scratch++;
 		}
@@ -604,7 +633,13 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 		 * root inside (when root runs glovebox), a writable /sys reaches
 		 * the hardware. Read-only, always. */
 		st.read_only = m->kind == MOUNT_RO_BIND || m->kind == MOUNT_MIRROR ||
-			       (binds_host_tree(m, s) && s->fs_type == SYSFS_MAGIC);
+			       (binds_host_tree(m, s) && s->fs_type == SYSFS_MAGIC) ||
+			       (m->kind == MOUNT_FILE && !(m->flags & MOUNT_F_WRITABLE));
+		/* bwrap's --remount-ro leaves the mounts below read-write */
+		st.shallow = m->kind == MOUNT_REMOUNT_RO && bwrap;
+		if (m->flags & MOUNT_F_PRIVATE_PARENTS)
+			st.parent_mode = 0700;
+		st.bwrap_dev = m->kind == MOUNT_DEV && bwrap;
 		size_t at = push(&out, st);
 		if (m->kind == MOUNT_DEV)
 			add_dev_nodes(&out, m->dest, at);
@@ -630,7 +665,9 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 	for (size_t i = 0; i < masks.n; i++)
 		add_mask_and_pins(&out, masks.v[i]);
 	push(&out, derived(STEP_ENTER_ROOT, NULL, SIZE_MAX));
-	push(&out, derived(STEP_ROOT_RO, NULL, SIZE_MAX));
+	/* bwrap's root tmpfs stays writable */
+	if (!bwrap)
+		push(&out, derived(STEP_ROOT_RO, NULL, SIZE_MAX));
 	free(specials.v);
 	free(masks.v);
 	free(plan->steps);

@@ -184,6 +184,9 @@ struct where_step {
 	size_t source;       /* STEP_MOUNT: its source, the policy's own, then home, cwd */
 	size_t moved_before; /* the source of the step it was moved before, or SIZE_MAX */
 	bool read_only;      /* a bind: read-only, recursively (ro-bind, mirror, a sysfs) */
+	bool shallow;        /* remount-ro: the mount itself, not the mounts below it */
+	uint32_t parent_mode; /* missing parent directories' mode; 0 for 0755 */
+	bool bwrap_dev;       /* dev: bwrap's (a core link, shm a plain directory) */
 	/* Derived steps: */
 	char *path;   /* the path inside (owned), or NULL */
 	size_t cause; /* the step it is derived from (an index in steps), or SIZE_MAX */
@@ -210,6 +213,8 @@ struct where_plan {
 	size_t n_steps;
 	size_t n_sources; /* policy mounts + 2 */
 	size_t *step_of; /* by source: its index in steps, or SIZE_MAX */
+	bool bwrap; /* bwrap's meaning: command-line order, a writable root,
+		       remount-ro of one mount */
 };
 
 /* The policy's mounts, the home mount and the shared current directory, in

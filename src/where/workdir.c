@@ -2,6 +2,8 @@
 /* The directory the command starts in, once the sandbox's root is entered. */
 #include "where/mounts.h"
 
+#include "env/environ.h"
+
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -41,5 +43,26 @@ int where_enter_workdir(const struct policy *p, const struct where_env *env, str
 		fprintf(d->out, "%sthe current directory is gone (removed, or out of reach): the "
 				"command starts in /\n",
 			d->prefix);
+	return 0;
+}
+
+int where_enter_workdir_bwrap(const struct policy *p, const struct where_env *env,
+			      struct strv *envp, struct diag *d)
+{
+	const char *dir = p->chdir_s.set ? p->chdir : NULL;
+	if (dir && chdir(dir) < 0)
+		return diag_error(d, &p->chdir_s.origin, "Can't chdir to %s: %s", dir,
+				  strerror(errno));
+	const char *home = env_get(envp, "HOME");
+	if (!dir && env->cwd && chdir(env->cwd) == 0)
+		dir = env->cwd;
+	else if (!dir && home && chdir(home) == 0)
+		dir = home;
+	if (!dir && chdir("/") < 0)
+		return diag_error(d, NULL, "chdir /: %s", strerror(errno));
+	if (!dir)
+		dir = "/";
+	_cleanup_free_ char *pwd = xstrdup(dir); /* home points into envp */
+	env_put(envp, "PWD", pwd);
 	return 0;
 }

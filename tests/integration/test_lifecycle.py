@@ -21,6 +21,24 @@ class Descriptors:
         self.assertOk(r)
         self.assertEqual(sorted(r.stdout.split()), ["0", "1", "2"])
 
+    def test_keep_fd_passes_the_descriptors_named(self):
+        kept = os.open("/etc/hostname", os.O_RDONLY)
+        other = os.open("/etc/hostname", os.O_RDONLY)
+        for fd in (kept, other):
+            os.set_inheritable(fd, True)
+        try:
+            r = self.probe("fds", opts=("--keep-fd", str(kept)), pass_fds=(kept, other))
+        finally:
+            os.close(kept)
+            os.close(other)
+        self.assertOk(r)
+        self.assertEqual(sorted(r.stdout.split()), sorted(["0", "1", "2", str(kept)]))
+
+    def test_keep_fd_of_a_closed_descriptor_is_refused(self):
+        r = self.probe("fds", opts=("--keep-fd", "57"))
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("--keep-fd 57", r.stderr)
+
     def test_the_probe_would_see_a_leak(self):
         extra = os.open("/etc/hostname", os.O_RDONLY)
         try:
@@ -115,6 +133,20 @@ class Signals:
         p = self.start("/probe", "wait-signal", marker)
         self.assertEqual(p.stdout.readline().strip(), "ready")
         self.assertTrue(processes_with(marker))
+        os.kill(p.pid, signal.SIGKILL)
+        p.communicate(timeout=10)
+        self.assertTrue(wait_for(lambda: not processes_with(marker)),
+                        "left running: %s" % processes_with(marker))
+
+    def test_with_die_with_parent_the_sandbox_dies_with_glovebox_s_parent(self):
+        marker = "gb-parent-" + uuid.uuid4().hex
+        # a shell in between: killing it must take glovebox and the sandbox along
+        argv = [self.stage.glovebox, "--die-with-parent", "--ro-bind", self.stage.probe,
+                "/probe", "--", "/probe", "wait-signal", marker]
+        p = subprocess.Popen(self.who.wrap(["/bin/sh", "-c", '"$@"; :', "sh"] + argv),
+                             stdout=subprocess.PIPE, text=True, env=self.who.env(),
+                             cwd=self.stage.work)
+        self.assertEqual(p.stdout.readline().strip(), "ready")
         os.kill(p.pid, signal.SIGKILL)
         p.communicate(timeout=10)
         self.assertTrue(wait_for(lambda: not processes_with(marker)),

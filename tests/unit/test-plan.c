@@ -1013,6 +1013,46 @@ START_TEST(a_cwd_through_a_planted_link_or_writable_in_secrets_is_not_shared)
 }
 END_TEST
 
+/* bwrap's meaning: command-line order (a later ancestor hides what came
+ * before), a writable root, remount-ro of one mount, 0700 above binds,
+ * the scratch first (a bind at / covers the root tmpfs), bwrap's /dev. */
+START_TEST(bwrap_mode_keeps_the_order_the_root_writable_and_its_modes)
+{
+	struct policy *p = policy_with("[where]\nhome = none\ncwd = none\ntmpfs = /tmp/x\n"
+				       "bind = / /\nremount-ro = /tmp\nfile = /etc/a x\ndev = /dev\n");
+	p->bwrap.on = true;
+	p->mounts[1].flags |= MOUNT_F_PRIVATE_PARENTS;
+	struct where_env env = {.home = "/home/u"};
+	struct where_plan plan;
+	where_plan_make(p, &env, &plan);
+	struct where_facts fx = facts_for(&plan);
+	ck_assert_int_eq(where_plan_derive(&plan, &fx, &f.d), 0);
+	char *t = steps_text(&plan);
+	ck_assert_str_eq(t, "scratch /.glovebox-scratch; tmpfs /tmp/x; bind /; remount-ro /tmp; "
+			    "file /etc/a; dev /dev; dev-node /dev/null; dev-node /dev/zero; "
+			    "dev-node /dev/full; dev-node /dev/random; dev-node /dev/urandom; "
+			    "dev-node /dev/tty; scratch-drop; enter-root");
+	free(t);
+	ck_assert_uint_eq(plan.steps[0].cause, 4); /* the file */
+	ck_assert_uint_eq(plan.steps[1].parent_mode, 0);
+	ck_assert_uint_eq(plan.steps[2].parent_mode, 0700);
+	ck_assert(plan.steps[3].shallow);
+	ck_assert(plan.steps[5].bwrap_dev);
+	derived_done(&plan, &fx);
+	/* glovebox's own meaning, for comparison */
+	p->bwrap.on = false;
+	where_plan_make(p, &env, &plan);
+	fx = facts_for(&plan);
+	ck_assert_int_eq(where_plan_derive(&plan, &fx, &f.d), 0);
+	t = steps_text(&plan);
+	ck_assert(strstr(t, "bind /; tmpfs /tmp/x; remount-ro /tmp") != NULL);
+	ck_assert(strstr(t, "enter-root; root-ro") != NULL);
+	ck_assert(!plan.steps[2].shallow);
+	free(t);
+	derived_done(&plan, &fx);
+}
+END_TEST
+
 RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  a_later_ancestor_moves_before_what_it_would_hide,
 	  a_later_ancestor_goes_before_the_first_of_its_descendants,
@@ -1041,4 +1081,5 @@ RUN_SUITE("plan", unrelated_mounts_keep_their_order,
 	  a_bind_through_a_link_a_sandbox_could_have_planted_is_refused,
 	  a_mirror_or_an_overlay_through_a_planted_link_is_refused_as_it_is_written,
 	  a_writable_bind_of_a_place_of_secrets_is_refused_unless_intended,
-	  a_cwd_through_a_planted_link_or_writable_in_secrets_is_not_shared)
+	  a_cwd_through_a_planted_link_or_writable_in_secrets_is_not_shared,
+	  bwrap_mode_keeps_the_order_the_root_writable_and_its_modes)
