@@ -14,6 +14,7 @@
 #include "config.h"
 #include "launch/launch.h"
 #include "state.h"
+#include "where/resolve.h"
 
 /* Every descriptor above 2 open without close-on-exec when glovebox
  * starts: the caller's, and (as with bwrap) the command's. Read before
@@ -154,12 +155,16 @@ static int run(struct bwrap_run *b)
 	struct protected_dir protected[] = {{b->config}, {b->cache}};
 	b->cwd = getcwd(NULL, 0);
 	struct stat st;
-	struct where_env wenv = {.host_root = geteuid() == 0, .home = home, .cwd = b->cwd,
-				 .protected = protected, .n_protected = ELEMENTSOF(protected)};
+	struct where_env wenv = {.host_root = geteuid() == 0, .invoker = geteuid(), .home = home,
+				 .cwd = b->cwd, .protected = protected,
+				 .n_protected = ELEMENTSOF(protected)};
 	if (b->cwd && stat(b->cwd, &st) == 0) {
 		wenv.cwd_dev = st.st_dev;
 		wenv.cwd_ino = st.st_ino;
 	}
+	/* Before any namespace: the sources' symlinks, followed as bwrap
+	 * does, are resolved once, and pid 1 opens what they led to. */
+	where_resolve_sources(&b->p, &wenv);
 	struct how_program none = {0}; /* bwrap loads no filter of its own */
 	struct launch_request req = {
 		.policy = &b->p, .how = &none, .where = &wenv,
@@ -172,7 +177,9 @@ static int run(struct bwrap_run *b)
 	};
 	fflush(stdout);
 	fflush(stderr);
-	return launch_run(&req);
+	int status = launch_run(&req);
+	where_env_free_paths(&wenv, b->p.n_mounts + 2);
+	return status;
 }
 
 int bwrap_main(int argc, char **argv)

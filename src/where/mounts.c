@@ -47,6 +47,7 @@ struct where_ctx {
 	char *kdir_path; /* the directory of the last kernel step's entry */
 	int kdir_fd;
 	bool blanks;     /* the blank file and directory are in the root tmpfs */
+	int coveredfd;   /* the root tmpfs, once a mount at / covers it (bwrap mode) */
 };
 
 static int fail(struct where_ctx *w, const struct mount_op *m, const char *what, int err)
@@ -604,12 +605,18 @@ static int do_pin(struct where_ctx *w, const struct where_step *st)
 #define BLANK_DIR (&WHERE_BLANK_DIR[1]) /* in the root tmpfs itself */
 #define BLANK_FILE (&WHERE_BLANK_FILE[1])
 
+/* The root tmpfs itself, where the blanks are, even under a mount at /. */
+static int root_tmpfs(const struct where_ctx *w)
+{
+	return w->coveredfd >= 0 ? w->coveredfd : w->rootfd;
+}
+
 static int make_blanks(struct where_ctx *w)
 {
 	if (w->blanks)
 		return 0;
-	if (mkdirat(w->rootfd, BLANK_DIR, 0) < 0 ||
-	    mknodat(w->rootfd, BLANK_FILE, S_IFREG, 0) < 0)
+	if (mkdirat(root_tmpfs(w), BLANK_DIR, 0) < 0 ||
+	    mknodat(root_tmpfs(w), BLANK_FILE, S_IFREG, 0) < 0)
 		return -errno;
 	w->blanks = true;
 	return 0;
@@ -620,8 +627,8 @@ static int drop_blanks(struct where_ctx *w)
 	if (!w->blanks)
 		return 0;
 	w->blanks = false;
-	if (unlinkat(w->rootfd, BLANK_FILE, 0) < 0 ||
-	    unlinkat(w->rootfd, BLANK_DIR, AT_REMOVEDIR) < 0)
+	if (unlinkat(root_tmpfs(w), BLANK_FILE, 0) < 0 ||
+	    unlinkat(root_tmpfs(w), BLANK_DIR, AT_REMOVEDIR) < 0)
 		return diag_error(w->d, NULL, "cannot remove the blank masks: %s", strerror(errno));
 	return 0;
 }
@@ -664,7 +671,7 @@ static int do_kernel(struct where_ctx *w, const struct where_step *st)
 	_cleanup_close_ int tree = -1;
 	if (r == 0)
 		tree = ro ? open_tree(dir, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)
-			  : open_tree(w->rootfd, S_ISDIR(s.st_mode) ? BLANK_DIR : BLANK_FILE,
+			  : open_tree(root_tmpfs(w), S_ISDIR(s.st_mode) ? BLANK_DIR : BLANK_FILE,
 				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	if (r < 0 || tree < 0 ||
 	    set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
@@ -761,6 +768,8 @@ static int do_step(struct where_ctx *w, size_t k)
 static int reopen_root(struct where_ctx *w)
 {
 	parent_cache_drop(w);
+	if (w->coveredfd < 0)
+		w->coveredfd = steal_fd(&w->rootfd);
 	closep(&w->rootfd);
 	w->rootfd = open(w->root_path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (w->rootfd < 0)
@@ -812,7 +821,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 {
 	struct where_facts facts = {0};
 	struct where_plan plan = {0};
-	struct where_ctx w = {.env = env, .facts = &facts, .d = d, .rootfd = -1,
+	struct where_ctx w = {.env = env, .facts = &facts, .d = d, .rootfd = -1, .coveredfd = -1,
 			      .devnodes_first = -1, .devdir = -1, .pc_fd = -1, .scratchfd = -1,
 			      .kdir_fd = -1};
 	int r = -1;
@@ -842,6 +851,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 	r = 0;
 out:
 	closep(&w.rootfd);
+	closep(&w.coveredfd);
 	closep(&w.devnodes_first);
 	closep(&w.devdir);
 	closep(&w.scratchfd);

@@ -436,7 +436,8 @@ static bool binds_host_tree(const struct mount_op *m, const struct where_source 
  * a protected directory or anything inside it, whatever path (symlinks
  * included) names it. Binds that show a protected directory from above
  * are masked instead (add_masks). */
-static int refuse(const struct where_step *st, const struct where_facts *f, struct diag *d)
+static int refuse(const struct where_step *st, const struct where_facts *f, bool bwrap,
+		  struct diag *d)
 {
 	const struct mount_op *m = st->op;
 	const struct where_source *s = &f->src[st->source];
@@ -448,7 +449,10 @@ static int refuse(const struct where_step *st, const struct where_facts *f, stru
 					  "%s: this path is glovebox's own while it builds the root",
 					  m->dest);
 	}
-	if (where_refuse_source(st, f->env, d) < 0)
+	/* bwrap's meaning: symlinks in a source are followed (resolved once,
+	 * before any namespace), a writable bind of the home is the caller's
+	 * choice */
+	if (!bwrap && where_refuse_source(st, f->env, d) < 0)
 		return -1;
 	if (!binds_host_tree(m, s) && !(is_overlay(m->kind) && s->known))
 		return 0;
@@ -608,7 +612,7 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 {
 	bool bwrap = plan->bwrap;
 	for (size_t k = 0; k < plan->n_steps; k++)
-		if (plan->steps[k].what == STEP_MOUNT && refuse(&plan->steps[k], f, d) < 0)
+		if (plan->steps[k].what == STEP_MOUNT && refuse(&plan->steps[k], f, plan->bwrap, d) < 0)
 			return -1;
 	struct step_list out = {0}, specials = {0}, masks = {0};
 	size_t n_scratch = 0;
