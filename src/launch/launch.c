@@ -24,6 +24,7 @@
 #include "launch/terminal.h"
 #include "trace.h"
 #include "what/identity.h"
+#include "what/limits.h"
 #include "where/landlock.h"
 #include "where/namespaces.h"
 
@@ -214,7 +215,8 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	if (c->net_fd >= 0 && (write(c->net_fd, "n", 1) != 1 || close(c->net_fd) < 0))
 		_exit(125);
 	TRACE_POINT("net uts");
-	if (what_apply_caps(p, &d) < 0 || what_apply_rlimits(p, &d) < 0)
+	if (what_apply_caps(p, &d) < 0 || what_apply_rlimits(p, &d) < 0 ||
+	    what_limit_nproc(p, &d) < 0)
 		_exit(125);
 	struct strv env;
 	env_build(p, environ, &env);
@@ -545,6 +547,8 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	 * it starts once pid 1 holds the pty, whose controlling terminal it
 	 * takes at fork. */
 	c->init_pidfd = -1;
+	if (what_limit_pid_namespace(req->policy, &d) < 0)
+		_exit(125);
 	if (!(req->policy->unshare & CLONE_NEWPID))
 		c->init_pidfd = pidfd_open(getpid(), 0);
 	struct fd_pair go = {-1, -1}, net = {-1, -1};

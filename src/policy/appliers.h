@@ -25,3 +25,11 @@ int apply_chdir(struct policy *p, const struct gb_option *opt, char **a, size_t 
                 const struct origin *o, struct diag *d);
 int apply_hostname(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                    const struct origin *o, struct diag *d);
+int apply_timeout(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                  const struct origin *o, struct diag *d);
+int apply_tmpfs_budget(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                       const struct origin *o, struct diag *d);
+int apply_processes(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                    const struct origin *o, struct diag *d);
+int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                 const struct origin *o, struct diag *d);

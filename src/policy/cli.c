@@ -363,7 +363,9 @@ static const char *section_title(const char *s)
 	if (streq(s, "where"))
 		return "Where: filesystem and namespaces";
 	if (streq(s, "what"))
-		return "What: identity, capabilities and limits";
+		return "What: identity and capabilities";
+	if (streq(s, "limits"))
+		return "Limits: what the sandbox may consume";
 	if (streq(s, "how"))
 		return "How: system calls";
 	return "Environment";

@@ -154,7 +154,7 @@ static bool check_line(struct parse_state *st, char *line)
 		st->section_unknown = !option_section_known(copy);
 		if (st->section_unknown)
 			report(st, copy, NULL,
-			       "unknown section (expected profile, where, what, how or env)");
+			       "unknown section (expected profile, where, what, limits, how or env)");
 		return true;
 	}
 	if (!strpbrk(s, "=:")) {

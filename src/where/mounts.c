@@ -9,6 +9,7 @@
 #include "trace.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ struct where_ctx {
 	bool last_fresh;
 	int scratchfd; /* the scratch tmpfs, attached while the root is built */
 	int devdir;    /* the /dev just made, for its node steps */
+	const struct where_plan *plan;
 	const struct where_step *steps;
 	bool *acted;   /* by step: a conditional step found what it acts on */
 };
@@ -230,14 +232,42 @@ static int do_bind(struct where_ctx *w, const struct where_step *st, const struc
 	return 0;
 }
 
-static int do_tmpfs(struct where_ctx *w, const struct mount_op *m)
+/* A fresh directory of the pool (the scratch tmpfs of a tmpfs budget),
+ * with the mode a new tmpfs's root would have, attached on destfd: what
+ * is written below it counts against the one budget. */
+static int attach_pool_dir(struct where_ctx *w, const struct where_step *st, char kind,
+			   uint32_t mode, int destfd)
 {
+	char name[32];
+	snprintf(name, sizeof(name), "%c%zu", kind, st->index);
+	if (mkdirat(w->scratchfd, name, 0700) < 0 || fchmodat(w->scratchfd, name, mode, 0) < 0)
+		return -errno;
+	_cleanup_close_ int tree = open_tree(w->scratchfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0 || set_attrs(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false) < 0 ||
+	    attach(tree, destfd) < 0)
+		return -errno;
+	return 0;
+}
+
+static int do_tmpfs(struct where_ctx *w, const struct where_step *st)
+{
+	const struct mount_op *m = st->op;
+	uint32_t mode = m->mode == MODE_UNSET ? 01777u : m->mode;
 	char data[64];
-	int n = snprintf(data, sizeof(data), "mode=%o", m->mode == MODE_UNSET ? 01777u : m->mode);
-	if (m->size)
-		snprintf(data + n, sizeof(data) - (size_t)n, ",size=%llu",
-			 (unsigned long long)m->size);
-	return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV, data);
+	if (!where_uses_scratch(w->plan, m)) {
+		int n = snprintf(data, sizeof(data), "mode=%o", mode);
+		if (m->size)
+			snprintf(data + n, sizeof(data) - (size_t)n, ",size=%llu",
+				 (unsigned long long)m->size);
+		return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV, data);
+	}
+	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
+	if (dest < 0)
+		return fail(w, m, m->dest, -dest);
+	if (!w->last_fresh && check_dest_fs(w, m, dest) < 0)
+		return -1;
+	int r = attach_pool_dir(w, st, 't', mode, dest);
+	return r < 0 ? fail(w, m, m->dest, -r) : 0;
 }
 
 /* Writes through /proc/sys, /proc/sysrq-trigger and friends are checked
@@ -248,10 +278,12 @@ static const char *const proc_readonly[] = {"sys", "sysrq-trigger", "irq", "bus"
 static int do_proc(struct where_ctx *w, const struct mount_op *m)
 {
 	int r = mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
-	if (r < 0 || !w->env->host_root)
+	if (r < 0 || !w->plan->proc_sys_ro)
 		return r;
 	/* Unprivileged, DAC already keeps the sandbox out of these files:
-	 * they belong to the host's root, who has no uid inside. */
+	 * they belong to the host's root, who has no uid inside. Not
+	 * kernel.pid_max of the sandbox's own pid namespace, which holds the
+	 * process limit: the kernel lets uid 0 of its user namespace write it. */
 	_cleanup_close_ int proc = open_in_root(w->rootfd, m->dest, O_PATH | O_DIRECTORY);
 	if (proc < 0)
 		return fail(w, m, m->dest, errno);
@@ -270,8 +302,9 @@ static int do_proc(struct where_ctx *w, const struct mount_op *m)
 	return 0;
 }
 
-static int do_dev(struct where_ctx *w, const struct mount_op *m)
+static int do_dev(struct where_ctx *w, const struct where_step *st)
 {
+	const struct mount_op *m = st->op;
 	static const char *const links[][2] = {
 		{"/proc/self/fd", "fd"},         {"/proc/self/fd/0", "stdin"},
 		{"/proc/self/fd/1", "stdout"},   {"/proc/self/fd/2", "stderr"},
@@ -302,9 +335,13 @@ static int do_dev(struct where_ctx *w, const struct mount_op *m)
 	if (r == 0)
 		r = mount_fs_on(pts, "devpts", MS_NOSUID | MS_NOEXEC,
 				"newinstance,ptmxmode=0666,mode=0620");
-	if (r == 0)
+	if (r < 0)
+		return fail(w, m, "devpts", -r);
+	if (!where_uses_scratch(w->plan, m))
 		r = mount_fs_on(shm, "tmpfs", MS_NOSUID | MS_NODEV, "mode=01777");
-	return r < 0 ? fail(w, m, "devpts", -r) : 0;
+	else
+		r = attach_pool_dir(w, st, 's', 01777, shm);
+	return r < 0 ? fail(w, m, "shm", -r) : 0;
 }
 
 /* One host device node into the /dev just made. The gathered clone itself
@@ -399,8 +436,16 @@ static int do_scratch(struct where_ctx *w, const struct where_step *st)
 	if (r == 0 && (under = openat(w->rootfd, SCRATCH_NAME,
 				      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		r = -errno;
+	/* A budget's pool also bounds its inodes, which tmpfs keeps outside
+	 * size=: one for every 4 KiB, so that a tree of empty files costs
+	 * about a fifth of the budget again in kernel memory at most. */
+	char data[96] = "mode=0700";
+	uint64_t pool = w->plan->tmpfs_pool;
+	if (pool)
+		snprintf(data, sizeof(data), "mode=0700,size=%" PRIu64 ",nr_inodes=%" PRIu64, pool,
+			 pool / 4096 > 1024 ? pool / 4096 : 1024);
 	if (r == 0)
-		r = mount_fs_on(under, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700");
+		r = mount_fs_on(under, "tmpfs", MS_NOSUID | MS_NODEV, data);
 	if (r == 0 && (w->scratchfd = open_in_root(w->rootfd, WHERE_SCRATCH, O_PATH | O_DIRECTORY)) < 0)
 		r = -errno;
 	return r < 0 ? fail(w, m, "scratch tmpfs", -r) : 0;
@@ -496,11 +541,11 @@ static int do_mount(struct where_ctx *w, const struct where_step *st)
 	case MOUNT_DEV_BIND:
 		return do_bind(w, st, src);
 	case MOUNT_TMPFS:
-		return do_tmpfs(w, m);
+		return do_tmpfs(w, st);
 	case MOUNT_PROC:
 		return do_proc(w, m);
 	case MOUNT_DEV:
-		return do_dev(w, m);
+		return do_dev(w, st);
 	case MOUNT_MQUEUE:
 		return mount_new_fs_at(w, m, "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL);
 	case MOUNT_SYMLINK:
@@ -698,6 +743,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 	TRACE_POINT("host mounts read");
 	if (where_plan_derive(&plan, &facts, d) < 0 || make_root(&w) < 0)
 		goto out;
+	w.plan = &plan;
 	w.steps = plan.steps;
 	w.acted = xcalloc(plan.n_steps, sizeof(*w.acted));
 	if (execute(&w, &plan) < 0)

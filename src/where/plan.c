@@ -265,6 +265,11 @@ static struct mount_op home_op(const struct policy *p, const struct where_env *e
 void where_plan_make(const struct policy *p, const struct where_env *env, struct where_plan *plan)
 {
 	*plan = (struct where_plan){.n_sources = p->n_mounts + 2};
+	if (p->tmpfs_budget)
+		plan->tmpfs_pool = p->tmpfs_budget - policy_tmpfs_reserved(p);
+	/* pid_max, which holds processes = N, is writable by uid 0 of the
+	 * sandbox's user namespace */
+	plan->proc_sys_ro = env->host_root || p->processes;
 	plan->cwd_decision = where_cwd_decide(p, env);
 	plan->cwd = (struct mount_op){.kind = p->cwd == CWD_RW ? MOUNT_BIND : MOUNT_RO_BIND,
 				      .src = (char *)env->cwd, .dest = (char *)env->cwd,
@@ -488,6 +493,13 @@ static void add_dev_nodes(struct step_list *out, const char *dest, size_t at)
 	}
 }
 
+bool where_uses_scratch(const struct where_plan *plan, const struct mount_op *m)
+{
+	bool pooled = plan->tmpfs_pool &&
+		      ((m->kind == MOUNT_TMPFS && !m->size) || m->kind == MOUNT_DEV);
+	return m->kind == MOUNT_FILE || m->kind == MOUNT_TMP_OVERLAY || pooled;
+}
+
 int where_plan_derive(struct where_plan *plan, const struct where_facts *f, struct diag *d)
 {
 	for (size_t k = 0; k < plan->n_steps; k++)
@@ -499,9 +511,10 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 		struct where_step st = plan->steps[k];
 		const struct mount_op *m = st.op;
 		const struct where_source *s = &f->src[st.source];
-		/* file contents and throw-away overlay layers live in a scratch
-		 * tmpfs, attached before its first user */
-		if (m->kind == MOUNT_FILE || m->kind == MOUNT_TMP_OVERLAY) {
+		/* file contents, throw-away overlay layers and the tmpfs
+		 * mounts of a budget live in a scratch tmpfs, attached before
+		 * its first user */
+		if (where_uses_scratch(plan, m)) {
 			if (n_scratch == 0)
 				push(&out, derived(STEP_SCRATCH, xstrdup(WHERE_SCRATCH), out.n + 1));
 			st.index = n_scratch++;

@@ -120,9 +120,9 @@ class Check:
 
     def test_check_and_a_launch_refuse_a_hard_limit_above_the_current_one(self):
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-        p = self.profile("rlimit", "[profile]\ninclude = default\n[what]\n"
-                                   "rlimit-nofile = 64:%d\n" % (hard + 1))
-        want = ("%s:4: [what] rlimit-nofile: the hard limit %d is above the current %d; "
+        p = self.profile("rlimit", "[profile]\ninclude = default\n[limits]\n"
+                                   "nofile = 64:%d\n" % (hard + 1))
+        want = ("%s:4: [limits] nofile: the hard limit %d is above the current %d; "
                 "raising a hard limit needs CAP_SYS_RESOURCE outside a user namespace"
                 % (p, hard + 1, hard))
         r = self.run_as([self.stage.glovebox, "check", p])
@@ -138,16 +138,16 @@ class Check:
         with open("/proc/sys/fs/nr_open") as f:
             ceiling = int(f.read())
         p = self.profile("nr-open", "[where]\nunshare-user = no\n[what]\n"
-                                    "capabilities = sys_resource\nrlimit-nofile = 64:%d\n"
+                                    "capabilities = sys_resource\n[limits]\nnofile = 64:%d\n"
                                     % (ceiling + 1))
         r = self.run_as([self.stage.glovebox, "check", p])
         self.assertEqual(r.returncode, 1)
-        self.assertEqual(r.stdout, "%s:5: [what] rlimit-nofile: the hard limit %d is above the "
+        self.assertEqual(r.stdout, "%s:6: [limits] nofile: the hard limit %d is above the "
                          "kernel's fs.nr_open, %d\n" % (p, ceiling + 1, ceiling))
 
     def test_check_accepts_a_hard_limit_within_the_current_one(self):
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-        p = self.profile("rlimit-ok", "[what]\nrlimit-nofile = 64:%d\n" % hard)
+        p = self.profile("rlimit-ok", "[limits]\nnofile = 64:%d\n" % hard)
         self.assertOk(self.run_as([self.stage.glovebox, "check", p]))
 
     def test_check_says_who_may_go_without_a_user_namespace(self):

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* [limits] processes: how this kernel holds the count, and the steps that
+ * apply it. */
+#pragma once
+
+#include "diag.h"
+#include "policy/policy.h"
+
+enum process_limit {
+	PROCESS_LIMIT_NONE,    /* no processes = N */
+	PROCESS_LIMIT_PID_MAX, /* kernel.pid_max of the sandbox's pid namespace */
+	PROCESS_LIMIT_NPROC,   /* RLIMIT_NPROC, counted in the sandbox's user namespace */
+};
+
+/* The mechanism that holds processes = N for this policy on this kernel. */
+enum process_limit what_process_limit(const struct policy *p);
+
+/* pid 1, in the sandbox's new pid namespace, before it starts the
+ * command: the namespace's pid_max, when that is the mechanism. */
+int what_limit_pid_namespace(const struct policy *p, struct diag *d);
+
+/* The command's process, with the other rlimits: RLIMIT_NPROC, when
+ * that is the mechanism and the profile sets no nproc of its own. */
+int what_limit_nproc(const struct policy *p, struct diag *d);
