@@ -135,16 +135,17 @@ static void explain_derived(const struct where_plan *plan, const struct where_st
 		[STEP_ENTER_ROOT] = "the new root becomes /",
 		[STEP_ROOT_RO] = "the root itself read-only",
 	};
+	const char *text = st->what == STEP_SCRATCH && plan->tmpfs_pool
+				   ? "the tmpfs budget's pool: each tmpfs, /dev and /dev/shm a "
+				     "directory of it"
+				   : rule[st->what];
 	char why[1024];
-	snprintf(why, sizeof(why), "%s",
-		 st->what == STEP_SCRATCH && plan->tmpfs_pool
-			 ? "the tmpfs budget's pool: each tmpfs and /dev/shm a directory of it"
-			 : rule[st->what]);
+	snprintf(why, sizeof(why), "%s", text);
 	if (st->cause != SIZE_MAX && plan->steps[st->cause].what == STEP_MOUNT) {
 		char buf[512];
 		const struct where_step *c = &plan->steps[st->cause];
 		_cleanup_free_ char *dest = text_escape(c->op->dest);
-		snprintf(why, sizeof(why), "%s, for %s %s (%s)", rule[st->what],
+		snprintf(why, sizeof(why), "%s, for %s %s (%s)", text,
 			 mount_kind_name(c->op->kind), dest,
 			 from(&c->op->origin, c->from == STEP_POLICY || c->op->origin.key, buf,
 			      sizeof(buf)));

@@ -547,8 +547,6 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	 * it starts once pid 1 holds the pty, whose controlling terminal it
 	 * takes at fork. */
 	c->init_pidfd = -1;
-	if (what_limit_pid_namespace(req->policy, &d) < 0)
-		_exit(125);
 	if (!(req->policy->unshare & CLONE_NEWPID))
 		c->init_pidfd = pidfd_open(getpid(), 0);
 	struct fd_pair go = {-1, -1}, net = {-1, -1};
@@ -558,6 +556,9 @@ _noreturn_ static void sandbox_init(struct child_ctx *c)
 	}
 	bool late = term_relays(c->term);
 	pid_t pid = late ? 0 : start_command(c, &go, &net, true, &d);
+	/* While the host's /proc/sys is still there: the new root hides it. */
+	if (what_limit_pid_namespace(req->policy, !late, &d) < 0)
+		_exit(125);
 
 	if (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||
 	    refuse_exec_memfds(req->policy, c->uid, &d) < 0)

@@ -44,8 +44,9 @@ int apply_processes(struct policy *p, const struct gb_option *opt _unused_, char
 		    size_t n _unused_, const struct origin *o, struct diag *d)
 {
 	uint64_t count;
-	if (parse_limit(a[0], parse_u64, &count) < 0 || count > LIMIT_PROCESSES_MAX)
-		return diag_error(d, o, "%s: expected a number from 1 to %u, or none", a[0],
+	/* the command and one more at least: pid_max cannot go below 301 */
+	if (parse_limit(a[0], parse_u64, &count) < 0 || count == 1 || count > LIMIT_PROCESSES_MAX)
+		return diag_error(d, o, "%s: expected a number from 2 to %u, or none", a[0],
 				  LIMIT_PROCESSES_MAX);
 	p->processes = (uint32_t)count;
 	p->processes_s = (struct setting){true, *o};
@@ -80,4 +81,23 @@ int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a, size_t
 int option_rlimit(const struct gb_option *opt)
 {
 	return opt->apply == apply_rlimit ? (int)opt->data : -1;
+}
+
+/* The spellings of before [limits]: [what] rlimit-NAME and timeout,
+ * --rlimit-NAME. The key or option they became, for the error that
+ * names it; NULL for any other. */
+const struct gb_option *option_moved_key(const char *section, const char *key)
+{
+	if (!streq(section, "what"))
+		return NULL;
+	if (strncmp(key, "rlimit-", 7) == 0)
+		key += strlen("rlimit-");
+	else if (!streq(key, "timeout"))
+		return NULL;
+	return option_by_key("limits", key);
+}
+
+const struct gb_option *option_moved_cli(const char *name)
+{
+	return strncmp(name, "rlimit-", 7) == 0 ? option_moved_key("what", name) : NULL;
 }

@@ -211,7 +211,10 @@ static int handler(void *user, const char *section, const char *key, const char 
 	if (st->section_unknown || !option_section_known(section))
 		return 1;
 	if (!option_by_key(section, key)) {
-		if (first)
+		const struct gb_option *moved = option_moved_key(section, key);
+		if (first && moved)
+			report(st, section, key, "unknown key (now [%s] %s)", moved->section, moved->key);
+		else if (first)
 			report(st, section, key, "unknown key");
 		return 1;
 	}

@@ -17,8 +17,9 @@
  *
  * pid_max bounds pid numbers, not processes: once the numbers wrap, new
  * pids come from RESERVED_PIDS (300) up. Setting ns_last_pid to 300 first
- * makes every pid from then on (the command's too) come from 300 up, so
- * pid_max = 300 + N leaves room for exactly N processes besides pid 1. */
+ * makes every pid from then on come from 300 up, so pid_max = 300 + N
+ * leaves room for exactly N processes besides pid 1; one less when the
+ * command already runs as pid 2, below them. */
 #include "what/limits.h"
 
 #include <errno.h>
@@ -65,15 +66,16 @@ static int write_sysctl(const char *path, unsigned value)
 	return r;
 }
 
-int what_limit_pid_namespace(const struct policy *p, struct diag *d)
+int what_limit_pid_namespace(const struct policy *p, bool command_started, struct diag *d)
 {
 	if (what_process_limit(p) != PROCESS_LIMIT_PID_MAX)
 		return 0;
 	/* The pid sysctls are those of the writer's own pid namespace,
 	 * whichever proc they are reached through. */
+	unsigned pid_max = RESERVED_PIDS + p->processes - (command_started ? 1 : 0);
 	int r = write_sysctl("/proc/sys/kernel/ns_last_pid", RESERVED_PIDS);
 	if (r == 0)
-		r = write_sysctl("/proc/sys/kernel/pid_max", RESERVED_PIDS + p->processes);
+		r = write_sysctl("/proc/sys/kernel/pid_max", pid_max);
 	if (r < 0)
 		return diag_error(d, &p->processes_s.origin,
 				  "cannot limit the sandbox's processes (kernel.pid_max): %s",
@@ -87,8 +89,11 @@ int what_limit_nproc(const struct policy *p, struct diag *d)
 	if (what_process_limit(p) != PROCESS_LIMIT_NPROC || p->rlimits[RLIMIT_NPROC].set ||
 	    getrlimit(RLIMIT_NPROC, &now) < 0)
 		return 0;
-	/* A lower limit that the user already has stays. */
-	rlim_t n = p->processes < now.rlim_max ? p->processes : now.rlim_max;
+	/* The count takes in the sandbox's pid 1 (same uid, same user
+	 * namespace), which pid_max leaves out: one more. A lower limit that
+	 * the user already has stays. */
+	rlim_t want = (rlim_t)p->processes + 1;
+	rlim_t n = want < now.rlim_max ? want : now.rlim_max;
 	struct rlimit lim = {n, n};
 	if (setrlimit(RLIMIT_NPROC, &lim) < 0)
 		return diag_error(d, &p->processes_s.origin,

@@ -15,9 +15,11 @@ enum process_limit {
 /* The mechanism that holds processes = N for this policy on this kernel. */
 enum process_limit what_process_limit(const struct policy *p);
 
-/* pid 1, in the sandbox's new pid namespace, before it starts the
- * command: the namespace's pid_max, when that is the mechanism. */
-int what_limit_pid_namespace(const struct policy *p, struct diag *d);
+/* pid 1, in the sandbox's new pid namespace, before it builds the root
+ * and before the command's process forks: the namespace's pid_max, when
+ * that is the mechanism. command_started: the command's process exists
+ * already (as pid 2), and counts. */
+int what_limit_pid_namespace(const struct policy *p, bool command_started, struct diag *d);
 
 /* The command's process, with the other rlimits: RLIMIT_NPROC, when
  * that is the mechanism and the profile sets no nproc of its own. */

@@ -236,17 +236,30 @@ static int do_bind(struct where_ctx *w, const struct where_step *st, const struc
  * with the mode a new tmpfs's root would have, attached on destfd: what
  * is written below it counts against the one budget. */
 static int attach_pool_dir(struct where_ctx *w, const struct where_step *st, char kind,
-			   uint32_t mode, int destfd)
+			   uint32_t mode, uint64_t attrs, int destfd)
 {
 	char name[32];
 	snprintf(name, sizeof(name), "%c%zu", kind, st->index);
 	if (mkdirat(w->scratchfd, name, 0700) < 0 || fchmodat(w->scratchfd, name, mode, 0) < 0)
 		return -errno;
 	_cleanup_close_ int tree = open_tree(w->scratchfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0 || set_attrs(tree, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false) < 0 ||
-	    attach(tree, destfd) < 0)
+	if (tree < 0 || set_attrs(tree, attrs, false) < 0 || attach(tree, destfd) < 0)
 		return -errno;
 	return 0;
+}
+
+/* A mount's destination gets a directory of the pool instead of a tmpfs. */
+static int pool_dir_at(struct where_ctx *w, const struct where_step *st, char kind, uint32_t mode,
+		       uint64_t attrs)
+{
+	const struct mount_op *m = st->op;
+	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
+	if (dest < 0)
+		return fail(w, m, m->dest, -dest);
+	if (!w->last_fresh && check_dest_fs(w, m, dest) < 0)
+		return -1;
+	int r = attach_pool_dir(w, st, kind, mode, attrs, dest);
+	return r < 0 ? fail(w, m, m->dest, -r) : 0;
 }
 
 static int do_tmpfs(struct where_ctx *w, const struct where_step *st)
@@ -261,13 +274,7 @@ static int do_tmpfs(struct where_ctx *w, const struct where_step *st)
 				 (unsigned long long)m->size);
 		return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV, data);
 	}
-	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR, 0);
-	if (dest < 0)
-		return fail(w, m, m->dest, -dest);
-	if (!w->last_fresh && check_dest_fs(w, m, dest) < 0)
-		return -1;
-	int r = attach_pool_dir(w, st, 't', mode, dest);
-	return r < 0 ? fail(w, m, m->dest, -r) : 0;
+	return pool_dir_at(w, st, 't', mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 }
 
 /* Writes through /proc/sys, /proc/sysrq-trigger and friends are checked
@@ -302,6 +309,16 @@ static int do_proc(struct where_ctx *w, const struct mount_op *m)
 	return 0;
 }
 
+/* /dev's own tmpfs, or with a tmpfs budget a directory of the pool:
+ * uid 0 inside may write there too. */
+static int dev_root(struct where_ctx *w, const struct where_step *st)
+{
+	const struct mount_op *m = st->op;
+	if (!where_uses_scratch(w->plan, m))
+		return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755");
+	return pool_dir_at(w, st, 'd', 0755, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
+}
+
 static int do_dev(struct where_ctx *w, const struct where_step *st)
 {
 	const struct mount_op *m = st->op;
@@ -310,7 +327,7 @@ static int do_dev(struct where_ctx *w, const struct where_step *st)
 		{"/proc/self/fd/1", "stdout"},   {"/proc/self/fd/2", "stderr"},
 		{"pts/ptmx", "ptmx"},
 	};
-	if (mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755") < 0)
+	if (dev_root(w, st) < 0)
 		return -1;
 	/* The new tmpfs is reached by path: a descriptor opened before the
 	 * mount still names the directory underneath. It stays open for the
@@ -340,7 +357,7 @@ static int do_dev(struct where_ctx *w, const struct where_step *st)
 	if (!where_uses_scratch(w->plan, m))
 		r = mount_fs_on(shm, "tmpfs", MS_NOSUID | MS_NODEV, "mode=01777");
 	else
-		r = attach_pool_dir(w, st, 's', 01777, shm);
+		r = attach_pool_dir(w, st, 's', 01777, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm);
 	return r < 0 ? fail(w, m, "shm", -r) : 0;
 }
 

@@ -32,6 +32,12 @@ class TmpfsBudget:
         self.assertOk(r)
         self.assertEqual(r.stdout, "both\n")
 
+    def test_root_inside_writes_into_dev_only_within_the_budget(self):
+        err, took = self.fill("--limit-tmpfs", "4M", "--user", "root",
+                              paths=["/dev/a", "/tmp/b"])
+        self.assertEqual(err, "ENOSPC")
+        self.assertLessEqual(sum(took), 4 * MiB)
+
     def test_a_tmpfs_with_a_size_of_its_own_takes_that_from_the_budget(self):
         err, took = self.fill("--limit-tmpfs", "8M", "--tmpfs", "/big", "size=3M",
                               paths=["/tmp/a"])
@@ -113,12 +119,25 @@ class Processes:
                        opts=("--limit-processes", "40", "--user", "root"))
         self.assertEqual(r.stdout, "EROFS\n")
         r = self.probe("read", "/proc/sys/kernel/pid_max", opts=("--limit-processes", "40"))
-        self.assertEqual(r.stdout, "ok 340\n")
+        self.assertEqual(r.stdout, "ok 339\n")
+
+    def test_without_a_pid_namespace_rlimit_nproc_counts_the_sandbox(self):
+        opts = ("--limit-processes", "40", "--unshare-pid", "no")
+        r = self.run_as([self.stage.glovebox, "explain"] + list(opts))
+        self.assertIn("40 (RLIMIT_NPROC: no per-namespace pid_max here; not enforced for root)",
+                      r.stdout)
+        if self.who.is_root:
+            self.skipTest("the kernel does not enforce RLIMIT_NPROC for root")
+        p = self.start_forks(*opts, max_forks=200)
+        out, err = p.communicate("go\n", timeout=60)
+        # counted in the sandbox's user namespace: the user's processes
+        # outside do not count, the probe does
+        self.assertEqual(out.split(), ["39", "EAGAIN"], err)
 
     def test_a_bad_count_is_a_usage_error(self):
         r = self.gb("--limit-processes", "0", cmd=["true"], probe=False)
         self.assertEqual(r.returncode, 2)
-        self.assertIn("0: expected a number from 1 to 4194004, or none", r.stderr)
+        self.assertIn("0: expected a number from 2 to 4194004, or none", r.stderr)
 
 
 @both
@@ -141,7 +160,11 @@ class Rlimits:
         p = self.profile("old", "[what]\nrlimit-nofile = 64\n")
         r = self.gb("-p", p, cmd=["true"], probe=False)
         self.assertEqual(r.returncode, 125)
-        self.assertIn("%s:2: [what] rlimit-nofile: unknown key" % p, r.stderr)
+        self.assertIn("%s:2: [what] rlimit-nofile: unknown key (now [limits] nofile)" % p,
+                      r.stderr)
+        r = self.gb("--rlimit-nofile", "64", cmd=["true"], probe=False)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown option '--rlimit-nofile' (now --limit-nofile)", r.stderr)
 
 
 @both

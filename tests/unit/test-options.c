@@ -377,14 +377,14 @@ START_TEST(processes_and_tmpfs_take_a_count_and_a_size_or_none)
 	ck_assert_int_eq(apply(&f, "limits", "timeout", "10m"), 0);
 	ck_assert_uint_eq(f.p.timeout_ms, 600000);
 	static const char *const bad[][2] = {
-		{"processes", "0"},  {"processes", "4194005"}, {"processes", "-1"},
+		{"processes", "0"},  {"processes", "4194005"}, {"processes", "-1"}, {"processes", "1"},
 		{"processes", "1K"}, {"tmpfs", "0"},		{"tmpfs", "lots"},
 		{"timeout", "0"},
 	};
 	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
 		ck_assert_msg(apply(&f, "limits", bad[i][0], bad[i][1]) < 0, "%s = %s", bad[i][0],
 			      bad[i][1]);
-	ck_assert_msgs_contain(&f, "t.ini:7: [limits] processes: 0: expected a number from 1 to "
+	ck_assert_msgs_contain(&f, "t.ini:7: [limits] processes: 0: expected a number from 2 to "
 				   "4194004, or none");
 	ck_assert_msgs_contain(&f, "[limits] tmpfs: lots: expected a size (512M, 2G) or none");
 	/* none takes a limit of an earlier layer away */
@@ -529,6 +529,13 @@ START_TEST(rlimit_rows_name_their_resource)
 	ck_assert_ptr_null(option_by_key("what", "rlimit-nofile"));
 	ck_assert_ptr_nonnull(option_by_cli("limit-nofile"));
 	ck_assert_int_eq(option_rlimit(option_by_key("limits", "processes")), -1);
+	/* the spellings of before [limits] name what they became */
+	ck_assert_ptr_eq(option_moved_key("what", "rlimit-nofile"), option_by_key("limits", "nofile"));
+	ck_assert_ptr_eq(option_moved_key("what", "timeout"), option_by_key("limits", "timeout"));
+	ck_assert_ptr_null(option_moved_key("what", "rlimit-bogus"));
+	ck_assert_ptr_null(option_moved_key("where", "rlimit-nofile"));
+	ck_assert_ptr_eq(option_moved_cli("rlimit-cpu"), option_by_key("limits", "cpu"));
+	ck_assert_ptr_null(option_moved_cli("timeout"));
 	ck_assert_int_eq(option_rlimit(option_by_key("limits", "nofile")), RLIMIT_NOFILE);
 	ck_assert_int_eq(option_rlimit(option_by_key("limits", "as")), RLIMIT_AS);
 	ck_assert_int_eq(option_rlimit(option_by_key("where", "home")), -1);
