@@ -286,6 +286,25 @@ class ShippedProfiles:
             r = self.gb("-p", name, cmd=["python3", "-c", spawn], probe=False)
             self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "0\n", ""), name)
 
+    def test_every_shipped_profile_bounds_its_tmpfs_and_processes(self):
+        show = ("import os\n"
+                "print(open('/proc/sys/kernel/pid_max').read().strip())\n"
+                "for d in ('/tmp', '/dev/shm', os.environ['HOME'], '/var/tmp'):\n"
+                "    if os.path.isdir(d):\n"
+                "        v = os.statvfs(d)\n"
+                "        print(d, v.f_blocks * v.f_frsize, os.stat(d).st_dev)\n")
+        for name in shipped_profile_names(self.stage):
+            r = self.gb("-p", name, cmd=["python3", "-c", show], probe=False)
+            self.assertOk(r, name)
+            lines = r.stdout.splitlines()
+            # processes: pid_max is 300 more
+            self.assertLessEqual(int(lines[0]), 300 + 4096, name)
+            mounts = [line.split() for line in lines[1:]]
+            self.assertGreaterEqual(len(mounts), 3, (name, mounts))
+            # one pool of at most 4 GiB behind every one of them
+            self.assertEqual(len({m[2] for m in mounts}), 1, (name, mounts))
+            self.assertLessEqual(int(mounts[0][1]), 4 << 30, name)
+
     def test_build_has_no_network(self):
         r = self.gb("-p", "build", cmd=["/probe", "ifaces"])
         self.assertEqual(r.stdout.split(), ["lo"])
