@@ -578,8 +578,8 @@ const struct gb_option gb_options[] = {
 
 	{.section = "limits", .key = "processes", .cli = "limit-processes", .cli_nargs = 1,
 	 .min_args = 1, .max_args = 1, .metavar = "N|none",
-	 .help = "at most N processes and threads of the command at once, counted in the sandbox "
-	         "alone", .apply = apply_processes},
+	 .help = "at most N processes and threads at once, the command and all it starts, counted "
+	         "in the sandbox alone", .apply = apply_processes},
 	{.section = "limits", .key = "tmpfs", .cli = "limit-tmpfs", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 1, .metavar = "SIZE|none",
 	 .help = "one budget of memory for every tmpfs of the sandbox (/tmp, /dev/shm, a tmpfs "
