@@ -3,6 +3,7 @@
 
 #include <cap-ng.h>
 #include <ctype.h>
+#include <inttypes.h>
 #include <sched.h>
 
 #include "how/constants.h"
@@ -10,6 +11,7 @@
 #include "how/seccomp.h"
 #include "policy/options.h"
 #include "where/landlock.h"
+#include "what/limits.h"
 #include "where/facts.h"
 
 #include <sys/mman.h>
@@ -230,13 +232,17 @@ static void explain_derived(const struct where_plan *plan, const struct where_st
 		[STEP_ENTER_ROOT] = "the new root becomes /",
 		[STEP_ROOT_RO] = "the root itself read-only",
 	};
+	const char *text = st->what == STEP_SCRATCH && plan->tmpfs_pool
+				   ? "the tmpfs budget's pool: each tmpfs, /dev and /dev/shm a "
+				     "directory of it"
+				   : rule[st->what];
 	char why[1024];
-	snprintf(why, sizeof(why), "%s", rule[st->what]);
+	snprintf(why, sizeof(why), "%s", text);
 	if (st->cause != SIZE_MAX && plan->steps[st->cause].what == STEP_MOUNT) {
 		char buf[512];
 		const struct where_step *c = &plan->steps[st->cause];
 		_cleanup_free_ char *dest = text_escape(c->op->dest);
-		snprintf(why, sizeof(why), "%s, for %s %s (%s)", rule[st->what],
+		snprintf(why, sizeof(why), "%s, for %s %s (%s)", text,
 			 mount_kind_name(c->op->kind), dest,
 			 from(&c->op->origin, c->from == STEP_POLICY || c->op->origin.key, buf,
 			      sizeof(buf)));
@@ -388,27 +394,61 @@ static void explain_what(const struct policy *p, FILE *f)
 	}
 	row(f, "capabilities", w ? line : "none", &p->caps_s);
 	fputs("  no_new_privs       always; securebits locked (no root gains on exec)\n", f);
-	for (size_t i = 0; i < gb_option_count; i++) {
-		const struct gb_option *o = &gb_options[i];
-		int resource = option_rlimit(o);
-		if (resource < 0)
-			continue;
-		const struct rlimit_setting *r = &p->rlimits[resource];
-		if (!r->set)
-			continue;
-		char v[64];
-		if (r->lim.rlim_cur == RLIM_INFINITY && r->lim.rlim_max == RLIM_INFINITY)
-			snprintf(v, sizeof(v), "unlimited");
-		else
-			snprintf(v, sizeof(v), "%llu:%llu", (unsigned long long)r->lim.rlim_cur,
-				 (unsigned long long)r->lim.rlim_max);
-		struct setting s = {true, r->origin};
-		row(f, o->key, v, &s);
+}
+
+/* A byte count as it would be written in a profile: 64M, not 67108864. */
+static const char *size_text(uint64_t v, char *buf, size_t size)
+{
+	static const char units[] = "KMGT";
+	int u = -1;
+	while (u + 1 < (int)sizeof(units) - 1 && v && v % 1024 == 0) {
+		v /= 1024;
+		u++;
 	}
-	if (p->timeout_ms) {
+	snprintf(buf, size, "%" PRIu64 "%.*s", v, u >= 0, u >= 0 ? &units[u] : "");
+	return buf;
+}
+
+static void explain_rlimit(const struct gb_option *o, int resource, const struct rlimit_setting *r,
+			   FILE *f)
+{
+	char v[96], cur[32], max[32];
+	struct rlimit lim = r->lim;
+	bool inherited = !r->set;
+	if (inherited && getrlimit(resource, &lim) < 0)
+		return;
+	snprintf(cur, sizeof(cur), "%llu", (unsigned long long)lim.rlim_cur);
+	snprintf(max, sizeof(max), "%llu", (unsigned long long)lim.rlim_max);
+	snprintf(v, sizeof(v), "%s%s:%s", inherited ? "inherited, " : "",
+		 lim.rlim_cur == RLIM_INFINITY ? "unlimited" : cur,
+		 lim.rlim_max == RLIM_INFINITY ? "unlimited" : max);
+	struct setting s = {r->set, r->origin};
+	row(f, o->key, v, &s);
+}
+
+static void explain_limits(const struct policy *p, FILE *f)
+{
+	static const char *const how[] = {
+		[PROCESS_LIMIT_NONE] = "",
+		[PROCESS_LIMIT_PID_MAX] = " (the pid namespace's pid_max)",
+		[PROCESS_LIMIT_NPROC] = " (RLIMIT_NPROC: no per-namespace pid_max here; "
+					"not enforced for root)",
+	};
+	char line[256], v[64];
+	fputs("[limits]\n", f);
+	snprintf(line, sizeof(line), "%" PRIu32 "%s", p->processes, how[what_process_limit(p)]);
+	row(f, "processes", p->processes ? line : "none", &p->processes_s);
+	snprintf(line, sizeof(line), "%s, shared by every tmpfs",
+		 size_text(p->tmpfs_budget, v, sizeof(v)));
+	row(f, "tmpfs", p->tmpfs_budget ? line : "none", &p->tmpfs_budget_s);
+	if (p->timeout_ms)
 		snprintf(line, sizeof(line), "%.3g s, then SIGTERM; SIGKILL 5 s later; exit 124",
 			 (double)p->timeout_ms / 1000);
-		row(f, "timeout", line, &p->timeout_s);
+	row(f, "timeout", p->timeout_ms ? line : "none", &p->timeout_s);
+	for (size_t i = 0; i < gb_option_count; i++) {
+		int resource = option_rlimit(&gb_options[i]);
+		if (resource >= 0)
+			explain_rlimit(&gb_options[i], resource, &p->rlimits[resource], f);
 	}
 }
 
@@ -580,6 +620,7 @@ void explain_policy(const struct policy *p, const struct explain_env *env, FILE 
 	}
 	explain_where(p, env, f);
 	explain_what(p, f);
+	explain_limits(p, f);
 	explain_how(p, env, f);
 	explain_env_section(p, f);
 }

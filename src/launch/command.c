@@ -14,6 +14,7 @@
 #include "launch/internal.h"
 #include "trace.h"
 #include "what/identity.h"
+#include "what/limits.h"
 #include "where/landlock.h"
 #include "where/namespaces.h"
 
@@ -61,7 +62,7 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		_exit(125);
 	TRACE_POINT("net uts");
 	if ((c->fallback ? what_drop_host_caps(&d) : what_apply_caps(p, &d)) < 0 ||
-	    what_apply_rlimits(p, &d) < 0)
+	    what_apply_rlimits(p, &d) < 0 || what_limit_nproc(p, c->fallback, &d) < 0)
 		_exit(125);
 	struct strv env;
 	env_build(p, environ, &env);

@@ -34,3 +34,11 @@ int apply_forward(struct policy *p, const struct gb_option *opt, char **a, size_
  * and "/./" collapsed, no trailing slash); *out to be freed. The bwrap
  * front end checks its destinations the same way. 0 or -1 (reported). */
 int normalize_dest(const char *in, char **out, struct diag *d, const struct origin *o);
+int apply_timeout(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                  const struct origin *o, struct diag *d);
+int apply_tmpfs_budget(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                       const struct origin *o, struct diag *d);
+int apply_processes(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                    const struct origin *o, struct diag *d);
+int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                 const struct origin *o, struct diag *d);

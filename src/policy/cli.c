@@ -169,6 +169,16 @@ static const struct gb_option *lookup_option(const char *arg, const char **inlin
 	return option_by_cli(name);
 }
 
+static int unknown_option(FILE *err, const char *arg)
+{
+	const char *eq = strchr(arg, '=');
+	_cleanup_free_ char *name = xstrndup(arg + 2, eq ? (size_t)(eq - arg - 2) : strlen(arg + 2));
+	const struct gb_option *moved = arg[1] == '-' ? option_moved_cli(name) : NULL;
+	if (moved)
+		return usage_error(err, "unknown option '%s' (now --%s)", arg, moved->cli);
+	return usage_error(err, "unknown option '%s'", arg);
+}
+
 static int needs(FILE *err, const struct gb_option *o)
 {
 	char syn[128];
@@ -223,7 +233,7 @@ static int parse_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
 	const char *inline_value;
 	const struct gb_option *opt = lookup_option(arg, &inline_value);
 	if (!opt)
-		return usage_error(err, "unknown option '%s'", arg);
+		return unknown_option(err, arg);
 	if (opt->flags & OPT_INCLUDE) {
 		const char *v = inline_value ? inline_value : next_value(argc, argv, i);
 		if (!v || !*v)
@@ -371,7 +381,9 @@ static const char *section_title(const char *s)
 	if (streq(s, "where"))
 		return "Where: filesystem and namespaces";
 	if (streq(s, "what"))
-		return "What: identity, capabilities and limits";
+		return "What: identity and capabilities";
+	if (streq(s, "limits"))
+		return "Limits: what the sandbox may consume";
 	if (streq(s, "how"))
 		return "How: system calls";
 	return "Environment";

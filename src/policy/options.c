@@ -122,42 +122,6 @@ static int apply_capabilities(struct policy *p, const struct gb_option *opt _unu
 	p->caps_s = (struct setting){true, *o};
 	return 0;
 }
-static int apply_timeout(struct policy *p, const struct gb_option *opt _unused_, char **a,
-			 size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	uint64_t ms;
-	if (streq(a[0], "none"))
-		ms = 0;
-	else if (parse_duration_ms(a[0], &ms) < 0 || ms == 0)
-		return diag_error(d, o, "%s: expected a duration (90, 1.5s, 10m, 2h) or none", a[0]);
-	p->timeout_ms = ms;
-	p->timeout_s = (struct setting){true, *o};
-	return 0;
-}
-
-static int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a,
-			size_t n _unused_, const struct origin *o, struct diag *d)
-{
-	int resource = (int)opt->data;
-	struct rlimit lim;
-	_cleanup_free_ char *copy = xstrdup(a[0]);
-	char *colon = strchr(copy, ':');
-	if (colon)
-		*colon = '\0';
-	if (parse_rlim_value(copy, resource, &lim.rlim_cur) < 0 ||
-	    parse_rlim_value(colon ? colon + 1 : copy, resource, &lim.rlim_max) < 0)
-		return diag_error(d, o, "%s: expected a number, unlimited, or SOFT:HARD%s", a[0],
-				  rlimit_is_bytes(resource) ? " (sizes may end in K, M or G)" : "");
-	if (lim.rlim_cur > lim.rlim_max)
-		return diag_error(d, o, "%s: the soft limit is above the hard limit", a[0]);
-	p->rlimits[resource] = (struct rlimit_setting){true, lim, *o};
-	return 0;
-}
-
-int option_rlimit(const struct gb_option *opt)
-{
-	return opt->apply == apply_rlimit ? (int)opt->data : -1;
-}
 
 /* ---- [how] ---- */
 
@@ -476,9 +440,10 @@ static int apply_env_unset(struct policy *p, const struct gb_option *opt _unused
 /* ---- the table ---- */
 
 #define BIND(k, f) ((intptr_t)(k) | ((intptr_t)(f) << 8))
-#define RLIMIT_ROW(name, help_, resource)                                                          \
-	{.section = "what", .key = "rlimit-" name, .cli = "rlimit-" name, .cli_nargs = 1,          \
-	 .min_args = 1, .max_args = 1, .metavar = "N|SOFT:HARD", .help = (help_),                 \
+/* An rlimit: its value (or SOFT:HARD) in its unit, or unlimited. */
+#define RLIMIT_ROW(name, unit, help_, resource)                                                    \
+	{.section = "limits", .key = name, .cli = "limit-" name, .cli_nargs = 1, .min_args = 1,    \
+	 .max_args = 1, .metavar = unit "|SOFT:HARD", .help = "rlimit: " help_,                   \
 	 .apply = apply_rlimit, .data = (resource)}
 
 /* clang-format off */
@@ -655,23 +620,34 @@ const struct gb_option gb_options[] = {
 	 .min_args = 1, .max_args = 1, .metavar = "kill|wait",
 	 .help = "when the command exits, kill what it left running, or wait for it",
 	 .apply = apply_keyword, .data = KW_BACKGROUND},
-	RLIMIT_ROW("as", "address space limit in bytes", RLIMIT_AS),
-	RLIMIT_ROW("core", "core file size limit in bytes", RLIMIT_CORE),
-	RLIMIT_ROW("cpu", "CPU time limit in seconds", RLIMIT_CPU),
-	RLIMIT_ROW("data", "data segment limit in bytes", RLIMIT_DATA),
-	RLIMIT_ROW("fsize", "file size limit in bytes", RLIMIT_FSIZE),
-	RLIMIT_ROW("memlock", "locked memory limit in bytes", RLIMIT_MEMLOCK),
-	RLIMIT_ROW("msgqueue", "POSIX message queue limit in bytes", RLIMIT_MSGQUEUE),
-	RLIMIT_ROW("nice", "nice value ceiling", RLIMIT_NICE),
-	RLIMIT_ROW("nofile", "open file limit", RLIMIT_NOFILE),
-	RLIMIT_ROW("nproc", "process limit (counted per user across the whole host)", RLIMIT_NPROC),
-	RLIMIT_ROW("rtprio", "real-time priority ceiling", RLIMIT_RTPRIO),
-	RLIMIT_ROW("sigpending", "pending signal limit", RLIMIT_SIGPENDING),
-	RLIMIT_ROW("stack", "stack size limit in bytes", RLIMIT_STACK),
-	{.section = "what", .key = "timeout", .cli = "timeout", .cli_nargs = 1, .min_args = 1,
+
+	{.section = "limits", .key = "processes", .cli = "limit-processes", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 1, .metavar = "N|none",
+	 .help = "at most N processes and threads at once, the command and all it starts, counted "
+	         "in the sandbox alone", .apply = apply_processes},
+	{.section = "limits", .key = "tmpfs", .cli = "limit-tmpfs", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "SIZE|none",
+	 .help = "one budget of memory for every tmpfs of the sandbox (/tmp, /dev/shm, a tmpfs "
+	         "home...) together", .apply = apply_tmpfs_budget},
+	{.section = "limits", .key = "timeout", .cli = "timeout", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 1, .metavar = "DURATION|none",
 	 .help = "end the whole sandbox after this long (SIGTERM, SIGKILL 5 s later); glovebox then "
 	         "exits 124", .apply = apply_timeout},
+	RLIMIT_ROW("as", "SIZE", "address space of each process", RLIMIT_AS),
+	RLIMIT_ROW("core", "SIZE", "core file size", RLIMIT_CORE),
+	RLIMIT_ROW("cpu", "DURATION", "CPU time of each process (SIGXCPU at the soft limit)",
+		   RLIMIT_CPU),
+	RLIMIT_ROW("data", "SIZE", "data segment (heap) of each process", RLIMIT_DATA),
+	RLIMIT_ROW("fsize", "SIZE", "largest file a process may write", RLIMIT_FSIZE),
+	RLIMIT_ROW("memlock", "SIZE", "locked memory", RLIMIT_MEMLOCK),
+	RLIMIT_ROW("msgqueue", "SIZE", "POSIX message queue bytes", RLIMIT_MSGQUEUE),
+	RLIMIT_ROW("nice", "N", "nice value ceiling", RLIMIT_NICE),
+	RLIMIT_ROW("nofile", "N", "open files of each process", RLIMIT_NOFILE),
+	RLIMIT_ROW("nproc", "N", "processes of the uid (in the sandbox's own user namespace: its "
+		   "own; not enforced for root)", RLIMIT_NPROC),
+	RLIMIT_ROW("rtprio", "N", "real-time priority ceiling", RLIMIT_RTPRIO),
+	RLIMIT_ROW("sigpending", "N", "pending signals", RLIMIT_SIGPENDING),
+	RLIMIT_ROW("stack", "SIZE", "stack size", RLIMIT_STACK),
 
 	{.section = "how", .key = "allow", .cli = "allow", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "CALL|@GROUP...",
@@ -732,7 +708,7 @@ const struct gb_option gb_options[] = {
 /* clang-format on */
 const size_t gb_option_count = ELEMENTSOF(gb_options);
 
-const char *const gb_sections[] = {"profile", "where", "what", "how", "env"};
+const char *const gb_sections[] = {"profile", "where", "what", "limits", "how", "env"};
 const size_t gb_section_count = ELEMENTSOF(gb_sections);
 
 bool option_section_known(const char *section)

@@ -62,6 +62,10 @@ const struct gb_option *option_by_key(const char *section, const char *key);
 /* The resource an rlimit-* option sets (RLIMIT_*), or -1 for any other. */
 int option_rlimit(const struct gb_option *opt);
 const struct gb_option *option_by_cli(const char *name);
+/* What an old spelling became ([what] rlimit-NAME, --rlimit-NAME: a
+ * [limits] key), for the error message; NULL for any other. */
+const struct gb_option *option_moved_key(const char *section, const char *key);
+const struct gb_option *option_moved_cli(const char *name);
 const struct gb_option *option_by_short(char c);
 
 /* Check the argument count and run the row's apply function. */

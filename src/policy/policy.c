@@ -2,6 +2,7 @@
 #include "policy/policy.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <sched.h>
 
 #include "how/seccomp.h"
@@ -190,6 +191,27 @@ struct arg_rule *policy_add_arg_rule(struct policy *p, const struct origin *o)
 	return r;
 }
 
+/* A tmpfs with a size of its own is a tmpfs of its own, and its size
+ * comes out of the budget; the other tmpfs mounts share what is left. */
+uint64_t policy_tmpfs_reserved(const struct policy *p)
+{
+	uint64_t sum = 0;
+	for (size_t i = 0; i < p->n_mounts; i++)
+		if (p->mounts[i].kind == MOUNT_TMPFS && p->mounts[i].size)
+			sum += p->mounts[i].size;
+	return sum;
+}
+
+static void validate_tmpfs_budget(const struct policy *p, struct diag *d)
+{
+	uint64_t reserved = policy_tmpfs_reserved(p);
+	if (p->tmpfs_budget && reserved >= p->tmpfs_budget)
+		diag_error(d, &p->tmpfs_budget_s.origin,
+			   "the tmpfs mounts with a size= of their own take %" PRIu64 " bytes, "
+			   "the whole budget of %" PRIu64 ": nothing is left for the others",
+			   reserved, p->tmpfs_budget);
+}
+
 int policy_validate(struct policy *p, struct diag *d)
 {
 	unsigned before = d->errors;
@@ -215,6 +237,7 @@ int policy_validate(struct policy *p, struct diag *d)
 		}
 	}
 	validate_forwards(p, d);
+	validate_tmpfs_budget(p, d);
 	how_validate(p, d);
 	return d->errors == before ? 0 : -1;
 }

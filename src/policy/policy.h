@@ -119,6 +119,12 @@ enum host_user_mode { HOST_USER_SELF, HOST_USER_NOBODY };
 /* When the command exits: kill whatever it left running, or wait for it. */
 enum background_mode { BACKGROUND_KILL, BACKGROUND_WAIT };
 
+/* ---- limits ---- */
+
+/* processes = N becomes the pid namespace's pid_max, N + 300, which the
+ * kernel keeps below 4194304 (what/limits.c says why). */
+#define LIMIT_PROCESSES_MAX (4194304u - 300u)
+
 struct rlimit_setting {
 	bool set;
 	struct rlimit lim;
@@ -252,9 +258,15 @@ struct policy {
 	struct setting background_s;
 	uint64_t caps; /* bit n = capability n kept */
 	struct setting caps_s;
+
+	/* limits */
 	struct rlimit_setting rlimits[RLIMIT_NLIMITS];
 	uint64_t timeout_ms; /* wall-clock limit of the whole sandbox; 0: none */
 	struct setting timeout_s;
+	uint64_t tmpfs_budget; /* bytes shared by every tmpfs of the sandbox; 0: none */
+	struct setting tmpfs_budget_s;
+	uint32_t processes; /* the command's processes (threads too) at once; 0: no limit */
+	struct setting processes_s;
 
 	/* how */
 	struct sc_rule *syscalls; /* indexed like syscall_table */
@@ -326,6 +338,10 @@ static inline const struct origin *sc_rule_origin(const struct policy *p, size_t
 {
 	return &p->rule_origins[p->syscalls[i].origin];
 }
+
+/* The bytes of the tmpfs budget that tmpfs mounts with a size of their
+ * own take. */
+uint64_t policy_tmpfs_reserved(const struct policy *p);
 
 /* Cross-field checks after every layer is applied. Returns 0 or -1 (reported). */
 int policy_validate(struct policy *p, struct diag *d);

@@ -154,7 +154,7 @@ static bool check_line(struct parse_state *st, char *line)
 		st->section_unknown = !option_section_known(copy);
 		if (st->section_unknown)
 			report(st, copy, NULL,
-			       "unknown section (expected profile, where, what, how or env)");
+			       "unknown section (expected profile, where, what, limits, how or env)");
 		return true;
 	}
 	if (!strpbrk(s, "=:")) {
@@ -211,7 +211,10 @@ static int handler(void *user, const char *section, const char *key, const char 
 	if (st->section_unknown || !option_section_known(section))
 		return 1;
 	if (!option_by_key(section, key)) {
-		if (first)
+		const struct gb_option *moved = option_moved_key(section, key);
+		if (first && moved)
+			report(st, section, key, "unknown key (now [%s] %s)", moved->section, moved->key);
+		else if (first)
 			report(st, section, key, "unknown key");
 		return 1;
 	}

@@ -127,21 +127,49 @@ int parse_duration_ms(const char *s, uint64_t *out)
 	return -EINVAL;
 }
 
-bool rlimit_is_bytes(int resource)
+enum rlimit_unit rlimit_unit(int resource)
 {
-	return resource == RLIMIT_AS || resource == RLIMIT_CORE || resource == RLIMIT_DATA ||
-	       resource == RLIMIT_FSIZE || resource == RLIMIT_MEMLOCK || resource == RLIMIT_STACK ||
-	       resource == RLIMIT_MSGQUEUE;
+	switch (resource) {
+	case RLIMIT_AS:
+	case RLIMIT_CORE:
+	case RLIMIT_DATA:
+	case RLIMIT_FSIZE:
+	case RLIMIT_MEMLOCK:
+	case RLIMIT_STACK:
+	case RLIMIT_MSGQUEUE:
+		return RLIMIT_UNIT_BYTES;
+	case RLIMIT_CPU:
+		return RLIMIT_UNIT_SECONDS;
+	default:
+		return RLIMIT_UNIT_COUNT;
+	}
+}
+
+/* CPU time is a duration, counted by the kernel in whole seconds: a part
+ * of a second rounds up, so that a limit never comes out as 0 (which
+ * would end the command at once). */
+static int parse_seconds(const char *s, uint64_t *out)
+{
+	uint64_t ms;
+	int r = parse_duration_ms(s, &ms);
+	if (r == 0)
+		*out = (ms + 999) / 1000;
+	return r;
 }
 
 int parse_rlim_value(const char *s, int resource, rlim_t *out)
 {
+	static int (*const parsers[])(const char *, uint64_t *) = {
+		[RLIMIT_UNIT_COUNT] = parse_u64,
+		[RLIMIT_UNIT_BYTES] = parse_size,
+		[RLIMIT_UNIT_SECONDS] = parse_seconds,
+	};
 	uint64_t v;
 	if (streq(s, "unlimited") || streq(s, "infinity")) {
 		*out = RLIM_INFINITY;
 		return 0;
 	}
-	int r = rlimit_is_bytes(resource) ? parse_size(s, &v) : parse_u64(s, &v);
+	int r = parsers[rlimit_unit(resource)](s, &v);
 	if (r < 0)
 		return r;
 	if (v >= RLIM_INFINITY)

@@ -17,9 +17,11 @@ int parse_size(const char *s, uint64_t *out);
 /* A duration: a number with an optional unit, ms, s (the default), m or h. */
 int parse_duration_ms(const char *s, uint64_t *out);
 int parse_mode(const char *s, uint32_t *out);
-/* Whether an RLIMIT_* resource counts bytes (its value takes size suffixes). */
-bool rlimit_is_bytes(int resource);
-/* One rlimit value: a number, a size for byte limits, unlimited or infinity. */
+/* What an RLIMIT_* resource counts: its values are numbers, sizes (with
+ * K, M, G suffixes) or durations (CPU time, in whole seconds). */
+enum rlimit_unit { RLIMIT_UNIT_COUNT, RLIMIT_UNIT_BYTES, RLIMIT_UNIT_SECONDS };
+enum rlimit_unit rlimit_unit(int resource);
+/* One rlimit value in its unit, or unlimited (infinity). */
 int parse_rlim_value(const char *s, int resource, rlim_t *out);
 /* A port forward, [ADDRESS:]HOSTPORT:SANDBOXPORT[/tcp|/udp] (an IPv6
  * ADDRESS in brackets): its protocol, ports and address (canonical, newly

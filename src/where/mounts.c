@@ -9,6 +9,7 @@
 #include "trace.h"
 
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <linux/openat2.h>
 #include <stdio.h>
@@ -42,6 +43,7 @@ struct where_ctx {
 	bool last_fresh;
 	int scratchfd; /* the scratch tmpfs, attached while the root is built */
 	int devdir;    /* the /dev just made, for its node steps */
+	const struct where_plan *plan;
 	const struct where_step *steps;
 	bool *acted;   /* by step: a conditional step found what it acts on */
 	char *kdir_path; /* the directory of the last kernel step's entry */
@@ -254,14 +256,60 @@ static int do_bind(struct where_ctx *w, const struct where_step *st, const struc
 	return 0;
 }
 
-static int do_tmpfs(struct where_ctx *w, const struct mount_op *m)
+/* A fresh directory of the pool (the scratch tmpfs of a tmpfs budget),
+ * with the mode a new tmpfs's root would have, attached on destfd: what
+ * is written below it counts against the one budget. */
+static int attach_pool_dir(struct where_ctx *w, const struct where_step *st, char kind,
+			   uint32_t mode, uint64_t attrs, int destfd)
 {
+	char name[32];
+	snprintf(name, sizeof(name), "%c%zu", kind, st->index);
+	if (mkdirat(w->scratchfd, name, 0700) < 0 || fchmodat(w->scratchfd, name, mode, 0) < 0)
+		return -errno;
+	_cleanup_close_ int tree = open_tree(w->scratchfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+	if (tree < 0 || set_attrs(tree, attrs, false) < 0 || attach(tree, destfd) < 0)
+		return -errno;
+	return 0;
+}
+
+/* A mount's destination gets a directory of the pool instead of a tmpfs. */
+static int pool_dir_at(struct where_ctx *w, const struct where_step *st, char kind, uint32_t mode,
+		       uint64_t attrs)
+{
+	const struct mount_op *m = st->op;
+	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR);
+	if (dest < 0)
+		return fail(w, m, m->dest, -dest);
+	if (!w->last_fresh && check_dest_fs(w, m, dest) < 0)
+		return -1;
+	int r = attach_pool_dir(w, st, kind, mode, attrs, dest);
+	return r < 0 ? fail(w, m, m->dest, -r) : 0;
+}
+
+static int do_tmpfs(struct where_ctx *w, const struct where_step *st)
+{
+	const struct mount_op *m = st->op;
+	uint32_t mode = m->mode == MODE_UNSET ? 01777u : m->mode;
 	char data[64];
-	int n = snprintf(data, sizeof(data), "mode=%o", m->mode == MODE_UNSET ? 01777u : m->mode);
-	if (m->size)
-		snprintf(data + n, sizeof(data) - (size_t)n, ",size=%llu",
-			 (unsigned long long)m->size);
-	return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV, data);
+	if (!where_uses_scratch(w->plan, m)) {
+		int n = snprintf(data, sizeof(data), "mode=%o", mode);
+		if (m->size)
+			snprintf(data + n, sizeof(data) - (size_t)n, ",size=%llu",
+				 (unsigned long long)m->size);
+		return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV, data);
+	}
+	return pool_dir_at(w, st, 't', mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+}
+
+/* /dev's own tmpfs (with bwrap's flags in bwrap mode), or with a tmpfs
+ * budget a directory of the pool: uid 0 inside may write there too. */
+static int dev_root(struct where_ctx *w, const struct where_step *st)
+{
+	const struct mount_op *m = st->op;
+	if (!where_uses_scratch(w->plan, m))
+		return mount_new_fs_at(w, m, "tmpfs",
+				       MS_NOSUID | (st->bwrap_dev ? MS_NODEV : MS_NOEXEC), "mode=0755");
+	return pool_dir_at(w, st, 'd', 0755, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
 }
 
 static int do_dev(struct where_ctx *w, const struct where_step *st)
@@ -274,7 +322,7 @@ static int do_dev(struct where_ctx *w, const struct where_step *st)
 	};
 	/* bwrap's /dev: its flags, a core link, /dev/shm a directory of it */
 	bool bw = st->bwrap_dev;
-	if (mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | (bw ? MS_NODEV : MS_NOEXEC), "mode=0755") < 0)
+	if (dev_root(w, st) < 0)
 		return -1;
 	/* The new tmpfs is reached by path: a descriptor opened before the
 	 * mount still names the directory underneath. It stays open for the
@@ -299,9 +347,15 @@ static int do_dev(struct where_ctx *w, const struct where_step *st)
 	if (r == 0)
 		r = mount_fs_on(pts, "devpts", MS_NOSUID | MS_NOEXEC,
 				"newinstance,ptmxmode=0666,mode=0620");
-	if (r == 0 && !bw)
+	if (r < 0)
+		return fail(w, m, "devpts", -r);
+	if (bw)
+		return 0; /* bwrap's /dev/shm: a directory of /dev */
+	if (!where_uses_scratch(w->plan, m))
 		r = mount_fs_on(shm, "tmpfs", MS_NOSUID | MS_NODEV, "mode=01777");
-	return r < 0 ? fail(w, m, "devpts", -r) : 0;
+	else
+		r = attach_pool_dir(w, st, 's', 01777, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm);
+	return r < 0 ? fail(w, m, "shm", -r) : 0;
 }
 
 /* One host device node into the /dev just made. The gathered clone itself
@@ -397,8 +451,16 @@ static int do_scratch(struct where_ctx *w, const struct where_step *st)
 	if (r == 0 && (under = openat(w->rootfd, SCRATCH_NAME,
 				      O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
 		r = -errno;
+	/* A budget's pool also bounds its inodes, which tmpfs keeps outside
+	 * size=: one for every 4 KiB, so that a tree of empty files costs
+	 * about a fifth of the budget again in kernel memory at most. */
+	char data[96] = "mode=0700";
+	uint64_t pool = w->plan->tmpfs_pool;
+	if (pool)
+		snprintf(data, sizeof(data), "mode=0700,size=%" PRIu64 ",nr_inodes=%" PRIu64, pool,
+			 pool / 4096 > 1024 ? pool / 4096 : 1024);
 	if (r == 0)
-		r = mount_fs_on(under, "tmpfs", MS_NOSUID | MS_NODEV, "mode=0700");
+		r = mount_fs_on(under, "tmpfs", MS_NOSUID | MS_NODEV, data);
 	if (r == 0 && (w->scratchfd = open_in_root(w->rootfd, WHERE_SCRATCH, O_PATH | O_DIRECTORY)) < 0)
 		r = -errno;
 	return r < 0 ? fail(w, m, "scratch tmpfs", -r) : 0;
@@ -510,7 +572,7 @@ static int do_mount(struct where_ctx *w, const struct where_step *st)
 	case MOUNT_DEV_BIND:
 		return do_bind(w, st, src);
 	case MOUNT_TMPFS:
-		return do_tmpfs(w, m);
+		return do_tmpfs(w, st);
 	case MOUNT_PROC:
 		/* subset=pid (Linux 5.8): the processes, none of the system files */
 		return mount_new_fs_at(w, m, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
@@ -843,6 +905,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 	TRACE_POINT("host mounts read");
 	if (where_plan_derive(&plan, &facts, d) < 0 || make_root(&w) < 0)
 		goto out;
+	w.plan = &plan;
 	w.steps = plan.steps;
 	w.acted = xcalloc(plan.n_steps, sizeof(*w.acted));
 	if (execute(&w, &plan) < 0 || add_landlock_rules(&plan, &facts, fence, ruleset, d) < 0)

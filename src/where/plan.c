@@ -310,6 +310,11 @@ void where_plan_make(const struct policy *p, const struct where_env *env, struct
 {
 	*plan = (struct where_plan){.n_sources = p->n_mounts + 2, .host_root = env->host_root,
 				    .bwrap = p->bwrap.on};
+	if (p->tmpfs_budget)
+		plan->tmpfs_pool = p->tmpfs_budget - policy_tmpfs_reserved(p);
+	/* pid_max, which holds processes = N, is writable by uid 0 of the
+	 * sandbox's user namespace */
+	plan->proc_sys_ro = env->host_root || p->processes;
 	plan->cwd_decision = where_cwd_decide(p, env);
 	plan->cwd = (struct mount_op){.kind = p->cwd == CWD_RW ? MOUNT_BIND : MOUNT_RO_BIND,
 				      .src = (char *)env->cwd, .dest = (char *)env->cwd,
@@ -571,6 +576,10 @@ static const struct kernel_entry sysfs_entries[] = {
 	{"devices/virtual/powercap", STEP_KERNEL_MASK},
 };
 
+/* processes = N: kernel.pid_max of the sandbox's pid namespace holds
+ * it, and uid 0 of its user namespace may write it */
+static const struct kernel_entry proc_sys = {"sys", STEP_KERNEL_RO};
+
 static void add_kernel_entries(struct step_list *out, const struct kernel_entry *e, size_t n,
 			       const char *root, size_t at)
 {
@@ -600,10 +609,17 @@ static void add_dev_nodes(struct step_list *out, const char *dest, size_t at)
 	}
 }
 
+bool where_uses_scratch(const struct where_plan *plan, const struct mount_op *m)
+{
+	bool pooled = plan->tmpfs_pool &&
+		      ((m->kind == MOUNT_TMPFS && !m->size) || m->kind == MOUNT_DEV);
+	return m->kind == MOUNT_FILE || m->kind == MOUNT_TMP_OVERLAY || pooled;
+}
+
 static bool needs_scratch(const struct where_plan *plan)
 {
 	for (size_t k = 0; k < plan->n_steps; k++)
-		if (plan->steps[k].op->kind == MOUNT_FILE || plan->steps[k].op->kind == MOUNT_TMP_OVERLAY)
+		if (where_uses_scratch(plan, plan->steps[k].op))
 			return true;
 	return false;
 }
@@ -622,9 +638,10 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 		struct where_step st = plan->steps[k];
 		const struct mount_op *m = st.op;
 		const struct where_source *s = &f->src[st.source];
-		/* file contents and throw-away overlay layers live in a scratch
-		 * tmpfs, attached before its first user */
-		if (m->kind == MOUNT_FILE || m->kind == MOUNT_TMP_OVERLAY) {
+		/* file contents, throw-away overlay layers and the tmpfs
+		 * mounts of a budget live in a scratch tmpfs, attached before
+		 * its first user */
+		if (where_uses_scratch(plan, m)) {
 			/* bwrap mode: first of all, while the root tmpfs still shows
 			 * (a bind at / covers it) */
 			if (n_scratch == 0 && bwrap)
@@ -649,6 +666,9 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 			add_dev_nodes(&out, m->dest, at);
 		if (plan->host_root && m->kind == MOUNT_PROC && !(m->flags & MOUNT_F_SUBSET_PID))
 			add_kernel_entries(&out, proc_entries, ELEMENTSOF(proc_entries), m->dest, at);
+		else if (plan->proc_sys_ro && m->kind == MOUNT_PROC &&
+			 !(m->flags & MOUNT_F_SUBSET_PID))
+			add_kernel_entries(&out, &proc_sys, 1, m->dest, at);
 		if (plan->host_root && binds_host_tree(m, s) && is_sysfs_root(f, s))
 			add_kernel_entries(&out, sysfs_entries, ELEMENTSOF(sysfs_entries), m->dest, at);
 		if (binds_host_tree(m, s) && S_ISDIR(s->st.st_mode))

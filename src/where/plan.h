@@ -191,8 +191,8 @@ struct where_step {
 	char *path;   /* the path inside (owned), or NULL */
 	size_t cause; /* the step it is derived from (an index in steps), or SIZE_MAX */
 	size_t needs; /* STEP_PIN: the mask it completes, skipped with it */
-	/* STEP_MOUNT of a file or a throw-away overlay: its scratch name's
-	 * number; STEP_DEV_NODE: the node; STEP_MASK: the length of the
+	/* STEP_MOUNT of a file, a throw-away overlay, or a tmpfs or /dev
+	 * taken from the pool: its scratch name's number; STEP_DEV_NODE: the node; STEP_MASK: the length of the
 	 * bind's destination ("/": 0); STEP_HIDE_PROC, STEP_RO_SYSFS: the
 	 * special in the facts; STEP_KERNEL_MASK, STEP_KERNEL_RO: the length
 	 * of path's parent. */
@@ -215,6 +215,11 @@ struct where_plan {
 	size_t *step_of; /* by source: its index in steps, or SIZE_MAX */
 	bool bwrap; /* bwrap's meaning: command-line order, a writable root,
 		       remount-ro of one mount */
+	/* [limits] tmpfs: the scratch tmpfs becomes the pool of this many
+	 * bytes, and every tmpfs without a size of its own (and /dev/shm) a
+	 * bind of a fresh directory of it; 0: no budget. */
+	uint64_t tmpfs_pool;
+	bool proc_sys_ro; /* /proc/sys read-only whoever runs glovebox */
 };
 
 /* The policy's mounts, the home mount and the shared current directory, in
@@ -233,6 +238,10 @@ struct where_facts;
  * sysfs, entering the root and making it read-only. Pure. 0 or -1
  * (reported). */
 int where_plan_derive(struct where_plan *plan, const struct where_facts *f, struct diag *d);
+
+/* Whether a mount takes its place in the scratch tmpfs: a file's
+ * content, a throw-away overlay's layer, a tmpfs or /dev/shm of a budget. */
+bool where_uses_scratch(const struct where_plan *plan, const struct mount_op *m);
 
 /* A name for what a step does, for explain and the tests. */
 const char *where_step_name(const struct where_step *st);

@@ -121,9 +121,9 @@ class Check:
 
     def test_check_and_a_launch_refuse_a_hard_limit_above_the_current_one(self):
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-        p = self.profile("rlimit", "[profile]\ninclude = default\n[what]\n"
-                                   "rlimit-nofile = 64:%d\n" % (hard + 1))
-        want = ("%s:4: [what] rlimit-nofile: the hard limit %d is above the current %d; "
+        p = self.profile("rlimit", "[profile]\ninclude = default\n[limits]\n"
+                                   "nofile = 64:%d\n" % (hard + 1))
+        want = ("%s:4: [limits] nofile: the hard limit %d is above the current %d; "
                 "raising a hard limit needs CAP_SYS_RESOURCE outside a user namespace"
                 % (p, hard + 1, hard))
         r = self.run_as([self.stage.glovebox, "check", p])
@@ -139,16 +139,16 @@ class Check:
         with open("/proc/sys/fs/nr_open") as f:
             ceiling = int(f.read())
         p = self.profile("nr-open", "[where]\nunshare-user = no\n[what]\n"
-                                    "capabilities = sys_resource\nrlimit-nofile = 64:%d\n"
+                                    "capabilities = sys_resource\n[limits]\nnofile = 64:%d\n"
                                     % (ceiling + 1))
         r = self.run_as([self.stage.glovebox, "check", p])
         self.assertEqual(r.returncode, 1)
-        self.assertEqual(r.stdout, "%s:5: [what] rlimit-nofile: the hard limit %d is above the "
+        self.assertEqual(r.stdout, "%s:6: [limits] nofile: the hard limit %d is above the "
                          "kernel's fs.nr_open, %d\n" % (p, ceiling + 1, ceiling))
 
     def test_check_accepts_a_hard_limit_within_the_current_one(self):
         hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
-        p = self.profile("rlimit-ok", "[what]\nrlimit-nofile = 64:%d\n" % hard)
+        p = self.profile("rlimit-ok", "[limits]\nnofile = 64:%d\n" % hard)
         self.assertOk(self.run_as([self.stage.glovebox, "check", p]))
 
     def test_check_says_who_may_go_without_a_user_namespace(self):
@@ -286,6 +286,25 @@ class ShippedProfiles:
         for name in names:
             r = self.gb("-p", name, cmd=["python3", "-c", spawn], probe=False)
             self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "0\n", ""), name)
+
+    def test_every_shipped_profile_bounds_its_tmpfs_and_processes(self):
+        show = ("import os\n"
+                "print(open('/proc/sys/kernel/pid_max').read().strip())\n"
+                "for d in ('/tmp', '/dev/shm', os.environ['HOME'], '/var/tmp'):\n"
+                "    if os.path.isdir(d):\n"
+                "        v = os.statvfs(d)\n"
+                "        print(d, v.f_blocks * v.f_frsize, os.stat(d).st_dev)\n")
+        for name in shipped_profile_names(self.stage):
+            r = self.gb("-p", name, cmd=["python3", "-c", show], probe=False)
+            self.assertOk(r, name)
+            lines = r.stdout.splitlines()
+            # processes: pid_max is 300 more
+            self.assertLessEqual(int(lines[0]), 300 + 4096, name)
+            mounts = [line.split() for line in lines[1:]]
+            self.assertGreaterEqual(len(mounts), 3, (name, mounts))
+            # one pool of at most 4 GiB behind every one of them
+            self.assertEqual(len({m[2] for m in mounts}), 1, (name, mounts))
+            self.assertLessEqual(int(mounts[0][1]), 4 << 30, name)
 
     def test_build_has_no_network(self):
         r = self.gb("-p", "build", cmd=["/probe", "ifaces"])

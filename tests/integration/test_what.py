@@ -97,7 +97,7 @@ class PrivilegedBinariesInside:
 @both
 class Limits:
     def test_rlimits_apply(self):
-        r = self.gb("--rlimit-nofile", "64:128", "--rlimit-core", "0",
+        r = self.gb("--limit-nofile", "64:128", "--limit-core", "0",
                     cmd=["/bin/sh", "-c", "ulimit -n; ulimit -H -n; ulimit -c"], probe=False)
         self.assertOk(r)
         self.assertEqual(r.stdout.split(), ["64", "128", "0"])

@@ -542,6 +542,63 @@ static int cmd_ns(const char *name)
 	return 0;
 }
 
+/* Write to every path in turn, 64 KiB at a time, until a write fails:
+ * the tmpfs mounts behind them fill together. Prints the error and the
+ * bytes that each path took. */
+static int cmd_fill(char **paths, int n)
+{
+	static char chunk[65536];
+	memset(chunk, 'x', sizeof(chunk));
+	int *fds = calloc((size_t)n, sizeof(int));
+	long long *took = calloc((size_t)n, sizeof(long long));
+	for (int i = 0; i < n; i++)
+		if ((fds[i] = open(paths[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) < 0)
+			return result(-1);
+	for (int i = 0;; i = (i + 1) % n) {
+		ssize_t w = write(fds[i], chunk, sizeof(chunk));
+		if (w <= 0)
+			break;
+		took[i] += w;
+	}
+	const char *name = strerrorname_np(errno);
+	printf("%s", name ? name : "EUNKNOWN");
+	for (int i = 0; i < n; i++)
+		printf(" %lld", took[i]);
+	printf("\n");
+	return 0;
+}
+
+/* Fork children that wait, up to max, until fork fails: prints how many
+ * it made and why it stopped, then holds them until a line arrives on
+ * stdin (or stdin closes), and ends them. */
+static int cmd_forks(const char *max_text)
+{
+	long max = atol(max_text);
+	pid_t *kids = calloc((size_t)max + 1, sizeof(pid_t));
+	long n = 0;
+	const char *why = "max";
+	for (; n < max; n++) {
+		pid_t pid = fork();
+		if (pid < 0) {
+			why = strerrorname_np(errno);
+			break;
+		}
+		if (pid == 0) {
+			pause();
+			_exit(0);
+		}
+		kids[n] = pid;
+	}
+	printf("%ld %s\n", n, why ? why : "EUNKNOWN");
+	char line[16];
+	(void)!read(STDIN_FILENO, line, sizeof(line));
+	for (long i = 0; i < n; i++)
+		kill(kids[i], SIGKILL);
+	while (wait(NULL) > 0)
+		;
+	return 0;
+}
+
 static int cmd_exec(char **argv)
 {
 	execv(argv[0], argv);
@@ -600,6 +657,10 @@ int main(int argc, char **argv)
 		return cmd_exec(argv + 2);
 	if (!strcmp(c, "exit"))
 		return cmd_exit(a);
+	if (!strcmp(c, "fill") && argc > 2)
+		return cmd_fill(argv + 2, argc - 2);
+	if (!strcmp(c, "forks"))
+		return cmd_forks(a);
 	if (!strcmp(c, "socket"))
 		return cmd_socket(a);
 	if (!strcmp(c, "pid"))

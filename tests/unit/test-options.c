@@ -350,16 +350,93 @@ START_TEST(rlimits_take_soft_and_hard)
 {
 	struct fixture f;
 	fixture_init(&f);
-	ck_assert_int_eq(apply(&f, "what", "rlimit-nofile", "256:1024"), 0);
+	ck_assert_int_eq(apply(&f, "limits", "nofile", "256:1024"), 0);
 	ck_assert_uint_eq(f.p.rlimits[RLIMIT_NOFILE].lim.rlim_cur, 256);
 	ck_assert_uint_eq(f.p.rlimits[RLIMIT_NOFILE].lim.rlim_max, 1024);
-	ck_assert_int_eq(apply(&f, "what", "rlimit-fsize", "1M"), 0);
+	ck_assert_int_eq(apply(&f, "limits", "fsize", "1M"), 0);
 	ck_assert_uint_eq(f.p.rlimits[RLIMIT_FSIZE].lim.rlim_cur, 1u << 20);
-	ck_assert_int_eq(apply(&f, "what", "rlimit-core", "0:unlimited"), 0);
+	ck_assert_int_eq(apply(&f, "limits", "core", "0:unlimited"), 0);
 	ck_assert(f.p.rlimits[RLIMIT_CORE].lim.rlim_max == RLIM_INFINITY);
-	ck_assert_int_eq(apply(&f, "what", "rlimit-nproc", "10:5"), -1);
+	ck_assert_int_eq(apply(&f, "limits", "nproc", "10:5"), -1);
 	ck_assert_msgs_contain(&f, "soft limit is above the hard limit");
-	ck_assert_int_eq(apply(&f, "what", "rlimit-nofile", "1K"), -1);
+	ck_assert_int_eq(apply(&f, "limits", "nofile", "1K"), -1);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(rlimits_take_units_by_resource)
+{
+	struct fixture f;
+	fixture_init(&f);
+	/* CPU time is a duration, rounded up to whole seconds */
+	ck_assert_int_eq(apply(&f, "limits", "cpu", "1.5s:10m"), 0);
+	ck_assert_uint_eq(f.p.rlimits[RLIMIT_CPU].lim.rlim_cur, 2);
+	ck_assert_uint_eq(f.p.rlimits[RLIMIT_CPU].lim.rlim_max, 600);
+	ck_assert_int_eq(apply(&f, "limits", "cpu", "10M"), -1);
+	ck_assert_msgs_contain(&f, "durations: 90, 1.5s, 10m, 2h");
+	ck_assert_int_eq(apply(&f, "limits", "stack", "8M"), 0);
+	ck_assert_uint_eq(f.p.rlimits[RLIMIT_STACK].lim.rlim_max, 8u << 20);
+	ck_assert_int_eq(apply(&f, "limits", "as", "1m"), 0);
+	ck_assert_uint_eq(f.p.rlimits[RLIMIT_AS].lim.rlim_max, 1u << 20);
+	ck_assert_int_eq(apply(&f, "limits", "memlock", "64K"), 0);
+	ck_assert_uint_eq(f.p.rlimits[RLIMIT_MEMLOCK].lim.rlim_cur, 64u << 10);
+	ck_assert_int_eq(apply(&f, "limits", "nproc", "1s"), -1);
+	ck_assert_int_eq(rlimit_unit(RLIMIT_NOFILE), RLIMIT_UNIT_COUNT);
+	ck_assert_int_eq(rlimit_unit(RLIMIT_DATA), RLIMIT_UNIT_BYTES);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(processes_and_tmpfs_take_a_count_and_a_size_or_none)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "limits", "processes", "512"), 0);
+	ck_assert_uint_eq(f.p.processes, 512);
+	ck_assert_int_eq(f.p.processes_s.origin.line, 7);
+	ck_assert_int_eq(apply(&f, "limits", "tmpfs", "1G"), 0);
+	ck_assert_uint_eq(f.p.tmpfs_budget, UINT64_C(1) << 30);
+	ck_assert_int_eq(apply(&f, "limits", "timeout", "10m"), 0);
+	ck_assert_uint_eq(f.p.timeout_ms, 600000);
+	static const char *const bad[][2] = {
+		{"processes", "0"},  {"processes", "4194005"}, {"processes", "-1"}, {"processes", "1"},
+		{"processes", "1K"}, {"tmpfs", "0"},		{"tmpfs", "lots"},
+		{"timeout", "0"},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(bad); i++)
+		ck_assert_msg(apply(&f, "limits", bad[i][0], bad[i][1]) < 0, "%s = %s", bad[i][0],
+			      bad[i][1]);
+	ck_assert_msgs_contain(&f, "t.ini:7: [limits] processes: 0: expected a number from 2 to "
+				   "4194004, or none");
+	ck_assert_msgs_contain(&f, "[limits] tmpfs: lots: expected a size (512M, 2G) or none");
+	/* none takes a limit of an earlier layer away */
+	ck_assert_int_eq(apply(&f, "limits", "processes", "4194004"), 0);
+	ck_assert_int_eq(apply(&f, "limits", "processes", "none"), 0);
+	ck_assert_uint_eq(f.p.processes, 0);
+	ck_assert_int_eq(apply(&f, "limits", "tmpfs", "none"), 0);
+	ck_assert_uint_eq(f.p.tmpfs_budget, 0);
+	ck_assert(f.p.tmpfs_budget_s.set);
+	fixture_free(&f);
+}
+END_TEST
+
+/* A tmpfs with a size of its own takes that much of the budget: the
+ * sizes together must leave something for the others. */
+START_TEST(tmpfs_sizes_of_their_own_come_out_of_the_budget)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "how", "allow", "execve"), 0);
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/a size=1M"), 0);
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/b size=2M"), 0);
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/c"), 0);
+	ck_assert_uint_eq(policy_tmpfs_reserved(&f.p), 3u << 20);
+	ck_assert_int_eq(apply(&f, "limits", "tmpfs", "4M"), 0);
+	ck_assert_int_eq(policy_validate(&f.p, &f.d), 0);
+	ck_assert_int_eq(apply(&f, "limits", "tmpfs", "3M"), 0);
+	ck_assert_int_eq(policy_validate(&f.p, &f.d), -1);
+	ck_assert_msgs_contain(&f, "t.ini:7: [limits] tmpfs: the tmpfs mounts with a size= of "
+				   "their own take 3145728 bytes, the whole budget of 3145728");
 	fixture_free(&f);
 }
 END_TEST
@@ -470,8 +547,19 @@ END_TEST
 
 START_TEST(rlimit_rows_name_their_resource)
 {
-	ck_assert_int_eq(option_rlimit(option_by_key("what", "rlimit-nofile")), RLIMIT_NOFILE);
-	ck_assert_int_eq(option_rlimit(option_by_key("what", "rlimit-as")), RLIMIT_AS);
+	ck_assert_int_eq(option_rlimit(option_by_key("limits", "cpu")), RLIMIT_CPU);
+	ck_assert_ptr_null(option_by_key("what", "rlimit-nofile"));
+	ck_assert_ptr_nonnull(option_by_cli("limit-nofile"));
+	ck_assert_int_eq(option_rlimit(option_by_key("limits", "processes")), -1);
+	/* the spellings of before [limits] name what they became */
+	ck_assert_ptr_eq(option_moved_key("what", "rlimit-nofile"), option_by_key("limits", "nofile"));
+	ck_assert_ptr_eq(option_moved_key("what", "timeout"), option_by_key("limits", "timeout"));
+	ck_assert_ptr_null(option_moved_key("what", "rlimit-bogus"));
+	ck_assert_ptr_null(option_moved_key("where", "rlimit-nofile"));
+	ck_assert_ptr_eq(option_moved_cli("rlimit-cpu"), option_by_key("limits", "cpu"));
+	ck_assert_ptr_null(option_moved_cli("timeout"));
+	ck_assert_int_eq(option_rlimit(option_by_key("limits", "nofile")), RLIMIT_NOFILE);
+	ck_assert_int_eq(option_rlimit(option_by_key("limits", "as")), RLIMIT_AS);
 	ck_assert_int_eq(option_rlimit(option_by_key("where", "home")), -1);
 	ck_assert_int_eq(option_rlimit(option_by_key("how", "write-xor-execute")), -1);
 }
@@ -593,4 +681,6 @@ RUN_SUITE("options", durations_take_units, table_rows_are_unique_and_complete,
 	  remove_takes_away_what_earlier_layers_put_at_or_below_a_destination,
 	  unshare_pid_no_takes_away_the_proc_before_it, keyword_options_take_one_of_their_words,
 	  unshare_rows_name_their_namespace, rlimit_rows_name_their_resource, forwards_parse,
-	  forwards_add_up_and_none_empties_them, forwards_need_user_and_distinct_host_ports)
+	  forwards_add_up_and_none_empties_them, forwards_need_user_and_distinct_host_ports,
+	  	  rlimits_take_units_by_resource, processes_and_tmpfs_take_a_count_and_a_size_or_none,
+	  tmpfs_sizes_of_their_own_come_out_of_the_budget)

@@ -405,6 +405,33 @@ static void nothing_known(struct where_facts *fx)
 		ck_assert_msgs_contain(&f, message);                                               \
 	} while (0)
 
+/* With a tmpfs budget, the scratch tmpfs is the pool: every tmpfs
+ * without a size of its own, the home's and /dev/shm (a /dev) take a
+ * directory of it; a tmpfs with a size stays a tmpfs of its own. */
+START_TEST(a_tmpfs_budget_takes_every_tmpfs_from_the_pool)
+{
+	DERIVES("[where]\nhome = tmpfs\ntmpfs = /tmp\ntmpfs = /big size=1M\ndev = /dev\n"
+		"[limits]\ntmpfs = 3M\n",
+		nothing_known,
+		"scratch /.glovebox-scratch; tmpfs /tmp; tmpfs /big; dev /dev; dev-node /dev/null; "
+		"dev-node /dev/zero; dev-node /dev/full; dev-node /dev/random; dev-node /dev/urandom; "
+		"dev-node /dev/tty; tmpfs /home/u; scratch-drop; enter-root; root-ro");
+	struct where_plan plan;
+	struct where_facts fx;
+	ck_assert_int_eq(derive("[where]\nhome = tmpfs\ntmpfs = /tmp\ntmpfs = /big size=1M\n"
+				"[limits]\ntmpfs = 3M\n", nothing_known, &plan, &fx), 0);
+	ck_assert_uint_eq(plan.tmpfs_pool, 2u << 20);
+	bool pooled[] = {false, true, false, true, false, false};
+	for (size_t k = 0; k < plan.n_steps; k++)
+		if (plan.steps[k].what == STEP_MOUNT)
+			ck_assert_int_eq(where_uses_scratch(&plan, plan.steps[k].op), pooled[k]);
+	derived_done(&plan, &fx);
+	/* without a budget, a tmpfs is a tmpfs of its own */
+	DERIVES("[where]\nhome = none\ntmpfs = /tmp\n", nothing_known,
+		"tmpfs /tmp; enter-root; root-ro");
+}
+END_TEST
+
 START_TEST(every_plan_ends_by_entering_a_read_only_root)
 {
 	DERIVES("[where]\nhome = none\n", nothing_known, "enter-root; root-ro");
@@ -1053,7 +1080,7 @@ START_TEST(bwrap_mode_keeps_the_order_the_root_writable_and_its_modes)
 }
 END_TEST
 
-RUN_SUITE("plan", unrelated_mounts_keep_their_order,
+RUN_SUITE("plan", unrelated_mounts_keep_their_order, a_tmpfs_budget_takes_every_tmpfs_from_the_pool,
 	  a_later_ancestor_moves_before_what_it_would_hide,
 	  a_later_ancestor_goes_before_the_first_of_its_descendants,
 	  mounts_at_one_destination_keep_their_order, a_prefix_that_is_no_ancestor_does_not_move,
