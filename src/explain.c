@@ -156,16 +156,18 @@ static void explain_landlock_rules(const struct policy *p, const struct where_pl
 	struct landlock_rules rules;
 	where_landlock_rules(plan, facts, view, handled, &rules);
 	for (size_t i = 0; i < rules.n; i++) {
-		char access[256], buf[512], why[700];
+		char access[256], why[700];
 		const struct where_step *st = &plan->steps[rules.v[i].step];
 		where_landlock_access_text(rules.v[i].access, handled, access, sizeof(access));
-		if (st->what == STEP_MOUNT)
+		if (st->what == STEP_MOUNT) {
+			char buf[512];
 			snprintf(why, sizeof(why), "%s %s (%s)", mount_kind_name(st->op->kind),
 				 st->op->dest,
 				 from(&st->op->origin, st->from == STEP_POLICY || st->op->origin.key,
 				      buf, sizeof(buf)));
-		else
+		} else {
 			snprintf(why, sizeof(why), "the root, for its mount points");
+		}
 		_cleanup_free_ char *path = text_escape(rules.v[i].path);
 		_cleanup_free_ char *safe_why = text_escape(why);
 		fprintf(f, "    %-24s %-26s # %s\n", path, access, safe_why);
@@ -225,10 +227,8 @@ static void explain_derived(const struct where_plan *plan, const struct where_st
 		[STEP_RO_SYSFS] = "the host's sysfs, read-only if it still shows",
 		[STEP_MASK] = "glovebox's own state, hidden if it still shows",
 		[STEP_PIN] = "a mount of itself, so the mask cannot be moved aside",
-		[STEP_KERNEL_MASK] = "root-only kernel data, covered (uid 0 inside is "
-				     "the host's root)",
-		[STEP_KERNEL_RO] = "kernel settings root may write, read-only (uid 0 "
-				   "inside is the host's root)",
+		[STEP_KERNEL_MASK] = "root-only kernel data, covered (host root inside)",
+		[STEP_KERNEL_RO] = "kernel settings root may write, read-only (host root inside)",
 		[STEP_ENTER_ROOT] = "the new root becomes /",
 		[STEP_ROOT_RO] = "the root itself read-only",
 	};

@@ -555,8 +555,8 @@ static int parse_options(struct bw *s, int argc, char **argv, int *i)
 static int bw_args(struct bw *s, const struct bw_option *o, char **a)
 {
 	int fd = -1;
-	char *buf;
-	size_t len;
+	char *buf = NULL;
+	size_t len = 0;
 	if (s->depth >= ARGS_MAX_DEPTH)
 		return fail(s, o, "--args nested too deep");
 	if (parse_fd(s, o, a[0], &fd) < 0 || read_fd(s, o, fd, &buf, &len) < 0)

@@ -39,6 +39,7 @@ static bool meets_relro(const ElfW(Phdr) *phdr, size_t n, uintptr_t bias, struct
 
 static void drop(struct range r)
 {
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): addresses from the headers */
 	(void)madvise((void *)r.start, r.end - r.start, MADV_DONTNEED);
 }
 

@@ -440,11 +440,14 @@ static int apply_env_unset(struct policy *p, const struct gb_option *opt _unused
 /* ---- the table ---- */
 
 #define BIND(k, f) ((intptr_t)(k) | ((intptr_t)(f) << 8))
-/* An rlimit: its value (or SOFT:HARD) in its unit, or unlimited. */
+/* An rlimit: its value (or SOFT:HARD) in its unit, or unlimited. The
+ * string arguments are pasted into literals: no parentheses. */
+/* NOLINTBEGIN(bugprone-macro-parentheses) */
 #define RLIMIT_ROW(name, unit, help_, resource)                                                    \
 	{.section = "limits", .key = name, .cli = "limit-" name, .cli_nargs = 1, .min_args = 1,    \
 	 .max_args = 1, .metavar = unit "|SOFT:HARD", .help = "rlimit: " help_,                   \
 	 .apply = apply_rlimit, .data = (resource)}
+/* NOLINTEND(bugprone-macro-parentheses) */
 
 /* clang-format off */
 const struct gb_option gb_options[] = {

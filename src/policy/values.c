@@ -164,7 +164,7 @@ int parse_rlim_value(const char *s, int resource, rlim_t *out)
 		[RLIMIT_UNIT_BYTES] = parse_size,
 		[RLIMIT_UNIT_SECONDS] = parse_seconds,
 	};
-	uint64_t v;
+	uint64_t v = 0;
 	if (streq(s, "unlimited") || streq(s, "infinity")) {
 		*out = RLIM_INFINITY;
 		return 0;

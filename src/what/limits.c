@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/utsname.h>
@@ -39,9 +40,13 @@
 static bool pid_max_per_namespace(void)
 {
 	struct utsname u;
-	unsigned major = 0, minor = 0;
-	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+	if (uname(&u) < 0)
 		return false;
+	char *end;
+	unsigned long major = strtoul(u.release, &end, 10);
+	if (*end != '.')
+		return false;
+	unsigned long minor = strtoul(end + 1, &end, 10);
 	return major > 6 || (major == 6 && minor >= 14);
 }
 

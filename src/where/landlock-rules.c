@@ -278,18 +278,21 @@ static const struct {
 
 void where_landlock_access_text(uint64_t access, uint64_t handled, char *buf, size_t size)
 {
-	size_t w = 0;
 	buf[0] = '\0';
 	/* the writable sets in a word or two */
-	if (access == handled)
-		w = (size_t)snprintf(buf, size, "all");
-	else if (access == (handled & LL_WRITABLE))
-		w = (size_t)snprintf(buf, size, "all but make-char make-block");
-	else
-		for (size_t i = 0; i < ELEMENTSOF(access_words) && w < size; i++)
-			if (access & access_words[i].bit)
-				w += (size_t)snprintf(buf + w, size - w, "%s%s", w ? " " : "",
-						      access_words[i].word);
+	if (access == handled) {
+		snprintf(buf, size, "all");
+		return;
+	}
+	if (access == (handled & LL_WRITABLE)) {
+		snprintf(buf, size, "all but make-char make-block");
+		return;
+	}
+	size_t w = 0;
+	for (size_t i = 0; i < ELEMENTSOF(access_words) && w < size; i++)
+		if (access & access_words[i].bit)
+			w += (size_t)snprintf(buf + w, size - w, "%s%s", w ? " " : "",
+					      access_words[i].word);
 }
 
 void where_landlock_missing_text(int abi, char *buf, size_t size)

@@ -25,7 +25,6 @@
 /* The executor's state: the root, the scratch tmpfs and the parent
  * directory cache. Every decision is in the plan. */
 struct where_ctx {
-	const struct where_env *env;
 	struct where_facts *facts;
 	struct diag *d;
 	int rootfd;
@@ -290,8 +289,8 @@ static int do_tmpfs(struct where_ctx *w, const struct where_step *st)
 {
 	const struct mount_op *m = st->op;
 	uint32_t mode = m->mode == MODE_UNSET ? 01777u : m->mode;
-	char data[64];
 	if (!where_uses_scratch(w->plan, m)) {
+		char data[64];
 		int n = snprintf(data, sizeof(data), "mode=%o", mode);
 		if (m->size)
 			snprintf(data + n, sizeof(data) - (size_t)n, ",size=%llu",
@@ -883,7 +882,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 {
 	struct where_facts facts = {0};
 	struct where_plan plan = {0};
-	struct where_ctx w = {.env = env, .facts = &facts, .d = d, .rootfd = -1, .coveredfd = -1,
+	struct where_ctx w = {.facts = &facts, .d = d, .rootfd = -1, .coveredfd = -1,
 			      .devnodes_first = -1, .devdir = -1, .pc_fd = -1, .scratchfd = -1,
 			      .kdir_fd = -1};
 	int r = -1;

@@ -632,8 +632,9 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 			return -1;
 	struct step_list out = {0}, specials = {0}, masks = {0};
 	size_t n_scratch = 0;
+	size_t scratch_at = SIZE_MAX;
 	if (bwrap && needs_scratch(plan))
-		push(&out, derived(STEP_SCRATCH, xstrdup(WHERE_SCRATCH), SIZE_MAX));
+		scratch_at = push(&out, derived(STEP_SCRATCH, xstrdup(WHERE_SCRATCH), SIZE_MAX));
 	for (size_t k = 0; k < plan->n_steps; k++) {
 		struct where_step st = plan->steps[k];
 		const struct mount_op *m = st.op;
@@ -644,8 +645,8 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 		if (where_uses_scratch(plan, m)) {
 			/* bwrap mode: first of all, while the root tmpfs still shows
 			 * (a bind at / covers it) */
-			if (n_scratch == 0 && bwrap)
-				out.v[0].cause = out.n;
+			if (n_scratch == 0 && scratch_at != SIZE_MAX)
+				out.v[scratch_at].cause = out.n;
 			else if (n_scratch == 0)
 				push(&out, derived(STEP_SCRATCH, xstrdup(WHERE_SCRATCH), out.n + 1));
 			st.index = n_scratch++;
