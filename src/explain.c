@@ -431,8 +431,8 @@ static void explain_limits(const struct policy *p, FILE *f)
 	static const char *const how[] = {
 		[PROCESS_LIMIT_NONE] = "",
 		[PROCESS_LIMIT_PID_MAX] = " (the pid namespace's pid_max)",
-		[PROCESS_LIMIT_NPROC] = " (RLIMIT_NPROC: no per-namespace pid_max here; "
-					"not enforced for root)",
+		[PROCESS_LIMIT_NPROC] = (" (RLIMIT_NPROC: no per-namespace pid_max here; "
+					 "not enforced for root)"),
 	};
 	char line[256], v[64];
 	fputs("[limits]\n", f);

@@ -49,7 +49,9 @@ static void drop_program_pages(void)
 	 * scratch). */
 	malloc_trim(0);
 	const ElfW(Ehdr) *eh = &__ehdr_start;
-	const ElfW(Phdr) *phdr = (const ElfW(Phdr) *)((const char *)eh + eh->e_phoff);
+	/* the headers are aligned in the file: e_phoff is a multiple of 8 */
+	const ElfW(Phdr) *phdr =
+		(const ElfW(Phdr) *)(const void *)((const char *)eh + eh->e_phoff);
 	size_t n = eh->e_phnum;
 	uintptr_t bias = 0;
 	for (size_t i = 0; i < n; i++)
