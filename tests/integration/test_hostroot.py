@@ -135,7 +135,7 @@ class KernelFiles:
         line = [l for l in r.stdout.splitlines() if "/proc/kpageflags" in l]
         if self.who.is_root:
             self.assertEqual(len(line), 1, r.stdout)
-            self.assertRegex(line[0], r"^\s+mask-kernel\s+/proc/kpageflags\s+# .*host's root.*"
+            self.assertRegex(line[0], r"^\s+mask-kernel\s+/proc/kpageflags\s+# .*host root inside.*"
                              r"for proc /proc")
         else:
             self.assertEqual(line, [])
