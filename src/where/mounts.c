@@ -4,7 +4,7 @@
  * mounted where; it only does it, safely (every path resolved inside the
  * new root) and fast (the parent-directory cache, no checks on what it
  * made itself a moment ago). */
-#include "where/mounts.h"
+#include "where/executor.h"
 
 #include "trace.h"
 
@@ -22,36 +22,8 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
-/* The executor's state: the root, the scratch tmpfs and the parent
- * directory cache. Every decision is in the plan. */
-struct where_ctx {
-	struct where_facts *facts;
-	struct diag *d;
-	int rootfd;
-	dev_t root_dev;
-	const char *root_path; /* where the root tmpfs is attached while it is built */
-	bool root_covered;     /* a mount at / covers the root tmpfs */
-	mode_t parent_mode;    /* the current step's: missing parents' mode, 0 for 0755 */
-	int devnodes_first; /* the first /dev, source of any later one's nodes */
-	char *pc_path;      /* parent_cache: a resolved parent directory */
-	int pc_fd;
-	bool pc_in_root;    /* it is a directory of the root tmpfs itself */
-	/* ensure_path made the destination just now, in the root tmpfs itself:
-	 * no other process can reach it yet, so its type is known and it is
-	 * no entry of procfs or sysfs. */
-	bool last_fresh;
-	int scratchfd; /* the scratch tmpfs, attached while the root is built */
-	int devdir;    /* the /dev just made, for its node steps */
-	const struct where_plan *plan;
-	const struct where_step *steps;
-	bool *acted;   /* by step: a conditional step found what it acts on */
-	char *kdir_path; /* the directory of the last kernel step's entry */
-	int kdir_fd;
-	bool blanks;     /* the blank file and directory are in the root tmpfs */
-	int coveredfd;   /* the root tmpfs, once a mount at / covers it (bwrap mode) */
-};
 
-static int fail(struct where_ctx *w, const struct mount_op *m, const char *what, int err)
+int step_fail(struct where_ctx *w, const struct mount_op *m, const char *what, int err)
 {
 	return diag_error(w->d, m ? &m->origin : NULL, "%s: %s", what, strerror(err));
 }
@@ -59,7 +31,7 @@ static int fail(struct where_ctx *w, const struct mount_op *m, const char *what,
 /* Open a path inside the new root. RESOLVE_IN_ROOT treats the new root as
  * "/" for every component, symlinks included, so a symlink planted in a
  * writable bind cannot send a mount point out to the host. */
-static int open_in_root(int rootfd, const char *path, int flags)
+int open_in_root(int rootfd, const char *path, int flags)
 {
 	struct open_how how = {
 		.flags = (uint64_t)(flags | O_CLOEXEC),
@@ -68,7 +40,7 @@ static int open_in_root(int rootfd, const char *path, int flags)
 	return (int)syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
 }
 
-enum dest_kind { DEST_DIR, DEST_FILE };
+
 
 /* Create the last component of a destination in its (resolved) parent,
  * and open it. A symlink found there is never followed from here. */
@@ -163,18 +135,18 @@ static int ensure_path_at(struct where_ctx *w, const char *path, enum dest_kind 
 	return fd;
 }
 
-static int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind)
+int ensure_path(struct where_ctx *w, const char *path, enum dest_kind kind)
 {
 	return ensure_path_at(w, path, kind, 0);
 }
 
 /* A mount point inside procfs or sysfs would hide a kernel interface
  * (or re-expose one made read-only): refused. */
-static int check_dest_fs(struct where_ctx *w, const struct mount_op *m, int destfd)
+int check_dest_fs(struct where_ctx *w, const struct mount_op *m, int destfd)
 {
 	struct statfs sfs;
 	if (fstatfs(destfd, &sfs) < 0)
-		return fail(w, m, m->dest, errno);
+		return step_fail(w, m, m->dest, errno);
 	/* Covering a whole proc or sysfs (bwrap's --proc /proc over a bound
 	 * host root) hides nothing but it. */
 	struct statx stx;
@@ -187,12 +159,12 @@ static int check_dest_fs(struct where_ctx *w, const struct mount_op *m, int dest
 	return 0;
 }
 
-static int attach(int mntfd, int destfd)
+int attach_mount(int mntfd, int destfd)
 {
 	return move_mount(mntfd, "", destfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH);
 }
 
-static int set_attrs(int mntfd, uint64_t set, bool recursive)
+int set_mount_attrs(int mntfd, uint64_t set, bool recursive)
 {
 	struct mount_attr attr = {.attr_set = set};
 	return mount_setattr(mntfd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &attr,
@@ -203,23 +175,23 @@ static int set_attrs(int mntfd, uint64_t set, bool recursive)
  * directory that an O_PATH descriptor names. mount(2) wants a path;
  * /proc/self/fd/N jumps straight to that very directory, so nothing in
  * between can redirect it. One call, where the fsopen API takes five. */
-static int mount_fs_on(int destfd, const char *type, unsigned long flags, const char *data)
+int mount_fs_on(int destfd, const char *type, unsigned long flags, const char *data)
 {
 	char path[40];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", destfd);
 	return mount(type, path, type, flags, data) < 0 ? -errno : 0;
 }
 
-static int mount_new_fs_at(struct where_ctx *w, const struct mount_op *m, const char *type,
+int mount_new_fs_at(struct where_ctx *w, const struct mount_op *m, const char *type,
 			   unsigned long flags, const char *data)
 {
 	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR);
 	if (dest < 0)
-		return fail(w, m, m->dest, -dest);
+		return step_fail(w, m, m->dest, -dest);
 	if (!w->last_fresh && check_dest_fs(w, m, dest) < 0)
 		return -1;
 	int r = mount_fs_on(dest, type, flags, data);
-	return r < 0 ? fail(w, m, m->dest, -r) : 0;
+	return r < 0 ? step_fail(w, m, m->dest, -r) : 0;
 }
 
 /* ---- one operation each ---- */
@@ -235,12 +207,12 @@ static int do_bind(struct where_ctx *w, const struct where_step *st, const struc
 	if (st->read_only)
 		attrs |= MOUNT_ATTR_RDONLY;
 	/* Recursive: every submount gets read-only, nosuid and nodev too. */
-	if (set_attrs(src->fd, attrs, true) < 0)
-		return fail(w, m, m->src, errno);
+	if (set_mount_attrs(src->fd, attrs, true) < 0)
+		return step_fail(w, m, m->src, errno);
 	bool is_dir = S_ISDIR(src->st.st_mode);
 	_cleanup_close_ int dest = ensure_path(w, m->dest, is_dir ? DEST_DIR : DEST_FILE);
 	if (dest < 0)
-		return fail(w, m, m->dest, -dest);
+		return step_fail(w, m, m->dest, -dest);
 	struct stat dst;
 	if (w->last_fresh)
 		; /* made just now, of the kind asked for */
@@ -250,131 +222,8 @@ static int do_bind(struct where_ctx *w, const struct where_step *st, const struc
 		return diag_error(w->d, &m->origin, "%s: cannot mount a %s on a %s", m->dest,
 				  is_dir ? "directory" : "file",
 				  S_ISDIR(dst.st_mode) ? "directory" : "file");
-	if (attach(src->fd, dest) < 0)
-		return fail(w, m, m->dest, errno);
-	return 0;
-}
-
-/* A fresh directory of the pool (the scratch tmpfs of a tmpfs budget),
- * with the mode a new tmpfs's root would have, attached on destfd: what
- * is written below it counts against the one budget. */
-static int attach_pool_dir(struct where_ctx *w, const struct where_step *st, char kind,
-			   uint32_t mode, uint64_t attrs, int destfd)
-{
-	char name[32];
-	snprintf(name, sizeof(name), "%c%zu", kind, st->index);
-	if (mkdirat(w->scratchfd, name, 0700) < 0 || fchmodat(w->scratchfd, name, mode, 0) < 0)
-		return -errno;
-	_cleanup_close_ int tree = open_tree(w->scratchfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (tree < 0 || set_attrs(tree, attrs, false) < 0 || attach(tree, destfd) < 0)
-		return -errno;
-	return 0;
-}
-
-/* A mount's destination gets a directory of the pool instead of a tmpfs. */
-static int pool_dir_at(struct where_ctx *w, const struct where_step *st, char kind, uint32_t mode,
-		       uint64_t attrs)
-{
-	const struct mount_op *m = st->op;
-	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR);
-	if (dest < 0)
-		return fail(w, m, m->dest, -dest);
-	if (!w->last_fresh && check_dest_fs(w, m, dest) < 0)
-		return -1;
-	int r = attach_pool_dir(w, st, kind, mode, attrs, dest);
-	return r < 0 ? fail(w, m, m->dest, -r) : 0;
-}
-
-static int do_tmpfs(struct where_ctx *w, const struct where_step *st)
-{
-	const struct mount_op *m = st->op;
-	uint32_t mode = m->mode == MODE_UNSET ? 01777u : m->mode;
-	if (!where_uses_scratch(w->plan, m)) {
-		char data[64];
-		int n = snprintf(data, sizeof(data), "mode=%o", mode);
-		if (m->size)
-			snprintf(data + n, sizeof(data) - (size_t)n, ",size=%llu",
-				 (unsigned long long)m->size);
-		return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV, data);
-	}
-	return pool_dir_at(w, st, 't', mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
-}
-
-/* /dev's own tmpfs (with bwrap's flags in bwrap mode), or with a tmpfs
- * budget a directory of the pool: uid 0 inside may write there too. */
-static int dev_root(struct where_ctx *w, const struct where_step *st)
-{
-	const struct mount_op *m = st->op;
-	if (!where_uses_scratch(w->plan, m))
-		return mount_new_fs_at(w, m, "tmpfs",
-				       MS_NOSUID | (st->bwrap_dev ? MS_NODEV : MS_NOEXEC), "mode=0755");
-	return pool_dir_at(w, st, 'd', 0755, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NOEXEC);
-}
-
-static int do_dev(struct where_ctx *w, const struct where_step *st)
-{
-	const struct mount_op *m = st->op;
-	static const char *const links[][2] = {
-		{"/proc/self/fd", "fd"},         {"/proc/self/fd/0", "stdin"},
-		{"/proc/self/fd/1", "stdout"},   {"/proc/self/fd/2", "stderr"},
-		{"pts/ptmx", "ptmx"},            {"/proc/kcore", "core"},
-	};
-	/* bwrap's /dev: its flags, a core link, /dev/shm a directory of it */
-	bool bw = st->bwrap_dev;
-	if (dev_root(w, st) < 0)
-		return -1;
-	/* The new tmpfs is reached by path: a descriptor opened before the
-	 * mount still names the directory underneath. It stays open for the
-	 * node steps that follow. */
-	closep(&w->devdir);
-	w->devdir = open_in_root(w->rootfd, m->dest, O_PATH | O_DIRECTORY);
-	int dir = w->devdir;
-	if (dir < 0)
-		return fail(w, m, m->dest, errno);
-	if (w->devnodes_first < 0)
-		w->devnodes_first = openat(dir, ".", O_PATH | O_CLOEXEC);
-	for (size_t i = 0; i < ELEMENTSOF(links) - !bw; i++)
-		if (symlinkat(links[i][0], dir, links[i][1]) < 0)
-			return fail(w, m, links[i][1], errno);
-	if (mkdirat(dir, "pts", 0755) < 0 || mkdirat(dir, "shm", bw ? 0755 : 01777) < 0)
-		return fail(w, m, "pts", errno);
-
-	/* A private devpts: the sandbox sees only terminals it opens itself. */
-	_cleanup_close_ int pts = openat(dir, "pts", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	_cleanup_close_ int shm = openat(dir, "shm", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	int r = pts < 0 || shm < 0 ? -errno : 0;
-	if (r == 0)
-		r = mount_fs_on(pts, "devpts", MS_NOSUID | MS_NOEXEC,
-				"newinstance,ptmxmode=0666,mode=0620");
-	if (r < 0)
-		return fail(w, m, "devpts", -r);
-	if (bw)
-		return 0; /* bwrap's /dev/shm: a directory of /dev */
-	if (!where_uses_scratch(w->plan, m))
-		r = mount_fs_on(shm, "tmpfs", MS_NOSUID | MS_NODEV, "mode=01777");
-	else
-		r = attach_pool_dir(w, st, 's', 01777, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, shm);
-	return r < 0 ? fail(w, m, "shm", -r) : 0;
-}
-
-/* One host device node into the /dev just made. The gathered clone itself
- * is attached: a clone closed without being attached costs an RCU grace
- * period to dissolve. A second /dev takes copies of the first one's
- * nodes. The nodes keep their host mount's flags; nosuid and noexec mean
- * nothing on a device node. */
-static int do_dev_node(struct where_ctx *w, const struct where_step *st)
-{
-	const struct mount_op *m = w->steps[st->cause].op;
-	const char *name = where_dev_nodes[st->index];
-	int *gathered = &w->facts->devnodes[st->index];
-	_cleanup_close_ int node = *gathered >= 0 ? *gathered
-				   : open_tree(w->devnodes_first, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	*gathered = -1;
-	if (node < 0)
-		return fail(w, m, name, errno);
-	if (mknodat(w->devdir, name, S_IFREG | 0666, 0) < 0 ||
-	    move_mount(node, "", w->devdir, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return fail(w, m, name, errno);
+	if (attach_mount(src->fd, dest) < 0)
+		return step_fail(w, m, m->dest, errno);
 	return 0;
 }
 
@@ -386,7 +235,7 @@ static int make_symlink(struct where_ctx *w, const struct mount_op *m, const cha
 		slash == m->dest ? xstrdup("/") : xstrndup(m->dest, (size_t)(slash - m->dest));
 	_cleanup_close_ int dir = ensure_path_at(w, parent, DEST_DIR, 1); /* the link's parent */
 	if (dir < 0)
-		return fail(w, m, parent, -dir);
+		return step_fail(w, m, parent, -dir);
 	if (symlinkat(target, dir, slash + 1) == 0)
 		return 0;
 	if (errno == EEXIST) {
@@ -399,19 +248,19 @@ static int make_symlink(struct where_ctx *w, const struct mount_op *m, const cha
 		}
 		errno = EEXIST;
 	}
-	return fail(w, m, m->dest, errno);
+	return step_fail(w, m, m->dest, errno);
 }
 
 static int do_dir(struct where_ctx *w, const struct mount_op *m)
 {
 	_cleanup_close_ int fd = ensure_path(w, m->dest, DEST_DIR);
 	if (fd < 0)
-		return fail(w, m, m->dest, -fd);
+		return step_fail(w, m, m->dest, -fd);
 	if (m->mode != MODE_UNSET) {
 		char proc[64];
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
 		if (chmod(proc, m->mode) < 0)
-			return fail(w, m, m->dest, errno);
+			return step_fail(w, m, m->dest, errno);
 	}
 	return 0;
 }
@@ -431,9 +280,9 @@ static int do_remount_ro(struct where_ctx *w, const struct where_step *st)
 	const struct mount_op *m = st->op;
 	_cleanup_close_ int fd = open_in_root(w->rootfd, m->dest, O_PATH);
 	if (fd < 0)
-		return fail(w, m, m->dest, errno);
-	if (set_attrs(fd, MOUNT_ATTR_RDONLY, !st->shallow) < 0)
-		return fail(w, m, m->dest, errno == EINVAL ? ENOTBLK : errno);
+		return step_fail(w, m, m->dest, errno);
+	if (set_mount_attrs(fd, MOUNT_ATTR_RDONLY, !st->shallow) < 0)
+		return step_fail(w, m, m->dest, errno == EINVAL ? ENOTBLK : errno);
 	return 0;
 }
 
@@ -462,7 +311,7 @@ static int do_scratch(struct where_ctx *w, const struct where_step *st)
 		r = mount_fs_on(under, "tmpfs", MS_NOSUID | MS_NODEV, data);
 	if (r == 0 && (w->scratchfd = open_in_root(w->rootfd, WHERE_SCRATCH, O_PATH | O_DIRECTORY)) < 0)
 		r = -errno;
-	return r < 0 ? fail(w, m, "scratch tmpfs", -r) : 0;
+	return r < 0 ? step_fail(w, m, "scratch tmpfs", -r) : 0;
 }
 
 static int do_scratch_drop(struct where_ctx *w)
@@ -486,21 +335,21 @@ static int do_file(struct where_ctx *w, const struct where_step *st)
 	snprintf(name, sizeof(name), "f%zu", st->index);
 	_cleanup_close_ int fd = openat(w->scratchfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return fail(w, m, m->dest, errno);
+		return step_fail(w, m, m->dest, errno);
 	int r = write_all(fd, m->src, strlen(m->src));
 	if (r == 0 && fchmod(fd, m->mode == MODE_UNSET ? 0644 : m->mode) < 0)
 		r = -errno;
 	if (r < 0)
-		return fail(w, m, m->dest, -r);
+		return step_fail(w, m, m->dest, -r);
 	_cleanup_close_ int tree = open_tree(w->scratchfd, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
 	uint64_t ro = st->read_only ? MOUNT_ATTR_RDONLY : 0; /* writable: bwrap's --bind-data */
-	if (tree < 0 || set_attrs(tree, ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false) < 0)
-		return fail(w, m, m->dest, errno);
+	if (tree < 0 || set_mount_attrs(tree, ro | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV, false) < 0)
+		return step_fail(w, m, m->dest, errno);
 	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_FILE);
 	if (dest < 0)
-		return fail(w, m, m->dest, -dest);
-	if (attach(tree, dest) < 0)
-		return fail(w, m, m->dest, errno);
+		return step_fail(w, m, m->dest, -dest);
+	if (attach_mount(tree, dest) < 0)
+		return step_fail(w, m, m->dest, errno);
 	return 0;
 }
 
@@ -508,11 +357,11 @@ static int do_chmod(struct where_ctx *w, const struct mount_op *m)
 {
 	_cleanup_close_ int fd = open_in_root(w->rootfd, m->dest, O_PATH);
 	if (fd < 0)
-		return fail(w, m, m->dest, errno);
+		return step_fail(w, m, m->dest, errno);
 	char path[40];
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	if (chmod(path, m->mode) < 0)
-		return fail(w, m, m->dest, errno);
+		return step_fail(w, m, m->dest, errno);
 	return 0;
 }
 
@@ -546,13 +395,13 @@ static int do_overlay(struct where_ctx *w, const struct where_step *st,
 		_cleanup_close_ int layer = -1;
 		if (mkdirat(w->scratchfd, name, 0700) < 0 ||
 		    (layer = openat(w->scratchfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-			return fail(w, m, "overlay layer", errno);
+			return step_fail(w, m, "overlay layer", errno);
 		r = open_layers(layer, &upper, &work);
 	} else {
 		r = open_layers(src->auxfd, &upper, &work);
 	}
 	if (r < 0)
-		return fail(w, m, m->kind == MOUNT_OVERLAY ? m->aux : "overlay layer", -r);
+		return step_fail(w, m, m->kind == MOUNT_OVERLAY ? m->aux : "overlay layer", -r);
 	char data[384];
 	snprintf(data, sizeof(data),
 		 "lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d,"
@@ -597,151 +446,6 @@ static int do_mount(struct where_ctx *w, const struct where_step *st)
 		return do_remount_ro(w, st);
 	}
 	return -1;
-}
-
-/* ---- what the mounts brought along ---- */
-
-/* The directory a conditional step acts on, if it still shows what the
- * plan expects there (a later mount may have covered it): its
- * descriptor, else -1. */
-static int still_shows(struct where_ctx *w, const struct where_step *st)
-{
-	int fd = open_in_root(w->rootfd, st->path, O_PATH | O_DIRECTORY);
-	struct stat s;
-	if (fd >= 0 && (st->any || (fstat(fd, &s) == 0 && s.st_dev == st->dev &&
-				    (st->what != STEP_MASK || s.st_ino == st->ino))))
-		return fd;
-	closep(&fd);
-	return -1;
-}
-
-/* A host proc still showing is hidden (its /proc/PID/root and cwd links
- * lead to the host's processes and their files), a host sysfs is made
- * read-only with all below it, glovebox's own state is covered. */
-static int do_cover(struct where_ctx *w, const struct where_step *st, size_t k)
-{
-	_cleanup_close_ int fd = still_shows(w, st);
-	if (fd < 0)
-		return 0;
-	w->acted[k] = true;
-	int r;
-	if (st->what == STEP_RO_SYSFS)
-		r = set_attrs(fd, MOUNT_ATTR_RDONLY, true) < 0 ? -errno : 0;
-	else
-		r = mount_fs_on(fd, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
-				"mode=0,size=4k");
-	if (r == 0)
-		return 0;
-	if (st->what == STEP_MASK)
-		return diag_error(w->d, NULL, "cannot hide %s inside the sandbox: %s", st->path,
-				  strerror(-r));
-	bool proc = st->what == STEP_HIDE_PROC;
-	return diag_error(w->d, NULL, "cannot %s the host's %s at %s: %s",
-			  proc ? "hide" : "make read-only", proc ? "proc" : "sysfs", st->path,
-			  strerror(-r));
-}
-
-/* Make a directory inside a mount of itself. */
-static int do_pin(struct where_ctx *w, const struct where_step *st)
-{
-	if (!w->acted[st->needs])
-		return 0;
-	_cleanup_close_ int at = open_in_root(w->rootfd, st->path, O_PATH | O_DIRECTORY);
-	_cleanup_close_ int tree = -1;
-	if (at < 0 ||
-	    (tree = open_tree(at, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE |
-					      AT_EMPTY_PATH)) < 0 ||
-	    attach(tree, at) < 0)
-		return diag_error(w->d, NULL, "cannot pin %s inside the sandbox: %s", st->path,
-				  strerror(errno));
-	return 0;
-}
-
-/* ---- the kernel's root-only files ---- */
-
-/* What covers a kernel file or directory: an empty one of mode 0 in the
- * root tmpfs, bound read-only. One bind each, no new filesystem; the
- * originals are unlinked before the root is entered (a bind of them
- * stays). */
-#define BLANK_DIR (&WHERE_BLANK_DIR[1]) /* in the root tmpfs itself */
-#define BLANK_FILE (&WHERE_BLANK_FILE[1])
-
-/* The root tmpfs itself, where the blanks are, even under a mount at /. */
-static int root_tmpfs(const struct where_ctx *w)
-{
-	return w->coveredfd >= 0 ? w->coveredfd : w->rootfd;
-}
-
-static int make_blanks(struct where_ctx *w)
-{
-	if (w->blanks)
-		return 0;
-	if (mkdirat(root_tmpfs(w), BLANK_DIR, 0) < 0 ||
-	    mknodat(root_tmpfs(w), BLANK_FILE, S_IFREG, 0) < 0)
-		return -errno;
-	w->blanks = true;
-	return 0;
-}
-
-static int drop_blanks(struct where_ctx *w)
-{
-	if (!w->blanks)
-		return 0;
-	w->blanks = false;
-	if (unlinkat(root_tmpfs(w), BLANK_FILE, 0) < 0 ||
-	    unlinkat(root_tmpfs(w), BLANK_DIR, AT_REMOVEDIR) < 0)
-		return diag_error(w->d, NULL, "cannot remove the blank masks: %s", strerror(errno));
-	return 0;
-}
-
-/* The directory holding a kernel step's entry, opened once for the
- * entries of one directory; -1 with errno. */
-static int kernel_dir(struct where_ctx *w, const struct where_step *st)
-{
-	size_t n = st->index;
-	if (w->kdir_fd >= 0 && strlen(w->kdir_path) == n && strncmp(w->kdir_path, st->path, n) == 0)
-		return w->kdir_fd;
-	free(w->kdir_path);
-	closep(&w->kdir_fd);
-	w->kdir_path = xstrndup(st->path, n);
-	w->kdir_fd = open_in_root(w->rootfd, n ? w->kdir_path : "/", O_PATH | O_DIRECTORY);
-	return w->kdir_fd;
-}
-
-static void kernel_dir_drop(struct where_ctx *w)
-{
-	free(w->kdir_path);
-	w->kdir_path = NULL;
-	closep(&w->kdir_fd);
-}
-
-/* Cover a kernel file or directory with a blank, or make a directory
- * read-only with all below it: a clone attached in its place. An entry
- * this kernel lacks is left be; a host sysfs a later mount covered too. */
-static int do_kernel(struct where_ctx *w, const struct where_step *st)
-{
-	if (w->steps[st->cause].what == STEP_RO_SYSFS && !w->acted[st->cause])
-		return 0;
-	const char *name = st->path + st->index + 1;
-	int dir = kernel_dir(w, st);
-	struct stat s;
-	if (dir < 0 || fstatat(dir, name, &s, AT_SYMLINK_NOFOLLOW) < 0)
-		return errno == ENOENT ? 0 : fail(w, NULL, st->path, errno);
-	bool ro = st->what == STEP_KERNEL_RO;
-	int r = ro ? 0 : make_blanks(w);
-	_cleanup_close_ int tree = -1;
-	if (r == 0)
-		tree = ro ? open_tree(dir, name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE)
-			  : open_tree(root_tmpfs(w), S_ISDIR(s.st_mode) ? BLANK_DIR : BLANK_FILE,
-				      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-	if (r < 0 || tree < 0 ||
-	    set_attrs(tree, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV |
-				    MOUNT_ATTR_NOEXEC, true) < 0 ||
-	    move_mount(tree, "", dir, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-		return diag_error(w->d, NULL, "cannot %s %s inside the sandbox: %s",
-				  ro ? "make read-only" : "hide", st->path,
-				  strerror(r < 0 ? -r : errno));
-	return 0;
 }
 
 /* One descriptor per bind stays open until it is mounted: make room for
