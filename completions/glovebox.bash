@@ -31,13 +31,23 @@ _glovebox()
     done
 
     if ((cword == 1)) && [[ $cur != -* ]]; then
-        COMPREPLY=($(compgen -W "check explain compile syscalls" -- "$cur"))
+        COMPREPLY=($(compgen -W "check explain compile syscalls bwrap" -- "$cur"))
         _command_offset 1
         return
     fi
     case ${words[1]} in
         check)
             _filedir ini
+            return
+            ;;
+        bwrap)
+            # bubblewrap's command line: its options from `glovebox bwrap --help`
+            if [[ $cur == -* ]]; then
+                COMPREPLY=($(compgen -W "$(glovebox bwrap --help 2>/dev/null |
+                    grep -oE '^ +--[a-z0-9-]+')" -- "$cur"))
+            else
+                _filedir
+            fi
             return
             ;;
         syscalls)
@@ -67,6 +77,14 @@ _glovebox()
             ;;
         --user)
             COMPREPLY=($(compgen -W "self root" -- "$cur"))
+            return
+            ;;
+        --fallback)
+            COMPREPLY=($(compgen -W "none landlock" -- "$cur"))
+            return
+            ;;
+        --host-user)
+            COMPREPLY=($(compgen -W "self nobody" -- "$cur"))
             return
             ;;
         --allow | --deny)
