@@ -88,6 +88,12 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 		_exit(125);
 	if (c->report_fd >= 0 && send_report(c->report_fd, 'p', -1) < 0)
 		_exit(125);
+	/* The front end's account reads the command's namespaces from
+	 * /proc: the command waits until it is written (a byte back, or the
+	 * supervisor gone), so a command that exits at once is still there. */
+	char written;
+	while (c->req->child_info && read(c->report_fd, &written, 1) < 0 && errno == EINTR)
+		;
 	/* --block-fd: the caller lets the command start (after reading
 	 * --info-fd, say) by writing to it or closing it */
 	char unblock;

@@ -68,6 +68,8 @@ static bool on_report(struct supervisor *s)
 		return kind != 0;
 	if (child > 0 && s->child_info)
 		report_child_info(s, child);
+	if (child > 0 && s->child_info)
+		(void)!write(s->report_fd, "i", 1); /* the command may go on */
 	if (child > 0 && !s->child_info && s->info_fd >= 0 && s->info_fd != s->json_fd)
 		write_json(s->info_fd, "{\"child-pid\": %d}\n", (int)child);
 	if (child > 0 && !s->child_info && s->json_fd >= 0)
