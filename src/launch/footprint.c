@@ -2,12 +2,13 @@
 #include <elf.h>
 #include <link.h>
 #include <malloc.h>
+#include <sys/auxv.h>
 #include <sys/mman.h>
 
 #include "launch/internal.h"
 
 /* The program's own ELF header, placed by the linker at the start of its
- * first segment, with the program headers after it. */
+ * first segment: its address gives the load bias. */
 extern const ElfW(Ehdr) __ehdr_start;
 
 struct range {
@@ -48,15 +49,18 @@ static void drop_program_pages(void)
 	/* Freed heap pages go back too (the mount table, the set-up's
 	 * scratch). */
 	malloc_trim(0);
-	const ElfW(Ehdr) *eh = &__ehdr_start;
-	/* the headers are aligned in the file: e_phoff is a multiple of 8 */
-	const ElfW(Phdr) *phdr =
-		(const ElfW(Phdr) *)(const void *)((const char *)eh + eh->e_phoff);
-	size_t n = eh->e_phnum;
+	/* The program headers where the kernel mapped them (the auxiliary
+	 * vector says), not as an offset from __ehdr_start: that object is
+	 * one header long, and reading past it is out of its bounds. */
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): an address the kernel gives */
+	const ElfW(Phdr) *phdr = (const ElfW(Phdr) *)getauxval(AT_PHDR);
+	size_t n = getauxval(AT_PHNUM);
+	if (!phdr)
+		return;
 	uintptr_t bias = 0;
 	for (size_t i = 0; i < n; i++)
 		if (phdr[i].p_type == PT_LOAD && phdr[i].p_offset == 0)
-			bias = (uintptr_t)eh - phdr[i].p_vaddr;
+			bias = (uintptr_t)&__ehdr_start - phdr[i].p_vaddr;
 	/* The segment that holds the program headers goes last: reading them
 	 * after would bring its page back. */
 	struct range headers = {0, 0};
