@@ -42,3 +42,29 @@ int apply_processes(struct policy *p, const struct gb_option *opt, char **a, siz
                     const struct origin *o, struct diag *d);
 int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                  const struct origin *o, struct diag *d);
+/* options-how.c */
+int apply_allow(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                const struct origin *o, struct diag *d);
+int apply_deny(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+               const struct origin *o, struct diag *d);
+int apply_default_action(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                         const struct origin *o, struct diag *d);
+int apply_nested_namespaces(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                            const struct origin *o, struct diag *d);
+int apply_scope(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                const struct origin *o, struct diag *d);
+int apply_families(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                   const struct origin *o, struct diag *d);
+int apply_memfd_exec(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                     const struct origin *o, struct diag *d);
+int apply_ioctl_deny(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                     const struct origin *o, struct diag *d);
+int apply_rule(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+               const struct origin *o, struct diag *d);
+/* options-env.c */
+int apply_env_keep(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                   const struct origin *o, struct diag *d);
+int apply_env_set(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                  const struct origin *o, struct diag *d);
+int apply_env_unset(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                    const struct origin *o, struct diag *d);
