@@ -298,10 +298,29 @@ static void say_cwd_note(const struct policy *p, const struct where_env *env)
 		fprintf(stderr, "glovebox: %s\n", note);
 }
 
+/* --add-seccomp-fd: the caller's programs, read whole now and loaded with
+ * glovebox's (the kernel asks both: the stricter answer wins). The
+ * descriptors are used up. */
+static int read_extra_programs(const struct cli *cli, struct how_program *out, struct diag *d)
+{
+	for (size_t i = 0; i < cli->n_seccomp_fds; i++) {
+		int fd = cli->seccomp_fds[i];
+		int r = how_program_read(fd, &out[i]);
+		if (r < 0)
+			return diag_error(d, NULL, "--add-seccomp-fd %d: %s", fd,
+					  r == -EINVAL || r == -E2BIG ? "not a seccomp program"
+								     : strerror(-r));
+		close(fd);
+	}
+	return 0;
+}
+
 static int cmd_run(const struct cli *cli)
 {
 	struct prepared pr;
 	struct how_program how = {0};
+	_cleanup_free_ struct how_program *extra =
+		xcalloc(cli->n_seccomp_fds + 1, sizeof(*extra));
 	int status = 125;
 
 	if (prepare(cli, &pr) < 0) {
@@ -336,7 +355,10 @@ static int cmd_run(const struct cli *cli)
 	struct launch_request req = {.policy = &pr.p, .how = &how, .where = &wenv,
 				     .info_fd = cli->info_fd, .status_fd = cli->status_fd,
 				     .block_fd = -1, .keep_fds = cli->keep_fds,
-				     .n_keep_fds = cli->n_keep_fds};
+				     .n_keep_fds = cli->n_keep_fds, .extra_how = extra,
+				     .n_extra_how = cli->n_seccomp_fds};
+	if (read_extra_programs(cli, extra, &pr.d) < 0)
+		goto out;
 	for (size_t i = 0; i < cli->n_keep_fds; i++) {
 		if (fcntl(cli->keep_fds[i], F_GETFD) < 0) {
 			diag_error(&pr.d, NULL, "--keep-fd %d: %s", cli->keep_fds[i], strerror(errno));
@@ -362,6 +384,8 @@ static int cmd_run(const struct cli *cli)
 	status = launch_run(&req);
 	TRACE_POINT("end");
 out:
+	for (size_t i = 0; i < cli->n_seccomp_fds; i++)
+		how_program_free(&extra[i]);
 	how_program_free(&how);
 	prepared_free(&pr);
 	return status;

@@ -23,6 +23,7 @@ struct bwrap_caller {
 	uid_t uid;
 	gid_t gid;
 	uint64_t bounding; /* the caller's bounding set: root's sandbox keeps it */
+	bool selinux; /* SELinux is on (--exec-label and --file-label are refused either way) */
 };
 
 /* Everything the command line asked for that is not policy: descriptors
@@ -37,7 +38,8 @@ struct bwrap_request {
 	bool level_prefix;
 	char *argv0; /* --argv0, or NULL */
 	struct strv lock_files; /* --lock-file, normalised */
-	bool userns_disabled; /* --disable-userns */
+	bool userns_disabled; /* --disable-userns: the command may make no user namespace */
+	bool assert_userns_disabled; /* --assert-userns-disabled: the command checks it cannot */
 	int *consumed; /* the descriptors used up: read and closed (--args, --file...), or held for a bind (--bind-fd) */
 	size_t n_consumed;
 };

@@ -35,6 +35,8 @@ struct bw {
 	uint64_t caps;
 	bool caps_touched;
 	bool seccomp_given;
+	char *overlay_src; /* --overlay-src given, for the next overlay */
+	bool disable_userns;
 	int depth;
 };
 
@@ -46,6 +48,7 @@ typedef int (*bw_apply_fn)(struct bw *s, const struct bw_option *o, char **a);
 #define BW_SIZE  0x2u
 #define BW_DATA_BIND 0x4u /* --bind-data, --ro-bind-data: the file is a bind mount */
 #define BW_WRITABLE  0x8u /* the sandbox may write to it */
+#define BW_OVERLAY   0x10u /* takes what --overlay-src gave */
 
 struct bw_option {
 	const char *name;
@@ -372,30 +375,27 @@ static int bw_fd(struct bw *s, const struct bw_option *o, char **a)
 static int bw_seccomp(struct bw *s, const struct bw_option *o, char **a)
 {
 	int fd = -1;
-	char *buf;
-	size_t len;
+	struct how_program prog;
 	if (parse_fd(s, o, a[0], &fd) < 0)
 		return -1;
 	if (o->data == 0 && s->seccomp_given)
 		return fail(s, o, "--seccomp cannot be repeated");
 	s->seccomp_given |= o->data == 0;
-	if (read_fd(s, o, fd, &buf, &len) < 0)
-		return -1;
-	if (len == 0 || len % sizeof(struct sock_filter) != 0 ||
-	    len / sizeof(struct sock_filter) > BPF_MAXINSNS) {
-		free(buf);
-		return fail(s, o, "descriptor %d: not a seccomp program (%zu bytes)", fd, len);
-	}
-	*APPEND(s->r->seccomp, s->r->n_seccomp) = (struct how_program){
-		.insns = (struct sock_filter *)(void *)buf,
-		.len = (unsigned short)(len / sizeof(struct sock_filter))};
+	int r = how_program_read(fd, &prog);
+	if (r == -EINVAL || r == -E2BIG)
+		return fail(s, o, "descriptor %d: not a seccomp program", fd);
+	if (r < 0)
+		return fail(s, o, "descriptor %d: %s", fd, strerror(-r));
+	close(fd);
+	*APPEND(s->r->consumed, s->r->n_consumed) = fd;
+	*APPEND(s->r->seccomp, s->r->n_seccomp) = prog;
 	return 0;
 }
 
 static int bw_flag(struct bw *s, const struct bw_option *o, char **a _unused_)
 {
 	bool *flags[] = {&s->r->die_with_parent, &s->r->new_session, &s->r->level_prefix,
-			 &s->r->userns_disabled};
+			 &s->r->assert_userns_disabled};
 	*flags[o->data] = true;
 	return 0;
 }
@@ -422,15 +422,81 @@ static int bw_help(struct bw *s, const struct bw_option *o, char **a _unused_)
 	return 0;
 }
 
-/* Options glovebox does not do yet: refused, never accepted silently. */
+/* Options glovebox does not do: refused by name with the reason (the
+ * row's data), never accepted silently. */
 static int bw_unsupported(struct bw *s, const struct bw_option *o, char **a _unused_)
 {
-	return fail(s, NULL, "%s is not supported by glovebox yet", o->name);
+	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the rows' data are string constants */
+	const char *why = (const char *)o->data;
+	return fail(s, NULL, "%s is not supported by glovebox: %s", o->name, why);
+}
+
+/* --exec-label and --file-label: a bwrap built without SELinux refuses
+ * them ("labeling not supported on this system"), and so does glovebox,
+ * which sets no labels; with SELinux on they would be a promise broken. */
+static int bw_label(struct bw *s, const struct bw_option *o, char **a _unused_)
+{
+	return fail(s, NULL, "%s is not supported by glovebox: %s", o->name,
+		    s->caller->selinux ? "it sets no SELinux labels, and SELinux is on here"
+				       : "it sets no SELinux labels (labeling not supported "
+					 "on this system)");
+}
+
+/* --overlay-src SRC, then --tmp-overlay DEST: SRC read-only below a
+ * writable layer that vanishes with the sandbox. glovebox's overlays have
+ * one lower layer. */
+static int bw_overlay_src(struct bw *s, const struct bw_option *o, char **a)
+{
+	if (s->overlay_src)
+		return fail(s, NULL, "several --overlay-src layers are not supported by glovebox: "
+				     "its overlays have one lower layer");
+	if (!*a[0])
+		return fail(s, o, "empty source path");
+	s->overlay_src = xstrdup(a[0]); /* a word of --args is freed before it is used */
+	return 0;
+}
+
+static int bw_tmp_overlay(struct bw *s, const struct bw_option *o, char **a)
+{
+	char *dest;
+	if (!s->overlay_src)
+		return fail(s, NULL, "%s requires at least one --overlay-src", o->name);
+	if (take_dest(s, o, a[0], &dest) < 0)
+		return -1;
+	if (streq(dest, "/")) {
+		free(dest);
+		return fail(s, o, "cannot mount over / itself");
+	}
+	add_mount(s, o, MOUNT_TMP_OVERLAY, dest)->src = steal_pointer(&s->overlay_src);
+	return 0;
+}
+
+/* --disable-userns: the command and what it starts cannot make user
+ * namespaces (a filter of glovebox's own, see run.c). */
+static int bw_disable_userns(struct bw *s, const struct bw_option *o _unused_, char **a _unused_)
+{
+	s->disable_userns = true;
+	s->r->userns_disabled = true;
+	return 0;
 }
 
 static int bw_args(struct bw *s, const struct bw_option *o, char **a);
 
 #define BIND(k, f) ((intptr_t)(k) | ((intptr_t)(f) << 8))
+
+/* Why glovebox refuses what it refuses. */
+#define WHY_USERNS "glovebox makes the sandbox's user namespace itself and cannot enter one " \
+		   "made before"
+#define WHY_PIDNS "glovebox makes the sandbox's pid namespace itself, its pid 1 builds the " \
+		  "filesystem, and cannot enter one made before"
+#define WHY_USERNS_BLOCK "glovebox writes the user namespace's id maps itself; nothing waits " \
+			 "for the caller to write them"
+#define WHY_AS_PID_1 "glovebox's pid 1 builds the sandbox's filesystem and stays its init, " \
+		     "the command is its child"
+#define WHY_OVERLAY "glovebox keeps an overlay's upper and work directories side by side in " \
+		    "one directory (glovebox's --overlay LOWER DIR DEST)"
+#define WHY_RO_OVERLAY "a read-only overlay needs two lower layers, and glovebox's overlays " \
+		       "have one"
 
 static const struct bw_option options[] = {
 	{"--help", 0, bw_help, 0, 0, "", "Show this list and exit"},
@@ -450,11 +516,11 @@ static const struct bw_option options[] = {
 	{"--unshare-uts", 0, bw_unshare, CLONE_NEWUTS, 0, "", "A UTS namespace of its own (its own host name)"},
 	{"--unshare-cgroup", 0, bw_unshare, CLONE_NEWCGROUP, 0, "", "A cgroup namespace of its own"},
 	{"--unshare-cgroup-try", 0, bw_unshare, CLONE_NEWCGROUP, 0, "", "A cgroup namespace of its own where the kernel has them"},
-	{"--userns", 1, bw_unsupported, 0, 0, "FD", "Join the user namespace FD (not supported yet)"},
-	{"--userns2", 1, bw_unsupported, 0, 0, "FD", "Move into the user namespace FD once set up (not supported yet)"},
-	{"--pidns", 1, bw_unsupported, 0, 0, "FD", "Join the pid namespace FD (not supported yet)"},
-	{"--disable-userns", 0, bw_unsupported, 3, 0, "", "Forbid the command new user namespaces (not supported yet)"},
-	{"--assert-userns-disabled", 0, bw_unsupported, 0, 0, "", "Fail if new user namespaces are still allowed (not supported yet)"},
+	{"--userns", 1, bw_unsupported, (intptr_t)WHY_USERNS, 0, "FD", "Join the user namespace FD (refused)"},
+	{"--userns2", 1, bw_unsupported, (intptr_t)WHY_USERNS, 0, "FD", "Move into the user namespace FD once set up (refused)"},
+	{"--pidns", 1, bw_unsupported, (intptr_t)WHY_PIDNS, 0, "FD", "Join the pid namespace FD (refused)"},
+	{"--disable-userns", 0, bw_disable_userns, 0, 0, "", "Forbid the command new user namespaces (with --unshare-user)"},
+	{"--assert-userns-disabled", 0, bw_flag, 3, 0, "", "Fail unless new user namespaces are refused to the command"},
 	{"--uid", 1, bw_id, 0, 0, "UID", "The uid inside (with a user namespace)"},
 	{"--gid", 1, bw_id, 1, 0, "GID", "The gid inside (with a user namespace)"},
 	{"--hostname", 1, bw_hostname, 0, 0, "NAME", "The host name inside (with a UTS namespace)"},
@@ -475,12 +541,12 @@ static const struct bw_option options[] = {
 	{"--bind-fd", 2, bw_bind_fd, MOUNT_BIND, 0, "FD DEST", "Show the directory or file open as FD at DEST"},
 	{"--ro-bind-fd", 2, bw_bind_fd, MOUNT_RO_BIND, 0, "FD DEST", "--bind-fd, read-only"},
 	{"--remount-ro", 1, bw_dest, MOUNT_REMOUNT_RO, 0, "DEST", "Make the mount at DEST read-only (not what is mounted below it)"},
-	{"--overlay-src", 1, bw_unsupported, 0, 0, "SRC", "A lower layer for the next overlay (not supported yet)"},
-	{"--overlay", 3, bw_unsupported, 0, 0, "RWSRC WORKDIR DEST", "An overlay with a kept upper layer at DEST (not supported yet)"},
-	{"--tmp-overlay", 1, bw_unsupported, 0, 0, "DEST", "An overlay with a throw-away upper layer at DEST (not supported yet)"},
-	{"--ro-overlay", 1, bw_unsupported, 0, 0, "DEST", "A read-only overlay at DEST (not supported yet)"},
-	{"--exec-label", 1, bw_unsupported, 0, 0, "LABEL", "The command's security label (not supported yet)"},
-	{"--file-label", 1, bw_unsupported, 0, 0, "LABEL", "The security label of files made for the sandbox (not supported yet)"},
+	{"--overlay-src", 1, bw_overlay_src, 0, BW_OVERLAY, "SRC", "The lower layer of the next overlay (one per overlay)"},
+	{"--overlay", 3, bw_unsupported, (intptr_t)WHY_OVERLAY, BW_OVERLAY, "RWSRC WORKDIR DEST", "An overlay with a kept upper layer at DEST (refused)"},
+	{"--tmp-overlay", 1, bw_tmp_overlay, 0, BW_OVERLAY, "DEST", "An overlay with a throw-away upper layer at DEST"},
+	{"--ro-overlay", 1, bw_unsupported, (intptr_t)WHY_RO_OVERLAY, BW_OVERLAY, "DEST", "A read-only overlay at DEST (refused)"},
+	{"--exec-label", 1, bw_label, 0, 0, "LABEL", "The command's SELinux label (refused)"},
+	{"--file-label", 1, bw_label, 0, 0, "LABEL", "The SELinux label of files made for the sandbox (refused)"},
 	{"--proc", 1, bw_dest, MOUNT_PROC, 0, "DEST", "A proc of the sandbox's own at DEST"},
 	{"--dev", 1, bw_dest, MOUNT_DEV, 0, "DEST", "A minimal /dev at DEST"},
 	{"--tmpfs", 1, bw_dest, MOUNT_TMPFS, BW_PERMS | BW_SIZE, "DEST", "An empty tmpfs at DEST"},
@@ -493,12 +559,12 @@ static const struct bw_option options[] = {
 	{"--seccomp", 1, bw_seccomp, 0, 0, "FD", "Load the BPF program FD gives (once)"},
 	{"--add-seccomp-fd", 1, bw_seccomp, 1, 0, "FD", "Load the BPF program FD gives (repeatable)"},
 	{"--block-fd", 1, bw_fd, 2, 0, "FD", "Hold the command until FD has data or is closed"},
-	{"--userns-block-fd", 1, bw_unsupported, 0, 0, "FD", "Hold set-up until FD has data (not supported yet)"},
+	{"--userns-block-fd", 1, bw_unsupported, (intptr_t)WHY_USERNS_BLOCK, 0, "FD", "Hold set-up until FD has data (refused)"},
 	{"--info-fd", 1, bw_fd, 0, 0, "FD", "Write the command's pid and namespaces to FD as JSON"},
 	{"--json-status-fd", 1, bw_fd, 1, 0, "FD", "Write the command's pid, then its exit status, to FD as JSON lines"},
 	{"--new-session", 0, bw_flag, 1, 0, "", "Run the command in a session of its own"},
 	{"--die-with-parent", 0, bw_flag, 0, 0, "", "End the sandbox when glovebox's parent ends"},
-	{"--as-pid-1", 0, bw_unsupported, 0, 0, "", "Run the command as pid 1 itself (not supported yet)"},
+	{"--as-pid-1", 0, bw_unsupported, (intptr_t)WHY_AS_PID_1, 0, "", "Run the command as pid 1 itself (refused)"},
 	{"--cap-add", 1, bw_caps, 1, 0, "CAP", "Keep the capability CAP (ALL for every one)"},
 	{"--cap-drop", 1, bw_caps, 0, 0, "CAP", "Drop the capability CAP (ALL for every one)"},
 	{"--chmod", 2, bw_chmod, 0, 0, "OCTAL PATH", "Set the mode of the existing PATH to OCTAL"},
@@ -511,6 +577,9 @@ static const struct bw_option *option_named(const char *name)
 			return &options[i];
 	return NULL;
 }
+
+#define OVERLAY_SRC_ALONE "--overlay-src must be followed by another --overlay-src or one of " \
+			  "--overlay, --tmp-overlay, or --ro-overlay"
 
 static const char *const arg_words[] = {"", "an argument", "two arguments", "three arguments"};
 
@@ -538,6 +607,8 @@ static int parse_options(struct bw *s, int argc, char **argv, int *i)
 			return fail(s, NULL, "--perms must be followed by an option that creates a file");
 		if (!modifier && s->size_given && !(o->flags & BW_SIZE))
 			return fail(s, NULL, "--size must be followed by --tmpfs");
+		if (s->overlay_src && !(o->flags & BW_OVERLAY))
+			return fail(s, NULL, OVERLAY_SRC_ALONE);
 		if (o->apply(s, o, argv + *i + 1) < 0)
 			return -1;
 		if (!modifier) {
@@ -584,6 +655,10 @@ static int check_combination(struct bw *s)
 		return fail(s, NULL, "--perms must be followed by an option that creates a file");
 	if (s->size_given)
 		return fail(s, NULL, "--size must be followed by --tmpfs");
+	if (s->overlay_src)
+		return fail(s, NULL, OVERLAY_SRC_ALONE);
+	if (s->disable_userns && !userns)
+		return fail(s, NULL, "--disable-userns requires --unshare-user");
 	if ((s->uid_given || s->gid_given) && !userns)
 		return fail(s, NULL, "Specifying --%s requires --unshare-user or --userns",
 			    s->uid_given ? "uid" : "gid");
@@ -635,6 +710,15 @@ static void apply_namespaces(struct bw *s)
 	p->user = p->bwrap.uid == 0 ? USER_ROOT : USER_SELF;
 }
 
+static int parse_all(struct bw *s, int argc, char **argv, int *i)
+{
+	if (parse_options(s, argc, argv, i) < 0)
+		return -1;
+	if (s->r->help || s->r->version)
+		return 0;
+	return check_combination(s);
+}
+
 int bwrap_parse(int argc, char **argv, const struct bwrap_caller *caller, struct policy *p,
 		struct bwrap_request *r, struct diag *d)
 {
@@ -642,12 +726,12 @@ int bwrap_parse(int argc, char **argv, const struct bwrap_caller *caller, struct
 	bwrap_defaults(p, caller);
 	struct bw s = {.p = p, .r = r, .d = d, .caller = caller};
 	int i = 1;
-	if (parse_options(&s, argc, argv, &i) < 0)
+	int ret = parse_all(&s, argc, argv, &i);
+	free(s.overlay_src);
+	if (ret < 0)
 		return -1;
 	if (r->help || r->version)
 		return 0;
-	if (check_combination(&s) < 0)
-		return -1;
 	if (i >= argc) { /* bwrap shows its usage */
 		r->no_command = true;
 		return -1;

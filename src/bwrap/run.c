@@ -5,6 +5,7 @@
 #include "bwrap/bwrap.h"
 
 #include <dirent.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -165,9 +166,17 @@ static int run(struct bwrap_run *b)
 	/* Before any namespace: the sources' symlinks, followed as bwrap
 	 * does, are resolved once, and pid 1 opens what they led to. */
 	where_resolve_sources(&b->p, &wenv);
-	struct how_program none = {0}; /* bwrap loads no filter of its own */
+	/* bwrap loads no filter of its own: glovebox's, empty, or refusing
+	 * new user namespaces for --disable-userns */
+	_cleanup_(how_program_free) struct how_program own = {0};
+	if (b->r.userns_disabled) {
+		b->p.ns_allowed = NS_ALL & ~(uint32_t)CLONE_NEWUSER;
+		if (how_compile(&b->p, &own, &b->d) < 0)
+			return 1;
+	}
 	struct launch_request req = {
-		.policy = &b->p, .how = &none, .where = &wenv,
+		.policy = &b->p, .how = &own, .where = &wenv,
+		.assert_no_userns = b->r.assert_userns_disabled,
 		.info_fd = b->r.info_fd, .status_fd = b->r.json_fd,
 		.extra_how = b->r.seccomp, .n_extra_how = b->r.n_seccomp,
 		.keep_fds = b->keep, .n_keep_fds = b->n_keep,
@@ -189,7 +198,8 @@ int bwrap_main(int argc, char **argv)
 	b.n_keep = inherited_fds(&b.keep);
 	diag_init(&b.d, stderr, "bwrap: ");
 	policy_init(&b.p);
-	struct bwrap_caller caller = {.uid = getuid(), .gid = getgid(), .bounding = bounding_set()};
+	struct bwrap_caller caller = {.uid = getuid(), .gid = getgid(), .bounding = bounding_set(),
+				      .selinux = access("/sys/fs/selinux/enforce", F_OK) == 0};
 	int status = 1; /* bwrap's status for its own errors */
 	if (bwrap_parse(argc, argv, &caller, &b.p, &b.r, &b.d) < 0) {
 		if (b.r.no_command)

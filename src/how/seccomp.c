@@ -365,6 +365,33 @@ void how_program_free(struct how_program *prog)
 	*prog = (struct how_program){0};
 }
 
+int how_program_read(int fd, struct how_program *out)
+{
+	size_t cap = 4096, n = 0;
+	_cleanup_free_ char *buf = xmalloc(cap);
+	for (;;) {
+		if (n == cap)
+			buf = xreallocarray(buf, cap *= 2, 1);
+		ssize_t k = read(fd, buf + n, cap - n);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0)
+			return -errno;
+		if (k == 0)
+			break;
+		n += (size_t)k;
+		/* past the kernel's limit already: no need to read on */
+		if (n > (BPF_MAXINSNS + 1) * sizeof(struct sock_filter))
+			return -E2BIG;
+	}
+	if (n == 0 || n % sizeof(struct sock_filter) != 0 ||
+	    n / sizeof(struct sock_filter) > BPF_MAXINSNS)
+		return -EINVAL;
+	*out = (struct how_program){.insns = (struct sock_filter *)(void *)steal_pointer(&buf),
+				    .len = (unsigned short)(n / sizeof(struct sock_filter))};
+	return 0;
+}
+
 int how_load(const struct how_program *prog)
 {
 	struct sock_fprog fprog = {.len = prog->len, .filter = prog->insns};

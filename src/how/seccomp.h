@@ -34,5 +34,10 @@ int how_validate(const struct policy *p, struct diag *d);
 int how_compile(const struct policy *p, struct how_program *out, struct diag *d);
 void how_program_free(struct how_program *prog);
 
+/* A program someone else compiled (bwrap --seccomp's format: an array of
+ * struct sock_filter), read whole from fd, which stays open. Returns 0,
+ * -errno, or -EINVAL / -E2BIG when the bytes are no program. */
+int how_program_read(int fd, struct how_program *out);
+
 /* In the sandbox, after no_new_privs. Returns 0 or -errno. */
 int how_load(const struct how_program *prog);

@@ -38,6 +38,17 @@ _noreturn_ static void exec_failed(const struct policy *p, const char *name, int
 	_exit(err == ENOENT ? 127 : 126);
 }
 
+/* Under every filter: a user namespace made now would be the command's
+ * to make too. */
+static void assert_no_userns(const struct policy *p)
+{
+	if (unshare(CLONE_NEWUSER) < 0)
+		return;
+	fprintf(stderr, "%s: creation of new user namespaces was not disabled as requested\n",
+		p->bwrap.on ? "bwrap" : "glovebox");
+	_exit(1);
+}
+
 /* The command's own process. It starts at once and does its share of the
  * set-up on the other CPU while pid 1 maps the ids and builds the
  * filesystem: its network namespace (the costliest namespace to create),
@@ -144,9 +155,16 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	where_landlock_add_stdio(c->ruleset, c->fence.fs);
 	if (where_landlock_enforce(c->ruleset, &d) < 0)
 		_exit(125);
-	r = c->req->how->len ? how_load(c->req->how) : 0;
+	/* The caller's programs first: glovebox's own may refuse seccomp(2)
+	 * itself. The kernel asks every filter either way, the strictest
+	 * answer wins, and glovebox's errno answers win a tie. */
+	r = 0;
 	for (size_t i = 0; r == 0 && i < c->req->n_extra_how; i++)
 		r = how_load(&c->req->extra_how[i]);
+	if (r == 0 && c->req->how->len)
+		r = how_load(c->req->how);
+	if (r == 0 && c->req->assert_no_userns)
+		assert_no_userns(p);
 	if (r < 0) {
 		diag_error(&d, NULL, "cannot load the seccomp filter: %s", strerror(-r));
 		_exit(125);

@@ -29,11 +29,14 @@ struct launch_request {
 	int info_fd;   /* -1, or where {"child-pid": N} goes */
 	int status_fd; /* -1, or where the child's pid and then its exit code go */
 	/* The bwrap front end (src/bwrap/) and keep-fd: */
-	const struct how_program *extra_how; /* the caller's programs, loaded after glovebox's */
+	const struct how_program *extra_how; /* the caller's programs, loaded before glovebox's */
 	size_t n_extra_how;
 	const int *keep_fds; /* descriptors that reach the command as they are */
 	size_t n_keep_fds;
 	bool new_session; /* the command in a session of its own (setsid) */
+	/* the command's process fails unless it cannot make a user namespace
+	 * under the filters (bwrap's --assert-userns-disabled) */
+	bool assert_no_userns;
 	int block_fd;     /* -1, or: the command waits for a byte (or the end) on it */
 	const char *argv0; /* NULL, or the command's argv[0] in place of its name */
 	char *const *lock_files; /* paths inside that pid 1 holds a read lock on */

@@ -128,7 +128,8 @@ static int parse_own_option(int argc, char **argv, int *i, struct cli *c, FILE *
 		c->calls = true;
 	else if (IS("--die-with-parent") && !eq)
 		c->die_with_parent = true;
-	else if (IS("--info-fd") || IS("--status-fd") || IS("--keep-fd")) {
+	else if (IS("--info-fd") || IS("--status-fd") || IS("--keep-fd") ||
+		 IS("--add-seccomp-fd")) {
 		const char *v = inline_value ? inline_value : next_value(argc, argv, i);
 		uint64_t fd;
 		if (!v || parse_u64(v, &fd) < 0 || fd < 3 || fd > INT32_MAX)
@@ -136,6 +137,8 @@ static int parse_own_option(int argc, char **argv, int *i, struct cli *c, FILE *
 					   (int)len, arg);
 		if (IS("--keep-fd"))
 			*APPEND(c->keep_fds, c->n_keep_fds) = (int)fd;
+		else if (IS("--add-seccomp-fd"))
+			*APPEND(c->seccomp_fds, c->n_seccomp_fds) = (int)fd;
 		else
 			*(IS("--info-fd") ? &c->info_fd : &c->status_fd) = (int)fd;
 	} else if (IS("--output") || str_startswith(arg, "-o")) {
@@ -290,8 +293,9 @@ static int check_command_options(const struct cli *c, FILE *err)
 		return usage_error(err, "--calls goes with explain: glovebox explain --calls [OPTION]...");
 	if (c->cmd != CMD_RUN && (c->info_fd >= 0 || c->status_fd >= 0))
 		return usage_error(err, "--info-fd and --status-fd report on a command that runs");
-	if (c->cmd != CMD_RUN && (c->n_keep_fds || c->die_with_parent))
-		return usage_error(err, "--keep-fd and --die-with-parent go with a command that runs");
+	if (c->cmd != CMD_RUN && (c->n_keep_fds || c->n_seccomp_fds || c->die_with_parent))
+		return usage_error(err, "--keep-fd, --add-seccomp-fd and --die-with-parent go with "
+					"a command that runs");
 	return 0;
 }
 
@@ -344,6 +348,7 @@ void cli_free(struct cli *c)
 {
 	strv_free(&c->profiles);
 	free(c->keep_fds);
+	free(c->seccomp_fds);
 	for (size_t i = 0; i < c->n_settings; i++)
 		strv_free(&c->settings[i].args);
 	free(c->settings);
@@ -429,6 +434,8 @@ void cli_help(FILE *f)
 	      "    --status-fd FD             write that, then {\"exit-code\": N} at the end\n"
 	      "    --keep-fd FD               pass descriptor FD on to the command (repeat it\n"
 	      "                               for more); every other one above 2 is closed\n"
+	      "    --add-seccomp-fd FD        read a BPF program from FD (bwrap's format) and\n"
+	      "                               load it with glovebox's filter (repeatable)\n"
 	      "    --die-with-parent          end the sandbox when glovebox's parent ends\n"
 	      "\n"
 	      "Each value is one argument, taken literally (no splitting, quotes or\n"

@@ -37,6 +37,8 @@ struct cli {
 	int status_fd;      /* --status-fd: that, then {"exit-code": N} */
 	int *keep_fds;      /* --keep-fd: descriptors passed on to the command */
 	size_t n_keep_fds;
+	int *seccomp_fds;   /* --add-seccomp-fd: the caller's BPF programs, loaded after glovebox's */
+	size_t n_seccomp_fds;
 	bool die_with_parent; /* --die-with-parent: glovebox ends with its parent */
 	pid_t parent;         /* glovebox's parent when the command line was read */
 };

@@ -1,7 +1,9 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 """Descriptors, signals and the sandbox's life and death."""
 import os
+import platform
 import signal
+import struct
 import subprocess
 import time
 import uuid
@@ -33,6 +35,37 @@ class Descriptors:
             os.close(other)
         self.assertOk(r)
         self.assertEqual(sorted(r.stdout.split()), sorted(["0", "1", "2", str(kept)]))
+
+    def test_add_seccomp_fd_loads_the_callers_program_with_glovebox_filter(self):
+        if platform.machine() != "x86_64":
+            self.skipTest("the test's BPF program is for x86_64")
+        # uname(2) (63) answers EPERM, everything else is allowed
+        prog = b"".join(struct.pack("HBBI", *i) for i in (
+            (0x20, 0, 0, 4), (0x15, 0, 3, 0xc000003e), (0x20, 0, 0, 0), (0x15, 0, 1, 63),
+            (0x06, 0, 0, 0x00050001), (0x06, 0, 0, 0x7fff0000)))
+        r, w = os.pipe()
+        os.write(w, prog)
+        os.close(w)
+        script = "uname -n >/dev/null; echo $?; ls /proc/self/fd | wc -l"
+        try:
+            got = self.gb("--add-seccomp-fd", str(r), cmd=["sh", "-c", script], probe=False,
+                          pass_fds=(r,))
+        finally:
+            os.close(r)
+        self.assertOk(got)
+        # refused, and the descriptor was used up (0, 1, 2 and ls's own)
+        self.assertEqual(got.stdout.split(), ["1", "4"])
+        plain = self.gb(cmd=["sh", "-c", script], probe=False)
+        self.assertEqual(plain.stdout.split()[0], "0")
+        r, w = os.pipe()
+        os.write(w, b"abc")
+        os.close(w)
+        try:
+            bad = self.gb("--add-seccomp-fd", str(r), cmd=["true"], probe=False, pass_fds=(r,))
+        finally:
+            os.close(r)
+        self.assertEqual(bad.returncode, 125)
+        self.assertIn("--add-seccomp-fd %d: not a seccomp program" % r, bad.stderr)
 
     def test_keep_fd_of_a_closed_descriptor_is_refused(self):
         r = self.probe("fds", opts=("--keep-fd", "57"))

@@ -345,19 +345,83 @@ START_TEST(errors_say_what_bwrap_says)
 }
 END_TEST
 
-START_TEST(what_glovebox_cannot_do_yet_is_refused_by_name)
+START_TEST(what_glovebox_cannot_do_is_refused_by_name_with_the_reason)
 {
-	static const char *const refused[] = {"--userns", "--pidns", "--as-pid-1",
-					      "--disable-userns", "--userns-block-fd", "--overlay-src"};
+	static const char *const refused[] = {"--userns", "--userns2", "--pidns", "--as-pid-1",
+					      "--userns-block-fd", "--exec-label", "--file-label"};
 	for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
 		struct parsed t;
 		parse_as(&t, &user, (char *[]){"bwrap", (char *)refused[i], "3", "/x", "true", NULL});
 		ck_assert_int_eq(t.ret, -1);
 		char want[128];
-		snprintf(want, sizeof(want), "bwrap: %s is not supported by glovebox yet\n", refused[i]);
-		ck_assert_str_eq(t.msgs, want);
+		snprintf(want, sizeof(want), "bwrap: %s is not supported by glovebox: ", refused[i]);
+		ck_assert_msg(str_startswith(t.msgs, want), "%s", t.msgs);
+		ck_assert_uint_gt(strlen(t.msgs), strlen(want) + 10); /* a reason follows */
 		parsed_free(&t);
 	}
+}
+END_TEST
+
+START_TEST(overlays_take_one_lower_layer)
+{
+	struct parsed t;
+	parse_as(&t, &user, (char *[]){"bwrap", "--overlay-src", "/lower", "--tmp-overlay",
+				       "/mnt/x", "true", NULL});
+	ck_assert_int_eq(t.ret, 0);
+	ck_assert_uint_eq(t.p.n_mounts, 1);
+	ck_assert_int_eq(t.p.mounts[0].kind, MOUNT_TMP_OVERLAY);
+	ck_assert_str_eq(t.p.mounts[0].src, "/lower");
+	ck_assert_str_eq(t.p.mounts[0].dest, "/mnt/x");
+	parsed_free(&t);
+	static const struct {
+		char *argv[10];
+		const char *msg;
+	} cases[] = {
+		{{"bwrap", "--tmp-overlay", "/x", "true"},
+		 "bwrap: --tmp-overlay requires at least one --overlay-src\n"},
+		{{"bwrap", "--overlay-src", "/a", "true"},
+		 "bwrap: --overlay-src must be followed by another --overlay-src or one of "
+		 "--overlay, --tmp-overlay, or --ro-overlay\n"},
+		{{"bwrap", "--overlay-src", "/a", "--chdir", "/", "--tmp-overlay", "/x", "true"},
+		 "bwrap: --overlay-src must be followed by another --overlay-src or one of "
+		 "--overlay, --tmp-overlay, or --ro-overlay\n"},
+		{{"bwrap", "--overlay-src", "/a", "--overlay-src", "/b", "--tmp-overlay", "/x", "true"},
+		 "bwrap: several --overlay-src layers are not supported by glovebox: its overlays "
+		 "have one lower layer\n"},
+		{{"bwrap", "--overlay-src", "/a", "--overlay", "/u", "/w", "/x", "true"}, NULL},
+		{{"bwrap", "--overlay-src", "/a", "--ro-overlay", "/x", "true"}, NULL},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
+		parse_as(&t, &user, (char **)cases[i].argv);
+		ck_assert_int_eq(t.ret, -1);
+		if (cases[i].msg)
+			ck_assert_str_eq(t.msgs, cases[i].msg);
+		else
+			ck_assert_msg(strstr(t.msgs, "is not supported by glovebox: "), "%s", t.msgs);
+		parsed_free(&t);
+	}
+}
+END_TEST
+
+START_TEST(disable_userns_needs_a_user_namespace)
+{
+	struct parsed t;
+	parse_as(&t, &root, (char *[]){"bwrap", "--disable-userns", "true", NULL});
+	ck_assert_int_eq(t.ret, -1);
+	ck_assert_str_eq(t.msgs, "bwrap: --disable-userns requires --unshare-user\n");
+	parsed_free(&t);
+	parse_as(&t, &root, (char *[]){"bwrap", "--unshare-user", "--disable-userns",
+				       "--assert-userns-disabled", "true", NULL});
+	ck_assert_int_eq(t.ret, 0);
+	ck_assert(t.r.userns_disabled);
+	ck_assert(t.r.assert_userns_disabled);
+	parsed_free(&t);
+	/* an unprivileged caller always has one */
+	parse_as(&t, &user, (char *[]){"bwrap", "--disable-userns", "true", NULL});
+	ck_assert_int_eq(t.ret, 0);
+	ck_assert(t.r.userns_disabled);
+	ck_assert(!t.r.assert_userns_disabled);
+	parsed_free(&t);
 }
 END_TEST
 
@@ -391,4 +455,5 @@ RUN_SUITE("bwrap", defaults_are_bwraps, root_gets_no_user_namespace_and_keeps_it
 	  args_reads_nul_separated_options, clearenv_forgets_what_was_set_before_it,
 	  ids_and_host_name_need_their_namespaces, capabilities_start_from_the_callers,
 	  descriptors_and_flags, seccomp_programs_are_read_whole, errors_say_what_bwrap_says,
-	  what_glovebox_cannot_do_yet_is_refused_by_name, help_version_and_the_name)
+	  what_glovebox_cannot_do_is_refused_by_name_with_the_reason, overlays_take_one_lower_layer,
+	  disable_userns_needs_a_user_namespace, help_version_and_the_name)
