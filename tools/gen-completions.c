@@ -124,11 +124,12 @@ static char *metavar_kinds(const char *metavar, unsigned nargs, bool names)
 	return out;
 }
 
+/* A row with the names; the caller sets its kinds. */
 static struct comp_option *add(struct comp_table *t, const char *long_name, char short_name,
-			       char *kinds, const char *help)
+			       const char *help)
 {
 	struct comp_option *o = APPEND(t->v, t->n);
-	*o = (struct comp_option){.kinds = kinds, .help = help};
+	*o = (struct comp_option){.help = help};
 	o->names[0] = xasprintf("--%s", long_name);
 	if (short_name)
 		o->names[1] = xasprintf("-%c", short_name);
@@ -143,12 +144,12 @@ static void glovebox_options(struct comp_table *t)
 			      : o->cli_nargs == 0    ? xstrdup("switch")
 						     : metavar_kinds(o->metavar, o->cli_nargs,
 								     o->flags & OPT_CLI_NAMES);
-		add(t, o->cli, o->cli_short, kinds, o->help);
+		add(t, o->cli, o->cli_short, o->help)->kinds = kinds;
 	}
 	for (size_t i = 0; i < cli_own_option_count; i++) {
 		const struct cli_own_option *o = &cli_own_options[i];
-		add(t, o->name, o->short_name,
-		    o->metavar ? metavar_kinds(o->metavar, 1, false) : xstrdup(""), o->help);
+		add(t, o->name, o->short_name, o->help)->kinds =
+			o->metavar ? metavar_kinds(o->metavar, 1, false) : xstrdup("");
 	}
 }
 
@@ -158,7 +159,7 @@ static void bwrap_options(struct comp_table *t)
 	const char *metavar, *help;
 	const char *name;
 	for (size_t i = 0; (name = bwrap_option(i, &nargs, &metavar, &help)); i++)
-		add(t, name + 2, 0, metavar_kinds(metavar, nargs, false), help);
+		add(t, name + 2, 0, help)->kinds = metavar_kinds(metavar, nargs, false);
 }
 
 static void table_free(struct comp_table *t)

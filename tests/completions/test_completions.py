@@ -99,6 +99,10 @@ class Base:
         self.check("glovebox bwrap --ro-b", present=["--ro-bind"], absent=["--ro-bind-try-x"])
         self.check("glovebox bwrap --unshare-al", present=["--unshare-all"])
 
+    def test_capability_names(self):
+        self.check("glovebox --capabilities cap_net_r", exactly=["cap_net_raw"])
+        self.check("glovebox bwrap --cap-add CAP_NET_R", exactly=["CAP_NET_RAW"])
+
 
 class BashTest(Base, unittest.TestCase):
     @classmethod
