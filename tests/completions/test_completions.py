@@ -10,6 +10,7 @@ completion system adds written out by a wrapper around compadd; fish:
 Usage: test_completions.py BASH-COMPLETION ZSH-COMPLETION FISH-COMPLETION,
 with the glovebox under test in $GLOVEBOX.
 """
+import glob
 import os
 import pty
 import re
@@ -74,6 +75,8 @@ class Base:
 
     def test_no_command_before_dashdash(self):
         self.check("glovebox l", absent=["ls", "ln"])
+        # after options: explain and compile, which may follow them
+        self.check("glovebox -p default e", exactly=["explain"])
 
     def test_options_from_the_table(self):
         # --seccomp is bwrap's, not glovebox's
@@ -85,7 +88,11 @@ class Base:
         self.check("glovebox --fallback ", exactly=["none", "landlock"])
 
     def test_profile_names_from_the_search_path(self):
-        self.check("glovebox -p ", present=[USER_PROFILE, "default"])
+        # the shipped ones where this glovebox finds them (from the build
+        # tree: the source tree's), and the user's own
+        shipped = sorted(os.path.basename(p)[:-4] for p in glob.glob(
+            os.path.join(os.environ["GB_SOURCE_ROOT"], "profiles", "*.ini")))
+        self.check("glovebox -p ", present=[USER_PROFILE, "default"] + shipped)
         self.check("glovebox --profile my", present=[USER_PROFILE])
 
     def test_syscall_and_group_names(self):
