@@ -101,6 +101,14 @@ class Base:
 
     def test_command_after_dashdash(self):
         self.check("glovebox --network none -- l", present=["ls"])
+        # then the command's own completion: files for ls (zsh's matches
+        # are the part after the last slash)
+        got = self.candidates("glovebox -- ls /us")
+        self.assertTrue({"/usr", "usr"} & set(got), got)
+
+    def test_paths(self):
+        got = self.candidates("glovebox --ro-bind /usr /us")
+        self.assertTrue({"/usr", "usr"} & set(got), got)
 
     def test_bwrap_options(self):
         self.check("glovebox bwrap --ro-b", present=["--ro-bind"], absent=["--ro-bind-try-x"])
