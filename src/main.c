@@ -15,6 +15,7 @@
 #include "bwrap/bwrap.h"
 #include "config.h"
 #include "diag.h"
+#include "complete.h"
 #include "explain.h"
 #include "state.h"
 #include "how/cache.h"
@@ -578,6 +579,9 @@ int main(int argc, char **argv)
 		return bwrap_main(argc, argv);
 	if (argc > 1 && streq(argv[1], "bwrap"))
 		return bwrap_main(argc - 1, argv + 1);
+	/* the names the shell completions ask for (src/complete.h) */
+	if (argc == 3 && streq(argv[1], "--complete"))
+		return complete_main(argv[2]);
 
 	struct cli cli;
 	if (cli_parse(argc, argv, &cli, stderr) < 0) {

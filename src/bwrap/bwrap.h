@@ -59,3 +59,7 @@ bool bwrap_invoked_as(const char *argv0);
 
 /* The whole bwrap mode: parse, build and run. Returns the exit status. */
 int bwrap_main(int argc, char **argv);
+
+/* bubblewrap's options, for the completions: the i-th option's name (with
+ * its dashes), or NULL past the last, and what it takes. */
+const char *bwrap_option(size_t i, unsigned *nargs, const char **metavar, const char **help);

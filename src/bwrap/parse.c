@@ -772,3 +772,13 @@ bool bwrap_invoked_as(const char *argv0)
 	const char *base = strrchr(argv0, '/');
 	return streq(base ? base + 1 : argv0, "bwrap");
 }
+
+const char *bwrap_option(size_t i, unsigned *nargs, const char **metavar, const char **help)
+{
+	if (i >= ELEMENTSOF(options))
+		return NULL;
+	*nargs = options[i].nargs;
+	*metavar = options[i].metavar;
+	*help = options[i].help;
+	return options[i].name;
+}

@@ -19,6 +19,27 @@ static const struct subcommand {
 	{"syscalls", CMD_SYSCALLS, false, "glovebox syscalls [@GROUP|NAME]..."},
 };
 
+const char *cli_subcommand(size_t i, bool *takes_options)
+{
+	if (i >= ELEMENTSOF(subcommands))
+		return NULL;
+	*takes_options = subcommands[i].takes_options;
+	return subcommands[i].name;
+}
+
+const struct cli_own_option cli_own_options[] = {
+	{"help", 'h', NULL, "show the options and exit"},
+	{"version", 'V', NULL, "show glovebox's version and exit"},
+	{"no-cache", 0, NULL, "compile the seccomp program afresh"},
+	{"calls", 0, NULL, "explain: every system call"},
+	{"info-fd", 0, "FD", "write the command's pid to FD once it starts"},
+	{"status-fd", 0, "FD", "write the pid, then the exit code, to FD"},
+	{"keep-fd", 0, "FD", "pass descriptor FD on to the command"},
+	{"die-with-parent", 0, NULL, "end the sandbox when glovebox's parent ends"},
+	{"output", 'o', "FILE", "compile: the file to write"},
+};
+const size_t cli_own_option_count = ELEMENTSOF(cli_own_options);
+
 static const struct subcommand *subcommand_by_name(const char *name)
 {
 	for (size_t k = 0; k < ELEMENTSOF(subcommands); k++)

@@ -53,3 +53,18 @@ int cli_apply(const struct cli *c, struct policy *p, struct diag *d);
 
 void cli_usage(FILE *f);
 void cli_help(FILE *f);
+
+/* The subcommands, for the completions: the name of the i-th, or NULL
+ * past the last; *takes_options as its row says. */
+const char *cli_subcommand(size_t i, bool *takes_options);
+
+/* glovebox's own options (not profile keys): every one parse_own_option
+ * takes, with the argument it takes (NULL: none). */
+struct cli_own_option {
+	const char *name; /* long, without the dashes */
+	char short_name;  /* 0 when none */
+	const char *metavar;
+	const char *help;
+};
+extern const struct cli_own_option cli_own_options[];
+extern const size_t cli_own_option_count;

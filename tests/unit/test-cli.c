@@ -391,7 +391,31 @@ START_TEST(help_fits_80_columns)
 }
 END_TEST
 
-RUN_SUITE("cli", a_usage_error_escapes_what_was_typed, help_fits_80_columns, options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
+/* The completions offer cli_own_options: each row is an option the parser
+ * knows, in both spellings, and --help names it. */
+START_TEST(own_options_table_matches_the_parser)
+{
+	char *help = help_text();
+	for (size_t i = 0; i < cli_own_option_count; i++) {
+		const struct cli_own_option *o = &cli_own_options[i];
+		char name[64], short_name[3] = {'-', o->short_name, '\0'};
+		snprintf(name, sizeof(name), "--%s", o->name);
+		for (int k = 0; k < (o->short_name ? 2 : 1); k++) {
+			struct cli c;
+			char *argv[] = {"glovebox", k ? short_name : name, "3", "true", NULL};
+			errbuf[0] = '\0';
+			parse(&c, argv);
+			cli_free(&c);
+			ck_assert_msg(!strstr(errbuf, "unknown option"), "%s: %s", argv[1], errbuf);
+		}
+		ck_assert_msg(strstr(help, name) || (o->short_name && strstr(help, short_name)),
+			      "--help lacks %s", name);
+	}
+	free(help);
+}
+END_TEST
+
+RUN_SUITE("cli", own_options_table_matches_the_parser, a_usage_error_escapes_what_was_typed, help_fits_80_columns, options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
 	  unknown_options_are_usage_errors, missing_arguments_are_usage_errors,
 	  double_dash_is_never_a_value, values_take_both_spellings, flags_take_an_optional_value,
 	  a_switch_that_took_the_command_says_so, name_lists_split_at_spaces_and_commas,
