@@ -185,6 +185,25 @@ class Files:
         self.assertIn("inside", r.stdout)
         self.assertFalse(os.path.exists("/tmp/" + target))
 
+    def test_a_symlink_among_the_binds_of_one_directory_stays_inside(self):
+        # Making /w/sub leaves /w as the executor's cached parent; /w/escape
+        # is then a symlink met through that cache, which must take the
+        # careful path: resolved inside the new root, never on the host.
+        d = self.stage.path("cached-link-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        link = os.path.join(d, "escape")
+        if not os.path.islink(link):
+            os.symlink("/tmp", link)
+        self.who.chown(d)
+        marker = "gb-cached-%s" % self.who.name
+        r = self.gb("--bind", d, "/w", "--tmpfs", "/w/sub", "--tmpfs", "/w/escape",
+                    cmd=["/bin/sh", "-c", "touch /w/escape/%s && ls /tmp/%s && "
+                         "grep -c ' /tmp ' /proc/self/mountinfo" % (marker, marker)],
+                    probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["/tmp/" + marker, "2"])
+        self.assertFalse(os.path.exists("/tmp/" + marker))
+
 
 @both
 class SourceLinks:
