@@ -18,6 +18,7 @@
 #include "explain.h"
 #include "state.h"
 #include "how/cache.h"
+#include "learn/learn.h"
 #include "how/seccomp.h"
 #include "how/syscalls.h"
 #include "launch/launch.h"
@@ -298,10 +299,12 @@ static void say_cwd_note(const struct policy *p, const struct where_env *env)
 		fprintf(stderr, "glovebox: %s\n", note);
 }
 
+/* Also glovebox learn: the same launch, with the learning filter. */
 static int cmd_run(const struct cli *cli)
 {
 	struct prepared pr;
 	struct how_program how = {0};
+	struct learner *learner = NULL;
 	int status = 125;
 
 	if (prepare(cli, &pr) < 0) {
@@ -319,8 +322,14 @@ static int cmd_run(const struct cli *cli)
 	if (cache_ok)
 		protected[n_protected++] = (struct protected_dir){.path = pr.cache};
 	TRACE_POINT("policy");
-	if (how_program_get(&pr.p, cache_ok && !cli->no_cache ? pr.cache : NULL, &how, &pr.d) < 0)
+	if (cli->cmd == CMD_LEARN) {
+		if (learn_check_kernel(&pr.d) < 0 || learn_compile(&pr.p, &how, &pr.d) < 0)
+			goto out;
+		learner = learner_new();
+	} else if (how_program_get(&pr.p, cache_ok && !cli->no_cache ? pr.cache : NULL, &how,
+				   &pr.d) < 0) {
 		goto out;
+	}
 
 	TRACE_POINT("seccomp program");
 	if (pr.p.home == HOME_PRIVATE && (!pr.private_home || !make_dirs(pr.private_home))) {
@@ -336,7 +345,7 @@ static int cmd_run(const struct cli *cli)
 	struct launch_request req = {.policy = &pr.p, .how = &how, .where = &wenv,
 				     .info_fd = cli->info_fd, .status_fd = cli->status_fd,
 				     .block_fd = -1, .keep_fds = cli->keep_fds,
-				     .n_keep_fds = cli->n_keep_fds};
+				     .n_keep_fds = cli->n_keep_fds, .learner = learner};
 	for (size_t i = 0; i < cli->n_keep_fds; i++) {
 		if (fcntl(cli->keep_fds[i], F_GETFD) < 0) {
 			diag_error(&pr.d, NULL, "--keep-fd %d: %s", cli->keep_fds[i], strerror(errno));
@@ -361,7 +370,11 @@ static int cmd_run(const struct cli *cli)
 	fflush(stderr);
 	status = launch_run(&req);
 	TRACE_POINT("end");
+	if (learner && learn_write(learner, &pr.p, &cli->profiles, cli->operands, cli->n_operands,
+				   cli->output, cli->merge, &pr.d) < 0)
+		status = 125;
 out:
+	learner_free(learner);
 	how_program_free(&how);
 	prepared_free(&pr);
 	return status;
@@ -583,6 +596,7 @@ int main(int argc, char **argv)
 		r = cmd_explain(&cli);
 		break;
 	case CMD_RUN:
+	case CMD_LEARN:
 	default:
 		r = cmd_run(&cli);
 		break;

@@ -34,5 +34,15 @@ int how_validate(const struct policy *p, struct diag *d);
 int how_compile(const struct policy *p, struct how_program *out, struct diag *d);
 void how_program_free(struct how_program *prog);
 
+/* glovebox learn: every call the policy refuses (and every socket family
+ * it refuses) is reported to a listener (SECCOMP_RET_USER_NOTIF) instead;
+ * watch, a program of the caller's, runs after the argument restrictions
+ * and before the allowlist, and may report more. Never cached: the
+ * program differs from how_compile's for the same policy. */
+int how_compile_learn(const struct policy *p, const struct how_program *watch,
+		      struct how_program *out, struct diag *d);
+
 /* In the sandbox, after no_new_privs. Returns 0 or -errno. */
 int how_load(const struct how_program *prog);
+/* The same, returning the listener's descriptor (or -errno). */
+int how_load_listener(const struct how_program *prog);

@@ -12,6 +12,7 @@
 
 #include "env/environ.h"
 #include "launch/internal.h"
+#include "learn/learn.h"
 #include "trace.h"
 #include "what/identity.h"
 #include "what/limits.h"
@@ -36,6 +37,19 @@ _noreturn_ static void exec_failed(const struct policy *p, const char *name, int
 			(void)!write(STDERR_FILENO, msg, (size_t)n);
 	}
 	_exit(err == ENOENT ? 127 : 126);
+}
+
+/* glovebox learn: the filter with a listener, handed to the supervisor
+ * (the one sendmsg the filter lets through unreported, see learn.h)
+ * before anything else the filter reports, which would wait for it. */
+static int load_learning(const struct child_ctx *c)
+{
+	int fd = how_load_listener(c->req->how);
+	if (fd < 0)
+		return fd;
+	int r = send_report_flags(c->report_fd, 'l', fd, LEARN_SEND_FLAGS);
+	close(fd);
+	return r;
 }
 
 /* The command's own process. It starts at once and does its share of the
@@ -144,7 +158,7 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	where_landlock_add_stdio(c->ruleset, c->fence.fs);
 	if (where_landlock_enforce(c->ruleset, &d) < 0)
 		_exit(125);
-	r = c->req->how->len ? how_load(c->req->how) : 0;
+	r = c->req->learner ? load_learning(c) : c->req->how->len ? how_load(c->req->how) : 0;
 	for (size_t i = 0; r == 0 && i < c->req->n_extra_how; i++)
 		r = how_load(&c->req->extra_how[i]);
 	if (r < 0) {
@@ -179,6 +193,18 @@ pid_t start_command(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net
 		closep(&c->mounts_fd);
 		c->go_fd = go->r;
 		c->net_fd = net->w;
+		/* glovebox learn: the report socket at the number the filter
+		 * knows; moved before the limits may lower the highest. */
+		if (c->req->learner) {
+			if (dup3(c->report_fd, LEARN_REPORT_FD, O_CLOEXEC) < 0) {
+				diag_error(d, NULL, "learn: cannot move the report socket to "
+						    "descriptor %d (ulimit -n): %s",
+					   LEARN_REPORT_FD, strerror(errno));
+				_exit(125);
+			}
+			closep(&c->report_fd);
+			c->report_fd = LEARN_REPORT_FD;
+		}
 		run_command(c);
 	}
 	closep(&go->r);
