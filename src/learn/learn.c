@@ -152,5 +152,11 @@ int learn_write(struct learner *l, const struct policy *base, const struct strv 
 	struct learn_base b;
 	base_of(base, &b);
 	_cleanup_free_ char *text = learn_profile_text(r, &b);
-	return write_atomically(out, text, d);
+	if (write_atomically(out, text, d) < 0)
+		return -1;
+	_cleanup_free_ char *shown = text_escape(out);
+	fprintf(stderr, "glovebox: learned profile written to %s: review it, then glovebox -p %s "
+			"-- COMMAND\n",
+		shown, shown);
+	return 0;
 }

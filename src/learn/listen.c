@@ -213,20 +213,25 @@ static bool parent_exists_in(int root, const char *path)
 }
 
 /* A path the sandbox lacks and the host has: a bind BASE did not make.
- * A file created where the sandbox has the directory needs none. */
+ * A file new on both sides is created where the sandbox has the
+ * directory; where it lacks that too, the host's directory is bound. (A
+ * file the command means to create in its own /tmp while the host's
+ * /tmp holds one of the same name is bound too: the review sees it.) */
 static void judge_path(struct learn_record *r, const struct path_seen *s)
 {
 	if (!learn_path_writable(s->path) || path_at_or_below(s->path, "/proc"))
 		return;
 	bool creat = s->flags & O_CREAT;
 	bool write = (s->flags & O_ACCMODE) != O_RDONLY || creat || (s->flags & O_TRUNC);
-	if (exists_in(s->root, s->path) || (creat && parent_exists_in(s->root, s->path)))
+	if (exists_in(s->root, s->path))
 		return;
 	struct stat st;
 	if (stat(s->path, &st) == 0) {
 		learn_add_file(r, s->path, write);
 		return;
 	}
+	if (!creat || parent_exists_in(s->root, s->path))
+		return;
 	/* new here and there: the directory it goes in */
 	_cleanup_free_ char *parent = xstrdup(s->path);
 	char *slash = strrchr(parent, '/');

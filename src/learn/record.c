@@ -203,14 +203,13 @@ static void put_families(FILE *f, const struct learn_record *r, const struct lea
 			if (name)
 				words[n++] = name;
 		}
-	if (!b->families_restricted) {
-		fputs("# Socket families used (BASE allows every family):", f);
-		for (unsigned fam = 0; fam < 64; fam++)
-			if ((r->families >> fam) & 1)
-				fprintf(f, " %s", family_name(fam) ? family_name(fam) : "?");
-		fputc('\n', f);
-	} else if (r->families & ~b->families) {
-		fputs("# Socket families: BASE's and those the command used.\n", f);
+	fputs("# Socket families used:", f);
+	for (unsigned fam = 0; fam < 64; fam++)
+		if ((r->families >> fam) & 1)
+			fprintf(f, " %s", family_name(fam) ? family_name(fam) : "?");
+	fputs(b->families_restricted ? "\n" : " (BASE allows every family)\n", f);
+	if (b->families_restricted && r->families & ~b->families) {
+		fputs("# BASE's socket families and those:\n", f);
 		put_words(f, "socket-families", words, n);
 	}
 }

@@ -73,6 +73,9 @@ class Learn:
         self.assertIn("include = %s" % base, text)
         self.assertEqual(self.probe("syscall", "getppid",
                                     opts=("-p", self.out)).stdout.strip(), "ok")
+        # the learning filter is never cached as the base's own
+        self.assertEqual(self.probe("syscall", "getppid", opts=("-p", base)).stdout.strip(),
+                         "EPERM")
 
     def test_a_call_never_made_is_still_refused(self):
         base = self.profile("deny-probed", DENY_PROBED)
@@ -115,6 +118,9 @@ class Learn:
         self.assertNotEqual(self.gb("-p", base, cmd=cmd, probe=False).returncode, 0)
         _, text = self.learn(base, cmd, probe=False)
         self.assertIn("socketpair", text)
+        self.assertIn("# Socket families used: unix\n", text)
+        # Python asks whether its output is a terminal
+        self.assertIn("0x5401 TCGETS", text)
         again = self.gb("-p", self.out, cmd=cmd, probe=False)
         self.assertOk(again)
         self.assertEqual(again.stdout.strip(), "hi")
@@ -153,6 +159,17 @@ class Learn:
         again = self.gb("-p", self.out, cmd=cmd, probe=False)
         self.assertOk(again)
         self.assertEqual(again.stdout, "the data\n")
+
+    def test_a_file_written_is_bound_writable(self):
+        data = self.stage.write("learn-log-%s.txt" % self.who.name, "")
+        self.who.chown(data)
+        cmd = ["sh", "-c", "echo line >> %s" % data]
+        _, text = self.learn(None, cmd, probe=False)
+        self.assertIn("\nbind = %s\n" % data, text)
+        self.assertNotIn("ro-bind = %s" % data, text)
+        self.assertOk(self.gb("-p", self.out, cmd=cmd, probe=False))
+        with open(data) as f:
+            self.assertEqual(f.read(), "line\n")
 
     def test_merge_adds_a_second_run(self):
         base = self.profile("deny-probed", DENY_PROBED)
