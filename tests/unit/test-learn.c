@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* glovebox learn's pure part: a record turned into profile text, and read
  * back for --merge. */
+#include <sched.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 
+#include "bpf-interp.h"
+#include "learn/learn.h"
 #include "learn/record.h"
 #include "testutil.h"
 
@@ -207,7 +212,98 @@ START_TEST(a_profile_learn_did_not_write_is_refused)
 }
 END_TEST
 
-RUN_SUITE("learn", a_wholly_used_group_is_written_as_the_group,
+/* ---- the learning filter, run in the interpreter ---- */
+
+static struct how_program compile_learning(struct fixture *f, const char *text)
+{
+	struct how_program prog;
+	ck_assert_int_eq(profile_load(&f->l, "default", NULL, NULL), 0);
+	ck_assert_int_eq(load(f, "base.ini", text), 0);
+	ck_assert_int_eq(learn_compile(&f->p, &prog, &f->d), 0);
+	return prog;
+}
+
+START_TEST(a_call_base_refuses_is_reported_not_refused)
+{
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog = compile_learning(&f, "[how]\ndeny = getppid ptrace:kill\n");
+	struct seccomp_data getppid = native_call(SYS_getppid, 0, 0);
+	struct seccomp_data ptrace = native_call(SYS_ptrace, 0, 0);
+	struct seccomp_data getpid = native_call(SYS_getpid, 0, 0);
+	ck_assert_uint_eq(how_run(&prog, &getppid), SECCOMP_RET_USER_NOTIF);
+	ck_assert_uint_eq(how_run(&prog, &ptrace), SECCOMP_RET_USER_NOTIF);
+	ck_assert_uint_eq(how_run(&prog, &getpid), SECCOMP_RET_ALLOW);
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(calls_with_telling_arguments_are_reported_even_when_allowed)
+{
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog = compile_learning(&f, "");
+	const int nrs[] = {SYS_openat, SYS_execve, SYS_socket, SYS_ioctl};
+	for (size_t i = 0; i < ELEMENTSOF(nrs); i++) {
+		struct seccomp_data d = native_call(nrs[i], AF_UNIX, TCGETS);
+		ck_assert_uint_eq(how_run(&prog, &d), SECCOMP_RET_USER_NOTIF);
+	}
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(the_fences_stay_refusals_while_learning)
+{
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog = compile_learning(&f, "");
+	/* terminal injection and namespaces: refused before anything reports */
+	struct seccomp_data tiocsti = native_call(SYS_ioctl, 0, TIOCSTI);
+	struct seccomp_data unshare = native_call(SYS_unshare, CLONE_NEWUSER, 0);
+	ck_assert_uint_eq(how_run(&prog, &tiocsti), SECCOMP_RET_ERRNO | EPERM);
+	ck_assert_uint_eq(how_run(&prog, &unshare), SECCOMP_RET_ERRNO | EPERM);
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_refused_socket_family_is_reported)
+{
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog = compile_learning(&f, "[how]\nsocket-families = unix\n");
+	struct seccomp_data inet = native_call(SYS_socket, AF_INET, 0);
+	ck_assert_uint_eq(how_run(&prog, &inet), SECCOMP_RET_USER_NOTIF);
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(only_the_listener_hand_over_passes_unreported)
+{
+	struct fixture f;
+	fixture_init(&f);
+	struct how_program prog = compile_learning(&f, "[how]\ndeny = sendmsg\n");
+	struct seccomp_data hand_over = native_call(SYS_sendmsg, LEARN_REPORT_FD, 0);
+	hand_over.args[2] = LEARN_SEND_FLAGS;
+	ck_assert_uint_eq(how_run(&prog, &hand_over) & SECCOMP_RET_ACTION_FULL, SECCOMP_RET_ALLOW);
+	struct seccomp_data other = hand_over;
+	other.args[0] = 3;
+	ck_assert_uint_eq(how_run(&prog, &other), SECCOMP_RET_USER_NOTIF);
+	other = hand_over;
+	other.args[2] = MSG_NOSIGNAL;
+	ck_assert_uint_eq(how_run(&prog, &other), SECCOMP_RET_USER_NOTIF);
+	how_program_free(&prog);
+	fixture_free(&f);
+}
+END_TEST
+
+RUN_SUITE("learn", a_call_base_refuses_is_reported_not_refused,
+	  calls_with_telling_arguments_are_reported_even_when_allowed,
+	  the_fences_stay_refusals_while_learning, a_refused_socket_family_is_reported,
+	  only_the_listener_hand_over_passes_unreported, a_wholly_used_group_is_written_as_the_group,
 	  a_partly_used_group_is_written_call_by_call,
 	  what_base_allows_completes_a_group_but_is_not_repeated,
 	  a_group_with_privileged_calls_is_never_offered, nothing_new_writes_no_allow_line,
