@@ -204,12 +204,13 @@ static bool exists_in(int root, const char *path)
 	return fd >= 0 || errno != ENOENT;
 }
 
-static bool parent_exists_in(int root, const char *path)
+/* "/a/b" -> "/a", "/a" -> "/" */
+static char *parent_of(const char *path)
 {
-	_cleanup_free_ char *parent = xstrdup(path);
+	char *parent = xstrdup(path);
 	char *slash = strrchr(parent, '/');
 	slash[slash == parent] = '\0';
-	return exists_in(root, parent);
+	return parent;
 }
 
 /* A path the sandbox lacks and the host has: a bind BASE did not make.
@@ -230,13 +231,10 @@ static void judge_path(struct learn_record *r, const struct path_seen *s)
 		learn_add_file(r, s->path, write);
 		return;
 	}
-	if (!creat || parent_exists_in(s->root, s->path))
-		return;
-	/* new here and there: the directory it goes in */
-	_cleanup_free_ char *parent = xstrdup(s->path);
-	char *slash = strrchr(parent, '/');
-	slash[slash == parent] = '\0';
-	if (creat && stat(parent, &st) == 0 && S_ISDIR(st.st_mode) && parent[1])
+	/* new here and there: the directory it goes in, if the sandbox lacks it */
+	_cleanup_free_ char *parent = parent_of(s->path);
+	if (creat && !exists_in(s->root, parent) && stat(parent, &st) == 0 &&
+	    S_ISDIR(st.st_mode) && parent[1])
 		learn_add_file(r, parent, true);
 }
 
