@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The supervisor: glovebox itself, outside the sandbox, once pid 1 runs.
  * It passes signals on, relays the pty, enforces the timeout, reports the
- * command's pid and status to whoever asked, and returns the status. */
+ * command's pid and status to whoever asked, answers glovebox learn's
+ * notifications, and returns the status. */
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
