@@ -19,6 +19,7 @@
 #include "explain.h"
 #include "state.h"
 #include "how/cache.h"
+#include "learn/learn.h"
 #include "how/seccomp.h"
 #include "how/syscalls.h"
 #include "launch/launch.h"
@@ -316,12 +317,14 @@ static int read_extra_programs(const struct cli *cli, struct how_program *out, s
 	return 0;
 }
 
+/* Also glovebox learn: the same launch, with the learning filter. */
 static int cmd_run(const struct cli *cli)
 {
 	struct prepared pr;
 	struct how_program how = {0};
 	_cleanup_free_ struct how_program *extra =
 		xcalloc(cli->n_seccomp_fds + 1, sizeof(*extra));
+	struct learner *learner = NULL;
 	int status = 125;
 
 	if (prepare(cli, &pr) < 0) {
@@ -339,8 +342,14 @@ static int cmd_run(const struct cli *cli)
 	if (cache_ok)
 		protected[n_protected++] = (struct protected_dir){.path = pr.cache};
 	TRACE_POINT("policy");
-	if (how_program_get(&pr.p, cache_ok && !cli->no_cache ? pr.cache : NULL, &how, &pr.d) < 0)
+	if (cli->cmd == CMD_LEARN) {
+		if (learn_check_kernel(&pr.d) < 0 || learn_compile(&pr.p, &how, &pr.d) < 0)
+			goto out;
+		learner = learner_new();
+	} else if (how_program_get(&pr.p, cache_ok && !cli->no_cache ? pr.cache : NULL, &how,
+				   &pr.d) < 0) {
 		goto out;
+	}
 
 	TRACE_POINT("seccomp program");
 	if (pr.p.home == HOME_PRIVATE && (!pr.private_home || !make_dirs(pr.private_home))) {
@@ -357,7 +366,8 @@ static int cmd_run(const struct cli *cli)
 				     .info_fd = cli->info_fd, .status_fd = cli->status_fd,
 				     .block_fd = -1, .keep_fds = cli->keep_fds,
 				     .n_keep_fds = cli->n_keep_fds, .extra_how = extra,
-				     .n_extra_how = cli->n_seccomp_fds};
+				     .n_extra_how = cli->n_seccomp_fds,
+				     .learner = learner};
 	if (read_extra_programs(cli, extra, &pr.d) < 0)
 		goto out;
 	for (size_t i = 0; i < cli->n_keep_fds; i++) {
@@ -384,9 +394,13 @@ static int cmd_run(const struct cli *cli)
 	fflush(stderr);
 	status = launch_run(&req);
 	TRACE_POINT("end");
+	if (learner && learn_write(learner, &pr.p, &cli->profiles, cli->operands, cli->n_operands,
+				   cli->output, cli->merge, &pr.d) < 0)
+		status = 125;
 out:
 	for (size_t i = 0; i < cli->n_seccomp_fds; i++)
 		how_program_free(&extra[i]);
+	learner_free(learner);
 	how_program_free(&how);
 	prepared_free(&pr);
 	return status;
@@ -611,6 +625,7 @@ int main(int argc, char **argv)
 		r = cmd_explain(&cli);
 		break;
 	case CMD_RUN:
+	case CMD_LEARN:
 	default:
 		r = cmd_run(&cli);
 		break;

@@ -22,6 +22,7 @@ scmp_filter_ctx new_ctx(uint32_t def);
 /* The context's program, in out->insns (to be freed). 0 or -errno. */
 int export_bpf(scmp_filter_ctx ctx, struct how_program *out);
 /* The argument restrictions: eq for long lists of == rules (eqtree.h),
- * out for everything else; either may stay empty. 0 or -1 (reported). */
-int compile_restrictions(const struct policy *p, struct how_program *eq, struct how_program *out,
-			 struct diag *d);
+ * out for everything else; either may stay empty. learn: a refused socket
+ * family is reported (glovebox learn), not refused. 0 or -1 (reported). */
+int compile_restrictions(const struct policy *p, bool learn, struct how_program *eq,
+			 struct how_program *out, struct diag *d);

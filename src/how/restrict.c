@@ -43,6 +43,7 @@ struct added_rule {
 
 struct restrict_ctx {
 	const struct policy *p;
+	bool learn; /* glovebox learn: a refused family is reported, not refused */
 	scmp_filter_ctx ctx;
 	struct diag *d;
 	int err;
@@ -309,7 +310,7 @@ static void restrict_families(struct restrict_ctx *rc)
 	if (!p->families_restricted)
 		return;
 	rc->owner = (struct rule_owner){.key = "socket-families", .s = &p->families_s};
-	const uint32_t act = SCMP_ACT_ERRNO(EAFNOSUPPORT);
+	const uint32_t act = rc->learn ? SCMP_ACT_NOTIFY : SCMP_ACT_ERRNO(EAFNOSUPPORT);
 	static const char *const calls[] = {"socket", "socketpair"};
 	unsigned top = 0;
 	for (unsigned f = 0; f < 64; f++)
@@ -417,10 +418,10 @@ static void restrict_rules(struct restrict_ctx *rc)
 
 /* The argument restrictions: eq for long lists of == rules (eqtree.h),
  * out for everything else. */
-int compile_restrictions(const struct policy *p, struct how_program *eq, struct how_program *out,
-			 struct diag *d)
+int compile_restrictions(const struct policy *p, bool learn, struct how_program *eq,
+			 struct how_program *out, struct diag *d)
 {
-	struct restrict_ctx rc = {.p = p, .d = d, .ctx = new_ctx(SCMP_ACT_ALLOW)};
+	struct restrict_ctx rc = {.p = p, .learn = learn, .d = d, .ctx = new_ctx(SCMP_ACT_ALLOW)};
 	if (!rc.ctx)
 		return diag_error(d, NULL, "cannot set up libseccomp");
 	restrict_terminal(&rc);

@@ -163,11 +163,30 @@ static struct sc_action final_action(const struct policy *p, size_t i)
 	return how_effective_action(p, i);
 }
 
+/* The libseccomp action of known call i. In learn mode every call the
+ * policy refuses is reported to the supervisor instead, which lets it go
+ * on (glovebox learn); clone3's ENOSYS stays, since libc falls back. */
+static uint32_t scmp_action_of(const struct policy *p, size_t i, bool learn)
+{
+	if (learn && !how_call_allowed(p, i))
+		return SCMP_ACT_NOTIFY;
+	struct sc_action a = final_action(p, i);
+	return to_scmp(&a);
+}
+
+static uint32_t scmp_default_of(const struct sc_action *def, bool learn)
+{
+	if (learn && def->kind != SC_ALLOW && def->kind != SC_LOG)
+		return SCMP_ACT_NOTIFY;
+	return to_scmp(def);
+}
+
 /* Every known call gets its action. The most common action becomes the
  * filter's default, so only the others need rules: a smaller program,
  * which the kernel loads and checks faster. Numbers glovebox does not
  * know never get here (see unknown_calls_prefix). */
-static int compile_allowlist(const struct policy *p, struct how_program *out, struct diag *d)
+static int compile_allowlist(const struct policy *p, bool learn, struct how_program *out,
+			     struct diag *d)
 {
 	struct action_count {
 		struct sc_action a;
@@ -195,7 +214,8 @@ static int compile_allowlist(const struct policy *p, struct how_program *out, st
 			def = counts[k].a;
 		}
 
-	scmp_filter_ctx ctx = new_ctx(to_scmp(&def));
+	uint32_t def_act = scmp_default_of(&def, learn);
+	scmp_filter_ctx ctx = new_ctx(def_act);
 	if (!ctx)
 		return diag_error(d, NULL, "cannot set up libseccomp");
 	int r = 0;
@@ -203,10 +223,10 @@ static int compile_allowlist(const struct policy *p, struct how_program *out, st
 		int nr = syscall_native_nr(i);
 		if (nr < 0)
 			continue;
-		struct sc_action a = final_action(p, i);
-		if (same_action(&a, &def))
+		uint32_t act = scmp_action_of(p, i, learn);
+		if (act == def_act)
 			continue;
-		r = seccomp_rule_add(ctx, to_scmp(&a), nr, 0);
+		r = seccomp_rule_add(ctx, act, nr, 0);
 		if (r < 0)
 			diag_error(d, sc_rule_origin(p, i), "%s: cannot add rule: %s",
 				   syscall_table[i].name, strerror(-r));
@@ -325,9 +345,12 @@ static int chain(const struct how_program *progs, size_t n, struct how_program *
 	return 0;
 }
 
-int how_compile(const struct policy *p, struct how_program *out, struct diag *d)
+/* learn: the allowlist reports instead of refusing, and watch (when
+ * given) runs just before it, after every restriction. */
+static int compile_all(const struct policy *p, bool learn, const struct how_program *watch,
+		       struct how_program *out, struct diag *d)
 {
-	struct how_program parts[4] = {0}, eq = {0}, restrictions = {0};
+	struct how_program parts[5] = {0}, eq = {0}, restrictions = {0};
 	size_t n = 0;
 	int r = -1;
 	*out = (struct how_program){0};
@@ -337,7 +360,7 @@ int how_compile(const struct policy *p, struct how_program *out, struct diag *d)
 		goto out;
 	}
 	n++;
-	if (compile_restrictions(p, &eq, &restrictions, d) < 0) {
+	if (compile_restrictions(p, learn, &eq, &restrictions, d) < 0) {
 		how_program_free(&eq);
 		how_program_free(&restrictions);
 		goto out;
@@ -347,7 +370,12 @@ int how_compile(const struct policy *p, struct how_program *out, struct diag *d)
 		parts[n++] = eq;
 	if (restrictions.insns)
 		parts[n++] = restrictions;
-	if (compile_allowlist(p, &parts[n], d) < 0)
+	if (watch && watch->len) {
+		parts[n].insns = xreallocarray(NULL, watch->len, sizeof(*watch->insns));
+		memcpy(parts[n].insns, watch->insns, watch->len * sizeof(*watch->insns));
+		parts[n++].len = watch->len;
+	}
+	if (compile_allowlist(p, learn, &parts[n], d) < 0)
 		goto out;
 	n++;
 	r = chain(parts, n, out);
@@ -357,6 +385,17 @@ out:
 	for (size_t i = 0; i < ELEMENTSOF(parts); i++)
 		how_program_free(&parts[i]);
 	return r < 0 ? -1 : 0;
+}
+
+int how_compile(const struct policy *p, struct how_program *out, struct diag *d)
+{
+	return compile_all(p, false, NULL, out, d);
+}
+
+int how_compile_learn(const struct policy *p, const struct how_program *watch,
+		      struct how_program *out, struct diag *d)
+{
+	return compile_all(p, true, watch, out, d);
 }
 
 void how_program_free(struct how_program *prog)
@@ -398,4 +437,12 @@ int how_load(const struct how_program *prog)
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &fprog) < 0)
 		return -errno;
 	return 0;
+}
+
+int how_load_listener(const struct how_program *prog)
+{
+	struct sock_fprog fprog = {.len = prog->len, .filter = prog->insns};
+	long fd = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
+			  &fprog);
+	return fd < 0 ? -errno : (int)fd;
 }

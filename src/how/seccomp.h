@@ -39,5 +39,15 @@ void how_program_free(struct how_program *prog);
  * -errno, or -EINVAL / -E2BIG when the bytes are no program. */
 int how_program_read(int fd, struct how_program *out);
 
+/* glovebox learn: every call the policy refuses (and every socket family
+ * it refuses) is reported to a listener (SECCOMP_RET_USER_NOTIF) instead;
+ * watch, a program of the caller's, runs after the argument restrictions
+ * and before the allowlist, and may report more. Never cached: the
+ * program differs from how_compile's for the same policy. */
+int how_compile_learn(const struct policy *p, const struct how_program *watch,
+		      struct how_program *out, struct diag *d);
+
 /* In the sandbox, after no_new_privs. Returns 0 or -errno. */
 int how_load(const struct how_program *prog);
+/* The same, returning the listener's descriptor (or -errno). */
+int how_load_listener(const struct how_program *prog);

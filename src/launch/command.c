@@ -12,6 +12,7 @@
 
 #include "env/environ.h"
 #include "launch/internal.h"
+#include "learn/learn.h"
 #include "trace.h"
 #include "what/identity.h"
 #include "what/limits.h"
@@ -47,6 +48,19 @@ static void assert_no_userns(const struct policy *p)
 	fprintf(stderr, "%s: creation of new user namespaces was not disabled as requested\n",
 		p->bwrap.on ? "bwrap" : "glovebox");
 	_exit(1);
+}
+
+/* glovebox learn: the filter with a listener, handed to the supervisor
+ * (the one sendmsg the filter lets through unreported, see learn.h)
+ * before anything else the filter reports, which would wait for it. */
+static int load_learning(const struct child_ctx *c)
+{
+	int fd = how_load_listener(c->req->how);
+	if (fd < 0)
+		return fd;
+	int r = send_report_flags(c->report_fd, 'l', fd, LEARN_SEND_FLAGS);
+	close(fd);
+	return r;
 }
 
 /* The command's own process. It starts at once and does its share of the
@@ -161,7 +175,9 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	r = 0;
 	for (size_t i = 0; r == 0 && i < c->req->n_extra_how; i++)
 		r = how_load(&c->req->extra_how[i]);
-	if (r == 0 && c->req->how->len)
+	if (r == 0 && c->req->learner)
+		r = load_learning(c);
+	else if (r == 0 && c->req->how->len)
 		r = how_load(c->req->how);
 	if (r == 0 && c->req->assert_no_userns)
 		assert_no_userns(p);
@@ -197,6 +213,18 @@ pid_t start_command(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net
 		closep(&c->mounts_fd);
 		c->go_fd = go->r;
 		c->net_fd = net->w;
+		/* glovebox learn: the report socket at the number the filter
+		 * knows; moved before the limits may lower the highest. */
+		if (c->req->learner) {
+			if (dup3(c->report_fd, LEARN_REPORT_FD, O_CLOEXEC) < 0) {
+				diag_error(d, NULL, "learn: cannot move the report socket to "
+						    "descriptor %d (ulimit -n): %s",
+					   LEARN_REPORT_FD, strerror(errno));
+				_exit(125);
+			}
+			closep(&c->report_fd);
+			c->report_fd = LEARN_REPORT_FD;
+		}
 		run_command(c);
 	}
 	closep(&go->r);

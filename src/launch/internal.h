@@ -69,6 +69,7 @@ int exit_code(int code, int status);
 int exit_signal(int code, int status);
 bool supervisor_gone(int pidfd);
 int send_report(int fd, char byte, int master);
+int send_report_flags(int fd, char byte, int master, int flags);
 char receive_report(int fd, pid_t *pid, int *master);
 
 /* command.c: fork the command's process, which runs the command (or exits
@@ -121,6 +122,7 @@ struct supervisor {
 	uint64_t timeout_ms;
 	bool timed_out;
 	char *(*child_info)(pid_t child, bool multi_line);
+	struct learner *learner; /* glovebox learn: takes the listener ('l') */
 };
 
 /* Waits for the sandbox to end, passing signals on; returns the exit

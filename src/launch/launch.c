@@ -164,7 +164,7 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		return 125;
 	_cleanup_(channels_close) struct channels ch = {-1, {-1, -1}, {-1, -1}, {-1, -1}};
 	int r = channels_open(&ch, req->info_fd >= 0 || req->status_fd >= 0 ||
-					   term->mode == TERM_PTY_SANDBOX);
+					   term->mode == TERM_PTY_SANDBOX || req->learner);
 	if (r < 0) {
 		fprintf(stderr, "glovebox: cannot prepare the sandbox: %s\n", strerror(-r));
 		return 125;
@@ -209,7 +209,8 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = ch.status.r,
 			       .report_fd = ch.report.r, .info_fd = req->info_fd,
 			       .json_fd = req->status_fd, .term = term,
-			       .timeout_ms = p->timeout_ms, .child_info = req->child_info};
+			       .timeout_ms = p->timeout_ms, .child_info = req->child_info,
+			       .learner = req->learner};
 	int code = supervise(&s);
 	if (s.timed_out) {
 		fprintf(stderr, "glovebox: the timeout (%.3g s) ended the sandbox\n",

@@ -44,6 +44,9 @@ struct launch_request {
 	/* NULL, or the text for info_fd (multi_line) and status_fd's first
 	 * line in place of {"child-pid": N}; freed by the caller. */
 	char *(*child_info)(pid_t child, bool multi_line);
+	/* glovebox learn: the filter is loaded with a listener, which goes to
+	 * this learner in the supervisor (src/learn/); NULL otherwise. */
+	struct learner *learner;
 };
 
 /* Runs the sandbox to completion. Returns the exit status glovebox should

@@ -61,8 +61,14 @@ int open_pipe(struct fd_pair *p)
 /* The command tells the supervisor its pid ('p') as SCM_CREDENTIALS: the
  * kernel translates it into the receiver's pid namespace, so the
  * supervisor gets the pid it can see, race-free. pid 1 hands over the
- * pty's master ('m') the same way, as SCM_RIGHTS. */
+ * pty's master ('m') the same way, as SCM_RIGHTS, and the command its
+ * seccomp listener ('l', glovebox learn). */
 int send_report(int fd, char byte, int master)
+{
+	return send_report_flags(fd, byte, master, MSG_NOSIGNAL);
+}
+
+int send_report_flags(int fd, char byte, int master, int flags)
 {
 	struct ucred cred = {.pid = getpid(), .uid = getuid(), .gid = getgid()};
 	char cbuf[CMSG_SPACE(sizeof(cred)) + CMSG_SPACE(sizeof(int))] = {0};
@@ -82,7 +88,7 @@ int send_report(int fd, char byte, int master)
 		c->cmsg_len = CMSG_LEN(sizeof(int));
 		memcpy(CMSG_DATA(c), &master, sizeof(int));
 	}
-	return sendmsg(fd, &msg, MSG_NOSIGNAL) < 0 ? -errno : 0;
+	return sendmsg(fd, &msg, flags) < 0 ? -errno : 0;
 }
 
 /* One report: its kind ('p' or 'm', 0 at the end), the sender's pid as

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The supervisor: glovebox itself, outside the sandbox, once pid 1 runs.
  * It passes signals on, relays the pty, enforces the timeout, reports the
- * command's pid and status to whoever asked, and returns the status. */
+ * command's pid and status to whoever asked, answers glovebox learn's
+ * notifications, and returns the status. */
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include "launch/internal.h"
+#include "learn/learn.h"
 
 static void write_json(int fd, const char *fmt, ...) _printf_(2, 3);
 static void write_json(int fd, const char *fmt, ...)
@@ -62,6 +64,8 @@ static bool on_report(struct supervisor *s)
 	char kind = receive_report(s->report_fd, &child, &master);
 	if (kind == 'm' && master >= 0)
 		term_start(s->term, master);
+	else if (kind == 'l' && master >= 0 && s->learner)
+		learner_take_listener(s->learner, master);
 	else
 		closep(&master);
 	if (kind != 'p')
@@ -99,7 +103,17 @@ static void on_signal(const struct supervisor *s, int sfd)
 		pidfd_send_signal(s->pidfd, (int)si.ssi_signo, NULL, 0);
 }
 
-enum { PFD_STATUS, PFD_PIDFD, PFD_SIGNALS, PFD_REPORT, PFD_TIMER, PFD_PTY, PFD_INPUT, PFD_COUNT };
+enum {
+	PFD_STATUS,
+	PFD_PIDFD,
+	PFD_SIGNALS,
+	PFD_REPORT,
+	PFD_TIMER,
+	PFD_NOTIFY,
+	PFD_PTY,
+	PFD_INPUT,
+	PFD_COUNT
+};
 
 /* How long a sandbox asked to end (timeout) has before it is killed. */
 #define TIMEOUT_GRACE_MS 5000
@@ -151,9 +165,15 @@ int supervise(struct supervisor *s)
 		kill(s->pid, SIGKILL);
 	}
 	struct footprint fp = {0};
-	bool pty_open = true;
+	bool pty_open = true, learner_done = false;
 	for (;;) {
 		pfds[PFD_TIMER] = (struct pollfd){.fd = timer, .events = POLLIN};
+		/* until every process under the filter is gone (POLLHUP) */
+		if (s->learner && !learner_done)
+			pfds[PFD_NOTIFY] = (struct pollfd){.fd = learner_fd(s->learner),
+							   .events = POLLIN};
+		else
+			pfds[PFD_NOTIFY].fd = -1;
 		if (pty_open) {
 			term_continued(s->term);
 			term_poll_fds(s->term, &pfds[PFD_PTY]);
@@ -173,6 +193,10 @@ int supervise(struct supervisor *s)
 			pty_open = term_handle(s->term, &pfds[PFD_PTY]);
 		if (pfds[PFD_TIMER].revents)
 			on_timer(s, &timer);
+		if (pfds[PFD_NOTIFY].revents & POLLIN)
+			learner_handle(s->learner);
+		else if (pfds[PFD_NOTIFY].revents)
+			learner_done = true;
 		if (pfds[PFD_REPORT].revents) {
 			if (!on_report(s))
 				pfds[PFD_REPORT].fd = -1; /* every sender is gone */

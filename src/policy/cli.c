@@ -17,6 +17,8 @@ static const struct subcommand {
 	{"explain", CMD_EXPLAIN, true, "glovebox explain [--calls] [-p PROFILE]... [OPTION]..."},
 	{"compile", CMD_COMPILE, true, "glovebox compile [-p PROFILE]... [OPTION]... -o FILE"},
 	{"syscalls", CMD_SYSCALLS, false, "glovebox syscalls [@GROUP|NAME]..."},
+	{"learn", CMD_LEARN, true,
+	 "glovebox learn [-p BASE]... -o OUT.ini [--merge] -- COMMAND [ARG...]"},
 };
 
 const char *cli_subcommand(size_t i, bool *takes_options)
@@ -147,6 +149,8 @@ static int parse_own_option(int argc, char **argv, int *i, struct cli *c, FILE *
 		c->no_cache = true;
 	else if (IS("--calls") && !eq)
 		c->calls = true;
+	else if (IS("--merge") && !eq)
+		c->merge = true;
 	else if (IS("--die-with-parent") && !eq)
 		c->die_with_parent = true;
 	else if (IS("--info-fd") || IS("--status-fd") || IS("--keep-fd") ||
@@ -308,8 +312,14 @@ static int check_command_options(const struct cli *c, FILE *err)
 {
 	if (c->cmd == CMD_COMPILE && !c->output)
 		return usage_error(err, "compile needs -o FILE");
-	if (c->cmd != CMD_COMPILE && c->output)
+	if (c->cmd == CMD_LEARN && !c->output)
+		return usage_error(err, "learn needs -o OUT.ini: glovebox learn [-p BASE]... -o "
+					"OUT.ini -- COMMAND");
+	if (c->cmd != CMD_COMPILE && c->cmd != CMD_LEARN && c->output)
 		return usage_error(err, "-o FILE goes with compile: glovebox compile [OPTION]... -o FILE");
+	if (c->cmd != CMD_LEARN && c->merge)
+		return usage_error(err, "--merge goes with learn: glovebox learn -o OUT.ini --merge -- "
+					"COMMAND");
 	if (c->cmd != CMD_EXPLAIN && c->calls)
 		return usage_error(err, "--calls goes with explain: glovebox explain --calls [OPTION]...");
 	if (c->cmd != CMD_RUN && (c->info_fd >= 0 || c->status_fd >= 0))
@@ -357,9 +367,10 @@ int cli_parse(int argc, char **argv, struct cli *c, FILE *err)
 	}
 	c->operands = argv + i;
 	c->n_operands = (size_t)(argc - i);
-	if (c->cmd == CMD_RUN && c->n_operands == 0)
+	bool runs = c->cmd == CMD_RUN || c->cmd == CMD_LEARN;
+	if (runs && c->n_operands == 0)
 		return no_command(argc, argv, err);
-	if (c->cmd != CMD_RUN && c->n_operands > 0)
+	if (!runs && c->n_operands > 0)
 		return usage_error(err, "'%s': %s takes options, not a command", c->operands[0],
 				   c->cmd == CMD_COMPILE ? "compile" : "explain");
 	return check_command_options(c, err);
@@ -466,7 +477,11 @@ void cli_help(FILE *f)
 	      "\n"
 	      "explain shows the policy with where each value came from (--calls: every\n"
 	      "system call); compile writes its seccomp program as raw BPF, usable with\n"
-	      "bwrap --seccomp FD.\n",
+	      "bwrap --seccomp FD.\n"
+	      "\n"
+	      "learn runs COMMAND under the BASE profiles, reporting instead of refusing\n"
+	      "the calls they deny, and writes OUT.ini: a profile that includes BASE and\n"
+	      "allows what the command used (--merge adds to an OUT.ini learned before).\n",
 	      f);
 	for (size_t s = 0; s < gb_section_count; s++) {
 		fprintf(f, "\n%s [%s]:\n", section_title(gb_sections[s]), gb_sections[s]);

@@ -14,6 +14,7 @@ enum gb_command {
 	CMD_SYSCALLS,
 	CMD_COMPILE,
 	CMD_EXPLAIN,
+	CMD_LEARN,
 	CMD_HELP,
 	CMD_VERSION,
 };
@@ -31,7 +32,8 @@ struct cli {
 	char **operands; /* the command and its arguments, or a subcommand's operands */
 	size_t n_operands;
 	bool no_cache;      /* --no-cache: compile the seccomp program afresh */
-	const char *output; /* compile -o FILE */
+	const char *output; /* compile -o FILE, learn -o OUT.ini */
+	bool merge;         /* learn --merge: add to OUT.ini's findings */
 	bool calls;         /* explain --calls */
 	int info_fd;        /* --info-fd: {"child-pid": N} once the command starts */
 	int status_fd;      /* --status-fd: that, then {"exit-code": N} */

@@ -415,7 +415,33 @@ START_TEST(own_options_table_matches_the_parser)
 }
 END_TEST
 
-RUN_SUITE("cli", own_options_table_matches_the_parser, a_usage_error_escapes_what_was_typed, help_fits_80_columns, options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
+START_TEST(learn_takes_options_an_output_and_a_command)
+{
+	struct cli c;
+	char *argv[] = {"glovebox", "learn", "-p", "base", "-o", "out.ini", "--merge", "--",
+			"prog", "arg", NULL};
+	ck_assert_int_eq(parse(&c, argv), 0);
+	ck_assert_int_eq(c.cmd, CMD_LEARN);
+	ck_assert_str_eq(c.output, "out.ini");
+	ck_assert(c.merge);
+	ck_assert_uint_eq(c.n_operands, 2);
+	ck_assert_str_eq(c.operands[0], "prog");
+	cli_free(&c);
+	char *no_out[] = {"glovebox", "learn", "--", "prog", NULL};
+	ck_assert_int_eq(parse(&c, no_out), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "learn needs -o OUT.ini"));
+	cli_free(&c);
+	char *no_cmd[] = {"glovebox", "learn", "-o", "out.ini", NULL};
+	ck_assert_int_eq(parse(&c, no_cmd), -1);
+	cli_free(&c);
+	char *merge_alone[] = {"glovebox", "--merge", "--", "prog", NULL};
+	ck_assert_int_eq(parse(&c, merge_alone), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "--merge goes with learn"));
+	cli_free(&c);
+}
+END_TEST
+
+RUN_SUITE("cli", own_options_table_matches_the_parser, learn_takes_options_an_output_and_a_command, a_usage_error_escapes_what_was_typed, help_fits_80_columns, options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
 	  unknown_options_are_usage_errors, missing_arguments_are_usage_errors,
 	  double_dash_is_never_a_value, values_take_both_spellings, flags_take_an_optional_value,
 	  a_switch_that_took_the_command_says_so, name_lists_split_at_spaces_and_commas,
