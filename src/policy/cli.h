@@ -33,6 +33,8 @@ struct cli {
 	bool no_cache;      /* --no-cache: compile the seccomp program afresh */
 	const char *output; /* compile -o FILE */
 	bool calls;         /* explain --calls */
+	bool json;          /* explain --json */
+	long threshold;     /* explain --threshold N: N in tenths; -1 without it */
 	int info_fd;        /* --info-fd: {"child-pid": N} once the command starts */
 	int status_fd;      /* --status-fd: that, then {"exit-code": N} */
 	int *keep_fds;      /* --keep-fd: descriptors passed on to the command */
