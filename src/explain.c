@@ -622,33 +622,30 @@ static void explain_env_section(const struct policy *p, FILE *f)
 	}
 }
 
-static int by_points(const void *a, const void *b)
-{
-	const struct score_factor *x = *(const struct score_factor *const *)a;
-	const struct score_factor *y = *(const struct score_factor *const *)b;
-	if (x->points < y->points || x->points > y->points)
-		return x->points < y->points ? 1 : -1;
-	return (x > y) - (x < y); /* the table's order among equals: qsort is not stable */
-}
-
 /* What raises the score, the most first; the names of what adds nothing. */
 static void explain_score(const struct score *s, FILE *f)
 {
 	fprintf(f, "[score]\n  %-18s %.1f of 10 (0 tight, 10 no sandbox)\n", "exposure", s->value);
-	_cleanup_free_ const struct score_factor **v = xcalloc(s->n_factors, sizeof(*v));
-	for (size_t i = 0; i < s->n_factors; i++)
-		v[i] = &s->factors[i];
-	qsort(v, s->n_factors, sizeof(*v), by_points);
-	for (size_t i = 0; i < s->n_factors && v[i]->points > 0; i++) {
-		_cleanup_free_ char *why = text_escape(v[i]->reason);
-		fprintf(f, "  +%.2f of %.2f  %-18s %s\n", v[i]->points, v[i]->weight, v[i]->name,
-			why);
+	/* the most points first; an insertion sort keeps the table's order
+	 * among equals */
+	const struct score_factor *v = s->factors;
+	_cleanup_free_ size_t *order = xcalloc(s->n_factors, sizeof(*order));
+	for (size_t i = 0; i < s->n_factors; i++) {
+		size_t k = i;
+		for (; k > 0 && v[order[k - 1]].points < v[i].points; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
+	}
+	for (size_t i = 0; i < s->n_factors && v[order[i]].points > 0; i++) {
+		const struct score_factor *x = &v[order[i]];
+		_cleanup_free_ char *why = text_escape(x->reason);
+		fprintf(f, "  +%.2f of %.2f  %-18s %s\n", x->points, x->weight, x->name, why);
 	}
 	unsigned n = 0;
 	for (size_t i = 0; i < s->n_factors; i++)
-		if (!(v[i]->points > 0))
+		if (!(v[order[i]].points > 0))
 			fprintf(f, "%s%s", n++ % 6 ? " " : n > 1 ? "\n    " : "  adds nothing:\n    ",
-				v[i]->name);
+				v[order[i]].name);
 	if (n)
 		fputc('\n', f);
 }

@@ -126,6 +126,17 @@ static bool writable_bind(const struct mount_op *m)
 	return m->src && (m->kind == MOUNT_BIND || m->kind == MOUNT_DEV_BIND);
 }
 
+/* How much of the home a host mount shows, and whether writable: the
+ * home itself or a directory above it (/, /home) shows all of it. */
+static double home_share(const struct mount_op *m, const char *home)
+{
+	if (path_at_or_below(home, m->src))
+		return writable_bind(m) ? 1 : 0.6;
+	if (path_at_or_below(m->src, home))
+		return writable_bind(m) ? 0.7 : 0.3;
+	return 0;
+}
+
 static double rate_home(const struct score_in *in, char *why, size_t size)
 {
 	static const struct {
@@ -143,16 +154,12 @@ static double rate_home(const struct score_in *in, char *why, size_t size)
 		const struct mount_op *m = &in->p->mounts[i];
 		if (!host_source(m))
 			continue;
-		bool all = path_at_or_below(in->home, m->src); /* the home itself, or above it */
-		bool in_home = path_at_or_below(m->src, in->home);
-		double b = !all && !in_home ? 0
-			   : writable_bind(m)	? (all ? 1 : 0.7)
-			   : all		? 0.6
-						: 0.3;
+		double b = home_share(m, in->home);
 		if (b > bad) {
 			bad = b;
 			snprintf(why, size, "%s %s: %s", mount_kind_name(m->kind), m->src,
-				 all ? "your whole home" : "a part of your home");
+				 path_at_or_below(in->home, m->src) ? "your whole home"
+								   : "a part of your home");
 		}
 	}
 	return bad;
@@ -281,13 +288,14 @@ static double rate_namespaces(const struct score_in *in, char *why, size_t size)
 					      CLONE_NEWCGROUP, CLONE_NEWTIME};
 	if (in->p->ns_allowed == NS_ALL)
 		return says(why, size, 1, "namespaces = all: the command may make any");
+	const size_t n_types = ELEMENTSOF(types);
 	unsigned n = 0;
-	for (size_t i = 0; i < ELEMENTSOF(types); i++)
+	for (size_t i = 0; i < n_types; i++)
 		n += (in->p->ns_allowed & types[i]) != 0;
 	if (!n)
 		return says(why, size, 0, "namespaces = none: the command may make none");
-	snprintf(why, size, "%u of %zu namespace types may be made", n, ELEMENTSOF(types));
-	return (double)n / ELEMENTSOF(types);
+	snprintf(why, size, "%u of %zu namespace types may be made", n, n_types);
+	return (double)n / (double)n_types;
 }
 
 /* A yes/no setting: its badness when bad() holds, with both reasons. */
