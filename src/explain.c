@@ -10,6 +10,7 @@
 #include "how/rules.h"
 #include "how/seccomp.h"
 #include "policy/options.h"
+#include "score.h"
 #include "where/landlock.h"
 #include "what/limits.h"
 #include "where/facts.h"
@@ -216,8 +217,7 @@ static void explain_landlock(const struct policy *p, FILE *f)
 	    &p->fallback_s);
 }
 
-/* A derived step: the rule that adds it, and the mount it comes from. */
-static void explain_derived(const struct where_plan *plan, const struct where_step *st, FILE *f)
+const char *explain_step_rule(const struct where_plan *plan, const struct where_step *st)
 {
 	static const char *const rule[] = {
 		[STEP_SCRATCH] = "holds file contents and throw-away layers while the root is built",
@@ -232,10 +232,15 @@ static void explain_derived(const struct where_plan *plan, const struct where_st
 		[STEP_ENTER_ROOT] = "the new root becomes /",
 		[STEP_ROOT_RO] = "the root itself read-only",
 	};
-	const char *text = st->what == STEP_SCRATCH && plan->tmpfs_pool
-				   ? "the tmpfs budget's pool: each tmpfs, /dev and /dev/shm a "
-				     "directory of it"
-				   : rule[st->what];
+	if (st->what == STEP_SCRATCH && plan->tmpfs_pool)
+		return "the tmpfs budget's pool: each tmpfs, /dev and /dev/shm a directory of it";
+	return st->what == STEP_MOUNT ? NULL : rule[st->what];
+}
+
+/* A derived step: the rule that adds it, and the mount it comes from. */
+static void explain_derived(const struct where_plan *plan, const struct where_step *st, FILE *f)
+{
+	const char *text = explain_step_rule(plan, st);
 	char why[1024];
 	snprintf(why, sizeof(why), "%s", text);
 	if (st->cause != SIZE_MAX && plan->steps[st->cause].what == STEP_MOUNT) {
@@ -250,8 +255,7 @@ static void explain_derived(const struct where_plan *plan, const struct where_st
 		/* derived from a derived step: a host sysfs a bind brought along */
 		const struct where_step *c = &plan->steps[st->cause];
 		_cleanup_free_ char *path = text_escape(c->path);
-		snprintf(why, sizeof(why), "%s, for %s %s", rule[st->what], where_step_name(c),
-			 path);
+		snprintf(why, sizeof(why), "%s, for %s %s", text, where_step_name(c), path);
 	}
 	_cleanup_free_ char *safe = text_escape(st->path ? st->path : "");
 	fprintf(f, "    %-14s %-36s # %s\n", where_step_name(st), safe, why);
@@ -260,18 +264,24 @@ static void explain_derived(const struct where_plan *plan, const struct where_st
 /* The plan as the executor runs it, derived steps included: the facts are
  * looked at (stat, nothing opened or made). A source the run would refuse
  * is said, and the plan shown without the derived steps. */
-static void explain_plan(const struct policy *p, const struct where_env *where, FILE *f)
+void explain_plan_make(const struct policy *p, const struct where_env *where,
+		       struct where_plan *plan, struct where_facts *facts, struct diag *d)
 {
-	struct where_plan plan;
-	where_plan_make(p, where, &plan);
-	struct where_facts facts;
-	struct diag d;
-	diag_init(&d, f, "    refused: ");
+	where_plan_make(p, where, plan);
 	_cleanup_close_ int hm = memfd_create("host-mounts", MFD_CLOEXEC);
 	if (hm >= 0 && (where_send_host_mounts(hm) < 0 || lseek(hm, 0, SEEK_SET) < 0))
 		closep(&hm);
-	if (where_gather(&plan, where, hm, GATHER_LOOK, &facts, &d) == 0)
-		where_plan_derive(&plan, &facts, &d);
+	if (where_gather(plan, where, hm, GATHER_LOOK, facts, d) == 0)
+		where_plan_derive(plan, facts, d);
+}
+
+static void explain_plan(const struct policy *p, const struct where_env *where, FILE *f)
+{
+	struct where_plan plan;
+	struct where_facts facts;
+	struct diag d;
+	diag_init(&d, f, "    refused: ");
+	explain_plan_make(p, where, &plan, &facts, &d);
 	for (size_t k = 0; k < plan.n_steps; k++) {
 		if (plan.steps[k].what == STEP_MOUNT)
 			explain_mount(&plan, &plan.steps[k], f);
@@ -612,6 +622,34 @@ static void explain_env_section(const struct policy *p, FILE *f)
 	}
 }
 
+/* What raises the score, the most first; the names of what adds nothing. */
+static void explain_score(const struct score *s, FILE *f)
+{
+	fprintf(f, "[score]\n  %-18s %.1f of 10 (0 tight, 10 no sandbox)\n", "exposure", s->value);
+	/* the most points first; an insertion sort keeps the table's order
+	 * among equals */
+	const struct score_factor *v = s->factors;
+	_cleanup_free_ size_t *order = xcalloc(s->n_factors, sizeof(*order));
+	for (size_t i = 0; i < s->n_factors; i++) {
+		size_t k = i;
+		for (; k > 0 && v[order[k - 1]].points < v[i].points; k--)
+			order[k] = order[k - 1];
+		order[k] = i;
+	}
+	for (size_t i = 0; i < s->n_factors && v[order[i]].points > 0; i++) {
+		const struct score_factor *x = &v[order[i]];
+		_cleanup_free_ char *why = text_escape(x->reason);
+		fprintf(f, "  +%.2f of %.2f  %-18s %s\n", x->points, x->weight, x->name, why);
+	}
+	unsigned n = 0;
+	for (size_t i = 0; i < s->n_factors; i++)
+		if (!(v[order[i]].points > 0))
+			fprintf(f, "%s%s", n++ % 6 ? " " : n > 1 ? "\n    " : "  adds nothing:\n    ",
+				v[order[i]].name);
+	if (n)
+		fputc('\n', f);
+}
+
 void explain_policy(const struct policy *p, const struct explain_env *env, FILE *f)
 {
 	if (p->description) {
@@ -623,4 +661,5 @@ void explain_policy(const struct policy *p, const struct explain_env *env, FILE 
 	explain_limits(p, f);
 	explain_how(p, env, f);
 	explain_env_section(p, f);
+	explain_score(env->score, f);
 }

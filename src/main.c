@@ -146,7 +146,7 @@ static char *home_name(const struct cli *cli, const struct profile_loader *l)
 
 /* Built-in defaults < profiles in order < command-line options. */
 static int build_policy(const struct cli *cli, struct policy *p, const struct expand_vars *vars,
-			struct diag *d)
+			struct diag *d, struct strv *layered)
 {
 	struct profile_loader l;
 	profile_loader_init(&l, p, d, vars);
@@ -155,6 +155,11 @@ static int build_policy(const struct cli *cli, struct policy *p, const struct ex
 	struct origin o = {.key = "--profile"};
 	profile_load_includes(&l, &cli->profiles, &o);
 	p->home_name = home_name(cli, &l);
+	/* what explain --json lists: the built-in first, as it is the base */
+	if (l.builtin_done)
+		strv_add(layered, BUILTIN_DEFAULT_FILE);
+	for (size_t i = 0; i < l.n_done; i++)
+		strv_add(layered, l.done[i].path);
 	profile_loader_free(&l);
 	cli_apply(cli, p, d);
 	if (d->errors == 0)
@@ -170,6 +175,7 @@ struct prepared {
 	char *config, *cache; /* glovebox's own state; NULL when unknown */
 	char *private_home;   /* home = private: the host directory; NULL otherwise */
 	struct where_env where;
+	struct strv profiles; /* the files layered, in order */
 };
 
 /* Where the working directory lies: the host's /, $HOME or a directory
@@ -268,7 +274,8 @@ static int prepare(const struct cli *cli, struct prepared *pr)
 	pr->cache = state_dir(STATE_CACHE, pr->vars.home);
 	pr->private_home = NULL;
 	pr->where = (struct where_env){0};
-	if (build_policy(cli, &pr->p, &pr->vars, &pr->d) < 0)
+	pr->profiles = (struct strv){0};
+	if (build_policy(cli, &pr->p, &pr->vars, &pr->d, &pr->profiles) < 0)
 		return -1;
 	gather_where(pr);
 	return 0;
@@ -289,6 +296,7 @@ static void prepared_free(struct prepared *pr)
 	free(pr->config);
 	free(pr->cache);
 	free(pr->private_home);
+	strv_free(&pr->profiles);
 }
 
 /* A current directory left out against the profile's wish is said, in one
@@ -448,10 +456,22 @@ static int cmd_explain(const struct cli *cli)
 		struct protected_dir protected[] = {{pr.config}, {pr.cache}};
 		pr.where.protected = protected;
 		pr.where.n_protected = ELEMENTSOF(protected);
+		struct score score;
+		score_policy(&pr.p, pr.vars.home, &score);
 		struct explain_env env = {.home = pr.vars.home, .calls = cli->calls,
-					  .where = &pr.where};
-		explain_policy(&pr.p, &env, stdout);
+					  .where = &pr.where, .score = &score, .profiles = &pr.profiles};
+		if (cli->json)
+			explain_json(&pr.p, &env, stdout);
+		else
+			explain_policy(&pr.p, &env, stdout);
 		status = 0;
+		/* compared as shown, in tenths: 2.5 is not above 2.5 */
+		if (cli->threshold >= 0 && score_tenths(score.value) > cli->threshold) {
+			fprintf(stderr, "glovebox: exposure score %.1f is above the threshold %.1f\n",
+				(double)score_tenths(score.value) / 10, (double)cli->threshold / 10);
+			status = 1;
+		}
+		score_free(&score);
 	} else {
 		status = prepare_failure(&pr);
 	}

@@ -14,7 +14,8 @@ static const struct subcommand {
 	const char *synopsis;
 } subcommands[] = {
 	{"check", CMD_CHECK, false, "glovebox check PROFILE..."},
-	{"explain", CMD_EXPLAIN, true, "glovebox explain [--calls] [-p PROFILE]... [OPTION]..."},
+	{"explain", CMD_EXPLAIN, true,
+	 "glovebox explain [--calls] [--json] [--threshold N] [OPTION]..."},
 	{"compile", CMD_COMPILE, true, "glovebox compile [-p PROFILE]... [OPTION]... -o FILE"},
 	{"syscalls", CMD_SYSCALLS, false, "glovebox syscalls [@GROUP|NAME]..."},
 	{"learn", CMD_LEARN, true,
@@ -39,6 +40,10 @@ const struct cli_own_option cli_own_options[] = {
 	{"keep-fd", 0, "FD", "pass descriptor FD on to the command"},
 	{"die-with-parent", 0, NULL, "end the sandbox when glovebox's parent ends"},
 	{"output", 'o', "FILE", "compile: the file to write"},
+	{"add-seccomp-fd", 0, "FD", "load the seccomp program read from FD too"},
+	{"json", 0, NULL, "explain: the account as JSON"},
+	{"threshold", 0, "N", "explain: exit 1 when the exposure score is above N"},
+	{"merge", 0, NULL, "learn: add to the profile OUT.ini holds"},
 };
 const size_t cli_own_option_count = ELEMENTSOF(cli_own_options);
 
@@ -131,6 +136,25 @@ static void split_names(const char *s, struct strv *out)
 	}
 }
 
+/* explain --threshold: a score, 0 to 10, in tenths ("3", "2.5"): the
+ * precision of the score as shown, so that the comparison is exact. */
+static int parse_threshold(const char *s, long *tenths)
+{
+	uint64_t whole, tenth = 0;
+	const char *dot = strchr(s, '.');
+	_cleanup_free_ char *head = dot ? xstrndup(s, (size_t)(dot - s)) : xstrdup(s);
+	if (parse_u64(head, &whole) < 0 || whole > 10)
+		return -1;
+	if (dot && (dot[1] < '0' || dot[1] > '9' || dot[2]))
+		return -1;
+	if (dot)
+		tenth = (uint64_t)(dot[1] - '0');
+	if (whole * 10 + tenth > 100)
+		return -1;
+	*tenths = (long)(whole * 10 + tenth);
+	return 0;
+}
+
 /* The options that belong to the command line only, not to profiles.
  * Returns 1 when ARG was one of them, 0 when not, -1 after a usage error. */
 static int parse_own_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
@@ -151,6 +175,14 @@ static int parse_own_option(int argc, char **argv, int *i, struct cli *c, FILE *
 		c->calls = true;
 	else if (IS("--merge") && !eq)
 		c->merge = true;
+	else if (IS("--json") && !eq)
+		c->json = true;
+	else if (IS("--threshold")) {
+		const char *v = inline_value ? inline_value : next_value(argc, argv, i);
+		if (!v || parse_threshold(v, &c->threshold) < 0)
+			return usage_error(err, "--threshold needs a score from 0 to 10, with at "
+						"most one decimal (2.5)");
+	}
 	else if (IS("--die-with-parent") && !eq)
 		c->die_with_parent = true;
 	else if (IS("--info-fd") || IS("--status-fd") || IS("--keep-fd") ||
@@ -322,6 +354,9 @@ static int check_command_options(const struct cli *c, FILE *err)
 					"COMMAND");
 	if (c->cmd != CMD_EXPLAIN && c->calls)
 		return usage_error(err, "--calls goes with explain: glovebox explain --calls [OPTION]...");
+	if (c->cmd != CMD_EXPLAIN && (c->json || c->threshold >= 0))
+		return usage_error(err, "--json and --threshold go with explain: glovebox explain "
+					"[--json] [--threshold N] [OPTION]...");
 	if (c->cmd != CMD_RUN && (c->info_fd >= 0 || c->status_fd >= 0))
 		return usage_error(err, "--info-fd and --status-fd report on a command that runs");
 	if (c->cmd != CMD_RUN && (c->n_keep_fds || c->n_seccomp_fds || c->die_with_parent))
@@ -332,7 +367,8 @@ static int check_command_options(const struct cli *c, FILE *err)
 
 int cli_parse(int argc, char **argv, struct cli *c, FILE *err)
 {
-	*c = (struct cli){.cmd = CMD_RUN, .info_fd = -1, .status_fd = -1, .parent = getppid()};
+	*c = (struct cli){.cmd = CMD_RUN, .info_fd = -1, .status_fd = -1, .parent = getppid(),
+			  .threshold = -1};
 	int i = 1;
 
 	const struct subcommand *sub = argc > 1 ? subcommand_by_name(argv[1]) : NULL;
@@ -476,8 +512,9 @@ void cli_help(FILE *f)
 	      "alone means yes; -- ends the options.\n"
 	      "\n"
 	      "explain shows the policy with where each value came from (--calls: every\n"
-	      "system call); compile writes its seccomp program as raw BPF, usable with\n"
-	      "bwrap --seccomp FD.\n"
+	      "system call) and its exposure score, 0 (tight) to 10 (no sandbox); --json\n"
+	      "writes it as JSON; --threshold N exits 1 when the score is above N.\n"
+	      "compile writes its seccomp program as raw BPF, usable with bwrap --seccomp FD.\n"
 	      "\n"
 	      "learn runs COMMAND under the BASE profiles, reporting instead of refusing\n"
 	      "the calls they deny, and writes OUT.ini: a profile that includes BASE and\n"

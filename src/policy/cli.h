@@ -35,6 +35,8 @@ struct cli {
 	const char *output; /* compile -o FILE, learn -o OUT.ini */
 	bool merge;         /* learn --merge: add to OUT.ini's findings */
 	bool calls;         /* explain --calls */
+	bool json;          /* explain --json */
+	long threshold;     /* explain --threshold N: N in tenths; -1 without it */
 	int info_fd;        /* --info-fd: {"child-pid": N} once the command starts */
 	int status_fd;      /* --status-fd: that, then {"exit-code": N} */
 	int *keep_fds;      /* --keep-fd: descriptors passed on to the command */

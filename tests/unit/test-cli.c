@@ -333,6 +333,47 @@ START_TEST(explain_and_compile_take_the_options_before_them)
 }
 END_TEST
 
+/* explain --threshold N: tenths, exact; only explain takes it, and --json. */
+START_TEST(explain_takes_a_threshold_in_tenths_and_json)
+{
+	static const struct {
+		const char *arg;
+		long tenths; /* -2: refused */
+	} cases[] = {{"0", 0}, {"2.5", 25}, {"10", 100}, {"10.0", 100}, {"3", 30},
+		     {"10.1", -2}, {"11", -2}, {"-1", -2}, {"2.55", -2}, {"2.", -2}, {"x", -2},
+		     {"", -2}};
+	for (size_t k = 0; k < ELEMENTSOF(cases); k++) {
+		struct cli c;
+		char *argv[] = {"glovebox", "explain", "--threshold", (char *)cases[k].arg, NULL};
+		int r = parse(&c, argv);
+		ck_assert_msg(r == (cases[k].tenths == -2 ? -1 : 0), "%s", cases[k].arg);
+		if (r == 0)
+			ck_assert_int_eq(c.threshold, cases[k].tenths);
+		else
+			ck_assert_ptr_nonnull(strstr(errbuf, "--threshold needs a score from 0 to 10"));
+		cli_free(&c);
+	}
+	struct cli c;
+	char *argv[] = {"glovebox", "explain", "--json", "--threshold=4", NULL};
+	ck_assert_int_eq(parse(&c, argv), 0);
+	ck_assert(c.json);
+	ck_assert_int_eq(c.threshold, 40);
+	cli_free(&c);
+	char *argv2[] = {"glovebox", "explain", NULL};
+	ck_assert_int_eq(parse(&c, argv2), 0);
+	ck_assert(!c.json);
+	ck_assert_int_eq(c.threshold, -1);
+	cli_free(&c);
+	char *argv3[] = {"glovebox", "--threshold", "3", "--", "true", NULL};
+	ck_assert_int_eq(parse(&c, argv3), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "--json and --threshold go with explain"));
+	cli_free(&c);
+	char *argv4[] = {"glovebox", "--json", "true", NULL};
+	ck_assert_int_eq(parse(&c, argv4), -1);
+	cli_free(&c);
+}
+END_TEST
+
 START_TEST(help_and_version)
 {
 	struct cli c;
@@ -446,6 +487,6 @@ RUN_SUITE("cli", own_options_table_matches_the_parser, learn_takes_options_an_ou
 	  double_dash_is_never_a_value, values_take_both_spellings, flags_take_an_optional_value,
 	  a_switch_that_took_the_command_says_so, name_lists_split_at_spaces_and_commas,
 	  paths_and_texts_are_literal, subcommands_come_first,
-	  explain_and_compile_take_the_options_before_them,
+	  explain_and_compile_take_the_options_before_them, explain_takes_a_threshold_in_tenths_and_json,
 	  help_and_version, command_line_settings_apply_with_their_spelling, help_lists_every_option,
 	  optional_name_value_words_follow_the_arguments, help_shows_the_command_line_arguments)
