@@ -16,6 +16,7 @@
 #include "config.h"
 #include "diag.h"
 #include "explain.h"
+#include "list.h"
 #include "state.h"
 #include "how/cache.h"
 #include "how/seccomp.h"
@@ -490,6 +491,29 @@ static int cmd_check(const struct cli *cli)
 	return errors ? 1 : 0;
 }
 
+static int cmd_list(const struct cli *cli)
+{
+	if (cli->n_operands > 0) {
+		fputs("glovebox: list takes no arguments: glovebox list\n", stderr);
+		return 2;
+	}
+	struct expand_vars vars;
+	struct expand_storage storage;
+	expand_vars_from_process(&vars, &storage);
+	struct policy p;
+	struct diag d;
+	struct profile_loader l;
+	policy_init(&p);
+	diag_init(&d, stderr, "glovebox: ");
+	profile_loader_init(&l, &p, &d, &vars);
+	profile_loader_default_path(&l);
+	list_profiles(&l.search_path, stdout);
+	profile_loader_free(&l);
+	policy_free(&p);
+	expand_storage_free(&storage);
+	return 0;
+}
+
 /* The groups that hold call i, after a line that says it is a call. */
 static void print_groups_of(const char *name, size_t i)
 {
@@ -575,6 +599,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_SYSCALLS:
 		r = cmd_syscalls(&cli);
+		break;
+	case CMD_LIST:
+		r = cmd_list(&cli);
 		break;
 	case CMD_COMPILE:
 		r = cmd_compile(&cli);

@@ -14,6 +14,7 @@ enum gb_command {
 	CMD_SYSCALLS,
 	CMD_COMPILE,
 	CMD_EXPLAIN,
+	CMD_LIST,
 	CMD_HELP,
 	CMD_VERSION,
 };

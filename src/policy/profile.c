@@ -448,6 +448,17 @@ static int load_entries(struct profile_loader *l, struct parse_state *st, const 
 	return ret;
 }
 
+/* A UTF-8 byte order mark, as some editors write one, is skipped before
+ * any line is looked at. */
+static void skip_bom(const char **text, size_t *len)
+{
+	static const char bom[] = "\xef\xbb\xbf";
+	if (*len >= 3 && memcmp(*text, bom, 3) == 0) {
+		*text += 3;
+		*len -= 3;
+	}
+}
+
 static void add_edge(struct profile_loader *l, size_t layer, size_t above)
 {
 	if (above != NO_LAYER)
@@ -466,13 +477,7 @@ static size_t add_layer(struct profile_loader *l, const char *file, size_t above
 static int load_text(struct profile_loader *l, const char *file_label, const char *text,
 		     size_t len, const char *dir, bool on_default)
 {
-	/* A UTF-8 byte order mark, as some editors write one, is skipped
-	 * before any line is looked at. */
-	static const char bom[] = "\xef\xbb\xbf";
-	if (len >= 3 && memcmp(text, bom, 3) == 0) {
-		text += 3;
-		len -= 3;
-	}
+	skip_bom(&text, &len);
 	struct parse_state st = {
 		.l = l,
 		.file = policy_intern(l->policy, file_label),
@@ -632,6 +637,27 @@ static void gather_dropins(const char *dir, const char *name, struct dropin **v,
 static int load_dropin(struct profile_loader *l, const char *path, size_t base,
 		       const struct origin *from);
 
+static void collect_dropins(const struct strv *dirs, const char *name, struct dropin **v,
+			    size_t *n)
+{
+	for (size_t i = 0; i < dirs->n; i++)
+		gather_dropins(dirs->v[i], name, v, n);
+	if (*n)
+		qsort(*v, *n, sizeof(**v), dropin_cmp);
+}
+
+void profile_dropins(const struct strv *dirs, const char *name, struct strv *out)
+{
+	struct dropin *v = NULL;
+	size_t n = 0;
+	collect_dropins(dirs, name, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		strv_push(out, v[i].path);
+		free(v[i].name);
+	}
+	free(v);
+}
+
 /* Layer the drop-ins of the profile NAME (layer `base`), found in DIRS,
  * right after it, in the order of their file names. */
 static int load_dropins(struct profile_loader *l, const char *name, const struct strv *dirs,
@@ -640,10 +666,7 @@ static int load_dropins(struct profile_loader *l, const char *name, const struct
 	struct dropin *v = NULL;
 	size_t n = 0;
 	int r = 0;
-	for (size_t i = 0; i < dirs->n; i++)
-		gather_dropins(dirs->v[i], name, &v, &n);
-	if (n)
-		qsort(v, n, sizeof(*v), dropin_cmp);
+	collect_dropins(dirs, name, &v, &n);
 	for (size_t i = 0; i < n; i++) {
 		if (load_dropin(l, v[i].path, base, from) < 0)
 			r = -1;
@@ -785,4 +808,57 @@ int profile_load(struct profile_loader *l, const char *name, const char *relativ
 		r = -1;
 	strv_free(&own);
 	return r;
+}
+
+/* Only the lines are parsed, nothing applied: an include is not followed
+ * and a bad value elsewhere does not hide the description. */
+static char *text_description(const char *path, const char *text, size_t len)
+{
+	struct policy p;
+	struct diag d;
+	struct profile_loader l;
+	policy_init(&p);
+	FILE *quiet = fopen("/dev/null", "w");
+	diag_init(&d, quiet ? quiet : stderr, "");
+	profile_loader_init(&l, &p, &d, NULL);
+	const char *start = text;
+	skip_bom(&start, &len);
+	struct parse_state st = {.l = &l, .file = path, .text = start, .len = len};
+	(void)ini_parse_stream(reader, &st, handler, &st);
+	char *desc = NULL;
+	for (size_t i = 0; i < st.n_entries; i++) {
+		struct entry *e = &st.entries[i];
+		bool mine = streq(e->section, "profile") && streq(e->key, "description");
+		/* an indented line goes on after a space; a repeated key wins */
+		if (mine && e->continuation && desc) {
+			char *longer = xasprintf("%s %s", desc, e->value);
+			free(desc);
+			desc = longer;
+		} else if (mine) {
+			free(desc);
+			desc = xstrdup(e->value);
+		}
+		free(e->section);
+		free(e->key);
+		free(e->value);
+	}
+	free(st.entries);
+	if (quiet)
+		fclose(quiet);
+	profile_loader_free(&l);
+	policy_free(&p);
+	return desc;
+}
+
+char *profile_description(const char *path)
+{
+	if (!path)
+		return text_description(BUILTIN_DEFAULT_FILE, builtin_default_profile,
+					builtin_default_profile_len);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	if (fd < 0 || read_file(fd, &text, &len) < 0)
+		return NULL;
+	return text_description(path, text, len);
 }

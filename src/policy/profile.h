@@ -89,6 +89,15 @@ int profile_load_includes(struct profile_loader *l, const struct strv *names,
 int profile_load_text(struct profile_loader *l, const char *file_label, const char *text,
 		      size_t len, const char *dir);
 
+/* The drop-ins of the profile NAME found in DIRS (highest priority
+ * first), in the order they are layered: their paths, added to out. */
+void profile_dropins(const struct strv *dirs, const char *name, struct strv *out);
+
+/* The [profile] description of the profile file at PATH (NULL: the
+ * built-in default), its own (not an include's), or NULL when it has none
+ * or cannot be read. To be freed. */
+char *profile_description(const char *path);
+
 /* The built-in default profile's text (generated from profiles/default.ini). */
 extern const char builtin_default_profile[];
 extern const size_t builtin_default_profile_len;

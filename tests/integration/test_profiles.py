@@ -45,14 +45,6 @@ class SearchPath:
 
 @both
 class DropIns:
-    def user_file(self, rel, text):
-        path = os.path.join(self.who.home, ".config", "glovebox", "profiles", rel)
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        with open(path, "w") as f:
-            f.write(text)
-        self.addCleanup(os.unlink, path)
-        return path
-
     def test_a_users_dropin_adapts_a_shipped_profile(self):
         path = self.user_file("build.d/50-name.ini", "[where]\nhostname = dropped\n")
         self.assertEqual(self.probe("hostname", opts=("-p", "build")).stdout, "dropped\n")
