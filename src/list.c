@@ -38,7 +38,7 @@ static char *profile_name(const char *dir, const char *file)
 	return xstrndup(file, n - 4);
 }
 
-static void gather(const struct strv *dirs, struct found **v, size_t *n)
+static void gather(const struct strv *dirs, struct found **v, size_t *n) /* NOLINT(readability-non-const-parameter): APPEND counts it */
 {
 	/* the name "default" means the built-in, before any file */
 	*APPEND(*v, *n) = (struct found){.name = xstrdup(BUILTIN_DEFAULT_NAME)};

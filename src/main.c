@@ -15,6 +15,7 @@
 #include "bwrap/bwrap.h"
 #include "config.h"
 #include "diag.h"
+#include "check-rules.h"
 #include "explain.h"
 #include "list.h"
 #include "state.h"
@@ -440,18 +441,22 @@ static void warn_missing_sources(const struct policy *p, struct diag *d)
 
 static int cmd_check(const struct cli *cli)
 {
-	if (cli->n_operands == 0) {
+	/* --strict: a warning fails the check too */
+	bool strict = cli->n_operands > 0 && streq(cli->operands[0], "--strict");
+	char *const *names = cli->operands + strict;
+	size_t n_names = cli->n_operands - strict;
+	if (n_names == 0) {
 		fputs("glovebox: check needs at least one profile file\n", stderr);
 		return 2;
 	}
 	/* check takes names, as -p does: an option here is a mistake, and
 	 * "none" (a blank slate) is no file to read. */
-	for (size_t i = 0; i < cli->n_operands; i++) {
-		const char *name = cli->operands[i];
+	for (size_t i = 0; i < n_names; i++) {
+		const char *name = names[i];
 		if (name[0] == '-' && name[1]) {
 			_cleanup_free_ char *shown = text_escape(name);
 			fprintf(stderr, "glovebox: check takes profile names, not options ('%s'): "
-					"glovebox check PROFILE...\n",
+					"glovebox check [--strict] PROFILE...\n",
 				shown);
 			return 2;
 		}
@@ -465,8 +470,8 @@ static int cmd_check(const struct cli *cli)
 	struct expand_vars vars;
 	struct expand_storage storage;
 	expand_vars_from_process(&vars, &storage);
-	unsigned errors = 0;
-	for (size_t i = 0; i < cli->n_operands; i++) {
+	unsigned errors = 0, warnings = 0;
+	for (size_t i = 0; i < n_names; i++) {
 		struct diag d;
 		struct policy p;
 		struct profile_loader l;
@@ -474,21 +479,27 @@ static int cmd_check(const struct cli *cli)
 		policy_init(&p);
 		profile_loader_init(&l, &p, &d, &vars);
 		profile_loader_default_path(&l);
+		l.record = true;
 		/* The names -p takes: "build" on the search path, "photos.ini"
 		 * and "dir/x" as files; messages spell them as given. */
-		profile_load(&l, cli->operands[i], NULL, NULL);
+		profile_load(&l, names[i], NULL, NULL);
 		/* What a launch of this profile would refuse, too. */
 		if (d.errors == 0) {
 			policy_validate(&p, &d);
 			what_check_privileges(&p, &d);
 			warn_missing_sources(&p, &d);
 		}
+		if (d.errors == 0) {
+			struct check_input in = {.p = &p, .l = &l, .home = vars.home};
+			check_rules_run(&in, &d);
+		}
 		errors += d.errors;
+		warnings += d.warnings;
 		profile_loader_free(&l);
 		policy_free(&p);
 	}
 	expand_storage_free(&storage);
-	return errors ? 1 : 0;
+	return errors || (strict && warnings) ? 1 : 0;
 }
 
 static int cmd_list(const struct cli *cli)

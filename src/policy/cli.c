@@ -13,7 +13,7 @@ static const struct subcommand {
 	bool takes_options; /* parses profiles and options, runs nothing */
 	const char *synopsis;
 } subcommands[] = {
-	{"check", CMD_CHECK, false, "glovebox check PROFILE..."},
+	{"check", CMD_CHECK, false, "glovebox check [--strict] PROFILE..."},
 	{"explain", CMD_EXPLAIN, true, "glovebox explain [--calls] [-p PROFILE]... [OPTION]..."},
 	{"compile", CMD_COMPILE, true, "glovebox compile [-p PROFILE]... [OPTION]... -o FILE"},
 	{"syscalls", CMD_SYSCALLS, false, "glovebox syscalls [@GROUP|NAME]..."},

@@ -615,7 +615,7 @@ static bool is_dropin_name(const char *name)
 /* The *.ini files of DIR/NAME.d not already named by a directory before
  * it: the same file name in a directory earlier on the search path
  * replaces the later one, as systemd's drop-ins do. */
-static void gather_dropins(const char *dir, const char *name, struct dropin **v, size_t *n)
+static void gather_dropins(const char *dir, const char *name, struct dropin **v, size_t *n) /* NOLINT(readability-non-const-parameter): APPEND counts it */
 {
 	_cleanup_free_ char *ddir = xasprintf("%s/%s" DROPIN_SUFFIX, *dir ? dir : ".", name);
 	DIR *d = opendir(ddir);
