@@ -650,12 +650,31 @@ static void explain_score(const struct score *s, FILE *f)
 		fputc('\n', f);
 }
 
+/* The profile files in the order their values were applied, drop-ins
+ * among them. */
+static void explain_layers(const struct policy *p, FILE *f)
+{
+	if (p->n_layers)
+		fputs("# layers, applied in this order (a later one wins):\n", f);
+	for (unsigned k = 0; k < p->n_layers; k++)
+		for (size_t i = 0; i < p->n_layers; i++) {
+			const struct policy_layer *l = &p->layers[i];
+			if (l->order != k)
+				continue;
+			_cleanup_free_ char *file = text_escape(l->file);
+			_cleanup_free_ char *of = l->dropin_of ? text_escape(l->dropin_of) : NULL;
+			fprintf(f, "#   %s%s%s%s\n", file, of ? " (drop-in for " : "", of ? of : "",
+				of ? ")" : "");
+		}
+}
+
 void explain_policy(const struct policy *p, const struct explain_env *env, FILE *f)
 {
 	if (p->description) {
 		_cleanup_free_ char *safe = text_escape(p->description);
 		fprintf(f, "# %s\n", safe);
 	}
+	explain_layers(p, f);
 	explain_where(p, env, f);
 	explain_what(p, f);
 	explain_limits(p, f);

@@ -16,7 +16,9 @@
 #include "config.h"
 #include "diag.h"
 #include "complete.h"
+#include "check-rules.h"
 #include "explain.h"
+#include "list.h"
 #include "state.h"
 #include "how/cache.h"
 #include "learn/learn.h"
@@ -498,18 +500,22 @@ static void warn_missing_sources(const struct policy *p, struct diag *d)
 
 static int cmd_check(const struct cli *cli)
 {
-	if (cli->n_operands == 0) {
+	/* --strict: a warning fails the check too */
+	bool strict = cli->n_operands > 0 && streq(cli->operands[0], "--strict");
+	char *const *names = cli->operands + strict;
+	size_t n_names = cli->n_operands - strict;
+	if (n_names == 0) {
 		fputs("glovebox: check needs at least one profile file\n", stderr);
 		return 2;
 	}
 	/* check takes names, as -p does: an option here is a mistake, and
 	 * "none" (a blank slate) is no file to read. */
-	for (size_t i = 0; i < cli->n_operands; i++) {
-		const char *name = cli->operands[i];
+	for (size_t i = 0; i < n_names; i++) {
+		const char *name = names[i];
 		if (name[0] == '-' && name[1]) {
 			_cleanup_free_ char *shown = text_escape(name);
 			fprintf(stderr, "glovebox: check takes profile names, not options ('%s'): "
-					"glovebox check PROFILE...\n",
+					"glovebox check [--strict] PROFILE...\n",
 				shown);
 			return 2;
 		}
@@ -523,8 +529,8 @@ static int cmd_check(const struct cli *cli)
 	struct expand_vars vars;
 	struct expand_storage storage;
 	expand_vars_from_process(&vars, &storage);
-	unsigned errors = 0;
-	for (size_t i = 0; i < cli->n_operands; i++) {
+	unsigned errors = 0, warnings = 0;
+	for (size_t i = 0; i < n_names; i++) {
 		struct diag d;
 		struct policy p;
 		struct profile_loader l;
@@ -532,21 +538,50 @@ static int cmd_check(const struct cli *cli)
 		policy_init(&p);
 		profile_loader_init(&l, &p, &d, &vars);
 		profile_loader_default_path(&l);
+		l.record = true;
 		/* The names -p takes: "build" on the search path, "photos.ini"
 		 * and "dir/x" as files; messages spell them as given. */
-		profile_load(&l, cli->operands[i], NULL, NULL);
+		profile_load(&l, names[i], NULL, NULL);
 		/* What a launch of this profile would refuse, too. */
 		if (d.errors == 0) {
 			policy_validate(&p, &d);
 			what_check_privileges(&p, &d);
 			warn_missing_sources(&p, &d);
 		}
+		if (d.errors == 0) {
+			struct check_input in = {.p = &p, .l = &l, .home = vars.home};
+			check_rules_run(&in, &d);
+		}
 		errors += d.errors;
+		warnings += d.warnings;
 		profile_loader_free(&l);
 		policy_free(&p);
 	}
 	expand_storage_free(&storage);
-	return errors ? 1 : 0;
+	return errors || (strict && warnings) ? 1 : 0;
+}
+
+static int cmd_list(const struct cli *cli)
+{
+	if (cli->n_operands > 0) {
+		fputs("glovebox: list takes no arguments: glovebox list\n", stderr);
+		return 2;
+	}
+	struct expand_vars vars;
+	struct expand_storage storage;
+	expand_vars_from_process(&vars, &storage);
+	struct policy p;
+	struct diag d;
+	struct profile_loader l;
+	policy_init(&p);
+	diag_init(&d, stderr, "glovebox: ");
+	profile_loader_init(&l, &p, &d, &vars);
+	profile_loader_default_path(&l);
+	list_profiles(&l.search_path, stdout);
+	profile_loader_free(&l);
+	policy_free(&p);
+	expand_storage_free(&storage);
+	return 0;
 }
 
 /* The groups that hold call i, after a line that says it is a call. */
@@ -637,6 +672,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_SYSCALLS:
 		r = cmd_syscalls(&cli);
+		break;
+	case CMD_LIST:
+		r = cmd_list(&cli);
 		break;
 	case CMD_COMPILE:
 		r = cmd_compile(&cli);

@@ -13,13 +13,14 @@ static const struct subcommand {
 	bool takes_options; /* parses profiles and options, runs nothing */
 	const char *synopsis;
 } subcommands[] = {
-	{"check", CMD_CHECK, false, "glovebox check PROFILE..."},
+	{"check", CMD_CHECK, false, "glovebox check [--strict] PROFILE..."},
 	{"explain", CMD_EXPLAIN, true,
 	 "glovebox explain [--calls] [--json] [--threshold N] [OPTION]..."},
 	{"compile", CMD_COMPILE, true, "glovebox compile [-p PROFILE]... [OPTION]... -o FILE"},
 	{"syscalls", CMD_SYSCALLS, false, "glovebox syscalls [@GROUP|NAME]..."},
 	{"learn", CMD_LEARN, true,
 	 "glovebox learn [-p BASE]... -o OUT.ini [--merge] -- COMMAND [ARG...]"},
+	{"list", CMD_LIST, false, "glovebox list"},
 };
 
 const char *cli_subcommand(size_t i, bool *takes_options)

@@ -61,6 +61,7 @@ void policy_free(struct policy *p)
 		free(p->tcp[i].v);
 	strv_free(&p->argv);
 	strv_free(&p->interned);
+	free(p->layers);
 	*p = (struct policy){0};
 }
 

@@ -211,6 +211,15 @@ struct bwrap_semantics {
 	uint64_t bounding;  /* the bounding set: the caps, or root's own (bwrap_main) */
 };
 
+/* A profile file layered into the policy, in the order of layering. */
+struct policy_layer {
+	const char *file;      /* interned label, as origins name it */
+	const char *dropin_of; /* a drop-in: the label of the profile it extends; else NULL */
+	/* Its place in the layering: a file's includes are loaded after it
+	 * starts but applied before its values, so the load order is not it. */
+	unsigned order;
+};
+
 struct policy {
 	char *description;
 	struct setting description_s;
@@ -305,6 +314,8 @@ struct policy {
 	/* Strings origins point at (profile paths, CLI option names), owned here
 	 * so an origin can be copied freely. */
 	struct strv interned;
+	struct policy_layer *layers; /* the profile files, in order (explain, check) */
+	size_t n_layers;
 };
 
 void policy_init(struct policy *p);

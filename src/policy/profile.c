@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "policy/profile.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <ini.h>
 #include <limits.h>
@@ -14,7 +15,8 @@
 void profile_loader_init(struct profile_loader *l, struct policy *p, struct diag *d,
 			 const struct expand_vars *vars)
 {
-	*l = (struct profile_loader){.policy = p, .diag = d, .vars = vars};
+	*l = (struct profile_loader){.policy = p, .diag = d, .vars = vars,
+				     .builtin_layer = NO_LAYER, .current = NO_LAYER};
 }
 
 void profile_loader_free(struct profile_loader *l)
@@ -22,6 +24,10 @@ void profile_loader_free(struct profile_loader *l)
 	strv_free(&l->search_path);
 	free(l->stack);
 	free(l->done);
+	free(l->edges);
+	for (size_t i = 0; i < l->n_uses; i++)
+		strv_free(&l->uses[i].args);
+	free(l->uses);
 }
 
 void profile_loader_add_dir(struct profile_loader *l, const char *dir)
@@ -404,6 +410,8 @@ static int load_entries(struct profile_loader *l, struct parse_state *st, const 
 	for (int pass = 0; pass < 2; pass++) {
 		if (pass == 1 && layer_base(l, &inc, on_default) < 0)
 			ret = -1;
+		if (pass == 1)
+			l->policy->layers[l->current].order = l->next_order++;
 		for (size_t i = 0, next; i < st->n_entries; i = next) {
 			const struct entry *e = &st->entries[i];
 			for (next = i + 1; next < st->n_entries && st->entries[next].continuation;
@@ -430,22 +438,46 @@ static int load_entries(struct profile_loader *l, struct parse_state *st, const 
 			}
 			if (r < 0)
 				ret = -1;
-			strv_free(&args);
+			if (r == 0 && !include && l->record)
+				*APPEND(l->uses, l->n_uses) = (struct profile_use){
+					.opt = opt, .origin = o, .args = args, .layer = l->current};
+			else
+				strv_free(&args);
 		}
 	}
 	return ret;
 }
 
+/* A UTF-8 byte order mark, as some editors write one, is skipped before
+ * any line is looked at. */
+static void skip_bom(const char **text, size_t *len)
+{
+	static const char bom[] = "\xef\xbb\xbf";
+	if (*len >= 3 && memcmp(*text, bom, 3) == 0) {
+		*text += 3;
+		*len -= 3;
+	}
+}
+
+static void add_edge(struct profile_loader *l, size_t layer, size_t above)
+{
+	if (above != NO_LAYER)
+		*APPEND(l->edges, l->n_edges) = (struct profile_edge){layer, above};
+}
+
+/* A new layer, below the one being loaded. Returns its index. */
+static size_t add_layer(struct profile_loader *l, const char *file, size_t above)
+{
+	struct policy *p = l->policy;
+	*APPEND(p->layers, p->n_layers) = (struct policy_layer){.file = file};
+	add_edge(l, p->n_layers - 1, above);
+	return p->n_layers - 1;
+}
+
 static int load_text(struct profile_loader *l, const char *file_label, const char *text,
 		     size_t len, const char *dir, bool on_default)
 {
-	/* A UTF-8 byte order mark, as some editors write one, is skipped
-	 * before any line is looked at. */
-	static const char bom[] = "\xef\xbb\xbf";
-	if (len >= 3 && memcmp(text, bom, 3) == 0) {
-		text += 3;
-		len -= 3;
-	}
+	skip_bom(&text, &len);
 	struct parse_state st = {
 		.l = l,
 		.file = policy_intern(l->policy, file_label),
@@ -453,6 +485,8 @@ static int load_text(struct profile_loader *l, const char *file_label, const cha
 		.len = len,
 	};
 	unsigned before = l->diag->errors;
+	size_t above = l->current;
+	l->current = add_layer(l, st.file, above);
 
 	int r = ini_parse_stream(reader, &st, handler, &st);
 	/* cppcheck-suppress knownConditionTrueFalse ; the callbacks above count errors */
@@ -468,6 +502,7 @@ static int load_text(struct profile_loader *l, const char *file_label, const cha
 		free(st.entries[i].value);
 	}
 	free(st.entries);
+	l->current = above;
 	return l->diag->errors == before ? 0 : -1;
 }
 
@@ -559,14 +594,180 @@ static void push_id(struct file_id **arr, size_t *n, struct file_id id) /* NOLIN
 	*APPEND(*arr, *n) = id;
 }
 
-/* The built-in default, once: the base of the others. */
+/* ---- drop-ins ---- */
+
+struct dropin {
+	char *name; /* the file name, which orders them and lets one replace another */
+	char *path;
+};
+
+static int dropin_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct dropin *)a)->name, ((const struct dropin *)b)->name);
+}
+
+static bool is_dropin_name(const char *name)
+{
+	size_t n = strlen(name);
+	return name[0] != '.' && n > 4 && streq(name + n - 4, ".ini");
+}
+
+/* The *.ini files of DIR/NAME.d not already named by a directory before
+ * it: the same file name in a directory earlier on the search path
+ * replaces the later one, as systemd's drop-ins do. */
+static void gather_dropins(const char *dir, const char *name, struct dropin **v, size_t *n) /* NOLINT(readability-non-const-parameter): APPEND counts it */
+{
+	_cleanup_free_ char *ddir = xasprintf("%s/%s" DROPIN_SUFFIX, *dir ? dir : ".", name);
+	DIR *d = opendir(ddir);
+	if (!d)
+		return;
+	for (const struct dirent *e; (e = readdir(d));) {
+		bool known = false;
+		for (size_t i = 0; i < *n && !known; i++)
+			known = streq((*v)[i].name, e->d_name);
+		if (!known && is_dropin_name(e->d_name))
+			*APPEND(*v, *n) = (struct dropin){
+				.name = xstrdup(e->d_name),
+				.path = xasprintf("%s/%s", ddir, e->d_name),
+			};
+	}
+	closedir(d);
+}
+
+static int load_dropin(struct profile_loader *l, const char *path, size_t base,
+		       const struct origin *from);
+
+static void collect_dropins(const struct strv *dirs, const char *name, struct dropin **v,
+			    size_t *n)
+{
+	for (size_t i = 0; i < dirs->n; i++)
+		gather_dropins(dirs->v[i], name, v, n);
+	if (*n)
+		qsort(*v, *n, sizeof(**v), dropin_cmp);
+}
+
+void profile_dropins(const struct strv *dirs, const char *name, struct strv *out)
+{
+	struct dropin *v = NULL;
+	size_t n = 0;
+	collect_dropins(dirs, name, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		strv_push(out, v[i].path);
+		free(v[i].name);
+	}
+	free(v);
+}
+
+/* Layer the drop-ins of the profile NAME (layer `base`), found in DIRS,
+ * right after it, in the order of their file names. */
+static int load_dropins(struct profile_loader *l, const char *name, const struct strv *dirs,
+			size_t base, const struct origin *from)
+{
+	struct dropin *v = NULL;
+	size_t n = 0;
+	int r = 0;
+	collect_dropins(dirs, name, &v, &n);
+	for (size_t i = 0; i < n; i++) {
+		if (load_dropin(l, v[i].path, base, from) < 0)
+			r = -1;
+		free(v[i].name);
+		free(v[i].path);
+	}
+	free(v);
+	return r;
+}
+
+/* The built-in default, once: the base of the others, with the default.d
+ * drop-ins of the search path. */
 static int load_builtin(struct profile_loader *l)
 {
-	if (l->builtin_done)
+	if (l->builtin_done) {
+		add_edge(l, l->builtin_layer, l->current);
 		return 0;
+	}
 	l->builtin_done = true;
-	return load_text(l, BUILTIN_DEFAULT_FILE, builtin_default_profile,
-			 builtin_default_profile_len, NULL, false);
+	l->builtin_layer = l->policy->n_layers;
+	int r = load_text(l, BUILTIN_DEFAULT_FILE, builtin_default_profile,
+			  builtin_default_profile_len, NULL, false);
+	if (load_dropins(l, BUILTIN_DEFAULT_NAME, &l->search_path, l->builtin_layer, NULL) < 0)
+		r = -1;
+	return r;
+}
+
+/* Load the file at PATH, opened as fd, once. Returns its layer in *layer
+ * (NO_LAYER when it was loaded before or failed). */
+static int load_opened(struct profile_loader *l, int fd, const char *path,
+		       const struct origin *from, bool on_default, size_t *layer)
+{
+	struct diag *d = l->diag;
+	struct stat sb;
+	*layer = NO_LAYER;
+	if (fstat(fd, &sb) < 0)
+		return diag_error(d, from, "%s: %s", path, strerror(errno));
+	struct file_id id = {sb.st_dev, sb.st_ino, NULL, NO_LAYER};
+
+	for (size_t i = 0; i < l->n_stack; i++)
+		if (l->stack[i].dev == id.dev && l->stack[i].ino == id.ino) {
+			char chain[1024] = "";
+			size_t w = 0;
+			for (size_t k = i; k < l->n_stack && w < sizeof(chain); k++)
+				w += (size_t)snprintf(chain + w, sizeof(chain) - w, "%s -> ",
+						      l->stack[k].path);
+			return diag_error(d, from, "include cycle: %s%s", chain, path);
+		}
+	for (size_t i = 0; i < l->n_done; i++)
+		if (l->done[i].dev == id.dev && l->done[i].ino == id.ino) {
+			/* each file is layered once, at its first include */
+			add_edge(l, l->done[i].layer, l->current);
+			return 0;
+		}
+
+	_cleanup_free_ char *text = NULL;
+	size_t len = 0;
+	int r = read_file(fd, &text, &len);
+	if (r == -EFBIG)
+		return diag_error(d, from, "%s: larger than %d MiB, the most a profile may be",
+				  path, PROFILE_MAX_SIZE >> 20);
+	if (r < 0)
+		return diag_error(d, from, "%s: %s", path,
+				  r == -EINVAL ? "not a regular file" : strerror(-r));
+
+	id.path = policy_intern(l->policy, path);
+	id.layer = l->policy->n_layers;
+	push_id(&l->stack, &l->n_stack, id);
+	_cleanup_free_ char *dir = dir_of(path);
+	r = load_text(l, id.path, text, len, dir, on_default);
+	l->n_stack--;
+	push_id(&l->done, &l->n_done, id);
+	*layer = id.layer;
+	return r;
+}
+
+/* A drop-in of the profile at layer base: it hangs below what included
+ * that profile, and the profile below it, as the drop-in is there to
+ * override the profile. Unlike a profile, it does not layer on the
+ * built-in default. */
+static int load_dropin(struct profile_loader *l, const char *path, size_t base,
+		       const struct origin *from)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return diag_error(l->diag, from, "%s: %s", path, strerror(errno));
+	size_t layer;
+	int r = load_opened(l, fd, path, from, false, &layer);
+	if (layer != NO_LAYER) {
+		l->policy->layers[layer].dropin_of = l->policy->layers[base].file;
+		add_edge(l, base, layer);
+	}
+	return r;
+}
+
+/* The name of a profile file for its drop-ins: "x" for DIR/x.ini. */
+static char *profile_stem(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n = strlen(base);
+	return xstrndup(base, n >= 4 && streq(base + n - 4, ".ini") ? n - 4 : n);
 }
 
 int profile_load(struct profile_loader *l, const char *name, const char *relative_to,
@@ -593,39 +794,71 @@ int profile_load(struct profile_loader *l, const char *name, const char *relativ
 			return diag_error(d, from, "'%s' is not a profile name", name);
 		return diag_error(d, from, "%s: %s", path ? path : name, strerror(-fd));
 	}
-	struct stat sb;
-	if (fstat(fd, &sb) < 0)
-		return diag_error(d, from, "%s: %s", path, strerror(errno));
-	struct file_id id = {sb.st_dev, sb.st_ino, NULL};
+	size_t layer;
+	int r = load_opened(l, fd, path, from, true, &layer);
+	if (layer == NO_LAYER)
+		return r;
+	/* A name's drop-ins come from the whole search path; a file's from
+	 * beside it. */
+	_cleanup_free_ char *stem = profile_stem(path);
+	struct strv own = {0};
+	if (!is_bare_name(name))
+		strv_push(&own, dir_of(path));
+	if (load_dropins(l, stem, is_bare_name(name) ? &l->search_path : &own, layer, from) < 0)
+		r = -1;
+	strv_free(&own);
+	return r;
+}
 
-	for (size_t i = 0; i < l->n_stack; i++)
-		if (l->stack[i].dev == id.dev && l->stack[i].ino == id.ino) {
-			char chain[1024] = "";
-			size_t w = 0;
-			for (size_t k = i; k < l->n_stack && w < sizeof(chain); k++)
-				w += (size_t)snprintf(chain + w, sizeof(chain) - w, "%s -> ",
-						      l->stack[k].path);
-			return diag_error(d, from, "include cycle: %s%s", chain, path);
+/* Only the lines are parsed, nothing applied: an include is not followed
+ * and a bad value elsewhere does not hide the description. */
+static char *text_description(const char *path, const char *text, size_t len)
+{
+	struct policy p;
+	struct diag d;
+	struct profile_loader l;
+	policy_init(&p);
+	FILE *quiet = fopen("/dev/null", "w");
+	diag_init(&d, quiet ? quiet : stderr, "");
+	profile_loader_init(&l, &p, &d, NULL);
+	const char *start = text;
+	skip_bom(&start, &len);
+	struct parse_state st = {.l = &l, .file = path, .text = start, .len = len};
+	(void)ini_parse_stream(reader, &st, handler, &st);
+	char *desc = NULL;
+	for (size_t i = 0; i < st.n_entries; i++) {
+		struct entry *e = &st.entries[i];
+		bool mine = streq(e->section, "profile") && streq(e->key, "description");
+		/* an indented line goes on after a space; a repeated key wins */
+		if (mine && e->continuation && desc) {
+			char *longer = xasprintf("%s %s", desc, e->value);
+			free(desc);
+			desc = longer;
+		} else if (mine) {
+			free(desc);
+			desc = xstrdup(e->value);
 		}
-	for (size_t i = 0; i < l->n_done; i++)
-		if (l->done[i].dev == id.dev && l->done[i].ino == id.ino)
-			return 0; /* each file is layered once, at its first include */
+		free(e->section);
+		free(e->key);
+		free(e->value);
+	}
+	free(st.entries);
+	if (quiet)
+		fclose(quiet);
+	profile_loader_free(&l);
+	policy_free(&p);
+	return desc;
+}
 
+char *profile_description(const char *path)
+{
+	if (!path)
+		return text_description(BUILTIN_DEFAULT_FILE, builtin_default_profile,
+					builtin_default_profile_len);
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	_cleanup_free_ char *text = NULL;
 	size_t len = 0;
-	int r = read_file(fd, &text, &len);
-	if (r == -EFBIG)
-		return diag_error(d, from, "%s: larger than %d MiB, the most a profile may be",
-				  path, PROFILE_MAX_SIZE >> 20);
-	if (r < 0)
-		return diag_error(d, from, "%s: %s", path,
-				  r == -EINVAL ? "not a regular file" : strerror(-r));
-
-	id.path = policy_intern(l->policy, path);
-	push_id(&l->stack, &l->n_stack, id);
-	_cleanup_free_ char *dir = dir_of(path);
-	r = load_text(l, id.path, text, len, dir, true);
-	l->n_stack--;
-	push_id(&l->done, &l->n_done, id);
-	return r;
+	if (fd < 0 || read_file(fd, &text, &len) < 0)
+		return NULL;
+	return text_description(path, text, len);
 }

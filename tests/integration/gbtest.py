@@ -168,6 +168,15 @@ class Case(unittest.TestCase):
         p = self.stage.write("p-%s-%s.ini" % (self.who.name, name), text)
         return p
 
+    def user_file(self, rel, text):
+        """Write a file into the user's profile directory, removed after the test."""
+        path = os.path.join(self.who.home, ".config", "glovebox", "profiles", rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)
+        self.addCleanup(os.unlink, path)
+        return path
+
     def status_fields(self, out):
         fields = {}
         for line in out.splitlines():

@@ -42,7 +42,7 @@ class Subcommands:
         r = self.run_as([self.stage.glovebox, "-p", "build", "check", "x.ini"])
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr, "glovebox: check takes no options and goes first: glovebox "
-                                   "check PROFILE... (see glovebox --help)\n")
+                                   "check [--strict] PROFILE... (see glovebox --help)\n")
 
     def test_syscalls_names_the_groups_that_hold_a_call(self):
         r = self.run_as([self.stage.glovebox, "syscalls", "read"])
@@ -306,7 +306,7 @@ class CheckTakesNames:
         r = self.run_as([self.stage.glovebox, "check", "-p", "build"])
         self.assertEqual(r.returncode, 2)
         self.assertEqual(r.stderr, "glovebox: check takes profile names, not options ('-p'): "
-                                   "glovebox check PROFILE...\n")
+                                   "glovebox check [--strict] PROFILE...\n")
 
     def test_none_is_no_profile_to_check(self):
         r = self.run_as([self.stage.glovebox, "check", "none"])

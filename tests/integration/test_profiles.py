@@ -44,6 +44,29 @@ class SearchPath:
 
 
 @both
+class DropIns:
+    def test_a_users_dropin_adapts_a_shipped_profile(self):
+        path = self.user_file("build.d/50-name.ini", "[where]\nhostname = dropped\n")
+        self.assertEqual(self.probe("hostname", opts=("-p", "build")).stdout, "dropped\n")
+        r = self.run_as([self.stage.glovebox, "explain", "-p", "build"])
+        self.assertOk(r)
+        # the staged install's build.ini, then the drop-in
+        self.assertRegex(r.stdout, r"#   (/\S+/build\.ini)\n#   %s \(drop-in for \1\)\n" % path)
+        self.assertIn("dropped", r.stdout)
+        self.assertIn("# %s:2" % path, r.stdout)
+
+    def test_default_d_adapts_the_builtin_default(self):
+        self.user_file("default.d/50-name.ini", "[where]\nhostname = everywhere\n")
+        self.assertEqual(self.probe("hostname").stdout, "everywhere\n")
+
+    def test_a_dropins_error_names_its_file_and_line(self):
+        path = self.user_file("build.d/50-bad.ini", "[where]\n\nnetwork = sideways\n")
+        r = self.gb("-p", "build", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("%s:3: [where] network:" % path, r.stderr)
+
+
+@both
 class Layering:
     def test_a_profile_without_include_layers_on_the_default(self):
         p = self.profile("one", "[where]\nhostname = one\n")

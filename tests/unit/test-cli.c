@@ -296,7 +296,7 @@ START_TEST(subcommands_come_first)
 	char *argv2[] = {"glovebox", "-p", "x", "check", NULL};
 	ck_assert_int_eq(parse(&c, argv2), -1);
 	ck_assert_ptr_nonnull(strstr(errbuf, "check takes no options and goes first: "
-					     "glovebox check PROFILE..."));
+					     "glovebox check [--strict] PROFILE..."));
 	cli_free(&c);
 	char *argv3[] = {"glovebox", "-p", "x", "--", "check", NULL};
 	ck_assert_int_eq(parse(&c, argv3), 0);

@@ -778,6 +778,127 @@ START_TEST(a_semicolon_after_a_space_starts_a_comment_in_every_value)
 }
 END_TEST
 
+/* dir/sub, for a second directory of the search path or a NAME.d. */
+static char *sub_dir(const char *sub)
+{
+	char *path = path_of(sub);
+	ck_assert(mkdir(path, 0755) == 0 || errno == EEXIST);
+	return path;
+}
+
+/* The file label of layer i ends in want. */
+static void ck_layer(const struct policy *p, size_t i, const char *want)
+{
+	ck_assert_uint_gt(p->n_layers, i);
+	const char *file = p->layers[i].file;
+	size_t n = strlen(file), w = strlen(want);
+	ck_assert_msg(n >= w && streq(file + n - w, want), "layer %zu is %s, not *%s", i, file,
+		      want);
+}
+
+START_TEST(dropins_follow_their_profile_in_name_order_across_the_search_path)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	_cleanup_free_ char *user = sub_dir("user"), *sys = sub_dir("sys");
+	free(sub_dir("user/app.d"));
+	free(sub_dir("sys/app.d"));
+	write_profile("sys/app.ini", "[profile]\ninclude = none\n[where]\nhostname = app\n"
+				     "tmpfs = /app\n");
+	write_profile("user/app.d/10-a.ini", "[where]\nhostname = a\ntmpfs = /a\n");
+	write_profile("sys/app.d/20-b.ini", "[where]\ntmpfs = /b\n");
+	/* the same name earlier on the search path replaces this one */
+	write_profile("sys/app.d/30-c.ini", "[where]\nhostname = sys\n");
+	write_profile("user/app.d/30-c.ini", "[profile]\n\n[where]\nhostname = user\n");
+	write_profile("sys/app.d/notes.txt", "[where]\nhostname = txt\n");
+	profile_loader_add_dir(&f.l, user);
+	profile_loader_add_dir(&f.l, sys);
+	ck_assert_int_eq(profile_load(&f.l, "app", NULL, NULL), 0);
+	ck_assert_str_eq(fixture_msgs(&f), "");
+	ck_assert_str_eq(f.p.hostname, "user");
+	ck_assert_uint_eq(f.p.hostname_s.origin.line, 4);
+	ck_assert_ptr_nonnull(strstr(f.p.hostname_s.origin.file, "user/app.d/30-c.ini"));
+	ck_assert_uint_eq(f.p.n_mounts, 3);
+	ck_assert_str_eq(f.p.mounts[1].dest, "/a");
+	ck_assert_str_eq(f.p.mounts[2].dest, "/b");
+	ck_assert_uint_eq(f.p.n_layers, 4);
+	ck_layer(&f.p, 0, "sys/app.ini");
+	ck_layer(&f.p, 1, "user/app.d/10-a.ini");
+	ck_layer(&f.p, 2, "sys/app.d/20-b.ini");
+	ck_layer(&f.p, 3, "user/app.d/30-c.ini");
+	ck_assert_ptr_null(f.p.layers[0].dropin_of);
+	ck_assert_str_eq(f.p.layers[3].dropin_of, f.p.layers[0].file);
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(dropins_of_an_included_profile_come_before_the_includer)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	free(sub_dir("base.d"));
+	write_profile("base.ini", "[profile]\ninclude = none\n[where]\nhostname = base\n");
+	write_profile("base.d/x.ini", "[where]\nhostname = dropin\nnetwork = host\n");
+	write_profile("top.ini", "[profile]\ninclude = base\n[where]\nhostname = top\n");
+	profile_loader_add_dir(&f.l, dir);
+	ck_assert_int_eq(profile_load(&f.l, "top", NULL, NULL), 0);
+	ck_assert_str_eq(f.p.hostname, "top");
+	ck_assert_int_eq(f.p.network, NET_HOST);
+	ck_assert_uint_eq(f.p.n_layers, 3);
+	ck_layer(&f.p, 0, "/top.ini");
+	ck_layer(&f.p, 1, "/base.ini");
+	ck_layer(&f.p, 2, "/base.d/x.ini");
+	/* applied: base, its drop-in, then top */
+	ck_assert_uint_lt(f.p.layers[1].order, f.p.layers[2].order);
+	ck_assert_uint_lt(f.p.layers[2].order, f.p.layers[0].order);
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(the_builtin_default_takes_default_d_dropins)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	free(sub_dir("default.d"));
+	write_profile("default.d/net.ini", "[where]\nnetwork = host\n");
+	write_profile("plain.ini", "[where]\nhostname = plain\n");
+	profile_loader_add_dir(&f.l, dir);
+	ck_assert_int_eq(profile_load(&f.l, "plain", NULL, NULL), 0);
+	ck_assert_str_eq(fixture_msgs(&f), "");
+	ck_assert_int_eq(f.p.network, NET_HOST);
+	ck_assert_str_eq(f.p.hostname, "plain");
+	ck_layer(&f.p, 1, BUILTIN_DEFAULT_FILE);
+	ck_layer(&f.p, 2, "/default.d/net.ini");
+	ck_assert_str_eq(f.p.layers[2].dropin_of, BUILTIN_DEFAULT_FILE);
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+START_TEST(a_dropin_does_not_layer_on_the_default_and_names_its_lines)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	free(sub_dir("blank.d"));
+	write_profile("blank.ini", "[profile]\ninclude = none\n");
+	write_profile("blank.d/bad.ini", "[where]\nhostname = x\nnetwork = sideways\n");
+	/* a profile named by its path takes the drop-ins beside it */
+	_cleanup_free_ char *path = path_of("blank.ini");
+	ck_assert_int_eq(profile_load(&f.l, path, NULL, NULL), -1);
+	ck_assert_msgs_contain(&f, "blank.d/bad.ini:3: [where] network:");
+	ck_assert_uint_eq(f.p.n_layers, 2);
+	ck_assert_uint_eq(f.p.n_mounts, 0);
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
 RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_section_and_key,
 	  unknown_sections_and_keys_are_errors, syntax_errors_are_reported_per_line,
 	  unknown_names_name_file_and_line,
@@ -802,4 +923,8 @@ RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_sectio
 	  the_default_under_several_profiles_is_layered_once, include_none_is_a_blank_slate,
 	  none_cannot_be_combined_with_profile_names,
 	  the_command_lines_profile_list_layers_like_include,
-	  a_policy_that_cannot_start_the_command_is_refused)
+	  a_policy_that_cannot_start_the_command_is_refused,
+	  dropins_follow_their_profile_in_name_order_across_the_search_path,
+	  dropins_of_an_included_profile_come_before_the_includer,
+	  the_builtin_default_takes_default_d_dropins,
+	  a_dropin_does_not_layer_on_the_default_and_names_its_lines)
