@@ -25,6 +25,7 @@
 #include "policy/expand.h"
 #include "policy/profile.h"
 #include "what/identity.h"
+#include "where/dbusproxy.h"
 #include "where/resolve.h"
 
 /* glovebox must never carry privileges of its own: a setuid or
@@ -155,8 +156,8 @@ static int build_policy(const struct cli *cli, struct policy *p, const struct ex
 	p->home_name = home_name(cli, &l);
 	profile_loader_free(&l);
 	cli_apply(cli, p, d);
-	if (d->errors == 0)
-		policy_validate(p, d);
+	if (d->errors == 0 && policy_validate(p, d) == 0)
+		dbusproxy_plan(p, d);
 	return d->errors ? -1 : 0;
 }
 

@@ -42,3 +42,8 @@ int apply_processes(struct policy *p, const struct gb_option *opt, char **a, siz
                     const struct origin *o, struct diag *d);
 int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                  const struct origin *o, struct diag *d);
+int apply_dbus_rule(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                    const struct origin *o, struct diag *d);
+enum { DBUS_SWITCH_PORTALS, DBUS_SWITCH_SYSTEM };
+int apply_dbus_switch(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                      const struct origin *o, struct diag *d);

@@ -46,6 +46,10 @@ void policy_free(struct policy *p)
 		mount_op_free(&p->removed[i].op);
 	free(p->removed);
 	policy_clear_forwards(p);
+	for (size_t i = 0; i < p->n_dbus_rules; i++)
+		free(p->dbus_rules[i].value);
+	free(p->dbus_rules);
+	free(p->dbus_proxy_dir);
 	free(p->hostname);
 	free(p->chdir);
 	free(p->home_name);
@@ -118,6 +122,11 @@ bool mount_at_or_below(const struct mount_op *m, const void *dest)
 bool mount_is_proc(const struct mount_op *m, const void *unused _unused_)
 {
 	return m->kind == MOUNT_PROC;
+}
+
+bool policy_dbus_filtered(const struct policy *p)
+{
+	return p->n_dbus_rules > 0 || p->dbus_portals;
 }
 
 void policy_clear_forwards(struct policy *p)
