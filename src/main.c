@@ -12,6 +12,7 @@
 #include <sys/xattr.h>
 
 #include "trace.h"
+#include "app.h"
 #include "bwrap/bwrap.h"
 #include "config.h"
 #include "diag.h"
@@ -544,6 +545,19 @@ static int cmd_syscalls(const struct cli *cli)
 	return ret;
 }
 
+/* glovebox run APP ARG...: as glovebox -p ITS-PROFILE -- ITS-BINARY ARG... */
+static int cmd_app(const struct cli *cli)
+{
+	_cleanup_(strv_free) struct strv argv = {0};
+	int r = app_command_line(cli->operands, cli->n_operands, &argv, stderr);
+	if (r != 0)
+		return r;
+	struct cli run;
+	r = cli_parse((int)argv.n, argv.v, &run, stderr) < 0 ? 2 : cmd_run(&run);
+	cli_free(&run);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	TRACE_POINT("main");
@@ -582,6 +596,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_EXPLAIN:
 		r = cmd_explain(&cli);
+		break;
+	case CMD_APP:
+		r = cmd_app(&cli);
 		break;
 	case CMD_RUN:
 	default:

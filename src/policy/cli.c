@@ -17,6 +17,7 @@ static const struct subcommand {
 	{"explain", CMD_EXPLAIN, true, "glovebox explain [--calls] [-p PROFILE]... [OPTION]..."},
 	{"compile", CMD_COMPILE, true, "glovebox compile [-p PROFILE]... [OPTION]... -o FILE"},
 	{"syscalls", CMD_SYSCALLS, false, "glovebox syscalls [@GROUP|NAME]..."},
+	{"run", CMD_APP, false, "glovebox run APP [ARG]..."},
 };
 
 static const struct subcommand *subcommand_by_name(const char *name)

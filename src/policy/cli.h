@@ -14,6 +14,7 @@ enum gb_command {
 	CMD_SYSCALLS,
 	CMD_COMPILE,
 	CMD_EXPLAIN,
+	CMD_APP,
 	CMD_HELP,
 	CMD_VERSION,
 };

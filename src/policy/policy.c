@@ -39,6 +39,8 @@ static void mount_op_free(struct mount_op *m)
 void policy_free(struct policy *p)
 {
 	free(p->description);
+	free(p->desktop_id);
+	free(p->binary);
 	for (size_t i = 0; i < p->n_mounts; i++)
 		mount_op_free(&p->mounts[i]);
 	free(p->mounts);

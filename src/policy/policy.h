@@ -228,6 +228,12 @@ struct policy {
 	char *description;
 	struct setting description_s;
 	struct setting blank_s; /* include = none: where a blank slate was asked for */
+	/* An app's profile: its desktop file's id and its program, which
+	 * `glovebox run APP` and `glovebox desktop` match. */
+	char *desktop_id;
+	struct setting desktop_id_s;
+	char *binary;
+	struct setting binary_s;
 
 	/* where */
 	struct mount_op *mounts;
