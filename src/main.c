@@ -13,6 +13,7 @@
 
 #include "trace.h"
 #include "app.h"
+#include "desktop.h"
 #include "bwrap/bwrap.h"
 #include "config.h"
 #include "diag.h"
@@ -599,6 +600,9 @@ int main(int argc, char **argv)
 		break;
 	case CMD_APP:
 		r = cmd_app(&cli);
+		break;
+	case CMD_DESKTOP:
+		r = desktop_main(cli.operands, cli.n_operands, stdout, stderr);
 		break;
 	case CMD_RUN:
 	default:

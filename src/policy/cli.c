@@ -18,6 +18,7 @@ static const struct subcommand {
 	{"compile", CMD_COMPILE, true, "glovebox compile [-p PROFILE]... [OPTION]... -o FILE"},
 	{"syscalls", CMD_SYSCALLS, false, "glovebox syscalls [@GROUP|NAME]..."},
 	{"run", CMD_APP, false, "glovebox run APP [ARG]..."},
+	{"desktop", CMD_DESKTOP, false, "glovebox desktop install APP | remove APP | list"},
 };
 
 static const struct subcommand *subcommand_by_name(const char *name)

@@ -15,6 +15,7 @@ enum gb_command {
 	CMD_COMPILE,
 	CMD_EXPLAIN,
 	CMD_APP,
+	CMD_DESKTOP,
 	CMD_HELP,
 	CMD_VERSION,
 };
