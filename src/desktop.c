@@ -428,7 +428,7 @@ static bool list_one(int dirfd _unused_, const char *name, const char *profile, 
 	return true;
 }
 
-static int list(FILE *out, FILE *err)
+static int list_entries(FILE *out, FILE *err)
 {
 	_cleanup_free_ char *shown = NULL;
 	_cleanup_close_ int dir = open_applications(false, &shown, err);
@@ -445,7 +445,7 @@ int desktop_main(char *const *operands, size_t n, FILE *out, FILE *err)
 	if (streq(verb, "remove") && n == 2)
 		return remove_app(operands[1], out, err);
 	if (streq(verb, "list") && n == 1)
-		return list(out, err);
+		return list_entries(out, err);
 	fputs("glovebox: usage: glovebox desktop install APP | remove APP | list\n", err);
 	return 2;
 }
