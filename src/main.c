@@ -12,6 +12,8 @@
 #include <sys/xattr.h>
 
 #include "trace.h"
+#include "app.h"
+#include "desktop.h"
 #include "bwrap/bwrap.h"
 #include "config.h"
 #include "diag.h"
@@ -29,6 +31,7 @@
 #include "policy/expand.h"
 #include "policy/profile.h"
 #include "what/identity.h"
+#include "where/dbusproxy.h"
 #include "where/resolve.h"
 
 /* glovebox must never carry privileges of its own: a setuid or
@@ -164,8 +167,8 @@ static int build_policy(const struct cli *cli, struct policy *p, const struct ex
 		strv_add(layered, l.done[i].path);
 	profile_loader_free(&l);
 	cli_apply(cli, p, d);
-	if (d->errors == 0)
-		policy_validate(p, d);
+	if (d->errors == 0 && policy_validate(p, d) == 0)
+		dbusproxy_plan(p, d);
 	return d->errors ? -1 : 0;
 }
 
@@ -637,6 +640,19 @@ static int cmd_syscalls(const struct cli *cli)
 	return ret;
 }
 
+/* glovebox run APP ARG...: as glovebox -p ITS-PROFILE -- ITS-BINARY ARG... */
+static int cmd_app(const struct cli *cli)
+{
+	_cleanup_(strv_free) struct strv argv = {0};
+	int r = app_command_line(cli->operands, cli->n_operands, &argv, stderr);
+	if (r != 0)
+		return r;
+	struct cli run;
+	r = cli_parse((int)argv.n, argv.v, &run, stderr) < 0 ? 2 : cmd_run(&run);
+	cli_free(&run);
+	return r;
+}
+
 int main(int argc, char **argv)
 {
 	TRACE_POINT("main");
@@ -681,6 +697,12 @@ int main(int argc, char **argv)
 		break;
 	case CMD_EXPLAIN:
 		r = cmd_explain(&cli);
+		break;
+	case CMD_APP:
+		r = cmd_app(&cli);
+		break;
+	case CMD_DESKTOP:
+		r = desktop_main(cli.operands, cli.n_operands, stdout, stderr);
 		break;
 	case CMD_RUN:
 	case CMD_LEARN:

@@ -101,6 +101,14 @@ void strv_add(struct strv *s, const char *str);
 void strv_free(struct strv *s);
 bool strv_contains(const struct strv *s, const char *str);
 
+/* A helper that glovebox runs beside a sandbox (pasta, xdg-dbus-proxy).
+ * In its process, before exec: die with glovebox (parent), leave its
+ * session (the terminal's signals are the sandbox's), the default signal
+ * mask and SIGPIPE. False when glovebox is gone already. */
+bool helper_detach(pid_t parent);
+/* Kill and reap the helper *pid, if any; *pid becomes 0. */
+void helper_kill(pid_t *pid);
+
 /* Write the whole buffer, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 /* Read up to len bytes, retrying on EINTR; returns bytes read or -errno. */

@@ -15,6 +15,7 @@
 #include "launch/internal.h"
 #include "trace.h"
 #include "what/identity.h"
+#include "where/dbusproxy.h"
 #include "where/namespaces.h"
 
 /* The command's report: a datagram socket on which the kernel vouches
@@ -107,6 +108,12 @@ static pid_t clone_sandbox(const struct policy *p, struct child_ctx *c, struct t
 			return -1;
 		}
 	}
+	if (fallback && policy_dbus_filtered(p)) {
+		/* no mounts: $XDG_RUNTIME_DIR/bus would be the host's own bus */
+		fputs("glovebox: [dbus] needs namespaces, and fallback = landlock has none\n",
+		      stderr);
+		return -1;
+	}
 	if (fallback) {
 		where_fallback_note(p, err, stderr);
 		c->fallback = true;
@@ -158,9 +165,10 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	if (ruleset == -2)
 		return 125;
 	_cleanup_(pasta_stop) struct pasta pasta = {.sock = -1, .peer = -1};
+	_cleanup_(dbusproxy_stop) struct dbusproxy proxy = {.ready = -1};
 	struct diag d;
 	diag_init(&d, stderr, "glovebox: ");
-	if (pasta_prepare(&pasta, p, &d) < 0)
+	if (pasta_prepare(&pasta, p, &d) < 0 || dbusproxy_start(&proxy, p, &d) < 0)
 		return 125;
 	_cleanup_(channels_close) struct channels ch = {-1, {-1, -1}, {-1, -1}, {-1, -1}};
 	int r = channels_open(&ch, req->info_fd >= 0 || req->status_fd >= 0 ||

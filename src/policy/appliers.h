@@ -68,3 +68,11 @@ int apply_env_set(struct policy *p, const struct gb_option *opt, char **a, size_
                   const struct origin *o, struct diag *d);
 int apply_env_unset(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                     const struct origin *o, struct diag *d);
+int apply_dbus_rule(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                    const struct origin *o, struct diag *d);
+enum { DBUS_SWITCH_PORTALS, DBUS_SWITCH_SYSTEM };
+int apply_dbus_switch(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                      const struct origin *o, struct diag *d);
+enum { APP_META_DESKTOP_ID, APP_META_BINARY };
+int apply_app_meta(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                   const struct origin *o, struct diag *d);

@@ -21,6 +21,8 @@ static const struct subcommand {
 	{"learn", CMD_LEARN, true,
 	 "glovebox learn [-p BASE]... -o OUT.ini [--merge] -- COMMAND [ARG...]"},
 	{"list", CMD_LIST, false, "glovebox list"},
+	{"run", CMD_APP, false, "glovebox run APP [ARG]..."},
+	{"desktop", CMD_DESKTOP, false, "glovebox desktop install APP | remove APP | list"},
 };
 
 const char *cli_subcommand(size_t i, bool *takes_options)

@@ -16,6 +16,8 @@ enum gb_command {
 	CMD_EXPLAIN,
 	CMD_LEARN,
 	CMD_LIST,
+	CMD_APP,
+	CMD_DESKTOP,
 	CMD_HELP,
 	CMD_VERSION,
 };

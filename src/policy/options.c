@@ -202,6 +202,15 @@ const struct gb_option gb_options[] = {
 	{.section = "profile", .key = "description", .cli = "description", .cli_nargs = 1,
 	 .min_args = 1, .max_args = 1, .style = VALUE_TEXT, .metavar = "TEXT",
 	 .help = "a line saying what the profile is for", .apply = apply_description},
+	{.section = "profile", .key = "desktop-id", .cli = "desktop-id", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 1, .metavar = "ID",
+	 .help = "the app's desktop file id (org.example.App for org.example.App.desktop), which "
+	         "glovebox run and glovebox desktop match", .apply = apply_app_meta,
+	 .data = APP_META_DESKTOP_ID},
+	{.section = "profile", .key = "binary", .cli = "binary", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 1, .metavar = "NAME|PATH",
+	 .help = "the app's program: what glovebox run APP starts under this profile",
+	 .apply = apply_app_meta, .data = APP_META_BINARY},
 	{.section = "profile", .key = "include", .cli = "profile", .cli_short = 'p',
 	 .cli_nargs = 1, .min_args = 1, .max_args = 0, .flags = OPT_INCLUDE,
 	 .metavar = "NAME|PATH",
@@ -440,6 +449,37 @@ const struct gb_option gb_options[] = {
 	 .help = "refuse a call when its arguments match (unsigned; an int argument on its low 32 bits)",
 	 .apply = apply_rule},
 
+	{.section = "dbus", .key = "talk", .cli = "dbus-talk", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "NAME...",
+	 .help = "session bus, filtered by xdg-dbus-proxy: call and message these names",
+	 .apply = apply_dbus_rule, .data = DBUS_TALK},
+	{.section = "dbus", .key = "own", .cli = "dbus-own", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "NAME...",
+	 .help = "session bus: own (and talk to) these names", .apply = apply_dbus_rule,
+	 .data = DBUS_OWN},
+	{.section = "dbus", .key = "see", .cli = "dbus-see", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "NAME...",
+	 .help = "session bus: see these names listed, nothing more", .apply = apply_dbus_rule,
+	 .data = DBUS_SEE},
+	{.section = "dbus", .key = "call", .cli = "dbus-call", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "NAME=[METHOD][@PATH]...",
+	 .help = "session bus: call only these methods of NAME", .apply = apply_dbus_rule,
+	 .data = DBUS_CALL},
+	{.section = "dbus", .key = "broadcast", .cli = "dbus-broadcast", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 0, .flags = OPT_CLI_NAMES,
+	 .metavar = "NAME=[SIGNAL][@PATH]...",
+	 .help = "session bus: receive these signals broadcast by NAME", .apply = apply_dbus_rule,
+	 .data = DBUS_BROADCAST},
+	{.section = "dbus", .key = "portals", .cli = "dbus-portals", .cli_nargs = 0,
+	 .min_args = 1, .max_args = 1, .metavar = "yes|no",
+	 .help = "session bus: talk to the desktop portals (org.freedesktop.portal.*: file "
+	         "chooser, open with...)", .apply = apply_dbus_switch,
+	 .data = DBUS_SWITCH_PORTALS},
+	{.section = "dbus", .key = "system-bus", .cli = "dbus-system-bus", .cli_nargs = 0,
+	 .min_args = 1, .max_args = 1, .metavar = "yes|no",
+	 .help = "the system bus's socket, unfiltered (default no: absent)",
+	 .apply = apply_dbus_switch, .data = DBUS_SWITCH_SYSTEM},
+
 	{.section = "env", .key = "keep", .cli = "keep-env", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "NAME|PATTERN...",
 	 .help = "variables kept when the environment is cleared (LC_* style patterns)",
@@ -458,7 +498,7 @@ const struct gb_option gb_options[] = {
 /* clang-format on */
 const size_t gb_option_count = ELEMENTSOF(gb_options);
 
-const char *const gb_sections[] = {"profile", "where", "what", "limits", "how", "env"};
+const char *const gb_sections[] = {"profile", "where", "what", "limits", "how", "dbus", "env"};
 const size_t gb_section_count = ELEMENTSOF(gb_sections);
 
 bool option_section_known(const char *section)

@@ -39,6 +39,8 @@ static void mount_op_free(struct mount_op *m)
 void policy_free(struct policy *p)
 {
 	free(p->description);
+	free(p->desktop_id);
+	free(p->binary);
 	for (size_t i = 0; i < p->n_mounts; i++)
 		mount_op_free(&p->mounts[i]);
 	free(p->mounts);
@@ -46,6 +48,10 @@ void policy_free(struct policy *p)
 		mount_op_free(&p->removed[i].op);
 	free(p->removed);
 	policy_clear_forwards(p);
+	for (size_t i = 0; i < p->n_dbus_rules; i++)
+		free(p->dbus_rules[i].value);
+	free(p->dbus_rules);
+	free(p->dbus_proxy_dir);
 	free(p->hostname);
 	free(p->chdir);
 	free(p->home_name);
@@ -119,6 +125,11 @@ bool mount_at_or_below(const struct mount_op *m, const void *dest)
 bool mount_is_proc(const struct mount_op *m, const void *unused _unused_)
 {
 	return m->kind == MOUNT_PROC;
+}
+
+bool policy_dbus_filtered(const struct policy *p)
+{
+	return p->n_dbus_rules > 0 || p->dbus_portals;
 }
 
 void policy_clear_forwards(struct policy *p)

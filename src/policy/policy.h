@@ -177,6 +177,19 @@ struct arg_rule {
 
 #define NS_ALL 0xffffffffu /* every namespace type may be created */
 
+/* ---- dbus ---- */
+
+/* A [dbus] rule, handed to xdg-dbus-proxy as --see=, --talk=, --own=,
+ * --call= or --broadcast= (value: a bus name, NAME.* for a subtree, and
+ * for call and broadcast NAME=RULE). */
+enum dbus_rule_kind { DBUS_SEE, DBUS_TALK, DBUS_OWN, DBUS_CALL, DBUS_BROADCAST };
+
+struct dbus_rule {
+	enum dbus_rule_kind kind;
+	char *value;
+	struct origin origin;
+};
+
 /* ---- env ---- */
 
 enum env_op_kind { ENV_KEEP, ENV_SET, ENV_UNSET };
@@ -224,6 +237,12 @@ struct policy {
 	char *description;
 	struct setting description_s;
 	struct setting blank_s; /* include = none: where a blank slate was asked for */
+	/* An app's profile: its desktop file's id and its program, which
+	 * `glovebox run APP` and `glovebox desktop` match. */
+	char *desktop_id;
+	struct setting desktop_id_s;
+	char *binary;
+	struct setting binary_s;
 
 	/* where */
 	struct mount_op *mounts;
@@ -300,6 +319,15 @@ struct policy {
 	struct arg_rule *arg_rules; /* ioctl-deny and rule entries, in order */
 	size_t n_arg_rules, cap_arg_rules;
 
+	/* dbus: any rule, or portals, puts the session bus behind a filter */
+	struct dbus_rule *dbus_rules;
+	size_t n_dbus_rules;
+	bool dbus_portals; /* org.freedesktop.portal.* talkable */
+	struct setting dbus_portals_s;
+	bool dbus_system; /* the system bus's socket, unfiltered */
+	struct setting dbus_system_s;
+	char *dbus_proxy_dir; /* the host directory of the proxy's socket, once planned */
+
 	/* env */
 	bool env_clear;
 	struct setting env_clear_s;
@@ -356,6 +384,15 @@ uint64_t policy_tmpfs_reserved(const struct policy *p);
 
 /* Cross-field checks after every layer is applied. Returns 0 or -1 (reported). */
 int policy_validate(struct policy *p, struct diag *d);
+
+/* The session bus goes through xdg-dbus-proxy. */
+bool policy_dbus_filtered(const struct policy *p);
+/* Once every layer is applied: system-bus = yes binds the system bus's
+ * socket; a filtered session bus binds proxy_dir/bus (the proxy's socket,
+ * not there yet) at runtime_dir/bus and points DBUS_SESSION_BUS_ADDRESS
+ * at it. 0 or -1 (reported). */
+int policy_plan_dbus(struct policy *p, const char *runtime_dir, const char *proxy_dir,
+		     struct diag *d);
 
 const char *mount_kind_name(enum mount_kind k);
 const char *home_mode_name(enum home_mode m);

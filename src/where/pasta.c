@@ -221,13 +221,8 @@ void pasta_argv(const struct policy *p, uid_t uid, gid_t gid, bool userns, struc
 _noreturn_ static void exec_pasta(const char *path, char **argv, const int fds[FD_COUNT],
 				  pid_t parent)
 {
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != parent)
+	if (!helper_detach(parent))
 		_exit(125);
-	(void)setsid();
-	sigset_t none;
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	signal(SIGPIPE, SIG_DFL);
 	/* Moved above the slots first, so that placing one cannot overwrite
 	 * another that is still to be placed. */
 	int moved[FD_COUNT];
@@ -417,12 +412,7 @@ int pasta_start(struct pasta *pa, const struct policy *p, int sandbox_pidfd, str
 
 void pasta_stop(struct pasta *pa)
 {
-	if (pa->pid > 0) {
-		kill(pa->pid, SIGKILL);
-		while (waitpid(pa->pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
-	pa->pid = 0;
+	helper_kill(&pa->pid);
 	closep(&pa->sock);
 	closep(&pa->peer);
 	free(pa->path);

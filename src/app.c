@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "app.h"
+
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "diag.h"
+#include "policy/profile.h"
+
+void app_profile_free(struct app_profile *a)
+{
+	free(a->name);
+	free(a->path);
+	free(a->desktop_id);
+	free(a->binary);
+	*a = (struct app_profile){0};
+}
+
+void app_list_free(struct app_profile *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		app_profile_free(&v[i]);
+	free(v);
+}
+
+/* The profile at path, loaded as -p would with every layer it includes,
+ * its errors unsaid: a broken profile is no app. */
+static bool load_app(const char *path, const struct expand_vars *vars, FILE *quiet,
+		     struct app_profile *out)
+{
+	struct policy p;
+	policy_init(&p);
+	struct diag d;
+	diag_init(&d, quiet, "");
+	struct profile_loader l;
+	profile_loader_init(&l, &p, &d, vars);
+	profile_loader_default_path(&l);
+	int r = profile_load(&l, path, NULL, NULL);
+	profile_loader_free(&l);
+	bool app = r == 0 && d.errors == 0 && p.binary;
+	if (app) {
+		out->path = xstrdup(path);
+		out->binary = steal_pointer(&p.binary);
+		out->desktop_id = steal_pointer(&p.desktop_id);
+	}
+	policy_free(&p);
+	return app;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The profile names of one directory (NAME.ini, not hidden), sorted. */
+static void dir_names(const char *dir, struct strv *names)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return;
+	struct dirent *e;
+	while ((e = readdir(dp))) {
+		size_t len = strlen(e->d_name);
+		if (e->d_name[0] != '.' && len > 4 && streq(e->d_name + len - 4, ".ini"))
+			strv_push(names, xstrndup(e->d_name, len - 4));
+	}
+	closedir(dp);
+	if (names->n)
+		qsort(names->v, names->n, sizeof(*names->v), compare_names);
+}
+
+void app_list(struct app_profile **out, size_t *n)
+{
+	*out = NULL;
+	*n = 0;
+	struct expand_vars vars;
+	struct expand_storage storage;
+	expand_vars_from_process(&vars, &storage);
+	struct profile_loader l;
+	profile_loader_init(&l, NULL, NULL, &vars);
+	profile_loader_default_path(&l);
+	FILE *quiet = fopen("/dev/null", "we");
+	_cleanup_(strv_free) struct strv seen = {0};
+	for (size_t i = 0; quiet && i < l.search_path.n; i++) {
+		_cleanup_(strv_free) struct strv names = {0};
+		dir_names(l.search_path.v[i], &names);
+		for (size_t k = 0; k < names.n; k++) {
+			if (strv_contains(&seen, names.v[k]))
+				continue;
+			strv_add(&seen, names.v[k]);
+			_cleanup_free_ char *path =
+				xasprintf("%s/%s.ini", l.search_path.v[i], names.v[k]);
+			struct app_profile a = {0};
+			if (!load_app(path, &vars, quiet, &a))
+				continue;
+			a.name = xstrdup(names.v[k]);
+			*APPEND(*out, *n) = a;
+		}
+	}
+	if (quiet)
+		fclose(quiet);
+	profile_loader_free(&l);
+	expand_storage_free(&storage);
+}
+
+static const char *last_component(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash ? slash + 1 : path;
+}
+
+/* How well a matches app: 3 by name, 2 by desktop id, 1 by binary, 0 not. */
+static int match_rank(const struct app_profile *a, const char *app)
+{
+	size_t n = strlen(app);
+	if (streq(a->name, app))
+		return 3;
+	if (a->desktop_id && (streq(a->desktop_id, app) ||
+			      (n > 8 && streq(app + n - 8, ".desktop") &&
+			       strlen(a->desktop_id) == n - 8 && !strncmp(a->desktop_id, app, n - 8))))
+		return 2;
+	if (streq(a->binary, app) || streq(last_component(a->binary), app))
+		return 1;
+	return 0;
+}
+
+int app_find(const char *app, struct app_profile *out, FILE *err)
+{
+	struct app_profile *v;
+	size_t n;
+	app_list(&v, &n);
+	size_t best = n;
+	int best_rank = 0;
+	for (size_t i = 0; i < n; i++) {
+		int rank = match_rank(&v[i], app);
+		if (rank > best_rank) {
+			best = i;
+			best_rank = rank;
+		}
+	}
+	if (best < n) {
+		*out = v[best];
+		v[best] = (struct app_profile){0};
+	}
+	app_list_free(v, n);
+	if (best < n)
+		return 0;
+	_cleanup_free_ char *shown = text_escape(app);
+	fprintf(err, "glovebox: %s: no app profile names it (its [profile] binary, desktop-id or "
+		     "file name; see glovebox desktop list)\n", shown);
+	return -1;
+}
+
+int app_command_line(char *const *operands, size_t n, struct strv *argv, FILE *err)
+{
+	if (n == 0) {
+		fputs("glovebox: run needs an app: glovebox run APP [ARG]...\n", err);
+		return 2;
+	}
+	struct app_profile a;
+	if (app_find(operands[0], &a, err) < 0)
+		return 125;
+	strv_add(argv, "glovebox");
+	strv_add(argv, "--profile");
+	strv_add(argv, a.path);
+	strv_add(argv, "--");
+	strv_add(argv, a.binary);
+	for (size_t i = 1; i < n; i++)
+		strv_add(argv, operands[i]);
+	app_profile_free(&a);
+	return 0;
+}
