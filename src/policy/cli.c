@@ -232,6 +232,27 @@ static const struct gb_option *lookup_option(const char *arg, const char **inlin
 	return option_by_cli(name);
 }
 
+/* bubblewrap's names that glovebox once spelled with a grammar of its
+ * own (--overlay LOWER DIR DEST against bwrap's RWSRC WORKDIR DEST):
+ * a command line in bwrap's order would be misread, writing where it
+ * did not mean to, so these names are refused and the error names the
+ * option that took glovebox's grammar. */
+static const struct {
+	const char *bwrap_name, *own_name;
+} bwrap_names[] = {
+	{"file", "file-text"},
+	{"tmp-overlay", "overlay-tmp"},
+	{"overlay", "overlay-dir"},
+};
+
+static const struct gb_option *bwrap_name_taken(const char *name)
+{
+	for (size_t i = 0; i < ELEMENTSOF(bwrap_names); i++)
+		if (streq(name, bwrap_names[i].bwrap_name))
+			return option_by_cli(bwrap_names[i].own_name);
+	return NULL;
+}
+
 static int unknown_option(FILE *err, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -239,6 +260,15 @@ static int unknown_option(FILE *err, const char *arg)
 	const struct gb_option *moved = arg[1] == '-' ? option_moved_cli(name) : NULL;
 	if (moved)
 		return usage_error(err, "unknown option '%s' (now --%s)", arg, moved->cli);
+	const struct gb_option *own = arg[1] == '-' ? bwrap_name_taken(name) : NULL;
+	if (own) {
+		char syn[128];
+		cli_synopsis(own, syn, sizeof(syn));
+		return usage_error(err,
+				   "unknown option '%s': glovebox's is --%s %s (bubblewrap's "
+				   "--%s takes other arguments)",
+				   arg, own->cli, syn, name);
+	}
 	return usage_error(err, "unknown option '%s'", arg);
 }
 

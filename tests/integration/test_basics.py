@@ -89,7 +89,7 @@ class CommandLineValues:
     def test_a_missing_value_is_a_usage_error_and_never_takes_the_double_dash(self):
         for opts, needs in ((["--bind", "/tmp"],
                              "--bind needs SRC DEST [links=follow] [writable=intended]"),
-                            (["--tmp-overlay", "/usr"], "--tmp-overlay needs LOWER DEST"),
+                            (["--overlay-tmp", "/usr"], "--overlay-tmp needs LOWER DEST"),
                             (["--network"], "--network needs none|host|user")):
             r = self.run_as([self.stage.glovebox] + opts + ["--", "true"])
             self.assertEqual(r.returncode, 2, opts)

@@ -380,7 +380,7 @@ class Cache:
 
     def test_an_overlay_of_home_hides_the_cache_too(self):
         self.probe("exit", "0")
-        r = self.gb("--home", "none", "--tmp-overlay", self.who.home, self.who.home,
+        r = self.gb("--home", "none", "--overlay-tmp", self.who.home, self.who.home,
                     cmd=["/bin/sh", "-c", 'ls -A "$HOME/.cache/glovebox" 2>/dev/null || echo hidden'],
                     probe=False)
         self.assertEqual(r.stdout.split(), ["hidden"])

@@ -190,7 +190,7 @@ class Files:
         script = ("cat /motd-gb && echo x > /tmp/a && mkdir /tmp/d && mv /tmp/a /tmp/d/ && "
                   "ln -s a /tmp/d/l && mkfifo /tmp/p && echo x > ~/h && rm ~/h && "
                   "truncate -s 0 /tmp/d/a && echo ok")
-        r = self.gb("--file", "/motd-gb", "hi\n", cmd=["sh", "-c", script], probe=False)
+        r = self.gb("--file-text", "/motd-gb", "hi\n", cmd=["sh", "-c", script], probe=False)
         self.assertEqual(r.stdout.split(), ["hi", "ok"], r.stderr)
 
     def test_explain_lists_the_rules_with_the_mounts_they_come_from(self):

@@ -54,7 +54,7 @@ class TmpfsBudget:
         self.assertEqual((err, took), ("ENOSPC", [3 * MiB]))
 
     def test_a_throw_away_overlay_writes_into_the_budget(self):
-        err, took = self.fill("--limit-tmpfs", "4M", "--tmp-overlay", "/usr/share", "/usr/share",
+        err, took = self.fill("--limit-tmpfs", "4M", "--overlay-tmp", "/usr/share", "/usr/share",
                               paths=["/usr/share/a", "/tmp/b"])
         self.assertEqual(err, "ENOSPC")
         self.assertLessEqual(sum(took), 4 * MiB)

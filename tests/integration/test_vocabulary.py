@@ -22,7 +22,7 @@ class Files:
         self.assertEqual(r.stdout.split("\n")[:4], ["hello", "world", "640", "refused"])
 
     def test_file_can_replace_a_file_inside_a_read_only_bind(self):
-        r = self.gb("--file", "/etc/hostname", "sandboxed", cmd=["/bin/cat", "/etc/hostname"],
+        r = self.gb("--file-text", "/etc/hostname", "sandboxed", cmd=["/bin/cat", "/etc/hostname"],
                     probe=False)
         self.assertEqual(r.stdout, "sandboxed")
         with open("/etc/hostname") as f:
@@ -48,7 +48,7 @@ class Files:
         self.assertEqual(r.stdout.split(), ["700", "full"])
 
     def test_file_and_dir_modes_on_the_command_line(self):
-        r = self.gb("--file", "/f", "x", "mode=0600", "--dir", "/d", "mode=0711",
+        r = self.gb("--file-text", "/f", "x", "mode=0600", "--dir", "/d", "mode=0711",
                     cmd=["/usr/bin/stat", "-c", "%a", "/f", "/d"], probe=False)
         self.assertEqual(r.stdout.split(), ["600", "711"])
 
@@ -134,7 +134,7 @@ class Overlays:
     def test_tmp_overlay_changes_vanish(self):
         low = self.lower()
         script = "echo changed > /l/orig && echo new > /l/new && cat /l/orig && ls /l"
-        r = self.gb("--tmp-overlay", low, "/l", cmd=["/bin/sh", "-c", script], probe=False)
+        r = self.gb("--overlay-tmp", low, "/l", cmd=["/bin/sh", "-c", script], probe=False)
         self.assertOk(r)
         self.assertEqual(r.stdout.split(), ["changed", "new", "orig"])
         self.assertEqual(sorted(os.listdir(low)), ["orig"])
@@ -145,14 +145,33 @@ class Overlays:
         low = self.lower()
         keep = os.path.join(self.who.home, "overlay-changes")
         shutil.rmtree(keep, ignore_errors=True)
-        r = self.gb("--overlay", low, keep, "/l",
+        r = self.gb("--overlay-dir", low, keep, "/l",
                     cmd=["/bin/sh", "-c", "echo kept > /l/added"], probe=False)
         self.assertOk(r)
         with open(os.path.join(keep, "upper", "added")) as f:
             self.assertEqual(f.read(), "kept\n")
         self.assertEqual(sorted(os.listdir(low)), ["orig"])
-        r = self.gb("--overlay", low, keep, "/l", cmd=["/bin/cat", "/l/added"], probe=False)
+        r = self.gb("--overlay-dir", low, keep, "/l", cmd=["/bin/cat", "/l/added"], probe=False)
         self.assertEqual(r.stdout, "kept\n")
+
+    def test_bubblewrap_order_is_refused_not_misread(self):
+        # bwrap's --overlay RWSRC WORKDIR DEST once read as glovebox's
+        # LOWER DIR DEST: the writes landed in WORKDIR/upper, not RWSRC.
+        rw = self.lower()
+        work = self.stage.path("overlay-work-%s" % self.who.name)
+        shutil.rmtree(work, ignore_errors=True)
+        os.makedirs(work)
+        self.who.chown(work)
+        cases = [(["--overlay", rw, work, "/l"], "--overlay-dir LOWER DIR DEST"),
+                 (["--tmp-overlay", "/l"], "--overlay-tmp LOWER DEST"),
+                 (["--file", "0", "/l/f"], "--file-text DEST CONTENT")]
+        for args, own in cases:
+            r = self.gb(*args, cmd=["/bin/sh", "-c", "echo new > /l/added"], probe=False)
+            self.assertEqual(r.returncode, 2, r.stderr)
+            self.assertIn("unknown option '%s'" % args[0], r.stderr)
+            self.assertIn("glovebox's is " + own, r.stderr)
+        self.assertEqual(os.listdir(work), [])
+        self.assertEqual(sorted(os.listdir(rw)), ["orig"])
 
     def test_an_overlay_layer_planted_as_a_link_is_not_followed(self):
         # An earlier run that could write DIR replaced DIR/upper by a link:
@@ -165,7 +184,7 @@ class Overlays:
             os.makedirs(d)
             self.who.chown(d)
         os.symlink(victim, os.path.join(keep, "upper"))
-        r = self.gb("--overlay", low, keep, "/l",
+        r = self.gb("--overlay-dir", low, keep, "/l",
                     cmd=["/bin/sh", "-c", "echo planted > /l/added"], probe=False)
         self.assertEqual(r.returncode, 125, r.stderr)
         self.assertIn(keep, r.stderr)
@@ -293,7 +312,7 @@ class NamespaceToggles:
         script = ('cat /proc/self/mountinfo; "$@"; echo "== $? =="; cat /proc/self/mountinfo')
         r = self.run_as(["unshare", "--mount", "--propagation", "shared", "--", "/bin/sh", "-c",
                          script, "sh", self.stage.glovebox, "--unshare-user=no",
-                         "--tmp-overlay", "/usr", "/usr", "--overlay", "/usr", d, "/opt",
+                         "--overlay-tmp", "/usr", "/usr", "--overlay-dir", "/usr", d, "/opt",
                          "--tmpfs", "/var/tmp", "--mqueue", "/dev/mqueue", "--",
                          "/bin/sh", "-c", "touch /usr/gone /opt/kept"])
         before, status, after = r.stdout.split("==")

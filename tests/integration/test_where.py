@@ -359,7 +359,7 @@ class Home:
         for d in (".config", ".cache"):
             os.makedirs(os.path.join(self.who.home, d, "glovebox"), exist_ok=True)
         r = self.run_as([self.stage.glovebox, "explain", "--ro-bind", self.who.home, "/h",
-                         "--file", "/etc/x", "hi"])
+                         "--file-text", "/etc/x", "hi"])
         self.assertOk(r)
         lines = [l.split() for l in r.stdout.splitlines()]
         self.assertIn(["mask", "/h/.config/glovebox", "#", "glovebox's", "own", "state,", "hidden",

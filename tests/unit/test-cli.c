@@ -98,12 +98,33 @@ START_TEST(a_usage_error_escapes_what_was_typed)
 }
 END_TEST
 
+/* bubblewrap's --overlay RWSRC WORKDIR DEST once read as glovebox's
+ * LOWER DIR DEST, writing into WORKDIR: bwrap's names are refused, and
+ * the error names glovebox's spelling. */
+START_TEST(bubblewrap_names_with_another_grammar_are_refused)
+{
+	static const char *const cases[][2] = {
+		{"--overlay", "glovebox's is --overlay-dir LOWER DIR DEST"},
+		{"--tmp-overlay", "glovebox's is --overlay-tmp LOWER DEST"},
+		{"--file", "glovebox's is --file-text DEST CONTENT"},
+		{"--file=3", "glovebox's is --file-text DEST CONTENT"},
+	};
+	for (size_t k = 0; k < ELEMENTSOF(cases); k++) {
+		struct cli c;
+		char *argv[] = {"glovebox", (char *)cases[k][0], "/a", "/b", "/c", "--", "true", NULL};
+		ck_assert_int_eq(parse(&c, argv), -1);
+		ck_assert_msg(strstr(errbuf, cases[k][1]), "%s: %s", cases[k][0], errbuf);
+		cli_free(&c);
+	}
+}
+END_TEST
+
 /* "--bind /tmp -- true" once made "--" the destination. */
 START_TEST(double_dash_is_never_a_value)
 {
 	static const char *const cases[][3] = {
 		{"--bind", "/tmp", "--bind needs SRC DEST"},
-		{"--tmp-overlay", "/usr", "--tmp-overlay needs LOWER DEST"},
+		{"--overlay-tmp", "/usr", "--overlay-tmp needs LOWER DEST"},
 		{"--network", NULL, "--network needs none|host|user"},
 		{"--profile", NULL, "--profile needs NAME|PATH"},
 		{"-p", NULL, "--profile needs NAME|PATH"},
@@ -253,7 +274,7 @@ END_TEST
 START_TEST(optional_name_value_words_follow_the_arguments)
 {
 	struct cli c;
-	char *argv[] = {"glovebox", "--tmpfs", "/x", "size=1M", "mode=0700", "--file", "/f",
+	char *argv[] = {"glovebox", "--tmpfs", "/x", "size=1M", "mode=0700", "--file-text", "/f",
 			"hi", "mode=0600", "--bind", "/a", "/b", "mode=0700", NULL};
 	ck_assert_int_eq(parse(&c, argv), 0);
 	ck_assert_uint_eq(c.n_settings, 3);
@@ -279,7 +300,7 @@ START_TEST(help_shows_the_command_line_arguments)
 {
 	char *buf = help_text();
 	ck_assert_ptr_nonnull(strstr(buf, "--ro-bind SRC DEST "));
-	ck_assert_ptr_nonnull(strstr(buf, "--overlay LOWER DIR DEST "));
+	ck_assert_ptr_nonnull(strstr(buf, "--overlay-dir LOWER DIR DEST\n"));
 	ck_assert_ptr_nonnull(strstr(buf, "--tmpfs DEST [size=BYTES] [mode=OCTAL]"));
 	free(buf);
 }
@@ -484,7 +505,8 @@ END_TEST
 
 RUN_SUITE("cli", own_options_table_matches_the_parser, learn_takes_options_an_output_and_a_command, a_usage_error_escapes_what_was_typed, help_fits_80_columns, options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
 	  unknown_options_are_usage_errors, missing_arguments_are_usage_errors,
-	  double_dash_is_never_a_value, values_take_both_spellings, flags_take_an_optional_value,
+	  double_dash_is_never_a_value, bubblewrap_names_with_another_grammar_are_refused,
+	  values_take_both_spellings, flags_take_an_optional_value,
 	  a_switch_that_took_the_command_says_so, name_lists_split_at_spaces_and_commas,
 	  paths_and_texts_are_literal, subcommands_come_first,
 	  explain_and_compile_take_the_options_before_them, explain_takes_a_threshold_in_tenths_and_json,
