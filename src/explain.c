@@ -95,7 +95,8 @@ static void explain_mount(const struct where_plan *plan, const struct where_step
 		const char *word;
 	} words[] = {{MOUNT_F_FOLLOW_LINKS, " links=follow"},
 		     {MOUNT_F_WRITABLE_INTENDED, " writable=intended"},
-		     {MOUNT_F_SUBSET_PID, " subset=pid"}};
+		     {MOUNT_F_SUBSET_PID, " subset=pid"},
+		     {MOUNT_F_NOEXEC, " exec=no"}};
 	size_t len = strlen(line);
 	for (size_t i = 0; i < ELEMENTSOF(words); i++)
 		if ((m->flags & words[i].flag) && len < sizeof(line))

@@ -119,12 +119,15 @@ int apply_bind(struct policy *p, const struct gb_option *opt, char **a, size_t n
 	return 0;
 }
 
-/* DEST followed by key=value options: size=BYTES, mode=OCTAL. */
-static int parse_mount_options(struct mount_op *m, char **a, size_t n, bool allow_size,
+/* DEST followed by options: size=BYTES, mode=OCTAL, exec=no (the last two
+ * a tmpfs's alone). */
+static int parse_mount_options(struct mount_op *m, char **a, size_t n, bool is_tmpfs,
                                struct diag *d, const struct origin *o)
 {
 	for (size_t i = 1; i < n; i++) {
-		if (allow_size && str_startswith(a[i], "size=")) {
+		if (is_tmpfs && streq(a[i], "exec=no")) {
+			m->flags |= MOUNT_F_NOEXEC;
+		} else if (is_tmpfs && str_startswith(a[i], "size=")) {
 			if (parse_size(a[i] + 5, &m->size) < 0 || m->size == 0)
 				return diag_error(d, o,
 				                  "%s: size must be a number of bytes, "
@@ -135,7 +138,7 @@ static int parse_mount_options(struct mount_op *m, char **a, size_t n, bool allo
 				return diag_error(d, o, "%s: mode must be octal, like 0755", a[i]);
 		} else {
 			return diag_error(d, o, "%s: unknown option (expected %s)", a[i],
-			                  allow_size ? "size=BYTES or mode=OCTAL" : "mode=OCTAL");
+			                  is_tmpfs ? "size=BYTES, mode=OCTAL or exec=no" : "mode=OCTAL");
 		}
 	}
 	return 0;

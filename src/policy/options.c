@@ -249,7 +249,8 @@ const struct gb_option gb_options[] = {
 	 .help = "recreate host paths: a symlink as the same symlink, else a read-only bind; "
 	         "missing ones are skipped", .apply = apply_mirror},
 	{.section = "where", .key = "tmpfs", .cli = "tmpfs", .cli_nargs = 1, .min_args = 1,
-	 .max_args = 3, .metavar = "DEST [size=BYTES] [mode=OCTAL]", .help = "mount a fresh tmpfs",
+	 .max_args = 4, .metavar = "DEST [size=BYTES] [mode=OCTAL] [exec=no]",
+	 .help = "mount a fresh tmpfs (exec=no: nothing written there can be run)",
 	 .apply = apply_dest_op, .data = MOUNT_TMPFS},
 	{.section = "where", .key = "proc", .cli = "proc", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 2, .metavar = "DEST [subset=pid]",

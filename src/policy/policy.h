@@ -52,6 +52,9 @@ enum mount_kind {
 #define MOUNT_F_WRITABLE_INTENDED 0x8u
 #define MOUNT_F_PRIVATE_PARENTS 0x10u /* missing parent directories are made 0700 (bwrap's binds) */
 #define MOUNT_F_WRITABLE 0x20u /* a file: the sandbox may change its copy (bwrap's --bind-data) */
+/* tmpfs exec=no (noexec): what the command writes there cannot be run, nor mapped
+ * executable (through ld.so), so nothing downloaded or written runs */
+#define MOUNT_F_NOEXEC 0x40u
 
 #define MODE_UNSET UINT32_MAX
 

@@ -124,6 +124,9 @@ static uint64_t mount_access(const struct where_step *st, enum landlock_view vie
 	case MOUNT_MIRROR:
 		return LL_READ;
 	case MOUNT_TMPFS:
+		if (st->op->flags & MOUNT_F_NOEXEC)
+			return host ? 0 : LL_WRITABLE & ~LL_EXECUTE;
+		return host ? 0 : LL_WRITABLE;
 	case MOUNT_MQUEUE:
 	case MOUNT_TMP_OVERLAY:
 	case MOUNT_OVERLAY:

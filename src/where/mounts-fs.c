@@ -47,15 +47,18 @@ int do_tmpfs(struct where_ctx *w, const struct where_step *st)
 {
 	const struct mount_op *m = st->op;
 	uint32_t mode = m->mode == MODE_UNSET ? 01777u : m->mode;
+	bool noexec = m->flags & MOUNT_F_NOEXEC;
 	if (!where_uses_scratch(w->plan, m)) {
 		char data[64];
 		int n = snprintf(data, sizeof(data), "mode=%o", mode);
 		if (m->size)
 			snprintf(data + n, sizeof(data) - (size_t)n, ",size=%llu",
 				 (unsigned long long)m->size);
-		return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV, data);
+		return mount_new_fs_at(w, m, "tmpfs", MS_NOSUID | MS_NODEV | (noexec ? MS_NOEXEC : 0),
+				       data);
 	}
-	return pool_dir_at(w, st, 't', mode, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
+	return pool_dir_at(w, st, 't', mode,
+			   MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | (noexec ? MOUNT_ATTR_NOEXEC : 0));
 }
 
 /* /dev's own tmpfs (with bwrap's flags in bwrap mode), or with a tmpfs

@@ -10,8 +10,21 @@ from gbtest import both, main
 # None: a building block that is not a whole policy alone (explain refuses it).
 RECORDED = {
     "default": 0.1,  # the built-in default
+    "untrusted": 0.1,
     "build": 0.2,
+    "network-client": 1.2,
     "online": 1.0,
+    "python": 0.1,
+    "node": 0.1,
+    "shell": 0.6,
+    # building blocks: included, never run alone
+    "grant-cwd-rw": None,
+    "grant-fonts": None,
+    "grant-home-ro": None,
+    "grant-locale": None,
+    "grant-network": None,
+    "restrict-etc": None,
+    "restrict-exec": None,
 }
 
 

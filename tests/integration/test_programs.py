@@ -261,16 +261,16 @@ class Server(http.server.BaseHTTPRequestHandler):
         pass
 
 
-@both
-class OnlineProfile(Programs):
-    """`-p online` reaches a server on the host's loopback; the default
-    sandbox, with a network of its own, does not."""
+class Served:
+    """A Server on the host's loopback for the class's tests, at
+    cls.base (http://127.0.0.1:PORT) and cls.url (its /file)."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Server)
-        cls.url = "http://127.0.0.1:%d/file" % cls.server.server_address[1]
+        cls.base = "http://127.0.0.1:%d" % cls.server.server_address[1]
+        cls.url = cls.base + "/file"
         # A daemon thread: the server cannot outlive the test process.
         threading.Thread(target=cls.server.serve_forever, daemon=True).start()
 
@@ -279,6 +279,12 @@ class OnlineProfile(Programs):
         cls.server.shutdown()
         cls.server.server_close()
         super().tearDownClass()
+
+
+@both
+class OnlineProfile(Served, Programs):
+    """`-p online` reaches a server on the host's loopback; the default
+    sandbox, with a network of its own, does not."""
 
     def test_curl_fetches_from_the_hosts_loopback(self):
         self.need("curl")

@@ -145,6 +145,14 @@ START_TEST(a_later_mount_at_the_same_place_replaces_the_rule)
 }
 END_TEST
 
+START_TEST(a_tmpfs_without_exec_gets_no_exec_right)
+{
+	INSIDE("[where]\nhome = none\ntmpfs = /tmp exec=no\n", NULL,
+	       "/tmp: read write list truncate make-file make-dir make-link make-sock make-fifo "
+	       "remove-file remove-dir refer ioctl-dev; /: list");
+}
+END_TEST
+
 START_TEST(remount_ro_takes_the_write_rights_at_and_below_it)
 {
 	INSIDE("[where]\nhome = none\ntmpfs = /a\nbind = /src /a/b\nbind = /x\nremount-ro = /a\n",
@@ -275,6 +283,7 @@ END_TEST
 RUN_SUITE("landlock", each_mount_kind_gets_the_rights_its_mount_gives,
 	  links_directories_and_modes_add_no_rule, a_bind_of_a_file_keeps_the_rights_a_file_can_have,
 	  what_is_not_mounted_gets_no_rule, a_later_mount_at_the_same_place_replaces_the_rule,
+	  a_tmpfs_without_exec_gets_no_exec_right,
 	  remount_ro_takes_the_write_rights_at_and_below_it, an_older_kernel_gets_the_rights_it_knows,
 	  explain_says_what_an_older_kernel_cannot_enforce, nothing_beneath_a_mask_gets_a_rule,
 	  without_namespaces_the_rules_name_the_hosts_paths,

@@ -182,6 +182,22 @@ START_TEST(tmpfs_takes_size_and_mode)
 }
 END_TEST
 
+START_TEST(tmpfs_takes_exec_no)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/tmp exec=no size=1M"), 0);
+	ck_assert_uint_eq(f.p.mounts[0].flags, MOUNT_F_NOEXEC);
+	ck_assert_uint_eq(f.p.mounts[0].size, 1u << 20);
+	/* a directory made inside is no mount: no flags of its own */
+	ck_assert_int_eq(apply(&f, "where", "dir", "/d exec=no"), -1);
+	ck_assert_msgs_contain(&f, "exec=no: unknown option (expected mode=OCTAL)");
+	ck_assert_int_eq(apply(&f, "where", "tmpfs", "/x exec=yes"), -1);
+	ck_assert_msgs_contain(&f, "expected size=BYTES, mode=OCTAL or exec=no");
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(a_bind_takes_the_words_that_mark_it_intended)
 {
 	struct fixture f;
@@ -674,7 +690,7 @@ RUN_SUITE("options", durations_take_units, table_rows_are_unique_and_complete,
 	  sizes_parse_with_suffixes, modes_are_octal, errno_names_and_numbers_parse,
 	  capability_names_parse_in_any_spelling, actions_parse,
 	  binds_default_the_destination_to_the_source, destinations_must_be_absolute_without_dotdot,
-	  tmpfs_takes_size_and_mode, a_bind_takes_the_words_that_mark_it_intended,
+	  tmpfs_takes_size_and_mode, tmpfs_takes_exec_no, a_bind_takes_the_words_that_mark_it_intended,
 	  wrong_argument_counts_are_errors, scalars_take_the_last_value,
 	  capabilities_are_a_set, rlimits_take_soft_and_hard, syscall_rules_apply_in_order,
 	  env_names_are_checked, paths_are_at_or_below_a_directory_by_whole_components,
