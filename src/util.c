@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <sys/stat.h>
 
 void oom(void)
 {
@@ -158,4 +159,16 @@ int parse_u64(const char *s, uint64_t *out)
 	}
 	*out = v;
 	return 0;
+}
+
+bool make_dirs(const char *path)
+{
+	_cleanup_free_ char *buf = xstrdup(path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			(void)mkdir(buf, 0700);
+			*p = '/';
+		}
+	return mkdir(buf, 0700) == 0 || errno == EEXIST;
 }

@@ -101,6 +101,9 @@ void strv_add(struct strv *s, const char *str);
 void strv_free(struct strv *s);
 bool strv_contains(const struct strv *s, const char *str);
 
+/* mkdir -p, each new level 0700. */
+bool make_dirs(const char *path);
+
 /* Write the whole buffer, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);
 /* Read up to len bytes, retrying on EINTR; returns bytes read or -errno. */

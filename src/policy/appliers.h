@@ -42,3 +42,7 @@ int apply_processes(struct policy *p, const struct gb_option *opt, char **a, siz
                     const struct origin *o, struct diag *d);
 int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                  const struct origin *o, struct diag *d);
+int apply_grant(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                const struct origin *o, struct diag *d);
+int apply_desktop_dirs(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                       const struct origin *o, struct diag *d);
