@@ -163,12 +163,14 @@ int parse_u64(const char *s, uint64_t *out)
 
 bool make_dirs(const char *path)
 {
-	_cleanup_free_ char *buf = xstrdup(path);
+	char *buf = xstrdup(path);
 	for (char *p = buf + 1; *p; p++)
 		if (*p == '/') {
 			*p = '\0';
 			(void)mkdir(buf, 0700);
 			*p = '/';
 		}
-	return mkdir(buf, 0700) == 0 || errno == EEXIST;
+	bool made = mkdir(buf, 0700) == 0 || errno == EEXIST;
+	free(buf);
+	return made;
 }

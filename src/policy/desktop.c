@@ -183,7 +183,7 @@ static int x11_cookie(struct ctx *c, const char *number, const struct origin *o)
 	_cleanup_free_ char *def = c->h->home ? xasprintf("%s/.Xauthority", c->h->home) : NULL;
 	const char *file = c->h->xauthority ? c->h->xauthority : def;
 	_cleanup_free_ unsigned char *buf = NULL, *mine = NULL;
-	size_t len, n_mine;
+	size_t len = 0, n_mine = 0;
 	char host[256] = "";
 	if (!file || read_small_file(file, &buf, &len) < 0)
 		return 0;
