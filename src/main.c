@@ -28,6 +28,7 @@
 #include "how/syscalls.h"
 #include "launch/launch.h"
 #include "policy/cli.h"
+#include "policy/desktop.h"
 #include "policy/expand.h"
 #include "policy/profile.h"
 #include "what/identity.h"
@@ -64,19 +65,6 @@ static void ensure_std_fds(void)
 			if (n >= 0 && n != fd)
 				close(n);
 		}
-}
-
-/* mkdir -p, each new level 0700. */
-static bool make_dirs(const char *path)
-{
-	_cleanup_free_ char *buf = xstrdup(path);
-	for (char *p = buf + 1; *p; p++)
-		if (*p == '/') {
-			*p = '\0';
-			(void)mkdir(buf, 0700);
-			*p = '/';
-		}
-	return mkdir(buf, 0700) == 0 || errno == EEXIST;
 }
 
 /* Make a directory glovebox trusts later exist, so that it can be hidden in
@@ -153,6 +141,8 @@ static char *home_name(const struct cli *cli, const struct profile_loader *l)
 static int build_policy(const struct cli *cli, struct policy *p, const struct expand_vars *vars,
 			struct diag *d, struct strv *layered)
 {
+	struct desktop_host host;
+	desktop_host_from_env(&host, vars->home, cli->cmd == CMD_RUN);
 	struct profile_loader l;
 	profile_loader_init(&l, p, d, vars);
 	profile_loader_default_path(&l);
@@ -167,6 +157,8 @@ static int build_policy(const struct cli *cli, struct policy *p, const struct ex
 		strv_add(layered, l.done[i].path);
 	profile_loader_free(&l);
 	cli_apply(cli, p, d);
+	if (d->errors == 0)
+		desktop_resolve(p, &host, d);
 	if (d->errors == 0 && policy_validate(p, d) == 0)
 		dbusproxy_plan(p, d);
 	return d->errors ? -1 : 0;

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <sys/stat.h>
 
 void oom(void)
 {
@@ -183,4 +184,18 @@ void helper_kill(pid_t *pid)
 			;
 	}
 	*pid = 0;
+}
+
+bool make_dirs(const char *path)
+{
+	char *buf = xstrdup(path);
+	for (char *p = buf + 1; *p; p++)
+		if (*p == '/') {
+			*p = '\0';
+			(void)mkdir(buf, 0700);
+			*p = '/';
+		}
+	bool made = mkdir(buf, 0700) == 0 || errno == EEXIST;
+	free(buf);
+	return made;
 }

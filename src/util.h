@@ -108,6 +108,8 @@ bool strv_contains(const struct strv *s, const char *str);
 bool helper_detach(pid_t parent);
 /* Kill and reap the helper *pid, if any; *pid becomes 0. */
 void helper_kill(pid_t *pid);
+/* mkdir -p, each new level 0700. */
+bool make_dirs(const char *path);
 
 /* Write the whole buffer, retrying on EINTR and short writes. */
 int write_all(int fd, const void *buf, size_t len);

@@ -76,3 +76,7 @@ int apply_dbus_switch(struct policy *p, const struct gb_option *opt, char **a, s
 enum { APP_META_DESKTOP_ID, APP_META_BINARY };
 int apply_app_meta(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                    const struct origin *o, struct diag *d);
+int apply_grant(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                const struct origin *o, struct diag *d);
+int apply_desktop_dirs(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                       const struct origin *o, struct diag *d);

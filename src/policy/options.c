@@ -480,6 +480,34 @@ const struct gb_option gb_options[] = {
 	 .min_args = 1, .max_args = 1, .metavar = "yes|no",
 	 .help = "the system bus's socket, unfiltered (default no: absent)",
 	 .apply = apply_dbus_switch, .data = DBUS_SWITCH_SYSTEM},
+	{.section = "desktop", .key = "wayland", .cli = "wayland", .cli_nargs = 0, .min_args = 1,
+	 .max_args = 1, .metavar = "yes|no",
+	 .help = "the session's Wayland socket ($WAYLAND_DISPLAY), in a runtime directory of the "
+	         "sandbox's own", .apply = apply_grant, .data = GRANT_WAYLAND},
+	{.section = "desktop", .key = "x11", .cli = "x11", .cli_nargs = 0, .min_args = 1,
+	 .max_args = 1, .metavar = "yes|no",
+	 .help = "the X server of $DISPLAY: its socket and its cookie alone (the abstract socket "
+	         "stays out of reach)", .apply = apply_grant, .data = GRANT_X11},
+	{.section = "desktop", .key = "audio", .cli = "audio", .cli_nargs = 0, .min_args = 1,
+	 .max_args = 1, .metavar = "yes|no",
+	 .help = "the PipeWire and PulseAudio sockets the session has (a warning when it has "
+	         "neither)", .apply = apply_grant, .data = GRANT_AUDIO},
+	{.section = "desktop", .key = "gpu", .cli = "gpu", .cli_nargs = 0, .min_args = 1,
+	 .max_args = 1, .metavar = "yes|no",
+	 .help = "the GPU's device nodes (/dev/dri, NVIDIA's) where the host has them",
+	 .apply = apply_grant, .data = GRANT_GPU},
+	{.section = "desktop", .key = "look", .cli = "look", .cli_nargs = 0, .min_args = 1,
+	 .max_args = 1, .metavar = "yes|no",
+	 .help = "fonts, icons, themes and the toolkits' settings, read-only",
+	 .apply = apply_grant, .data = GRANT_LOOK},
+	{.section = "desktop", .key = "user-dir", .cli = "user-dir", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "NAME[:ro]...|none",
+	 .help = "an XDG user directory (download, pictures...), read-write or :ro, made when "
+	         "missing", .apply = apply_desktop_dirs, .data = 0},
+	{.section = "desktop", .key = "app-dirs", .cli = "app-dirs", .cli_nargs = 1, .min_args = 1,
+	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "NAME...|none",
+	 .help = "the app's own ~/.config/NAME and ~/.local/share/NAME, read-write, kept between "
+	         "runs", .apply = apply_desktop_dirs, .data = 1},
 
 	{.section = "env", .key = "keep", .cli = "keep-env", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "NAME|PATTERN...",
@@ -499,7 +527,8 @@ const struct gb_option gb_options[] = {
 /* clang-format on */
 const size_t gb_option_count = ELEMENTSOF(gb_options);
 
-const char *const gb_sections[] = {"profile", "where", "what", "limits", "how", "dbus", "env"};
+const char *const gb_sections[] = {"profile", "where", "what", "limits",
+				   "how", "dbus", "desktop", "env"};
 const size_t gb_section_count = ELEMENTSOF(gb_sections);
 
 bool option_section_known(const char *section)

@@ -55,6 +55,9 @@ void policy_free(struct policy *p)
 	free(p->hostname);
 	free(p->chdir);
 	free(p->home_name);
+	for (size_t i = 0; i < p->n_desktop_dirs; i++)
+		free(p->desktop_dirs[i].name);
+	free(p->desktop_dirs);
 	free(p->syscalls);
 	free(p->rule_origins);
 	for (size_t i = 0; i < p->n_env_ops; i++) {
@@ -69,6 +72,19 @@ void policy_free(struct policy *p)
 	strv_free(&p->interned);
 	free(p->layers);
 	*p = (struct policy){0};
+}
+
+void policy_clear_desktop_dirs(struct policy *p, bool app)
+{
+	size_t kept = 0;
+	for (size_t i = 0; i < p->n_desktop_dirs; i++) {
+		struct desktop_dir *dd = &p->desktop_dirs[i];
+		if (dd->app != app)
+			p->desktop_dirs[kept++] = *dd;
+		else
+			free(dd->name);
+	}
+	p->n_desktop_dirs = kept;
 }
 
 const char *policy_intern(struct policy *p, const char *s)

@@ -111,6 +111,29 @@ struct tcp_ports {
  * Landlock, seccomp and no capabilities, without namespaces. */
 enum fallback_mode { FALLBACK_NONE, FALLBACK_LANDLOCK };
 
+/* ---- desktop ---- */
+
+/* What of the user's graphical session a [desktop] key grants. The policy
+ * keeps the wish; policy/desktop.c turns it into mounts and variables
+ * against the session glovebox runs in. */
+enum desktop_grant {
+	GRANT_WAYLAND,
+	GRANT_X11,
+	GRANT_AUDIO,
+	GRANT_GPU,
+	GRANT_LOOK,
+	GRANT_COUNT,
+};
+
+/* user-dir = NAME[:ro] (an XDG user directory) or app-dirs = NAME (the
+ * app's own config and data directories), kept between runs. */
+struct desktop_dir {
+	char *name;
+	bool app;
+	bool read_only;
+	struct origin origin;
+};
+
 /* ---- what ---- */
 
 enum user_mode { USER_SELF, USER_ROOT };
@@ -280,6 +303,12 @@ struct policy {
 	struct setting unshare_s[UNSHARE_COUNT];
 	char *home_name; /* for home = private: which persistent home */
 
+	/* desktop */
+	bool grants[GRANT_COUNT];
+	struct setting grants_s[GRANT_COUNT];
+	struct desktop_dir *desktop_dirs; /* in order */
+	size_t n_desktop_dirs;
+
 	/* what */
 	enum user_mode user;
 	struct setting user_s;
@@ -369,6 +398,9 @@ bool mount_at_or_below(const struct mount_op *m, const void *dest);
 bool mount_is_proc(const struct mount_op *m, const void *unused);
 
 struct env_op *policy_add_env(struct policy *p, enum env_op_kind kind, const struct origin *o);
+/* user-dir = none (app false), app-dirs = none (true): the entries of
+ * earlier layers go. */
+void policy_clear_desktop_dirs(struct policy *p, bool app);
 /* forward = none: the forwards of earlier layers go. */
 void policy_clear_forwards(struct policy *p);
 struct arg_rule *policy_add_arg_rule(struct policy *p, const struct origin *o);

@@ -37,7 +37,8 @@ if landlock_abi() < 6:
 MEMFD_EXEC = "only untrusted sets memfd-exec = no (it breaks Mesa and Wayland clients, " \
              "whose memfds are not sealed non-executable), and only root can set vm.memfd_noexec"
 UNPRIVILEGED_EXPOSURES = {p: {"memfd-exec": MEMFD_EXEC} for p in (
-    "default", "build", "online", "network-client", "python", "node", "shell")}
+    "default", "build", "online", "network-client", "python", "node", "shell",
+    "xterm", "foot", "feh", "zathura", "mousepad", "mpv")}
 # Profiles that stop a memfd's program by other means too (memfd-exec = yes
 # on the command line does not open it): name: why.
 MEMFD_SEALED = {"untrusted": "restrict-exec and write-xor-execute stop it as well"}
@@ -233,6 +234,24 @@ def outcome(rc, out):
     return "error", "rc %d, output %r" % (rc, out)
 
 
+# The desktop apps' profiles without their display, sound, look and kept
+# directories: the probes need none of them, the machine running them may
+# have no session, and a home's directories are out of reach of a sandbox
+# that is nobody to the host.
+NO_SESSION = ["--x11", "no", "--wayland", "no", "--audio", "no", "--look", "no",
+              "--app-dirs", "none", "--user-dir", "none"]
+
+
+def profile_args(profile):
+    """-p PROFILE, and for a desktop app's profile, no session to reach."""
+    path = os.path.join(stage().profiles, profile + ".ini")
+    desktop = False
+    if os.path.exists(path):
+        with open(path) as f:
+            desktop = "\n[desktop]\n" in f.read()
+    return ["-p", profile] + (NO_SESSION if desktop else [])
+
+
 def profiles():
     """The shipped profiles but the building blocks, which run nothing
     alone: they are escaped through the purpose profiles that include them."""
@@ -307,7 +326,7 @@ def make_profile_test(profile, name, as_root=False, host_nobody=False):
             self.skipTest("making the setuid fixture needs root")
         host_fenced(self, name)
         nobody = ["--host-user", "nobody"] if host_nobody else []
-        argv = [fx.st.glovebox, "-p", profile] + nobody + extra + [
+        argv = [fx.st.glovebox] + profile_args(profile) + nobody + extra + [
             "--ro-bind", fx.bin, "/escape", "--", "/escape", name] + args
         rc, out = run(argv, None if as_root else fx.user, tty, fx)
         result, line = outcome(rc, out)
@@ -330,7 +349,7 @@ def make_memfd_test(profile, as_root, value, expected):
         if expected == "escaped":
             host_fenced(self, "memfd-exec")
         fx = fixtures()
-        argv = [fx.st.glovebox, "-p", profile, "--memfd-exec", value,
+        argv = [fx.st.glovebox] + profile_args(profile) + ["--memfd-exec", value,
                 "--ro-bind", fx.bin, "/escape", "--", "/escape", "memfd-exec"]
         result, line = outcome(*run(argv, None if as_root else fx.user, False, fx))
         self.assertEqual(result, expected, line)
@@ -404,7 +423,7 @@ class PlantedLinks(unittest.TestCase):
         # the build's output.
         argv = ["/bin/sh", "-c", self.ATTACK]
         if profile:
-            argv = [self.fx.st.glovebox, "-p", profile, "--"] + argv
+            argv = [self.fx.st.glovebox] + profile_args(profile) + ["--"] + argv
         r = self.run_in(who, home, out_dir, argv)
         return self.escaped(home, r.stdout), r
 
@@ -416,7 +435,7 @@ class PlantedLinks(unittest.TestCase):
         self.plant(who, home, "deploy", home)
         argv = ["/bin/sh", "-c", "cd /deploy-ssh && " + self.ATTACK]
         if profile:
-            argv = [self.fx.st.glovebox, "-p", profile, "--bind", keys, "/deploy-ssh",
+            argv = [self.fx.st.glovebox] + profile_args(profile) + ["--bind", keys, "/deploy-ssh",
                     "--"] + argv
         else:
             argv[2] = argv[2].replace("/deploy-ssh", keys)
