@@ -181,9 +181,19 @@ static bool layered_for(const struct profile_loader *l, size_t low, size_t high)
 	return false;
 }
 
+/* Two drop-ins of one profile: neither was written for the other. */
+static bool sibling_dropins(const struct policy *p, size_t a, size_t b)
+{
+	const char *x = a < p->n_layers ? p->layers[a].dropin_of : NULL;
+	const char *y = b < p->n_layers ? p->layers[b].dropin_of : NULL;
+	return x && y && streq(x, y);
+}
+
 /* A value set and then set again where that is no override by design: in
- * the same file, or by a layer that did not include the first (two
- * includes, or two drop-ins, that set one key). The first is dead. */
+ * the same file, or by two drop-ins of one profile. The first is dead.
+ * Includes that set one key are layering by design (the library's blocks
+ * each override what came before them), and so is a file or a drop-in
+ * overriding what it extends. */
 static void rule_shadowed(const struct check_input *in, struct diag *d)
 {
 	const struct profile_loader *l = in->l;
@@ -195,7 +205,9 @@ static void rule_shadowed(const struct check_input *in, struct diag *d)
 			const struct profile_use *v = &l->uses[k];
 			if (v->opt != u->opt)
 				continue;
-			if (u->layer == v->layer || !layered_for(l, u->layer, v->layer)) {
+			if (u->layer == v->layer ||
+			    (sibling_dropins(in->p, u->layer, v->layer) &&
+			     !layered_for(l, u->layer, v->layer))) {
 				char later[512];
 				origin_format(&v->origin, later, sizeof(later));
 				diag_warning(d, &u->origin,

@@ -32,6 +32,13 @@ TESTED_BY = {
     "python": "test_library.PythonProfile",
     "node": "test_library.NodeProfile",
     "shell": "test_library.ShellProfile",
+    # the desktop apps: each drawn on a real display
+    "xterm": "test_desktop.X11Apps",
+    "foot": "test_desktop.WaylandApps",
+    "feh": "test_desktop.X11Apps",
+    "zathura": "test_desktop.X11Apps",
+    "mousepad": "test_desktop.X11Apps",
+    "mpv": "test_desktop.X11Apps",
 }
 
 BLOCK_PREFIXES = ("grant-", "restrict-")
