@@ -681,5 +681,6 @@ void explain_policy(const struct policy *p, const struct explain_env *env, FILE 
 	explain_limits(p, f);
 	explain_how(p, env, f);
 	explain_env_section(p, f);
-	explain_score(env->score, f);
+	if (env->score)
+		explain_score(env->score, f);
 }

@@ -125,9 +125,10 @@ scmp_filter_ctx new_ctx(uint32_t def)
 	/* glovebox only compiles and exports here; it loads the program itself
 	 * later. libseccomp's guess at what the running kernel supports must not
 	 * change the program (it guesses low under valgrind, say): a kernel that
-	 * lacks an action refuses the load, and the launch fails closed. */
-	if (seccomp_api_get() < 3)
-		seccomp_api_set(3);
+	 * lacks an action refuses the load, and the launch fails closed. Level
+	 * 5 is the one that has SCMP_ACT_NOTIFY (glovebox learn). */
+	if (seccomp_api_get() < 5)
+		seccomp_api_set(5);
 	scmp_filter_ctx ctx = seccomp_init(def);
 	if (!ctx)
 		return NULL;

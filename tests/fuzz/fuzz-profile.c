@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "explain.h"
+#include "score.h"
 #include "policy/profile.h"
 
 static FILE *null_out;
@@ -24,8 +25,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	profile_loader_add_dir(&l, "/nonexistent/glovebox-fuzz");
 	profile_load_text(&l, "fuzz.ini", (const char *)data, size, "/nonexistent");
 	if (d.errors == 0 && policy_validate(&p, &d) == 0) {
-		struct explain_env env = {.home = vars.home, .calls = true};
+		struct score score;
+		score_policy(&p, vars.home, &score);
+		struct explain_env env = {.home = vars.home, .calls = true, .score = &score};
 		explain_policy(&p, &env, null_out);
+		score_free(&score);
 	}
 	profile_loader_free(&l);
 	policy_free(&p);
