@@ -128,8 +128,10 @@ class DesktopCase:
                            env=cls.who.env(), check=True, cwd=cls.stage.work)
         # Xvfb needs /tmp writable for its lock file, which it is not here
         # for the unprivileged user: root runs it then, its socket open to
-        # all, the user's cookie its only key.
-        cls.session.start(["Xvfb", cls.dpy, "-auth", cls.xauth, "-nolisten", "tcp"] +
+        # all, the user's cookie its only key. -noreset: by default the
+        # server resets when its last client leaves, and an app connecting
+        # just then (the next test's) is refused.
+        cls.session.start(["Xvfb", cls.dpy, "-auth", cls.xauth, "-nolisten", "tcp", "-noreset"] +
                           (["-nolock"] if IS_ROOT else []) + ["-screen", "0", "800x600x24"], {},
                           cls.stage.path("xvfb-%s.log" % cls.who.name), as_user=not IS_ROOT)
         sock = "/tmp/.X11-unix/X%d" % cls.display
