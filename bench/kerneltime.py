@@ -104,6 +104,8 @@ def variants(b, bwrap_typical):
            ("glovebox --unshare-ipc=no", gb + ["--unshare-ipc=no", "--", "/bin/true"]),
            ("glovebox --unshare-uts=no", gb + ["--unshare-uts=no", "--", "/bin/true"]),
            ("glovebox --unshare-cgroup=no", gb + ["--unshare-cgroup=no", "--", "/bin/true"])]
+    if b.gb_base:
+        out.insert(2, ("glovebox (baseline) default", [b.gb_base, "--", "/bin/true"]))
     if b.bwrap:
         out += [("bwrap typical", bwrap_typical + ["/bin/true"]),
                 ("bwrap typical --share-net", bwrap_typical + ["--share-net", "/bin/true"])]
@@ -113,9 +115,10 @@ def variants(b, bwrap_typical):
 def run(b, bwrap_typical):
     cpus = os.cpu_count()
     launches = b.args.launches
-    rounds = max(1, b.args.rounds // 5)
+    rounds = max(1, b.args.rounds // 3)
     cmds = variants(b, bwrap_typical)
-    b.run([b.gb, "--", "/bin/true"])  # the seccomp cache
+    for gb in filter(None, (b.gb, b.gb_base)):
+        b.run([gb, "--", "/bin/true"])  # the seccomp cache
     tool = os.path.join(b.stage, "throughput")
     res = {name: [] for name, _ in cmds}
     for r in range(rounds):
@@ -147,9 +150,9 @@ def report(res, cmds, launches, rounds, cpus):
     print("\n## Machine time per launch outside the launcher (%d launches, P = %d, "
           "median of %d rounds, µs per launch)\n" % (launches, cpus, rounds))
     print("busy: all CPUs' user+system+irq+softirq time per launch; tree: the launch's "
-          "own processes (getrusage); kernel-thread columns from /proc/PID/schedstat; "
+          "own processes (getrusage); steal: time the hypervisor gave elsewhere (not in busy); kernel-thread columns from /proc/PID/schedstat; "
           "Δ: busy minus glovebox default's (negative: the variant saves that much).\n")
-    head = ["command", "launches/s", "busy", "Δ busy", "tree", "system", "softirq"] + \
+    head = ["command", "launches/s", "busy", "Δ busy", "tree", "system", "softirq", "steal"] + \
         groups + ["%s softirqs" % s for s in soft]
     print("| " + " | ".join(head) + " |")
     print("|" + "---|" * len(head))
@@ -160,7 +163,8 @@ def report(res, cmds, launches, rounds, cpus):
         cells = [name, "%.1f" % med([r["rate"] for r in rows]), "%.0f" % busy,
                  "%+.0f" % (busy - base), "%.0f" % med([r["tree"] for r in rows]),
                  "%.0f" % med([r["stat"]["system"] for r in rows]),
-                 "%.0f" % med([r["stat"]["softirq"] for r in rows])]
+                 "%.0f" % med([r["stat"]["softirq"] for r in rows]),
+                 "%.0f" % med([r["stat"]["steal"] for r in rows])]
         cells += ["%.0f" % med([r["groups"].get(g, 0) for r in rows]) for g in groups]
         cells += ["%.2f" % med([r["soft"].get(s, 0) for r in rows]) for s in soft]
         print("| " + " | ".join(cells) + " |")
