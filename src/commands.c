@@ -31,18 +31,14 @@ static void warn_missing_sources(const struct policy *p, struct diag *d)
 	}
 }
 
-int cmd_check(const struct cli *cli)
+/* check takes names, as -p does: an option here is a mistake, and
+ * "none" (a blank slate) is no file to read. 0, or the exit status. */
+static int check_names(char *const *names, size_t n_names)
 {
-	/* --strict: a warning fails the check too */
-	bool strict = cli->n_operands > 0 && streq(cli->operands[0], "--strict");
-	char *const *names = cli->operands + strict;
-	size_t n_names = cli->n_operands - strict;
 	if (n_names == 0) {
 		fputs("glovebox: check needs at least one profile file\n", stderr);
 		return 2;
 	}
-	/* check takes names, as -p does: an option here is a mistake, and
-	 * "none" (a blank slate) is no file to read. */
 	for (size_t i = 0; i < n_names; i++) {
 		const char *name = names[i];
 		if (name[0] == '-' && name[1]) {
@@ -59,36 +55,54 @@ int cmd_check(const struct cli *cli)
 			return 2;
 		}
 	}
+	return 0;
+}
+
+/* One profile, its errors and warnings printed and counted into d. */
+static void check_profile(const char *name, const struct expand_vars *vars, struct diag *d)
+{
+	struct policy p;
+	struct profile_loader l;
+	policy_init(&p);
+	profile_loader_init(&l, &p, d, vars);
+	profile_loader_default_path(&l);
+	l.record = true;
+	/* The names -p takes: "build" on the search path, "photos.ini"
+	 * and "dir/x" as files; messages spell them as given. */
+	profile_load(&l, name, NULL, NULL);
+	/* What a launch of this profile would refuse, too. */
+	if (d->errors == 0) {
+		policy_validate(&p, d);
+		what_check_privileges(&p, d);
+		warn_missing_sources(&p, d);
+	}
+	if (d->errors == 0) {
+		struct check_input in = {.p = &p, .l = &l, .home = vars->home};
+		check_rules_run(&in, d);
+	}
+	profile_loader_free(&l);
+	policy_free(&p);
+}
+
+int cmd_check(const struct cli *cli)
+{
+	/* --strict: a warning fails the check too */
+	bool strict = cli->n_operands > 0 && streq(cli->operands[0], "--strict");
+	char *const *names = cli->operands + strict;
+	size_t n_names = cli->n_operands - strict;
+	int r = check_names(names, n_names);
+	if (r != 0)
+		return r;
 	struct expand_vars vars;
 	struct expand_storage storage;
 	expand_vars_from_process(&vars, &storage);
 	unsigned errors = 0, warnings = 0;
 	for (size_t i = 0; i < n_names; i++) {
 		struct diag d;
-		struct policy p;
-		struct profile_loader l;
 		diag_init(&d, stdout, "");
-		policy_init(&p);
-		profile_loader_init(&l, &p, &d, &vars);
-		profile_loader_default_path(&l);
-		l.record = true;
-		/* The names -p takes: "build" on the search path, "photos.ini"
-		 * and "dir/x" as files; messages spell them as given. */
-		profile_load(&l, names[i], NULL, NULL);
-		/* What a launch of this profile would refuse, too. */
-		if (d.errors == 0) {
-			policy_validate(&p, &d);
-			what_check_privileges(&p, &d);
-			warn_missing_sources(&p, &d);
-		}
-		if (d.errors == 0) {
-			struct check_input in = {.p = &p, .l = &l, .home = vars.home};
-			check_rules_run(&in, &d);
-		}
+		check_profile(names[i], &vars, &d);
 		errors += d.errors;
 		warnings += d.warnings;
-		profile_loader_free(&l);
-		policy_free(&p);
 	}
 	expand_storage_free(&storage);
 	return errors || (strict && warnings) ? 1 : 0;

@@ -319,6 +319,52 @@ static int read_extra_programs(const struct cli *cli, struct how_program *out, s
 	return 0;
 }
 
+/* The seccomp program: glovebox learn's learning filter (and its
+ * learner), else the policy's, from the cache when it may be used. */
+static int get_program(const struct cli *cli, struct prepared *pr, bool cache_ok,
+		       struct how_program *how, struct learner **learner)
+{
+	if (cli->cmd == CMD_LEARN) {
+		if (learn_check_kernel(&pr->d) < 0 || learn_compile(&pr->p, how, &pr->d) < 0)
+			return -1;
+		*learner = learner_new();
+		return 0;
+	}
+	return how_program_get(&pr->p, cache_ok && !cli->no_cache ? pr->cache : NULL, how,
+			       &pr->d);
+}
+
+static int make_private_home(struct prepared *pr)
+{
+	if (pr->p.home == HOME_PRIVATE && (!pr->private_home || !make_dirs(pr->private_home)))
+		return diag_error(&pr->d, &pr->p.home_s.origin,
+				  "cannot make the private home %s: %s",
+				  pr->private_home ? pr->private_home : "",
+				  pr->private_home ? strerror(errno) : "no home directory known");
+	return 0;
+}
+
+/* The descriptors the command line names, checked and made ready before
+ * the launch. */
+static int ready_descriptors(const struct cli *cli, struct diag *d)
+{
+	for (size_t i = 0; i < cli->n_keep_fds; i++)
+		if (fcntl(cli->keep_fds[i], F_GETFD) < 0)
+			return diag_error(d, NULL, "--keep-fd %d: %s", cli->keep_fds[i],
+					  strerror(errno));
+	/* The sandbox dies with glovebox; glovebox, asked to, with its parent. */
+	if (cli->die_with_parent &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != cli->parent))
+		return diag_error(d, NULL, "--die-with-parent: the parent is gone");
+	const int report_fds[] = {cli->info_fd, cli->status_fd};
+	for (size_t i = 0; i < ELEMENTSOF(report_fds); i++)
+		/* They are glovebox's, never the sandbox's. */
+		if (report_fds[i] >= 0 && fcntl(report_fds[i], F_SETFD, FD_CLOEXEC) < 0)
+			return diag_error(d, NULL, "descriptor %d: %s", report_fds[i],
+					  strerror(errno));
+	return 0;
+}
+
 /* Also glovebox learn: the same launch, with the learning filter. */
 static int cmd_run(const struct cli *cli)
 {
@@ -344,22 +390,12 @@ static int cmd_run(const struct cli *cli)
 	if (cache_ok)
 		protected[n_protected++] = (struct protected_dir){.path = pr.cache};
 	TRACE_POINT("policy");
-	if (cli->cmd == CMD_LEARN) {
-		if (learn_check_kernel(&pr.d) < 0 || learn_compile(&pr.p, &how, &pr.d) < 0)
-			goto out;
-		learner = learner_new();
-	} else if (how_program_get(&pr.p, cache_ok && !cli->no_cache ? pr.cache : NULL, &how,
-				   &pr.d) < 0) {
+	if (get_program(cli, &pr, cache_ok, &how, &learner) < 0)
 		goto out;
-	}
 
 	TRACE_POINT("seccomp program");
-	if (pr.p.home == HOME_PRIVATE && (!pr.private_home || !make_dirs(pr.private_home))) {
-		diag_error(&pr.d, &pr.p.home_s.origin, "cannot make the private home %s: %s",
-			   pr.private_home ? pr.private_home : "",
-			   pr.private_home ? strerror(errno) : "no home directory known");
+	if (make_private_home(&pr) < 0)
 		goto out;
-	}
 	struct where_env wenv = pr.where;
 	wenv.protected = protected;
 	wenv.n_protected = n_protected;
@@ -370,28 +406,8 @@ static int cmd_run(const struct cli *cli)
 				     .n_keep_fds = cli->n_keep_fds, .extra_how = extra,
 				     .n_extra_how = cli->n_seccomp_fds,
 				     .learner = learner};
-	if (read_extra_programs(cli, extra, &pr.d) < 0)
+	if (read_extra_programs(cli, extra, &pr.d) < 0 || ready_descriptors(cli, &pr.d) < 0)
 		goto out;
-	for (size_t i = 0; i < cli->n_keep_fds; i++) {
-		if (fcntl(cli->keep_fds[i], F_GETFD) < 0) {
-			diag_error(&pr.d, NULL, "--keep-fd %d: %s", cli->keep_fds[i], strerror(errno));
-			goto out;
-		}
-	}
-	/* The sandbox dies with glovebox; glovebox, asked to, with its parent. */
-	if (cli->die_with_parent &&
-	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != cli->parent)) {
-		diag_error(&pr.d, NULL, "--die-with-parent: the parent is gone");
-		goto out;
-	}
-	const int report_fds[] = {cli->info_fd, cli->status_fd};
-	for (size_t i = 0; i < ELEMENTSOF(report_fds); i++) {
-		/* They are glovebox's, never the sandbox's. */
-		if (report_fds[i] >= 0 && fcntl(report_fds[i], F_SETFD, FD_CLOEXEC) < 0) {
-			diag_error(&pr.d, NULL, "descriptor %d: %s", report_fds[i], strerror(errno));
-			goto out;
-		}
-	}
 	fflush(stdout);
 	fflush(stderr);
 	status = launch_run(&req);

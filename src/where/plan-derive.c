@@ -253,6 +253,40 @@ static bool needs_scratch(const struct where_plan *plan)
 	return false;
 }
 
+/* How a mount step is made, from its kind and its source. */
+static void mark_mount(struct where_step *st, const struct where_source *s, bool bwrap)
+{
+	const struct mount_op *m = st->op;
+	/* sysfs files are guarded by their owner alone: with the host's
+	 * root inside (when root runs glovebox), a writable /sys reaches
+	 * the hardware. Read-only, always. */
+	st->read_only = m->kind == MOUNT_RO_BIND || m->kind == MOUNT_MIRROR ||
+			(binds_host_tree(m, s) && s->fs_type == SYSFS_MAGIC) ||
+			(m->kind == MOUNT_FILE && !(m->flags & MOUNT_F_WRITABLE));
+	/* bwrap's --remount-ro leaves the mounts below read-write */
+	st->shallow = m->kind == MOUNT_REMOUNT_RO && bwrap;
+	if (m->flags & MOUNT_F_PRIVATE_PARENTS)
+		st->parent_mode = 0700;
+	st->bwrap_dev = m->kind == MOUNT_DEV && bwrap;
+}
+
+/* The steps right after the mount step at `at`: /dev's nodes, and the
+ * kernel's root-only files of a new proc or of the host's sysfs. */
+static void add_mount_derived(const struct where_plan *plan, const struct where_facts *f,
+			      const struct where_step *st, size_t at, struct step_list *out)
+{
+	const struct mount_op *m = st->op;
+	const struct where_source *s = &f->src[st->source];
+	if (m->kind == MOUNT_DEV)
+		add_dev_nodes(out, m->dest, at);
+	if (plan->host_root && m->kind == MOUNT_PROC && !(m->flags & MOUNT_F_SUBSET_PID))
+		add_kernel_entries(out, proc_entries, ELEMENTSOF(proc_entries), m->dest, at);
+	else if (plan->proc_sys_ro && m->kind == MOUNT_PROC && !(m->flags & MOUNT_F_SUBSET_PID))
+		add_kernel_entries(out, &proc_sys, 1, m->dest, at);
+	if (plan->host_root && binds_host_tree(m, s) && is_sysfs_root(f, s))
+		add_kernel_entries(out, sysfs_entries, ELEMENTSOF(sysfs_entries), m->dest, at);
+}
+
 int where_plan_derive(struct where_plan *plan, const struct where_facts *f, struct diag *d)
 {
 	bool bwrap = plan->bwrap;
@@ -280,27 +314,9 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 				push(&out, derived(STEP_SCRATCH, xstrdup(WHERE_SCRATCH), out.n + 1));
 			st.index = n_scratch++;
 		}
-		/* sysfs files are guarded by their owner alone: with the host's
-		 * root inside (when root runs glovebox), a writable /sys reaches
-		 * the hardware. Read-only, always. */
-		st.read_only = m->kind == MOUNT_RO_BIND || m->kind == MOUNT_MIRROR ||
-			       (binds_host_tree(m, s) && s->fs_type == SYSFS_MAGIC) ||
-			       (m->kind == MOUNT_FILE && !(m->flags & MOUNT_F_WRITABLE));
-		/* bwrap's --remount-ro leaves the mounts below read-write */
-		st.shallow = m->kind == MOUNT_REMOUNT_RO && bwrap;
-		if (m->flags & MOUNT_F_PRIVATE_PARENTS)
-			st.parent_mode = 0700;
-		st.bwrap_dev = m->kind == MOUNT_DEV && bwrap;
+		mark_mount(&st, s, bwrap);
 		size_t at = push(&out, st);
-		if (m->kind == MOUNT_DEV)
-			add_dev_nodes(&out, m->dest, at);
-		if (plan->host_root && m->kind == MOUNT_PROC && !(m->flags & MOUNT_F_SUBSET_PID))
-			add_kernel_entries(&out, proc_entries, ELEMENTSOF(proc_entries), m->dest, at);
-		else if (plan->proc_sys_ro && m->kind == MOUNT_PROC &&
-			 !(m->flags & MOUNT_F_SUBSET_PID))
-			add_kernel_entries(&out, &proc_sys, 1, m->dest, at);
-		if (plan->host_root && binds_host_tree(m, s) && is_sysfs_root(f, s))
-			add_kernel_entries(&out, sysfs_entries, ELEMENTSOF(sysfs_entries), m->dest, at);
+		add_mount_derived(plan, f, &st, at, &out);
 		if (binds_host_tree(m, s) && S_ISDIR(s->st.st_mode))
 			add_specials(&specials, f, m->dest, &s->st, at);
 		if (binds_host_tree(m, s) || (is_overlay(m->kind) && s->known))
