@@ -139,23 +139,20 @@ static char *temp_name(const char *path, unsigned n)
 }
 
 /* A new file, never one already there: a name a crashed writer left
- * behind is passed over. */
+ * behind is passed over. *tmp is its name (to be freed, whatever the
+ * outcome). */
 static int open_temp(int dirfd, const char *path, mode_t mode, char **tmp)
 {
 	static unsigned counter;
-	for (int tries = 0; tries < 100; tries++) {
-		*tmp = temp_name(path, __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
-		int fd = openat(dirfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-				mode);
-		if (fd >= 0)
-			return fd;
-		int r = -errno;
+	int fd = -1, err = EEXIST;
+	for (int tries = 0; fd < 0 && err == EEXIST && tries < 100; tries++) {
 		free(*tmp);
-		*tmp = NULL;
-		if (r != -EEXIST)
-			return r;
+		*tmp = temp_name(path, __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+		fd = openat(dirfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    mode);
+		err = fd < 0 ? errno : 0;
 	}
-	return -EEXIST;
+	return fd >= 0 ? fd : -err;
 }
 
 int write_atomically(int dirfd, const char *path, const struct write_part *parts, size_t n,
