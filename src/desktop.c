@@ -260,25 +260,6 @@ static int open_applications(bool make, char **shown, FILE *err)
 	return fd;
 }
 
-/* Replace dirfd/name with text: a temporary file renamed over it. */
-static int write_atomically(int dirfd, const char *name, const char *text)
-{
-	_cleanup_free_ char *tmp = xasprintf(".%s.glovebox-%d", name, (int)getpid());
-	int fd = openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return -errno;
-	int r = write_all(fd, text, strlen(text));
-	if (r == 0 && fsync(fd) < 0)
-		r = -errno;
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-		r = -errno;
-	if (r < 0)
-		(void)unlinkat(dirfd, tmp, 0);
-	return r;
-}
-
 /* ---- the subcommands ---- */
 
 /* Whether dirfd/name may be replaced: missing, or glovebox's own. */
@@ -328,7 +309,8 @@ static int install(const char *app, FILE *out, FILE *err)
 			name);
 		goto out;
 	}
-	int r = write_atomically(dir, name, entry);
+	const struct write_part part = {entry, strlen(entry)};
+	int r = write_atomically(dir, name, &part, 1, 0644, WRITE_SYNC);
 	if (r < 0) {
 		fprintf(err, "glovebox: %s/%s: %s\n", shown, name, strerror(-r));
 		goto out;

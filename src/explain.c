@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "explain.h"
+#include "explain-internal.h"
 
 #include <cap-ng.h>
 #include <ctype.h>
@@ -22,7 +23,7 @@
 /* Where a value came from. File names are text_escape'd: explain prints
  * what profiles and the command line said, and neither may drive the
  * terminal. */
-static const char *from(const struct origin *o, bool set, char *buf, size_t size)
+const char *explain_from(const struct origin *o, bool set, char *buf, size_t size)
 {
 	if (!set)
 		return "glovebox's default";
@@ -39,11 +40,11 @@ static const char *from(const struct origin *o, bool set, char *buf, size_t size
 }
 
 /* One "  key  value  # origin" line; the value escaped. */
-static void row(FILE *f, const char *key, const char *value, const struct setting *s)
+void explain_row(FILE *f, const char *key, const char *value, const struct setting *s)
 {
 	char buf[512];
 	_cleanup_free_ char *safe = text_escape(value);
-	fprintf(f, "  %-18s %-34s # %s\n", key, safe, from(&s->origin, s->set, buf, sizeof(buf)));
+	fprintf(f, "  %-18s %-34s # %s\n", key, safe, explain_from(&s->origin, s->set, buf, sizeof(buf)));
 }
 
 static void explain_cwd(const struct policy *p, const struct where_env *env, FILE *f)
@@ -68,9 +69,9 @@ static void explain_cwd(const struct policy *p, const struct where_env *env, FIL
 	enum cwd_decision dec = where_cwd_decide(p, env);
 	snprintf(line, sizeof(line), "%s: %s %s", modes[p->cwd], env->cwd ? env->cwd : "(none)",
 		 why[dec]);
-	row(f, "cwd", line, &p->cwd_s);
+	explain_row(f, "cwd", line, &p->cwd_s);
 	const char *start = where_start_dir(p, env, dec);
-	row(f, "start in", start ? start : "the current directory, if visible, else /",
+	explain_row(f, "start in", start ? start : "the current directory, if visible, else /",
 	    p->chdir_s.set ? &p->chdir_s : &p->cwd_s);
 }
 
@@ -101,7 +102,7 @@ static void explain_mount(const struct where_plan *plan, const struct where_step
 	for (size_t i = 0; i < ELEMENTSOF(words); i++)
 		if ((m->flags & words[i].flag) && len < sizeof(line))
 			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s", words[i].word);
-	const char *origin = from(&m->origin, st->from == STEP_POLICY || m->origin.key, buf,
+	const char *origin = explain_from(&m->origin, st->from == STEP_POLICY || m->origin.key, buf,
 				  sizeof(buf));
 	if (st->from != STEP_POLICY) {
 		snprintf(from_buf, sizeof(from_buf), "%s, %s",
@@ -133,7 +134,7 @@ static void explain_scope(const struct policy *p, FILE *f)
 	else
 		snprintf(line, sizeof(line), "%s (Landlock ABI %d: not enforced, needs %d%s)", what,
 			 abi, LANDLOCK_ABI_SCOPE, p->scope_s.set ? "; a launch fails" : "");
-	row(f, "scope", line, &p->scope_s);
+	explain_row(f, "scope", line, &p->scope_s);
 }
 
 /* The Landlock rules that mirror the plan: what the command may do
@@ -165,7 +166,7 @@ static void explain_landlock_rules(const struct policy *p, const struct where_pl
 			char buf[512];
 			snprintf(why, sizeof(why), "%s %s (%s)", mount_kind_name(st->op->kind),
 				 st->op->dest,
-				 from(&st->op->origin, st->from == STEP_POLICY || st->op->origin.key,
+				 explain_from(&st->op->origin, st->from == STEP_POLICY || st->op->origin.key,
 				      buf, sizeof(buf)));
 		} else {
 			snprintf(why, sizeof(why), "the root, for its mount points");
@@ -189,7 +190,7 @@ static void explain_landlock(const struct policy *p, FILE *f)
 	else
 		snprintf(line, sizeof(line), "yes (no Landlock here: not enforced%s)",
 			 p->landlock_fs_s.set ? "; a launch fails" : "");
-	row(f, "landlock-fs", line, &p->landlock_fs_s);
+	explain_row(f, "landlock-fs", line, &p->landlock_fs_s);
 	static const char *const keys[TCP_KIND_COUNT] = {[TCP_CONNECT] = "tcp-connect",
 							 [TCP_BIND] = "tcp-bind"};
 	for (size_t k = 0; k < TCP_KIND_COUNT; k++) {
@@ -204,14 +205,14 @@ static void explain_landlock(const struct policy *p, FILE *f)
 			snprintf(line + w, sizeof(line) - w, " (%s)",
 				 abi >= LANDLOCK_ABI_TCP ? "enforced"
 							 : "not enforced here; a launch fails");
-		row(f, keys[k], line, &t->s);
+		explain_row(f, keys[k], line, &t->s);
 	}
 	where_landlock_missing_text(abi, line, sizeof(line));
 	if (line[0])
 		fprintf(f, "  %-18s %s\n", "not on this kernel", line);
 	where_landlock_missing_text(1, line, sizeof(line));
 	fprintf(f, "  %-18s each needs its ABI: %s\n", "older kernels", line);
-	row(f, "fallback",
+	explain_row(f, "fallback",
 	    p->fallback == FALLBACK_LANDLOCK
 		    ? "landlock (no user namespace: Landlock, seccomp, no capabilities)"
 		    : "none (no user namespace: fail, status 125)",
@@ -250,7 +251,7 @@ static void explain_derived(const struct where_plan *plan, const struct where_st
 		_cleanup_free_ char *dest = text_escape(c->op->dest);
 		snprintf(why, sizeof(why), "%s, for %s %s (%s)", text,
 			 mount_kind_name(c->op->kind), dest,
-			 from(&c->op->origin, c->from == STEP_POLICY || c->op->origin.key, buf,
+			 explain_from(&c->op->origin, c->from == STEP_POLICY || c->op->origin.key, buf,
 			      sizeof(buf)));
 	} else if (st->cause != SIZE_MAX && plan->steps[st->cause].what == STEP_RO_SYSFS) {
 		/* derived from a derived step: a host sysfs a bind brought along */
@@ -304,9 +305,9 @@ static void explain_network(const struct policy *p, FILE *f)
 		[NET_HOST] = "host",
 		[NET_USER] = "user (own namespace, joined to the host's network by pasta)",
 	};
-	row(f, "network", modes[p->network], &p->network_s);
+	explain_row(f, "network", modes[p->network], &p->network_s);
 	if (p->network == NET_USER && p->n_forwards == 0)
-		row(f, "forward", "none", &p->forwards_s);
+		explain_row(f, "forward", "none", &p->forwards_s);
 	for (size_t i = 0; i < p->n_forwards; i++) {
 		const struct port_forward *fw = &p->forwards[i];
 		char line[256];
@@ -315,7 +316,7 @@ static void explain_network(const struct policy *p, FILE *f)
 			 v6 ? "[" : "", fw->address ? fw->address : "*", v6 ? "]" : "", ":",
 			 fw->host_port, fw->sandbox_port);
 		const struct setting s = {true, fw->origin};
-		row(f, "forward", line, &s);
+		explain_row(f, "forward", line, &s);
 	}
 }
 
@@ -326,14 +327,14 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 	const struct where_env *where = env->where ? env->where : &nowhere;
 	fputs("[where]\n", f);
 	explain_network(p, f);
-	row(f, "hostname",
+	explain_row(f, "hostname",
 	    !(p->unshare & CLONE_NEWUTS) ? "the host's (unshare-uts = no)"
 	    : p->hostname_s.set	 ? p->hostname
 				 : "glovebox",
 	    &p->hostname_s);
 	explain_scope(p, f);
 	explain_landlock(p, f);
-	row(f, "terminal",
+	explain_row(f, "terminal",
 	    p->terminal == TERMINAL_HOST ? "host (the command holds your terminal)"
 					 : "pty (a pseudo-terminal of its own, when yours is one)",
 	    &p->terminal_s);
@@ -344,7 +345,7 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 	else
 		snprintf(line, sizeof(line), "%s at %s", home_mode_name(p->home),
 			 env->home ? env->home : "$HOME (unset)");
-	row(f, "home", line, &p->home_s);
+	explain_row(f, "home", line, &p->home_s);
 	explain_cwd(p, where, f);
 	fputs("  new namespaces:", f);
 	static const struct {
@@ -367,10 +368,10 @@ static void explain_where(const struct policy *p, const struct explain_env *env,
 		const struct mount_removed *r = &p->removed[i];
 		char buf[512], by[512];
 		snprintf(line, sizeof(line), "%s (%s)", r->op.dest,
-			 from(&r->op.origin, true, buf, sizeof(buf)));
+			 explain_from(&r->op.origin, true, buf, sizeof(buf)));
 		_cleanup_free_ char *safe = text_escape(line);
 		fprintf(f, "    %-14s %-36s # %s\n", mount_kind_name(r->op.kind), safe,
-			from(&r->by, true, by, sizeof(by)));
+			explain_from(&r->by, true, by, sizeof(by)));
 	}
 }
 
@@ -388,9 +389,9 @@ static void explain_what(const struct policy *p, FILE *f)
 {
 	char line[1024];
 	fputs("[what]\n", f);
-	row(f, "user", p->user == USER_ROOT ? "root (uid 0 inside)" : "self (your own uid)",
+	explain_row(f, "user", p->user == USER_ROOT ? "root (uid 0 inside)" : "self (your own uid)",
 	    &p->user_s);
-	row(f, "host-user",
+	explain_row(f, "host-user",
 	    p->host_user == HOST_USER_NOBODY ? "nobody (uid and gid 65534 to the host)"
 					     : "self (the user running glovebox)",
 	    &p->host_user_s);
@@ -403,7 +404,7 @@ static void explain_what(const struct policy *p, FILE *f)
 		w += (size_t)snprintf(line + w, sizeof(line) - w, "%s%s", w ? " " : "",
 				      cap_name(c, name, sizeof(name)));
 	}
-	row(f, "capabilities", w ? line : "none", &p->caps_s);
+	explain_row(f, "capabilities", w ? line : "none", &p->caps_s);
 	fputs("  no_new_privs       always; securebits locked (no root gains on exec)\n", f);
 }
 
@@ -434,7 +435,7 @@ static void explain_rlimit(const struct gb_option *o, int resource, const struct
 		 lim.rlim_cur == RLIM_INFINITY ? "unlimited" : cur,
 		 lim.rlim_max == RLIM_INFINITY ? "unlimited" : max);
 	struct setting s = {r->set, r->origin};
-	row(f, o->key, v, &s);
+	explain_row(f, o->key, v, &s);
 }
 
 static void explain_limits(const struct policy *p, FILE *f)
@@ -448,14 +449,14 @@ static void explain_limits(const struct policy *p, FILE *f)
 	char line[256], v[64];
 	fputs("[limits]\n", f);
 	snprintf(line, sizeof(line), "%" PRIu32 "%s", p->processes, how[what_process_limit(p)]);
-	row(f, "processes", p->processes ? line : "none", &p->processes_s);
+	explain_row(f, "processes", p->processes ? line : "none", &p->processes_s);
 	snprintf(line, sizeof(line), "%s, shared by every tmpfs",
 		 size_text(p->tmpfs_budget, v, sizeof(v)));
-	row(f, "tmpfs", p->tmpfs_budget ? line : "none", &p->tmpfs_budget_s);
+	explain_row(f, "tmpfs", p->tmpfs_budget ? line : "none", &p->tmpfs_budget_s);
 	if (p->timeout_ms)
 		snprintf(line, sizeof(line), "%.3g s, then SIGTERM; SIGKILL 5 s later; exit 124",
 			 (double)p->timeout_ms / 1000);
-	row(f, "timeout", p->timeout_ms ? line : "none", &p->timeout_s);
+	explain_row(f, "timeout", p->timeout_ms ? line : "none", &p->timeout_s);
 	for (size_t i = 0; i < gb_option_count; i++) {
 		int resource = option_rlimit(&gb_options[i]);
 		if (resource >= 0)
@@ -463,152 +464,11 @@ static void explain_limits(const struct policy *p, FILE *f)
 	}
 }
 
-static void list_names(FILE *f, const struct policy *p, const struct origin *o,
-		       const struct sc_action *a, bool by_default)
-{
-	unsigned n = 0;
-	for (size_t i = 0; i < syscall_count; i++) {
-		const struct sc_rule *r = &p->syscalls[i];
-		struct sc_action e = how_effective_action(p, i);
-		const struct origin *ro = sc_rule_origin(p, i);
-		bool mine;
-		if (syscall_is_always_allowed(i))
-			continue; /* on a line of their own */
-		if (by_default || !o)
-			mine = r->action.kind == SC_UNSET;
-		else
-			mine = r->action.kind != SC_UNSET && ro->file == o->file &&
-			       ro->line == o->line && ro->key == o->key;
-		if (!mine || e.kind != a->kind || e.errnum != a->errnum)
-			continue;
-		if (n % 8 == 0)
-			fputs(n ? "\n      " : "      ", f);
-		fprintf(f, "%s ", syscall_table[i].name);
-		n++;
-	}
-	if (n)
-		fputc('\n', f);
-}
-
-/* Who refuses executable memfds: seccomp (memfd-exec = no, or W^X), the
- * vm.memfd_noexec sysctl of the sandbox's pid namespace (only root can set
- * it), or nobody. */
-static const char *memfd_exec_line(const struct policy *p)
-{
-	if (!p->memfd_exec || p->wx)
-		return "memfd-exec: no (only MFD_NOEXEC_SEAL memfds)";
-	if (p->memfd_exec_s.set)
-		return "memfd-exec: yes";
-	return "memfd-exec: refused where root runs glovebox";
-}
-
-static void explain_how(const struct policy *p, const struct explain_env *env, FILE *f)
-{
-	char buf[512], act[64], line[1024];
-	fputs("[how]\n", f);
-	row(f, "default", sc_action_format(&p->default_action, act, sizeof(act)),
-	    &p->default_action_s);
-	fputs("  newer calls        errno ENOSYS (unknown to glovebox: libraries fall back)\n", f);
-	fputs("  foreign ABIs       kill (i386 int 0x80, x32)\n", f);
-	fputs("  exit calls         allow (exit exit_group rt_sigreturn: never denied)\n", f);
-
-	/* One line per rule that decided something, with how many calls. */
-	struct seen {
-		struct origin o;
-		struct sc_action a;
-		unsigned n;
-	} seen[128];
-	size_t n_seen = 0;
-	unsigned unlisted = 0;
-	for (size_t i = 0; i < syscall_count; i++) {
-		const struct sc_rule *r = &p->syscalls[i];
-		if (syscall_is_always_allowed(i))
-			continue;
-		if (r->action.kind == SC_UNSET) {
-			unlisted++;
-			continue;
-		}
-		struct sc_action e = how_effective_action(p, i);
-		const struct origin *ro = sc_rule_origin(p, i);
-		size_t k;
-		for (k = 0; k < n_seen; k++)
-			if (seen[k].o.file == ro->file && seen[k].o.line == ro->line &&
-			    seen[k].o.key == ro->key && seen[k].a.kind == e.kind &&
-			    seen[k].a.errnum == e.errnum)
-				break;
-		if (k == n_seen && n_seen < ELEMENTSOF(seen))
-			seen[n_seen++] = (struct seen){*ro, e, 0};
-		if (k < n_seen)
-			seen[k].n++;
-	}
-	for (size_t k = 0; k < n_seen; k++) {
-		snprintf(line, sizeof(line), "%u call%s: %s", seen[k].n, seen[k].n == 1 ? "" : "s",
-			 sc_action_format(&seen[k].a, act, sizeof(act)));
-		fprintf(f, "  %-18s %-34s # %s\n", seen[k].o.key ? seen[k].o.key : "rule", line,
-			from(&seen[k].o, true, buf, sizeof(buf)));
-		if (env->calls || seen[k].n <= 8)
-			list_names(f, p, &seen[k].o, &seen[k].a, false);
-	}
-	if (unlisted) {
-		fprintf(f, "  %-18s %u calls: %-24s # the default action\n", "(not listed)", unlisted,
-			sc_action_format(&p->default_action, act, sizeof(act)));
-		if (env->calls)
-			list_names(f, p, NULL, &p->default_action, true);
-	}
-
-	fputs("  argument rules:\n", f);
-	fputs("    ioctl TIOCSTI and TIOCLINUX refused (terminal injection), always\n", f);
-	if (p->ns_allowed == NS_ALL) {
-		fprintf(f, "    %-52s # %s\n", "namespaces: the command may create any",
-			from(&p->ns_s.origin, p->ns_s.set, buf, sizeof(buf)));
-	} else {
-		size_t w = (size_t)snprintf(line, sizeof(line), "namespaces: only");
-		unsigned count = 0;
-		for (size_t i = 0; i < named_const_count; i++)
-			if (named_consts[i].kind == CONST_CLONE &&
-			    (p->ns_allowed & named_consts[i].value)) {
-				w += (size_t)snprintf(line + w, sizeof(line) - w, " %s",
-						      named_consts[i].alias);
-				count++;
-			}
-		if (!count)
-			snprintf(line, sizeof(line), "namespaces: none may be created");
-		fprintf(f, "    %-52s # %s\n", line, from(&p->ns_s.origin, p->ns_s.set, buf, sizeof(buf)));
-		fputs("      (clone, unshare and setns checked; clone3 answers ENOSYS)\n", f);
-	}
-	if (p->families_restricted) {
-		size_t w = (size_t)snprintf(line, sizeof(line), "socket families:");
-		for (unsigned fam = 0; fam < 64; fam++)
-			if (p->families & (UINT64_C(1) << fam)) {
-				const char *name = const_name(fam, CONST_FAMILY);
-				w += (size_t)snprintf(line + w, sizeof(line) - w, " %s",
-						      name ? name + 3 : "?");
-			}
-		fprintf(f, "    %-52s # %s\n", line, from(&p->families_s.origin, true, buf, sizeof(buf)));
-	} else {
-		fprintf(f, "    %-52s # %s\n", "socket families: any",
-			from(&p->families_s.origin, p->families_s.set, buf, sizeof(buf)));
-	}
-	fprintf(f, "    %-52s # %s\n",
-		p->wx ? "write-xor-execute: on" : "write-xor-execute: off",
-		from(&p->wx_s.origin, p->wx_s.set, buf, sizeof(buf)));
-	fprintf(f, "    %-52s # %s\n", memfd_exec_line(p),
-		from(&p->memfd_exec_s.origin, p->memfd_exec_s.set, buf, sizeof(buf)));
-	fprintf(f, "    %-52s # %s\n",
-		p->personality_locked ? "personality: locked to PER_LINUX" : "personality: any",
-		from(&p->personality_s.origin, p->personality_s.set, buf, sizeof(buf)));
-	for (size_t i = 0; i < p->n_arg_rules; i++) {
-		rule_format(&p->arg_rules[i], line, sizeof(line));
-		fprintf(f, "    %-52s # %s\n", line,
-			from(&p->arg_rules[i].origin, true, buf, sizeof(buf)));
-	}
-}
-
 static void explain_env_section(const struct policy *p, FILE *f)
 {
 	char buf[512];
 	fputs("[env]\n", f);
-	row(f, "clear", p->env_clear ? "yes" : "no", &p->env_clear_s);
+	explain_row(f, "clear", p->env_clear ? "yes" : "no", &p->env_clear_s);
 	for (size_t i = 0; i < p->n_env_ops; i++) {
 		const struct env_op *e = &p->env_ops[i];
 		char line[1024];
@@ -619,7 +479,7 @@ static void explain_env_section(const struct policy *p, FILE *f)
 		else
 			snprintf(line, sizeof(line), "unset %s", e->name);
 		_cleanup_free_ char *safe = text_escape(line);
-		fprintf(f, "  %-53s # %s\n", safe, from(&e->origin, true, buf, sizeof(buf)));
+		fprintf(f, "  %-53s # %s\n", safe, explain_from(&e->origin, true, buf, sizeof(buf)));
 	}
 }
 

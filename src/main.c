@@ -13,25 +13,22 @@
 
 #include "trace.h"
 #include "app.h"
+#include "commands.h"
 #include "desktop.h"
 #include "bwrap/bwrap.h"
 #include "config.h"
 #include "diag.h"
 #include "complete.h"
-#include "check-rules.h"
 #include "explain.h"
-#include "list.h"
 #include "state.h"
 #include "how/cache.h"
 #include "learn/learn.h"
 #include "how/seccomp.h"
-#include "how/syscalls.h"
 #include "launch/launch.h"
 #include "policy/cli.h"
 #include "policy/desktop.h"
 #include "policy/expand.h"
 #include "policy/profile.h"
-#include "what/identity.h"
 #include "where/dbusproxy.h"
 #include "where/resolve.h"
 
@@ -322,6 +319,52 @@ static int read_extra_programs(const struct cli *cli, struct how_program *out, s
 	return 0;
 }
 
+/* The seccomp program: glovebox learn's learning filter (and its
+ * learner), else the policy's, from the cache when it may be used. */
+static int get_program(const struct cli *cli, struct prepared *pr, bool cache_ok,
+		       struct how_program *how, struct learner **learner)
+{
+	if (cli->cmd == CMD_LEARN) {
+		if (learn_check_kernel(&pr->d) < 0 || learn_compile(&pr->p, how, &pr->d) < 0)
+			return -1;
+		*learner = learner_new();
+		return 0;
+	}
+	return how_program_get(&pr->p, cache_ok && !cli->no_cache ? pr->cache : NULL, how,
+			       &pr->d);
+}
+
+static int make_private_home(struct prepared *pr)
+{
+	if (pr->p.home == HOME_PRIVATE && (!pr->private_home || !make_dirs(pr->private_home)))
+		return diag_error(&pr->d, &pr->p.home_s.origin,
+				  "cannot make the private home %s: %s",
+				  pr->private_home ? pr->private_home : "",
+				  pr->private_home ? strerror(errno) : "no home directory known");
+	return 0;
+}
+
+/* The descriptors the command line names, checked and made ready before
+ * the launch. */
+static int ready_descriptors(const struct cli *cli, struct diag *d)
+{
+	for (size_t i = 0; i < cli->n_keep_fds; i++)
+		if (fcntl(cli->keep_fds[i], F_GETFD) < 0)
+			return diag_error(d, NULL, "--keep-fd %d: %s", cli->keep_fds[i],
+					  strerror(errno));
+	/* The sandbox dies with glovebox; glovebox, asked to, with its parent. */
+	if (cli->die_with_parent &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != cli->parent))
+		return diag_error(d, NULL, "--die-with-parent: the parent is gone");
+	const int report_fds[] = {cli->info_fd, cli->status_fd};
+	for (size_t i = 0; i < ELEMENTSOF(report_fds); i++)
+		/* They are glovebox's, never the sandbox's. */
+		if (report_fds[i] >= 0 && fcntl(report_fds[i], F_SETFD, FD_CLOEXEC) < 0)
+			return diag_error(d, NULL, "descriptor %d: %s", report_fds[i],
+					  strerror(errno));
+	return 0;
+}
+
 /* Also glovebox learn: the same launch, with the learning filter. */
 static int cmd_run(const struct cli *cli)
 {
@@ -347,22 +390,12 @@ static int cmd_run(const struct cli *cli)
 	if (cache_ok)
 		protected[n_protected++] = (struct protected_dir){.path = pr.cache};
 	TRACE_POINT("policy");
-	if (cli->cmd == CMD_LEARN) {
-		if (learn_check_kernel(&pr.d) < 0 || learn_compile(&pr.p, &how, &pr.d) < 0)
-			goto out;
-		learner = learner_new();
-	} else if (how_program_get(&pr.p, cache_ok && !cli->no_cache ? pr.cache : NULL, &how,
-				   &pr.d) < 0) {
+	if (get_program(cli, &pr, cache_ok, &how, &learner) < 0)
 		goto out;
-	}
 
 	TRACE_POINT("seccomp program");
-	if (pr.p.home == HOME_PRIVATE && (!pr.private_home || !make_dirs(pr.private_home))) {
-		diag_error(&pr.d, &pr.p.home_s.origin, "cannot make the private home %s: %s",
-			   pr.private_home ? pr.private_home : "",
-			   pr.private_home ? strerror(errno) : "no home directory known");
+	if (make_private_home(&pr) < 0)
 		goto out;
-	}
 	struct where_env wenv = pr.where;
 	wenv.protected = protected;
 	wenv.n_protected = n_protected;
@@ -373,28 +406,8 @@ static int cmd_run(const struct cli *cli)
 				     .n_keep_fds = cli->n_keep_fds, .extra_how = extra,
 				     .n_extra_how = cli->n_seccomp_fds,
 				     .learner = learner};
-	if (read_extra_programs(cli, extra, &pr.d) < 0)
+	if (read_extra_programs(cli, extra, &pr.d) < 0 || ready_descriptors(cli, &pr.d) < 0)
 		goto out;
-	for (size_t i = 0; i < cli->n_keep_fds; i++) {
-		if (fcntl(cli->keep_fds[i], F_GETFD) < 0) {
-			diag_error(&pr.d, NULL, "--keep-fd %d: %s", cli->keep_fds[i], strerror(errno));
-			goto out;
-		}
-	}
-	/* The sandbox dies with glovebox; glovebox, asked to, with its parent. */
-	if (cli->die_with_parent &&
-	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != cli->parent)) {
-		diag_error(&pr.d, NULL, "--die-with-parent: the parent is gone");
-		goto out;
-	}
-	const int report_fds[] = {cli->info_fd, cli->status_fd};
-	for (size_t i = 0; i < ELEMENTSOF(report_fds); i++) {
-		/* They are glovebox's, never the sandbox's. */
-		if (report_fds[i] >= 0 && fcntl(report_fds[i], F_SETFD, FD_CLOEXEC) < 0) {
-			diag_error(&pr.d, NULL, "descriptor %d: %s", report_fds[i], strerror(errno));
-			goto out;
-		}
-	}
 	fflush(stdout);
 	fflush(stderr);
 	status = launch_run(&req);
@@ -474,162 +487,6 @@ static int cmd_explain(const struct cli *cli)
 	}
 	prepared_free(&pr);
 	return status;
-}
-
-/* A bind of a path missing here fails a launch here, but a profile
- * travels between machines: worth a warning, not an error. */
-static void warn_missing_sources(const struct policy *p, struct diag *d)
-{
-	for (size_t i = 0; i < p->n_mounts; i++) {
-		const struct mount_op *m = &p->mounts[i];
-		bool bind = m->kind == MOUNT_BIND || m->kind == MOUNT_RO_BIND ||
-			    m->kind == MOUNT_DEV_BIND;
-		bool overlay = m->kind == MOUNT_TMP_OVERLAY || m->kind == MOUNT_OVERLAY;
-		struct stat st;
-		if ((bind || overlay) && !(m->flags & MOUNT_F_TRY) && stat(m->src, &st) < 0)
-			diag_warning(d, &m->origin, "%s: %s (a launch here fails%s)", m->src,
-				     strerror(errno),
-				     bind ? "; the -try keys skip a missing source" : "");
-	}
-}
-
-static int cmd_check(const struct cli *cli)
-{
-	/* --strict: a warning fails the check too */
-	bool strict = cli->n_operands > 0 && streq(cli->operands[0], "--strict");
-	char *const *names = cli->operands + strict;
-	size_t n_names = cli->n_operands - strict;
-	if (n_names == 0) {
-		fputs("glovebox: check needs at least one profile file\n", stderr);
-		return 2;
-	}
-	/* check takes names, as -p does: an option here is a mistake, and
-	 * "none" (a blank slate) is no file to read. */
-	for (size_t i = 0; i < n_names; i++) {
-		const char *name = names[i];
-		if (name[0] == '-' && name[1]) {
-			_cleanup_free_ char *shown = text_escape(name);
-			fprintf(stderr, "glovebox: check takes profile names, not options ('%s'): "
-					"glovebox check [--strict] PROFILE...\n",
-				shown);
-			return 2;
-		}
-		if (streq(name, INCLUDE_NONE)) {
-			fputs("glovebox: none is a blank slate, not a profile: there is nothing to "
-			      "check\n",
-			      stderr);
-			return 2;
-		}
-	}
-	struct expand_vars vars;
-	struct expand_storage storage;
-	expand_vars_from_process(&vars, &storage);
-	unsigned errors = 0, warnings = 0;
-	for (size_t i = 0; i < n_names; i++) {
-		struct diag d;
-		struct policy p;
-		struct profile_loader l;
-		diag_init(&d, stdout, "");
-		policy_init(&p);
-		profile_loader_init(&l, &p, &d, &vars);
-		profile_loader_default_path(&l);
-		l.record = true;
-		/* The names -p takes: "build" on the search path, "photos.ini"
-		 * and "dir/x" as files; messages spell them as given. */
-		profile_load(&l, names[i], NULL, NULL);
-		/* What a launch of this profile would refuse, too. */
-		if (d.errors == 0) {
-			policy_validate(&p, &d);
-			what_check_privileges(&p, &d);
-			warn_missing_sources(&p, &d);
-		}
-		if (d.errors == 0) {
-			struct check_input in = {.p = &p, .l = &l, .home = vars.home};
-			check_rules_run(&in, &d);
-		}
-		errors += d.errors;
-		warnings += d.warnings;
-		profile_loader_free(&l);
-		policy_free(&p);
-	}
-	expand_storage_free(&storage);
-	return errors || (strict && warnings) ? 1 : 0;
-}
-
-static int cmd_list(const struct cli *cli)
-{
-	if (cli->n_operands > 0) {
-		fputs("glovebox: list takes no arguments: glovebox list\n", stderr);
-		return 2;
-	}
-	struct expand_vars vars;
-	struct expand_storage storage;
-	expand_vars_from_process(&vars, &storage);
-	struct policy p;
-	struct diag d;
-	struct profile_loader l;
-	policy_init(&p);
-	diag_init(&d, stderr, "glovebox: ");
-	profile_loader_init(&l, &p, &d, &vars);
-	profile_loader_default_path(&l);
-	list_profiles(&l.search_path, stdout);
-	profile_loader_free(&l);
-	policy_free(&p);
-	expand_storage_free(&storage);
-	return 0;
-}
-
-/* The groups that hold call i, after a line that says it is a call. */
-static void print_groups_of(const char *name, size_t i)
-{
-	printf("%s: a system call, in these groups:\n", name);
-	for (size_t g = 0; g < syscall_group_count; g++) {
-		syscall_set set = {0};
-		if (syscall_resolve(syscall_groups[g].name, &set) == 0 && syscall_set_has(&set, i))
-			printf("%s\n", syscall_groups[g].name);
-	}
-}
-
-/* `glovebox syscalls NAME`: a group's members, or the groups that hold a
- * call. A group's name without its '@' gets the name to use. */
-static int show_syscall_name(const char *name)
-{
-	int call = name[0] == '@' ? -1 : syscall_lookup(name);
-	if (call >= 0) {
-		print_groups_of(name, (size_t)call);
-		return 0;
-	}
-	syscall_set set = {0};
-	if (name[0] == '@' && syscall_resolve(name, &set) == 0) {
-		for (size_t i = 0; i < syscall_count; i++)
-			if (syscall_set_has(&set, i))
-				printf("%s\n", syscall_table[i].name);
-		return 0;
-	}
-	_cleanup_free_ char *group = xasprintf("@%s", name);
-	_cleanup_free_ char *shown = text_escape(name);
-	if (name[0] != '@' && syscall_group_lookup(group))
-		fprintf(stderr, "glovebox: %s: not a system call; did you mean the group %s?\n",
-			shown, group);
-	else
-		fprintf(stderr, "glovebox: %s: no such system call or group (glovebox syscalls "
-				"lists the groups)\n",
-			shown);
-	return 1;
-}
-
-static int cmd_syscalls(const struct cli *cli)
-{
-	if (cli->n_operands == 0) {
-		for (size_t i = 0; i < syscall_group_count; i++)
-			printf("%-16s %s\n", syscall_groups[i].name, syscall_groups[i].help);
-		return 0;
-	}
-	int ret = 0;
-	for (size_t k = 0; k < cli->n_operands; k++)
-		if (show_syscall_name(cli->operands[k]) != 0)
-			ret = 1;
-	return ret;
 }
 
 /* glovebox run APP ARG...: as glovebox -p ITS-PROFILE -- ITS-BINARY ARG... */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "util.h"
 
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <signal.h>
@@ -127,6 +128,54 @@ int write_all(int fd, const void *buf, size_t len)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+/* ".NAME.PID-N.tmp" in the directory of path. */
+static char *temp_name(const char *path, unsigned n)
+{
+	const char *slash = strrchr(path, '/');
+	const char *base = slash ? slash + 1 : path;
+	return xasprintf("%.*s.%s.%d-%u.tmp", (int)(base - path), path, base, (int)getpid(), n);
+}
+
+/* A new file, never one already there: a name a crashed writer left
+ * behind is passed over. *tmp is its name (to be freed, whatever the
+ * outcome). */
+static int open_temp(int dirfd, const char *path, mode_t mode, char **tmp)
+{
+	static unsigned counter;
+	int fd = -1, err = EEXIST;
+	for (int tries = 0; fd < 0 && err == EEXIST && tries < 100; tries++) {
+		free(*tmp);
+		*tmp = temp_name(path, __atomic_fetch_add(&counter, 1, __ATOMIC_RELAXED));
+		fd = openat(dirfd, *tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			    mode);
+		err = fd < 0 ? errno : 0;
+	}
+	return fd >= 0 ? fd : -err;
+}
+
+int write_atomically(int dirfd, const char *path, const struct write_part *parts, size_t n,
+		     mode_t mode, unsigned flags)
+{
+	_cleanup_free_ char *tmp = NULL;
+	int fd = open_temp(dirfd, path, mode, &tmp);
+	if (fd < 0)
+		return fd;
+	int r = 0;
+	for (size_t i = 0; i < n && r == 0; i++)
+		r = write_all(fd, parts[i].buf, parts[i].len);
+	if (r == 0 && (flags & WRITE_EXACT_MODE) && fchmod(fd, mode) < 0)
+		r = -errno;
+	if (r == 0 && (flags & WRITE_SYNC) && fsync(fd) < 0)
+		r = -errno;
+	if (close(fd) < 0 && r == 0)
+		r = -errno;
+	if (r == 0 && renameat(dirfd, tmp, dirfd, path) < 0)
+		r = -errno;
+	if (r < 0)
+		(void)unlinkat(dirfd, tmp, 0);
+	return r;
 }
 
 ssize_t read_full(int fd, void *buf, size_t len)

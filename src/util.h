@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/types.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -115,6 +116,24 @@ bool make_dirs(const char *path);
 int write_all(int fd, const void *buf, size_t len);
 /* Read up to len bytes, retrying on EINTR; returns bytes read or -errno. */
 ssize_t read_full(int fd, void *buf, size_t len);
+
+/* How write_atomically makes the new file. */
+enum {
+	WRITE_EXACT_MODE = 1 << 0, /* the mode itself, whatever the umask */
+	WRITE_SYNC = 1 << 1,       /* on disk before the rename: a crash leaves the old or the new */
+};
+struct write_part {
+	const void *buf;
+	size_t len;
+};
+/* Replace dirfd/path (AT_FDCWD: a path as open takes it) with the parts,
+ * in order: a hidden temporary file beside it (".NAME.PID-N.tmp", made with
+ * O_EXCL, never a file already there) is written and renamed over it, so
+ * that a reader sees the old contents or the new, never half. Its mode is
+ * `mode` less the umask, or exactly `mode` (WRITE_EXACT_MODE). On failure
+ * no temporary file is left and the old file is untouched. 0 or -errno. */
+int write_atomically(int dirfd, const char *path, const struct write_part *parts, size_t n,
+		     mode_t mode, unsigned flags);
 
 /* Parse a non-negative decimal number; rejects trailing garbage and overflow. */
 int parse_u64(const char *s, uint64_t *out);

@@ -247,28 +247,17 @@ int how_cache_load(int dirfd, const struct how_key *key, struct how_program *out
 
 int how_cache_store(int dirfd, const struct how_key *key, const struct how_program *prog)
 {
-	char name[64], tmp[96];
+	char name[64];
 	file_name(key, name, sizeof(name));
-	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", name, (int)getpid());
-	_cleanup_close_ int fd =
-		openat(dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return -errno;
 	struct file_header h = {.key_len = key->len, .insns = prog->len,
 				.checksum = checksum(key, prog)};
 	memcpy(h.magic, CACHE_MAGIC, 8);
-	int r = write_all(fd, &h, sizeof(h));
-	if (r == 0)
-		r = write_all(fd, key->bytes, key->len);
-	if (r == 0)
-		r = write_all(fd, prog->insns, prog->len * sizeof(*prog->insns));
-	if (r == 0 && fchmod(fd, 0600) < 0)
-		r = -errno;
-	if (r == 0 && renameat(dirfd, tmp, dirfd, name) < 0)
-		r = -errno;
-	if (r < 0)
-		unlinkat(dirfd, tmp, 0);
-	return r;
+	const struct write_part parts[] = {
+		{&h, sizeof(h)},
+		{key->bytes, key->len},
+		{prog->insns, prog->len * sizeof(*prog->insns)},
+	};
+	return write_atomically(dirfd, name, parts, ELEMENTSOF(parts), 0600, WRITE_EXACT_MODE);
 }
 
 int how_program_get(const struct policy *p, const char *cache_dir, struct how_program *out,

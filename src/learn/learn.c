@@ -94,22 +94,11 @@ static bool is_file(const char *name, const char *out)
 
 /* A temporary file beside OUT, renamed over it: a reader sees the old
  * profile or the new one, never half of one. */
-static int write_atomically(const char *out, const char *text, struct diag *d)
+static int write_profile(const char *out, const char *text, struct diag *d)
 {
-	_cleanup_free_ char *tmp = xasprintf("%s.XXXXXX", out);
-	_cleanup_close_ int fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return diag_error(d, NULL, "%s: %s", out, strerror(errno));
-	int r = write_all(fd, text, strlen(text));
-	if (r == 0 && (fchmod(fd, 0644) < 0 || fsync(fd) < 0))
-		r = -errno;
-	if (r == 0 && rename(tmp, out) < 0)
-		r = -errno;
-	if (r < 0) {
-		unlink(tmp);
-		return diag_error(d, NULL, "%s: %s", out, strerror(-r));
-	}
-	return 0;
+	const struct write_part part = {text, strlen(text)};
+	int r = write_atomically(AT_FDCWD, out, &part, 1, 0644, WRITE_EXACT_MODE | WRITE_SYNC);
+	return r < 0 ? diag_error(d, NULL, "%s: %s", out, strerror(-r)) : 0;
 }
 
 int learn_write(struct learner *l, const struct policy *base, const struct strv *profiles,
@@ -152,7 +141,7 @@ int learn_write(struct learner *l, const struct policy *base, const struct strv 
 	struct learn_base b;
 	base_of(base, &b);
 	_cleanup_free_ char *text = learn_profile_text(r, &b);
-	if (write_atomically(out, text, d) < 0)
+	if (write_profile(out, text, d) < 0)
 		return -1;
 	_cleanup_free_ char *shown = text_escape(out);
 	fprintf(stderr, "glovebox: learned profile written to %s: review it, then glovebox -p %s "

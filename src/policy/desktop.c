@@ -177,18 +177,8 @@ static int write_copy(const char *path, const unsigned char *buf, size_t len)
 	*strrchr(dir, '/') = '\0';
 	if (!make_dirs(dir))
 		return -errno;
-	_cleanup_free_ char *tmp = xasprintf("%s.%ld", path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return -errno;
-	int r = write_all(fd, buf, len);
-	if (close(fd) < 0 && r == 0)
-		r = -errno;
-	if (r == 0 && rename(tmp, path) < 0)
-		r = -errno;
-	if (r < 0)
-		unlink(tmp);
-	return r;
+	const struct write_part part = {buf, len};
+	return write_atomically(AT_FDCWD, path, &part, 1, 0600, 0);
 }
 
 /* The display's cookies alone, copied into glovebox's data directory and

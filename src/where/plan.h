@@ -109,6 +109,10 @@ struct order_item {
  * order for each item that moves. */
 void where_order(const struct order_item *items, size_t n, size_t *order, size_t *moved_before);
 
+/* A destination's key: its length, with "/" as 0, so that the prefixes of
+ * "/a/b" before each of its slashes are the keys of its ancestors. */
+size_t where_dest_key(const char *dest);
+
 /* ---- the current directory ---- */
 
 enum cwd_decision {
