@@ -389,32 +389,40 @@ int bw_label(struct bw *s, const struct bw_option *o, char **a _unused_)
 					 "on this system)");
 }
 
-/* --overlay-src SRC, then --tmp-overlay DEST: SRC read-only below a
- * writable layer that vanishes with the sandbox. glovebox's overlays have
- * one lower layer. */
+/* --overlay-src SRC, repeated: the lower layers of the next overlay, each
+ * above the ones before it. */
 int bw_overlay_src(struct bw *s, const struct bw_option *o, char **a)
 {
-	if (s->overlay_src)
-		return bw_fail(s, NULL, "several --overlay-src layers are not supported by glovebox: "
-				     "its overlays have one lower layer");
 	if (!*a[0])
 		return bw_fail(s, o, "empty source path");
-	s->overlay_src = xstrdup(a[0]); /* a word of --args is freed before it is used */
+	strv_add(&s->overlay_srcs, a[0]); /* a word of --args is freed before it is used */
 	return 0;
 }
 
-int bw_tmp_overlay(struct bw *s, const struct bw_option *o, char **a)
+/* --tmp-overlay DEST (a writable layer that vanishes with the sandbox),
+ * --overlay RWSRC WORKDIR DEST (changes kept in RWSRC on the host) and
+ * --ro-overlay DEST (nothing written; overlayfs needs two layers then):
+ * the --overlay-src layers given before, read-only below. */
+int bw_overlay(struct bw *s, const struct bw_option *o, char **a)
 {
+	enum mount_kind kind = (enum mount_kind)o->data;
+	size_t least = kind == MOUNT_RO_OVERLAY ? 2 : 1;
 	char *dest;
-	if (!s->overlay_src)
-		return bw_fail(s, NULL, "%s requires at least one --overlay-src", o->name);
-	if (bw_take_dest(s, o, a[0], &dest) < 0)
+	if (s->overlay_srcs.n < least)
+		return bw_fail(s, NULL, "%s requires at least %s --overlay-src", o->name,
+			       least == 1 ? "one" : "two");
+	if (bw_take_dest(s, o, a[o->nargs - 1], &dest) < 0)
 		return -1;
 	if (streq(dest, "/")) {
 		free(dest);
 		return bw_fail(s, o, "cannot mount over / itself");
 	}
-	bw_add_mount(s, o, MOUNT_TMP_OVERLAY, dest)->src = steal_pointer(&s->overlay_src);
+	struct origin org = origin_of(o);
+	struct mount_op *m = policy_add_layered_overlay(s->p, kind, &s->overlay_srcs, dest, &org);
+	if (kind == MOUNT_OVERLAY) {
+		m->aux = xstrdup(a[0]);
+		m->work = xstrdup(a[1]);
+	}
 	return 0;
 }
 

@@ -20,10 +20,6 @@
 			 "for the caller to write them"
 #define WHY_AS_PID_1 "glovebox's pid 1 builds the sandbox's filesystem and stays its init, " \
 		     "the command is its child"
-#define WHY_OVERLAY "glovebox keeps an overlay's upper and work directories side by side in " \
-		    "one directory (glovebox's --overlay LOWER DIR DEST)"
-#define WHY_RO_OVERLAY "a read-only overlay needs two lower layers, and glovebox's overlays " \
-		       "have one"
 
 static const struct bw_option options[] = {
 	{"--help", 0, bw_help, 0, 0, "", "Show this list and exit"},
@@ -68,10 +64,10 @@ static const struct bw_option options[] = {
 	{"--bind-fd", 2, bw_bind_fd, MOUNT_BIND, 0, "FD DEST", "Show the directory or file open as FD at DEST"},
 	{"--ro-bind-fd", 2, bw_bind_fd, MOUNT_RO_BIND, 0, "FD DEST", "--bind-fd, read-only"},
 	{"--remount-ro", 1, bw_dest, MOUNT_REMOUNT_RO, 0, "DEST", "Make the mount at DEST read-only (not what is mounted below it)"},
-	{"--overlay-src", 1, bw_overlay_src, 0, BW_OVERLAY, "SRC", "The lower layer of the next overlay (one per overlay)"},
-	{"--overlay", 3, bw_unsupported, (intptr_t)WHY_OVERLAY, BW_OVERLAY, "RWSRC WORKDIR DEST", "An overlay with a kept upper layer at DEST (refused)"},
-	{"--tmp-overlay", 1, bw_tmp_overlay, 0, BW_OVERLAY, "DEST", "An overlay with a throw-away upper layer at DEST"},
-	{"--ro-overlay", 1, bw_unsupported, (intptr_t)WHY_RO_OVERLAY, BW_OVERLAY, "DEST", "A read-only overlay at DEST (refused)"},
+	{"--overlay-src", 1, bw_overlay_src, 0, BW_OVERLAY, "SRC", "A lower layer of the next overlay, above those before it"},
+	{"--overlay", 3, bw_overlay, MOUNT_OVERLAY, BW_OVERLAY, "RWSRC WORKDIR DEST", "An overlay at DEST whose changes go to RWSRC (WORKDIR: an empty directory beside it)"},
+	{"--tmp-overlay", 1, bw_overlay, MOUNT_TMP_OVERLAY, BW_OVERLAY, "DEST", "An overlay with a throw-away upper layer at DEST"},
+	{"--ro-overlay", 1, bw_overlay, MOUNT_RO_OVERLAY, BW_OVERLAY, "DEST", "A read-only overlay at DEST (two --overlay-src at least)"},
 	{"--exec-label", 1, bw_label, 0, 0, "LABEL", "The command's SELinux label (refused)"},
 	{"--file-label", 1, bw_label, 0, 0, "LABEL", "The SELinux label of files made for the sandbox (refused)"},
 	{"--proc", 1, bw_dest, MOUNT_PROC, 0, "DEST", "A proc of the sandbox's own at DEST"},

@@ -25,7 +25,7 @@ struct bw {
 	uint64_t caps;
 	bool caps_touched;
 	bool seccomp_given;
-	char *overlay_src; /* --overlay-src given, for the next overlay */
+	struct strv overlay_srcs; /* --overlay-src given, for the next overlay */
 	bool disable_userns;
 	int depth;
 };
@@ -90,7 +90,7 @@ int bw_help(struct bw *s, const struct bw_option *o, char **a);
 int bw_unsupported(struct bw *s, const struct bw_option *o, char **a);
 int bw_label(struct bw *s, const struct bw_option *o, char **a);
 int bw_overlay_src(struct bw *s, const struct bw_option *o, char **a);
-int bw_tmp_overlay(struct bw *s, const struct bw_option *o, char **a);
+int bw_overlay(struct bw *s, const struct bw_option *o, char **a);
 int bw_disable_userns(struct bw *s, const struct bw_option *o, char **a);
 
 /* parse.c: --args reads more options through the table */

@@ -41,7 +41,7 @@ static int parse_options(struct bw *s, int argc, char **argv, int *i)
 			return bw_fail(s, NULL, "--perms must be followed by an option that creates a file");
 		if (!modifier && s->size_given && !(o->flags & BW_SIZE))
 			return bw_fail(s, NULL, "--size must be followed by --tmpfs");
-		if (s->overlay_src && !(o->flags & BW_OVERLAY))
+		if (s->overlay_srcs.n && !(o->flags & BW_OVERLAY))
 			return bw_fail(s, NULL, OVERLAY_SRC_ALONE);
 		if (o->apply(s, o, argv + *i + 1) < 0)
 			return -1;
@@ -89,7 +89,7 @@ static int check_combination(struct bw *s)
 		return bw_fail(s, NULL, "--perms must be followed by an option that creates a file");
 	if (s->size_given)
 		return bw_fail(s, NULL, "--size must be followed by --tmpfs");
-	if (s->overlay_src)
+	if (s->overlay_srcs.n)
 		return bw_fail(s, NULL, OVERLAY_SRC_ALONE);
 	if (s->disable_userns && !userns)
 		return bw_fail(s, NULL, "--disable-userns requires --unshare-user");
@@ -161,7 +161,7 @@ int bwrap_parse(int argc, char **argv, const struct bwrap_caller *caller, struct
 	struct bw s = {.p = p, .r = r, .d = d, .caller = caller};
 	int i = 1;
 	int ret = parse_all(&s, argc, argv, &i);
-	free(s.overlay_src);
+	strv_free(&s.overlay_srcs);
 	if (ret < 0)
 		return -1;
 	if (r->help || r->version)

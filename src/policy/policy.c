@@ -34,6 +34,8 @@ static void mount_op_free(struct mount_op *m)
 	free(m->src);
 	free(m->dest);
 	free(m->aux);
+	free(m->work);
+	strv_free(&m->lowers);
 }
 
 void policy_free(struct policy *p)
@@ -280,7 +282,7 @@ const char *mount_kind_name(enum mount_kind k)
 		[MOUNT_DIR] = "dir",          [MOUNT_FILE] = "file",
 		[MOUNT_MIRROR] = "mirror",    [MOUNT_REMOUNT_RO] = "remount-ro",
 		[MOUNT_CHMOD] = "chmod",      [MOUNT_TMP_OVERLAY] = "tmp-overlay",
-		[MOUNT_OVERLAY] = "overlay",
+		[MOUNT_OVERLAY] = "overlay",  [MOUNT_RO_OVERLAY] = "ro-overlay",
 	};
 	return names[k];
 }

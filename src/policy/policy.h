@@ -40,6 +40,7 @@ enum mount_kind {
 	MOUNT_CHMOD,      /* change the mode of a path inside */
 	MOUNT_TMP_OVERLAY, /* src read-only below, a throw-away writable layer above */
 	MOUNT_OVERLAY,    /* src read-only below, changes kept in aux/upper on the host */
+	MOUNT_RO_OVERLAY, /* src over lowers, read-only: nothing is written */
 };
 
 #define MOUNT_F_TRY 0x1u /* skip, silently, when the source is missing */
@@ -64,6 +65,11 @@ struct mount_op {
 	char *src;  /* host path, link target or file content; NULL when unused */
 	char *dest; /* absolute path inside the sandbox */
 	char *aux;  /* overlay: the host directory that keeps the changes */
+	/* overlay: aux is the upper layer itself and this its work directory
+	 * (bwrap's RWSRC WORKDIR), both kept on the host; NULL: aux holds
+	 * upper/ and work/ */
+	char *work;
+	struct strv lowers; /* overlay: the layers below src, the uppermost first */
 	uint32_t mode;
 	uint64_t size; /* tmpfs size in bytes; 0 for the kernel's default */
 	struct origin origin;
@@ -385,6 +391,11 @@ void policy_free(struct policy *p);
 const char *policy_intern(struct policy *p, const char *s);
 
 struct mount_op *policy_add_mount(struct policy *p, enum mount_kind kind, const struct origin *o);
+/* An overlay of bwrap's grammar at dest (owned): the layers srcs gave
+ * (--overlay-src, the last the uppermost) are moved into it, srcs left
+ * empty. The caller sets aux and work for --overlay. */
+struct mount_op *policy_add_layered_overlay(struct policy *p, enum mount_kind kind,
+					    struct strv *srcs, char *dest, const struct origin *o);
 /* Take away, in order, every mount entry added so far that match()
  * accepts, recording `by` as the reason. Returns how many were taken. */
 typedef bool (*mount_match_fn)(const struct mount_op *m, const void *data);
