@@ -72,6 +72,7 @@ void policy_free(struct policy *p)
 		free(p->tcp[i].v);
 	strv_free(&p->argv);
 	strv_free(&p->interned);
+	strv_free(&p->overlay_srcs);
 	free(p->layers);
 	*p = (struct policy){0};
 }
@@ -245,6 +246,7 @@ static void validate_tmpfs_budget(const struct policy *p, struct diag *d)
 int policy_validate(struct policy *p, struct diag *d)
 {
 	unsigned before = d->errors;
+	(void)policy_overlay_srcs_left(p, NULL, NULL, d);
 
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct mount_op *m = &p->mounts[i];

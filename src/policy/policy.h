@@ -377,6 +377,12 @@ struct policy {
 	/* the command */
 	struct strv argv;
 
+	/* overlay-src layers given, for the next overlay of bwrap's grammar
+	 * (tmp-overlay, overlay, ro-overlay on the command line); the origin
+	 * is the first's */
+	struct strv overlay_srcs;
+	struct origin overlay_srcs_by;
+
 	/* Strings origins point at (profile paths, CLI option names), owned here
 	 * so an origin can be copied freely. */
 	struct strv interned;
@@ -396,6 +402,11 @@ struct mount_op *policy_add_mount(struct policy *p, enum mount_kind kind, const 
  * empty. The caller sets aux and work for --overlay. */
 struct mount_op *policy_add_layered_overlay(struct policy *p, enum mount_kind kind,
 					    struct strv *srcs, char *dest, const struct origin *o);
+struct gb_option;
+/* overlay-src layers still waiting for their overlay when opt comes (NULL:
+ * at the end): an error naming the first, as bwrap's. */
+int policy_overlay_srcs_left(struct policy *p, const struct gb_option *opt,
+			     const struct origin *o, struct diag *d);
 /* Take away, in order, every mount entry added so far that match()
  * accepts, recording `by` as the reason. Returns how many were taken. */
 typedef bool (*mount_match_fn)(const struct mount_op *m, const void *data);

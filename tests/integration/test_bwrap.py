@@ -14,7 +14,7 @@ import subprocess
 import time
 import unittest
 
-from gbtest import both, main, processes_with, wait_for
+from gbtest import both, dir_content, main, make_dirs, processes_with, wait_for
 
 BWRAP = shutil.which("bwrap")
 STATUS_KEYS = ("Uid", "Gid", "CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb", "NoNewPrivs",
@@ -538,30 +538,9 @@ class Overlays(BwrapCase):
         if tuple(int(x) for x in platform.release().split(".")[:2]) < (5, 11):
             self.skipTest("overlayfs in a user namespace needs Linux 5.11")
         self.top = os.path.join(self.who.home, "ovl-" + self._testMethodName)
-        shutil.rmtree(self.top, ignore_errors=True)
 
     def dirs(self, **layers):
-        """Directories under the test's own, each with files {name: text}."""
-        out = {}
-        os.makedirs(self.top, exist_ok=True)
-        self.who.chown(self.top)
-        for name, files in layers.items():
-            d = os.path.join(self.top, name)
-            os.makedirs(d)
-            self.who.chown(d)
-            for fname, text in files.items():
-                with open(os.path.join(d, fname), "w") as f:
-                    f.write(text)
-                self.who.chown(os.path.join(d, fname))
-            out[name] = d
-        return out
-
-    def content(self, d):
-        found = {}
-        for fname in sorted(os.listdir(d)):
-            with open(os.path.join(d, fname)) as f:
-                found[fname] = f.read()
-        return found
+        return make_dirs(self.who, self.top, layers)
 
     def overlay(self, *opts, script):
         return self.bw("--ro-bind", "/", "/", *opts, "sh", "-c", script, gb=True)
@@ -573,7 +552,7 @@ class Overlays(BwrapCase):
         self.assertOk(r)
         self.assertEqual(r.stdout, "over\nnew\n")
         # the writes went to the layer that vanished
-        self.assertEqual(self.content(d["lower"]), {"a": "below\n"})
+        self.assertEqual(dir_content(d["lower"]), {"a": "below\n"})
 
     def test_each_overlay_src_lies_on_the_ones_before(self):
         d = self.dirs(l1={"a": "1", "b": "2"}, l2={"b": "3"}, l3={"c": "4"})
@@ -582,8 +561,8 @@ class Overlays(BwrapCase):
                          script="cat /mnt/a /mnt/b /mnt/c; printf 5 > /mnt/b; cat /mnt/b")
         self.assertOk(r)
         self.assertEqual(r.stdout, "13" "4" "5")
-        self.assertEqual(self.content(d["l1"]), {"a": "1", "b": "2"})
-        self.assertEqual(self.content(d["l2"]), {"b": "3"})
+        self.assertEqual(dir_content(d["l1"]), {"a": "1", "b": "2"})
+        self.assertEqual(dir_content(d["l2"]), {"b": "3"})
 
     def test_each_overlay_takes_the_layers_given_since_the_last(self):
         d = self.dirs(l1={"b": "2"}, l2={"b": "3"})
@@ -602,9 +581,9 @@ class Overlays(BwrapCase):
                                 "cat /mnt/b /mnt/c")
         self.assertOk(r)
         self.assertEqual(r.stdout, "13" "56")
-        self.assertEqual(self.content(d["up"]), {"b": "5", "c": "6"})
-        self.assertEqual(self.content(d["l1"]), {"a": "1", "b": "2"})
-        self.assertEqual(self.content(d["l2"]), {"b": "3"})
+        self.assertEqual(dir_content(d["up"]), {"b": "5", "c": "6"})
+        self.assertEqual(dir_content(d["l1"]), {"a": "1", "b": "2"})
+        self.assertEqual(dir_content(d["l2"]), {"b": "3"})
         # the next sandbox sees the changes
         r = self.overlay(*layers, *kept, script="cat /mnt/a /mnt/b /mnt/c")
         self.assertOk(r)
@@ -618,7 +597,7 @@ class Overlays(BwrapCase):
         self.assertEqual(r.returncode, 2, r.stderr)
         self.assertEqual(r.stdout, "13" "3")
         self.assertIn("Read-only file system", r.stderr)
-        self.assertEqual(self.content(d["l2"]), {"b": "3"})
+        self.assertEqual(dir_content(d["l2"]), {"b": "3"})
 
     def test_what_bwrap_refuses(self):
         d = self.dirs(l1={}, up={}, work={})
