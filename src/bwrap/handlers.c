@@ -53,7 +53,9 @@ int bw_read_fd(struct bw *s, const struct bw_option *o, int fd, char **out, size
 		if (k < 0) {
 			int err = errno;
 			free(buf);
-			return bw_fail(s, o, "descriptor %d: %s", fd, strerror(err));
+			/* -1 said here: its callers' analysis cannot see into bw_fail */
+			(void)bw_fail(s, o, "descriptor %d: %s", fd, strerror(err));
+			return -1;
 		}
 		if (k == 0)
 			break;

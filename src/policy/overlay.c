@@ -11,6 +11,7 @@ struct mount_op *policy_add_layered_overlay(struct policy *p, enum mount_kind ki
 {
 	struct mount_op *m = policy_add_mount(p, kind, o);
 	m->dest = dest;
+	m->flags |= MOUNT_F_LAYERED;
 	/* each --overlay-src lies on the ones before it: the last given is
 	 * the uppermost lower layer, which overlayfs names first */
 	m->src = srcs->v[srcs->n - 1];

@@ -56,6 +56,8 @@ enum mount_kind {
 /* tmpfs exec=no (noexec): what the command writes there cannot be run, nor mapped
  * executable (through ld.so), so nothing downloaded or written runs */
 #define MOUNT_F_NOEXEC 0x40u
+/* an overlay of bwrap's grammar (--overlay-src layers, then the overlay) */
+#define MOUNT_F_LAYERED 0x80u
 
 #define MODE_UNSET UINT32_MAX
 

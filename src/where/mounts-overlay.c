@@ -126,13 +126,12 @@ int do_overlay(struct where_ctx *w, const struct where_step *st, const struct wh
 	int r = upper_and_work(w, st, src, &upper, &work);
 	if (r < 0)
 		return step_fail(w, m, m->kind == MOUNT_OVERLAY ? m->aux : "overlay layer", -r);
-	_cleanup_close_ int mnt = overlay_fs(src, upper, work, read_only);
-	if (mnt == -ENOSYS) {
-		mnt = -1;
+	int made = overlay_fs(src, upper, work, read_only);
+	if (made == -ENOSYS)
 		return overlay_legacy(w, m, src, upper, work, read_only);
-	}
-	if (mnt < 0)
-		return step_fail(w, m, m->dest, -mnt);
+	if (made < 0)
+		return step_fail(w, m, m->dest, -made);
+	_cleanup_close_ int mnt = made;
 	_cleanup_close_ int dest = ensure_path(w, m->dest, DEST_DIR);
 	if (dest < 0)
 		return step_fail(w, m, m->dest, -dest);

@@ -137,7 +137,10 @@ static int refuse_link(const struct where_step *st, const struct where_env *env,
 	/* both host paths of an overlay, each as resolved */
 	const char *src = sp->src.phys ? sp->src.phys : m->src;
 	const char *dir = m->kind != MOUNT_OVERLAY ? NULL : sp->aux.phys ? sp->aux.phys : m->aux;
-	_cleanup_free_ char *instead = respelled(m, src, dir, "");
+	/* a layer of several: the same options, that one path named otherwise */
+	_cleanup_free_ char *instead = m->flags & MOUNT_F_LAYERED
+					       ? xasprintf("%s in its place", p->phys ? p->phys : named)
+					       : respelled(m, src, dir, "");
 	bool takes_words = m->kind == MOUNT_BIND || m->kind == MOUNT_RO_BIND ||
 			   m->kind == MOUNT_DEV_BIND;
 	return diag_error(d, &m->origin,

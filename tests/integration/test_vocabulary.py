@@ -8,7 +8,7 @@ import subprocess
 import threading
 import time
 
-from gbtest import both, dir_content, main, make_dirs
+from gbtest import IS_ROOT, both, dir_content, main, make_dirs
 
 
 @both
@@ -230,6 +230,20 @@ class Overlays:
             r = self.gb(*args, cmd=["/bin/true"], probe=False)
             self.assertNotEqual(r.returncode, 0, args)
             self.assertIn("command line: " + msg, r.stderr)
+
+    def test_a_lower_layer_through_a_planted_link_is_refused(self):
+        # every layer is checked as the source is, not only the top one
+        d = self.layers(real={"f": "x"}, l2={})
+        link = os.path.join(os.path.dirname(d["real"]), "link")
+        os.symlink(d["real"], link)
+        if IS_ROOT:
+            os.lchown(link, self.who.uid, self.who.gid)
+        r = self.gb("--overlay-src", link, "--overlay-src", d["l2"], "--tmp-overlay", "/l",
+                    cmd=["/bin/cat", "/l/f"], probe=False)
+        self.assertEqual(r.returncode, 125, r.stderr)
+        self.assertIn("command line: --tmp-overlay: %s: %s is a symlink to %s" %
+                      (link, link, d["real"]), r.stderr)
+        self.assertIn("name it: %s in its place" % d["real"], r.stderr)
 
     def test_profile_keys_and_explain(self):
         d = self.layers(l1={"a": "1", "b": "2"}, l2={"b": "3"})
