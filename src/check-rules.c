@@ -81,7 +81,8 @@ static bool is_bind_source(const struct mount_op *m)
 {
 	bool from_host = m->kind == MOUNT_BIND || m->kind == MOUNT_RO_BIND ||
 			 m->kind == MOUNT_DEV_BIND || m->kind == MOUNT_MIRROR ||
-			 m->kind == MOUNT_TMP_OVERLAY || m->kind == MOUNT_OVERLAY;
+			 m->kind == MOUNT_TMP_OVERLAY || m->kind == MOUNT_OVERLAY ||
+			 m->kind == MOUNT_RO_OVERLAY;
 	return from_host && m->src != NULL;
 }
 

@@ -22,7 +22,8 @@ static void warn_missing_sources(const struct policy *p, struct diag *d)
 		const struct mount_op *m = &p->mounts[i];
 		bool bind = m->kind == MOUNT_BIND || m->kind == MOUNT_RO_BIND ||
 			    m->kind == MOUNT_DEV_BIND;
-		bool overlay = m->kind == MOUNT_TMP_OVERLAY || m->kind == MOUNT_OVERLAY;
+		bool overlay = m->kind == MOUNT_TMP_OVERLAY || m->kind == MOUNT_OVERLAY ||
+			       m->kind == MOUNT_RO_OVERLAY;
 		struct stat st;
 		if ((bind || overlay) && !(m->flags & MOUNT_F_TRY) && stat(m->src, &st) < 0)
 			diag_warning(d, &m->origin, "%s: %s (a launch here fails%s)", m->src,

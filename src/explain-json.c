@@ -129,6 +129,14 @@ static json *plan_step(const struct where_plan *plan, size_t k)
 		put(j, "size", json_object_new_uint64(m->size));
 	if (m->aux)
 		put(j, "changes", str(m->aux));
+	if (m->work)
+		put(j, "work", str(m->work));
+	if (m->lowers.n) {
+		json *lowers = json_object_new_array();
+		for (size_t i = 0; i < m->lowers.n; i++)
+			json_object_array_add(lowers, str(m->lowers.v[i]));
+		put(j, "lowers", lowers);
+	}
 	put(j, "origin", origin(&m->origin, st->from == STEP_POLICY || m->origin.key));
 	if (st->moved_before != SIZE_MAX)
 		put(j, "moved_before",

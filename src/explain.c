@@ -99,6 +99,13 @@ static void explain_mount(const struct where_plan *plan, const struct where_step
 		     {MOUNT_F_SUBSET_PID, " subset=pid"},
 		     {MOUNT_F_NOEXEC, " exec=no"}};
 	size_t len = strlen(line);
+	/* an overlay's further layers, downwards, and where bwrap's kept one
+	 * writes */
+	for (size_t i = 0; i < m->lowers.n && len < sizeof(line); i++)
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " over %s", m->lowers.v[i]);
+	if (m->work && len < sizeof(line))
+		len += (size_t)snprintf(line + len, sizeof(line) - len, " (changes in %s, work %s)",
+					m->aux, m->work);
 	for (size_t i = 0; i < ELEMENTSOF(words); i++)
 		if ((m->flags & words[i].flag) && len < sizeof(line))
 			len += (size_t)snprintf(line + len, sizeof(line) - len, "%s", words[i].word);

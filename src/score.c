@@ -104,6 +104,7 @@ static bool host_source(const struct mount_op *m)
 	case MOUNT_MIRROR:
 	case MOUNT_TMP_OVERLAY:
 	case MOUNT_OVERLAY:
+	case MOUNT_RO_OVERLAY:
 		return m->src != NULL;
 	case MOUNT_TMPFS:
 	case MOUNT_PROC:

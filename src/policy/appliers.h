@@ -15,6 +15,11 @@ int apply_chmod(struct policy *p, const struct gb_option *opt, char **a, size_t 
                 const struct origin *o, struct diag *d);
 int apply_overlay(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                   const struct origin *o, struct diag *d);
+/* overlay.c */
+int apply_overlay_src(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                      const struct origin *o, struct diag *d);
+int apply_layered_overlay(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                          const struct origin *o, struct diag *d);
 int apply_symlink(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                   const struct origin *o, struct diag *d);
 int apply_mirror(struct policy *p, const struct gb_option *opt, char **a, size_t n,

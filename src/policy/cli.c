@@ -233,16 +233,15 @@ static const struct gb_option *lookup_option(const char *arg, const char **inlin
 }
 
 /* bubblewrap's names that glovebox once spelled with a grammar of its
- * own (--overlay LOWER DIR DEST against bwrap's RWSRC WORKDIR DEST):
- * a command line in bwrap's order would be misread, writing where it
- * did not mean to, so these names are refused and the error names the
- * option that took glovebox's grammar. */
+ * own (--file DEST CONTENT against bwrap's FD DEST): a command line in
+ * bwrap's order would be misread, so these names are refused and the
+ * error names the option that took glovebox's grammar. (--overlay and
+ * --tmp-overlay have bwrap's grammar now; glovebox's are --overlay-dir
+ * and --overlay-tmp.) */
 static const struct {
 	const char *bwrap_name, *own_name;
 } bwrap_names[] = {
 	{"file", "file-text"},
-	{"tmp-overlay", "overlay-tmp"},
-	{"overlay", "overlay-dir"},
 };
 
 static const struct gb_option *bwrap_name_taken(const char *name)

@@ -289,6 +289,23 @@ const struct gb_option gb_options[] = {
 	 .max_args = 3, .metavar = "LOWER DIR [DEST]",
 	 .help = "LOWER read-only under a writable layer kept in DIR/upper (DIR/work: scratch)",
 	 .apply = apply_overlay, .data = MOUNT_OVERLAY},
+	{.section = "where", .key = "overlay-src", .cli = "overlay-src", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 1, .metavar = "SRC",
+	 .help = "a lower layer of the next tmp-overlay, overlay or ro-overlay, above those before it",
+	 .apply = apply_overlay_src},
+	{.section = "where", .key = "overlay-src-tmp", .cli = "tmp-overlay", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 1, .metavar = "DEST",
+	 .help = "the overlay-src layers at DEST under a writable layer that vanishes (bwrap's)",
+	 .apply = apply_layered_overlay, .data = MOUNT_TMP_OVERLAY},
+	{.section = "where", .key = "overlay-src-rw", .cli = "overlay", .cli_nargs = 3,
+	 .min_args = 3, .max_args = 3, .metavar = "RWSRC WORKDIR DEST",
+	 .help = "the overlay-src layers at DEST, changes kept in RWSRC (WORKDIR: empty, "
+		 "same filesystem; bwrap's)",
+	 .apply = apply_layered_overlay, .data = MOUNT_OVERLAY},
+	{.section = "where", .key = "ro-overlay", .cli = "ro-overlay", .cli_nargs = 1,
+	 .min_args = 1, .max_args = 1, .metavar = "DEST",
+	 .help = "the overlay-src layers (two at least) at DEST, read-only (bwrap's)",
+	 .apply = apply_layered_overlay, .data = MOUNT_RO_OVERLAY},
 	{.section = "where", .key = "remove", .cli = "remove", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 0, .metavar = "DEST...",
 	 .help = "take away what earlier layers put at DEST or below it (mounts, links, files, dirs)",
@@ -573,5 +590,7 @@ int option_apply(struct policy *p, const struct gb_option *opt, char **args, siz
 		return diag_error(d, o, "expected %s, got %zu value%s", opt->metavar, n,
 				  n == 1 ? "" : "s");
 	}
+	if (policy_overlay_srcs_left(p, opt, o, d) < 0)
+		return -1;
 	return opt->apply(p, opt, args, n, o, d);
 }

@@ -34,6 +34,8 @@ static void mount_op_free(struct mount_op *m)
 	free(m->src);
 	free(m->dest);
 	free(m->aux);
+	free(m->work);
+	strv_free(&m->lowers);
 }
 
 void policy_free(struct policy *p)
@@ -70,6 +72,7 @@ void policy_free(struct policy *p)
 		free(p->tcp[i].v);
 	strv_free(&p->argv);
 	strv_free(&p->interned);
+	strv_free(&p->overlay_srcs);
 	free(p->layers);
 	*p = (struct policy){0};
 }
@@ -243,6 +246,7 @@ static void validate_tmpfs_budget(const struct policy *p, struct diag *d)
 int policy_validate(struct policy *p, struct diag *d)
 {
 	unsigned before = d->errors;
+	(void)policy_overlay_srcs_left(p, NULL, NULL, d);
 
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct mount_op *m = &p->mounts[i];
@@ -280,7 +284,7 @@ const char *mount_kind_name(enum mount_kind k)
 		[MOUNT_DIR] = "dir",          [MOUNT_FILE] = "file",
 		[MOUNT_MIRROR] = "mirror",    [MOUNT_REMOUNT_RO] = "remount-ro",
 		[MOUNT_CHMOD] = "chmod",      [MOUNT_TMP_OVERLAY] = "tmp-overlay",
-		[MOUNT_OVERLAY] = "overlay",
+		[MOUNT_OVERLAY] = "overlay",  [MOUNT_RO_OVERLAY] = "ro-overlay",
 	};
 	return names[k];
 }

@@ -40,6 +40,7 @@ enum mount_kind {
 	MOUNT_CHMOD,      /* change the mode of a path inside */
 	MOUNT_TMP_OVERLAY, /* src read-only below, a throw-away writable layer above */
 	MOUNT_OVERLAY,    /* src read-only below, changes kept in aux/upper on the host */
+	MOUNT_RO_OVERLAY, /* src over lowers, read-only: nothing is written */
 };
 
 #define MOUNT_F_TRY 0x1u /* skip, silently, when the source is missing */
@@ -55,6 +56,8 @@ enum mount_kind {
 /* tmpfs exec=no (noexec): what the command writes there cannot be run, nor mapped
  * executable (through ld.so), so nothing downloaded or written runs */
 #define MOUNT_F_NOEXEC 0x40u
+/* an overlay of bwrap's grammar (--overlay-src layers, then the overlay) */
+#define MOUNT_F_LAYERED 0x80u
 
 #define MODE_UNSET UINT32_MAX
 
@@ -64,6 +67,11 @@ struct mount_op {
 	char *src;  /* host path, link target or file content; NULL when unused */
 	char *dest; /* absolute path inside the sandbox */
 	char *aux;  /* overlay: the host directory that keeps the changes */
+	/* overlay: aux is the upper layer itself and this its work directory
+	 * (bwrap's RWSRC WORKDIR), both kept on the host; NULL: aux holds
+	 * upper/ and work/ */
+	char *work;
+	struct strv lowers; /* overlay: the layers below src, the uppermost first */
 	uint32_t mode;
 	uint64_t size; /* tmpfs size in bytes; 0 for the kernel's default */
 	struct origin origin;
@@ -371,6 +379,12 @@ struct policy {
 	/* the command */
 	struct strv argv;
 
+	/* overlay-src layers given, for the next overlay of bwrap's grammar
+	 * (tmp-overlay, overlay, ro-overlay on the command line); the origin
+	 * is the first's */
+	struct strv overlay_srcs;
+	struct origin overlay_srcs_by;
+
 	/* Strings origins point at (profile paths, CLI option names), owned here
 	 * so an origin can be copied freely. */
 	struct strv interned;
@@ -385,6 +399,16 @@ void policy_free(struct policy *p);
 const char *policy_intern(struct policy *p, const char *s);
 
 struct mount_op *policy_add_mount(struct policy *p, enum mount_kind kind, const struct origin *o);
+/* An overlay of bwrap's grammar at dest (owned): the layers srcs gave
+ * (--overlay-src, the last the uppermost) are moved into it, srcs left
+ * empty. The caller sets aux and work for --overlay. */
+struct mount_op *policy_add_layered_overlay(struct policy *p, enum mount_kind kind,
+					    struct strv *srcs, char *dest, const struct origin *o);
+struct gb_option;
+/* overlay-src layers still waiting for their overlay when opt comes (NULL:
+ * at the end): an error naming the first, as bwrap's. */
+int policy_overlay_srcs_left(struct policy *p, const struct gb_option *opt,
+			     const struct origin *o, struct diag *d);
 /* Take away, in order, every mount entry added so far that match()
  * accepts, recording `by` as the reason. Returns how many were taken. */
 typedef bool (*mount_match_fn)(const struct mount_op *m, const void *data);

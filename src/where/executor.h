@@ -57,6 +57,9 @@ int do_tmpfs(struct where_ctx *w, const struct where_step *st);
 int do_dev(struct where_ctx *w, const struct where_step *st);
 int do_dev_node(struct where_ctx *w, const struct where_step *st);
 
+/* mounts-overlay.c */
+int do_overlay(struct where_ctx *w, const struct where_step *st, const struct where_source *src);
+
 /* mounts-derived.c */
 int do_cover(struct where_ctx *w, const struct where_step *st, size_t k);
 int do_pin(struct where_ctx *w, const struct where_step *st);

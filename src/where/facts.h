@@ -49,12 +49,24 @@ struct where_special {
 	size_t n_anc;
 };
 
+/* A further lower layer of an overlay, or -1 and unknown. */
+struct where_layer {
+	int fd;
+	struct stat st;
+	bool known;
+};
+
 /* One plan source (the policy's mounts, then home, then cwd). */
 struct where_source {
 	int fd;            /* open_tree clone (binds) or O_PATH (overlay lower), or -1 */
 	int auxfd;         /* persistent overlay: the directory that keeps the changes */
+	int workfd;        /* bwrap's persistent overlay: its work directory */
+	struct where_layer *lowers; /* an overlay's layers below fd, as its mount_op's lowers */
+	size_t n_lowers;
+	const char *failed; /* the host path that could not be opened, when not the source */
 	struct stat st;    /* of fd; for explain, of the path */
 	struct stat aux_st;
+	struct stat work_st;
 	bool aux_known;
 	long fs_type;      /* statfs f_type of the source */
 	char *link_target; /* mirror of a symlink */

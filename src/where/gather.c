@@ -311,9 +311,44 @@ static int gather_mirror(const struct mount_op *m, const char *path, enum gather
 	return 0;
 }
 
+/* A directory of an overlay other than its source (a further lower
+ * layer, bwrap's work directory), opened and looked at like the source. */
+static int gather_layer(const char *path, enum gather_mode mode, int *fd, struct stat *st,
+			struct where_source *s)
+{
+	if (mode == GATHER_OPEN && (*fd = open_source_path(path, O_DIRECTORY)) < 0) {
+		s->failed = path;
+		return -errno;
+	}
+	if ((*fd >= 0 ? fstat(*fd, st) : stat(path, st)) < 0) {
+		s->failed = path;
+		return -errno;
+	}
+	return 0;
+}
+
+static int gather_lowers(const struct mount_op *m, const struct where_source_path *sp,
+			 enum gather_mode mode, struct where_source *s)
+{
+	s->n_lowers = m->lowers.n;
+	s->lowers = s->n_lowers ? xcalloc(s->n_lowers, sizeof(*s->lowers)) : NULL;
+	for (size_t k = 0; k < s->n_lowers; k++)
+		s->lowers[k].fd = -1;
+	for (size_t k = 0; k < s->n_lowers; k++) {
+		const char *path = host_path(sp ? &sp->lowers[k] : NULL, m->lowers.v[k]);
+		struct where_layer *l = &s->lowers[k];
+		int r = gather_layer(path, mode, &l->fd, &l->st, s);
+		if (r < 0)
+			return r;
+		l->known = true;
+	}
+	return 0;
+}
+
 /* The overlay's host directories, opened while the host tree is still
- * whole. The persistent one's upper and work directories are made by the
- * executor, once the plan has accepted the directory. */
+ * whole. glovebox's persistent one's upper and work directories are made
+ * by the executor, once the plan has accepted the directory; bwrap's
+ * (RWSRC WORKDIR) are the caller's, used as they are. */
 static int gather_overlay(const struct mount_op *m, const struct where_source_path *sp,
 			  enum gather_mode mode, struct where_source *s)
 {
@@ -321,8 +356,19 @@ static int gather_overlay(const struct mount_op *m, const struct where_source_pa
 	if (mode == GATHER_OPEN && (s->fd = open_source_path(lower, O_DIRECTORY)) < 0)
 		return -errno;
 	int r = stat_source(s, s->fd, lower);
+	if (r == 0)
+		r = gather_lowers(m, sp, mode, s);
 	if (r < 0 || m->kind != MOUNT_OVERLAY)
 		return r;
+	if (m->work) {
+		const char *upper = host_path(sp ? &sp->aux : NULL, m->aux);
+		r = gather_layer(upper, mode, &s->auxfd, &s->aux_st, s);
+		if (r == 0)
+			r = gather_layer(host_path(sp ? &sp->work : NULL, m->work), mode, &s->workfd,
+					 &s->work_st, s);
+		s->aux_known = r == 0;
+		return r;
+	}
 	if (mode == GATHER_LOOK)
 		return 0; /* explain makes nothing on the host */
 	const char *dir = host_path(sp ? &sp->aux : NULL, m->aux);
@@ -363,6 +409,7 @@ static int gather_source(const struct mount_op *m, const struct where_source_pat
 		return gather_dev_nodes(mode, f);
 	case MOUNT_TMP_OVERLAY:
 	case MOUNT_OVERLAY:
+	case MOUNT_RO_OVERLAY:
 		return gather_overlay(m, sp, mode, s);
 	case MOUNT_TMPFS:
 	case MOUNT_PROC:
@@ -385,7 +432,7 @@ int where_gather(const struct where_plan *plan, const struct where_env *env, int
 		f->devnodes[i] = -1;
 	f->src = xcalloc(plan->n_sources, sizeof(*f->src));
 	for (size_t i = 0; i < plan->n_sources; i++)
-		f->src[i].fd = f->src[i].auxfd = -1;
+		f->src[i].fd = f->src[i].auxfd = f->src[i].workfd = -1;
 	gather_protected(env, f);
 	if (host_mounts_fd >= 0 && gather_specials(host_mounts_fd, f, d) < 0)
 		return -1;
@@ -397,11 +444,17 @@ int where_gather(const struct where_plan *plan, const struct where_env *env, int
 		/* explain shows the plan for sources it cannot read too */
 		if (r < 0 && mode == GATHER_OPEN)
 			return diag_error(d, &m->origin, "%s: %s",
-					  m->kind == MOUNT_DEV ? "/dev" : m->src, source_error(-r));
+					  m->kind == MOUNT_DEV ? "/dev"
+					  : s->failed	       ? s->failed
+								 : m->src,
+					  source_error(-r));
 		if (s->known)
 			note_source_dev(f, s->st.st_dev);
 		if (s->aux_known)
 			note_source_dev(f, s->aux_st.st_dev);
+		for (size_t j = 0; j < s->n_lowers; j++)
+			if (s->lowers[j].known)
+				note_source_dev(f, s->lowers[j].st.st_dev);
 	}
 	return 0;
 }
@@ -411,6 +464,10 @@ void where_facts_free(struct where_facts *f)
 	for (size_t i = 0; i < f->n_src; i++) {
 		closep(&f->src[i].fd);
 		closep(&f->src[i].auxfd);
+		closep(&f->src[i].workfd);
+		for (size_t k = 0; k < f->src[i].n_lowers; k++)
+			closep(&f->src[i].lowers[k].fd);
+		free(f->src[i].lowers);
 		free(f->src[i].link_target);
 	}
 	free(f->src);

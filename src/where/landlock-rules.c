@@ -131,6 +131,8 @@ static uint64_t mount_access(const struct where_step *st, enum landlock_view vie
 	case MOUNT_TMP_OVERLAY:
 	case MOUNT_OVERLAY:
 		return host ? 0 : LL_WRITABLE;
+	case MOUNT_RO_OVERLAY:
+		return host ? 0 : LL_READ;
 	case MOUNT_FILE:
 		return host ? 0 : LL_READ_FILE | LL_EXECUTE;
 	case MOUNT_PROC:

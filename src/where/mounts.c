@@ -391,51 +391,6 @@ static int do_chmod(struct where_ctx *w, const struct mount_op *m)
 	return 0;
 }
 
-/* overlayfs: the lower tree read-only, a writable layer on top. The
- * throw-away kind keeps its layer in the scratch tmpfs; the persistent one
- * in DIR/upper on the host. Paths are given as /proc/self/fd/N, the very
- * directories opened earlier. userxattr: unprivileged overlays keep their
- * bookkeeping in user.* attributes. */
-/* LAYER/upper and LAYER/work, made if missing. The persistent kind's were
- * made by the sandboxes before: a link planted as DIR/upper would send this
- * one's writes elsewhere (into ~/.ssh), so neither is followed. */
-static int open_layers(int layer, int *upper, int *work)
-{
-	if ((mkdirat(layer, "upper", 0755) < 0 && errno != EEXIST) ||
-	    (mkdirat(layer, "work", 0700) < 0 && errno != EEXIST) ||
-	    (*upper = openat(layer, "upper", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-	    (*work = openat(layer, "work", O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
-		return -errno;
-	return 0;
-}
-
-static int do_overlay(struct where_ctx *w, const struct where_step *st,
-		      const struct where_source *src)
-{
-	const struct mount_op *m = st->op;
-	_cleanup_close_ int upper = -1, work = -1;
-	int r;
-	if (m->kind == MOUNT_TMP_OVERLAY) {
-		char name[32];
-		snprintf(name, sizeof(name), "o%zu", st->index);
-		_cleanup_close_ int layer = -1;
-		if (mkdirat(w->scratchfd, name, 0700) < 0 ||
-		    (layer = openat(w->scratchfd, name, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
-			return step_fail(w, m, "overlay layer", errno);
-		r = open_layers(layer, &upper, &work);
-	} else {
-		r = open_layers(src->auxfd, &upper, &work);
-	}
-	if (r < 0)
-		return step_fail(w, m, m->kind == MOUNT_OVERLAY ? m->aux : "overlay layer", -r);
-	char data[384];
-	snprintf(data, sizeof(data),
-		 "lowerdir=/proc/self/fd/%d,upperdir=/proc/self/fd/%d,workdir=/proc/self/fd/%d,"
-		 "userxattr",
-		 src->fd, upper, work);
-	return mount_new_fs_at(w, m, "overlay", MS_NOSUID | MS_NODEV, data);
-}
-
 static int do_mount(struct where_ctx *w, const struct where_step *st)
 {
 	const struct mount_op *m = st->op;
@@ -465,6 +420,7 @@ static int do_mount(struct where_ctx *w, const struct where_step *st)
 		return do_chmod(w, m);
 	case MOUNT_TMP_OVERLAY:
 	case MOUNT_OVERLAY:
+	case MOUNT_RO_OVERLAY:
 		return do_overlay(w, st, src);
 	case MOUNT_MIRROR:
 		return do_mirror(w, st, src);

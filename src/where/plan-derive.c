@@ -54,7 +54,7 @@ static const struct where_guarded *guarded_holding(const struct where_facts *f,
 
 static bool is_overlay(enum mount_kind k)
 {
-	return k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY;
+	return k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY || k == MOUNT_RO_OVERLAY;
 }
 
 /* A bind of a host tree (a mirror of anything but a symlink is one). */
@@ -101,6 +101,11 @@ static int refuse(const struct where_step *st, const struct where_facts *f, bool
 		g = guarded_holding(f, &s->aux_st);
 		src = m->aux;
 	}
+	if (!g && m->work && s->aux_known && (g = guarded_holding(f, &s->work_st)))
+		src = m->work;
+	for (size_t k = 0; !g && k < s->n_lowers; k++)
+		if (s->lowers[k].known && (g = guarded_holding(f, &s->lowers[k].st)))
+			src = m->lowers.v[k];
 	if (g)
 		return diag_error(d, &m->origin, "%s: refusing to expose glovebox's own state (%s)",
 				  src, g->path);
@@ -321,6 +326,9 @@ int where_plan_derive(struct where_plan *plan, const struct where_facts *f, stru
 			add_specials(&specials, f, m->dest, &s->st, at);
 		if (binds_host_tree(m, s) || (is_overlay(m->kind) && s->known))
 			add_masks(&masks, f, m->dest, &s->st, is_overlay(m->kind), at);
+		for (size_t j = 0; j < s->n_lowers; j++)
+			if (s->lowers[j].known)
+				add_masks(&masks, f, m->dest, &s->lowers[j].st, true, at);
 	}
 	if (n_scratch)
 		push(&out, derived(STEP_SCRATCH_DROP, NULL, SIZE_MAX));

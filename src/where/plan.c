@@ -130,7 +130,7 @@ static bool acts_in_place(enum mount_kind k)
 static bool is_bind_kind(enum mount_kind k)
 {
 	return k == MOUNT_BIND || k == MOUNT_RO_BIND || k == MOUNT_DEV_BIND ||
-	       k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY;
+	       k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY || k == MOUNT_RO_OVERLAY;
 }
 
 /* The sandbox's own proc, dev or mqueue mount at path or above it, or a

@@ -52,9 +52,12 @@ struct where_path {
 };
 
 /* The host paths of one plan source: the bind's or overlay's source, and
- * a persistent overlay's directory. */
+ * a persistent overlay's directory (bwrap's: its upper layer and work
+ * directory), and an overlay's further lower layers (its mount_op's). */
 struct where_source_path {
-	struct where_path src, aux;
+	struct where_path src, aux, work;
+	struct where_path *lowers;
+	size_t n_lowers;
 };
 
 /* A place whose writable bind hands the sandbox what it needs to become

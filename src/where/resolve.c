@@ -175,7 +175,7 @@ void where_path_free(struct where_path *p)
 static bool has_host_source(enum mount_kind k)
 {
 	return k == MOUNT_BIND || k == MOUNT_RO_BIND || k == MOUNT_DEV_BIND || k == MOUNT_MIRROR ||
-	       k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY;
+	       k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY || k == MOUNT_RO_OVERLAY;
 }
 
 static bool writable_bind(enum mount_kind k)
@@ -215,6 +215,13 @@ void where_resolve_sources(const struct policy *p, struct where_env *env)
 		where_resolve(m->src, m->kind != MOUNT_MIRROR, &env->paths[i].src);
 		if (m->aux)
 			where_resolve(m->aux, true, &env->paths[i].aux);
+		if (m->work)
+			where_resolve(m->work, true, &env->paths[i].work);
+		struct where_source_path *sp = &env->paths[i];
+		sp->n_lowers = m->lowers.n;
+		sp->lowers = sp->n_lowers ? xcalloc(sp->n_lowers, sizeof(*sp->lowers)) : NULL;
+		for (size_t k = 0; k < sp->n_lowers; k++)
+			where_resolve(m->lowers.v[k], true, &sp->lowers[k]);
 	}
 	const char *home = where_home_source(p, env);
 	if (home)
@@ -230,6 +237,10 @@ void where_env_free_paths(struct where_env *env, size_t n_sources)
 	for (size_t i = 0; env->paths && i < n_sources; i++) {
 		where_path_free(&env->paths[i].src);
 		where_path_free(&env->paths[i].aux);
+		where_path_free(&env->paths[i].work);
+		for (size_t k = 0; k < env->paths[i].n_lowers; k++)
+			where_path_free(&env->paths[i].lowers[k]);
+		free(env->paths[i].lowers);
 	}
 	free(env->paths);
 	env->paths = NULL;

@@ -7,7 +7,7 @@
 
 static bool is_overlay(enum mount_kind k)
 {
-	return k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY;
+	return k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY || k == MOUNT_RO_OVERLAY;
 }
 
 /* Places of secrets: with one of them writable, a sandbox can make itself
@@ -119,17 +119,15 @@ static char *respelled(const struct mount_op *m, const char *src, const char *au
  * (an earlier run, with the directory holding it writable, replaced a
  * directory by a link to ~/.ssh): refused, never followed silently. The
  * message says what to write instead. */
-static int refuse_link(const struct where_step *st, const struct where_env *env, bool aux,
-		       struct diag *d)
+static int refuse_link(const struct where_step *st, const struct where_env *env,
+		       const struct where_path *p, const char *named, struct diag *d)
 {
 	const struct mount_op *m = st->op;
 	const struct where_source_path *sp = &env->paths[st->source];
-	const struct where_path *p = aux ? &sp->aux : &sp->src;
 	const struct where_link *l = where_untrusted_link(p, env->invoker);
 	if (!l || (m->flags & MOUNT_F_FOLLOW_LINKS))
 		return 0;
 	_cleanup_free_ char *whose = where_link_owner(l, env->invoker);
-	const char *named = aux ? m->aux : m->src;
 	if (st->from == STEP_HOME) /* $HOME, or the private home in $XDG_DATA_HOME */
 		return diag_error(d, &m->origin,
 				  "the home %s goes through %s, a symlink to %s %s, which a "
@@ -139,7 +137,10 @@ static int refuse_link(const struct where_step *st, const struct where_env *env,
 	/* both host paths of an overlay, each as resolved */
 	const char *src = sp->src.phys ? sp->src.phys : m->src;
 	const char *dir = m->kind != MOUNT_OVERLAY ? NULL : sp->aux.phys ? sp->aux.phys : m->aux;
-	_cleanup_free_ char *instead = respelled(m, src, dir, "");
+	/* a layer of several: the same options, that one path named otherwise */
+	_cleanup_free_ char *instead = m->flags & MOUNT_F_LAYERED
+					       ? xasprintf("%s in its place", p->phys ? p->phys : named)
+					       : respelled(m, src, dir, "");
 	bool takes_words = m->kind == MOUNT_BIND || m->kind == MOUNT_RO_BIND ||
 			   m->kind == MOUNT_DEV_BIND;
 	return diag_error(d, &m->origin,
@@ -163,9 +164,18 @@ static int refuse_links(const struct where_step *st, const struct where_env *env
 {
 	if (!has_host_paths(st, env))
 		return 0;
-	if (refuse_link(st, env, false, d) < 0)
+	const struct mount_op *m = st->op;
+	const struct where_source_path *sp = &env->paths[st->source];
+	if (refuse_link(st, env, &sp->src, m->src, d) < 0)
 		return -1;
-	return st->op->kind == MOUNT_OVERLAY ? refuse_link(st, env, true, d) : 0;
+	/* an overlay's other host directories: its further lowers, where
+	 * its changes go */
+	for (size_t k = 0; k < sp->n_lowers; k++)
+		if (refuse_link(st, env, &sp->lowers[k], m->lowers.v[k], d) < 0)
+			return -1;
+	if (m->work && refuse_link(st, env, &sp->work, m->work, d) < 0)
+		return -1;
+	return m->kind == MOUNT_OVERLAY ? refuse_link(st, env, &sp->aux, m->aux, d) : 0;
 }
 
 /* A writable bind of /, $HOME, a directory above it or a place of

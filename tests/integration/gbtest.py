@@ -206,6 +206,33 @@ def landlock_abi():
     return abi if abi > 0 else 0
 
 
+def make_dirs(who, top, layers):
+    """Directories under top (made afresh), each with files {name: text},
+    all owned by who; returns {name: path}."""
+    shutil.rmtree(top, ignore_errors=True)
+    os.makedirs(top)
+    who.chown(top)
+    out = {}
+    for name, files in layers.items():
+        d = out[name] = os.path.join(top, name)
+        os.makedirs(d)
+        who.chown(d)
+        for fname, text in files.items():
+            with open(os.path.join(d, fname), "w") as f:
+                f.write(text)
+            who.chown(os.path.join(d, fname))
+    return out
+
+
+def dir_content(d):
+    """{name: text} of the files in d."""
+    found = {}
+    for fname in sorted(os.listdir(d)):
+        with open(os.path.join(d, fname)) as f:
+            found[fname] = f.read()
+    return found
+
+
 def wait_for(pred, timeout=5.0, step=0.02):
     end = time.monotonic() + timeout
     while time.monotonic() < end:

@@ -2,12 +2,13 @@
 """The where layer's vocabulary, each key observed from inside (and from
 outside where the host side is what matters)."""
 import os
+import re
 import shutil
 import subprocess
 import threading
 import time
 
-from gbtest import both, main
+from gbtest import IS_ROOT, both, dir_content, main, make_dirs
 
 
 @both
@@ -157,21 +158,104 @@ class Overlays:
     def test_bubblewrap_order_is_refused_not_misread(self):
         # bwrap's --overlay RWSRC WORKDIR DEST once read as glovebox's
         # LOWER DIR DEST: the writes landed in WORKDIR/upper, not RWSRC.
+        # Now --overlay and --tmp-overlay have bwrap's grammar, which
+        # wants the layers before them; --file is still glovebox's own.
         rw = self.lower()
         work = self.stage.path("overlay-work-%s" % self.who.name)
         shutil.rmtree(work, ignore_errors=True)
         os.makedirs(work)
         self.who.chown(work)
-        cases = [(["--overlay", rw, work, "/l"], "--overlay-dir LOWER DIR DEST"),
-                 (["--tmp-overlay", "/l"], "--overlay-tmp LOWER DEST"),
-                 (["--file", "0", "/l/f"], "--file-text DEST CONTENT")]
-        for args, own in cases:
+        for args in (["--overlay", rw, work, "/l"], ["--tmp-overlay", "/l"]):
             r = self.gb(*args, cmd=["/bin/sh", "-c", "echo new > /l/added"], probe=False)
             self.assertEqual(r.returncode, 2, r.stderr)
-            self.assertIn("unknown option '%s'" % args[0], r.stderr)
-            self.assertIn("glovebox's is " + own, r.stderr)
+            self.assertIn("command line: %s: requires at least one --overlay-src" % args[0],
+                          r.stderr)
+        r = self.gb("--file", "0", "/l/f", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("unknown option '--file'", r.stderr)
+        self.assertIn("glovebox's is --file-text DEST CONTENT", r.stderr)
         self.assertEqual(os.listdir(work), [])
         self.assertEqual(sorted(os.listdir(rw)), ["orig"])
+
+    # ---- bwrap's grammar: --overlay-src SRC..., then --tmp-overlay DEST,
+    # --overlay RWSRC WORKDIR DEST or --ro-overlay DEST (bwrap 0.11's
+    # meaning; bwrap_test.Overlays checks bwrap mode the same way) ----
+
+    def layers(self, **layers):
+        return make_dirs(self.who, os.path.join(self.who.home, "layers-" + self._testMethodName),
+                         layers)
+
+    def test_overlay_src_layers_each_above_the_ones_before(self):
+        d = self.layers(l1={"a": "1", "b": "2"}, l2={"b": "3"}, l3={"c": "4"})
+        r = self.gb("--overlay-src", d["l1"], "--overlay-src", d["l2"], "--overlay-src", d["l3"],
+                    "--tmp-overlay", "/l",
+                    cmd=["/bin/sh", "-c", "cat /l/a /l/b /l/c; printf 5 > /l/b; cat /l/b"],
+                    probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout, "13" "4" "5")
+        self.assertEqual(dir_content(d["l1"]), {"a": "1", "b": "2"})
+        self.assertEqual(dir_content(d["l2"]), {"b": "3"})
+
+    def test_overlay_with_bwraps_grammar_writes_to_rwsrc(self):
+        d = self.layers(l1={"a": "1", "b": "2"}, l2={"b": "3"}, up={}, work={})
+        opts = ["--overlay-src", d["l1"], "--overlay-src", d["l2"],
+                "--overlay", d["up"], d["work"], "/l"]
+        r = self.gb(*opts, cmd=["/bin/sh", "-c", "cat /l/a /l/b; printf 5 > /l/b; "
+                                "printf 6 > /l/c"], probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout, "13")
+        self.assertEqual(dir_content(d["up"]), {"b": "5", "c": "6"})
+        self.assertEqual(dir_content(d["l2"]), {"b": "3"})
+        r = self.gb(*opts, cmd=["/bin/cat", "/l/a", "/l/b", "/l/c"], probe=False)
+        self.assertEqual(r.stdout, "156")
+
+    def test_ro_overlay_writes_nowhere(self):
+        d = self.layers(l1={"a": "1", "b": "2"}, l2={"b": "3"})
+        r = self.gb("--overlay-src", d["l1"], "--overlay-src", d["l2"], "--ro-overlay", "/l",
+                    cmd=["/bin/sh", "-c", "cat /l/a /l/b; printf 4 > /l/b; s=$?; cat /l/b; "
+                         "exit $s"], probe=False)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertEqual(r.stdout, "13" "3")
+        self.assertIn("Read-only file system", r.stderr)
+
+    def test_overlay_src_needs_its_overlay(self):
+        d = self.layers(l1={})
+        for args, msg in (
+                (["--overlay-src", d["l1"]], "--overlay-src: must be followed by another "
+                 "--overlay-src or one of --overlay, --tmp-overlay, or --ro-overlay"),
+                (["--overlay-src", d["l1"], "--chdir", "/", "--tmp-overlay", "/l"],
+                 "--overlay-src: must be followed by another --overlay-src"),
+                (["--overlay-src", d["l1"], "--ro-overlay", "/l"],
+                 "--ro-overlay: requires at least two --overlay-src")):
+            r = self.gb(*args, cmd=["/bin/true"], probe=False)
+            self.assertNotEqual(r.returncode, 0, args)
+            self.assertIn("command line: " + msg, r.stderr)
+
+    def test_a_lower_layer_through_a_planted_link_is_refused(self):
+        # every layer is checked as the source is, not only the top one
+        d = self.layers(real={"f": "x"}, l2={})
+        link = os.path.join(os.path.dirname(d["real"]), "link")
+        os.symlink(d["real"], link)
+        if IS_ROOT:
+            os.lchown(link, self.who.uid, self.who.gid)
+        r = self.gb("--overlay-src", link, "--overlay-src", d["l2"], "--tmp-overlay", "/l",
+                    cmd=["/bin/cat", "/l/f"], probe=False)
+        self.assertEqual(r.returncode, 125, r.stderr)
+        self.assertIn("command line: --tmp-overlay: %s: %s is a symlink to %s" %
+                      (link, link, d["real"]), r.stderr)
+        self.assertIn("name it: %s in its place" % d["real"], r.stderr)
+
+    def test_profile_keys_and_explain(self):
+        d = self.layers(l1={"a": "1", "b": "2"}, l2={"b": "3"})
+        prof = self.profile("layers", "[where]\noverlay-src = %s\noverlay-src = %s\n"
+                                      "overlay-src-tmp = /l\n" % (d["l1"], d["l2"]))
+        r = self.gb("-p", prof, cmd=["/bin/cat", "/l/a", "/l/b"], probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout, "13")
+        r = self.run_as([self.stage.glovebox, "explain", "-p", prof])
+        self.assertOk(r)
+        self.assertRegex(r.stdout, r"tmp-overlay +/l <- %s over %s +# .*layers.*:4"
+                         % (re.escape(d["l2"]), re.escape(d["l1"])))
 
     def test_an_overlay_layer_planted_as_a_link_is_not_followed(self):
         # An earlier run that could write DIR replaced DIR/upper by a link:

@@ -98,14 +98,12 @@ START_TEST(a_usage_error_escapes_what_was_typed)
 }
 END_TEST
 
-/* bubblewrap's --overlay RWSRC WORKDIR DEST once read as glovebox's
- * LOWER DIR DEST, writing into WORKDIR: bwrap's names are refused, and
- * the error names glovebox's spelling. */
+/* bubblewrap's --file FD DEST would be read as glovebox's DEST CONTENT:
+ * bwrap's name is refused, and the error names glovebox's spelling.
+ * (--overlay and --tmp-overlay have bwrap's grammar now.) */
 START_TEST(bubblewrap_names_with_another_grammar_are_refused)
 {
 	static const char *const cases[][2] = {
-		{"--overlay", "glovebox's is --overlay-dir LOWER DIR DEST"},
-		{"--tmp-overlay", "glovebox's is --overlay-tmp LOWER DEST"},
 		{"--file", "glovebox's is --file-text DEST CONTENT"},
 		{"--file=3", "glovebox's is --file-text DEST CONTENT"},
 	};
