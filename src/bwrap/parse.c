@@ -395,7 +395,7 @@ static int bw_seccomp(struct bw *s, const struct bw_option *o, char **a)
 static int bw_flag(struct bw *s, const struct bw_option *o, char **a _unused_)
 {
 	bool *flags[] = {&s->r->die_with_parent, &s->r->new_session, &s->r->level_prefix,
-			 &s->r->assert_userns_disabled};
+			 &s->r->assert_userns_disabled, &s->r->as_pid_1};
 	*flags[o->data] = true;
 	return 0;
 }
@@ -491,8 +491,6 @@ static int bw_args(struct bw *s, const struct bw_option *o, char **a);
 		  "filesystem, and cannot enter one made before"
 #define WHY_USERNS_BLOCK "glovebox writes the user namespace's id maps itself; nothing waits " \
 			 "for the caller to write them"
-#define WHY_AS_PID_1 "glovebox's pid 1 builds the sandbox's filesystem and stays its init, " \
-		     "the command is its child"
 #define WHY_OVERLAY "glovebox keeps an overlay's upper and work directories side by side in " \
 		    "one directory (glovebox's --overlay LOWER DIR DEST)"
 #define WHY_RO_OVERLAY "a read-only overlay needs two lower layers, and glovebox's overlays " \
@@ -564,7 +562,7 @@ static const struct bw_option options[] = {
 	{"--json-status-fd", 1, bw_fd, 1, 0, "FD", "Write the command's pid, then its exit status, to FD as JSON lines"},
 	{"--new-session", 0, bw_flag, 1, 0, "", "Run the command in a session of its own"},
 	{"--die-with-parent", 0, bw_flag, 0, 0, "", "End the sandbox when glovebox's parent ends"},
-	{"--as-pid-1", 0, bw_unsupported, (intptr_t)WHY_AS_PID_1, 0, "", "Run the command as pid 1 itself (refused)"},
+	{"--as-pid-1", 0, bw_flag, 4, 0, "", "Run the command as pid 1 itself, with no reaper (with --unshare-pid)"},
 	{"--cap-add", 1, bw_caps, 1, 0, "CAP", "Keep the capability CAP (ALL for every one)"},
 	{"--cap-drop", 1, bw_caps, 0, 0, "CAP", "Drop the capability CAP (ALL for every one)"},
 	{"--chmod", 2, bw_chmod, 0, 0, "OCTAL PATH", "Set the mode of the existing PATH to OCTAL"},
