@@ -163,8 +163,7 @@ class Overlays:
         os.makedirs(work)
         self.who.chown(work)
         cases = [(["--overlay", rw, work, "/l"], "--overlay-dir LOWER DIR DEST"),
-                 (["--tmp-overlay", "/l"], "--overlay-tmp LOWER DEST"),
-                 (["--file", "0", "/l/f"], "--file-text DEST CONTENT")]
+                 (["--tmp-overlay", "/l"], "--overlay-tmp LOWER DEST")]
         for args, own in cases:
             r = self.gb(*args, cmd=["/bin/sh", "-c", "echo new > /l/added"], probe=False)
             self.assertEqual(r.returncode, 2, r.stderr)
