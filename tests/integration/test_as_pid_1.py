@@ -3,6 +3,7 @@
 the command itself is pid 1 of the sandbox's pid namespace, with no init
 of glovebox's in it; the filter, capabilities and no_new_privs are those
 of a sandbox without it."""
+import json
 import os
 import platform
 import pty
@@ -86,6 +87,29 @@ class BwrapAsPid1(BwrapCase):
             outs.append((r.returncode, r.stdout))
         self.assertEqual(outs[1], outs[0])
         self.assertEqual(outs[1][1], "1\nrefused\n")
+
+    def test_info_and_json_status_name_pid_1(self):
+        got = []
+        for gb in (False, True):
+            r_info, w_info = os.pipe()
+            r_json, w_json = os.pipe()
+            os.dup2(w_info, 15)
+            os.dup2(w_json, 16)
+            os.close(w_info)
+            os.close(w_json)
+            try:
+                r = self.bw("--info-fd", "15", "--json-status-fd", "16", *self.SANDBOX, "sh",
+                            "-c", "exit 3", gb=gb, pass_fds=(15, 16))
+            finally:
+                os.close(15)
+                os.close(16)
+            with os.fdopen(r_info) as f:
+                info = json.loads(f.read())
+            with os.fdopen(r_json) as f:
+                docs = [json.loads(l) for l in f.read().splitlines()]
+            got.append((r.returncode, sorted(info), [sorted(d) for d in docs], docs[-1]))
+        self.assertEqual(got[1], got[0])
+        self.assertEqual(got[1][3], {"exit-code": 3})
 
     def test_a_signal_from_outside_reaches_the_command(self):
         marker = "gb-as-pid-1-signal-%s" % self.who.name
