@@ -196,6 +196,26 @@ ssize_t read_full(int fd, void *buf, size_t len)
 	return (ssize_t)got;
 }
 
+int read_fd_whole(int fd, char **out, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	_cleanup_free_ char *buf = xmalloc(cap);
+	for (;;) {
+		if (n + 1 >= cap)
+			buf = xreallocarray(buf, cap *= 2, 1);
+		ssize_t k = read_full(fd, buf + n, cap - 1 - n);
+		if (k < 0)
+			return (int)k;
+		if (k == 0)
+			break;
+		n += (size_t)k;
+	}
+	buf[n] = '\0';
+	*out = steal_pointer(&buf);
+	*len = n;
+	return 0;
+}
+
 int parse_u64(const char *s, uint64_t *out)
 {
 	if (!s || !*s || *s < '0' || *s > '9')

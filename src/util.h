@@ -116,6 +116,9 @@ bool make_dirs(const char *path);
 int write_all(int fd, const void *buf, size_t len);
 /* Read up to len bytes, retrying on EINTR; returns bytes read or -errno. */
 ssize_t read_full(int fd, void *buf, size_t len);
+/* Everything fd gives until its end, in *out (NUL-terminated, NUL bytes
+ * kept: *len counts them); 0 or -errno. */
+int read_fd_whole(int fd, char **out, size_t *len);
 
 /* How write_atomically makes the new file. */
 enum {

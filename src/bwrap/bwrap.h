@@ -35,6 +35,7 @@ struct bwrap_request {
 	struct how_program *seccomp; /* --seccomp and --add-seccomp-fd, in order */
 	size_t n_seccomp;
 	bool die_with_parent, new_session;
+	bool as_pid_1; /* --as-pid-1: the command is the pid namespace's pid 1 (run.c checks) */
 	bool level_prefix;
 	char *argv0; /* --argv0, or NULL */
 	struct strv lock_files; /* --lock-file, normalised */

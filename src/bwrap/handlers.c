@@ -344,7 +344,7 @@ int bw_seccomp(struct bw *s, const struct bw_option *o, char **a)
 int bw_flag(struct bw *s, const struct bw_option *o, char **a _unused_)
 {
 	bool *flags[] = {&s->r->die_with_parent, &s->r->new_session, &s->r->level_prefix,
-			 &s->r->assert_userns_disabled};
+			 &s->r->assert_userns_disabled, &s->r->as_pid_1};
 	*flags[o->data] = true;
 	return 0;
 }

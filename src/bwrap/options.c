@@ -18,8 +18,6 @@
 		  "filesystem, and cannot enter one made before"
 #define WHY_USERNS_BLOCK "glovebox writes the user namespace's id maps itself; nothing waits " \
 			 "for the caller to write them"
-#define WHY_AS_PID_1 "glovebox's pid 1 builds the sandbox's filesystem and stays its init, " \
-		     "the command is its child"
 
 static const struct bw_option options[] = {
 	{"--help", 0, bw_help, 0, 0, "", "Show this list and exit"},
@@ -87,7 +85,7 @@ static const struct bw_option options[] = {
 	{"--json-status-fd", 1, bw_fd, 1, 0, "FD", "Write the command's pid, then its exit status, to FD as JSON lines"},
 	{"--new-session", 0, bw_flag, 1, 0, "", "Run the command in a session of its own"},
 	{"--die-with-parent", 0, bw_flag, 0, 0, "", "End the sandbox when glovebox's parent ends"},
-	{"--as-pid-1", 0, bw_unsupported, (intptr_t)WHY_AS_PID_1, 0, "", "Run the command as pid 1 itself (refused)"},
+	{"--as-pid-1", 0, bw_flag, 4, 0, "", "Run the command as pid 1 itself, with no reaper (with --unshare-pid)"},
 	{"--cap-add", 1, bw_caps, 1, 0, "CAP", "Keep the capability CAP (ALL for every one)"},
 	{"--cap-drop", 1, bw_caps, 0, 0, "CAP", "Drop the capability CAP (ALL for every one)"},
 	{"--chmod", 2, bw_chmod, 0, 0, "OCTAL PATH", "Set the mode of the existing PATH to OCTAL"},

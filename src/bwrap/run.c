@@ -76,6 +76,21 @@ static char *bwrap_child_info(pid_t child, bool multi_line)
 	return done;
 }
 
+/* --as-pid-1, with bwrap's rules and words: the command replaces the pid
+ * namespace's init, which would hold the locks. */
+static int take_as_pid_1(const struct bwrap_request *r, struct policy *p, struct diag *d)
+{
+	if (!r->as_pid_1)
+		return 0;
+	if (!(p->unshare & CLONE_NEWPID))
+		return diag_error(d, NULL, "Specifying --as-pid-1 requires --unshare-pid");
+	if (r->lock_files.n)
+		return diag_error(d, NULL, "Specifying --as-pid-1 and --lock-file is not permitted");
+	p->as_pid_1 = true;
+	p->as_pid_1_s = (struct setting){.set = true, .origin = {.key = "--as-pid-1"}};
+	return 0;
+}
+
 /* The sandbox ends when the process that started glovebox does: glovebox
  * dies with it, and the sandbox with glovebox. */
 static int die_with_parent(pid_t parent, struct diag *d)
@@ -216,6 +231,8 @@ int bwrap_main(int argc, char **argv)
 		status = 0;
 		goto out;
 	}
+	if (take_as_pid_1(&b.r, &b.p, &b.d) < 0)
+		goto out;
 	if (b.r.die_with_parent && die_with_parent(parent, &b.d) < 0)
 		goto out;
 	if (resolve_bind_fds(&b.p, &b.d) < 0)

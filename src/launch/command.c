@@ -68,7 +68,7 @@ static int load_learning(const struct child_ctx *c)
  * filesystem: its network namespace (the costliest namespace to create),
  * host name, loopback, capabilities, limits and environment. Then it
  * waits for the filesystem, and ends with seccomp and exec. */
-_noreturn_ static void run_command(const struct child_ctx *c)
+_noreturn_ void run_command(const struct child_ctx *c)
 {
 	const struct policy *p = c->req->policy;
 	struct diag d;
@@ -96,8 +96,8 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 	/* pid 1 says "go" once the new root is in place; end of file means it
 	 * failed and has reported why. */
 	char go;
-	ssize_t n;
-	while ((n = read(c->go_fd, &go, 1)) < 0 && errno == EINTR)
+	ssize_t n = 1; /* as-pid-1: pid 1 itself built it */
+	while (c->go_fd >= 0 && (n = read(c->go_fd, &go, 1)) < 0 && errno == EINTR)
 		;
 	if (n != 1 || pasta_wait(c->pasta) < 0)
 		_exit(125);
@@ -193,6 +193,22 @@ _noreturn_ static void run_command(const struct child_ctx *c)
 }
 
 
+/* glovebox learn: the report socket at the number the filter knows;
+ * moved before the limits may lower the highest. */
+void move_report_fd(struct child_ctx *c, struct diag *d)
+{
+	if (!c->req->learner)
+		return;
+	if (dup3(c->report_fd, LEARN_REPORT_FD, O_CLOEXEC) < 0) {
+		diag_error(d, NULL, "learn: cannot move the report socket to descriptor %d "
+				    "(ulimit -n): %s",
+			   LEARN_REPORT_FD, strerror(errno));
+		_exit(125);
+	}
+	closep(&c->report_fd);
+	c->report_fd = LEARN_REPORT_FD;
+}
+
 /* Fork the command's process. In parallel with pid 1's set-up, it is
  * kept off pid 1's CPU, or the scheduler may queue it behind pid 1 for the
  * whole set-up; it takes the CPUs glovebox had back before exec. */
@@ -213,18 +229,7 @@ pid_t start_command(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net
 		closep(&c->mounts_fd);
 		c->go_fd = go->r;
 		c->net_fd = net->w;
-		/* glovebox learn: the report socket at the number the filter
-		 * knows; moved before the limits may lower the highest. */
-		if (c->req->learner) {
-			if (dup3(c->report_fd, LEARN_REPORT_FD, O_CLOEXEC) < 0) {
-				diag_error(d, NULL, "learn: cannot move the report socket to "
-						    "descriptor %d (ulimit -n): %s",
-					   LEARN_REPORT_FD, strerror(errno));
-				_exit(125);
-			}
-			closep(&c->report_fd);
-			c->report_fd = LEARN_REPORT_FD;
-		}
+		move_report_fd(c, d);
 		run_command(c);
 	}
 	closep(&go->r);

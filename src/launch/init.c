@@ -298,6 +298,12 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	if (req->policy->host_user == HOST_USER_NOBODY && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		_exit(125);
 	bool own_pidns = !c->fallback && (req->policy->unshare & CLONE_NEWPID) != 0;
+	bool as_pid_1 = req->policy->as_pid_1;
+	if (as_pid_1 && !own_pidns) {
+		diag_error(&d, &req->policy->as_pid_1_s.origin,
+			   "as-pid-1 needs a pid namespace, and fallback = landlock has none");
+		_exit(125);
+	}
 	int supervisor_fd = tie_to_supervisor(c, own_pidns);
 
 	/* Blocked before the fork, so that a command that exits at once still
@@ -320,11 +326,12 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 		diag_error(&d, NULL, "pipe: %s", strerror(errno));
 		_exit(125);
 	}
-	bool late = term_relays(c->term);
+	bool late = term_relays(c->term) || as_pid_1;
 	pid_t pid = late ? 0 : start_command(c, &go, &net, true, &d);
 	/* While the host's /proc/sys is still there: the new root hides it.
-	 * Never without a pid namespace: pid_max would be the host's. */
-	if (!c->fallback && what_limit_pid_namespace(req->policy, !late, &d) < 0)
+	 * Never without a pid namespace: pid_max would be the host's. With
+	 * as-pid-1 the command has its pid already: 1. */
+	if (!c->fallback && what_limit_pid_namespace(req->policy, !late || as_pid_1, &d) < 0)
 		_exit(125);
 
 	if (!c->fallback && (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||
@@ -349,6 +356,8 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	if (built < 0 || take_locks(req, &st, &d) < 0)
 		_exit(125); /* the command sees end of file on go, and exits */
 	TRACE_POINT("mounts");
+	if (as_pid_1)
+		exec_as_pid_1(c, &go, &net, &d);
 	if (late)
 		pid = start_command_with_pty(c, &go, &net, &d);
 	st.command = pid;

@@ -79,6 +79,14 @@ pid_t start_command(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net
 		    struct diag *d);
 pid_t start_command_with_pty(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net,
 			     struct diag *d);
+/* The command's share of the set-up, then the command (go_fd -1: no
+ * wait for pid 1). */
+_noreturn_ void run_command(const struct child_ctx *c);
+void move_report_fd(struct child_ctx *c, struct diag *d);
+
+/* as-pid-1.c: pid 1, its filesystem built, becomes the command. */
+_noreturn_ void exec_as_pid_1(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net,
+			      struct diag *d);
 
 /* footprint.c: a long-lived launcher process (the supervisor, pid 1)
  * forgets the pages of the program's read-only segments (its code and

@@ -44,6 +44,7 @@ const struct cli_own_option cli_own_options[] = {
 	{"die-with-parent", 0, NULL, "end the sandbox when glovebox's parent ends"},
 	{"output", 'o', "FILE", "compile: the file to write"},
 	{"add-seccomp-fd", 0, "FD", "load the seccomp program read from FD too"},
+	{"file", 0, "FD DEST", "a read-only file at DEST holding what FD gives"},
 	{"json", 0, NULL, "explain: the account as JSON"},
 	{"threshold", 0, "N", "explain: exit 1 when the exposure score is above N"},
 	{"merge", 0, NULL, "learn: add to the profile OUT.ini holds"},
@@ -158,6 +159,60 @@ static int parse_threshold(const char *s, long *tenths)
 	return 0;
 }
 
+/* --file FD DEST, bubblewrap's grammar: the file that file = DEST CONTENT
+ * makes, its content what FD gives, read whole now and FD closed (the
+ * command does not get it). One setting of that key in its place among
+ * the others: the mounts keep the command line's order. */
+static int take_file(int argc, char **argv, int *i, const char *inline_value, struct cli *c,
+		     FILE *err)
+{
+	const char *word = inline_value ? inline_value : next_value(argc, argv, i);
+	const char *dest = word ? next_value(argc, argv, i) : NULL;
+	uint64_t fd;
+	/* a DEST that is no path inside is caught before FD is read */
+	if (!dest || dest[0] != '/' || parse_u64(word, &fd) < 0 || fd < 3 || fd > INT32_MAX)
+		return usage_error(err, "--file needs a descriptor number (3 or more) and a path "
+					"inside: --file FD DEST");
+	_cleanup_free_ char *content = NULL;
+	size_t len;
+	int r = read_fd_whole((int)fd, &content, &len);
+	if (r < 0)
+		return usage_error(err, "--file %d: %s", (int)fd, strerror(-r));
+	if (strlen(content) != len)
+		return usage_error(err, "--file %d: content with NUL bytes is not supported",
+				   (int)fd);
+	close((int)fd);
+	*APPEND(c->file_fds, c->n_file_fds) = (int)fd;
+	add_setting(c, option_by_key("where", "file"));
+	struct cli_setting *s = &c->settings[c->n_settings - 1];
+	s->spelled = "--file";
+	strv_add(&s->args, dest);
+	strv_push(&s->args, steal_pointer(&content));
+	return 0;
+}
+
+static bool fd_listed(int fd, const int *fds, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (fds[i] == fd)
+			return true;
+	return false;
+}
+
+/* A descriptor --file closed may be one of glovebox's own by the time
+ * another option uses it: passed on, it would leak that one. */
+static bool file_fd_reused(const struct cli *c)
+{
+	for (size_t i = 0; i < c->n_file_fds; i++) {
+		int fd = c->file_fds[i];
+		if (fd_listed(fd, c->keep_fds, c->n_keep_fds) ||
+		    fd_listed(fd, c->seccomp_fds, c->n_seccomp_fds) || fd == c->info_fd ||
+		    fd == c->status_fd)
+			return true;
+	}
+	return false;
+}
+
 /* The options that belong to the command line only, not to profiles.
  * Returns 1 when ARG was one of them, 0 when not, -1 after a usage error. */
 static int parse_own_option(int argc, char **argv, int *i, struct cli *c, FILE *err)
@@ -188,6 +243,8 @@ static int parse_own_option(int argc, char **argv, int *i, struct cli *c, FILE *
 	}
 	else if (IS("--die-with-parent") && !eq)
 		c->die_with_parent = true;
+	else if (IS("--file"))
+		return take_file(argc, argv, i, inline_value, c, err) < 0 ? -1 : 1;
 	else if (IS("--info-fd") || IS("--status-fd") || IS("--keep-fd") ||
 		 IS("--add-seccomp-fd")) {
 		const char *v = inline_value ? inline_value : next_value(argc, argv, i);
@@ -232,26 +289,6 @@ static const struct gb_option *lookup_option(const char *arg, const char **inlin
 	return option_by_cli(name);
 }
 
-/* bubblewrap's names that glovebox once spelled with a grammar of its
- * own (--file DEST CONTENT against bwrap's FD DEST): a command line in
- * bwrap's order would be misread, so these names are refused and the
- * error names the option that took glovebox's grammar. (--overlay and
- * --tmp-overlay have bwrap's grammar now; glovebox's are --overlay-dir
- * and --overlay-tmp.) */
-static const struct {
-	const char *bwrap_name, *own_name;
-} bwrap_names[] = {
-	{"file", "file-text"},
-};
-
-static const struct gb_option *bwrap_name_taken(const char *name)
-{
-	for (size_t i = 0; i < ELEMENTSOF(bwrap_names); i++)
-		if (streq(name, bwrap_names[i].bwrap_name))
-			return option_by_cli(bwrap_names[i].own_name);
-	return NULL;
-}
-
 static int unknown_option(FILE *err, const char *arg)
 {
 	const char *eq = strchr(arg, '=');
@@ -259,15 +296,6 @@ static int unknown_option(FILE *err, const char *arg)
 	const struct gb_option *moved = arg[1] == '-' ? option_moved_cli(name) : NULL;
 	if (moved)
 		return usage_error(err, "unknown option '%s' (now --%s)", arg, moved->cli);
-	const struct gb_option *own = arg[1] == '-' ? bwrap_name_taken(name) : NULL;
-	if (own) {
-		char syn[128];
-		cli_synopsis(own, syn, sizeof(syn));
-		return usage_error(err,
-				   "unknown option '%s': glovebox's is --%s %s (bubblewrap's "
-				   "--%s takes other arguments)",
-				   arg, own->cli, syn, name);
-	}
 	return usage_error(err, "unknown option '%s'", arg);
 }
 
@@ -391,6 +419,9 @@ static int check_command_options(const struct cli *c, FILE *err)
 					"[--json] [--threshold N] [OPTION]...");
 	if (c->cmd != CMD_RUN && (c->info_fd >= 0 || c->status_fd >= 0))
 		return usage_error(err, "--info-fd and --status-fd report on a command that runs");
+	if (file_fd_reused(c))
+		return usage_error(err, "a descriptor that --file reads (and closes) cannot also go "
+					"to --keep-fd, --add-seccomp-fd, --info-fd or --status-fd");
 	if (c->cmd != CMD_RUN && (c->n_keep_fds || c->n_seccomp_fds || c->die_with_parent))
 		return usage_error(err, "--keep-fd, --add-seccomp-fd and --die-with-parent go with "
 					"a command that runs");
@@ -449,6 +480,7 @@ void cli_free(struct cli *c)
 	strv_free(&c->profiles);
 	free(c->keep_fds);
 	free(c->seccomp_fds);
+	free(c->file_fds);
 	for (size_t i = 0; i < c->n_settings; i++)
 		strv_free(&c->settings[i].args);
 	free(c->settings);
@@ -462,7 +494,7 @@ int cli_apply(const struct cli *c, struct policy *p, struct diag *d)
 	for (size_t i = 0; i < c->n_settings; i++) {
 		const struct cli_setting *s = &c->settings[i];
 		char spelled[80];
-		snprintf(spelled, sizeof(spelled), "--%s", s->opt->cli);
+		snprintf(spelled, sizeof(spelled), "--%s", s->spelled ? s->spelled + 2 : s->opt->cli);
 		struct origin o = {.key = policy_intern(p, spelled)};
 		if (option_apply(p, s->opt, s->args.v, s->args.n, &o, d) < 0)
 			ret = -1;
@@ -537,6 +569,8 @@ void cli_help(FILE *f)
 	      "    --add-seccomp-fd FD        read a BPF program from FD (bwrap's format) and\n"
 	      "                               load it with glovebox's filter (repeatable)\n"
 	      "    --die-with-parent          end the sandbox when glovebox's parent ends\n"
+	      "    --file FD DEST             a read-only file at DEST holding what FD gives\n"
+	      "                               (read whole, then closed), as file = DEST CONTENT\n"
 	      "\n"
 	      "Each value is one argument, taken literally (no splitting, quotes or\n"
 	      "${VAR}); a list of names (CALL..., CAP..., NAME...) may hold several,\n"

@@ -25,6 +25,7 @@ enum gb_command {
 struct cli_setting {
 	const struct gb_option *opt;
 	struct strv args;
+	const char *spelled; /* as typed when another option stands for it (--file); or NULL */
 };
 
 struct cli {
@@ -46,6 +47,8 @@ struct cli {
 	size_t n_keep_fds;
 	int *seccomp_fds;   /* --add-seccomp-fd: the caller's BPF programs, loaded after glovebox's */
 	size_t n_seccomp_fds;
+	int *file_fds;      /* --file FD DEST: read whole and closed while parsing */
+	size_t n_file_fds;
 	bool die_with_parent; /* --die-with-parent: glovebox ends with its parent */
 	pid_t parent;         /* glovebox's parent when the command line was read */
 };

@@ -133,6 +133,7 @@ enum bool_option {
 	BOOL_UNSHARE_CGROUP,
 	BOOL_UNSHARE_USER,
 	BOOL_LANDLOCK_FS,
+	BOOL_AS_PID_1,
 };
 
 static void apply_unshare(struct policy *p, enum unshare_kind k, bool v, const struct origin *o)
@@ -179,6 +180,10 @@ static int apply_bool_setting(struct policy *p, const struct gb_option *opt, cha
 	case BOOL_LANDLOCK_FS:
 		p->landlock_fs = v;
 		p->landlock_fs_s = (struct setting){true, *o};
+		break;
+	case BOOL_AS_PID_1:
+		p->as_pid_1 = v;
+		p->as_pid_1_s = (struct setting){true, *o};
 		break;
 	}
 	return 0;
@@ -397,6 +402,10 @@ const struct gb_option gb_options[] = {
 	 .min_args = 1, .max_args = 1, .metavar = "kill|wait",
 	 .help = "when the command exits, kill what it left running, or wait for it",
 	 .apply = apply_keyword, .data = KW_BACKGROUND},
+	{.section = "what", .key = "as-pid-1", .cli = "as-pid-1", .min_args = 1, .max_args = 1,
+	 .metavar = "yes|no",
+	 .help = "the command itself is the pid namespace's pid 1: no init of glovebox's stays "
+	         "to reap or pass signals on", .apply = apply_bool_setting, .data = BOOL_AS_PID_1},
 
 	{.section = "limits", .key = "processes", .cli = "limit-processes", .cli_nargs = 1,
 	 .min_args = 1, .max_args = 1, .metavar = "N|none",

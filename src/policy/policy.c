@@ -243,6 +243,21 @@ static void validate_tmpfs_budget(const struct policy *p, struct diag *d)
 			   reserved, p->tmpfs_budget);
 }
 
+/* as-pid-1: the command is the init of a pid namespace, which the kernel
+ * ends with everything in it when the command exits. */
+static void validate_as_pid_1(const struct policy *p, struct diag *d)
+{
+	if (!p->as_pid_1)
+		return;
+	if (!(p->unshare & CLONE_NEWPID))
+		diag_error(d, &p->as_pid_1_s.origin,
+			   "as-pid-1 needs the sandbox's own pid namespace: keep unshare-pid = yes");
+	if (p->background == BACKGROUND_WAIT)
+		diag_error(d, &p->as_pid_1_s.origin,
+			   "as-pid-1 and background = wait do not go together: what the command "
+			   "leaves running ends with it, its pid namespace's init");
+}
+
 int policy_validate(struct policy *p, struct diag *d)
 {
 	unsigned before = d->errors;
@@ -270,6 +285,7 @@ int policy_validate(struct policy *p, struct diag *d)
 	}
 	validate_forwards(p, d);
 	validate_tmpfs_budget(p, d);
+	validate_as_pid_1(p, d);
 	how_validate(p, d);
 	return d->errors == before ? 0 : -1;
 }

@@ -324,6 +324,8 @@ struct policy {
 	struct setting host_user_s;
 	enum background_mode background;
 	struct setting background_s;
+	bool as_pid_1; /* the command is pid 1 itself: no init of glovebox's stays */
+	struct setting as_pid_1_s;
 	uint64_t caps; /* bit n = capability n kept */
 	struct setting caps_s;
 

@@ -300,7 +300,7 @@ class Lifecycle(BwrapCase):
         self.assertIn("--ro-bind SRC DEST", r.stdout)
 
     def test_unsupported_options_are_refused_by_name(self):
-        for name, args in (("--as-pid-1", []), ("--userns", ["3"]), ("--userns2", ["3"]),
+        for name, args in (("--userns", ["3"]), ("--userns2", ["3"]),
                            ("--pidns", ["3"]), ("--userns-block-fd", ["3"]),
                            ("--exec-label", ["x"]), ("--file-label", ["x"])):
             argv = [name] + args

@@ -170,10 +170,6 @@ class Overlays:
             self.assertEqual(r.returncode, 2, r.stderr)
             self.assertIn("command line: %s: requires at least one --overlay-src" % args[0],
                           r.stderr)
-        r = self.gb("--file", "0", "/l/f", cmd=["/bin/true"], probe=False)
-        self.assertEqual(r.returncode, 2, r.stderr)
-        self.assertIn("unknown option '--file'", r.stderr)
-        self.assertIn("glovebox's is --file-text DEST CONTENT", r.stderr)
         self.assertEqual(os.listdir(work), [])
         self.assertEqual(sorted(os.listdir(rw)), ["orig"])
 

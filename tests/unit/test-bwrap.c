@@ -287,7 +287,7 @@ START_TEST(descriptors_and_flags)
 	parse_as(&t, &user,
 		 (char *[]){"bwrap", "--info-fd", "5", "--json-status-fd", "6", "--block-fd", "7",
 			    "--sync-fd", "8", "--die-with-parent", "--new-session", "--lock-file",
-			    "/usr//.ref", "true", NULL});
+			    "/usr//.ref", "--as-pid-1", "true", NULL});
 	ck_assert_int_eq(t.ret, 0);
 	ck_assert_int_eq(t.r.info_fd, 5);
 	ck_assert_int_eq(t.r.json_fd, 6);
@@ -297,6 +297,7 @@ START_TEST(descriptors_and_flags)
 	ck_assert_str_eq(t.r.lock_files.v[0], "/usr/.ref");
 	ck_assert(t.r.die_with_parent);
 	ck_assert(t.r.new_session);
+	ck_assert(t.r.as_pid_1); /* run.c applies bwrap's rules to it */
 	parsed_free(&t);
 }
 END_TEST
@@ -347,7 +348,7 @@ END_TEST
 
 START_TEST(what_glovebox_cannot_do_is_refused_by_name_with_the_reason)
 {
-	static const char *const refused[] = {"--userns", "--userns2", "--pidns", "--as-pid-1",
+	static const char *const refused[] = {"--userns", "--userns2", "--pidns",
 					      "--userns-block-fd", "--exec-label", "--file-label"};
 	for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
 		struct parsed t;

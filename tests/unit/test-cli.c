@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "policy/cli.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
 #include "testutil.h"
 
 static char errbuf[4096];
@@ -98,22 +102,36 @@ START_TEST(a_usage_error_escapes_what_was_typed)
 }
 END_TEST
 
-/* bubblewrap's --file FD DEST would be read as glovebox's DEST CONTENT:
- * bwrap's name is refused, and the error names glovebox's spelling.
- * (--overlay and --tmp-overlay have bwrap's grammar now.) */
-START_TEST(bubblewrap_names_with_another_grammar_are_refused)
+/* --file FD DEST, bubblewrap's grammar: the file key's setting, in its
+ * place, with what FD gave; FD read and closed while parsing. */
+START_TEST(file_reads_its_descriptor_in_bubblewraps_grammar)
 {
-	static const char *const cases[][2] = {
-		{"--file", "glovebox's is --file-text DEST CONTENT"},
-		{"--file=3", "glovebox's is --file-text DEST CONTENT"},
-	};
-	for (size_t k = 0; k < ELEMENTSOF(cases); k++) {
-		struct cli c;
-		char *argv[] = {"glovebox", (char *)cases[k][0], "/a", "/b", "/c", "--", "true", NULL};
-		ck_assert_int_eq(parse(&c, argv), -1);
-		ck_assert_msg(strstr(errbuf, cases[k][1]), "%s: %s", cases[k][0], errbuf);
-		cli_free(&c);
-	}
+	int fds[2];
+	ck_assert_int_eq(pipe(fds), 0);
+	ck_assert_int_eq(write(fds[1], "a\nb", 3), 3);
+	close(fds[1]);
+	char fd_arg[16];
+	snprintf(fd_arg, sizeof(fd_arg), "%d", fds[0]);
+	struct cli c;
+	char *argv[] = {"glovebox", "--tmpfs", "/srv", "--file", fd_arg, "/srv/f", "--", "true",
+			NULL};
+	ck_assert_int_eq(parse(&c, argv), 0);
+	ck_assert_uint_eq(c.n_settings, 2);
+	ck_assert_str_eq(c.settings[1].opt->key, "file");
+	ck_assert_str_eq(c.settings[1].spelled, "--file");
+	ck_assert_str_eq(c.settings[1].args.v[0], "/srv/f");
+	ck_assert_str_eq(c.settings[1].args.v[1], "a\nb");
+	ck_assert_int_eq(fcntl(fds[0], F_GETFD), -1); /* used up */
+	cli_free(&c);
+	char *closed[] = {"glovebox", "--file", fd_arg, "/f", "--", "true", NULL};
+	ck_assert_int_eq(parse(&c, closed), -1);
+	ck_assert_msg(strstr(errbuf, "--file ") && strstr(errbuf, ": Bad file descriptor"), "%s",
+		      errbuf);
+	cli_free(&c);
+	char *no_dest[] = {"glovebox", "--file", "3", "true", NULL};
+	ck_assert_int_eq(parse(&c, no_dest), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "--file needs a descriptor number"));
+	cli_free(&c);
 }
 END_TEST
 
@@ -501,9 +519,9 @@ START_TEST(learn_takes_options_an_output_and_a_command)
 }
 END_TEST
 
-RUN_SUITE("cli", own_options_table_matches_the_parser, learn_takes_options_an_output_and_a_command, a_usage_error_escapes_what_was_typed, help_fits_80_columns, options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
+RUN_SUITE("cli", own_options_table_matches_the_parser, file_reads_its_descriptor_in_bubblewraps_grammar, learn_takes_options_an_output_and_a_command, a_usage_error_escapes_what_was_typed, help_fits_80_columns, options_then_command, double_dash_ends_options, no_command_is_a_usage_error,
 	  unknown_options_are_usage_errors, missing_arguments_are_usage_errors,
-	  double_dash_is_never_a_value, bubblewrap_names_with_another_grammar_are_refused,
+	  double_dash_is_never_a_value,
 	  values_take_both_spellings, flags_take_an_optional_value,
 	  a_switch_that_took_the_command_says_so, name_lists_split_at_spaces_and_commas,
 	  paths_and_texts_are_literal, subcommands_come_first,
