@@ -29,3 +29,10 @@ void explain_plan_make(const struct policy *p, const struct where_env *where,
 		       struct where_plan *plan, struct where_facts *facts, struct diag *d);
 /* Why a derived step is there, in words; NULL for a mount. */
 const char *explain_step_rule(const struct where_plan *plan, const struct where_step *st);
+
+/* explain.c: one row, KEY VALUE # ORIGIN; a byte count as a profile
+ * would write it (64M). */
+void explain_row(FILE *f, const char *key, const char *value, const struct setting *s);
+const char *explain_size_text(uint64_t v, char *buf, size_t size);
+/* explain-limits.c */
+void explain_limits(const struct policy *p, FILE *f);
