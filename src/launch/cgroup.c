@@ -25,7 +25,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/magic.h>
-#include <poll.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -265,9 +265,19 @@ static void controllers_text(unsigned needed, char *buf, size_t size)
 	}
 }
 
+/* The reason a step failed, into b->why: -1. */
+_printf_(2, 3) static int why(struct cgroup_base *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b->why, sizeof(b->why), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
 /* The controllers handed down to the base's children. In the session's
  * scope glovebox itself stands in the way: it moves into a leaf first. */
-static int delegate_down(const struct cgroup_base *b, unsigned needed, struct diag *d)
+static int delegate_down(struct cgroup_base *b, unsigned needed)
 {
 	char want[64];
 	_cleanup_free_ char *path = xasprintf("%s/cgroup.subtree_control", b->dir);
@@ -278,66 +288,59 @@ static int delegate_down(const struct cgroup_base *b, unsigned needed, struct di
 		_cleanup_free_ char *leaf = xasprintf("%s/glovebox-%d", b->dir, (int)getpid());
 		if ((mkdir(leaf, 0755) < 0 && errno != EEXIST) ||
 		    write_text(leaf, "cgroup.procs", "0") < 0)
-			return diag_error(d, NULL, "cannot move glovebox into %s: %s", leaf,
-					  strerror(errno));
+			return why(b, "cannot move glovebox into %s: %s", leaf, strerror(errno));
 	}
 	controllers_text(needed, want, sizeof(want));
 	int r = write_text(b->dir, "cgroup.subtree_control", want);
 	if (r == -EBUSY)
-		return diag_error(d, NULL, "cannot hand %s down to the sandbox's cgroup: %s holds "
-				  "other processes (start glovebox in a scope of its own: "
-				  "systemd-run --user --scope glovebox ...)", want, b->dir);
-	if (r < 0)
-		return diag_error(d, NULL, "cannot hand %s down to the sandbox's cgroup in %s: %s",
-				  want, b->dir, strerror(-r));
-	return 0;
+		return why(b, "cannot hand %s down to a child: %s holds other processes (start "
+			   "glovebox in a scope of its own: systemd-run --user --scope glovebox ...)",
+			   want, b->dir);
+	return r < 0 ? why(b, "cannot hand %s down to a child of %s: %s", want, b->dir,
+			   strerror(-r))
+		     : 0;
 }
 
-static int write_limits(const struct policy *p, const char *dir, struct diag *d)
+static int write_limits(const struct policy *p, struct cgroup_base *b, const char *dir)
 {
-	char v[64];
-	int r;
-	if (p->memory) {
-		snprintf(v, sizeof(v), "%" PRIu64, p->memory);
-		r = write_text(dir, "memory.max", v);
-		if (r < 0)
-			return diag_error(d, &p->memory_s.origin, "%s/memory.max: %s", dir,
-					  strerror(-r));
-	}
-	if (p->pids) {
-		snprintf(v, sizeof(v), "%" PRIu32, p->pids);
-		r = write_text(dir, "pids.max", v);
-		if (r < 0)
-			return diag_error(d, &p->pids_s.origin, "%s/pids.max: %s", dir, strerror(-r));
-	}
-	if (p->cpu_quota) {
-		/* per 100 ms: 1000 µs for every percent of one CPU */
-		snprintf(v, sizeof(v), "%" PRIu64 " 100000", (uint64_t)p->cpu_quota * 1000);
-		r = write_text(dir, "cpu.max", v);
-		if (r < 0)
-			return diag_error(d, &p->cpu_quota_s.origin, "%s/cpu.max: %s", dir,
-					  strerror(-r));
+	char memory[32], pids[32], cpu[48];
+	snprintf(memory, sizeof(memory), "%" PRIu64, p->memory);
+	snprintf(pids, sizeof(pids), "%" PRIu32, p->pids);
+	/* per 100 ms: 1000 µs for every percent of one CPU */
+	snprintf(cpu, sizeof(cpu), "%" PRIu64 " 100000", (uint64_t)p->cpu_quota * 1000);
+	const struct {
+		bool set;
+		const char *file, *value;
+		bool optional; /* missing where the kernel lacks it */
+	} limits[] = {
+		{p->memory != 0, "memory.max", memory, false},
+		/* no way round memory.max into swap, tmpfs pages included;
+		 * missing where the kernel accounts no swap */
+		{p->memory != 0, "memory.swap.max", "0", true},
+		{p->pids != 0, "pids.max", pids, false},
+		{p->cpu_quota != 0, "cpu.max", cpu, false},
+	};
+	for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++) {
+		int r = limits[i].set ? write_text(dir, limits[i].file, limits[i].value) : 0;
+		if (r < 0 && !(r == -ENOENT && limits[i].optional))
+			return why(b, "cannot write %s/%s: %s", dir, limits[i].file, strerror(-r));
 	}
 	return 0;
 }
 
 static int make_sandbox_cgroup(struct sandbox_cgroup *cg, const struct policy *p,
-			       const struct cgroup_base *b, struct diag *d)
+			       struct cgroup_base *b)
 {
-	if (delegate_down(b, cgroup_needed(p), d) < 0)
+	if (delegate_down(b, cgroup_needed(p)) < 0)
 		return -1;
-	cg->dir = xasprintf("%s/sandbox-%d", b->dir, (int)getpid());
-	if (mkdir(cg->dir, 0755) < 0) {
-		diag_error(d, NULL, "cannot make the sandbox's cgroup %s: %s", cg->dir,
-			   strerror(errno));
-		free(cg->dir);
-		cg->dir = NULL;
-		return -1;
-	}
-	if (write_limits(p, cg->dir, d) < 0)
+	_cleanup_free_ char *dir = xasprintf("%s/sandbox-%d", b->dir, (int)getpid());
+	if (mkdir(dir, 0755) < 0)
+		return why(b, "cannot make the sandbox's cgroup %s: %s", dir, strerror(errno));
+	cg->dir = steal_pointer(&dir);
+	if (write_limits(p, b, cg->dir) < 0)
 		return -1;
 	cg->fd = open(cg->dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	return cg->fd < 0 ? diag_error(d, NULL, "%s: %s", cg->dir, strerror(errno)) : 0;
+	return cg->fd < 0 ? why(b, "%s: %s", cg->dir, strerror(errno)) : 0;
 }
 
 void cgroup_fallback_policy(const struct policy *p, struct policy *out)
@@ -354,6 +357,26 @@ void cgroup_fallback_policy(const struct policy *p, struct policy *out)
 	out->memory = out->pids = out->cpu_quota = 0;
 }
 
+/* One line: why there is no cgroup, and what holds each limit instead. */
+static void fallback_note(const struct policy *p, const char *why)
+{
+	static const char *const instead[] = {
+		"memory held by RLIMIT_AS of each process",
+		"pids by the process limit",
+		"cpu-quota not held",
+	};
+	unsigned needed = cgroup_needed(p);
+	fprintf(stderr, "glovebox: no cgroup for the sandbox (%s)", why);
+	const char *sep = ": ";
+	for (size_t i = 0; i < N_CONTROLLERS; i++) {
+		if (needed & (1u << i)) {
+			fprintf(stderr, "%s%s", sep, instead[i]);
+			sep = ", ";
+		}
+	}
+	fputc('\n', stderr);
+}
+
 int sandbox_cgroup_start(struct sandbox_cgroup *cg, const struct policy *p,
 			 struct policy *fallback, const struct policy **use, struct diag *d)
 {
@@ -363,12 +386,12 @@ int sandbox_cgroup_start(struct sandbox_cgroup *cg, const struct policy *p,
 		return 0;
 	struct cgroup_base b;
 	int r = cgroup_find_base(p, &b);
-	if (r == 0)
-		r = make_sandbox_cgroup(cg, p, &b, d) < 0 ? -2 : 0;
+	if (r == 0 && make_sandbox_cgroup(cg, p, &b) < 0) {
+		sandbox_cgroup_end(cg); /* what was made of it */
+		r = -1;
+	}
 	if (r == -1 && p->cgroup_fallback == CGROUP_FALLBACK_RLIMITS) {
-		fprintf(stderr, "glovebox: no cgroup for the sandbox (%s): memory held by "
-			"RLIMIT_AS per process, pids by the process limit%s\n", b.why,
-			p->cpu_quota ? ", cpu-quota not held" : "");
+		fallback_note(p, b.why);
 		cgroup_fallback_policy(p, fallback);
 		*use = fallback;
 		r = 0;

@@ -187,8 +187,8 @@ class Fallback:
         self.assertIn("MemoryError", r.stderr)
         notes = [l for l in r.stderr.splitlines() if l.startswith("glovebox: no cgroup")]
         self.assertEqual(notes, ["glovebox: no cgroup for the sandbox (not cgroup2: /tmp is "
-                                 "not a cgroup v2 directory): memory held by RLIMIT_AS per "
-                                 "process, pids by the process limit"])
+                                 "not a cgroup v2 directory): memory held by RLIMIT_AS of "
+                                 "each process"])
 
     def test_the_same_hog_runs_without_the_limit(self):
         r = self.gb(cmd=self.HOG, probe=False)
@@ -201,6 +201,7 @@ class Fallback:
         if self.who.is_root and "RLIMIT_NPROC" in self.explain_processes():
             self.skipTest("the kernel does not enforce RLIMIT_NPROC for root")
         self.assertEqual(r.stdout.split(), ["9", "EAGAIN"], r.stderr)
+        self.assertIn("): pids by the process limit\n", r.stderr)
 
     def explain_processes(self):
         r = self.run_as([self.stage.glovebox, "explain", "--limit-processes", "10"])
