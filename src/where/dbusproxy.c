@@ -122,6 +122,37 @@ static int fork_proxy(struct dbusproxy *dp, const struct policy *p, const char *
 	return 0;
 }
 
+/* The directory is named for glovebox's PID. One of that name that is
+ * ours (a real directory, our own, mode 0700) was left by an earlier
+ * glovebox of this PID killed before it could remove it: that one is gone,
+ * for the PID is ours now. Its socket goes, then the directory; anything
+ * else in it, or a directory someone else made, stays and fails the start. */
+static int clear_stale_dir(const char *dir)
+{
+	_cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_uid != geteuid() ||
+	    (st.st_mode & 07777) != 0700) {
+		errno = EEXIST;
+		return -1;
+	}
+	if (unlinkat(fd, "bus", 0) < 0 && errno != ENOENT)
+		return -1;
+	return rmdir(dir);
+}
+
+/* A directory of its own, made now: one that exists already and is not
+ * a stale one of ours is someone else's, and the sandbox must not reach
+ * their socket. */
+static int make_own_dir(const char *dir)
+{
+	if (mkdir(dir, 0700) == 0)
+		return 0;
+	if (errno != EEXIST || clear_stale_dir(dir) < 0)
+		return -1;
+	return mkdir(dir, 0700);
+}
+
 int dbusproxy_start(struct dbusproxy *dp, const struct policy *p, struct diag *d)
 {
 	*dp = (struct dbusproxy){.ready = -1};
@@ -139,9 +170,7 @@ int dbusproxy_start(struct dbusproxy *dp, const struct policy *p, struct diag *d
 	const char *address = session_address(p, d);
 	if (!address)
 		return -1;
-	/* A directory of its own, made now: one that exists already is
-	 * someone else's, and the sandbox must not reach their socket. */
-	if (mkdir(p->dbus_proxy_dir, 0700) < 0)
+	if (make_own_dir(p->dbus_proxy_dir) < 0)
 		return diag_error(d, NULL, "cannot make %s: %s", p->dbus_proxy_dir, strerror(errno));
 	dp->socket = xasprintf("%s/bus", p->dbus_proxy_dir);
 	if (fork_proxy(dp, p, path, address, d) < 0 || await_ready(dp, d) < 0)

@@ -19,7 +19,6 @@ struct where_ctx {
 	int rootfd;
 	dev_t root_dev;
 	const char *root_path; /* where the root tmpfs is attached while it is built */
-	bool root_covered;     /* a mount at / covers the root tmpfs */
 	mode_t parent_mode;    /* the current step's: missing parents' mode, 0 for 0755 */
 	int devnodes_first;    /* the first /dev, source of any later one's nodes */
 	char *pc_path;         /* parent_cache: a resolved parent directory */

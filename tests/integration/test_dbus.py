@@ -173,6 +173,29 @@ class FilteredSessionBus:
         self.assertTrue(wait_for(lambda: not proxies_for(self.bus.dir), timeout=10),
                         "xdg-dbus-proxy outlived glovebox")
 
+    def run_with_dir_made_first(self, make):
+        """glovebox started by exec from a shell that first runs make, with
+        $D the proxy directory glovebox will want (it keeps the PID)."""
+        script = ('D="$XDG_RUNTIME_DIR/glovebox-dbus-$$"; %s && exec "$0" --dbus-talk %s -- %s'
+                  % (make, GRANTED, " ".join(ping(GRANTED))))
+        return self.run_as(["sh", "-c", script, self.stage.glovebox], env=self.bus.env)
+
+    def test_a_directory_left_by_a_killed_glovebox_of_the_same_pid_is_replaced(self):
+        # kill -9 leaves glovebox-dbus-PID behind; a later glovebox given
+        # the same PID must not fail on it
+        r = self.run_with_dir_made_first('mkdir -m 700 "$D" && : > "$D/bus"')
+        self.assertOk(r)
+        self.assertEqual([f for f in os.listdir(self.bus.runtime)
+                          if f.startswith("glovebox-dbus-")], [])
+
+    def test_a_directory_that_is_not_a_stale_one_fails_the_start(self):
+        for make in ('mkdir -m 755 "$D"',                        # not 0700
+                     'mkdir -m 700 "$D" && : > "$D/other"',      # holds something else
+                     'mkdir -m 700 "$D.x" && ln -s "$D.x" "$D"'):  # a link
+            r = self.run_with_dir_made_first(make)
+            self.assertEqual(r.returncode, 125, make)
+            self.assertIn("glovebox-dbus-", r.stderr)
+
     def test_a_missing_proxy_fails_closed(self):
         # glovebox looks the proxy up on its own PATH, here one without it
         r = self.run_as(["/usr/bin/env", "PATH=" + self.stage.bin, self.stage.glovebox,

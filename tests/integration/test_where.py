@@ -601,6 +601,42 @@ class MountOrder:
         self.assertIn("(moved before %s: mounted after it, it would hide it)" % inside, r.stdout)
 
 @both
+class Scratch:
+    """The scratch tmpfs (file contents, a budget's pool) is mounted under
+    the root in the host tree and leaves with it: one detaching umount per
+    launch, and its own mount shows nowhere inside."""
+
+    def test_the_scratch_mount_itself_is_out_of_sight(self):
+        r = self.gb("--file-text", "/gb-x", "hi\n", cmd=[
+            "/bin/sh", "-c", "cat /gb-x; ls -a /; cat /proc/self/mountinfo"], probe=False)
+        self.assertOk(r)
+        lines = r.stdout.splitlines()
+        self.assertEqual(lines[0], "hi")
+        self.assertNotIn(".glovebox-scratch", lines)
+        info = [l.split() for l in lines if len(l.split()) > 6 and l.split()[0].isdigit()]
+        dev = next(f[2] for f in info if f[4] == "/gb-x")
+        # the file is a clone of a path in the scratch, never its root
+        self.assertEqual([f[4] for f in info if f[2] == dev and f[3] == "/"], [])
+
+    def test_one_launch_detaches_once(self):
+        # Each detaching umount waits for an expedited RCU grace period:
+        # the host tree's is the only one (src/where/mounts.c,
+        # mount_scratch).
+        if not shutil.which("strace"):
+            self.skipTest("strace is not installed")
+        out = os.path.join(self.who.home, "umount2.trace")
+        r = self.run_as(["strace", "-f", "-qq", "-e", "trace=umount2", "-o", out,
+                         self.stage.glovebox, "--file-text", "/gb-x", "hi", "--",
+                         "/bin/true"])
+        self.assertOk(r)
+        with open(out) as f:
+            trace = f.read()
+        calls = [l for l in trace.splitlines() if "umount2(" in l]
+        self.assertEqual(len(calls), 1, trace)
+        self.assertIn('umount2(".", MNT_DETACH)', calls[0])
+
+
+@both
 class Namespaces:
     def test_only_loopback_exists_with_network_none(self):
         r = self.probe("ifaces")
