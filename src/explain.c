@@ -13,7 +13,6 @@
 #include "policy/options.h"
 #include "score.h"
 #include "where/landlock.h"
-#include "what/limits.h"
 #include "where/facts.h"
 
 #include <sys/mman.h>
@@ -428,47 +427,9 @@ static const char *size_text(uint64_t v, char *buf, size_t size)
 	return buf;
 }
 
-static void explain_rlimit(const struct gb_option *o, int resource, const struct rlimit_setting *r,
-			   FILE *f)
+const char *explain_size_text(uint64_t v, char *buf, size_t size)
 {
-	char v[96], cur[32], max[32];
-	struct rlimit lim = r->lim;
-	bool inherited = !r->set;
-	if (inherited && getrlimit(resource, &lim) < 0)
-		return;
-	snprintf(cur, sizeof(cur), "%llu", (unsigned long long)lim.rlim_cur);
-	snprintf(max, sizeof(max), "%llu", (unsigned long long)lim.rlim_max);
-	snprintf(v, sizeof(v), "%s%s:%s", inherited ? "inherited, " : "",
-		 lim.rlim_cur == RLIM_INFINITY ? "unlimited" : cur,
-		 lim.rlim_max == RLIM_INFINITY ? "unlimited" : max);
-	struct setting s = {r->set, r->origin};
-	explain_row(f, o->key, v, &s);
-}
-
-static void explain_limits(const struct policy *p, FILE *f)
-{
-	static const char *const how[] = {
-		[PROCESS_LIMIT_NONE] = "",
-		[PROCESS_LIMIT_PID_MAX] = " (the pid namespace's pid_max)",
-		[PROCESS_LIMIT_NPROC] = (" (RLIMIT_NPROC: no per-namespace pid_max here; "
-					 "not enforced for root)"),
-	};
-	char line[256], v[64];
-	fputs("[limits]\n", f);
-	snprintf(line, sizeof(line), "%" PRIu32 "%s", p->processes, how[what_process_limit(p)]);
-	explain_row(f, "processes", p->processes ? line : "none", &p->processes_s);
-	snprintf(line, sizeof(line), "%s, shared by every tmpfs",
-		 size_text(p->tmpfs_budget, v, sizeof(v)));
-	explain_row(f, "tmpfs", p->tmpfs_budget ? line : "none", &p->tmpfs_budget_s);
-	if (p->timeout_ms)
-		snprintf(line, sizeof(line), "%.3g s, then SIGTERM; SIGKILL 5 s later; exit 124",
-			 (double)p->timeout_ms / 1000);
-	explain_row(f, "timeout", p->timeout_ms ? line : "none", &p->timeout_s);
-	for (size_t i = 0; i < gb_option_count; i++) {
-		int resource = option_rlimit(&gb_options[i]);
-		if (resource >= 0)
-			explain_rlimit(&gb_options[i], resource, &p->rlimits[resource], f);
-	}
+	return size_text(v, buf, size);
 }
 
 static void explain_env_section(const struct policy *p, FILE *f)

@@ -29,3 +29,4 @@ void explain_plan_make(const struct policy *p, const struct where_env *where,
 		       struct where_plan *plan, struct where_facts *facts, struct diag *d);
 /* Why a derived step is there, in words; NULL for a mount. */
 const char *explain_step_rule(const struct where_plan *plan, const struct where_step *st);
+

@@ -15,6 +15,7 @@
 
 #include "launch/internal.h"
 #include "what/limits.h"
+#include "what/ucounts.h"
 #include "trace.h"
 #include "where/namespaces.h"
 
@@ -331,7 +332,8 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	/* While the host's /proc/sys is still there: the new root hides it.
 	 * Never without a pid namespace: pid_max would be the host's. With
 	 * as-pid-1 the command has its pid already: 1. */
-	if (!c->fallback && what_limit_pid_namespace(req->policy, !late || as_pid_1, &d) < 0)
+	if (!c->fallback && (what_limit_pid_namespace(req->policy, !late || as_pid_1, &d) < 0 ||
+			     what_limit_ucounts(req->policy, c->ucounts, &d) < 0))
 		_exit(125);
 
 	if (!c->fallback && (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||

@@ -37,6 +37,8 @@ struct child_ctx {
 	struct landlock_fence fence;
 	int ruleset;    /* Landlock's: pid 1 fills it, the command enforces it; or -1 */
 	bool fallback;  /* fallback = landlock: no namespaces at all */
+	int cgroup;     /* the sandbox's cgroup, for CLONE_INTO_CGROUP; -1: none */
+	uint64_t ucounts[UCOUNT_KINDS]; /* the sandbox's inotify limits; 0: not lowered */
 };
 
 /* A pipe whose ends close when it goes out of scope. */

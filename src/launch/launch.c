@@ -12,9 +12,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "launch/cgroup.h"
 #include "launch/internal.h"
 #include "trace.h"
 #include "what/identity.h"
+#include "what/ucounts.h"
 #include "where/dbusproxy.h"
 #include "where/namespaces.h"
 
@@ -74,15 +76,17 @@ static int channels_open(struct channels *ch, bool report)
  * The child must stay away from functions that trust glibc's cached
  * thread id (raise, abort, pthread_*) until it forks properly. The pid,
  * or -1 with the error in *err. */
-static pid_t clone_flags(uint64_t flags, int *pidfd, int *err)
+static pid_t clone_flags(uint64_t flags, int cgroup, int *pidfd, int *err)
 {
 	struct clone_args args = {
-		.flags = flags | CLONE_PIDFD,
+		.flags = flags | CLONE_PIDFD | (cgroup >= 0 ? CLONE_INTO_CGROUP : 0),
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		.exit_signal = SIGCHLD,
+		.cgroup = cgroup >= 0 ? (uint64_t)cgroup : 0,
 	};
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
-	if (pid < 0 && errno == ENOSYS)
+	/* clone(2) has no room for CLONE_INTO_CGROUP: it would drop it */
+	if (pid < 0 && errno == ENOSYS && cgroup < 0)
 		pid = clone_with_flags(args.flags, pidfd); /* a container's filter hides clone3 */
 	*err = pid < 0 ? errno : 0;
 	return pid;
@@ -98,7 +102,7 @@ static pid_t clone_sandbox(const struct policy *p, struct child_ctx *c, struct t
 	/* AppArmor's restriction shows only once the namespace is made */
 	bool fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_restricted();
 	int err = 0;
-	pid_t pid = fallback ? -1 : clone_flags(where_clone_flags(p), pidfd, &err);
+	pid_t pid = fallback ? -1 : clone_flags(where_clone_flags(p), c->cgroup, pidfd, &err);
 	if (pid < 0 && !fallback) {
 		fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_blocked(p, err);
 		if (!fallback) {
@@ -118,7 +122,7 @@ static pid_t clone_sandbox(const struct policy *p, struct child_ctx *c, struct t
 		where_fallback_note(p, err, stderr);
 		c->fallback = true;
 		term_use_host_ptmx(term);
-		pid = clone_flags(0, pidfd, &err);
+		pid = clone_flags(0, c->cgroup, pidfd, &err);
 		if (pid < 0)
 			fprintf(stderr, "glovebox: cannot start the sandbox: %s\n", strerror(err));
 	}
@@ -156,8 +160,15 @@ static int become_nobody(const struct policy *p, struct child_ctx *c)
 	return 0;
 }
 
+/* The request with the rlimits that stand in for the cgroup limits
+ * (cgroup-fallback = rlimits), kept as long as the child context. */
+struct fallback_slot {
+	struct policy policy;
+	struct launch_request req;
+};
+
 static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term,
-		       int *signal_out)
+		       struct fallback_slot *slot, int *signal_out)
 {
 	const struct policy *p = req->policy;
 	struct landlock_fence fence;
@@ -181,11 +192,22 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 				.supervisor_pidfd = ch.self, .status_fd = ch.status.w,
 				.mounts_fd = ch.mounts.r, .mounts_wfd = ch.mounts.w,
 				.report_fd = ch.report.w, .net_fd = -1, .pasta = &pasta, .term = term,
-				.pty_peer = -1,
+				.pty_peer = -1, .cgroup = -1,
 				.fence = fence, .ruleset = ruleset};
+	uint64_t users[UCOUNT_KINDS];
+	what_ucounts_resolve(p, users, c->ucounts);
 	_cleanup_close_ int pidfd = -1;
 	if (become_nobody(p, c) < 0)
 		return 125;
+	_cleanup_(sandbox_cgroup_end) struct sandbox_cgroup cg = {.fd = -1};
+	if (sandbox_cgroup_start(&cg, p, &slot->policy, &p, &d) < 0)
+		return 125;
+	if (p != req->policy) {
+		slot->req = *req;
+		slot->req.policy = p;
+		c->req = &slot->req;
+	}
+	c->cgroup = cg.fd;
 	pid_t pid = clone_sandbox(p, c, term, &pidfd);
 	if (pid < 0)
 		return 125;
@@ -258,8 +280,9 @@ int launch_run(const struct launch_request *req)
 	if (sigprocmask(SIG_BLOCK, &set, &c.orig_mask) < 0)
 		return 125;
 	struct term term;
+	struct fallback_slot slot;
 	int sig = 0;
-	int status = term_prepare(&term, p, &d) < 0 ? 125 : run_sandbox(req, &c, &term, &sig);
+	int status = term_prepare(&term, p, &d) < 0 ? 125 : run_sandbox(req, &c, &term, &slot, &sig);
 	term_finish(&term);
 	if (sig == SIGINT)
 		die_like(sig);

@@ -47,6 +47,18 @@ int apply_processes(struct policy *p, const struct gb_option *opt, char **a, siz
                     const struct origin *o, struct diag *d);
 int apply_rlimit(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                  const struct origin *o, struct diag *d);
+int apply_ucount(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                 const struct origin *o, struct diag *d);
+int apply_memory(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                 const struct origin *o, struct diag *d);
+int apply_pids(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+               const struct origin *o, struct diag *d);
+int apply_cpu_quota(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                    const struct origin *o, struct diag *d);
+int apply_cgroup(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                 const struct origin *o, struct diag *d);
+int apply_cgroup_fallback(struct policy *p, const struct gb_option *opt, char **a, size_t n,
+                          const struct origin *o, struct diag *d);
 /* options-how.c */
 int apply_allow(struct policy *p, const struct gb_option *opt, char **a, size_t n,
                 const struct origin *o, struct diag *d);

@@ -53,6 +53,82 @@ int apply_processes(struct policy *p, const struct gb_option *opt _unused_, char
 	return 0;
 }
 
+/* inotify-instances, inotify-watches: N, N% of the user's own limit, or
+ * none (the user's own, not lowered). */
+int apply_ucount(struct policy *p, const struct gb_option *opt, char **a, size_t n _unused_,
+		 const struct origin *o, struct diag *d)
+{
+	struct ucount_limit u = {.s = {true, *o}};
+	if (!streq(a[0], "none")) {
+		u.percent = parse_percent(a[0], &u.value) == 0;
+		if (!u.percent && parse_u64(a[0], &u.value) < 0)
+			u.value = 0;
+		if (u.value == 0 || u.value > INT32_MAX || (u.percent && u.value > 100))
+			return diag_error(d, o, "%s: expected a count (1 or more), a share of "
+					  "yours (1%% to 100%%), or none", a[0]);
+	}
+	p->ucounts[opt->data] = u;
+	return 0;
+}
+
+int apply_memory(struct policy *p, const struct gb_option *opt _unused_, char **a,
+		 size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	uint64_t bytes;
+	if (parse_limit(a[0], parse_size, &bytes) < 0)
+		return diag_error(d, o, "%s: expected a size (512M, 2G) or none", a[0]);
+	p->memory = bytes;
+	p->memory_s = (struct setting){true, *o};
+	return 0;
+}
+
+int apply_pids(struct policy *p, const struct gb_option *opt _unused_, char **a,
+	       size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	uint64_t count;
+	if (parse_limit(a[0], parse_u64, &count) < 0 || count > INT32_MAX)
+		return diag_error(d, o, "%s: expected a number (1 or more) or none", a[0]);
+	p->pids = (uint32_t)count;
+	p->pids_s = (struct setting){true, *o};
+	return 0;
+}
+
+/* 100% is one CPU's time, 250% two and a half CPUs'. */
+int apply_cpu_quota(struct policy *p, const struct gb_option *opt _unused_, char **a,
+		    size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	uint64_t percent;
+	if (parse_limit(a[0], parse_percent, &percent) < 0 || percent > 100000)
+		return diag_error(d, o, "%s: expected a percentage of one CPU (50%%, 200%%) or none",
+				  a[0]);
+	p->cpu_quota = (uint32_t)percent;
+	p->cpu_quota_s = (struct setting){true, *o};
+	return 0;
+}
+
+/* cgroup = PATH, a delegated cgroup v2 directory, or session: the
+ * systemd delegation glovebox runs in. */
+int apply_cgroup(struct policy *p, const struct gb_option *opt _unused_, char **a,
+		 size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	if (!streq(a[0], "session") && a[0][0] != '/')
+		return diag_error(d, o, "%s: expected session or an absolute path", a[0]);
+	free(p->cgroup);
+	p->cgroup = streq(a[0], "session") ? NULL : xstrdup(a[0]);
+	p->cgroup_s = (struct setting){true, *o};
+	return 0;
+}
+
+int apply_cgroup_fallback(struct policy *p, const struct gb_option *opt _unused_, char **a,
+			  size_t n _unused_, const struct origin *o, struct diag *d)
+{
+	if (!streq(a[0], "none") && !streq(a[0], "rlimits"))
+		return diag_error(d, o, "%s: expected none or rlimits", a[0]);
+	p->cgroup_fallback = streq(a[0], "none") ? CGROUP_FALLBACK_NONE : CGROUP_FALLBACK_RLIMITS;
+	p->cgroup_fallback_s = (struct setting){true, *o};
+	return 0;
+}
+
 static const char *const unit_forms[] = {
 	[RLIMIT_UNIT_COUNT] = "",
 	[RLIMIT_UNIT_BYTES] = " (sizes may end in K, M or G)",

@@ -27,6 +27,9 @@ void policy_init(struct policy *p)
 	p->user = USER_SELF;
 	p->unshare = CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWCGROUP;
 	p->env_clear = true;
+	/* half of the user's own: the other half stays with the host */
+	for (int i = 0; i < UCOUNT_KINDS; i++)
+		p->ucounts[i] = (struct ucount_limit){.value = 50, .percent = true};
 }
 
 static void mount_op_free(struct mount_op *m)
@@ -43,6 +46,7 @@ void policy_free(struct policy *p)
 	free(p->description);
 	free(p->desktop_id);
 	free(p->binary);
+	free(p->cgroup);
 	for (size_t i = 0; i < p->n_mounts; i++)
 		mount_op_free(&p->mounts[i]);
 	free(p->mounts);

@@ -165,6 +165,23 @@ struct rlimit_setting {
 	struct origin origin;
 };
 
+/* Counts the kernel keeps per user in each user namespace, and checks in
+ * every namespace above too (/proc/sys/user/max_*): lowered in the
+ * sandbox's own namespace, they bound the sandbox and leave the rest to
+ * the user's other processes. what/ucounts.c applies them. */
+enum ucount_kind { UCOUNT_INOTIFY_INSTANCES, UCOUNT_INOTIFY_WATCHES, UCOUNT_KINDS };
+
+struct ucount_limit {
+	uint64_t value; /* a count, or a percentage of the user's own limit; 0: not lowered */
+	bool percent;
+	struct setting s;
+};
+
+/* cgroup v2 limits: the sandbox runs in a cgroup of its own, made in a
+ * delegated one (launch/cgroup.c). Where none can be had, cgroup-fallback
+ * = rlimits stands RLIMIT_AS in for memory and processes = N for pids. */
+enum cgroup_fallback { CGROUP_FALLBACK_NONE, CGROUP_FALLBACK_RLIMITS };
+
 /* ---- how ---- */
 
 enum sc_action_kind {
@@ -337,6 +354,17 @@ struct policy {
 	struct setting tmpfs_budget_s;
 	uint32_t processes; /* the command's processes (threads too) at once; 0: no limit */
 	struct setting processes_s;
+	struct ucount_limit ucounts[UCOUNT_KINDS];
+	uint64_t memory; /* cgroup memory.max in bytes; 0: none */
+	struct setting memory_s;
+	uint32_t pids; /* cgroup pids.max; 0: none */
+	struct setting pids_s;
+	uint32_t cpu_quota; /* cgroup cpu.max, percent of one CPU; 0: none */
+	struct setting cpu_quota_s;
+	char *cgroup; /* the delegated cgroup to make the sandbox's in; NULL: glovebox's own */
+	struct setting cgroup_s;
+	enum cgroup_fallback cgroup_fallback;
+	struct setting cgroup_fallback_s;
 
 	/* how */
 	struct sc_rule *syscalls; /* indexed like syscall_table */

@@ -247,3 +247,12 @@ int parse_forward(const char *s, struct port_forward *out)
 	*out = f;
 	return 0;
 }
+
+int parse_percent(const char *s, uint64_t *out)
+{
+	size_t len = strlen(s);
+	if (len < 2 || s[len - 1] != '%')
+		return -EINVAL;
+	_cleanup_free_ char *digits = xstrndup(s, len - 1);
+	return parse_u64(digits, out);
+}

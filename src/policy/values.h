@@ -16,6 +16,8 @@ int parse_capability(const char *s);
 int parse_size(const char *s, uint64_t *out);
 /* A duration: a number with an optional unit, ms, s (the default), m or h. */
 int parse_duration_ms(const char *s, uint64_t *out);
+/* A percentage: a number followed by %, "150%". */
+int parse_percent(const char *s, uint64_t *out);
 int parse_mode(const char *s, uint32_t *out);
 /* What an RLIMIT_* resource counts: its values are numbers, sizes (with
  * K, M, G suffixes) or durations (CPU time, in whole seconds). */

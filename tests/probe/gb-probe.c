@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
@@ -599,6 +600,43 @@ static int cmd_forks(const char *max_text)
 	return 0;
 }
 
+/* One more inotify instance, or (watches) one more watch on a fresh file
+ * of /tmp in the instance *fd: 0, or -1 with errno set. */
+static int inotify_one(int watches, int *fd, long i)
+{
+	if (!watches)
+		return inotify_init1(IN_CLOEXEC) < 0 ? -1 : 0;
+	char path[64];
+	snprintf(path, sizeof(path), "/tmp/watched-%ld", i);
+	if (*fd < 0 && (*fd = inotify_init1(IN_CLOEXEC)) < 0)
+		return -1;
+	int file = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (file < 0)
+		return -1;
+	close(file);
+	return inotify_add_watch(*fd, path, IN_MODIFY) < 0 ? -1 : 0;
+}
+
+/* inotify instances|watches MAX: makes them until that fails or MAX is
+ * reached, prints how many and why it stopped (as forks does), and holds
+ * them until a line arrives on stdin (or stdin closes). */
+static int cmd_inotify(const char *kind, const char *max_text)
+{
+	long max = atol(max_text), n = 0;
+	int fd = -1;
+	const char *why = "max";
+	for (; n < max; n++) {
+		if (inotify_one(!strcmp(kind, "watches"), &fd, n) < 0) {
+			why = strerrorname_np(errno);
+			break;
+		}
+	}
+	printf("%ld %s\n", n, why ? why : "EUNKNOWN");
+	char line[16];
+	(void)!read(STDIN_FILENO, line, sizeof(line));
+	return 0;
+}
+
 static int cmd_exec(char **argv)
 {
 	execv(argv[0], argv);
@@ -661,6 +699,8 @@ int main(int argc, char **argv)
 		return cmd_fill(argv + 2, argc - 2);
 	if (!strcmp(c, "forks"))
 		return cmd_forks(a);
+	if (!strcmp(c, "inotify") && argc > 3)
+		return cmd_inotify(a, argv[3]);
 	if (!strcmp(c, "socket"))
 		return cmd_socket(a);
 	if (!strcmp(c, "pid"))
