@@ -29,15 +29,22 @@ int apply_timeout(struct policy *p, const struct gb_option *opt _unused_, char *
 	return 0;
 }
 
+/* A size or none (0), into *bytes with its origin. */
+static int set_size_limit(const char *v, uint64_t *bytes, struct setting *s,
+			  const struct origin *o, struct diag *d)
+{
+	uint64_t value;
+	if (parse_limit(v, parse_size, &value) < 0)
+		return diag_error(d, o, "%s: expected a size (512M, 2G) or none", v);
+	*bytes = value;
+	*s = (struct setting){true, *o};
+	return 0;
+}
+
 int apply_tmpfs_budget(struct policy *p, const struct gb_option *opt _unused_, char **a,
 		       size_t n _unused_, const struct origin *o, struct diag *d)
 {
-	uint64_t bytes;
-	if (parse_limit(a[0], parse_size, &bytes) < 0)
-		return diag_error(d, o, "%s: expected a size (512M, 2G) or none", a[0]);
-	p->tmpfs_budget = bytes;
-	p->tmpfs_budget_s = (struct setting){true, *o};
-	return 0;
+	return set_size_limit(a[0], &p->tmpfs_budget, &p->tmpfs_budget_s, o, d);
 }
 
 int apply_processes(struct policy *p, const struct gb_option *opt _unused_, char **a,
@@ -74,12 +81,7 @@ int apply_ucount(struct policy *p, const struct gb_option *opt, char **a, size_t
 int apply_memory(struct policy *p, const struct gb_option *opt _unused_, char **a,
 		 size_t n _unused_, const struct origin *o, struct diag *d)
 {
-	uint64_t bytes;
-	if (parse_limit(a[0], parse_size, &bytes) < 0)
-		return diag_error(d, o, "%s: expected a size (512M, 2G) or none", a[0]);
-	p->memory = bytes;
-	p->memory_s = (struct setting){true, *o};
-	return 0;
+	return set_size_limit(a[0], &p->memory, &p->memory_s, o, d);
 }
 
 int apply_pids(struct policy *p, const struct gb_option *opt _unused_, char **a,
