@@ -114,6 +114,21 @@ bool strv_contains(const struct strv *s, const char *str)
 	return false;
 }
 
+char *strv_join(const struct strv *s, const char *sep)
+{
+	size_t len = 1;
+	for (size_t i = 0; i < s->n; i++)
+		len += strlen(s->v[i]) + (i ? strlen(sep) : 0);
+	char *r = xmalloc(len), *w = r;
+	*w = '\0';
+	for (size_t i = 0; i < s->n; i++) {
+		if (i)
+			w = stpcpy(w, sep);
+		w = stpcpy(w, s->v[i]);
+	}
+	return r;
+}
+
 int write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;

@@ -101,6 +101,8 @@ void strv_push(struct strv *s, char *owned);
 void strv_add(struct strv *s, const char *str);
 void strv_free(struct strv *s);
 bool strv_contains(const struct strv *s, const char *str);
+/* The strings of s with sep between them, newly allocated ("" for none). */
+_nonnull_ret_ char *strv_join(const struct strv *s, const char *sep);
 
 /* A helper that glovebox runs beside a sandbox (pasta, xdg-dbus-proxy).
  * In its process, before exec: die with glovebox (parent), leave its

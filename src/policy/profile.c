@@ -223,12 +223,13 @@ static int load_opened(struct profile_loader *l, int fd, const char *path,
 
 	for (size_t i = 0; i < l->n_stack; i++)
 		if (l->stack[i].dev == id.dev && l->stack[i].ino == id.ino) {
-			char chain[1024] = "";
-			size_t w = 0;
-			for (size_t k = i; k < l->n_stack && w < sizeof(chain); k++)
-				w += (size_t)snprintf(chain + w, sizeof(chain) - w, "%s -> ",
-						      l->stack[k].path);
-			return diag_error(d, from, "include cycle: %s%s", chain, path);
+			struct strv chain = {0};
+			for (size_t k = i; k < l->n_stack; k++)
+				strv_add(&chain, l->stack[k].path);
+			strv_add(&chain, path);
+			_cleanup_free_ char *text = strv_join(&chain, " -> ");
+			strv_free(&chain);
+			return diag_error(d, from, "include cycle: %s", text);
 		}
 	for (size_t i = 0; i < l->n_done; i++)
 		if (l->done[i].dev == id.dev && l->done[i].ino == id.ino) {
@@ -289,11 +290,7 @@ int profile_load(struct profile_loader *l, const char *name, const char *relativ
 	_cleanup_close_ int fd = profile_open(l, name, relative_to, &path);
 	if (fd < 0) {
 		if (fd == -ENOENT && profile_is_bare_name(name)) {
-			char where[2048] = "";
-			size_t w = 0;
-			for (size_t i = 0; i < l->search_path.n && w < sizeof(where); i++)
-				w += (size_t)snprintf(where + w, sizeof(where) - w, "%s%s",
-						      i ? ", " : "", l->search_path.v[i]);
+			_cleanup_free_ char *where = strv_join(&l->search_path, ", ");
 			return diag_error(d, from, "profile '%s' not found (looked in %s)", name,
 					  where);
 		}

@@ -382,6 +382,54 @@ START_TEST(include_cycles_are_errors)
 }
 END_TEST
 
+/* A long cycle is named whole, however long its paths: the message was
+ * cut at 1 KiB before. */
+START_TEST(a_long_include_cycle_is_named_whole)
+{
+	struct fixture f;
+	fixture_init(&f);
+	make_dir();
+	enum { N = 24 };
+	const char *stem = "a-profile-with-a-rather-long-name-to-make-the-chain-long";
+	for (int i = 0; i < N; i++) {
+		_cleanup_free_ char *name = xasprintf("%s-%02d.ini", stem, i);
+		_cleanup_free_ char *text =
+			xasprintf("[profile]\ninclude = %s-%02d\n", stem, (i + 1) % N);
+		write_profile(name, text);
+	}
+	profile_loader_add_dir(&f.l, dir);
+	_cleanup_free_ char *first = xasprintf("%s-00", stem);
+	ck_assert_int_eq(profile_load(&f.l, first, NULL, NULL), -1);
+	for (int i = 0; i < N; i++) {
+		_cleanup_free_ char *link = xasprintf("%s/%s-%02d.ini -> ", dir, stem, i);
+		ck_assert_msgs_contain(&f, link);
+	}
+	_cleanup_free_ char *end = xasprintf("-> %s/%s-00.ini\n", dir, stem);
+	ck_assert_msgs_contain(&f, end);
+	remove_dir();
+	fixture_free(&f);
+}
+END_TEST
+
+/* A missing profile's message names every directory looked in. */
+START_TEST(a_missing_profile_names_every_directory)
+{
+	struct fixture f;
+	fixture_init(&f);
+	enum { N = 40 };
+	for (int i = 0; i < N; i++) {
+		_cleanup_free_ char *d =
+			xasprintf("/nonexistent/a-directory-with-a-long-name-to-fill-the-line/%02d", i);
+		profile_loader_add_dir(&f.l, d);
+	}
+	ck_assert_int_eq(profile_load(&f.l, "nowhere", NULL, NULL), -1);
+	ck_assert_msgs_contain(&f, "profile 'nowhere' not found (looked in /nonexistent/");
+	ck_assert_msgs_contain(&f, "fill-the-line/38, /nonexistent/a-directory-with-a-long-name-"
+				   "to-fill-the-line/39)\n");
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(a_file_included_twice_is_layered_once)
 {
 	struct fixture f;
@@ -899,7 +947,8 @@ START_TEST(a_dropin_does_not_layer_on_the_default_and_names_its_lines)
 }
 END_TEST
 
-RUN_SUITE("profile", builtin_default_loads_cleanly, errors_name_file_line_section_and_key,
+RUN_SUITE("profile", builtin_default_loads_cleanly, a_long_include_cycle_is_named_whole,
+	  a_missing_profile_names_every_directory, errors_name_file_line_section_and_key,
 	  unknown_sections_and_keys_are_errors, syntax_errors_are_reported_per_line,
 	  unknown_names_name_file_and_line,
 	  comments_are_ignored, indented_lines_continue_a_list, an_indented_key_is_explained,

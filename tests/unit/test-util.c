@@ -214,7 +214,23 @@ START_TEST(a_leftover_temporary_is_passed_over)
 }
 END_TEST
 
-RUN_SUITE("util", the_parts_are_written_in_order, an_existing_file_is_replaced,
+START_TEST(strv_join_puts_the_separator_between)
+{
+	struct strv v = {0};
+	_cleanup_free_ char *none = strv_join(&v, ", ");
+	ck_assert_str_eq(none, "");
+	strv_add(&v, "a");
+	_cleanup_free_ char *one = strv_join(&v, ", ");
+	ck_assert_str_eq(one, "a");
+	strv_add(&v, "");
+	strv_add(&v, "ccc");
+	_cleanup_free_ char *three = strv_join(&v, " -> ");
+	ck_assert_str_eq(three, "a ->  -> ccc");
+	strv_free(&v);
+}
+END_TEST
+
+RUN_SUITE("util", strv_join_puts_the_separator_between, the_parts_are_written_in_order, an_existing_file_is_replaced,
 	  a_path_is_written_beside_itself, the_mode_is_less_the_umask_unless_exact,
 	  a_failed_write_keeps_the_old_file_and_leaves_no_temporary,
 	  a_failed_rename_leaves_no_temporary, a_missing_directory_is_an_error,
