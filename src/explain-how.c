@@ -57,7 +57,8 @@ static void explain_call_rules(const struct policy *p, const struct explain_env 
 		struct origin o;
 		struct sc_action a;
 		unsigned n;
-	} seen[128];
+	};
+	_cleanup_free_ struct seen *seen = NULL;
 	size_t n_seen = 0;
 	unsigned unlisted = 0;
 	for (size_t i = 0; i < syscall_count; i++) {
@@ -76,10 +77,9 @@ static void explain_call_rules(const struct policy *p, const struct explain_env 
 			    seen[k].o.key == ro->key && seen[k].a.kind == e.kind &&
 			    seen[k].a.errnum == e.errnum)
 				break;
-		if (k == n_seen && n_seen < ELEMENTSOF(seen))
-			seen[n_seen++] = (struct seen){*ro, e, 0};
-		if (k < n_seen)
-			seen[k].n++;
+		if (k == n_seen)
+			*APPEND(seen, n_seen) = (struct seen){*ro, e, 0};
+		seen[k].n++;
 	}
 	for (size_t k = 0; k < n_seen; k++) {
 		snprintf(line, sizeof(line), "%u call%s: %s", seen[k].n, seen[k].n == 1 ? "" : "s",

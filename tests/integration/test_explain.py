@@ -2,6 +2,7 @@
 """explain: the exposure score, --threshold, and --json (doc/explain-json.md)."""
 import json
 import os
+import re
 
 from gbtest import both, main
 
@@ -88,6 +89,24 @@ class Explain:
         self.assertIn("go with explain", r.stderr)
 
     # ---- --json ----
+
+    def test_every_rule_line_is_listed_however_many(self):
+        # explain groups the calls by the line that decided them; it kept
+        # the first 128 lines and dropped the rest without a word.
+        names = self.run_as([self.stage.glovebox, "syscalls", "@system-service"])
+        self.assertOk(names)
+        # the calls every process needs are never listed (nor deniable)
+        needed = {"exit", "exit_group", "rt_sigreturn", "sigreturn", "restart_syscall",
+                  "execve", "execveat"}
+        calls = [c for c in names.stdout.split() if c not in needed][:200]
+        self.assertEqual(len(calls), 200)
+        text = "[profile]\ninclude = default\n[how]\n"
+        text += "".join("deny = %s\n" % c for c in calls)
+        p = self.profile("many-rules", text)
+        out = self.explain("-p", p)
+        shown = set(int(n) for n in re.findall(r"deny +1 call: .*# .*:(\d+)\n", out))
+        missing = [c for i, c in enumerate(calls) if 4 + i not in shown]
+        self.assertEqual(missing, [])
 
     def test_json_follows_the_profile(self):
         p = self.profile("json", "[profile]\n"               # 1
