@@ -489,6 +489,9 @@ void cli_free(struct cli *c)
 
 int cli_apply(const struct cli *c, struct policy *p, struct diag *d)
 {
+	/* layers a profile left without their overlay: the profile's error */
+	if (p->overlay_srcs.n)
+		(void)policy_overlay_srcs_left(p, NULL, NULL, d);
 	unsigned before = d->errors;
 	int ret = 0;
 	for (size_t i = 0; i < c->n_settings; i++) {
@@ -499,6 +502,10 @@ int cli_apply(const struct cli *c, struct policy *p, struct diag *d)
 		if (option_apply(p, s->opt, s->args.v, s->args.n, &o, d) < 0)
 			ret = -1;
 	}
+	/* layers the command line left without their overlay: its own
+	 * usage error, not a profile's */
+	if (policy_overlay_srcs_left(p, NULL, NULL, d) < 0)
+		ret = -1;
 	d->command_line_errors += d->errors - before;
 	return ret;
 }

@@ -224,8 +224,18 @@ class Overlays:
                 (["--overlay-src", d["l1"], "--ro-overlay", "/l"],
                  "--ro-overlay: requires at least two --overlay-src")):
             r = self.gb(*args, cmd=["/bin/true"], probe=False)
-            self.assertNotEqual(r.returncode, 0, args)
+            # a usage error, as any other mistake on the command line
+            self.assertEqual(r.returncode, 2, (args, r.stderr))
             self.assertIn("command line: " + msg, r.stderr)
+
+    def test_a_profiles_lone_overlay_src_is_the_profiles_error(self):
+        d = self.layers(l1={})
+        p = self.profile("lone-src", "[where]\noverlay-src = %s\n" % d["l1"])
+        for more in ([], ["--hostname", "x"], ["--overlay-src", d["l1"], "--tmp-overlay", "/l"]):
+            r = self.gb("-p", p, *more, cmd=["/bin/true"], probe=False)
+            self.assertEqual(r.returncode, 125, (more, r.stderr))
+            self.assertIn("%s:2: [where] overlay-src: must be followed by another overlay-src"
+                          % p, r.stderr)
 
     def test_a_lower_layer_through_a_planted_link_is_refused(self):
         # every layer is checked as the source is, not only the top one
