@@ -86,32 +86,43 @@ static bool is_bind_source(const struct mount_op *m)
 	return from_host && m->src != NULL;
 }
 
+/* Warn when path, a host path mount m shows, is a credential directory or
+ * holds one; true when it did. */
+static bool warn_credentials(const struct check_input *in, const struct mount_op *m,
+			     const char *path, struct diag *d)
+{
+	for (size_t s = 0; s < where_n_secrets; s++) {
+		_cleanup_free_ char *secret = xasprintf("%s/%s", in->home, where_secrets[s].rel);
+		if (path_at_or_below(path, secret)) {
+			diag_warning(d, &m->origin, "%s binds ~/%s: %s", path, where_secrets[s].rel,
+				     where_secrets[s].what);
+			return true;
+		}
+		if (path_at_or_below(secret, path)) {
+			diag_warning(d, &m->origin,
+				     "%s holds ~/%s (%s) and the other places of credentials in "
+				     "your home",
+				     path, where_secrets[s].rel, where_secrets[s].what);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* A bind of a credential directory, or of a directory that holds one
- * ($HOME, /home, /): the sandbox can read what lets it act as you. */
+ * ($HOME, /home, /), as a bind's source or any layer of an overlay: the
+ * sandbox can read what lets it act as you. */
 static void rule_credentials_bound(const struct check_input *in, struct diag *d)
 {
 	if (!in->home)
 		return;
 	for (size_t i = 0; i < in->p->n_mounts; i++) {
 		const struct mount_op *m = &in->p->mounts[i];
-		if (!is_bind_source(m))
-			continue;
-		for (size_t s = 0; s < where_n_secrets; s++) {
-			_cleanup_free_ char *secret =
-				xasprintf("%s/%s", in->home, where_secrets[s].rel);
-			if (path_at_or_below(m->src, secret)) {
-				diag_warning(d, &m->origin, "%s binds ~/%s: %s", m->src,
-					     where_secrets[s].rel, where_secrets[s].what);
+		bool w;
+		const char *path;
+		for (size_t k = 0; is_bind_source(m) && (path = mount_host_path(m, k, &w)); k++)
+			if (warn_credentials(in, m, path, d))
 				break;
-			}
-			if (path_at_or_below(secret, m->src)) {
-				diag_warning(d, &m->origin,
-					     "%s holds ~/%s (%s) and the other places of "
-					     "credentials in your home",
-					     m->src, where_secrets[s].rel, where_secrets[s].what);
-				break;
-			}
-		}
 	}
 }
 
@@ -131,11 +142,14 @@ static void rule_writable_home_online(const struct check_input *in, struct diag 
 			     p->network_s.set ? net : "glovebox's default", why);
 	for (size_t i = 0; in->home && i < p->n_mounts; i++) {
 		const struct mount_op *m = &p->mounts[i];
-		bool rw = m->kind == MOUNT_BIND || m->kind == MOUNT_DEV_BIND;
-		if (rw && m->src && path_at_or_below(in->home, m->src))
-			diag_warning(d, &m->origin,
-				     "%s writable, your home with it, and the network on (%s): %s",
-				     m->src, p->network_s.set ? net : "glovebox's default", why);
+		bool w;
+		const char *path;
+		for (size_t k = 0; is_bind_source(m) && (path = mount_host_path(m, k, &w)); k++)
+			if (w && path_at_or_below(in->home, path))
+				diag_warning(d, &m->origin,
+					     "%s writable, your home with it, and the network on "
+					     "(%s): %s",
+					     path, p->network_s.set ? net : "glovebox's default", why);
 	}
 }
 

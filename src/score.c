@@ -120,22 +120,24 @@ static bool host_source(const struct mount_op *m)
 	return false;
 }
 
-/* A host bind the command may write through (a persistent overlay's
- * changes go to a directory of its own, not to the source). */
-static bool writable_bind(const struct mount_op *m)
+/* How much of the home the host paths of a mount show (any layer of an
+ * overlay), and whether writable: the home itself or a directory above it
+ * (/, /home) shows all of it. *shown: the path that shows the most. */
+static double home_share(const struct mount_op *m, const char *home, const char **shown)
 {
-	return m->src && (m->kind == MOUNT_BIND || m->kind == MOUNT_DEV_BIND);
-}
-
-/* How much of the home a host mount shows, and whether writable: the
- * home itself or a directory above it (/, /home) shows all of it. */
-static double home_share(const struct mount_op *m, const char *home)
-{
-	if (path_at_or_below(home, m->src))
-		return writable_bind(m) ? 1 : 0.6;
-	if (path_at_or_below(m->src, home))
-		return writable_bind(m) ? 0.7 : 0.3;
-	return 0;
+	double best = 0;
+	bool w;
+	const char *path;
+	for (size_t k = 0; (path = mount_host_path(m, k, &w)); k++) {
+		double b = path_at_or_below(home, path)   ? (w ? 1 : 0.6)
+			   : path_at_or_below(path, home) ? (w ? 0.7 : 0.3)
+							  : 0;
+		if (b > best) {
+			best = b;
+			*shown = path;
+		}
+	}
+	return best;
 }
 
 static double rate_home(const struct score_in *in, char *why, size_t size)
@@ -155,12 +157,13 @@ static double rate_home(const struct score_in *in, char *why, size_t size)
 		const struct mount_op *m = &in->p->mounts[i];
 		if (!host_source(m))
 			continue;
-		double b = home_share(m, in->home);
+		const char *shown = NULL;
+		double b = home_share(m, in->home, &shown);
 		if (b > bad) {
 			bad = b;
-			snprintf(why, size, "%s %s: %s", mount_kind_name(m->kind), m->src,
-				 path_at_or_below(in->home, m->src) ? "your whole home"
-								   : "a part of your home");
+			snprintf(why, size, "%s %s: %s", mount_kind_name(m->kind), shown,
+				 path_at_or_below(in->home, shown) ? "your whole home"
+								  : "a part of your home");
 		}
 	}
 	return bad;
@@ -170,33 +173,45 @@ static double rate_host_root(const struct score_in *in, char *why, size_t size)
 {
 	for (size_t i = 0; i < in->p->n_mounts; i++) {
 		const struct mount_op *m = &in->p->mounts[i];
-		if (host_source(m) && streq(m->src, "/")) {
-			snprintf(why, size, "%s / at %s: the host's whole filesystem", mount_kind_name(m->kind),
-				 m->dest);
-			return 1;
-		}
+		bool w;
+		const char *path;
+		for (size_t k = 0; host_source(m) && (path = mount_host_path(m, k, &w)); k++)
+			if (streq(path, "/")) {
+				snprintf(why, size, "%s / at %s: the host's whole filesystem",
+					 mount_kind_name(m->kind), m->dest);
+				return 1;
+			}
 	}
 	return says(why, size, 0, "no bind of the host's /");
 }
 
+/* Host paths the sandbox writes to: a writable bind's source, the
+ * directory that keeps a persistent overlay's changes. */
 static double rate_writable_binds(const struct score_in *in, char *why, size_t size)
 {
 	const struct mount_op *first = NULL;
+	const char *first_path = NULL;
 	size_t n = 0;
 	double bad = 0;
 	for (size_t i = 0; i < in->p->n_mounts; i++) {
 		const struct mount_op *m = &in->p->mounts[i];
-		if (!writable_bind(m))
-			continue;
-		if (!first || streq(m->src, "/"))
-			first = m;
-		n++;
-		bad = streq(m->src, "/") ? 1 : bad > 0.6 ? bad : 0.6;
+		bool w;
+		const char *path;
+		for (size_t k = 0; host_source(m) && (path = mount_host_path(m, k, &w)); k++) {
+			if (!w)
+				continue;
+			if (!first || streq(path, "/")) {
+				first = m;
+				first_path = path;
+			}
+			n++;
+			bad = streq(path, "/") ? 1 : bad > 0.6 ? bad : 0.6;
+		}
 	}
 	if (!first)
 		return says(why, size, 0, "no writable bind of a host path");
 	snprintf(why, size, "%zu writable bind%s of host paths (%s %s)", n, n == 1 ? "" : "s",
-		 mount_kind_name(first->kind), first->src);
+		 mount_kind_name(first->kind), first_path);
 	return bad;
 }
 

@@ -294,6 +294,24 @@ int policy_validate(struct policy *p, struct diag *d)
 	return d->errors == before ? 0 : -1;
 }
 
+const char *mount_host_path(const struct mount_op *m, size_t i, bool *written)
+{
+	*written = false;
+	if (!m->src)
+		return NULL;
+	if (i == 0) {
+		*written = m->kind == MOUNT_BIND || m->kind == MOUNT_DEV_BIND;
+		return m->src;
+	}
+	if (i - 1 < m->lowers.n)
+		return m->lowers.v[i - 1];
+	if (i - 1 == m->lowers.n && m->kind == MOUNT_OVERLAY && m->aux) {
+		*written = true;
+		return m->aux;
+	}
+	return NULL;
+}
+
 const char *mount_kind_name(enum mount_kind k)
 {
 	static const char *const names[] = {

@@ -484,6 +484,12 @@ int policy_plan_dbus(struct policy *p, const char *runtime_dir, const char *prox
 		     struct diag *d);
 
 const char *mount_kind_name(enum mount_kind k);
+/* The host paths mount m shows, for i = 0, 1, ...: its source, an
+ * overlay's lower layers, then the host directory that takes a persistent
+ * overlay's changes; NULL after the last. *written: the sandbox writes to
+ * the host through this one (a writable bind's source, an overlay's
+ * changes). */
+const char *mount_host_path(const struct mount_op *m, size_t i, bool *written);
 const char *home_mode_name(enum home_mode m);
 const char *net_mode_name(enum net_mode m);
 const char *forward_proto_name(enum forward_proto p);

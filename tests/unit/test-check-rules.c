@@ -124,6 +124,24 @@ START_TEST(credentials_bound_are_warned)
 }
 END_TEST
 
+/* every layer of an overlay is a host path the sandbox reads, and the
+ * directory that keeps a persistent overlay's changes one it writes */
+START_TEST(every_layer_of_an_overlay_is_checked)
+{
+	struct fixture f;
+	RUN(&f, allow_basics, "[where]\noverlay-src = ${HOME}/.ssh\noverlay-src = /usr\n"
+			      "overlay-src-tmp = /l\n");
+	ck_assert_msgs_have_line(&f, "b.ini:4: [where] overlay-src-tmp: warning: "
+				     "/home/alice/.ssh binds ~/.ssh");
+	fixture_free(&f);
+	RUN(&f, allow_basics, "[where]\nnetwork = host\noverlay-src = /usr\n"
+			      "overlay-src-rw = ${HOME} /work /l\n");
+	ck_assert_msgs_have_line(&f, "b.ini:4: [where] overlay-src-rw: warning: /home/alice "
+				     "writable, your home with it, and the network on");
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(a_writable_home_is_warned_with_the_network_only)
 {
 	struct fixture f;
@@ -144,4 +162,5 @@ RUN_SUITE("check-rules", a_value_set_twice_in_one_file_names_both_lines,
 	  a_call_denied_again_after_the_allow_is_no_dead_deny,
 	  a_call_named_in_allow_and_deny_of_one_file_is_warned,
 	  mount_calls_without_cap_sys_admin_are_warned_once_a_line, credentials_bound_are_warned,
+	  every_layer_of_an_overlay_is_checked,
 	  a_writable_home_is_warned_with_the_network_only)

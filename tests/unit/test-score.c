@@ -147,6 +147,29 @@ START_TEST(binds_of_the_home_count_as_the_home)
 }
 END_TEST
 
+/* an overlay shows every layer; its changes go to a host directory */
+START_TEST(every_layer_of_an_overlay_counts)
+{
+	struct score s;
+	score_of("[where]\noverlay-src = /home/alice\noverlay-src = /usr\nro-overlay = /l\n", true,
+		 &s);
+	ck_assert_points(&s, "home", 0.8 * 0.6);
+	ck_assert_str_eq(factor(&s, "home")->reason, "ro-overlay /home/alice: your whole home");
+	ck_assert_points(&s, "writable-binds", 0);
+	score_free(&s);
+	score_of("[where]\noverlay-src = /\noverlay-src-tmp = /l\n", true, &s);
+	ck_assert_points(&s, "host-root", 0.7);
+	score_free(&s);
+	score_of("[where]\noverlay-src = /usr\noverlay-src-rw = /home/alice/up /home/alice/wk /l\n",
+		 true, &s);
+	ck_assert_points(&s, "home", 0.8 * 0.7);
+	ck_assert_points(&s, "writable-binds", 0.6 * 0.6);
+	ck_assert_str_eq(factor(&s, "writable-binds")->reason,
+			 "1 writable bind of host paths (overlay /home/alice/up)");
+	score_free(&s);
+}
+END_TEST
+
 START_TEST(the_host_root_and_its_devices)
 {
 	struct score s;
@@ -202,5 +225,5 @@ END_TEST
 RUN_SUITE("score", the_weights_add_up_to_ten, the_builtin_default_scores_low,
 	  host_network_and_a_writable_home_score_higher, a_blank_slate_that_opens_everything_scores_ten,
 	  default_allow_opens_every_group, a_group_counts_by_the_share_of_its_calls_allowed,
-	  binds_of_the_home_count_as_the_home, the_host_root_and_its_devices,
+	  binds_of_the_home_count_as_the_home, every_layer_of_an_overlay_counts, the_host_root_and_its_devices,
 	  capabilities_weigh_by_what_they_reach, namespaces_and_switches, tenths_round_half_up)
