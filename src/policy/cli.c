@@ -191,26 +191,35 @@ static int take_file(int argc, char **argv, int *i, const char *inline_value, st
 	return 0;
 }
 
-static bool fd_listed(int fd, const int *fds, size_t n)
+/* How often fd is named by --file, --add-seccomp-fd, --keep-fd,
+ * --info-fd and --status-fd together. */
+static size_t fd_uses(const struct cli *c, int fd)
 {
-	for (size_t i = 0; i < n; i++)
-		if (fds[i] == fd)
-			return true;
-	return false;
+	size_t n = (fd == c->info_fd) + (fd == c->status_fd);
+	for (size_t i = 0; i < c->n_file_fds; i++)
+		n += c->file_fds[i] == fd;
+	for (size_t i = 0; i < c->n_seccomp_fds; i++)
+		n += c->seccomp_fds[i] == fd;
+	for (size_t i = 0; i < c->n_keep_fds; i++)
+		n += c->keep_fds[i] == fd;
+	return n;
 }
 
-/* A descriptor --file closed may be one of glovebox's own by the time
- * another option uses it: passed on, it would leak that one. */
-static bool file_fd_reused(const struct cli *c)
+/* A descriptor that --file or --add-seccomp-fd reads and closes may be
+ * one of glovebox's own by the time another option uses it: passed on, it
+ * would leak that one; read twice, the second read finds nothing. The
+ * first such descriptor and *by the option that reads it, or -1. */
+static int consumed_fd_reused(const struct cli *c, const char **by)
 {
-	for (size_t i = 0; i < c->n_file_fds; i++) {
-		int fd = c->file_fds[i];
-		if (fd_listed(fd, c->keep_fds, c->n_keep_fds) ||
-		    fd_listed(fd, c->seccomp_fds, c->n_seccomp_fds) || fd == c->info_fd ||
-		    fd == c->status_fd)
-			return true;
-	}
-	return false;
+	*by = "--file";
+	for (size_t i = 0; i < c->n_file_fds; i++)
+		if (fd_uses(c, c->file_fds[i]) > 1)
+			return c->file_fds[i];
+	*by = "--add-seccomp-fd";
+	for (size_t i = 0; i < c->n_seccomp_fds; i++)
+		if (fd_uses(c, c->seccomp_fds[i]) > 1)
+			return c->seccomp_fds[i];
+	return -1;
 }
 
 /* The options that belong to the command line only, not to profiles.
@@ -419,9 +428,12 @@ static int check_command_options(const struct cli *c, FILE *err)
 					"[--json] [--threshold N] [OPTION]...");
 	if (c->cmd != CMD_RUN && (c->info_fd >= 0 || c->status_fd >= 0))
 		return usage_error(err, "--info-fd and --status-fd report on a command that runs");
-	if (file_fd_reused(c))
-		return usage_error(err, "a descriptor that --file reads (and closes) cannot also go "
-					"to --keep-fd, --add-seccomp-fd, --info-fd or --status-fd");
+	const char *by;
+	int reused = consumed_fd_reused(c, &by);
+	if (reused >= 0)
+		return usage_error(err, "%s %d reads (and closes) descriptor %d: it cannot go to "
+					"another descriptor option too, nor twice to this one",
+				   by, reused, reused);
 	if (c->cmd != CMD_RUN && (c->n_keep_fds || c->n_seccomp_fds || c->die_with_parent))
 		return usage_error(err, "--keep-fd, --add-seccomp-fd and --die-with-parent go with "
 					"a command that runs");

@@ -59,7 +59,7 @@ class OwnFile:
     def test_it_cannot_also_be_passed_on(self):
         r = self.own("--file", "13", "/tmp/f", "--keep-fd", "13", cmd=["true"])
         self.assertEqual(r.returncode, 2)
-        self.assertIn("--file reads (and closes)", r.stderr)
+        self.assertIn("--file 13 reads (and closes) descriptor 13", r.stderr)
 
     def test_glovebox_grammar_is_still_file_text(self):
         r = self.run_as([self.stage.glovebox, "--file-text", "/tmp/f", "literal", "--", "cat",

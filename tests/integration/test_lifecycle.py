@@ -67,6 +67,22 @@ class Descriptors:
         self.assertEqual(bad.returncode, 125)
         self.assertIn("--add-seccomp-fd %d: not a seccomp program" % r, bad.stderr)
 
+    def test_a_seccomp_descriptor_goes_to_one_option_once(self):
+        # read and closed by glovebox: passed on, the number could be one of
+        # glovebox's own by then; read twice, the second read finds nothing
+        r, w = os.pipe()
+        os.close(w)
+        try:
+            for other in (["--keep-fd", str(r)], ["--add-seccomp-fd", str(r)],
+                          ["--info-fd", str(r)], ["--file", str(r), "/tmp/f"]):
+                got = self.gb("--add-seccomp-fd", str(r), *other, cmd=["true"], probe=False,
+                              pass_fds=(r,))
+                self.assertEqual(got.returncode, 2, (other, got.stderr))
+                self.assertIn("reads (and closes) descriptor %d: it cannot go to another "
+                              "descriptor option too" % r, got.stderr)
+        finally:
+            os.close(r)
+
     def test_keep_fd_of_a_closed_descriptor_is_refused(self):
         r = self.probe("fds", opts=("--keep-fd", "57"))
         self.assertEqual(r.returncode, 125)
