@@ -63,11 +63,144 @@ static int load_learning(const struct child_ctx *c)
 	return r;
 }
 
+/* One byte from fd, whatever signal interrupts the wait: 1, 0 at end of
+ * file, -1 on an error. */
+static ssize_t read_byte(int fd)
+{
+	char byte;
+	ssize_t n;
+	while ((n = read(fd, &byte, 1)) < 0 && errno == EINTR)
+		;
+	return n;
+}
+
+/* The command's share of the set-up, done on the other CPU while pid 1
+ * maps the ids and builds the filesystem: its network namespace (the
+ * costliest namespace to create), host name, loopback, capabilities,
+ * limits and environment. */
+static void set_up_own_share(const struct child_ctx *c, struct strv *env, struct diag *d)
+{
+	const struct policy *p = c->req->policy;
+	if ((!(p->unshare & CLONE_NEWPID) || c->fallback) &&
+	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || supervisor_gone(c->init_pidfd)))
+		_exit(125);
+	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
+		_exit(125);
+	if ((!c->fallback && where_setup_net_uts(p, d) < 0) || pasta_announce(c->pasta, d) < 0)
+		_exit(125);
+	/* pid 1 joins the network namespace now (where_join_net) */
+	if (c->net_fd >= 0 && (write(c->net_fd, "n", 1) != 1 || close(c->net_fd) < 0))
+		_exit(125);
+	TRACE_POINT("net uts");
+	if ((c->fallback ? what_drop_host_caps(d) : what_apply_caps(p, d)) < 0 ||
+	    what_apply_rlimits(p, d) < 0 || what_limit_nproc(p, c->fallback, d) < 0)
+		_exit(125);
+	env_build(p, environ, env);
+	TRACE_POINT("caps env");
+}
+
+/* Waits for the new root, then enters it: its working directory and the
+ * pty; reports the pid, and waits for whoever else must agree first. */
+static void enter_sandbox(const struct child_ctx *c, struct strv *env, struct diag *d)
+{
+	const struct policy *p = c->req->policy;
+	/* pid 1 says "go" once the new root is in place; end of file means it
+	 * failed and has reported why. As-pid-1 (no go_fd): pid 1 itself
+	 * built it. */
+	if ((c->go_fd >= 0 && read_byte(c->go_fd) != 1) || pasta_wait(c->pasta) < 0)
+		_exit(125);
+	TRACE_POINT("go");
+	if (c->moved && sched_setaffinity(0, sizeof(c->cpus), &c->cpus) < 0) {
+		diag_error(d, NULL, "cannot restore the CPU affinity: %s", strerror(errno));
+		_exit(125);
+	}
+	if (p->bwrap.on ? where_enter_workdir_bwrap(p, c->req->where, env, d) < 0
+			: where_enter_workdir(p, c->req->where, d) < 0)
+		_exit(125);
+	if (term_enter(c->term, c->pty_peer, d) < 0)
+		_exit(125);
+	if (c->report_fd >= 0 && send_report(c->report_fd, 'p', -1) < 0)
+		_exit(125);
+	/* The front end's account reads the command's namespaces from
+	 * /proc: the command waits until it is written (a byte back, or the
+	 * supervisor gone), so a command that exits at once is still there. */
+	if (c->req->child_info)
+		(void)read_byte(c->report_fd);
+	/* --block-fd: the caller lets the command start (after reading
+	 * --info-fd, say) by writing to it or closing it */
+	if (c->req->block_fd >= 0)
+		(void)read_byte(c->req->block_fd);
+}
+
+/* Only 0, 1 and 2 reach the command: whatever else the launcher had open
+ * (a descriptor on a host directory would be a way out) closes at exec.
+ * Those the caller passes on by name are the exception. */
+static void pass_descriptors(const struct child_ctx *c, struct diag *d)
+{
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
+		diag_error(d, NULL, "cannot close stray descriptors: %s", strerror(errno));
+		_exit(125);
+	}
+	for (size_t i = 0; i < c->req->n_keep_fds; i++)
+		if (fcntl(c->req->keep_fds[i], F_SETFD, 0) < 0 && errno != EBADF) {
+			diag_error(d, NULL, "cannot pass on descriptor %d: %s",
+				   c->req->keep_fds[i], strerror(errno));
+			_exit(125);
+		}
+	if (c->req->new_session && setsid() < 0) {
+		diag_error(d, NULL, "cannot start a new session: %s", strerror(errno));
+		_exit(125);
+	}
+}
+
+/* bwrap's --argv0: the name the command sees, found by its real one.
+ * Allocated before the filter, which may not allow it. */
+static char **command_args(const struct child_ctx *c, char ***renamed)
+{
+	const struct policy *p = c->req->policy;
+	if (!c->req->argv0)
+		return p->argv.v;
+	*renamed = xcalloc(p->argv.n + 1, sizeof(**renamed));
+	memcpy(*renamed, p->argv.v, p->argv.n * sizeof(**renamed));
+	(*renamed)[0] = (char *)c->req->argv0;
+	return *renamed;
+}
+
+/* no_new_privs, Landlock, then the seccomp filters: the last steps
+ * before exec. */
+static void lock_down(const struct child_ctx *c, struct diag *d)
+{
+	const struct policy *p = c->req->policy;
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+		diag_error(d, NULL, "cannot set no_new_privs: %s", strerror(errno));
+		_exit(125);
+	}
+	where_landlock_add_stdio(c->ruleset, c->fence.fs);
+	if (where_landlock_enforce(c->ruleset, d) < 0)
+		_exit(125);
+	/* The caller's programs first: glovebox's own may refuse seccomp(2)
+	 * itself. The kernel asks every filter either way, the strictest
+	 * answer wins, and glovebox's errno answers win a tie. */
+	int r = 0;
+	for (size_t i = 0; r == 0 && i < c->req->n_extra_how; i++)
+		r = how_load(&c->req->extra_how[i]);
+	if (r == 0 && c->req->learner)
+		r = load_learning(c);
+	else if (r == 0 && c->req->how->len)
+		r = how_load(c->req->how);
+	if (r == 0 && c->req->assert_no_userns)
+		assert_no_userns(p);
+	if (r < 0) {
+		diag_error(d, NULL, "cannot load the seccomp filter: %s", strerror(-r));
+		_exit(125);
+	}
+	TRACE_POINT("seccomp loaded");
+}
+
 /* The command's own process. It starts at once and does its share of the
  * set-up on the other CPU while pid 1 maps the ids and builds the
- * filesystem: its network namespace (the costliest namespace to create),
- * host name, loopback, capabilities, limits and environment. Then it
- * waits for the filesystem, and ends with seccomp and exec. */
+ * filesystem. Then it waits for the filesystem, and ends with seccomp and
+ * exec. */
 _noreturn_ void run_command(const struct child_ctx *c)
 {
 	const struct policy *p = c->req->policy;
@@ -75,55 +208,9 @@ _noreturn_ void run_command(const struct child_ctx *c)
 	diag_init(&d, stderr, "glovebox: ");
 
 	TRACE_POINT("command");
-	if ((!(p->unshare & CLONE_NEWPID) || c->fallback) &&
-	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || supervisor_gone(c->init_pidfd)))
-		_exit(125);
-	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
-		_exit(125);
-	if ((!c->fallback && where_setup_net_uts(p, &d) < 0) || pasta_announce(c->pasta, &d) < 0)
-		_exit(125);
-	/* pid 1 joins the network namespace now (where_join_net) */
-	if (c->net_fd >= 0 && (write(c->net_fd, "n", 1) != 1 || close(c->net_fd) < 0))
-		_exit(125);
-	TRACE_POINT("net uts");
-	if ((c->fallback ? what_drop_host_caps(&d) : what_apply_caps(p, &d)) < 0 ||
-	    what_apply_rlimits(p, &d) < 0 || what_limit_nproc(p, c->fallback, &d) < 0)
-		_exit(125);
 	struct strv env;
-	env_build(p, environ, &env);
-	TRACE_POINT("caps env");
-
-	/* pid 1 says "go" once the new root is in place; end of file means it
-	 * failed and has reported why. */
-	char go;
-	ssize_t n = 1; /* as-pid-1: pid 1 itself built it */
-	while (c->go_fd >= 0 && (n = read(c->go_fd, &go, 1)) < 0 && errno == EINTR)
-		;
-	if (n != 1 || pasta_wait(c->pasta) < 0)
-		_exit(125);
-	TRACE_POINT("go");
-	if (c->moved && sched_setaffinity(0, sizeof(c->cpus), &c->cpus) < 0) {
-		diag_error(&d, NULL, "cannot restore the CPU affinity: %s", strerror(errno));
-		_exit(125);
-	}
-	if (p->bwrap.on ? where_enter_workdir_bwrap(p, c->req->where, &env, &d) < 0
-			: where_enter_workdir(p, c->req->where, &d) < 0)
-		_exit(125);
-	if (term_enter(c->term, c->pty_peer, &d) < 0)
-		_exit(125);
-	if (c->report_fd >= 0 && send_report(c->report_fd, 'p', -1) < 0)
-		_exit(125);
-	/* The front end's account reads the command's namespaces from
-	 * /proc: the command waits until it is written (a byte back, or the
-	 * supervisor gone), so a command that exits at once is still there. */
-	char written;
-	while (c->req->child_info && read(c->report_fd, &written, 1) < 0 && errno == EINTR)
-		;
-	/* --block-fd: the caller lets the command start (after reading
-	 * --info-fd, say) by writing to it or closing it */
-	char unblock;
-	while (c->req->block_fd >= 0 && read(c->req->block_fd, &unblock, 1) < 0 && errno == EINTR)
-		;
+	set_up_own_share(c, &env, &d);
+	enter_sandbox(c, &env, &d);
 	/* Found in the sandbox's own filesystem and PATH, before the filter:
 	 * "not found" and "not executable" are reported while writing is
 	 * surely allowed. */
@@ -135,57 +222,10 @@ _noreturn_ void run_command(const struct child_ctx *c)
 	int r = env_find_command(name, env.v, &file);
 	if (r < 0)
 		exec_failed(p, shown, -r, !strchr(name, '/'), false);
-
-	/* Only 0, 1 and 2 reach the command: whatever else the launcher had
-	 * open (a descriptor on a host directory would be a way out) closes at
-	 * exec. Those the caller passes on by name are the exception. */
-	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-		diag_error(&d, NULL, "cannot close stray descriptors: %s", strerror(errno));
-		_exit(125);
-	}
-	for (size_t i = 0; i < c->req->n_keep_fds; i++)
-		if (fcntl(c->req->keep_fds[i], F_SETFD, 0) < 0 && errno != EBADF) {
-			diag_error(&d, NULL, "cannot pass on descriptor %d: %s",
-				   c->req->keep_fds[i], strerror(errno));
-			_exit(125);
-		}
-	if (c->req->new_session && setsid() < 0) {
-		diag_error(&d, NULL, "cannot start a new session: %s", strerror(errno));
-		_exit(125);
-	}
-	/* bwrap's --argv0: the name the command sees, found by its real one */
-	char **args = p->argv.v;
+	pass_descriptors(c, &d);
 	_cleanup_free_ char **renamed = NULL;
-	if (c->req->argv0) {
-		renamed = xcalloc(p->argv.n + 1, sizeof(*renamed));
-		memcpy(renamed, p->argv.v, p->argv.n * sizeof(*renamed));
-		renamed[0] = (char *)c->req->argv0;
-		args = renamed;
-	}
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
-		diag_error(&d, NULL, "cannot set no_new_privs: %s", strerror(errno));
-		_exit(125);
-	}
-	where_landlock_add_stdio(c->ruleset, c->fence.fs);
-	if (where_landlock_enforce(c->ruleset, &d) < 0)
-		_exit(125);
-	/* The caller's programs first: glovebox's own may refuse seccomp(2)
-	 * itself. The kernel asks every filter either way, the strictest
-	 * answer wins, and glovebox's errno answers win a tie. */
-	r = 0;
-	for (size_t i = 0; r == 0 && i < c->req->n_extra_how; i++)
-		r = how_load(&c->req->extra_how[i]);
-	if (r == 0 && c->req->learner)
-		r = load_learning(c);
-	else if (r == 0 && c->req->how->len)
-		r = how_load(c->req->how);
-	if (r == 0 && c->req->assert_no_userns)
-		assert_no_userns(p);
-	if (r < 0) {
-		diag_error(&d, NULL, "cannot load the seccomp filter: %s", strerror(-r));
-		_exit(125);
-	}
-	TRACE_POINT("seccomp loaded");
+	char **args = command_args(c, &renamed);
+	lock_down(c, &d);
 	/* file holds a '/': no second search. A script without #! runs under
 	 * /bin/sh, as execvp does. */
 	execvpe(file, args, env.v);

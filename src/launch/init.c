@@ -285,6 +285,74 @@ static void track_processes(struct init_state *st, struct diag *d)
 	}
 }
 
+/* The command's process starts at once: what it does before "go" needs
+ * the user namespace's capabilities, not mapped ids. With a pty (late) it
+ * starts once pid 1 holds the pty, whose controlling terminal it takes at
+ * fork; as pid 1 itself with as-pid-1. Returns its pid, 0 when late. */
+static pid_t start_early(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net, bool late,
+			 bool own_pidns, struct diag *d)
+{
+	/* Blocked before the fork, so that a command that exits at once still
+	 * leaves a SIGCHLD for init_loop's signalfd. */
+	sigset_t chld;
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &chld, NULL);
+	c->init_pidfd = -1;
+	if (!own_pidns)
+		c->init_pidfd = pidfd_open(getpid(), 0);
+	bool own_net = !c->fallback && c->req->policy->network != NET_HOST;
+	if (open_pipe(go) < 0 || (own_net && open_pipe(net) < 0)) {
+		diag_error(d, NULL, "pipe: %s", strerror(errno));
+		_exit(125);
+	}
+	return late ? 0 : start_command(c, go, net, true, d);
+}
+
+/* pid 1's own share, while the command's process does its own: the pid
+ * namespace's and user namespace's limits, the id maps, the new root. */
+static void build_sandbox(struct child_ctx *c, struct init_state *st, bool late, bool as_pid_1,
+			  struct diag *d)
+{
+	const struct launch_request *req = c->req;
+	/* While the host's /proc/sys is still there: the new root hides it.
+	 * Never without a pid namespace: pid_max would be the host's. With
+	 * as-pid-1 the command has its pid already: 1. */
+	if (!c->fallback && (what_limit_pid_namespace(req->policy, !late || as_pid_1, d) < 0 ||
+			     what_limit_ucounts(req->policy, c->ucounts, d) < 0))
+		_exit(125);
+	if (!c->fallback && (where_map_ids(req->policy, c->uid, c->gid, d) < 0 ||
+			     refuse_exec_memfds(req->policy, c->uid, d) < 0))
+		_exit(125);
+	TRACE_POINT("id maps");
+	track_processes(st, d);
+	int built = c->fallback ? where_landlock_host_rules(req->policy, req->where, c->mounts_fd,
+							     &c->fence, c->ruleset, d)
+				: where_build_root(req->policy, req->where, c->mounts_fd, &c->fence,
+						   c->ruleset, d);
+	closep(&c->mounts_fd);
+	if (built < 0 || take_locks(req, st, d) < 0)
+		_exit(125); /* the command sees end of file on go, and exits */
+	TRACE_POINT("mounts");
+}
+
+/* The filesystem is ready: pid 1 joins the command's network namespace
+ * and lets the command go. */
+static void release_command(struct child_ctx *c, const struct init_state *st,
+			    struct fd_pair *go, struct fd_pair *net, struct diag *d)
+{
+	if (net->r >= 0) {
+		if (where_join_net(c->req->policy, st->command, net->r, d) < 0)
+			_exit(125);
+		closep(&net->r);
+		TRACE_POINT("net joined");
+	}
+	if (!st->own_pidns && supervisor_gone(st->supervisor_fd))
+		_exit(125); /* the command sees end of file, and never starts */
+	(void)!write(go->w, "1", 1);
+	closep(&go->w);
+}
+
 _noreturn_ void sandbox_init(struct child_ctx *c)
 {
 	const struct launch_request *req = c->req;
@@ -305,73 +373,22 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 			   "as-pid-1 needs a pid namespace, and fallback = landlock has none");
 		_exit(125);
 	}
-	int supervisor_fd = tie_to_supervisor(c, own_pidns);
-
-	/* Blocked before the fork, so that a command that exits at once still
-	 * leaves a SIGCHLD for init_loop's signalfd. */
-	sigset_t chld;
-	sigemptyset(&chld);
-	sigaddset(&chld, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &chld, NULL);
-
-	/* The command's process starts at once: what it does before "go"
-	 * needs the user namespace's capabilities, not mapped ids. With a pty
-	 * it starts once pid 1 holds the pty, whose controlling terminal it
-	 * takes at fork. */
-	c->init_pidfd = -1;
-	if (!own_pidns)
-		c->init_pidfd = pidfd_open(getpid(), 0);
-	struct fd_pair go = {-1, -1}, net = {-1, -1};
-	bool own_net = !c->fallback && req->policy->network != NET_HOST;
-	if (open_pipe(&go) < 0 || (own_net && open_pipe(&net) < 0)) {
-		diag_error(&d, NULL, "pipe: %s", strerror(errno));
-		_exit(125);
-	}
-	bool late = term_relays(c->term) || as_pid_1;
-	pid_t pid = late ? 0 : start_command(c, &go, &net, true, &d);
-	/* While the host's /proc/sys is still there: the new root hides it.
-	 * Never without a pid namespace: pid_max would be the host's. With
-	 * as-pid-1 the command has its pid already: 1. */
-	if (!c->fallback && (what_limit_pid_namespace(req->policy, !late || as_pid_1, &d) < 0 ||
-			     what_limit_ucounts(req->policy, c->ucounts, &d) < 0))
-		_exit(125);
-
-	if (!c->fallback && (where_map_ids(req->policy, c->uid, c->gid, &d) < 0 ||
-			     refuse_exec_memfds(req->policy, c->uid, &d) < 0))
-		_exit(125);
-	TRACE_POINT("id maps");
 	struct init_state st = {
 		.status_fd = c->status_fd,
 		.children_fd = -1,
-		.supervisor_fd = supervisor_fd,
+		.supervisor_fd = tie_to_supervisor(c, own_pidns),
 		.own_pidns = own_pidns,
 		.report_stops = term_relays(c->term),
 		.background = req->policy->background,
 	};
-	track_processes(&st, &d);
-
-	int built = c->fallback ? where_landlock_host_rules(req->policy, req->where, c->mounts_fd,
-							     &c->fence, c->ruleset, &d)
-				: where_build_root(req->policy, req->where, c->mounts_fd, &c->fence,
-						   c->ruleset, &d);
-	closep(&c->mounts_fd);
-	if (built < 0 || take_locks(req, &st, &d) < 0)
-		_exit(125); /* the command sees end of file on go, and exits */
-	TRACE_POINT("mounts");
+	struct fd_pair go = {-1, -1}, net = {-1, -1};
+	bool late = term_relays(c->term) || as_pid_1;
+	st.command = start_early(c, &go, &net, late, own_pidns, &d);
+	build_sandbox(c, &st, late, as_pid_1, &d);
 	if (as_pid_1)
 		exec_as_pid_1(c, &go, &net, &d);
 	if (late)
-		pid = start_command_with_pty(c, &go, &net, &d);
-	st.command = pid;
-	if (own_net) {
-		if (where_join_net(req->policy, pid, net.r, &d) < 0)
-			_exit(125);
-		closep(&net.r);
-		TRACE_POINT("net joined");
-	}
-	if (!own_pidns && supervisor_gone(supervisor_fd))
-		_exit(125); /* the command sees end of file, and never starts */
-	(void)!write(go.w, "1", 1);
-	closep(&go.w);
+		st.command = start_command_with_pty(c, &go, &net, &d);
+	release_command(c, &st, &go, &net, &d);
 	init_loop(&st);
 }

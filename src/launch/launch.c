@@ -167,6 +167,81 @@ struct fallback_slot {
 	struct launch_request req;
 };
 
+/* The context pid 1 and the command start from: the sandbox's ends of
+ * the channels, and what was prepared for them. */
+static void child_ctx_init(struct child_ctx *c, const struct launch_request *req,
+			   const struct channels *ch, struct pasta *pasta, struct term *term,
+			   const struct landlock_fence *fence, int ruleset)
+{
+	*c = (struct child_ctx){.req = req, .uid = c->uid, .gid = c->gid, .orig_mask = c->orig_mask,
+				.supervisor_pidfd = ch->self, .status_fd = ch->status.w,
+				.mounts_fd = ch->mounts.r, .mounts_wfd = ch->mounts.w,
+				.report_fd = ch->report.w, .net_fd = -1, .pasta = pasta, .term = term,
+				.pty_peer = -1, .cgroup = -1,
+				.fence = *fence, .ruleset = ruleset};
+}
+
+/* The sandbox runs: the supervisor closes the sandbox's ends, sends pid 1
+ * the host's mounts and starts the helpers that need the sandbox's pid. */
+static void after_clone(const struct policy *p, struct channels *ch, struct term *term,
+			struct pasta *pasta, int pidfd, struct diag *d)
+{
+	closep(&ch->self);
+	closep(&ch->status.w);
+	closep(&ch->report.w);
+	closep(&ch->mounts.r);
+	closep(&term->peer); /* the command's end: the pty hangs up once the sandbox is gone */
+	/* A reader of --info-fd or --status-fd that goes away must not kill
+	 * glovebox (and with it the sandbox). Set only now: the sandbox was
+	 * created with the default disposition, which its command keeps. */
+	signal(SIGPIPE, SIG_IGN);
+	/* pid 1 needs this once it starts on the filesystem; a failure shows
+	 * there, as a list without its end. */
+	int r = where_send_host_mounts(ch->mounts.w);
+	if (r < 0)
+		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
+	closep(&ch->mounts.w);
+	TRACE_POINT("host mounts sent");
+	/* network = user. On failure the command exits 125, as supervise()
+	 * then says. */
+	(void)pasta_start(pasta, p, pidfd, d);
+	TRACE_POINT("pasta");
+	if (term->mode == TERM_PTY_HOST)
+		term_start(term, term->master);
+}
+
+/* Supervises the sandbox to its end: glovebox's status. */
+static int supervise_sandbox(const struct launch_request *req, const struct policy *p, pid_t pid,
+			     int pidfd, const struct channels *ch, struct term *term,
+			     int *signal_out)
+{
+	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = ch->status.r,
+			       .report_fd = ch->report.r, .info_fd = req->info_fd,
+			       .json_fd = req->status_fd, .term = term,
+			       .timeout_ms = p->timeout_ms, .child_info = req->child_info,
+			       .learner = req->learner};
+	int code = supervise(&s);
+	if (s.timed_out) {
+		fprintf(stderr, "glovebox: the timeout (%.3g s) ended the sandbox\n",
+			(double)p->timeout_ms / 1000);
+		return 124; /* as timeout(1) */
+	}
+	*signal_out = s.signal;
+	return code;
+}
+
+/* The cgroup's limits may have become rlimits (cgroup-fallback): the
+ * sandbox's processes then start from a request with that policy. */
+static void use_policy(const struct launch_request *req, const struct policy *p,
+		       struct child_ctx *c, struct fallback_slot *slot)
+{
+	if (p == req->policy)
+		return;
+	slot->req = *req;
+	slot->req.policy = p;
+	c->req = &slot->req;
+}
+
 static int run_sandbox(const struct launch_request *req, struct child_ctx *c, struct term *term,
 		       struct fallback_slot *slot, int *signal_out)
 {
@@ -188,12 +263,7 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		fprintf(stderr, "glovebox: cannot prepare the sandbox: %s\n", strerror(-r));
 		return 125;
 	}
-	*c = (struct child_ctx){.req = req, .uid = c->uid, .gid = c->gid, .orig_mask = c->orig_mask,
-				.supervisor_pidfd = ch.self, .status_fd = ch.status.w,
-				.mounts_fd = ch.mounts.r, .mounts_wfd = ch.mounts.w,
-				.report_fd = ch.report.w, .net_fd = -1, .pasta = &pasta, .term = term,
-				.pty_peer = -1, .cgroup = -1,
-				.fence = fence, .ruleset = ruleset};
+	child_ctx_init(c, req, &ch, &pasta, term, &fence, ruleset);
 	uint64_t users[UCOUNT_KINDS];
 	what_ucounts_resolve(p, users, c->ucounts);
 	_cleanup_close_ int pidfd = -1;
@@ -202,53 +272,15 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	_cleanup_(sandbox_cgroup_end) struct sandbox_cgroup cg = {.fd = -1};
 	if (sandbox_cgroup_start(&cg, p, &slot->policy, &p, &d) < 0)
 		return 125;
-	if (p != req->policy) {
-		slot->req = *req;
-		slot->req.policy = p;
-		c->req = &slot->req;
-	}
+	use_policy(req, p, c, slot);
 	c->cgroup = cg.fd;
 	pid_t pid = clone_sandbox(p, c, term, &pidfd);
 	if (pid < 0)
 		return 125;
 	if (pid == 0)
 		sandbox_init(c);
-	/* the sandbox's ends */
-	closep(&ch.self);
-	closep(&ch.status.w);
-	closep(&ch.report.w);
-	closep(&ch.mounts.r);
-	closep(&term->peer); /* the command's end: the pty hangs up once the sandbox is gone */
-	/* A reader of --info-fd or --status-fd that goes away must not kill
-	 * glovebox (and with it the sandbox). Set only now: the sandbox was
-	 * created with the default disposition, which its command keeps. */
-	signal(SIGPIPE, SIG_IGN);
-	/* pid 1 needs this once it starts on the filesystem; a failure shows
-	 * there, as a list without its end. */
-	r = where_send_host_mounts(ch.mounts.w);
-	if (r < 0)
-		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
-	closep(&ch.mounts.w);
-	TRACE_POINT("host mounts sent");
-	/* network = user. On failure the command exits 125, as supervise()
-	 * then says. */
-	(void)pasta_start(&pasta, p, pidfd, &d);
-	TRACE_POINT("pasta");
-	if (term->mode == TERM_PTY_HOST)
-		term_start(term, term->master);
-	struct supervisor s = {.pid = pid, .pidfd = pidfd, .status_fd = ch.status.r,
-			       .report_fd = ch.report.r, .info_fd = req->info_fd,
-			       .json_fd = req->status_fd, .term = term,
-			       .timeout_ms = p->timeout_ms, .child_info = req->child_info,
-			       .learner = req->learner};
-	int code = supervise(&s);
-	if (s.timed_out) {
-		fprintf(stderr, "glovebox: the timeout (%.3g s) ended the sandbox\n",
-			(double)p->timeout_ms / 1000);
-		return 124; /* as timeout(1) */
-	}
-	*signal_out = s.signal;
-	return code;
+	after_clone(p, &ch, term, &pasta, pidfd, &d);
+	return supervise_sandbox(req, p, pid, pidfd, &ch, term, signal_out);
 }
 
 /* Ctrl-C ended the command: end glovebox by the same signal, so that a

@@ -146,88 +146,146 @@ static void on_timer(struct supervisor *s, int *timer)
 	}
 }
 
-int supervise(struct supervisor *s)
+/* What the supervisor waits on, besides the supervisor's own
+ * descriptors. */
+struct watch {
+	struct pollfd pfds[PFD_COUNT];
+	int sfd;   /* the signals to pass on */
+	int timer; /* timeout, then its grace */
+	struct footprint fp;
+	bool pty_open, learner_done;
+};
+
+static void watch_close(struct watch *w)
+{
+	closep(&w->sfd);
+	closep(&w->timer);
+}
+
+/* Without the signals or the timer the sandbox could outlive what it was
+ * promised: it is killed (and supervise() still reports its end). */
+static void watch_start(const struct supervisor *s, struct watch *w)
 {
 	sigset_t set;
 	forward_set(&set);
-	_cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0) {
+	w->sfd = signalfd(-1, &set, SFD_CLOEXEC);
+	if (w->sfd < 0) {
 		fprintf(stderr, "glovebox: signalfd: %s\n", strerror(errno));
 		kill(s->pid, SIGKILL);
 	}
-	struct pollfd pfds[PFD_COUNT] = {[PFD_STATUS] = {.fd = s->status_fd, .events = POLLIN},
-					 [PFD_PIDFD] = {.fd = s->pidfd, .events = POLLIN},
-					 [PFD_SIGNALS] = {.fd = sfd, .events = POLLIN},
-					 [PFD_REPORT] = {.fd = s->report_fd, .events = POLLIN}};
-	_cleanup_close_ int timer = s->timeout_ms ? arm_timer(s->timeout_ms) : -1;
-	if (s->timeout_ms && timer < 0) {
+	w->pfds[PFD_STATUS] = (struct pollfd){.fd = s->status_fd, .events = POLLIN};
+	w->pfds[PFD_PIDFD] = (struct pollfd){.fd = s->pidfd, .events = POLLIN};
+	w->pfds[PFD_SIGNALS] = (struct pollfd){.fd = w->sfd, .events = POLLIN};
+	w->pfds[PFD_REPORT] = (struct pollfd){.fd = s->report_fd, .events = POLLIN};
+	w->timer = s->timeout_ms ? arm_timer(s->timeout_ms) : -1;
+	if (s->timeout_ms && w->timer < 0) {
 		fprintf(stderr, "glovebox: cannot arm the timeout: %s\n", strerror(errno));
 		kill(s->pid, SIGKILL);
 	}
-	struct footprint fp = {0};
-	bool pty_open = true, learner_done = false;
-	for (;;) {
-		pfds[PFD_TIMER] = (struct pollfd){.fd = timer, .events = POLLIN};
-		/* until every process under the filter is gone (POLLHUP) */
-		if (s->learner && !learner_done)
-			pfds[PFD_NOTIFY] = (struct pollfd){.fd = learner_fd(s->learner),
-							   .events = POLLIN};
-		else
-			pfds[PFD_NOTIFY].fd = -1;
-		if (pty_open) {
-			term_continued(s->term);
-			term_poll_fds(s->term, &pfds[PFD_PTY]);
-		} else {
-			pfds[PFD_PTY].fd = pfds[PFD_INPUT].fd = -1;
-		}
-		int wait = footprint_wait_ms(&fp, pty_open ? term_wait_ms(s->term) : -1);
-		int ready = poll(pfds, PFD_COUNT, wait);
-		if (ready < 0) {
-			if (errno == EINTR)
-				continue;
-			kill(s->pid, SIGKILL);
-		}
-		if (ready == 0)
-			footprint_idle(&fp);
-		if (pfds[PFD_PTY].revents || pfds[PFD_INPUT].revents)
-			pty_open = term_handle(s->term, &pfds[PFD_PTY]);
-		if (pfds[PFD_TIMER].revents)
-			on_timer(s, &timer);
-		if (pfds[PFD_NOTIFY].revents & POLLIN)
-			learner_handle(s->learner);
-		else if (pfds[PFD_NOTIFY].revents)
-			learner_done = true;
-		if (pfds[PFD_REPORT].revents) {
-			if (!on_report(s))
-				pfds[PFD_REPORT].fd = -1; /* every sender is gone */
-			continue;
-		}
-		if (pfds[PFD_STATUS].revents) {
-			/* pid 1 reports the command's status once nothing else is
-			 * left running; what remains is the kernel's teardown. */
-			struct status_msg m;
-			if (read(s->status_fd, &m, sizeof(m)) == sizeof(m)) {
-				if (m.kind == STATUS_STOPPED) {
-					term_suspend(s->term);
-					continue;
-				}
-				return m.kind == STATUS_KILLED ? report_exit(s, 128 + m.value, m.value)
-							       : report_exit(s, m.value, 0);
-			}
-			pfds[PFD_STATUS].fd = -1; /* pid 1 died without a report */
-		}
-		if (pfds[PFD_PIDFD].revents) {
-			siginfo_t info = {0};
-			if (waitid((idtype_t)P_PIDFD, (id_t)s->pidfd, &info, WEXITED) < 0) {
-				if (errno == EINTR)
-					continue;
-				fprintf(stderr, "glovebox: waitid: %s\n", strerror(errno));
-				return report_exit(s, 125, 0);
-			}
-			return report_exit(s, exit_code(info.si_code, info.si_status),
-					   exit_signal(info.si_code, info.si_status));
-		}
-		if (sfd >= 0 && pfds[PFD_SIGNALS].revents)
-			on_signal(s, sfd);
+	w->pty_open = true;
+}
+
+/* Waits for something to happen; false when a signal interrupted the
+ * wait. */
+static bool watch_poll(const struct supervisor *s, struct watch *w)
+{
+	struct pollfd *pfds = w->pfds;
+	pfds[PFD_TIMER] = (struct pollfd){.fd = w->timer, .events = POLLIN};
+	/* until every process under the filter is gone (POLLHUP) */
+	if (s->learner && !w->learner_done)
+		pfds[PFD_NOTIFY] = (struct pollfd){.fd = learner_fd(s->learner), .events = POLLIN};
+	else
+		pfds[PFD_NOTIFY].fd = -1;
+	if (w->pty_open) {
+		term_continued(s->term);
+		term_poll_fds(s->term, &pfds[PFD_PTY]);
+	} else {
+		pfds[PFD_PTY].fd = pfds[PFD_INPUT].fd = -1;
 	}
+	int wait = footprint_wait_ms(&w->fp, w->pty_open ? term_wait_ms(s->term) : -1);
+	int ready = poll(pfds, PFD_COUNT, wait);
+	if (ready < 0) {
+		if (errno == EINTR)
+			return false;
+		kill(s->pid, SIGKILL);
+	}
+	if (ready == 0)
+		footprint_idle(&w->fp);
+	return true;
+}
+
+/* pid 1 reports the command's status once nothing else is left running;
+ * what remains is the kernel's teardown. 1: *code is glovebox's status;
+ * 0: the command stopped (Ctrl-Z), and so does glovebox; -1: pid 1 died
+ * without a report. */
+static int on_status(struct supervisor *s, int *code)
+{
+	struct status_msg m;
+	if (read(s->status_fd, &m, sizeof(m)) != sizeof(m))
+		return -1;
+	if (m.kind == STATUS_STOPPED) {
+		term_suspend(s->term);
+		return 0;
+	}
+	*code = m.kind == STATUS_KILLED ? report_exit(s, 128 + m.value, m.value)
+					: report_exit(s, m.value, 0);
+	return 1;
+}
+
+/* pid 1 is gone: true with its status in *code, false when a signal
+ * interrupted the wait. */
+static bool on_pid_1_gone(struct supervisor *s, int *code)
+{
+	siginfo_t info = {0};
+	if (waitid((idtype_t)P_PIDFD, (id_t)s->pidfd, &info, WEXITED) < 0) {
+		if (errno == EINTR)
+			return false;
+		fprintf(stderr, "glovebox: waitid: %s\n", strerror(errno));
+		*code = report_exit(s, 125, 0);
+		return true;
+	}
+	*code = report_exit(s, exit_code(info.si_code, info.si_status),
+			    exit_signal(info.si_code, info.si_status));
+	return true;
+}
+
+/* What poll found: true with glovebox's status in *code once the sandbox
+ * has ended. */
+static bool on_ready(struct supervisor *s, struct watch *w, int *code)
+{
+	struct pollfd *pfds = w->pfds;
+	if (pfds[PFD_PTY].revents || pfds[PFD_INPUT].revents)
+		w->pty_open = term_handle(s->term, &pfds[PFD_PTY]);
+	if (pfds[PFD_TIMER].revents)
+		on_timer(s, &w->timer);
+	if (pfds[PFD_NOTIFY].revents & POLLIN)
+		learner_handle(s->learner);
+	else if (pfds[PFD_NOTIFY].revents)
+		w->learner_done = true;
+	if (pfds[PFD_REPORT].revents) {
+		if (!on_report(s))
+			pfds[PFD_REPORT].fd = -1; /* every sender is gone */
+		return false;
+	}
+	if (pfds[PFD_STATUS].revents) {
+		int r = on_status(s, code);
+		if (r >= 0)
+			return r == 1;
+		pfds[PFD_STATUS].fd = -1;
+	}
+	if (pfds[PFD_PIDFD].revents)
+		return on_pid_1_gone(s, code);
+	if (w->sfd >= 0 && pfds[PFD_SIGNALS].revents)
+		on_signal(s, w->sfd);
+	return false;
+}
+
+int supervise(struct supervisor *s)
+{
+	_cleanup_(watch_close) struct watch w = {.sfd = -1, .timer = -1};
+	watch_start(s, &w);
+	int code;
+	for (;;)
+		if (watch_poll(s, &w) && on_ready(s, &w, &code))
+			return code;
 }
