@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""What a new user meets running the README's examples and the shipped
+profiles with real programs: each test guards a problem found so."""
+import os
+import shutil
+import subprocess
+
+from gbtest import both, main
+
+# the system's, which the sandbox shows (a venv links to its python)
+PYTHON = "/usr/bin/python3"
+
+
+@both
+class Environment:
+    def test_a_keep_after_the_defaults_path_brings_the_hosts_back(self):
+        # later wins: --keep-env PATH beats the default profile's own PATH
+        r = self.gb("--keep-env", "PATH", cmd=["/usr/bin/env"], probe=False,
+                    env={"PATH": "/gb-test-bin:/usr/bin:/bin"})
+        self.assertOk(r)
+        self.assertIn("PATH=/gb-test-bin:/usr/bin:/bin\n", r.stdout)
+
+    def test_a_set_after_a_keep_still_wins(self):
+        r = self.gb("--keep-env", "PATH", "--setenv", "PATH", "/usr/bin", cmd=["/usr/bin/env"],
+                    probe=False, env={"PATH": "/gb-test-bin:/usr/bin:/bin"})
+        self.assertOk(r)
+        self.assertIn("PATH=/usr/bin\n", r.stdout)
+
+    def _venv(self):
+        """A venv in the current directory, as `python3 -m venv venv` makes it,
+        with a module of its own: the work directory's, world-readable."""
+        top = os.path.join(self.stage.work, "venv-" + self.who.name)
+        if not os.path.exists(top):
+            subprocess.run([PYTHON, "-m", "venv", "--without-pip", top], check=True)
+            site = subprocess.run([os.path.join(top, "bin", "python3"), "-c",
+                                   "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                  check=True, capture_output=True, text=True).stdout.strip()
+            with open(os.path.join(site, "gbvenvmod.py"), "w") as f:
+                f.write("print('from the venv')\n")
+            self.addCleanup(shutil.rmtree, top, True)
+        return top
+
+    def _activated(self, top):
+        return {"VIRTUAL_ENV": top,
+                "PATH": os.path.join(top, "bin") + ":/usr/local/bin:/usr/bin:/bin"}
+
+    def test_python_runs_the_activated_venvs_python(self):
+        if not os.path.exists(PYTHON):
+            self.skipTest("no " + PYTHON)
+        top = self._venv()
+        r = self.gb("-p", "python", cmd=["python3", "-c", "import gbvenvmod"], probe=False,
+                    env=self._activated(top))
+        self.assertOk(r)
+        self.assertEqual(r.stdout, "from the venv\n")
+
+    def test_build_runs_the_activated_venvs_pip(self):
+        if not os.path.exists(PYTHON):
+            self.skipTest("no " + PYTHON)
+        top = self._venv()
+        r = self.gb("-p", "build", cmd=["python3", "-c", "import sys; print(sys.prefix)"],
+                    probe=False, env=self._activated(top))
+        self.assertOk(r)
+        self.assertEqual(r.stdout, top + "\n")
+
+
+if __name__ == "__main__":
+    main()
