@@ -63,5 +63,43 @@ class Environment:
         self.assertEqual(r.stdout, top + "\n")
 
 
+@both
+class MissingCommand:
+    """A program the user's shell finds (in the home, say) is not in the
+    default sandbox's view: the message says so, not merely ENOENT."""
+
+    def _tool_in_home(self):
+        bindir = os.path.join(self.who.home, "bin")
+        os.makedirs(bindir, exist_ok=True)
+        self.who.chown(bindir)
+        tool = os.path.join(bindir, "gb-home-tool")
+        with open(tool, "w") as f:
+            f.write("#!/bin/sh\necho ran\n")
+        os.chmod(tool, 0o755)
+        self.addCleanup(os.unlink, tool)
+        return bindir, tool
+
+    def test_a_path_the_sandbox_does_not_show_says_so(self):
+        _, tool = self._tool_in_home()
+        self.assertOk(self.run_as([tool]))
+        r = self.gb(cmd=[tool], probe=False)
+        self.assertEqual(r.returncode, 127)
+        self.assertEqual(r.stderr, "glovebox: %s: not in the sandbox (glovebox explain lists "
+                         "what it shows; --ro-bind DIR DIR adds a directory)\n" % tool)
+
+    def test_a_name_not_on_the_sandboxs_path_names_that_path(self):
+        bindir, _ = self._tool_in_home()
+        env = {"PATH": bindir + ":/usr/bin:/bin"}
+        self.assertOk(self.run_as(["gb-home-tool"], env=env))
+        r = self.gb(cmd=["gb-home-tool"], probe=False, env=env)
+        self.assertEqual(r.returncode, 127)
+        self.assertEqual(r.stderr, "glovebox: gb-home-tool: command not found in the sandbox "
+                         "(its PATH: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)\n")
+        # with the home shown, the same command runs
+        r = self.gb("--home", "ro", "--keep-env", "PATH", cmd=["gb-home-tool"], probe=False,
+                    env=env)
+        self.assertEqual((r.returncode, r.stdout), (0, "ran\n"), r.stderr)
+
+
 if __name__ == "__main__":
     main()
