@@ -2,10 +2,11 @@
 """What a new user meets running the README's examples and the shipped
 profiles with real programs: each test guards a problem found so."""
 import os
+import re
 import shutil
 import subprocess
 
-from gbtest import both, main
+from gbtest import SOURCE_ROOT, both, main
 
 # the system's, which the sandbox shows (a venv links to its python)
 PYTHON = "/usr/bin/python3"
@@ -99,6 +100,31 @@ class MissingCommand:
         r = self.gb("--home", "ro", "--keep-env", "PATH", cmd=["gb-home-tool"], probe=False,
                     env=env)
         self.assertEqual((r.returncode, r.stdout), (0, "ran\n"), r.stderr)
+
+
+def ini_blocks(path, opening):
+    """The profiles shown in a document: the blocks that open with `opening`."""
+    with open(os.path.join(SOURCE_ROOT, path)) as f:
+        text = f.read()
+    return re.findall(r"^%s\n(.*?)^```$" % re.escape(opening), text, re.M | re.S)
+
+
+@both
+class DocumentedProfiles:
+    """The profiles the README and the man page show pass check --strict:
+    a reader copies them (the README's re-allowed what the default denies)."""
+
+    def test_each_passes_check_strict(self):
+        pictures = os.path.join(self.who.home, "Pictures")
+        os.makedirs(pictures, exist_ok=True)
+        self.who.chown(pictures)
+        blocks = ini_blocks("README.md", "```ini") + \
+            [b for b in ini_blocks("doc/glovebox.ini.5.scd.in", "```") if "[profile]" in b]
+        self.assertGreaterEqual(len(blocks), 2)
+        for i, text in enumerate(blocks):
+            p = self.profile("documented-%d" % i, text)
+            r = self.run_as([self.stage.glovebox, "check", "--strict", p])
+            self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "", ""), text)
 
 
 if __name__ == "__main__":
