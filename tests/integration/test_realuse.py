@@ -127,5 +127,38 @@ class DocumentedProfiles:
             self.assertEqual((r.returncode, r.stdout, r.stderr), (0, "", ""), text)
 
 
+@both
+class Typos:
+    """A mistyped option, key or profile name names the one meant."""
+
+    def test_an_option(self):
+        r = self.run_as([self.stage.glovebox, "--profle", "build", "--", "true"])
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("unknown option '--profle', did you mean --profile?", r.stderr)
+        r = self.run_as([self.stage.glovebox, "--ro-bnd", "/usr", "/x", "--", "true"])
+        self.assertIn("unknown option '--ro-bnd', did you mean --ro-bind?", r.stderr)
+        # nothing near: no guess
+        r = self.run_as([self.stage.glovebox, "--frobnicate", "--", "true"])
+        self.assertEqual(r.stderr, "glovebox: unknown option '--frobnicate' "
+                         "(see glovebox --help)\n")
+
+    def test_a_key(self):
+        p = self.profile("typo-key", "[where]\nnetwrok = host\nfrobnicate = 1\n")
+        r = self.gb("-p", p, cmd=["true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("%s:2: [where] netwrok: unknown key (did you mean network?)" % p, r.stderr)
+        self.assertIn("%s:3: [where] frobnicate: unknown key\n" % p, r.stderr)
+
+    def test_a_profile_name(self):
+        r = self.gb("-p", "biuld", cmd=["true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("profile 'biuld' not found, did you mean build? (looked in ", r.stderr)
+        self.user_file("photos.ini", "[where]\nnetwork = none\n")
+        r = self.run_as([self.stage.glovebox, "check", "phtoos"])
+        self.assertIn("profile 'phtoos' not found, did you mean photos? (looked in ", r.stderr + r.stdout)
+        r = self.gb("-p", "zzzzzz", cmd=["true"], probe=False)
+        self.assertIn("profile 'zzzzzz' not found (looked in ", r.stderr)
+
+
 if __name__ == "__main__":
     main()
