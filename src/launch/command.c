@@ -13,6 +13,7 @@
 #include "env/environ.h"
 #include "launch/internal.h"
 #include "learn/learn.h"
+#include "policy/suggest.h"
 #include "trace.h"
 #include "what/identity.h"
 #include "what/limits.h"
@@ -28,6 +29,11 @@ static int missing_message(char *msg, size_t size, const struct policy *p, const
 	if (p->bwrap.on)
 		return snprintf(msg, size, "glovebox: %s: %s\n", name,
 				search_path ? "command not found" : strerror(ENOENT));
+	_cleanup_(suggest_done) struct suggest s = {0};
+	if (search_path && suggest_subcommand(&s, p->argv.v[0]))
+		return snprintf(msg, size,
+				"glovebox: %s: command not found in the sandbox (its PATH: %s); "
+				"did you mean glovebox %s?\n", name, search_path, s.best);
 	if (search_path)
 		return snprintf(msg, size,
 				"glovebox: %s: command not found in the sandbox (its PATH: %s)\n",

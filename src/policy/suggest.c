@@ -79,6 +79,15 @@ const char *suggest_option(struct suggest *s, const char *name)
 	return suggest_result(s);
 }
 
+const char *suggest_subcommand(struct suggest *s, const char *word)
+{
+	suggest_init(s, word);
+	bool takes_options;
+	for (size_t i = 0; cli_subcommand(i, &takes_options); i++)
+		suggest_offer(s, cli_subcommand(i, &takes_options));
+	return suggest_result(s);
+}
+
 const char *suggest_key(struct suggest *s, const char *section, const char *key)
 {
 	suggest_init(s, key);

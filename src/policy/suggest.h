@@ -23,5 +23,7 @@ void suggest_done(struct suggest *s);
  * NULL. */
 const char *suggest_option(struct suggest *s, const char *name);
 const char *suggest_key(struct suggest *s, const char *section, const char *key);
+/* A glovebox subcommand (check, explain...) mistyped as a command. */
+const char *suggest_subcommand(struct suggest *s, const char *word);
 const char *suggest_profile(struct suggest *s, char *const *dirs, size_t n_dirs,
 			    const char *name);

@@ -159,6 +159,12 @@ class Typos:
         r = self.gb("-p", "zzzzzz", cmd=["true"], probe=False)
         self.assertIn("profile 'zzzzzz' not found (looked in ", r.stderr)
 
+    def test_a_subcommand_taken_for_a_command(self):
+        r = self.run_as([self.stage.glovebox, "chek", "build"])
+        self.assertEqual(r.returncode, 127)
+        self.assertRegex(r.stderr, r"glovebox: chek: command not found in the sandbox "
+                         r"\(its PATH: [^)]*\); did you mean glovebox check\?\n")
+
 
 if __name__ == "__main__":
     main()
