@@ -166,5 +166,27 @@ class Typos:
                          r"\(its PATH: [^)]*\); did you mean glovebox check\?\n")
 
 
+@both
+class UntrustedInTheHome:
+    """`glovebox -p untrusted -- python3 script.py` run in the home, where
+    the script was saved: the home is untrusted's own tmpfs, so the current
+    directory is not shared, and the note says what to do."""
+
+    def test_the_note_says_how_to_share_it(self):
+        sub = os.path.join(self.who.home, "downloads")
+        os.makedirs(sub, exist_ok=True)
+        self.who.chown(sub)
+        with open(os.path.join(sub, "script.sh"), "w") as f:
+            f.write("echo script ran\n")
+        run = 'cd "$1" && exec "$0" -p untrusted -- sh script.sh'
+        r = self.run_as(["/bin/sh", "-c", run, self.stage.glovebox, self.who.home])
+        self.assertNotEqual(r.returncode, 0)
+        self.assertIn("not sharing the current directory %s (the sandbox has its own %s): the "
+                      "command starts in /; run glovebox from a directory in it, which is "
+                      "shared\n" % (self.who.home, self.who.home), r.stderr)
+        r = self.run_as(["/bin/sh", "-c", run, self.stage.glovebox, sub])
+        self.assertEqual((r.returncode, r.stdout), (0, "script ran\n"), r.stderr)
+
+
 if __name__ == "__main__":
     main()
