@@ -188,5 +188,25 @@ class UntrustedInTheHome:
         self.assertEqual((r.returncode, r.stdout), (0, "script ran\n"), r.stderr)
 
 
+@both
+class GitInNetworkClient:
+    """git in network-client, which shows no ~/.gitconfig: a commit (or a
+    git pull's merge) takes the author from the environment."""
+
+    def test_a_commit_takes_the_identity_from_the_environment(self):
+        if not shutil.which("git"):
+            self.skipTest("git is not installed")
+        repo = os.path.join(self.stage.work, "repo-" + self.who.name)
+        os.makedirs(repo, exist_ok=True)
+        self.who.chown(repo)
+        self.addCleanup(shutil.rmtree, repo, True)
+        run = ('cd "$1" && "$0" -p network-client -- sh -c \'git init -q && '
+               'git commit -q --allow-empty -m first && git log --format=%an/%ae\'')
+        ident = {"GIT_AUTHOR_NAME": "A U Thor", "GIT_AUTHOR_EMAIL": "a@example.org",
+                 "GIT_COMMITTER_NAME": "A U Thor", "GIT_COMMITTER_EMAIL": "a@example.org"}
+        r = self.run_as(["/bin/sh", "-c", run, self.stage.glovebox, repo], env=ident)
+        self.assertEqual((r.returncode, r.stdout), (0, "A U Thor/a@example.org\n"), r.stderr)
+
+
 if __name__ == "__main__":
     main()
