@@ -208,5 +208,21 @@ class GitInNetworkClient:
         self.assertEqual((r.returncode, r.stdout), (0, "A U Thor/a@example.org\n"), r.stderr)
 
 
+@both
+class BuildingBlockAlone:
+    """`glovebox -p grant-network -- curl ...`: a block runs nothing alone,
+    and the message says how to use it rather than which calls to allow."""
+
+    def test_the_message_says_to_layer_it(self):
+        r = self.gb("-p", "grant-network", cmd=["true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("grant-network.ini:7: [profile] include: nothing allows execve, so the "
+                      "command cannot start: this is a building block, to layer after a "
+                      "profile that runs things (-p default -p BLOCK, or include = default "
+                      "BLOCK)\n", r.stderr)
+        r = self.gb("-p", "default", "-p", "grant-network", cmd=["true"], probe=False)
+        self.assertOk(r)
+
+
 if __name__ == "__main__":
     main()
