@@ -42,12 +42,29 @@ static void remove_var(struct strv *env, const char *name)
 		env->v[w] = NULL;
 }
 
+/* A keep after a set or unset brings the host's value back: later wins,
+ * so "--keep-env PATH" beats the default profile's own PATH. */
+static void restore_host(struct strv *env, char *const *host_env, const char *pattern)
+{
+	for (char *const *e = host_env; e && *e; e++) {
+		const char *eq = strchr(*e, '=');
+		if (!eq)
+			continue;
+		_cleanup_free_ char *name = xstrndup(*e, (size_t)(eq - *e));
+		if (fnmatch(pattern, name, 0) != 0)
+			continue;
+		remove_var(env, name);
+		strv_add(env, *e);
+	}
+}
+
 void env_build(const struct policy *p, char *const *host_env, struct strv *out)
 {
 	*out = (struct strv){0};
 	for (char *const *e = host_env; e && *e; e++)
 		if (strchr(*e, '=') && (!p->env_clear || kept(p, *e)))
 			strv_add(out, *e);
+	bool changed = false;
 	for (size_t i = 0; i < p->n_env_ops; i++) {
 		const struct env_op *op = &p->env_ops[i];
 		if (op->kind == ENV_UNSET) {
@@ -55,7 +72,10 @@ void env_build(const struct policy *p, char *const *host_env, struct strv *out)
 		} else if (op->kind == ENV_SET) {
 			remove_var(out, op->name);
 			strv_push(out, xasprintf("%s=%s", op->name, op->value));
+		} else if (changed) {
+			restore_host(out, host_env, op->name);
 		}
+		changed |= op->kind != ENV_KEEP;
 	}
 	if (!out->v)
 		strv_push(out, NULL), out->n = 0;

@@ -60,6 +60,12 @@ int how_validate(const struct policy *p, struct diag *d)
 	const struct origin *o = p->blank_s.set		   ? &p->blank_s.origin
 				 : p->default_action_s.set ? &p->default_action_s.origin
 							   : NULL;
+	/* A shipped block (grant-network) run by itself: say how to use it. */
+	if (p->description && strncmp(p->description, "Building block", 14) == 0)
+		return diag_error(d, o,
+				  "nothing allows execve, so the command cannot start: this is a "
+				  "building block, to layer after a profile that runs things "
+				  "(-p default -p BLOCK, or include = default BLOCK)");
 	return diag_error(d, o,
 			  "nothing allows execve, so the command cannot start (allow = "
 			  "@system-service, or at least execve and what the program needs to "

@@ -13,30 +13,63 @@
 #include "env/environ.h"
 #include "launch/internal.h"
 #include "learn/learn.h"
+#include "policy/suggest.h"
 #include "trace.h"
 #include "what/identity.h"
 #include "what/limits.h"
 #include "where/landlock.h"
 #include "where/namespaces.h"
 
+/* Why a command missing before the filter is missing: the sandbox's view,
+ * which may well differ from the user's shell's, so the message says
+ * where glovebox looked (bwrap mode keeps the plain words). */
+static int missing_message(char *msg, size_t size, const struct policy *p, const char *name,
+			   const char *search_path)
+{
+	if (p->bwrap.on)
+		return snprintf(msg, size, "glovebox: %s: %s\n", name,
+				search_path ? "command not found" : strerror(ENOENT));
+	_cleanup_(suggest_done) struct suggest s = {0};
+	if (search_path && suggest_subcommand(&s, p->argv.v[0]))
+		return snprintf(msg, size,
+				"glovebox: %s: command not found in the sandbox (its PATH: %s); "
+				"did you mean glovebox %s?\n", name, search_path, s.best);
+	if (search_path)
+		return snprintf(msg, size,
+				"glovebox: %s: command not found in the sandbox (its PATH: %s)\n",
+				name, search_path);
+	return snprintf(msg, size,
+			"glovebox: %s: not in the sandbox (glovebox explain lists what it shows; "
+			"--ro-bind DIR DIR adds a directory)\n", name);
+}
+
 /* The command could not be run: say why, as a shell would, and end with
  * its status. After the seccomp filter is loaded only exiting is sure to
  * be allowed, so the message is one write(2), made only when the policy
- * cannot kill the process for it (an errno answer just loses it). */
+ * cannot kill the process for it (an errno answer just loses it).
+ * search_path: the sandbox's PATH a name was looked up on, else NULL. */
 _noreturn_ static void exec_failed(const struct policy *p, const char *name, int err,
-				   bool searched, bool filtered)
+				   const char *search_path, bool filtered)
 {
 	size_t w = (size_t)syscall_lookup("write");
 	if (!filtered || !how_call_may_kill(p, w)) {
-		char msg[512];
-		int n = snprintf(msg, sizeof(msg), "glovebox: %s: %s\n", name,
-				 err == ENOENT && searched ? "command not found" : strerror(err));
+		char msg[1024];
+		int n = err == ENOENT && !filtered
+				? missing_message(msg, sizeof(msg), p, name, search_path)
+				: snprintf(msg, sizeof(msg), "glovebox: %s: %s\n", name, strerror(err));
 		if (n >= (int)sizeof(msg))
 			n = (int)sizeof(msg) - 1;
 		if (n > 0)
 			(void)!write(STDERR_FILENO, msg, (size_t)n);
 	}
 	_exit(err == ENOENT ? 127 : 126);
+}
+
+/* The PATH a command name was looked up on, escaped like the name. */
+static char *searched_path(const struct strv *env)
+{
+	const char *path = env_get(env, "PATH");
+	return text_escape(path ? path : "none set, so /bin:/usr/bin");
 }
 
 /* Under every filter: a user namespace made now would be the command's
@@ -220,8 +253,10 @@ _noreturn_ void run_command(const struct child_ctx *c)
 	_cleanup_free_ char *shown = text_escape(name);
 	char *file;
 	int r = env_find_command(name, env.v, &file);
-	if (r < 0)
-		exec_failed(p, shown, -r, !strchr(name, '/'), false);
+	if (r < 0) {
+		_cleanup_free_ char *searched = strchr(name, '/') ? NULL : searched_path(&env);
+		exec_failed(p, shown, -r, searched, false);
+	}
 	pass_descriptors(c, &d);
 	_cleanup_free_ char **renamed = NULL;
 	char **args = command_args(c, &renamed);
@@ -229,7 +264,7 @@ _noreturn_ void run_command(const struct child_ctx *c)
 	/* file holds a '/': no second search. A script without #! runs under
 	 * /bin/sh, as execvp does. */
 	execvpe(file, args, env.v);
-	exec_failed(p, shown, errno, false, true);
+	exec_failed(p, shown, errno, NULL, true);
 }
 
 

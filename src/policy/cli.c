@@ -6,6 +6,7 @@
 
 #include "diag.h"
 #include "policy/expand.h"
+#include "policy/suggest.h"
 
 static const struct subcommand {
 	const char *name;
@@ -305,6 +306,10 @@ static int unknown_option(FILE *err, const char *arg)
 	const struct gb_option *moved = arg[1] == '-' ? option_moved_cli(name) : NULL;
 	if (moved)
 		return usage_error(err, "unknown option '%s' (now --%s)", arg, moved->cli);
+	_cleanup_(suggest_done) struct suggest s = {0};
+	const char *meant = arg[1] == '-' ? suggest_option(&s, name) : NULL;
+	if (meant)
+		return usage_error(err, "unknown option '%s', did you mean --%s?", arg, meant);
 	return usage_error(err, "unknown option '%s'", arg);
 }
 

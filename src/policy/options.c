@@ -565,7 +565,7 @@ const struct gb_option gb_options[] = {
 
 	{.section = "env", .key = "keep", .cli = "keep-env", .cli_nargs = 1, .min_args = 1,
 	 .max_args = 0, .flags = OPT_CLI_NAMES, .metavar = "NAME|PATTERN...",
-	 .help = "variables kept when the environment is cleared (LC_* style patterns)",
+	 .help = "variables kept when the environment is cleared (LC_* style patterns); after a set or unset, the host's value again",
 	 .apply = apply_env_keep},
 	{.section = "env", .key = "set", .cli = "setenv", .cli_nargs = 2, .min_args = 2,
 	 .max_args = 2, .style = VALUE_ASSIGN, .metavar = "NAME VALUE",

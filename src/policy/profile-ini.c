@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "policy/options.h"
+#include "policy/suggest.h"
 
 struct parse_state {
 	struct diag *diag;
@@ -137,9 +138,12 @@ static int handler(void *user, const char *section, const char *key, const char 
 	if (st->section_unknown || !option_section_known(section))
 		return 1;
 	if (!option_by_key(section, key)) {
+		_cleanup_(suggest_done) struct suggest s = {0};
 		const struct gb_option *moved = option_moved_key(section, key);
 		if (first && moved)
 			report(st, section, key, "unknown key (now [%s] %s)", moved->section, moved->key);
+		else if (first && suggest_key(&s, section, key))
+			report(st, section, key, "unknown key (did you mean %s?)", s.best);
 		else if (first)
 			report(st, section, key, "unknown key");
 		return 1;

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "policy/options.h"
+#include "policy/suggest.h"
 
 void profile_loader_init(struct profile_loader *l, struct policy *p, struct diag *d,
 			 const struct expand_vars *vars)
@@ -291,6 +292,10 @@ int profile_load(struct profile_loader *l, const char *name, const char *relativ
 	if (fd < 0) {
 		if (fd == -ENOENT && profile_is_bare_name(name)) {
 			_cleanup_free_ char *where = strv_join(&l->search_path, ", ");
+			_cleanup_(suggest_done) struct suggest s = {0};
+			if (suggest_profile(&s, l->search_path.v, l->search_path.n, name))
+				return diag_error(d, from, "profile '%s' not found, did you mean %s? "
+					  "(looked in %s)", name, s.best, where);
 			return diag_error(d, from, "profile '%s' not found (looked in %s)", name,
 					  where);
 		}

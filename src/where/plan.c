@@ -227,10 +227,15 @@ char *where_cwd_note(const struct policy *p, const struct where_env *env,
 				 "and their sockets in it would be in reach): the command starts in "
 				 "%s; share it with --%s %s %s",
 				 env->cwd, start, rw ? "bind" : "ro-bind", env->cwd, env->cwd);
-	case CWD_OWN_FS:
+	case CWD_OWN_FS: {
+		/* a directory below a tmpfs is shown on top of it */
+		const struct mount_op *own = own_fs_at(p, env->cwd);
 		return xasprintf("not sharing the current directory %s (the sandbox has its own "
-				 "%s): the command starts in %s",
-				 env->cwd, own_fs_at(p, env->cwd)->dest, start);
+				 "%s): the command starts in %s%s",
+				 env->cwd, own->dest, start,
+				 own->kind == MOUNT_TMPFS ? "; run glovebox from a directory in it, "
+							    "which is shared" : "");
+	}
 	case CWD_LINK: {
 		const struct where_path *path = &env->paths[p->n_mounts + 1].src;
 		const struct where_link *l = where_untrusted_link(path, env->invoker);

@@ -161,7 +161,7 @@ class ExitStatus:
     def test_a_missing_path_gives_127(self):
         r = self.gb(cmd=["/no/such/command"], probe=False)
         self.assertEqual(r.returncode, 127)
-        self.assertIn("glovebox: /no/such/command: No such file or directory", r.stderr)
+        self.assertIn("glovebox: /no/such/command: not in the sandbox", r.stderr)
 
     def test_a_command_search_passes_over_what_cannot_run(self):
         d = self.stage.path("path-" + self.who.name)

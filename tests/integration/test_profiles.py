@@ -215,7 +215,7 @@ class NoRawControlCharacters:
         r = self.gb(cmd=["/no/such\x1b[31mcommand"], probe=False)
         self.assertEqual(r.returncode, 127)
         self.assertEscaped(r.stderr)
-        self.assertIn("/no/such\\x1b[31mcommand: No such file or directory", r.stderr)
+        self.assertIn("/no/such\\x1b[31mcommand: not in the sandbox", r.stderr)
         r = self.gb(cmd=["no-such\x1b[31mcommand"], probe=False)
         self.assertEqual(r.returncode, 127)
         self.assertEscaped(r.stderr)

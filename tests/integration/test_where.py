@@ -494,7 +494,8 @@ class CurrentDirectory:
         self.assertEqual(r.stdout.split()[0], "/")
         self.assertNotIn(os.path.basename(path), r.stdout.split())
         self.assertEqual(r.stderr, "glovebox: not sharing the current directory /tmp (the "
-                                   "sandbox has its own /tmp): the command starts in /\n")
+                                   "sandbox has its own /tmp): the command starts in /; run "
+                                   "glovebox from a directory in it, which is shared\n")
 
     def test_a_directory_every_program_shares_is_not_shared(self):
         r = self.gb_in("/run", cmd=["/bin/sh", "-c", "pwd; ls -A /run 2>/dev/null; true"])
