@@ -549,8 +549,10 @@ static int execute(struct where_ctx *w, const struct where_plan *plan)
 		if (streq(st->op->dest, "/") && st->op->kind != MOUNT_REMOUNT_RO &&
 		    st->op->kind != MOUNT_CHMOD && reopen_root(w) < 0)
 			return -1;
-		/* a bind's clone is attached now: its descriptor is spent */
-		closep(&w->facts->src[st->source].fd);
+		/* a bind's clone is attached now: its descriptor is spent,
+		 * unless its Landlock rule is still to come */
+		if (!w->keep_trees)
+			closep(&w->facts->src[st->source].fd);
 	}
 	return 0;
 }
@@ -575,7 +577,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 	struct where_plan plan = {0};
 	struct where_ctx w = {.facts = &facts, .d = d, .rootfd = -1, .coveredfd = -1,
 			      .devnodes_first = -1, .devdir = -1, .pc_fd = -1, .scratchfd = -1,
-			      .kdir_fd = -1};
+			      .kdir_fd = -1, .keep_trees = ruleset >= 0 && fence->fs};
 	int r = -1;
 
 	/* Nothing done in here may propagate back to the host. */
