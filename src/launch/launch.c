@@ -18,6 +18,7 @@
 #include "what/identity.h"
 #include "what/ucounts.h"
 #include "where/dbusproxy.h"
+#include "where/held.h"
 #include "where/namespaces.h"
 
 /* The command's report: a datagram socket on which the kernel vouches
@@ -213,6 +214,7 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		return 125;
 	if (pid == 0)
 		sandbox_init(c);
+	where_env_close_held(req->where); /* pid 1 has its copies */
 	/* the sandbox's ends */
 	closep(&ch.self);
 	closep(&ch.status.w);

@@ -5,6 +5,7 @@
  * new root) and fast (the parent-directory cache, no checks on what it
  * made itself a moment ago). */
 #include "where/executor.h"
+#include "where/held.h"
 
 #include "trace.h"
 
@@ -588,11 +589,13 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 	}
 	struct rlimit fd_limit;
 	getrlimit(RLIMIT_NOFILE, &fd_limit);
-	raise_fd_limit(p->n_mounts + 16);
+	raise_fd_limit(p->n_mounts + env->n_held + 16);
 	where_plan_make(p, env, &plan);
 	/* Every host path is opened while the host tree is still whole: the
 	 * new root is about to be attached over one of its directories. */
-	if (where_gather(&plan, env, host_mounts_fd, GATHER_OPEN, &facts, d) < 0)
+	int gathered = where_gather(&plan, env, host_mounts_fd, GATHER_OPEN, &facts, d);
+	where_env_close_held(env); /* known again or not, the trees are open */
+	if (gathered < 0)
 		goto out;
 	TRACE_POINT("host mounts read");
 	if (where_plan_derive(&plan, &facts, d) < 0)

@@ -536,6 +536,51 @@ class HostileSymlinks:
             stop.set()
             t.join()
 
+    def test_a_symlink_swapped_into_a_bind_source_never_redirects_it(self):
+        # The launcher holds the source it resolved; pid 1 mounts it only
+        # when its clone at the same path is that very directory. Another
+        # process flips the source between a fresh directory and a link to
+        # one holding a marker: a launch fails or shows no marker.
+        work = self.stage.path("source-race-%s" % self.who.name)
+        elsewhere = os.path.join(work, "elsewhere")
+        os.makedirs(elsewhere, exist_ok=True)
+        with open(os.path.join(elsewhere, "marker"), "w"):
+            pass
+        for d in (work, elsewhere):
+            self.who.chown(d)
+        flip = os.path.join(work, "flip")
+        stop = threading.Event()
+
+        def flipper():
+            while not stop.is_set():
+                try:
+                    if os.path.islink(flip):
+                        os.unlink(flip)
+                        os.mkdir(flip)
+                    else:
+                        os.rmdir(flip)
+                        os.symlink(elsewhere, flip)
+                        # the user's own link, which glovebox never follows
+                        if IS_ROOT:
+                            os.lchown(flip, self.who.uid, self.who.gid)
+                except OSError:
+                    pass
+                stop.wait(0.002)  # each state lasts: some launches get through
+
+        os.makedirs(flip, exist_ok=True)
+        t = threading.Thread(target=flipper)
+        t.start()
+        shown = 0
+        try:
+            for _ in range(60):
+                r = self.gb("--ro-bind", flip, "/w", cmd=["/bin/ls", "/w"], probe=False)
+                self.assertNotIn("marker", r.stdout)
+                shown += r.returncode == 0
+        finally:
+            stop.set()
+            t.join()
+        self.assertGreater(shown, 0, "no launch ever got through: the race was not run")
+
 
 if __name__ == "__main__":
     main()
