@@ -214,7 +214,6 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		return 125;
 	if (pid == 0)
 		sandbox_init(c);
-	where_env_close_held(req->where); /* pid 1 has its copies */
 	/* the sandbox's ends */
 	closep(&ch.self);
 	closep(&ch.status.w);
@@ -232,6 +231,7 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
 	closep(&ch.mounts.w);
 	TRACE_POINT("host mounts sent");
+	where_env_close_held(req->where); /* pid 1 has its copies, and this waits no more */
 	/* network = user. On failure the command exits 125, as supervise()
 	 * then says. */
 	(void)pasta_start(&pasta, p, pidfd, &d);
