@@ -17,6 +17,7 @@
 #include "trace.h"
 #include "what/identity.h"
 #include "what/limits.h"
+#include "where/held.h"
 #include "where/landlock.h"
 #include "where/namespaces.h"
 
@@ -302,6 +303,7 @@ pid_t start_command(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net
 		closep(&go->w);
 		closep(&net->r);
 		closep(&c->mounts_fd);
+		where_env_close_held(c->req->where); /* pid 1's, while it waits for go */
 		c->go_fd = go->r;
 		c->net_fd = net->w;
 		move_report_fd(c, d);

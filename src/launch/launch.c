@@ -18,6 +18,7 @@
 #include "what/identity.h"
 #include "what/ucounts.h"
 #include "where/dbusproxy.h"
+#include "where/held.h"
 #include "where/namespaces.h"
 
 /* The command's report: a datagram socket on which the kernel vouches
@@ -183,9 +184,10 @@ static void child_ctx_init(struct child_ctx *c, const struct launch_request *req
 
 /* The sandbox runs: the supervisor closes the sandbox's ends, sends pid 1
  * the host's mounts and starts the helpers that need the sandbox's pid. */
-static void after_clone(const struct policy *p, struct channels *ch, struct term *term,
+static void after_clone(const struct launch_request *req, struct channels *ch, struct term *term,
 			struct pasta *pasta, int pidfd, struct diag *d)
 {
+	const struct policy *p = req->policy;
 	closep(&ch->self);
 	closep(&ch->status.w);
 	closep(&ch->report.w);
@@ -202,6 +204,7 @@ static void after_clone(const struct policy *p, struct channels *ch, struct term
 		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
 	closep(&ch->mounts.w);
 	TRACE_POINT("host mounts sent");
+	where_env_close_held(req->where); /* pid 1 has its copies, and this waits no more */
 	/* network = user. On failure the command exits 125, as supervise()
 	 * then says. */
 	(void)pasta_start(pasta, p, pidfd, d);
@@ -279,7 +282,7 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		return 125;
 	if (pid == 0)
 		sandbox_init(c);
-	after_clone(p, &ch, term, &pasta, pidfd, &d);
+	after_clone(req, &ch, term, &pasta, pidfd, &d);
 	return supervise_sandbox(req, p, pid, pidfd, &ch, term, signal_out);
 }
 

@@ -86,6 +86,10 @@ struct where_facts {
 	struct where_special *specials;
 	size_t n_specials;
 	int devnodes[WHERE_N_DEV_NODES]; /* host /dev nodes, cloned once; -1 until then */
+	/* the last source directory's filesystem, for the next on it */
+	dev_t fs_dev;
+	long fs_type;
+	bool fs_seen;
 };
 
 enum gather_mode {
@@ -94,7 +98,9 @@ enum gather_mode {
 };
 
 /* Fill f for the plan's mount steps, in their order, stopping at the
- * first source that cannot be read (reported with its origin).
+ * first source that cannot be read (reported with its origin). A bind
+ * source env holds (env->held) is cloned by name when it is the inode
+ * held, else opened again with no symlink allowed on the way.
  * host_mounts_fd carries what where_send_host_mounts wrote. 0 or -1. */
 int where_gather(const struct where_plan *plan, const struct where_env *env, int host_mounts_fd,
 		 enum gather_mode mode, struct where_facts *f, struct diag *d);

@@ -3,6 +3,7 @@
  * mounted. The plan is made and checked all the same, and its Landlock
  * rules, at the host's paths, are what fences the files. */
 #include "where/facts.h"
+#include "where/held.h"
 #include "where/landlock.h"
 #include "where/plan.h"
 
@@ -10,6 +11,7 @@ int where_landlock_host_rules(const struct policy *p, const struct where_env *en
 			      int host_mounts_fd, const struct landlock_fence *fence, int ruleset,
 			      struct diag *d)
 {
+	where_env_close_held(env); /* nothing is cloned: the paths are looked at */
 	if (ruleset < 0 || !fence->fs)
 		return diag_error(d, p->landlock_fs_s.set ? &p->landlock_fs_s.origin : NULL,
 				  "fallback = landlock needs Landlock's file rules, which %s",

@@ -232,15 +232,32 @@ static int gather_specials(int host_mounts_fd, struct where_facts *f, struct dia
 
 /* ---- the sources ---- */
 
-static int stat_source(struct where_source *s, int fd, const char *path)
+/* statfs's answer for the last directory's filesystem: sources share a
+ * few filesystems, and a directory's st_dev names its filesystem (a file
+ * on an overlay may show its layer's), so a directory on the same one
+ * needs no statfs of its own. */
+static int stat_source_fs(struct where_facts *f, struct where_source *s, int fd,
+			  const char *path)
 {
-	struct statfs sfs;
-	if ((fd >= 0 ? fstat(fd, &s->st) : stat(path, &s->st)) < 0 ||
-	    (fd >= 0 ? fstatfs(fd, &sfs) : statfs(path, &sfs)) < 0)
-		return -errno;
-	s->fs_type = (long)sfs.f_type;
+	bool dir = S_ISDIR(s->st.st_mode);
+	if (!dir || !f->fs_seen || f->fs_dev != s->st.st_dev) {
+		struct statfs sfs;
+		if ((fd >= 0 ? fstatfs(fd, &sfs) : statfs(path, &sfs)) < 0)
+			return -errno;
+		f->fs_type = (long)sfs.f_type;
+		f->fs_dev = s->st.st_dev;
+		f->fs_seen = dir;
+	}
+	s->fs_type = f->fs_type;
 	s->known = true;
 	return 0;
+}
+
+static int stat_source(struct where_facts *f, struct where_source *s, int fd, const char *path)
+{
+	if ((fd >= 0 ? fstat(fd, &s->st) : stat(path, &s->st)) < 0)
+		return -errno;
+	return stat_source_fs(f, s, fd, path);
 }
 
 /* The host path to open: the launcher's resolution of it (no symlink on
@@ -266,13 +283,31 @@ static const char *source_error(int err)
 			    : strerror(err);
 }
 
-static int gather_bind(const struct mount_op *m, const char *path, enum gather_mode mode,
-		       struct where_source *s)
+/* The tree at path, cloned by name, when its root is the very inode the
+ * launcher opened with no symlink on the way and holds (where/held.h):
+ * no second lookup without links. Its stat in *st. -1 when it is not
+ * (gone or changed since), for the open without links to decide. */
+static int clone_held(const char *path, int held, struct stat *st)
+{
+	struct stat was;
+	if (held < 0 || fstat(held, &was) < 0)
+		return -1;
+	int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+	if (fd >= 0 && fstat(fd, st) == 0 && st->st_dev == was.st_dev && st->st_ino == was.st_ino)
+		return fd;
+	closep(&fd);
+	return -1;
+}
+
+static int gather_bind(const struct mount_op *m, const char *path, int held,
+		       enum gather_mode mode, struct where_facts *f, struct where_source *s)
 {
 	/* The source is opened once, and that very tree is what gets mounted:
 	 * swapping a symlink into the source path afterwards changes nothing.
 	 * AT_RECURSIVE takes the submounts along, so nothing that was mounted
 	 * over a subdirectory on the host is uncovered. */
+	if (mode == GATHER_OPEN && (s->fd = clone_held(path, held, &s->st)) >= 0)
+		return stat_source_fs(f, s, s->fd, path);
 	if (mode == GATHER_OPEN) {
 		_cleanup_close_ int at = open_source_path(path, 0);
 		if (at < 0 && errno == ENOENT && (m->flags & MOUNT_F_TRY)) {
@@ -286,14 +321,14 @@ static int gather_bind(const struct mount_op *m, const char *path, enum gather_m
 		if (s->fd < 0)
 			return -errno;
 	}
-	int r = stat_source(s, s->fd, path);
+	int r = stat_source(f, s, s->fd, path);
 	if (r == -ENOENT && mode == GATHER_LOOK && (m->flags & MOUNT_F_TRY))
 		s->missing = true;
 	return s->missing ? 0 : r;
 }
 
-static int gather_mirror(const struct mount_op *m, const char *path, enum gather_mode mode,
-			 struct where_source *s)
+static int gather_mirror(const struct mount_op *m, const char *path, int held,
+			 enum gather_mode mode, struct where_facts *f, struct where_source *s)
 {
 	struct stat st;
 	if (lstat(path, &st) < 0) {
@@ -301,7 +336,7 @@ static int gather_mirror(const struct mount_op *m, const char *path, enum gather
 		return s->missing ? 0 : -errno;
 	}
 	if (!S_ISLNK(st.st_mode))
-		return gather_bind(m, path, mode, s);
+		return gather_bind(m, path, held, mode, f, s);
 	char target[PATH_MAX];
 	ssize_t n = readlink(path, target, sizeof(target) - 1);
 	if (n < 0)
@@ -350,12 +385,12 @@ static int gather_lowers(const struct mount_op *m, const struct where_source_pat
  * by the executor, once the plan has accepted the directory; bwrap's
  * (RWSRC WORKDIR) are the caller's, used as they are. */
 static int gather_overlay(const struct mount_op *m, const struct where_source_path *sp,
-			  enum gather_mode mode, struct where_source *s)
+			  enum gather_mode mode, struct where_facts *f, struct where_source *s)
 {
 	const char *lower = host_path(sp ? &sp->src : NULL, m->src);
 	if (mode == GATHER_OPEN && (s->fd = open_source_path(lower, O_DIRECTORY)) < 0)
 		return -errno;
-	int r = stat_source(s, s->fd, lower);
+	int r = stat_source(f, s, s->fd, lower);
 	if (r == 0)
 		r = gather_lowers(m, sp, mode, s);
 	if (r < 0 || m->kind != MOUNT_OVERLAY)
@@ -394,7 +429,7 @@ static int gather_dev_nodes(enum gather_mode mode, struct where_facts *f)
 	return 0;
 }
 
-static int gather_source(const struct mount_op *m, const struct where_source_path *sp,
+static int gather_source(const struct mount_op *m, const struct where_source_path *sp, int held,
 			 enum gather_mode mode, struct where_facts *f, struct where_source *s)
 {
 	const char *path = host_path(sp ? &sp->src : NULL, m->src);
@@ -402,15 +437,15 @@ static int gather_source(const struct mount_op *m, const struct where_source_pat
 	case MOUNT_BIND:
 	case MOUNT_RO_BIND:
 	case MOUNT_DEV_BIND:
-		return gather_bind(m, path, mode, s);
+		return gather_bind(m, path, held, mode, f, s);
 	case MOUNT_MIRROR:
-		return gather_mirror(m, path, mode, s);
+		return gather_mirror(m, path, held, mode, f, s);
 	case MOUNT_DEV:
 		return gather_dev_nodes(mode, f);
 	case MOUNT_TMP_OVERLAY:
 	case MOUNT_OVERLAY:
 	case MOUNT_RO_OVERLAY:
-		return gather_overlay(m, sp, mode, s);
+		return gather_overlay(m, sp, mode, f, s);
 	case MOUNT_TMPFS:
 	case MOUNT_PROC:
 	case MOUNT_MQUEUE:
@@ -440,7 +475,8 @@ int where_gather(const struct where_plan *plan, const struct where_env *env, int
 		const struct mount_op *m = plan->steps[k].op;
 		size_t i = plan->steps[k].source;
 		struct where_source *s = &f->src[i];
-		int r = gather_source(m, env->paths ? &env->paths[i] : NULL, mode, f, s);
+		int held = env->held && i < env->n_held ? env->held[i] : -1;
+		int r = gather_source(m, env->paths ? &env->paths[i] : NULL, held, mode, f, s);
 		/* explain shows the plan for sources it cannot read too */
 		if (r < 0 && mode == GATHER_OPEN)
 			return diag_error(d, &m->origin, "%s: %s",

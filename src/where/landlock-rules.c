@@ -95,17 +95,21 @@ static bool at_or_below(const char *path, const char *const *dirs, size_t n)
 	return false;
 }
 
-static void add_rule(struct walk *w, const char *path, bool owned, uint64_t access, size_t step)
+/* The rule added, or NULL when a cover takes it away. */
+static struct landlock_rule *add_rule(struct walk *w, const char *path, bool owned,
+				      uint64_t access, size_t step)
 {
 	if (at_or_below(path, w->covers, w->n_covers)) {
 		if (owned)
 			free((char *)path);
-		return;
+		return NULL;
 	}
 	if (at_or_below(path, w->read_only, w->n_read_only))
 		access &= LL_READ_ONLY;
-	*APPEND(w->out->v, w->out->n) = (struct landlock_rule){
-		.path = path, .owned = owned, .access = access & w->handled, .step = step};
+	struct landlock_rule *r = APPEND(w->out->v, w->out->n);
+	*r = (struct landlock_rule){.path = path, .owned = owned, .access = access & w->handled,
+				    .step = step, .fd = -1};
+	return r;
 }
 
 /* The rights a mount gives beneath its destination, 0 for none; inside
@@ -192,7 +196,11 @@ static void walk_mount(struct walk *w, const struct where_step *st, const struct
 		else
 			free(shm);
 	}
-	add_rule(w, path, false, access, step);
+	struct landlock_rule *r = add_rule(w, path, false, access, step);
+	/* Inside, a bind shows its tree's root at its destination: the rule
+	 * goes on the tree pid 1 holds, with no lookup of the path. */
+	if (r && bind && !host && s && s->fd >= 0)
+		r->fd = s->fd;
 }
 
 static void reverse(struct landlock_rules *r)

@@ -147,11 +147,11 @@ static int add_path(int ruleset, const struct landlock_rule *rule)
 {
 	/* O_PATH: a rule needs no permission on the path itself, and opening
 	 * it does nothing to a device or a fifo. */
-	_cleanup_close_ int fd = open(rule->path, O_PATH | O_CLOEXEC);
-	if (fd < 0)
+	_cleanup_close_ int opened = rule->fd < 0 ? open(rule->path, O_PATH | O_CLOEXEC) : -1;
+	if (rule->fd < 0 && opened < 0)
 		return -errno;
 	struct gb_landlock_path_beneath_attr attr = {.allowed_access = rule->access,
-						     .parent_fd = fd};
+						     .parent_fd = rule->fd < 0 ? opened : rule->fd};
 	if (syscall(SYS_landlock_add_rule, ruleset, GB_LANDLOCK_RULE_PATH_BENEATH, &attr, 0) < 0)
 		return -errno;
 	return 0;

@@ -81,6 +81,10 @@ struct landlock_rule {
 	bool owned;
 	uint64_t access;
 	size_t step; /* the plan step it mirrors */
+	/* A bind's own tree (its facts' descriptor, borrowed), whose root is
+	 * the inode at path: the rule goes on it, with no path opened again
+	 * (Landlock ties a rule to the inode). -1: path is opened. */
+	int fd;
 };
 
 struct landlock_rules {
@@ -132,8 +136,9 @@ int where_landlock_decide(const struct policy *p, int abi, struct landlock_fence
 int where_landlock_open(const struct policy *p, const struct landlock_fence *fence,
 			struct diag *d);
 
-/* Add the file rules: each path opened once (O_PATH), in the calling
- * process's view of the filesystem. 0 or -1 (reported). */
+/* Add the file rules: each on its rule's descriptor, or its path opened
+ * once (O_PATH), in the calling process's view of the filesystem. 0 or -1
+ * (reported). */
 int where_landlock_add_paths(int ruleset, const struct landlock_rules *r,
 			     const struct where_plan *plan, struct diag *d);
 

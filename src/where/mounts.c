@@ -5,6 +5,7 @@
  * new root) and fast (the parent-directory cache, no checks on what it
  * made itself a moment ago). */
 #include "where/executor.h"
+#include "where/held.h"
 
 #include "trace.h"
 
@@ -549,8 +550,10 @@ static int execute(struct where_ctx *w, const struct where_plan *plan)
 		if (streq(st->op->dest, "/") && st->op->kind != MOUNT_REMOUNT_RO &&
 		    st->op->kind != MOUNT_CHMOD && reopen_root(w) < 0)
 			return -1;
-		/* a bind's clone is attached now: its descriptor is spent */
-		closep(&w->facts->src[st->source].fd);
+		/* a bind's clone is attached now: its descriptor is spent,
+		 * unless its Landlock rule is still to come */
+		if (!w->keep_trees)
+			closep(&w->facts->src[st->source].fd);
 	}
 	return 0;
 }
@@ -575,7 +578,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 	struct where_plan plan = {0};
 	struct where_ctx w = {.facts = &facts, .d = d, .rootfd = -1, .coveredfd = -1,
 			      .devnodes_first = -1, .devdir = -1, .pc_fd = -1, .scratchfd = -1,
-			      .kdir_fd = -1};
+			      .kdir_fd = -1, .keep_trees = ruleset >= 0 && fence->fs};
 	int r = -1;
 
 	/* Nothing done in here may propagate back to the host. */
@@ -586,11 +589,13 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 	}
 	struct rlimit fd_limit;
 	getrlimit(RLIMIT_NOFILE, &fd_limit);
-	raise_fd_limit(p->n_mounts + 16);
+	raise_fd_limit(p->n_mounts + env->n_held + 16);
 	where_plan_make(p, env, &plan);
 	/* Every host path is opened while the host tree is still whole: the
 	 * new root is about to be attached over one of its directories. */
-	if (where_gather(&plan, env, host_mounts_fd, GATHER_OPEN, &facts, d) < 0)
+	int gathered = where_gather(&plan, env, host_mounts_fd, GATHER_OPEN, &facts, d);
+	where_env_close_held(env); /* known again or not, the trees are open */
+	if (gathered < 0)
 		goto out;
 	TRACE_POINT("host mounts read");
 	if (where_plan_derive(&plan, &facts, d) < 0)

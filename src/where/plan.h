@@ -84,6 +84,11 @@ struct where_env {
 	/* From where_resolve_sources, by plan source (the policy's mounts,
 	 * home, cwd); NULL until then (every path then taken as named). */
 	struct where_source_path *paths;
+	/* From where_resolve_sources too, by plan source: a bind's source
+	 * opened (O_PATH, close-on-exec) with no symlink on the way, held for
+	 * pid 1 to know it again, or -1; NULL for none (where/held.h). */
+	int *held;
+	size_t n_held;
 	/* Filled only when the policy has a writable bind: $HOME and each
 	 * where_secrets entry, resolved (NULL: unknown). */
 	char *home_phys;

@@ -2,10 +2,12 @@
 /* Host paths as the launcher sees them. Runs before the sandbox's user
  * namespace exists: in there, root and every user but the one mapped
  * show as the overflow uid (nobody's own), so a symlink's owner can only
- * be read out here. pid 1 then opens each resolved path with no symlink
- * allowed on the way, so a link swapped in meanwhile fails the launch
- * instead of redirecting it. */
+ * be read out here. pid 1 then mounts a bind source only when it is the
+ * inode held here (where/held.h), or opens the resolved path with no
+ * symlink allowed on the way, so a link swapped in meanwhile fails the
+ * launch instead of redirecting it. */
 #include "where/resolve.h"
+#include "where/held.h"
 
 #include <fcntl.h>
 #include <limits.h>
@@ -143,7 +145,9 @@ static void walk(const char *path, bool follow_last, struct where_path *out)
 	closep(&w.dir);
 }
 
-void where_resolve(const char *path, bool follow_last, struct where_path *out)
+/* keep: where the descriptor of a path with no link on the way goes,
+ * rather than closed; NULL to close it. */
+static void resolve(const char *path, bool follow_last, struct where_path *out, int *keep)
 {
 	*out = (struct where_path){0};
 	/* A mirror of a path right below / has nothing on the way to check. */
@@ -154,11 +158,18 @@ void where_resolve(const char *path, bool follow_last, struct where_path *out)
 	}
 	int fd = where_open_no_links(AT_FDCWD, path, O_PATH | (follow_last ? 0 : O_NOFOLLOW));
 	if (fd >= 0 || errno != ELOOP) {
+		if (keep)
+			*keep = steal_fd(&fd);
 		closep(&fd);
 		out->phys = normalise(path);
 		return;
 	}
 	walk(path, follow_last, out);
+}
+
+void where_resolve(const char *path, bool follow_last, struct where_path *out)
+{
+	resolve(path, follow_last, out, NULL);
 }
 
 void where_path_free(struct where_path *p)
@@ -176,6 +187,12 @@ static bool has_host_source(enum mount_kind k)
 {
 	return k == MOUNT_BIND || k == MOUNT_RO_BIND || k == MOUNT_DEV_BIND || k == MOUNT_MIRROR ||
 	       k == MOUNT_TMP_OVERLAY || k == MOUNT_OVERLAY || k == MOUNT_RO_OVERLAY;
+}
+
+/* A source gather_bind clones as it is (where_gather). */
+static bool cloned_as_is(enum mount_kind k)
+{
+	return k == MOUNT_BIND || k == MOUNT_RO_BIND || k == MOUNT_DEV_BIND || k == MOUNT_MIRROR;
 }
 
 static bool writable_bind(enum mount_kind k)
@@ -206,13 +223,21 @@ void where_resolve_sources(const struct policy *p, struct where_env *env)
 {
 	size_t n = p->n_mounts + 2;
 	env->paths = xcalloc(n, sizeof(*env->paths));
+	env->held = xcalloc(n, sizeof(*env->held));
+	env->n_held = n;
+	for (size_t i = 0; i < n; i++)
+		env->held[i] = -1;
+	size_t budget = where_held_budget(), n_kept = 0;
 	bool writable = p->cwd == CWD_RW;
 	for (size_t i = 0; i < p->n_mounts; i++) {
 		const struct mount_op *m = &p->mounts[i];
 		if (!has_host_source(m->kind))
 			continue;
 		writable |= writable_bind(m->kind);
-		where_resolve(m->src, m->kind != MOUNT_MIRROR, &env->paths[i].src);
+		bool keep = cloned_as_is(m->kind) && n_kept < budget;
+		resolve(m->src, m->kind != MOUNT_MIRROR, &env->paths[i].src,
+			keep ? &env->held[i] : NULL);
+		n_kept += env->held[i] >= 0;
 		if (m->aux)
 			where_resolve(m->aux, true, &env->paths[i].aux);
 		if (m->work)
@@ -234,6 +259,9 @@ void where_resolve_sources(const struct policy *p, struct where_env *env)
 
 void where_env_free_paths(struct where_env *env, size_t n_sources)
 {
+	where_env_close_held(env);
+	free(env->held);
+	env->held = NULL;
 	for (size_t i = 0; env->paths && i < n_sources; i++) {
 		where_path_free(&env->paths[i].src);
 		where_path_free(&env->paths[i].aux);

@@ -21,8 +21,10 @@ int where_open_no_links(int dirfd, const char *path, int flags);
 void where_resolve(const char *path, bool follow_last, struct where_path *out);
 void where_path_free(struct where_path *p);
 
-/* Resolve every host path the plan of p opens (env->paths), and, when p
- * has a writable bind, $HOME and where_secrets (env->home_phys,
- * env->secret_phys). */
+/* Resolve every host path the plan of p opens (env->paths), holding the
+ * binds' sources found with no link on the way (env->held, up to
+ * where_held_budget), and, when p has a writable bind, $HOME and
+ * where_secrets (env->home_phys, env->secret_phys). */
 void where_resolve_sources(const struct policy *p, struct where_env *env);
+/* Free env's paths and close the descriptors held (env->held). */
 void where_env_free_paths(struct where_env *env, size_t n_sources);

@@ -512,15 +512,10 @@ class Reporting:
 
 @both
 class HostileSymlinks:
-    def test_a_symlink_swapped_in_during_setup_never_sends_a_mount_out(self):
-        # Another process flips a directory of a writable bind between a real
-        # directory and a symlink to /tmp while sandboxes mount below it.
-        # Whatever the timing, the mount point must never land on the host.
-        work = self.stage.path("race-%s" % self.who.name)
-        os.makedirs(work, exist_ok=True)
-        self.who.chown(work)
-        flip = os.path.join(work, "flip")
-        target = "gb-race-target-%s" % self.who.name
+    def flipping(self, flip, to, pause=0.0):
+        """Flip flip between a fresh directory and a link to `to` (the
+        user's own) in another thread, each state lasting `pause`, until
+        the test ends."""
         stop = threading.Event()
 
         def flipper():
@@ -530,21 +525,59 @@ class HostileSymlinks:
                         os.unlink(flip)
                         os.mkdir(flip)
                     else:
+                        # made aside and renamed: never root's for a moment
+                        if os.path.lexists(flip + ".new"):
+                            os.unlink(flip + ".new")
+                        os.symlink(to, flip + ".new")
+                        if IS_ROOT:
+                            os.lchown(flip + ".new", self.who.uid, self.who.gid)
                         shutil.rmtree(flip, ignore_errors=True)
-                        os.symlink("/tmp", flip)
+                        os.rename(flip + ".new", flip)
                 except OSError:
                     pass
+                stop.wait(pause)
 
         t = threading.Thread(target=flipper)
         t.start()
-        try:
-            for _ in range(40):
-                self.gb("--bind", work, "/w", "--tmpfs", "/w/flip/" + target,
-                        cmd=["/bin/true"], probe=False)
-                self.assertFalse(os.path.exists("/tmp/" + target), "a mount point reached /tmp")
-        finally:
-            stop.set()
-            t.join()
+        self.addCleanup(t.join)
+        self.addCleanup(stop.set)
+
+    def test_a_symlink_swapped_in_during_setup_never_sends_a_mount_out(self):
+        # Another process flips a directory of a writable bind between a real
+        # directory and a symlink to /tmp while sandboxes mount below it.
+        # Whatever the timing, the mount point must never land on the host.
+        work = self.stage.path("race-%s" % self.who.name)
+        os.makedirs(work, exist_ok=True)
+        self.who.chown(work)
+        target = "gb-race-target-%s" % self.who.name
+        self.flipping(os.path.join(work, "flip"), "/tmp")
+        for _ in range(40):
+            self.gb("--bind", work, "/w", "--tmpfs", "/w/flip/" + target,
+                    cmd=["/bin/true"], probe=False)
+            self.assertFalse(os.path.exists("/tmp/" + target), "a mount point reached /tmp")
+
+    def test_a_symlink_swapped_into_a_bind_source_never_redirects_it(self):
+        # The launcher holds the source it resolved; pid 1 mounts it only
+        # when its clone at the same path is that very directory. Another
+        # process flips the source between a fresh directory and a link
+        # (never followed: the user's own) to one holding a marker: a launch
+        # fails or shows no marker.
+        work = self.stage.path("source-race-%s" % self.who.name)
+        elsewhere = os.path.join(work, "elsewhere")
+        os.makedirs(elsewhere, exist_ok=True)
+        with open(os.path.join(elsewhere, "marker"), "w"):
+            pass
+        for d in (work, elsewhere):
+            self.who.chown(d)
+        flip = os.path.join(work, "flip")
+        os.makedirs(flip, exist_ok=True)
+        self.flipping(flip, elsewhere, pause=0.002)  # some launches get through
+        shown = 0
+        for _ in range(60):
+            r = self.gb("--ro-bind", flip, "/w", cmd=["/bin/ls", "/w"], probe=False)
+            self.assertNotIn("marker", r.stdout)
+            shown += r.returncode == 0
+        self.assertGreater(shown, 0, "no launch ever got through: the race was not run")
 
 
 if __name__ == "__main__":

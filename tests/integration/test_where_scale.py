@@ -4,6 +4,7 @@ and sysfs mounts a bind brings along, however deep they or a destination
 lie, each one is handled (issue 9, item 6: a 17th proc stayed visible, an
 ancestor list kept 16 or 32 entries)."""
 import os
+import re
 import shlex
 import subprocess
 
@@ -62,6 +63,31 @@ class ManyAndDeep:
                                           "sh", dest], probe=False)
         self.assertOk(r)
         self.assertEqual(r.stdout.split(), ["made"])
+
+
+@both
+class ManyBinds:
+    def descriptors_seen(self, n_binds):
+        """What the command finds in /proc/self/fd with n_binds read-only
+        binds (each source held by the launcher, then by pid 1, while they
+        are resolved and cloned)."""
+        top = self.stage.path("many-binds-%s" % self.who.name)
+        binds = []
+        for i in range(n_binds):
+            src = os.path.join(top, "d%03d" % i)
+            os.makedirs(src, exist_ok=True)
+            binds += ["--ro-bind", src, "/b/d%03d" % i]
+        if os.path.isdir(top):
+            os.chmod(top, 0o755)
+        r = self.gb(*binds, cmd=["/bin/sh", "-c", 'for f in /proc/$$/fd/*; do '
+                                 'echo "${f##*/} $(readlink "$f")"; done'], probe=False)
+        self.assertOk(r)
+        return [re.sub(r"\[[0-9]+\]$", "", line) for line in r.stdout.splitlines()]
+
+    def test_no_bind_sources_descriptor_reaches_the_command(self):
+        none = self.descriptors_seen(0)
+        self.assertEqual(self.descriptors_seen(500), none)
+        self.assertFalse([line for line in none if "many-binds" in line], none)
 
 
 if __name__ == "__main__":

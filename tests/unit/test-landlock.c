@@ -43,8 +43,10 @@ static void source_is(struct where_facts *fx, size_t i, mode_t type)
 typedef void (*setup_fn)(struct where_facts *);
 
 /* The rules for a profile on a kernel of this ABI, as
- * "path: words; path: words". */
-static char *rules_text(const char *profile, setup_fn setup, enum landlock_view view, int abi)
+ * "path: words; path: words", or with fds, each path and descriptor as
+ * "path=fd path=fd". */
+static char *rules_text(const char *profile, setup_fn setup, enum landlock_view view, int abi,
+			bool fds)
 {
 	struct where_env env = {.home = "/home/u"};
 	struct where_plan plan;
@@ -60,7 +62,9 @@ static char *rules_text(const char *profile, setup_fn setup, enum landlock_view 
 	for (size_t i = 0; i < rules.n; i++) {
 		char access[512];
 		where_landlock_access_text(rules.v[i].access, handled, access, sizeof(access));
-		char *next = xasprintf("%s%s%s: %s", out, i ? "; " : "", rules.v[i].path, access);
+		char *next = fds ? xasprintf("%s%s%s=%d", out, i ? " " : "", rules.v[i].path,
+					     rules.v[i].fd)
+				 : xasprintf("%s%s%s: %s", out, i ? "; " : "", rules.v[i].path, access);
 		free(out);
 		out = next;
 	}
@@ -72,7 +76,7 @@ static char *rules_text(const char *profile, setup_fn setup, enum landlock_view 
 
 #define RULES(profile, setup, view, abi, expect)                                                   \
 	do {                                                                                       \
-		char *t_ = rules_text(profile, setup, view, abi);                                  \
+		char *t_ = rules_text(profile, setup, view, abi, false);                                  \
 		ck_assert_str_eq(t_, expect);                                                      \
 		free(t_);                                                                          \
 	} while (0)
@@ -245,6 +249,30 @@ START_TEST(without_namespaces_what_a_mask_would_hide_is_refused)
 }
 END_TEST
 
+/* The first three mounts' sources as pid 1 holds them: trees 40, 41, 42. */
+static void sources_open(struct where_facts *fx)
+{
+	for (size_t i = 0; i < 3; i++) {
+		source_is(fx, i, S_IFDIR);
+		fx->src[i].fd = 40 + (int)i;
+	}
+}
+
+START_TEST(a_binds_rule_goes_on_the_tree_pid_1_holds)
+{
+	/* inside, a bind's tree root is what shows at its destination: no
+	 * path to open again; a tmpfs has no tree, the host's paths none */
+	static const char *const profile = "[where]\nhome = none\nro-bind = /usr\ntmpfs = /tmp\n"
+					   "bind = /srv/data /data\n";
+	char *t = rules_text(profile, sources_open, LANDLOCK_INSIDE, 7, true);
+	ck_assert_str_eq(t, "/usr=40 /tmp=-1 /data=42 /=-1");
+	free(t);
+	t = rules_text(profile, sources_open, LANDLOCK_HOST, 7, true);
+	ck_assert_str_eq(t, "/usr=-1 /srv/data=-1");
+	free(t);
+}
+END_TEST
+
 /* ---- the TCP keys ---- */
 
 START_TEST(tcp_ports_are_listed_and_a_later_line_replaces)
@@ -287,5 +315,5 @@ RUN_SUITE("landlock", each_mount_kind_gets_the_rights_its_mount_gives,
 	  remount_ro_takes_the_write_rights_at_and_below_it, an_older_kernel_gets_the_rights_it_knows,
 	  explain_says_what_an_older_kernel_cannot_enforce, nothing_beneath_a_mask_gets_a_rule,
 	  without_namespaces_the_rules_name_the_hosts_paths,
-	  without_namespaces_what_a_mask_would_hide_is_refused,
+	  without_namespaces_what_a_mask_would_hide_is_refused, a_binds_rule_goes_on_the_tree_pid_1_holds,
 	  tcp_ports_are_listed_and_a_later_line_replaces, a_bad_port_names_itself)
