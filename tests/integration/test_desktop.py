@@ -211,8 +211,12 @@ class X11Apps(DesktopCase):
         if self.who.is_root:
             self.skipTest("xterm calls initgroups() as root, which a user namespace refuses "
                           "(setgroups is denied there)")
-        # xterm catches SIGTERM and exits with the signal's number
-        self.assert_draws("xterm", ["xterm", "-e", "sleep", "600"], "XTerm", status=15)
+        # xterm catches SIGTERM and exits with the signal's number. Its
+        # window shows before it is done starting: a SIGTERM that soon
+        # killed it outright under load (143) a few times, so it gets a
+        # second to settle first, as zathura does.
+        self.assert_draws("xterm", ["xterm", "-e", "sleep", "600"], "XTerm", status=15,
+                          settle=1.0)
 
     def test_feh_shows_an_image(self):
         img = self.fixture("img.png", lambda p: subprocess.run(
