@@ -32,6 +32,12 @@ struct bwrap_request {
 	bool help, version;
 	bool no_command; /* bwrap_parse failed for want of a command: show the usage */
 	int info_fd, json_fd, block_fd, sync_fd; /* -1 when not given */
+	/* -1 when not given: --userns (joined instead of a new one), --pidns
+	 * (joined: the sandbox's processes are made in it), --userns2 (the
+	 * command moves into it once set up) and --userns-block-fd (the
+	 * caller writes the id maps, then to it). bwrap_join_namespaces and
+	 * the launcher use them. */
+	int userns_fd, pidns_fd, userns2_fd, userns_block_fd;
 	struct how_program *seccomp; /* --seccomp and --add-seccomp-fd, in order */
 	size_t n_seccomp;
 	bool die_with_parent, new_session;
@@ -57,6 +63,13 @@ void bwrap_usage(FILE *f, const char *argv0);
 
 /* Whether glovebox was called as bwrap: argv[0]'s base name. */
 bool bwrap_invoked_as(const char *argv0);
+
+/* namespaces.c: --userns and --pidns entered by glovebox itself before
+ * it makes the sandbox's other namespaces, and --uid and --gid taken
+ * in the joined user namespace, in bwrap's order and words. 0, or -1
+ * (reported: bwrap exits 1). */
+int bwrap_join_namespaces(const struct bwrap_request *r, const struct policy *p,
+			  const struct bwrap_caller *caller, struct diag *d);
 
 /* The whole bwrap mode: parse, build and run. Returns the exit status. */
 int bwrap_main(int argc, char **argv);

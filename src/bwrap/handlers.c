@@ -29,11 +29,11 @@ int bw_fail(struct bw *s, const struct bw_option *o, const char *fmt, ...)
 
 /* ---- values ---- */
 
-int bw_parse_fd(struct bw *s, const struct bw_option *o, const char *v, int *fd)
+int bw_parse_fd(struct bw *s, const struct bw_option *o _unused_, const char *v, int *fd)
 {
 	uint64_t n;
 	if (parse_u64(v, &n) < 0 || n > INT32_MAX)
-		return bw_fail(s, o, "%s: not a descriptor number", v);
+		return bw_fail(s, NULL, "Invalid fd: %s", v); /* bwrap's words, without the option */
 	*fd = (int)n;
 	return 0;
 }
@@ -224,6 +224,10 @@ int bw_size(struct bw *s, const struct bw_option *o, char **a)
 int bw_unshare(struct bw *s, const struct bw_option *o, char **a _unused_)
 {
 	s->unshare |= (unsigned long)o->data;
+	/* --userns refuses them by the name that means each ("--unshare-all"
+	 * means --unshare-user-try); --unshare-user wins over the try form */
+	if ((o->flags & BW_USER) || ((o->flags & BW_USER_TRY) && !s->user_by))
+		s->user_by = o->flags & BW_USER ? "--unshare-user" : "--unshare-user-try";
 	return 0;
 }
 
@@ -315,8 +319,14 @@ int bw_caps(struct bw *s, const struct bw_option *o, char **a)
 
 int bw_fd(struct bw *s, const struct bw_option *o, char **a)
 {
-	int *fds[] = {&s->r->info_fd, &s->r->json_fd, &s->r->block_fd, &s->r->sync_fd};
-	return bw_parse_fd(s, o, a[0], fds[o->data]);
+	int *fds[] = {&s->r->info_fd, &s->r->json_fd,	 &s->r->block_fd,   &s->r->sync_fd,
+		      &s->r->userns_fd, &s->r->pidns_fd, &s->r->userns2_fd, &s->r->userns_block_fd};
+	int *fd = fds[o->data];
+	/* bwrap's warning, word for word; the option's name is the table's */
+	if (*fd >= 0)
+		fprintf(s->d->out, "%sOnly the last %s option will take effect\n", s->d->prefix,
+			o->name);
+	return bw_parse_fd(s, o, a[0], fd);
 }
 
 /* --seccomp (once) and --add-seccomp-fd: a classic BPF program, as an
@@ -369,15 +379,6 @@ int bw_help(struct bw *s, const struct bw_option *o, char **a _unused_)
 {
 	*(o->data ? &s->r->version : &s->r->help) = true;
 	return 0;
-}
-
-/* Options glovebox does not do: refused by name with the reason (the
- * row's data), never accepted silently. */
-int bw_unsupported(struct bw *s, const struct bw_option *o, char **a _unused_)
-{
-	/* NOLINTNEXTLINE(performance-no-int-to-ptr): the rows' data are string constants */
-	const char *why = (const char *)o->data;
-	return bw_fail(s, NULL, "%s is not supported by glovebox: %s", o->name, why);
 }
 
 /* --exec-label and --file-label: a bwrap built without SELinux refuses

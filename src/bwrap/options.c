@@ -11,14 +11,6 @@
 
 #define BIND(k, f) ((intptr_t)(k) | ((intptr_t)(f) << 8))
 
-/* Why glovebox refuses what it refuses. */
-#define WHY_USERNS "glovebox makes the sandbox's user namespace itself and cannot enter one " \
-		   "made before"
-#define WHY_PIDNS "glovebox makes the sandbox's pid namespace itself, its pid 1 builds the " \
-		  "filesystem, and cannot enter one made before"
-#define WHY_USERNS_BLOCK "glovebox writes the user namespace's id maps itself; nothing waits " \
-			 "for the caller to write them"
-
 static const struct bw_option options[] = {
 	{"--help", 0, bw_help, 0, 0, "", "Show this list and exit"},
 	{"--version", 0, bw_help, 1, 0, "", "Show glovebox's version and exit"},
@@ -27,19 +19,19 @@ static const struct bw_option options[] = {
 	{"--level-prefix", 0, bw_flag, 2, 0, "", "Mark each message with its syslog level (<3> and so on)"},
 	{"--unshare-all", 0, bw_unshare,
 	 CLONE_NEWUSER | CLONE_NEWIPC | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWCGROUP,
-	 0, "", "All the namespaces below (add --share-net to keep the network)"},
+	 BW_USER_TRY, "", "All the namespaces below (add --share-net to keep the network)"},
 	{"--share-net", 0, bw_share_net, 0, 0, "", "Stay in the host's network namespace despite --unshare-all"},
-	{"--unshare-user", 0, bw_unshare, CLONE_NEWUSER, 0, "", "A user namespace of the sandbox's own"},
-	{"--unshare-user-try", 0, bw_unshare, CLONE_NEWUSER, 0, "", "A user namespace of its own where the kernel allows one"},
+	{"--unshare-user", 0, bw_unshare, CLONE_NEWUSER, BW_USER, "", "A user namespace of the sandbox's own"},
+	{"--unshare-user-try", 0, bw_unshare, CLONE_NEWUSER, BW_USER_TRY, "", "A user namespace of its own where the kernel allows one"},
 	{"--unshare-ipc", 0, bw_unshare, CLONE_NEWIPC, 0, "", "An IPC namespace of its own"},
 	{"--unshare-pid", 0, bw_unshare, CLONE_NEWPID, 0, "", "A pid namespace of its own"},
 	{"--unshare-net", 0, bw_unshare, CLONE_NEWNET, 0, "", "A network namespace of its own (loopback only)"},
 	{"--unshare-uts", 0, bw_unshare, CLONE_NEWUTS, 0, "", "A UTS namespace of its own (its own host name)"},
 	{"--unshare-cgroup", 0, bw_unshare, CLONE_NEWCGROUP, 0, "", "A cgroup namespace of its own"},
 	{"--unshare-cgroup-try", 0, bw_unshare, CLONE_NEWCGROUP, 0, "", "A cgroup namespace of its own where the kernel has them"},
-	{"--userns", 1, bw_unsupported, (intptr_t)WHY_USERNS, 0, "FD", "Join the user namespace FD (refused)"},
-	{"--userns2", 1, bw_unsupported, (intptr_t)WHY_USERNS, 0, "FD", "Move into the user namespace FD once set up (refused)"},
-	{"--pidns", 1, bw_unsupported, (intptr_t)WHY_PIDNS, 0, "FD", "Join the pid namespace FD (refused)"},
+	{"--userns", 1, bw_fd, 4, 0, "FD", "Use the user namespace FD instead of a new one (no id maps written)"},
+	{"--userns2", 1, bw_fd, 6, 0, "FD", "Move the command into the user namespace FD once set up"},
+	{"--pidns", 1, bw_fd, 5, 0, "FD", "Make the sandbox's processes in the pid namespace FD"},
 	{"--disable-userns", 0, bw_disable_userns, 0, 0, "", "Forbid the command new user namespaces (with --unshare-user)"},
 	{"--assert-userns-disabled", 0, bw_flag, 3, 0, "", "Fail unless new user namespaces are refused to the command"},
 	{"--uid", 1, bw_id, 0, 0, "UID", "The uid inside (with a user namespace)"},
@@ -80,7 +72,7 @@ static const struct bw_option options[] = {
 	{"--seccomp", 1, bw_seccomp, 0, 0, "FD", "Load the BPF program FD gives (once)"},
 	{"--add-seccomp-fd", 1, bw_seccomp, 1, 0, "FD", "Load the BPF program FD gives (repeatable)"},
 	{"--block-fd", 1, bw_fd, 2, 0, "FD", "Hold the command until FD has data or is closed"},
-	{"--userns-block-fd", 1, bw_unsupported, (intptr_t)WHY_USERNS_BLOCK, 0, "FD", "Hold set-up until FD has data (refused)"},
+	{"--userns-block-fd", 1, bw_fd, 7, 0, "FD", "Write no id maps: hold set-up until the caller wrote them and then to FD"},
 	{"--info-fd", 1, bw_fd, 0, 0, "FD", "Write the command's pid and namespaces to FD as JSON"},
 	{"--json-status-fd", 1, bw_fd, 1, 0, "FD", "Write the command's pid, then its exit status, to FD as JSON lines"},
 	{"--new-session", 0, bw_flag, 1, 0, "", "Run the command in a session of its own"},

@@ -21,6 +21,7 @@ struct bw {
 	bool size_given;
 	uint64_t size;
 	unsigned long unshare; /* CLONE_NEW* asked for, net included */
+	const char *user_by; /* --unshare-user, or else --unshare-user-try (--unshare-all) */
 	bool uid_given, gid_given;
 	uint64_t caps;
 	bool caps_touched;
@@ -39,6 +40,8 @@ typedef int (*bw_apply_fn)(struct bw *s, const struct bw_option *o, char **a);
 #define BW_DATA_BIND 0x4u /* --bind-data, --ro-bind-data: the file is a bind mount */
 #define BW_WRITABLE  0x8u /* the sandbox may write to it */
 #define BW_OVERLAY   0x10u /* takes what --overlay-src gave */
+#define BW_USER      0x20u /* --unshare-user itself */
+#define BW_USER_TRY  0x40u /* --unshare-user-try, or --unshare-all which means it */
 
 struct bw_option {
 	const char *name;
@@ -87,7 +90,6 @@ int bw_flag(struct bw *s, const struct bw_option *o, char **a);
 int bw_lock_file(struct bw *s, const struct bw_option *o, char **a);
 int bw_argv0(struct bw *s, const struct bw_option *o, char **a);
 int bw_help(struct bw *s, const struct bw_option *o, char **a);
-int bw_unsupported(struct bw *s, const struct bw_option *o, char **a);
 int bw_label(struct bw *s, const struct bw_option *o, char **a);
 int bw_overlay_src(struct bw *s, const struct bw_option *o, char **a);
 int bw_overlay(struct bw *s, const struct bw_option *o, char **a);

@@ -80,25 +80,59 @@ int bw_args(struct bw *s, const struct bw_option *o, char **a)
 	return r;
 }
 
+/* Whether glovebox makes a user namespace: asked for, or for an
+ * unprivileged caller always, unless --userns gave one to join. */
+static bool new_userns(const struct bw *s)
+{
+	return ((s->unshare & CLONE_NEWUSER) || s->caller->uid != 0) && s->r->userns_fd < 0;
+}
+
+/* --userns, --userns-block-fd: bwrap's rules, in its order, and before
+ * those on the ids, which a joined namespace satisfies. */
+static int check_userns_options(struct bw *s)
+{
+	const struct bwrap_request *r = s->r;
+	if (r->userns_fd >= 0 && s->user_by)
+		return bw_fail(s, NULL, "--userns not compatible %s", s->user_by);
+	/* the explicit option only: the user namespace an unprivileged caller
+	 * gets anyway does not count, as in bwrap */
+	bool explicit_user = s->user_by && streq(s->user_by, "--unshare-user");
+	if (r->userns_block_fd >= 0 && !explicit_user)
+		return bw_fail(s, NULL, "--userns-block-fd requires --unshare-user");
+	if (r->userns_block_fd >= 0 && r->info_fd < 0)
+		return bw_fail(s, NULL, "--userns-block-fd requires --info-fd");
+	/* The kernel makes a pid namespace only as a child of the maker's
+	 * own, not of the one it joined for its children (EINVAL): bwrap
+	 * forks into the joined one first, glovebox does not (yet). */
+	if (r->pidns_fd >= 0 && (s->unshare & CLONE_NEWPID))
+		return bw_fail(s, NULL, "--pidns with --unshare-pid is not supported by glovebox: "
+				      "it would have to fork into the joined pid namespace before "
+				      "making the sandbox's own inside it");
+	return 0;
+}
+
 /* bwrap's rules between options, once all are read. */
 static int check_combination(struct bw *s)
 {
 	struct policy *p = s->p;
-	bool userns = (s->unshare & CLONE_NEWUSER) || s->caller->uid != 0;
+	bool userns = new_userns(s);
+	bool joined = s->r->userns_fd >= 0;
 	if (s->perms_by)
 		return bw_fail(s, NULL, "--perms must be followed by an option that creates a file");
 	if (s->size_given)
 		return bw_fail(s, NULL, "--size must be followed by --tmpfs");
 	if (s->overlay_srcs.n)
 		return bw_fail(s, NULL, OVERLAY_SRC_ALONE);
+	if (check_userns_options(s) < 0)
+		return -1;
 	if (s->disable_userns && !userns)
 		return bw_fail(s, NULL, "--disable-userns requires --unshare-user");
-	if ((s->uid_given || s->gid_given) && !userns)
+	if ((s->uid_given || s->gid_given) && !userns && !joined)
 		return bw_fail(s, NULL, "Specifying --%s requires --unshare-user or --userns",
 			    s->uid_given ? "uid" : "gid");
 	if (p->hostname_s.set && !(s->unshare & CLONE_NEWUTS))
 		return bw_fail(s, NULL, "Specifying --hostname requires --unshare-uts");
-	if (s->caps_touched && s->caller->uid != 0 && !userns)
+	if (s->caps_touched && s->caller->uid != 0 && !userns && !joined)
 		return bw_fail(s, NULL, "--cap-add in setuid mode can be used only by root");
 	return 0;
 }
@@ -126,8 +160,17 @@ static void bwrap_defaults(struct policy *p, const struct bwrap_caller *caller)
 static void apply_namespaces(struct bw *s)
 {
 	struct policy *p = s->p;
-	bool userns = (s->unshare & CLONE_NEWUSER) || s->caller->uid != 0;
-	p->unshare = (s->unshare & ~(unsigned long)CLONE_NEWNET) | (userns ? CLONE_NEWUSER : 0);
+	bool userns = new_userns(s);
+	/* --userns-block-fd: the caller's maps decide the ids; bwrap then
+	 * ignores --uid and --gid, and root keeps its capabilities */
+	if (s->r->userns_block_fd >= 0) {
+		p->bwrap.uid = s->caller->uid;
+		p->bwrap.gid = s->caller->gid;
+	}
+	/* a joined user namespace is entered by glovebox before the others
+	 * are made (bwrap_join_namespaces): none is made, no ids mapped */
+	unsigned long user = userns ? CLONE_NEWUSER : 0;
+	p->unshare = (s->unshare & ~(unsigned long)(CLONE_NEWNET | CLONE_NEWUSER)) | user;
 	p->network = (s->unshare & CLONE_NEWNET) ? NET_NONE : NET_HOST;
 	/* root keeps every capability when it stays uid 0, as bwrap does */
 	bool root_inside = p->bwrap.uid == 0;
@@ -139,7 +182,7 @@ static void apply_namespaces(struct bw *s)
 	p->bwrap.caps_ambient = s->caps_touched;
 	/* root keeps its bounding set, unless it chose capabilities for a
 	 * user namespace; anyone else's is the capabilities */
-	bool chosen = userns && s->caps_touched;
+	bool chosen = (userns || s->r->userns_fd >= 0) && s->caps_touched;
 	p->bwrap.bounding = s->caller->uid != 0 || chosen ? p->caps : s->caller->bounding;
 	p->user = p->bwrap.uid == 0 ? USER_ROOT : USER_SELF;
 }
@@ -156,7 +199,9 @@ static int parse_all(struct bw *s, int argc, char **argv, int *i)
 int bwrap_parse(int argc, char **argv, const struct bwrap_caller *caller, struct policy *p,
 		struct bwrap_request *r, struct diag *d)
 {
-	*r = (struct bwrap_request){.info_fd = -1, .json_fd = -1, .block_fd = -1, .sync_fd = -1};
+	*r = (struct bwrap_request){.info_fd = -1, .json_fd = -1, .block_fd = -1, .sync_fd = -1,
+				    .userns_fd = -1, .pidns_fd = -1, .userns2_fd = -1,
+				    .userns_block_fd = -1};
 	bwrap_defaults(p, caller);
 	struct bw s = {.p = p, .r = r, .d = d, .caller = caller};
 	int i = 1;

@@ -51,8 +51,13 @@ static void forget_fd(int *fds, size_t *n, int fd)
 }
 
 /* The namespaces of the command that differ from glovebox's own, in
- * bwrap's order and words. */
-static const char *const ns_names[] = {"cgroup", "ipc", "mnt", "net", "pid", "uts"};
+ * bwrap's order and words: those it made. A pid namespace joined with
+ * --pidns is not one: the sandbox's processes are made in glovebox's
+ * pid_for_children, which is then not glovebox's own. */
+static const struct {
+	const char *name, *own;
+} ns_names[] = {{"cgroup", "cgroup"}, {"ipc", "ipc"}, {"mnt", "mnt"},
+		{"net", "net"},	      {"pid", "pid_for_children"}, {"uts", "uts"}};
 
 static char *bwrap_child_info(pid_t child, bool multi_line)
 {
@@ -61,12 +66,12 @@ static char *bwrap_child_info(pid_t child, bool multi_line)
 			       (int)child);
 	for (size_t i = 0; i < ELEMENTSOF(ns_names); i++) {
 		char path[64], own[64];
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)child, ns_names[i]);
-		snprintf(own, sizeof(own), "/proc/self/ns/%s", ns_names[i]);
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)child, ns_names[i].name);
+		snprintf(own, sizeof(own), "/proc/self/ns/%s", ns_names[i].own);
 		struct stat theirs, ours;
 		if (stat(path, &theirs) < 0 || stat(own, &ours) < 0 || theirs.st_ino == ours.st_ino)
 			continue;
-		char *more = xasprintf("%s%s\"%s-namespace\": %llu", text, sep, ns_names[i],
+		char *more = xasprintf("%s%s\"%s-namespace\": %llu", text, sep, ns_names[i].name,
 				       (unsigned long long)theirs.st_ino);
 		free(text);
 		text = more;
@@ -86,6 +91,12 @@ static int take_as_pid_1(const struct bwrap_request *r, struct policy *p, struct
 		return diag_error(d, NULL, "Specifying --as-pid-1 requires --unshare-pid");
 	if (r->lock_files.n)
 		return diag_error(d, NULL, "Specifying --as-pid-1 and --lock-file is not permitted");
+	/* pid 1, the command to be, starts only once the filesystem is
+	 * built, which waits for the maps: no early account of its pid */
+	if (r->userns_block_fd >= 0)
+		return diag_error(d, NULL, "--userns-block-fd with --as-pid-1 is not supported by "
+					   "glovebox: the caller would wait for a pid that comes "
+					   "only once the id maps are written");
 	p->as_pid_1 = true;
 	p->as_pid_1_s = (struct setting){.set = true, .origin = {.key = "--as-pid-1"}};
 	return 0;
@@ -198,6 +209,8 @@ static int run(struct bwrap_run *b)
 		.new_session = b->r.new_session, .block_fd = b->r.block_fd, .argv0 = b->r.argv0,
 		.lock_files = b->r.lock_files.v, .n_lock_files = b->r.lock_files.n,
 		.child_info = bwrap_child_info,
+		.userns = &(struct launch_userns){.enter_fd = b->r.userns2_fd,
+						  .maps_ready_fd = b->r.userns_block_fd},
 	};
 	fflush(stdout);
 	fflush(stderr);
@@ -235,7 +248,7 @@ int bwrap_main(int argc, char **argv)
 		goto out;
 	if (b.r.die_with_parent && die_with_parent(parent, &b.d) < 0)
 		goto out;
-	if (resolve_bind_fds(&b.p, &b.d) < 0)
+	if (resolve_bind_fds(&b.p, &b.d) < 0 || bwrap_join_namespaces(&b.r, &b.p, &caller, &b.d) < 0)
 		goto out;
 	status = run(&b);
 out:

@@ -108,6 +108,18 @@ static ssize_t read_byte(int fd)
 	return n;
 }
 
+/* The command's pid for the supervisor's reports; the command waits
+ * until the front end's account is written: it reads the command's
+ * namespaces from /proc (a byte back, or the supervisor gone), so a
+ * command that exits at once is still there. */
+static void report_pid(const struct child_ctx *c)
+{
+	if (c->report_fd >= 0 && send_report(c->report_fd, 'p', -1) < 0)
+		_exit(125);
+	if (c->req->child_info)
+		(void)read_byte(c->report_fd);
+}
+
 /* The command's share of the set-up, done on the other CPU while pid 1
  * maps the ids and builds the filesystem: its network namespace (the
  * costliest namespace to create), host name, loopback, capabilities,
@@ -126,6 +138,12 @@ static void set_up_own_share(const struct child_ctx *c, struct strv *env, struct
 	if (c->net_fd >= 0 && (write(c->net_fd, "n", 1) != 1 || close(c->net_fd) < 0))
 		_exit(125);
 	TRACE_POINT("net uts");
+	/* --userns-block-fd: the caller maps the ids by this pid, before pid 1
+	 * goes on; and before a second user namespace, whose maps are not
+	 * the ones to write */
+	if (maps_by_caller(c->req))
+		report_pid(c);
+	enter_second_userns(c->req);
 	if ((c->fallback ? what_drop_host_caps(d) : what_apply_caps(p, d)) < 0 ||
 	    what_apply_rlimits(p, d) < 0 || what_limit_nproc(p, c->fallback, d) < 0)
 		_exit(125);
@@ -153,13 +171,8 @@ static void enter_sandbox(const struct child_ctx *c, struct strv *env, struct di
 		_exit(125);
 	if (term_enter(c->term, c->pty_peer, d) < 0)
 		_exit(125);
-	if (c->report_fd >= 0 && send_report(c->report_fd, 'p', -1) < 0)
-		_exit(125);
-	/* The front end's account reads the command's namespaces from
-	 * /proc: the command waits until it is written (a byte back, or the
-	 * supervisor gone), so a command that exits at once is still there. */
-	if (c->req->child_info)
-		(void)read_byte(c->report_fd);
+	if (!maps_by_caller(c->req))
+		report_pid(c);
 	/* --block-fd: the caller lets the command start (after reading
 	 * --info-fd, say) by writing to it or closing it */
 	if (c->req->block_fd >= 0)

@@ -23,6 +23,7 @@ struct init_state {
 	pid_t command;
 	int status_fd;
 	int children_fd; /* without a pid namespace: /proc/thread-self/children */
+	int proc_fd;     /* without one: the /proc that file is in (O_PATH) */
 	int supervisor_fd; /* without a pid namespace: glovebox's pidfd */
 	bool own_pidns;
 	bool report_stops; /* the command has a pty: its stops are glovebox's */
@@ -35,8 +36,21 @@ struct init_state {
 };
 
 /* Without a pid namespace of its own, pid 1 is a subreaper: everything the
- * command leaves behind becomes its child, and it kills them by pid, over
- * and over until none is left. */
+ * command leaves behind becomes its child, and it kills them, over and
+ * over until none is left. The numbers are those of the host's /proc,
+ * not always of pid 1's own pid namespace (bwrap's --pidns puts it in
+ * another): each is signalled through its /proc directory, which names
+ * the child itself, never by kill(2) with a number that could be a
+ * stranger's in pid 1's namespace. An unreaped child keeps its number. */
+static void kill_child(const struct init_state *st, long pid)
+{
+	char name[24];
+	snprintf(name, sizeof(name), "%ld", pid);
+	_cleanup_close_ int fd = openat(st->proc_fd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		pidfd_send_signal(fd, SIGKILL, NULL, 0);
+}
+
 static void kill_children(const struct init_state *st)
 {
 	char buf[4096];
@@ -49,7 +63,7 @@ static void kill_children(const struct init_state *st)
 		if (end == p)
 			break;
 		if (pid > 0)
-			kill((pid_t)pid, SIGKILL);
+			kill_child(st, pid);
 	}
 }
 
@@ -168,7 +182,7 @@ _noreturn_ static void init_loop(struct init_state *st)
 	}
 	/* Keep nothing the command could reach through /proc/1/fd, and make
 	 * pid 1 impossible to ptrace from inside. */
-	const int own[] = {sfd, st->status_fd, st->children_fd, st->supervisor_fd};
+	const int own[] = {sfd, st->status_fd, st->children_fd, st->proc_fd, st->supervisor_fd};
 	size_t n_keep = ELEMENTSOF(own) + st->n_locks;
 	int *keep = xcalloc(n_keep, sizeof(*keep));
 	memcpy(keep, own, sizeof(own));
@@ -279,7 +293,9 @@ static void track_processes(struct init_state *st, struct diag *d)
 		return;
 	/* Opened while the host's /proc is still there. */
 	st->children_fd = open("/proc/thread-self/children", O_RDONLY | O_CLOEXEC);
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 || st->children_fd < 0) {
+	st->proc_fd = open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) < 0 || st->children_fd < 0 ||
+	    st->proc_fd < 0) {
 		diag_error(d, NULL, "cannot track the sandbox's processes: %s", strerror(errno));
 		_exit(125);
 	}
@@ -321,7 +337,7 @@ static void build_sandbox(struct child_ctx *c, struct init_state *st, bool late,
 	if (!c->fallback && (what_limit_pid_namespace(req->policy, !late || as_pid_1, d) < 0 ||
 			     what_limit_ucounts(req->policy, c->ucounts, d) < 0))
 		_exit(125);
-	if (!c->fallback && (where_map_ids(req->policy, c->uid, c->gid, d) < 0 ||
+	if (!c->fallback && (map_or_await_ids(req, c->uid, c->gid, d) < 0 ||
 			     refuse_exec_memfds(req->policy, c->uid, d) < 0))
 		_exit(125);
 	TRACE_POINT("id maps");
@@ -376,6 +392,7 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	struct init_state st = {
 		.status_fd = c->status_fd,
 		.children_fd = -1,
+		.proc_fd = -1,
 		.supervisor_fd = tie_to_supervisor(c, own_pidns),
 		.own_pidns = own_pidns,
 		.report_stops = term_relays(c->term),

@@ -86,6 +86,15 @@ pid_t start_command_with_pty(struct child_ctx *c, struct fd_pair *go, struct fd_
 _noreturn_ void run_command(const struct child_ctx *c);
 void move_report_fd(struct child_ctx *c, struct diag *d);
 
+/* userns.c: bwrap's --userns-block-fd and --userns2. Whether the caller
+ * writes the id maps (the command's process then reports its pid before
+ * its set-up, not after "go"); pid 1's maps, or its wait for the
+ * caller's; the command's process moving into the second user namespace
+ * (it exits 1 on failure, bwrap's status). */
+bool maps_by_caller(const struct launch_request *req);
+int map_or_await_ids(const struct launch_request *req, uid_t uid, gid_t gid, struct diag *d);
+void enter_second_userns(const struct launch_request *req);
+
 /* as-pid-1.c: pid 1, its filesystem built, becomes the command. */
 _noreturn_ void exec_as_pid_1(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net,
 			      struct diag *d);

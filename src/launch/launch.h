@@ -22,6 +22,13 @@
 #include "policy/policy.h"
 #include "where/mounts.h"
 
+/* bwrap's --userns2 and --userns-block-fd (src/launch/userns.c). */
+struct launch_userns {
+	int enter_fd;      /* -1, or: the command moves into this user namespace once set up */
+	int maps_ready_fd; /* -1, or: pid 1 writes no id maps; the caller does, once it
+			    * has the command's pid (info_fd), and then writes here */
+};
+
 struct launch_request {
 	const struct policy *policy;
 	const struct how_program *how;
@@ -44,6 +51,7 @@ struct launch_request {
 	/* NULL, or the text for info_fd (multi_line) and status_fd's first
 	 * line in place of {"child-pid": N}; freed by the caller. */
 	char *(*child_info)(pid_t child, bool multi_line);
+	const struct launch_userns *userns; /* NULL: neither */
 	/* glovebox learn: the filter is loaded with a listener, which goes to
 	 * this learner in the supervisor (src/learn/); NULL otherwise. */
 	struct learner *learner;

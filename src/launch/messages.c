@@ -70,19 +70,18 @@ int send_report(int fd, char byte, int master)
 
 int send_report_flags(int fd, char byte, int master, int flags)
 {
-	struct ucred cred = {.pid = getpid(), .uid = getuid(), .gid = getgid()};
-	char cbuf[CMSG_SPACE(sizeof(cred)) + CMSG_SPACE(sizeof(int))] = {0};
+	/* No SCM_CREDENTIALS of our own: the receiver has SO_PASSCRED, so
+	 * the kernel attaches the sender's pid and ids itself. One given
+	 * explicitly would be refused (EINVAL) before the user namespace's
+	 * ids are mapped, as with bwrap's --userns-block-fd, where getuid()
+	 * is the overflow uid. */
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
 	struct iovec iov = {.iov_base = &byte, .iov_len = 1};
-	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = CMSG_SPACE(sizeof(cred))};
-	struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-	c->cmsg_level = SOL_SOCKET;
-	c->cmsg_type = SCM_CREDENTIALS;
-	c->cmsg_len = CMSG_LEN(sizeof(cred));
-	memcpy(CMSG_DATA(c), &cred, sizeof(cred));
+	struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
 	if (master >= 0) {
-		msg.msg_controllen += CMSG_SPACE(sizeof(int));
-		c = CMSG_NXTHDR(&msg, c);
+		msg.msg_control = cbuf;
+		msg.msg_controllen = sizeof(cbuf);
+		struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
 		c->cmsg_len = CMSG_LEN(sizeof(int));

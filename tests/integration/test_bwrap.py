@@ -300,9 +300,8 @@ class Lifecycle(BwrapCase):
         self.assertIn("--ro-bind SRC DEST", r.stdout)
 
     def test_unsupported_options_are_refused_by_name(self):
-        for name, args in (("--userns", ["3"]), ("--userns2", ["3"]),
-                           ("--pidns", ["3"]), ("--userns-block-fd", ["3"]),
-                           ("--exec-label", ["x"]), ("--file-label", ["x"])):
+        # the namespaces the caller made: test_bwrap_ns.py
+        for name, args in (("--exec-label", ["x"]), ("--file-label", ["x"])):
             argv = [name] + args
             r = self.bw(*argv, "--ro-bind", "/", "/", "true", gb=True)
             self.assertEqual(r.returncode, 1, argv)

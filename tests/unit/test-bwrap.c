@@ -61,6 +61,23 @@ static char *fd_arg(int fd)
 	return b;
 }
 
+/* Command lines that each fail with exactly bwrap's message. */
+struct refusal {
+	char *argv[10];
+	const char *msg;
+};
+
+static void assert_refused(const struct bwrap_caller *who, const struct refusal *cases, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct parsed t;
+		parse_as(&t, who, (char **)cases[i].argv);
+		ck_assert_int_eq(t.ret, -1);
+		ck_assert_str_eq(t.msgs, cases[i].msg);
+		parsed_free(&t);
+	}
+}
+
 START_TEST(defaults_are_bwraps)
 {
 	struct parsed t;
@@ -348,8 +365,7 @@ END_TEST
 
 START_TEST(what_glovebox_cannot_do_is_refused_by_name_with_the_reason)
 {
-	static const char *const refused[] = {"--userns", "--userns2", "--pidns",
-					      "--userns-block-fd", "--exec-label", "--file-label"};
+	static const char *const refused[] = {"--exec-label", "--file-label"};
 	for (size_t i = 0; i < ELEMENTSOF(refused); i++) {
 		struct parsed t;
 		parse_as(&t, &user, (char *[]){"bwrap", (char *)refused[i], "3", "/x", "true", NULL});
@@ -375,10 +391,7 @@ START_TEST(overlays_take_one_lower_layer)
 	ck_assert_uint_eq(t.p.mounts[0].lowers.n, 0);
 	ck_assert_str_eq(t.p.mounts[0].dest, "/mnt/x");
 	parsed_free(&t);
-	static const struct {
-		char *argv[10];
-		const char *msg;
-	} cases[] = {
+	static const struct refusal cases[] = {
 		{{"bwrap", "--tmp-overlay", "/x", "true"},
 		 "bwrap: --tmp-overlay requires at least one --overlay-src\n"},
 		{{"bwrap", "--overlay", "/u", "/w", "/x", "true"},
@@ -392,12 +405,7 @@ START_TEST(overlays_take_one_lower_layer)
 		 "bwrap: --overlay-src must be followed by another --overlay-src or one of "
 		 "--overlay, --tmp-overlay, or --ro-overlay\n"},
 	};
-	for (size_t i = 0; i < ELEMENTSOF(cases); i++) {
-		parse_as(&t, &user, (char **)cases[i].argv);
-		ck_assert_int_eq(t.ret, -1);
-		ck_assert_str_eq(t.msgs, cases[i].msg);
-		parsed_free(&t);
-	}
+	assert_refused(&user, cases, ELEMENTSOF(cases));
 }
 END_TEST
 
@@ -453,6 +461,70 @@ START_TEST(disable_userns_needs_a_user_namespace)
 }
 END_TEST
 
+START_TEST(joined_namespaces_follow_bwraps_rules)
+{
+	static const struct refusal as_root[] = {
+		{{"bwrap", "--userns", "5", "--unshare-user", "true"},
+		 "bwrap: --userns not compatible --unshare-user\n"},
+		{{"bwrap", "--unshare-all", "--userns-block-fd", "6", "--info-fd", "7", "true"},
+		 "bwrap: --userns-block-fd requires --unshare-user\n"},
+		{{"bwrap", "--unshare-user", "--userns-block-fd", "6", "true"},
+		 "bwrap: --userns-block-fd requires --info-fd\n"},
+		/* --userns2 is no --userns for the ids */
+		{{"bwrap", "--userns2", "5", "--uid", "3", "true"},
+		 "bwrap: Specifying --uid requires --unshare-user or --userns\n"},
+		{{"bwrap", "--userns", "x", "true"}, "bwrap: Invalid fd: x\n"},
+		{{"bwrap", "--pidns", "-1", "true"}, "bwrap: Invalid fd: -1\n"},
+	};
+	static const struct refusal as_user[] = {
+		/* --unshare-all means the try form; the plain one wins */
+		{{"bwrap", "--userns", "5", "--unshare-all", "true"},
+		 "bwrap: --userns not compatible --unshare-user-try\n"},
+		{{"bwrap", "--unshare-user-try", "--unshare-user", "--userns", "5", "true"},
+		 "bwrap: --userns not compatible --unshare-user\n"},
+		/* the user namespace an unprivileged caller gets anyway is not asked for */
+		{{"bwrap", "--userns-block-fd", "6", "--info-fd", "7", "true"},
+		 "bwrap: --userns-block-fd requires --unshare-user\n"},
+	};
+	assert_refused(&root, as_root, ELEMENTSOF(as_root));
+	assert_refused(&user, as_user, ELEMENTSOF(as_user));
+}
+END_TEST
+
+START_TEST(a_joined_user_namespace_is_not_made)
+{
+	struct parsed t;
+	parse_as(&t, &user, (char *[]){"bwrap", "--userns", "5", "--pidns", "6", "--uid", "0",
+				       "--cap-add", "ALL", "true", NULL});
+	ck_assert_int_eq(t.ret, 0);
+	ck_assert_int_eq(t.r.userns_fd, 5);
+	ck_assert_int_eq(t.r.pidns_fd, 6);
+	ck_assert(!(t.p.unshare & CLONE_NEWUSER)); /* entered, no maps */
+	ck_assert(!(t.p.unshare & CLONE_NEWPID));
+	ck_assert_uint_eq(t.p.bwrap.uid, 0);
+	parsed_free(&t);
+	parse_as(&t, &root, (char *[]){"bwrap", "--unshare-user", "--info-fd", "7",
+				       "--userns-block-fd", "6", "--userns2", "8", "true", NULL});
+	ck_assert_int_eq(t.ret, 0);
+	ck_assert(t.p.unshare & CLONE_NEWUSER);
+	ck_assert_int_eq(t.r.userns_block_fd, 6);
+	ck_assert_int_eq(t.r.userns2_fd, 8);
+	parsed_free(&t);
+	/* bwrap's warning, and the last one wins */
+	parse_as(&t, &root, (char *[]){"bwrap", "--pidns", "5", "--pidns", "6", "true", NULL});
+	ck_assert_int_eq(t.ret, 0);
+	ck_assert_int_eq(t.r.pidns_fd, 6);
+	ck_assert_str_eq(t.msgs, "bwrap: Only the last --pidns option will take effect\n");
+	parsed_free(&t);
+	/* no pid namespace of its own inside a joined one */
+	parse_as(&t, &root, (char *[]){"bwrap", "--pidns", "5", "--unshare-pid", "true", NULL});
+	ck_assert_int_eq(t.ret, -1);
+	ck_assert(str_startswith(t.msgs, "bwrap: --pidns with --unshare-pid is not supported by "
+					 "glovebox: "));
+	parsed_free(&t);
+}
+END_TEST
+
 START_TEST(help_version_and_the_name)
 {
 	struct parsed t;
@@ -485,4 +557,5 @@ RUN_SUITE("bwrap", defaults_are_bwraps, root_gets_no_user_namespace_and_keeps_it
 	  descriptors_and_flags, seccomp_programs_are_read_whole, errors_say_what_bwrap_says,
 	  what_glovebox_cannot_do_is_refused_by_name_with_the_reason, overlays_take_one_lower_layer,
 	  overlays_stack_their_layers_in_bwrap_order,
-	  disable_userns_needs_a_user_namespace, help_version_and_the_name)
+	  disable_userns_needs_a_user_namespace, joined_namespaces_follow_bwraps_rules,
+	  a_joined_user_namespace_is_not_made, help_version_and_the_name)

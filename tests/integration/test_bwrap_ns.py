@@ -1,0 +1,276 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""bwrap mode's namespaces made by the caller (--userns, --pidns,
+--userns2) and its id maps written by the caller (--userns-block-fd),
+differentially: the same command line under the installed bubblewrap and
+under `glovebox bwrap`, as root and as an unprivileged user, with
+namespaces that `unshare --user --map-root-user --pid --fork` made and
+whose /proc/PID/ns files are passed as descriptors."""
+import json
+import os
+import re
+import subprocess
+import time
+import unittest
+
+from gbtest import both, main, processes_with, wait_for
+from test_bwrap import BWRAP, BwrapCase
+
+USERNS, PIDNS = 20, 21  # where the namespaces' descriptors go
+# what the command shows of its identity and namespaces
+IDS = ("id; cat /proc/self/uid_map /proc/self/gid_map; readlink /proc/self/ns/user "
+       "/proc/self/ns/pid; grep -E '^Cap(Eff|Bnd):' /proc/self/status")
+# a proc of the sandbox's own (glovebox never shows the host's)
+ROOT = ("--ro-bind", "/", "/", "--proc", "/proc")
+
+
+def read(path):
+    """A /proc list's words, none when it is not there (yet)."""
+    try:
+        with open(path) as f:
+            return f.read().split()
+    except OSError:
+        return []
+
+
+class Namespaces:
+    """A user namespace mapping the user onto root, and a pid namespace it
+    owns whose init (`sleep`) has a child of its own: processes that are
+    not the sandbox's."""
+
+    def __init__(self, case):
+        self.outer = subprocess.Popen(case.who.wrap(
+            ["unshare", "--user", "--map-root-user", "--pid", "--fork", "sh", "-c",
+             "sleep 1000 & exec sleep 1001"]), cwd=case.stage.work)
+        children = "/proc/%d/task/%d/children" % (self.outer.pid, self.outer.pid)
+        assert wait_for(lambda: read(children))
+        self.init = int(read(children)[0])  # mapped before it was forked
+        kids = "/proc/%d/task/%d/children" % (self.init, self.init)
+        assert wait_for(lambda: read(kids))
+        self.foreign = [self.init, int(read(kids)[0])]
+        self.user = os.readlink("/proc/%d/ns/user" % self.init)
+        self.pid = os.readlink("/proc/%d/ns/pid" % self.init)
+        for n, kind in ((USERNS, "user"), (PIDNS, "pid")):
+            fd = os.open("/proc/%d/ns/%s" % (self.init, kind), os.O_RDONLY)
+            os.dup2(fd, n)  # inheritable
+            os.close(fd)
+
+    def close(self):
+        for n in (USERNS, PIDNS):
+            os.close(n)
+        self.outer.kill()
+        self.outer.wait()
+        for pid in self.foreign:
+            try:
+                os.kill(pid, 9)
+            except ProcessLookupError:
+                pass
+
+
+def fresh(text, joined=()):
+    """The namespaces' ids in text, those that each run makes anew
+    written "new", the joined ones kept."""
+    return re.sub(r"(\w+):\[\d+\]", lambda m: m.group(0) if m.group(0) in joined
+                  else m.group(1) + ":[new]", text)
+
+
+class JoinedCase(BwrapCase):
+    def setUp(self):
+        super().setUp()
+        self.ns = Namespaces(self)
+        self.addCleanup(self.ns.close)
+
+    def same(self, *args, show=None, **kw):
+        """Compared with the namespaces each run makes anew left out."""
+        joined = (self.ns.user, self.ns.pid)
+        return super().same(*args, show=show or (lambda r: (r.returncode,
+                                                            fresh(r.stdout, joined))), **kw)
+
+    def both_ways(self, *args, **kw):
+        return super().both_ways(*args, pass_fds=(USERNS, PIDNS), **kw)
+
+
+@both
+class Joining(JoinedCase):
+    def test_userns_joins_instead_of_making_one_and_writes_no_maps(self):
+        # a pid namespace of its own: the host's proc cannot be mounted from
+        # the joined user namespace (in glovebox: bwrap binds it, see README)
+        r = self.same("--userns", str(USERNS), "--unshare-pid", *ROOT, "sh", "-c", IDS)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(self.ns.user, r.stdout)
+        self.assertIn("uid=0(root)", r.stdout)  # the caller's map, nothing added
+
+    def test_userns_and_pidns_put_the_command_in_both(self):
+        r = self.same("--userns", str(USERNS), "--pidns", str(PIDNS), *ROOT, "sh", "-c", IDS)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn(self.ns.user, r.stdout)
+        self.assertIn(self.ns.pid, r.stdout)
+
+    def test_the_ids_rules_with_userns(self):
+        # --uid 0 is root inside already: no change; 5 is not mapped
+        self.same("--userns", str(USERNS), "--unshare-pid", "--uid", "0", "--gid", "0", *ROOT,
+                  "sh", "-c", IDS)
+        r = self.same("--userns", str(USERNS), "--uid", "5", *ROOT, "true",
+                      show=lambda r: (r.returncode, r.stderr))
+        self.assertEqual(r.stderr, "bwrap: unable to switch to uid 5: Invalid argument\n")
+
+    def test_info_fd_names_no_joined_pid_namespace(self):
+        got = {}
+        for gb in (False, True):
+            r, w = os.pipe()
+            os.dup2(w, 22)
+            os.close(w)
+            try:
+                p = self.bw("--userns", str(USERNS), "--pidns", str(PIDNS), "--info-fd", "22",
+                            *ROOT, "true", gb=gb, pass_fds=(USERNS, PIDNS, 22))
+            finally:
+                os.close(22)
+            with os.fdopen(r) as f:
+                got[gb] = json.loads(f.read())
+            self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(sorted(got[True]), sorted(got[False]))
+        self.assertNotIn("pid-namespace", got[True])
+
+    def test_pidns_alone(self):
+        """Root may enter the pid namespace from the host's user namespace;
+        an unprivileged user has no right to it there."""
+        r = self.same("--pidns", str(PIDNS), *ROOT, "sh", "-c", "readlink /proc/self/ns/pid",
+                      show=lambda r: (r.returncode, r.stdout, r.stderr.splitlines()[:1]))
+        if self.who.is_root:
+            self.assertEqual(r.stdout, self.ns.pid + "\n")
+        else:
+            self.assertEqual(r.stderr, "bwrap: Setting pidns failed: Operation not permitted\n")
+
+    def test_userns2_moves_the_command_once_set_up(self):
+        if not self.who.is_root:
+            # the sandbox's user namespace is new, the one given not below it;
+            # bwrap's words (measured by hand: bwrap 0.8 leaves a process
+            # behind holding its stderr here, which a test cannot wait for)
+            r = self.bw("--userns2", str(USERNS), "--unshare-pid", *ROOT, "true", gb=True,
+                        pass_fds=(USERNS, PIDNS))
+            self.assertEqual((r.returncode, r.stderr),
+                             (1, "bwrap: Setting userns2 failed: Operation not permitted\n"))
+            return
+        r = self.same("--userns2", str(USERNS), "--unshare-pid", *ROOT, "sh", "-c",
+                      "id; cat /proc/self/uid_map; readlink /proc/self/ns/user")
+        self.assertIn(self.ns.user, r.stdout)
+
+
+@both
+class Misuse(JoinedCase):
+    """bwrap's words and status 1 for what it refuses."""
+
+    def test_refused_combinations_and_descriptors(self):
+        u, p = str(USERNS), str(PIDNS)
+        cases = [["--userns", u, "--unshare-user"], ["--userns", u, "--unshare-all"],
+                 ["--unshare-user-try", "--unshare-user", "--userns", u],
+                 ["--userns-block-fd", "9", "--info-fd", "1"],
+                 ["--unshare-user", "--userns-block-fd", "9"],
+                 ["--userns", "x"], ["--pidns", "-1"], ["--userns", "9"], ["--userns", p],
+                 ["--pidns", "9"], ["--pidns", u]]
+        if self.who.is_root:  # an unprivileged caller has a user namespace for --uid
+            cases.append(["--userns2", u, "--uid", "3"])
+            # joined from a user namespace made after it: no right to it
+            cases.append(["--unshare-user", "--pidns", p])
+        for args in cases:
+            want, got = self.both_ways(*args, "--ro-bind", "/", "/", "true")
+            # bwrap adds a second line of its own for a failed --pidns
+            first = lambda r: (r.returncode, r.stderr.splitlines()[:1])
+            self.assertEqual(first(got), first(want), args)
+            self.assertEqual(got.returncode, 1, args)
+
+    def test_only_the_last_one_counts(self):
+        self.same("--userns", str(USERNS), "--userns", str(USERNS), "--unshare-pid", *ROOT,
+                  "true", show=lambda r: (r.returncode, r.stderr))
+
+
+@both
+class Teardown(JoinedCase):
+    def test_a_foreign_process_in_the_joined_pid_namespace_survives(self):
+        """Without a pid namespace of its own glovebox's pid 1 is a
+        subreaper in the caller's: at the end it kills what the command
+        left behind, and nothing else (no kill(-1) there)."""
+        marker = "%d.%d" % (os.getpid(), time.monotonic_ns() % 1000000)
+        # a /dev of its own: sh gives a background job /dev/null, which a
+        # bind of the host's (nodev) refuses
+        r = self.bw("--userns", str(USERNS), "--pidns", str(PIDNS), *ROOT, "--dev", "/dev",
+                    "sh", "-c", "sleep %s & echo started" % marker, gb=True,
+                    pass_fds=(USERNS, PIDNS), timeout=30)
+        self.assertEqual((r.returncode, r.stdout), (0, "started\n"), r.stderr)
+        self.assertTrue(wait_for(lambda: not processes_with("sleep\0" + marker)),
+                        "the command's own leftover still runs")
+        for pid in self.ns.foreign:
+            with open("/proc/%d/stat" % pid) as f:
+                self.assertNotIn(") Z ", f.read(), "a foreign process was killed")
+        # bwrap leaves the command's background behind instead
+        r = self.bw("--userns", str(USERNS), "--pidns", str(PIDNS), *ROOT, "--dev", "/dev",
+                    "sh", "-c", "sleep %s >/dev/null 2>&1 & echo started" % marker,
+                    pass_fds=(USERNS, PIDNS))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(wait_for(lambda: processes_with("sleep\0" + marker)),
+                        "bwrap ended the background too: test the difference again")
+        for pid in processes_with("sleep\0" + marker):
+            os.kill(pid, 9)
+
+
+@both
+class CallerMaps(BwrapCase):
+    """--userns-block-fd: the caller reads the pid on --info-fd, writes the
+    maps, then writes to the descriptor; nothing runs before."""
+
+    def run_with_maps(self, gb, inside, *opts):
+        info_r, info_w = os.pipe()
+        block_r, block_w = os.pipe()
+        for fd, n in ((info_w, 23), (block_r, 24)):
+            os.dup2(fd, n)
+            os.close(fd)
+        front = [self.stage.glovebox, "bwrap"] if gb else [BWRAP]
+        try:
+            p = subprocess.Popen(self.who.wrap(front + [
+                "--unshare-user", "--info-fd", "23", "--userns-block-fd", "24", *opts,
+                "--unshare-pid", *ROOT, "sh", "-c", IDS + "; cat /proc/self/setgroups"]),
+                pass_fds=(23, 24), env=self.who.env(), cwd=self.stage.work,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        finally:
+            os.close(23)
+            os.close(24)
+        # read up to the end of the document: the set-up's processes hold
+        # the descriptor until their exec, after the maps
+        text = b""
+        while not text.endswith(b"}\n"):
+            more = os.read(info_r, 4096)
+            self.assertTrue(more, "--info-fd ended early: %r" % text)
+            text += more
+        os.close(info_r)
+        info = json.loads(text)
+        pid = info["child-pid"]
+        # written from outside, as the test's user could with newuidmap
+        with open("/proc/%d/uid_map" % pid, "w") as f:
+            f.write("%d %d 1\n" % (inside, self.who.uid))
+        with open("/proc/%d/setgroups" % pid, "w") as f:
+            f.write("deny")
+        with open("/proc/%d/gid_map" % pid, "w") as f:
+            f.write("%d %d 1\n" % (inside, self.who.gid))
+        os.write(block_w, b"x")
+        os.close(block_w)
+        out, err = p.communicate(timeout=30)
+        return p.returncode, out, err, sorted(info)
+
+    def test_the_callers_maps_are_the_sandboxs(self):
+        for inside, opts in ((0, ()), (7, ()), (0, ("--uid", "5"))):
+            want = self.run_with_maps(False, inside, *opts)
+            got = self.run_with_maps(True, inside, *opts)
+            show = lambda r: (r[0], fresh(r[1]), r[3])
+            self.assertEqual(show(got), show(want),
+                             "bwrap: %s\nglovebox: %s" % (want[2], got[2]))
+            self.assertIn("%d %d" % (inside, self.who.uid), " ".join(got[1].split()))
+
+    def test_as_pid_1_is_refused_with_it(self):
+        r = self.bw("--unshare-user", "--unshare-pid", "--as-pid-1", "--info-fd", "1",
+                    "--userns-block-fd", "0", *ROOT, "true", gb=True)
+        self.assertEqual(r.returncode, 1)
+        self.assertRegex(r.stderr, "^bwrap: --userns-block-fd with --as-pid-1 is not "
+                                   "supported by glovebox: ")
+
+
+if __name__ == "__main__":
+    main()
