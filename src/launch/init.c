@@ -17,6 +17,7 @@
 #include "what/limits.h"
 #include "what/ucounts.h"
 #include "trace.h"
+#include "where/held.h"
 #include "where/namespaces.h"
 
 struct init_state {
@@ -365,6 +366,11 @@ static void release_command(struct child_ctx *c, const struct init_state *st,
 	}
 	if (!st->own_pidns && supervisor_gone(st->supervisor_fd))
 		_exit(125); /* the command sees end of file, and never starts */
+	/* Before the command can run, not after: no way to the host through
+	 * /proc/1/fd (the held bind sources are host directories) and no
+	 * ptrace of pid 1. init_loop closes the rest. */
+	where_env_close_held(c->req->where);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	(void)!write(go->w, "1", 1);
 	closep(&go->w);
 }
@@ -379,7 +385,8 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	closep(&c->mounts_wfd);
 	/* Root that became nobody left the process undumpable, and its /proc
 	 * files root's: pid 1 could not write its own id maps. It makes
-	 * itself undumpable again before the command runs (init_loop). */
+	 * itself undumpable again before the command runs (release_command;
+	 * with as-pid-1, pid 1 becomes the command). */
 	if (req->policy->host_user == HOST_USER_NOBODY && prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) < 0)
 		_exit(125);
 	bool own_pidns = !c->fallback && (req->policy->unshare & CLONE_NEWPID) != 0;
