@@ -514,9 +514,11 @@ class Reporting:
 class HostileSymlinks:
     def flipping(self, flip, to, pause=0.0):
         """Flip flip between a fresh directory and a link to `to` (the
-        user's own) in another thread, each state lasting `pause`, until
-        the test ends."""
+        user's own) in another thread, each state lasting `pause` (a
+        number, or a one-element list the test may change as it goes),
+        until the test ends."""
         stop = threading.Event()
+        hold = pause if isinstance(pause, list) else [pause]
 
         def flipper():
             while not stop.is_set():
@@ -535,7 +537,7 @@ class HostileSymlinks:
                         os.rename(flip + ".new", flip)
                 except OSError:
                     pass
-                stop.wait(pause)
+                stop.wait(hold[0])
 
         t = threading.Thread(target=flipper)
         t.start()
@@ -571,12 +573,20 @@ class HostileSymlinks:
             self.who.chown(d)
         flip = os.path.join(work, "flip")
         os.makedirs(flip, exist_ok=True)
-        self.flipping(flip, elsewhere, pause=0.002)  # some launches get through
-        shown = 0
-        for _ in range(60):
+        # Some launches must get through, or the race was not run: each
+        # state lasts longer after every ten launches in a row that failed
+        # (a slow build, ASan's, takes many times a launch's usual time).
+        pause = [0.002]
+        self.flipping(flip, elsewhere, pause=pause)
+        shown = failed = 0
+        for _ in range(80):
             r = self.gb("--ro-bind", flip, "/w", cmd=["/bin/ls", "/w"], probe=False)
             self.assertNotIn("marker", r.stdout)
             shown += r.returncode == 0
+            failed = 0 if r.returncode == 0 else failed + 1
+            if failed == 10:
+                pause[0] *= 4
+                failed = 0
         self.assertGreater(shown, 0, "no launch ever got through: the race was not run")
 
 
