@@ -157,6 +157,19 @@ static void bwrap_defaults(struct policy *p, const struct bwrap_caller *caller)
 	p->ns_allowed = NS_ALL;
 }
 
+/* --userns2: entering a user namespace gives the process the full sets
+ * in it, the bounding set too (the kernel's set_cred_user_ns), and bwrap
+ * then sets only the capabilities, never the bounding set: it stays
+ * full, whoever the caller, and root's capabilities are the full set
+ * unless --cap-add or --cap-drop chose them (measured with bwrap 0.8). */
+static void second_userns_caps(const struct bw *s, struct policy *p, bool root_inside)
+{
+	uint64_t all = (UINT64_C(2) << CAP_LAST_CAP) - 1;
+	p->bwrap.bounding = all;
+	if (!s->caps_touched && s->caller->uid == 0 && root_inside)
+		p->caps = all;
+}
+
 static void apply_namespaces(struct bw *s)
 {
 	struct policy *p = s->p;
@@ -185,6 +198,8 @@ static void apply_namespaces(struct bw *s)
 	bool chosen = (userns || s->r->userns_fd >= 0) && s->caps_touched;
 	p->bwrap.bounding = s->caller->uid != 0 || chosen ? p->caps : s->caller->bounding;
 	p->user = p->bwrap.uid == 0 ? USER_ROOT : USER_SELF;
+	if (s->r->userns2_fd >= 0)
+		second_userns_caps(s, p, root_inside);
 }
 
 static int parse_all(struct bw *s, int argc, char **argv, int *i)

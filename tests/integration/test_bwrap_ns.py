@@ -5,6 +5,7 @@ differentially: the same command line under the installed bubblewrap and
 under `glovebox bwrap`, as root and as an unprivileged user, with
 namespaces that `unshare --user --map-root-user --pid --fork` made and
 whose /proc/PID/ns files are passed as descriptors."""
+import fcntl
 import json
 import os
 import re
@@ -16,6 +17,8 @@ from gbtest import both, main, processes_with, wait_for
 from test_bwrap import BWRAP, BwrapCase
 
 USERNS, PIDNS = 20, 21  # where the namespaces' descriptors go
+USERNS2 = 25  # a child of USERNS (NestedUserns)
+NS_GET_PARENT = 0xb702  # ioctl_ns(2): _IO(0xb7, 2)
 # what the command shows of its identity and namespaces
 IDS = ("id; cat /proc/self/uid_map /proc/self/gid_map; readlink /proc/self/ns/user "
        "/proc/self/ns/pid; grep -E '^Cap(Eff|Bnd):' /proc/self/status")
@@ -159,6 +162,65 @@ class Joining(JoinedCase):
         r = self.same("--userns2", str(USERNS), "--unshare-pid", *ROOT, "sh", "-c",
                       "id; cat /proc/self/uid_map; readlink /proc/self/ns/user")
         self.assertIn(self.ns.user, r.stdout)
+
+
+class NestedUserns:
+    """A user namespace mapping the user onto root (USERNS), and a child of
+    it mapping root onto root (USERNS2), held by a `sleep` in the child."""
+
+    def __init__(self, case):
+        self.proc = subprocess.Popen(case.who.wrap(
+            ["unshare", "--user", "--map-root-user", "unshare", "--user", "--map-root-user",
+             "sleep", "1000"]), cwd=case.stage.work)
+        cmdline = "/proc/%d/cmdline" % self.proc.pid
+        assert wait_for(lambda: open(cmdline, "rb").read().startswith(b"sleep\0"))
+        inner = os.open("/proc/%d/ns/user" % self.proc.pid, os.O_RDONLY)
+        outer = fcntl.ioctl(inner, NS_GET_PARENT)
+        for fd, n in ((outer, USERNS), (inner, USERNS2)):
+            os.dup2(fd, n)  # inheritable
+            os.close(fd)
+
+    def close(self):
+        for n in (USERNS, USERNS2):
+            os.close(n)
+        self.proc.kill()
+        self.proc.wait()
+
+
+@both
+class SecondUserns(BwrapCase):
+    """--userns2: entering it gives the command the second namespace's full
+    sets, which bwrap leaves as they are but for the capabilities
+    --cap-add and --cap-drop choose: the bounding set stays full."""
+
+    def setUp(self):
+        super().setUp()
+        self.ns = NestedUserns(self)
+        self.addCleanup(self.ns.close)
+
+    def caps(self, gb, *opts):
+        # root with a bounding set short of one capability, which the
+        # second user namespace gives back
+        front = [self.stage.glovebox, "bwrap"] if gb else [BWRAP]
+        less = ["setpriv", "--bounding-set=-net_raw", "--"] if self.who.is_root else []
+        return self.run_as(less + front + list(opts) + [
+            "--unshare-pid", *ROOT, "sh", "-c",
+            "id; grep -E '^Cap(Inh|Prm|Eff|Bnd|Amb):' /proc/self/status"],
+            pass_fds=(USERNS, USERNS2))
+
+    def test_the_capabilities_and_bounding_set_are_bwraps(self):
+        second = ["--userns", str(USERNS), "--userns2", str(USERNS2)]
+        cases = [second, second + ["--cap-drop", "CAP_SYS_ADMIN"],
+                 second + ["--cap-add", "CAP_NET_RAW"]]
+        if self.who.is_root:  # any user namespace is below the host's
+            cases += [["--userns2", str(USERNS2)], ["--userns2", str(USERNS2), "--cap-drop",
+                                                    "CAP_SYS_ADMIN"]]
+        full = "CapBnd:\t%016x" % ((2 << int(open("/proc/sys/kernel/cap_last_cap").read())) - 1)
+        for opts in cases:
+            want, got = self.caps(False, *opts), self.caps(True, *opts)
+            self.assertEqual((got.returncode, got.stdout), (want.returncode, want.stdout),
+                             "%s\nbwrap: %s\nglovebox: %s" % (opts, want.stderr, got.stderr))
+            self.assertIn(full, got.stdout, opts)
 
 
 @both
