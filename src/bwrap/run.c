@@ -91,12 +91,6 @@ static int take_as_pid_1(const struct bwrap_request *r, struct policy *p, struct
 		return diag_error(d, NULL, "Specifying --as-pid-1 requires --unshare-pid");
 	if (r->lock_files.n)
 		return diag_error(d, NULL, "Specifying --as-pid-1 and --lock-file is not permitted");
-	/* pid 1, the command to be, starts only once the filesystem is
-	 * built, which waits for the maps: no early account of its pid */
-	if (r->userns_block_fd >= 0)
-		return diag_error(d, NULL, "--userns-block-fd with --as-pid-1 is not supported by "
-					   "glovebox: the caller would wait for a pid that comes "
-					   "only once the id maps are written");
 	p->as_pid_1 = true;
 	p->as_pid_1_s = (struct setting){.set = true, .origin = {.key = "--as-pid-1"}};
 	return 0;

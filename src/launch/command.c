@@ -112,7 +112,7 @@ static ssize_t read_byte(int fd)
  * until the front end's account is written: it reads the command's
  * namespaces from /proc (a byte back, or the supervisor gone), so a
  * command that exits at once is still there. */
-static void report_pid(const struct child_ctx *c)
+void report_pid(const struct child_ctx *c)
 {
 	if (c->report_fd >= 0 && send_report(c->report_fd, 'p', -1) < 0)
 		_exit(125);
@@ -141,7 +141,7 @@ static void set_up_own_share(const struct child_ctx *c, struct strv *env, struct
 	/* --userns-block-fd: the caller maps the ids by this pid, before pid 1
 	 * goes on; and before a second user namespace, whose maps are not
 	 * the ones to write */
-	if (maps_by_caller(c->req))
+	if (maps_by_caller(c->req) && !c->req->policy->as_pid_1)
 		report_pid(c);
 	enter_second_userns(c->req);
 	if ((c->fallback ? what_drop_host_caps(d) : what_apply_caps(p, d)) < 0 ||

@@ -338,7 +338,7 @@ static void build_sandbox(struct child_ctx *c, struct init_state *st, bool late,
 	if (!c->fallback && (what_limit_pid_namespace(req->policy, !late || as_pid_1, d) < 0 ||
 			     what_limit_ucounts(req->policy, c->ucounts, d) < 0))
 		_exit(125);
-	if (!c->fallback && (map_or_await_ids(req, c->uid, c->gid, d) < 0 ||
+	if (!c->fallback && (map_or_await_ids(c, d) < 0 ||
 			     refuse_exec_memfds(req->policy, c->uid, d) < 0))
 		_exit(125);
 	TRACE_POINT("id maps");

@@ -85,6 +85,9 @@ pid_t start_command_with_pty(struct child_ctx *c, struct fd_pair *go, struct fd_
  * wait for pid 1). */
 _noreturn_ void run_command(const struct child_ctx *c);
 void move_report_fd(struct child_ctx *c, struct diag *d);
+/* The command's pid to the supervisor, which writes --info-fd: it
+ * returns once that is written. */
+void report_pid(const struct child_ctx *c);
 
 /* userns.c: bwrap's --userns-block-fd and --userns2. Whether the caller
  * writes the id maps (the command's process then reports its pid before
@@ -92,7 +95,7 @@ void move_report_fd(struct child_ctx *c, struct diag *d);
  * caller's; the command's process moving into the second user namespace
  * (it exits 1 on failure, bwrap's status). */
 bool maps_by_caller(const struct launch_request *req);
-int map_or_await_ids(const struct launch_request *req, uid_t uid, gid_t gid, struct diag *d);
+int map_or_await_ids(const struct child_ctx *c, struct diag *d);
 void enter_second_userns(const struct launch_request *req);
 
 /* as-pid-1.c: pid 1, its filesystem built, becomes the command. */

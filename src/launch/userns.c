@@ -8,7 +8,8 @@
  * exists in the sandbox's namespaces (before its own set-up, which needs
  * no mapped id), and pid 1, instead of writing the maps, waits for the
  * caller's word on the descriptor before it builds the filesystem, which
- * does need them.
+ * does need them. With as-pid-1 the command is pid 1, which reports its
+ * own pid before it waits.
  *
  * --userns2: once its namespaces are set up (the network's and the host
  * name need the first user namespace's capabilities), the command's
@@ -26,10 +27,15 @@ bool maps_by_caller(const struct launch_request *req)
 	return req->userns && req->userns->maps_ready_fd >= 0;
 }
 
-int map_or_await_ids(const struct launch_request *req, uid_t uid, gid_t gid, struct diag *d)
+int map_or_await_ids(const struct child_ctx *c, struct diag *d)
 {
+	const struct launch_request *req = c->req;
 	if (!maps_by_caller(req))
-		return where_map_ids(req->policy, uid, gid, d);
+		return where_map_ids(req->policy, c->uid, c->gid, d);
+	/* as-pid-1: no command's process to report the pid, pid 1 is the
+	 * command; as bwrap's, its pid comes before the maps it waits for */
+	if (req->policy->as_pid_1)
+		report_pid(c);
 	/* a byte, or the end: as bwrap, the caller's word either way */
 	char byte;
 	while (read(req->userns->maps_ready_fd, &byte, 1) < 0 && errno == EINTR)

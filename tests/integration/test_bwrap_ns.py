@@ -285,7 +285,7 @@ class CallerMaps(BwrapCase):
     """--userns-block-fd: the caller reads the pid on --info-fd, writes the
     maps, then writes to the descriptor; nothing runs before."""
 
-    def run_with_maps(self, gb, inside, *opts):
+    def run_with_maps(self, gb, inside, *opts, script=IDS + "; cat /proc/self/setgroups"):
         info_r, info_w = os.pipe()
         block_r, block_w = os.pipe()
         for fd, n in ((info_w, 23), (block_r, 24)):
@@ -295,7 +295,7 @@ class CallerMaps(BwrapCase):
         try:
             p = subprocess.Popen(self.who.wrap(front + [
                 "--unshare-user", "--info-fd", "23", "--userns-block-fd", "24", *opts,
-                "--unshare-pid", *ROOT, "sh", "-c", IDS + "; cat /proc/self/setgroups"]),
+                "--unshare-pid", *ROOT, "sh", "-c", script]),
                 pass_fds=(23, 24), env=self.who.env(), cwd=self.stage.work,
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         finally:
@@ -311,6 +311,8 @@ class CallerMaps(BwrapCase):
         os.close(info_r)
         info = json.loads(text)
         pid = info["child-pid"]
+        with open("/proc/%d/status" % pid) as f:  # its pid in the sandbox's namespace
+            self.nspid = [l.split()[-1] for l in f if l.startswith("NSpid:")][0]
         # written from outside, as the test's user could with newuidmap
         with open("/proc/%d/uid_map" % pid, "w") as f:
             f.write("%d %d 1\n" % (inside, self.who.uid))
@@ -332,12 +334,18 @@ class CallerMaps(BwrapCase):
                              "bwrap: %s\nglovebox: %s" % (want[2], got[2]))
             self.assertIn("%d %d" % (inside, self.who.uid), " ".join(got[1].split()))
 
-    def test_as_pid_1_is_refused_with_it(self):
-        r = self.bw("--unshare-user", "--unshare-pid", "--as-pid-1", "--info-fd", "1",
-                    "--userns-block-fd", "0", *ROOT, "true", gb=True)
-        self.assertEqual(r.returncode, 1)
-        self.assertRegex(r.stderr, "^bwrap: --userns-block-fd with --as-pid-1 is not "
-                                   "supported by glovebox: ")
+    def test_with_as_pid_1_the_pid_is_the_commands_own(self):
+        """The command is pid 1, and it is the pid the caller maps the ids
+        by, before anything runs; the command's own $$ shows it."""
+        for inside in (0, 7):
+            runs = {}
+            for gb in (False, True):
+                r = self.run_with_maps(gb, inside, "--as-pid-1", script="echo $$; " + IDS)
+                runs[gb] = (r[0], fresh(r[1]), r[3], self.nspid)
+            self.assertEqual(runs[True], runs[False])
+            self.assertEqual(runs[True][0], 0)
+            self.assertEqual(runs[True][1].split("\n")[0], "1")
+            self.assertEqual(runs[True][3], "1")  # the reported pid is pid 1
 
 
 if __name__ == "__main__":
