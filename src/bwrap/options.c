@@ -31,7 +31,7 @@ static const struct bw_option options[] = {
 	{"--unshare-cgroup-try", 0, bw_unshare, CLONE_NEWCGROUP, 0, "", "A cgroup namespace of its own where the kernel has them"},
 	{"--userns", 1, bw_fd, 4, 0, "FD", "Use the user namespace FD instead of a new one (no id maps written)"},
 	{"--userns2", 1, bw_fd, 6, 0, "FD", "Move the command into the user namespace FD once set up"},
-	{"--pidns", 1, bw_fd, 5, 0, "FD", "Make the sandbox's processes in the pid namespace FD"},
+	{"--pidns", 1, bw_fd, 5, 0, "FD", "Make the sandbox's processes in the pid namespace FD (a new one below it with --unshare-pid)"},
 	{"--disable-userns", 0, bw_disable_userns, 0, 0, "", "Forbid the command new user namespaces (with --unshare-user)"},
 	{"--assert-userns-disabled", 0, bw_flag, 3, 0, "", "Fail unless new user namespaces are refused to the command"},
 	{"--uid", 1, bw_id, 0, 0, "UID", "The uid inside (with a user namespace)"},

@@ -101,13 +101,6 @@ static int check_userns_options(struct bw *s)
 		return bw_fail(s, NULL, "--userns-block-fd requires --unshare-user");
 	if (r->userns_block_fd >= 0 && r->info_fd < 0)
 		return bw_fail(s, NULL, "--userns-block-fd requires --info-fd");
-	/* The kernel makes a pid namespace only as a child of the maker's
-	 * own, not of the one it joined for its children (EINVAL): bwrap
-	 * forks into the joined one first, glovebox does not (yet). */
-	if (r->pidns_fd >= 0 && (s->unshare & CLONE_NEWPID))
-		return bw_fail(s, NULL, "--pidns with --unshare-pid is not supported by glovebox: "
-				      "it would have to fork into the joined pid namespace before "
-				      "making the sandbox's own inside it");
 	return 0;
 }
 

@@ -205,6 +205,7 @@ static int run(struct bwrap_run *b)
 		.child_info = bwrap_child_info,
 		.userns = &(struct launch_userns){.enter_fd = b->r.userns2_fd,
 						  .maps_ready_fd = b->r.userns_block_fd},
+		.joined_pidns = b->r.pidns_fd >= 0,
 	};
 	fflush(stdout);
 	fflush(stderr);

@@ -98,6 +98,17 @@ bool maps_by_caller(const struct launch_request *req);
 int map_or_await_ids(const struct child_ctx *c, struct diag *d);
 void enter_second_userns(const struct launch_request *req);
 
+/* launch.c: clone3 with these flags (clone where clone3 is hidden), a
+ * pidfd in *pidfd; the pid, or -1 with the error in *err. */
+pid_t clone_flags(uint64_t flags, int cgroup, int *pidfd, int *err);
+
+/* pidns.c: the sandbox's first process, with clone_flags, or, in a pid
+ * namespace glovebox joined (bwrap's --pidns) when the flags ask for a
+ * new one, by a helper born in the joined one: pid 1 is then glovebox's
+ * child all the same, in a pid namespace below the joined one. */
+pid_t clone_sandbox_process(const struct launch_request *req, uint64_t flags, int cgroup,
+			    int *pidfd, int *err);
+
 /* as-pid-1.c: pid 1, its filesystem built, becomes the command. */
 _noreturn_ void exec_as_pid_1(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net,
 			      struct diag *d);

@@ -77,12 +77,13 @@ static int channels_open(struct channels *ch, bool report)
  * The child must stay away from functions that trust glibc's cached
  * thread id (raise, abort, pthread_*) until it forks properly. The pid,
  * or -1 with the error in *err. */
-static pid_t clone_flags(uint64_t flags, int cgroup, int *pidfd, int *err)
+pid_t clone_flags(uint64_t flags, int cgroup, int *pidfd, int *err)
 {
 	struct clone_args args = {
 		.flags = flags | CLONE_PIDFD | (cgroup >= 0 ? CLONE_INTO_CGROUP : 0),
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
-		.exit_signal = SIGCHLD,
+		/* CLONE_PARENT (pidns.c): the caller's own exit signal, SIGCHLD */
+		.exit_signal = flags & CLONE_PARENT ? 0 : SIGCHLD,
 		.cgroup = cgroup >= 0 ? (uint64_t)cgroup : 0,
 	};
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));
@@ -103,7 +104,9 @@ static pid_t clone_sandbox(const struct policy *p, struct child_ctx *c, struct t
 	/* AppArmor's restriction shows only once the namespace is made */
 	bool fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_restricted();
 	int err = 0;
-	pid_t pid = fallback ? -1 : clone_flags(where_clone_flags(p), c->cgroup, pidfd, &err);
+	pid_t pid = fallback ? -1
+			     : clone_sandbox_process(c->req, where_clone_flags(p), c->cgroup, pidfd,
+						     &err);
 	if (pid < 0 && !fallback) {
 		fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_blocked(p, err);
 		if (!fallback) {

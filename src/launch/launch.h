@@ -52,6 +52,9 @@ struct launch_request {
 	 * line in place of {"child-pid": N}; freed by the caller. */
 	char *(*child_info)(pid_t child, bool multi_line);
 	const struct launch_userns *userns; /* NULL: neither */
+	/* glovebox entered the caller's pid namespace (bwrap's --pidns): a new
+	 * one is made below it (src/launch/pidns.c) */
+	bool joined_pidns;
 	/* glovebox learn: the filter is loaded with a listener, which goes to
 	 * this learner in the supervisor (src/learn/); NULL otherwise. */
 	struct learner *learner;

@@ -9,6 +9,7 @@ import fcntl
 import json
 import os
 import re
+import signal
 import subprocess
 import time
 import unittest
@@ -162,6 +163,226 @@ class Joining(JoinedCase):
         r = self.same("--userns2", str(USERNS), "--unshare-pid", *ROOT, "sh", "-c",
                       "id; cat /proc/self/uid_map; readlink /proc/self/ns/user")
         self.assertIn(self.ns.user, r.stdout)
+
+
+NESTED = ("--userns", str(USERNS), "--pidns", str(PIDNS), "--unshare-pid")
+
+
+def nspid(pid):
+    """A process's numbers, from the host's pid namespace down to its own."""
+    with open("/proc/%d/status" % pid) as f:
+        return [int(n) for line in f if line.startswith("NSpid:") for n in line.split()[1:]]
+
+
+def pidns_parent(pid):
+    """The pid namespace a process's own is a child of (ioctl_ns(2))."""
+    fd = os.open("/proc/%d/ns/pid" % pid, os.O_RDONLY)
+    try:
+        parent = fcntl.ioctl(fd, NS_GET_PARENT)
+    finally:
+        os.close(fd)
+    try:
+        return "pid:[%d]" % os.fstat(parent).st_ino
+    finally:
+        os.close(parent)
+
+
+def sleeping(mark):
+    """The processes running `sleep MARK` (not those with it in their
+    arguments: the front ends)."""
+    def starts(pid):
+        try:
+            with open("/proc/%d/cmdline" % pid, "rb") as f:
+                return f.read().startswith(b"sleep\0")
+        except OSError:
+            return False
+    return [pid for pid in processes_with("sleep\0" + mark) if starts(pid)]
+
+
+def marker():
+    """A number for `sleep` no other test's process has (sleep takes
+    fractions: thousands of seconds)."""
+    return "%d.%06d" % (os.getpid(), time.monotonic_ns() % 1000000)
+
+
+@both
+class NestedPidns(JoinedCase):
+    """--pidns with --unshare-pid (Flatpak's --parent-pid with
+    --parent-expose-pids): the sandbox's pid namespace is made below the
+    caller's, whose processes see the sandbox's and number them."""
+
+    def start(self, gb, *args, fds=()):
+        front = [self.stage.glovebox, "bwrap"] if gb else [BWRAP]
+        return subprocess.Popen(
+            self.who.wrap(front + list(args)), pass_fds=(USERNS, PIDNS) + tuple(fds),
+            env=self.who.env({"ASAN_OPTIONS": "detect_leaks=0"}), cwd=self.stage.work,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def running(self, mark):
+        self.assertTrue(wait_for(lambda: sleeping(mark), timeout=15),
+                        "the sandbox's command never ran")
+        return sleeping(mark)[0]
+
+    def test_the_command_is_pid_2_of_a_new_namespace_and_its_status_is_glovebox_s(self):
+        joined = (self.ns.user, self.ns.pid)
+        r = self.same(*NESTED, *ROOT, "sh", "-c", "echo $$; readlink /proc/self/ns/pid; exit 3")
+        self.assertEqual((r.returncode, fresh(r.stdout, joined)), (3, "2\npid:[new]\n"),
+                         r.stderr)
+
+    def test_the_callers_namespace_numbers_the_command_and_can_kill_it(self):
+        """Three numbers (the host's, the caller's namespace's, the
+        sandbox's own), the sandbox's namespace a child of the caller's; a
+        process of the caller's namespace kills the command by its number
+        there; the status says so and nothing is left."""
+        for gb in (False, True):
+            mark = marker()
+            p = self.start(gb, *NESTED, *ROOT, "sleep", mark)
+            try:
+                cmd = self.running(mark)
+                levels = nspid(cmd)
+                self.assertEqual(len(levels), 3, levels)
+                self.assertEqual(levels[2], 2)
+                self.assertEqual(pidns_parent(cmd), self.ns.pid)
+                with open("/proc/%d/stat" % cmd) as f:
+                    pid_1 = int(f.read().rsplit(")", 1)[1].split()[1])
+                kill = subprocess.run(self.who.wrap(
+                    ["nsenter", "-t", str(self.ns.init), "-U", "-p", "--preserve-credentials", "--",
+                     "python3", "-c",
+                     "import os; os.kill(%d, 9)" % levels[1]]), capture_output=True, text=True)
+                self.assertEqual(kill.returncode, 0, kill.stderr)
+                out, err = p.communicate(timeout=30)
+            finally:
+                p.kill()
+                p.wait()
+            self.assertEqual(p.returncode, 128 + 9, err)
+            self.assertTrue(wait_for(lambda: not sleeping(mark)))
+            if gb:  # bwrap 0.8's pid 1 stays a zombie of the caller's init
+                self.assertTrue(wait_for(lambda: not os.path.exists("/proc/%d" % pid_1)),
+                                "pid 1 is left")
+
+    def test_info_fd_and_json_status_fd(self):
+        got = {}
+        for gb in (False, True):
+            info_r, info_w = os.pipe()
+            json_r, json_w = os.pipe()
+            os.dup2(info_w, 22)
+            os.dup2(json_w, 23)
+            for fd in (info_w, json_w):
+                os.close(fd)
+            try:
+                p = self.start(gb, *NESTED, "--info-fd", "22", "--json-status-fd", "23", *ROOT,
+                               "sh", "-c", "exit 5", fds=(22, 23))
+            finally:
+                os.close(22)
+                os.close(23)
+            p.communicate(timeout=30)
+            with os.fdopen(info_r) as f:
+                info = json.loads(f.read())
+            with os.fdopen(json_r) as f:
+                lines = [json.loads(line) for line in f]
+            got[gb] = (p.returncode, sorted(info), [sorted(line) for line in lines],
+                       lines[-1])
+        self.assertEqual(got[True], got[False])
+        self.assertIn("pid-namespace", got[True][1])  # made, not joined
+        self.assertEqual(got[True][3]["exit-code"], 5)
+
+    def test_as_pid_1(self):
+        """bwrap 0.8 never returns here (its pid 1, the command, is left
+        a zombie of the caller's init, which it cannot wait for): tested
+        against the manual's meaning."""
+        r = self.bw(*NESTED, "--as-pid-1", *ROOT, "sh", "-c", "echo $$; exit 4", gb=True,
+                    pass_fds=(USERNS, PIDNS), timeout=30)
+        self.assertEqual((r.returncode, r.stdout), (4, "1\n"), r.stderr)
+
+    def test_a_signal_to_glovebox_reaches_the_command_and_nothing_is_left(self):
+        mark = marker()
+        p = self.start(True, *NESTED, *ROOT, "sleep", mark)
+        try:
+            self.running(mark)
+            p.send_signal(signal.SIGTERM)
+            out, err = p.communicate(timeout=30)
+        finally:
+            p.kill()
+            p.wait()
+        self.assertEqual(p.returncode, 128 + signal.SIGTERM, err)
+        self.assertTrue(wait_for(lambda: not sleeping(mark)))
+
+    def test_the_sandbox_dies_with_the_parent(self):
+        """--die-with-parent: the process that started glovebox ends, and
+        so does the sandbox, in the nested namespace too. (bwrap 0.8's
+        sandbox outlives it here: its pid 1, reparented to the caller's
+        init, is not its launcher's child, which alone dies.)"""
+        front = "%s bwrap" % self.stage.glovebox
+        mark = marker()
+        parent = subprocess.Popen(self.who.wrap(
+            ["sh", "-c", "%s --die-with-parent %s %s sleep %s & exec sleep 1000" %
+             (front, " ".join(NESTED), " ".join(ROOT), mark)]),
+            pass_fds=(USERNS, PIDNS), env=self.who.env({"ASAN_OPTIONS": "detect_leaks=0"}),
+            cwd=self.stage.work)
+        try:
+            self.running(mark)
+        finally:
+            parent.kill()
+            parent.wait()
+        self.assertTrue(wait_for(lambda: not sleeping(mark), timeout=10),
+                        "the sandbox outlived its parent")
+
+
+@both
+class NestedPidnsFailure(BwrapCase):
+    """The helper glovebox forks into the caller's pid namespace, or the
+    namespace it makes there, cannot be had: bwrap's words and status 1,
+    and nothing left behind."""
+
+    def chain(self, mark, depth):
+        """depth pid namespaces, each inside the one before, the first
+        owned by a user namespace mapping the user onto root, the last held
+        by `sleep MARK`; their descriptors at USERNS and PIDNS. Returns
+        the first namespace's init, whose end ends them all."""
+        argv = (["unshare", "--user", "--map-root-user", "--pid", "--fork"] +
+                ["unshare", "--pid", "--fork"] * (depth - 1) + ["sleep", mark])
+        outer = subprocess.Popen(self.who.wrap(argv), cwd=self.stage.work)
+        self.addCleanup(outer.wait)
+        self.addCleanup(outer.kill)
+        children = "/proc/%d/task/%d/children" % (outer.pid, outer.pid)
+        self.assertTrue(wait_for(lambda: read(children) and sleeping(mark), timeout=20))
+        held = sleeping(mark)[0]
+        for n, kind in ((USERNS, "user"), (PIDNS, "pid")):
+            fd = os.open("/proc/%d/ns/%s" % (held, kind), os.O_RDONLY)
+            os.dup2(fd, n)
+            os.close(fd)
+            self.addCleanup(os.close, n)
+        init = int(read(children)[0])
+        self.addCleanup(lambda: os.kill(init, 9) if os.path.exists("/proc/%d" % init) else 0)
+        return init, held
+
+    def fails_alike(self, variants, want):
+        """Each command line fails under both with want, glovebox leaving
+        no process of its own behind (its helper's included)."""
+        for pidns_opts in variants:
+            mark = marker()
+            args = (*pidns_opts, *ROOT, "sleep", mark)
+            bw, gb = self.both_ways(*args, pass_fds=(USERNS, PIDNS), timeout=30)
+            first = lambda r: (r.returncode, r.stderr.splitlines()[:1])
+            self.assertEqual(first(gb), first(bw), args)
+            self.assertEqual(first(gb), (1, [want]), gb.stderr)
+            self.assertEqual(processes_with(mark), [], "a process is left")
+
+    def test_a_pid_namespace_whose_init_is_gone(self):
+        mark = marker()
+        init, held = self.chain(mark, 1)
+        self.assertEqual(init, held)
+        os.kill(init, 9)
+        self.assertTrue(wait_for(lambda: not sleeping(mark)))
+        # the helper's fork fails, or without --unshare-pid pid 1's
+        self.fails_alike((NESTED, NESTED[:-1]),
+                         "bwrap: Can't fork for --pidns: Cannot allocate memory")
+
+    def test_a_pid_namespace_too_deep_for_another(self):
+        """The kernel nests pid namespaces 32 deep below the host's at
+        most: the helper is born in the 32nd, and cannot make another."""
+        self.chain(marker(), 32)
+        self.fails_alike((NESTED,), "bwrap: unshare pid ns: No space left on device")
 
 
 class NestedUserns:
