@@ -149,13 +149,8 @@ int bw_data(struct bw *s, const struct bw_option *o, char **a)
 		free(dest);
 		return -1;
 	}
-	if (strlen(content) != len) {
-		free(dest);
-		free(content);
-		return bw_fail(s, o, "descriptor %d: content with NUL bytes is not supported by "
-				  "glovebox yet", fd);
-	}
 	struct mount_op *m = bw_add_mount(s, o, MOUNT_FILE, dest);
+	m->len = len; /* binary content too: Flatpak's /etc/ld.so.cache */
 	if (o->flags & BW_DATA_BIND) /* a bind of data, as bwrap sees it */
 		m->flags |= MOUNT_F_PRIVATE_PARENTS;
 	if (o->flags & BW_WRITABLE)

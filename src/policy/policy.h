@@ -65,6 +65,7 @@ struct mount_op {
 	enum mount_kind kind;
 	unsigned flags;
 	char *src;  /* host path, link target or file content; NULL when unused */
+	size_t len; /* file content: its length when it may hold NUL bytes (bwrap's); else 0 */
 	char *dest; /* absolute path inside the sandbox */
 	char *aux;  /* overlay: the host directory that keeps the changes */
 	/* overlay: aux is the upper layer itself and this its work directory

@@ -363,7 +363,7 @@ static int do_file(struct where_ctx *w, const struct where_step *st)
 	_cleanup_close_ int fd = openat(w->scratchfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return step_fail(w, m, m->dest, errno);
-	int r = write_all(fd, m->src, strlen(m->src));
+	int r = write_all(fd, m->src, m->len ? m->len : strlen(m->src));
 	if (r == 0 && fchmod(fd, m->mode == MODE_UNSET ? 0644 : m->mode) < 0)
 		r = -errno;
 	if (r < 0)

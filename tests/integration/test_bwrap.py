@@ -4,6 +4,7 @@ installed bubblewrap and under `glovebox bwrap` must show the same
 sandbox (files, modes, mount flags, ids, capabilities, environment, exit
 status, --info-fd and --json-status-fd), as root and as an unprivileged
 user."""
+import hashlib
 import json
 import os
 import platform
@@ -224,6 +225,28 @@ class Files(BwrapCase):
         # the data is a tmpfs file in both (its name inside the tmpfs differs)
         flags = lambda r: {k: v[0] for k, v in mounts_under(r.stdout, ["/tmp"]).items()}
         self.assertEqual(flags(got), flags(want))
+
+    def test_binary_data_with_nul_bytes(self):
+        """Flatpak hands its /etc/ld.so.cache, a binary file, to
+        --ro-bind-data: every byte arrives, NUL included."""
+        data = bytes(range(256)) * 3
+        outs = []
+        for gb in (False, True):
+            for n in (13, 14, 15):
+                fd_at(n, data)
+            try:
+                outs.append(self.bw(
+                    "--ro-bind", "/", "/", "--tmpfs", "/tmp", "--ro-bind-data", "13", "/tmp/r",
+                    "--bind-data", "14", "/tmp/b", "--file", "15", "/tmp/f", "sh", "-c",
+                    "sha256sum /tmp/r /tmp/b /tmp/f; stat -c '%n %s %a' /tmp/r /tmp/b /tmp/f",
+                    gb=gb, pass_fds=(13, 14, 15)))
+            finally:
+                for n in (13, 14, 15):
+                    os.close(n)
+        want, got = outs
+        self.assertOk(want)
+        self.assertEqual((got.returncode, got.stdout), (0, want.stdout), got.stderr)
+        self.assertIn(hashlib.sha256(data).hexdigest() + "  /tmp/f", got.stdout)
 
     def test_a_later_mount_hides_an_earlier_one(self):
         script = "stat -f -c %T /tmp; cat /proc/self/mountinfo | wc -l >/dev/null"
