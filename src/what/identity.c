@@ -165,13 +165,24 @@ static int check_rlimit(const struct policy *p, int resource, struct diag *d)
 	return 0;
 }
 
+/* Root's capabilities, or those a user namespace entered with setns
+ * gives (the full set, to a uid that need not be 0 there: bwrap's --userns
+ * of a Flatpak sandbox, which maps the user onto itself). */
+static bool may_make_namespaces(void)
+{
+	if (geteuid() == 0)
+		return true;
+	capng_get_caps_process();
+	return capng_have_capability(CAPNG_EFFECTIVE, CAP_SYS_ADMIN) != 0;
+}
+
 int what_check_privileges(const struct policy *p, struct diag *d)
 {
 	int ret = 0;
 	/* Without a user namespace, only root's own capabilities can create
 	 * the others; an unprivileged user is told so rather than sandboxed
 	 * less. */
-	if (!(p->unshare & CLONE_NEWUSER) && geteuid() != 0)
+	if (!(p->unshare & CLONE_NEWUSER) && !may_make_namespaces())
 		ret = diag_error(d,
 				 p->unshare_s[UNSHARE_USER].set ? &p->unshare_s[UNSHARE_USER].origin
 								: NULL,

@@ -329,6 +329,41 @@ class NestedPidns(JoinedCase):
 
 
 @both
+class FlatpakParent(BwrapCase):
+    """flatpak run --parent-pid=PID --parent-expose-pids: the user and pid
+    namespaces of a sandbox bwrap made, where an unprivileged user is
+    itself (bwrap maps the uid onto itself), not root, joined by the
+    sandbox started from it."""
+
+    def setUp(self):
+        super().setUp()
+        mark = marker()
+        parent = subprocess.Popen(self.who.wrap(
+            [BWRAP, "--unshare-user", "--unshare-pid", "--ro-bind", "/", "/", "sleep", mark]),
+            cwd=self.stage.work)
+        self.addCleanup(parent.wait)
+        self.addCleanup(parent.kill)
+        self.assertTrue(wait_for(lambda: sleeping(mark), timeout=15))
+        held = sleeping(mark)[0]
+        with open("/proc/%d/stat" % held) as f:
+            init = int(f.read().rsplit(")", 1)[1].split()[1])  # bwrap's pid 1
+        self.addCleanup(lambda: os.kill(init, 9) if os.path.exists("/proc/%d" % init) else 0)
+        for n, kind in ((USERNS, "user"), (PIDNS, "pid")):
+            fd = os.open("/proc/%d/ns/%s" % (held, kind), os.O_RDONLY)
+            os.dup2(fd, n)
+            os.close(fd)
+            self.addCleanup(os.close, n)
+
+    def test_the_sandbox_started_from_it_runs_as_the_user(self):
+        # in a pid namespace below the parent's (pid 2 there), or in the
+        # parent's own
+        for opts, pid in ((NESTED, "echo $$"), (NESTED[:-1], "readlink /proc/self/ns/pid")):
+            r = self.same(*opts, *ROOT, "sh", "-c", "id -u; " + pid, pass_fds=(USERNS, PIDNS),
+                          show=lambda r: (r.returncode, r.stdout, r.stderr))
+            self.assertEqual(r.stdout.split()[0], str(self.who.uid))
+
+
+@both
 class NestedPidnsFailure(BwrapCase):
     """The helper glovebox forks into the caller's pid namespace, or the
     namespace it makes there, cannot be had: bwrap's words and status 1,
