@@ -83,7 +83,7 @@ pid_t clone_flags(uint64_t flags, int cgroup, int *pidfd, int *err)
 		.flags = flags | CLONE_PIDFD | (cgroup >= 0 ? CLONE_INTO_CGROUP : 0),
 		.pidfd = (uint64_t)(uintptr_t)pidfd,
 		/* CLONE_PARENT (pidns.c): the caller's own exit signal, SIGCHLD */
-		.exit_signal = flags & CLONE_PARENT ? 0 : SIGCHLD,
+		.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD,
 		.cgroup = cgroup >= 0 ? (uint64_t)cgroup : 0,
 	};
 	pid_t pid = (pid_t)syscall(SYS_clone3, &args, sizeof(args));

@@ -21,6 +21,7 @@
  * none of them can ptrace it or open its descriptors in /proc. */
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/pidfd.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -80,6 +81,8 @@ static pid_t take_pid_1(pid_t helper, int sock, int *pidfd, int *err, const char
 	pid_t pid = kind == 'c' && *pidfd >= 0 ? pidfd_pid(*pidfd) : -1;
 	if (pid > 0)
 		return pid;
+	if (*pidfd >= 0) /* made, but not to be had: gone with glovebox anyway */
+		(void)pidfd_send_signal(*pidfd, SIGKILL, NULL, 0);
 	closep(pidfd);
 	bool said = WIFEXITED(status) && WEXITSTATUS(status);
 	*err = said ? WEXITSTATUS(status) : ECHILD;
@@ -100,13 +103,14 @@ static pid_t clone_in_joined_pidns(uint64_t flags, int cgroup, int *pidfd, int *
 	int dumpable = prctl(PR_GET_DUMPABLE, 0, 0, 0, 0);
 	(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	pid_t helper = fork();
+	int fork_err = errno;
 	if (helper == 0) {
 		closep(&ours);
 		return make_pid_1(flags, cgroup, theirs, dumpable); /* pid 1 */
 	}
 	(void)prctl(PR_SET_DUMPABLE, dumpable, 0, 0, 0);
 	if (helper < 0) {
-		*err = errno;
+		*err = fork_err;
 		return -1;
 	}
 	closep(&theirs);
@@ -119,8 +123,9 @@ pid_t clone_sandbox_process(const struct launch_request *req, uint64_t flags, in
 	if (!req->joined_pidns)
 		return clone_flags(flags, cgroup, pidfd, err);
 	const char *step = FORK_FAILED;
-	pid_t pid = flags & CLONE_NEWPID ? clone_in_joined_pidns(flags, cgroup, pidfd, err, &step)
-					 : clone_flags(flags, cgroup, pidfd, err);
+	pid_t pid = (flags & CLONE_NEWPID)
+			    ? clone_in_joined_pidns(flags, cgroup, pidfd, err, &step)
+			    : clone_flags(flags, cgroup, pidfd, err);
 	if (pid >= 0)
 		return pid;
 	/* In the caller's namespace no user namespace is made, so a failure is
