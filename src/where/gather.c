@@ -2,6 +2,7 @@
 /* The where layer's facts: system calls only, no decisions (those are
  * plan.c's). Runs before the new root covers any host path. */
 #include "where/facts.h"
+#include "where/held.h"
 #include "where/resolve.h"
 
 #include <dirent.h>
@@ -495,10 +496,28 @@ int where_gather(const struct where_plan *plan, const struct where_env *env, int
 	return 0;
 }
 
+/* The sources' trees, attached by now or never: in a few close_range
+ * calls rather than a close each (they were cloned one after another, so
+ * their numbers mostly follow each other).
+ * Measured: 500 read-only binds make 499 system calls fewer, 4,642
+ * against 5,141 (strace -c -f, as root); CPU time of the tree 31.9
+ * against 33.0 ms as root, 54.7 against 55.1 as nobody (medians of 40
+ * interleaved runs, getrusage, load 3.6). The slow path, a tree left
+ * between other descriptors, is test-held.c's runs with gaps. */
+static void close_trees(struct where_facts *f)
+{
+	_cleanup_free_ int *fds = xcalloc(f->n_src ? f->n_src : 1, sizeof(*fds));
+	for (size_t i = 0; i < f->n_src; i++)
+		fds[i] = f->src[i].fd;
+	where_close_fds(fds, f->n_src);
+	for (size_t i = 0; i < f->n_src; i++)
+		f->src[i].fd = -1;
+}
+
 void where_facts_free(struct where_facts *f)
 {
+	close_trees(f);
 	for (size_t i = 0; i < f->n_src; i++) {
-		closep(&f->src[i].fd);
 		closep(&f->src[i].auxfd);
 		closep(&f->src[i].workfd);
 		for (size_t k = 0; k < f->src[i].n_lowers; k++)

@@ -579,13 +579,11 @@ static int execute(struct where_ctx *w, const struct where_plan *plan)
 		if (st->what != STEP_MOUNT)
 			continue;
 		parent_cache_after_mount(w, st->op->dest);
+		/* a bind's clone stays open: its Landlock rule goes on it, and
+		 * where_facts_free closes them all at once */
 		if (streq(st->op->dest, "/") && st->op->kind != MOUNT_REMOUNT_RO &&
 		    st->op->kind != MOUNT_CHMOD && reopen_root(w) < 0)
 			return -1;
-		/* a bind's clone is attached now: its descriptor is spent,
-		 * unless its Landlock rule is still to come */
-		if (!w->keep_trees)
-			closep(&w->facts->src[st->source].fd);
 	}
 	return 0;
 }
@@ -610,7 +608,7 @@ int where_build_root(const struct policy *p, const struct where_env *env, int ho
 	struct where_plan plan = {0};
 	struct where_ctx w = {.facts = &facts, .d = d, .rootfd = -1, .coveredfd = -1,
 			      .devnodes_first = -1, .devdir = -1, .pc_fd = -1, .scratchfd = -1,
-			      .kdir_fd = -1, .keep_trees = ruleset >= 0 && fence->fs};
+			      .kdir_fd = -1};
 	int r = -1;
 
 	/* Nothing done in here may propagate back to the host. */
