@@ -596,6 +596,7 @@ static int add_landlock_rules(const struct where_plan *plan, const struct where_
 		return 0;
 	struct landlock_rules rules;
 	where_landlock_rules(plan, facts, LANDLOCK_INSIDE, fence->fs, &rules);
+	where_landlock_merge(plan, facts, &rules);
 	int r = where_landlock_add_paths(ruleset, &rules, plan, d);
 	where_landlock_rules_free(&rules);
 	return r;

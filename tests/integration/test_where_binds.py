@@ -2,10 +2,12 @@
 """The executor's shortcuts for many binds (issue 10: the cost of 500
 binds), each beside its slow path: a destination made just now in a
 directory of the root tmpfs is attached by its name; one that exists, or
-lies in another filesystem, takes ensure_path's careful way."""
+lies in another filesystem, takes ensure_path's careful way. Read-only
+binds alone in a directory made for them share one Landlock rule on it;
+any other bind keeps its own."""
 import os
 
-from gbtest import both, main
+from gbtest import both, landlock_abi, main
 
 
 @both
@@ -64,6 +66,62 @@ class FreshDestinations:
                     probe=False)
         self.assertOk(r)
         self.assertEqual(r.stdout.split(), ["/t/x:", "in-d00", "/t/y:", "in-d01", "wrote"])
+
+
+# Open each path below the directory given as descriptor 5, for reading.
+READ_AT = ("import os, sys\n"
+           "for p in sys.argv[1:]:\n"
+           "    try:\n"
+           "        os.close(os.open(p, os.O_RDONLY, dir_fd=5)); print(p, 'ok')\n"
+           "    except OSError as e:\n"
+           "        print(p, 'refused', e.errno)\n")
+
+
+@both
+class OneRuleForADirectoryOfBinds:
+    def setUp(self):
+        if landlock_abi() < 1:
+            self.skipTest("the kernel has no Landlock")
+        self.top = self.stage.path("merged-%s" % self.who.name)
+        for d in ("a", "b", "c", "x", "outside"):
+            os.makedirs(os.path.join(self.top, d), exist_ok=True)
+            with open(os.path.join(self.top, d, "f"), "w") as f:
+                f.write(d + "\n")
+        os.chmod(self.top, 0o755)
+
+    def binds(self):
+        """a, b, c alone in /b (one rule on /b); x alone in /u and a beside
+        a writable tmpfs in /w (each its own rule)."""
+        args = []
+        for d in ("a", "b", "c"):
+            args += ["--ro-bind", os.path.join(self.top, d), "/b/" + d]
+        return args + ["--ro-bind", os.path.join(self.top, "x"), "/u/x", "--tmpfs", "/w/t",
+                       "--ro-bind", os.path.join(self.top, "a"), "/w/a"]
+
+    def test_every_bind_stays_readable_whether_its_rule_is_shared_or_its_own(self):
+        r = self.gb(*self.binds(), cmd=["/bin/sh", "-c", "cat /b/a/f /b/b/f /b/c/f /u/x/f /w/a/f "
+                                        "&& ls /b && echo x > /w/t/y && cat /w/t/y"],
+                    probe=False)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.split(), ["a", "b", "c", "x", "a", "a", "b", "c", "x"])
+
+    def test_nothing_beside_the_binds_is_reached_through_a_descriptor(self):
+        # The directory above the sources, passed in: Landlock refuses what
+        # lies outside the mounts. The shared rule is on /b, not on the
+        # sources' inodes: a source reached another way than through its
+        # destination gets nothing from it.
+        fd = os.open(self.top, os.O_RDONLY | os.O_DIRECTORY)
+        self.addCleanup(os.close, fd)
+        r = self.gb(*self.binds(), cmd=["sh", "-c", 'exec 5<&0 </dev/null; exec python3 -c "$0" '
+                                        '"$@"', READ_AT, "outside/f", "a/f", "x/f"],
+                    probe=False, stdin=fd)
+        self.assertOk(r)
+        self.assertEqual(r.stdout.splitlines(), ["outside/f refused 13", "a/f ok", "x/f ok"])
+        r = self.gb(*self.binds()[:6], cmd=["sh", "-c", 'exec 5<&0 </dev/null; exec python3 -c '
+                                            '"$0" "$@"', READ_AT, "outside/f", "a/f", "b/f"],
+                    probe=False, stdin=fd)
+        self.assertEqual(r.stdout.splitlines(), ["outside/f refused 13", "a/f refused 13",
+                                                 "b/f refused 13"])
 
 
 if __name__ == "__main__":
