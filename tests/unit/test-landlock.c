@@ -322,9 +322,6 @@ START_TEST(read_only_binds_alone_in_a_directory_made_for_them_share_its_rule)
 	/* files: the rights a file can have, the same on the directory */
 	MERGED("[where]\nhome = none\nro-bind = /etc/hosts /f/h\nro-bind = /etc/passwd /f/p\n",
 	       all_files, "/f: read exec; /: list");
-	/* where several mounts take one place, the last one's rights */
-	MERGED("[where]\nhome = none\nbind = /srv/x /b/a\n" THREE_RO, all_dirs,
-	       "/b: read list exec; /: list");
 }
 END_TEST
 
@@ -339,6 +336,8 @@ START_TEST(a_directory_that_holds_anything_else_keeps_one_rule_per_bind)
 		/* a symlink on the way: the binds land where it points */
 		{"symlink = /elsewhere /b\n" THREE_RO, THREE_RULES},
 		{"symlink = /elsewhere /b/l\n" THREE_RO, THREE_RULES},
+		/* two binds at one place: the later one's rule alone */
+		{"ro-bind = /srv/x /b/a\n" THREE_RO, THREE_RULES},
 		/* something deeper than right under it */
 		{THREE_RO "ro-bind = /srv/d /b/a/d\n", THREE_RULES "; /b/a/d: read list exec"},
 		{"dir = /b/e\n" THREE_RO, THREE_RULES},
