@@ -254,11 +254,20 @@ static int stat_source_fs(struct where_facts *f, struct where_source *s, int fd,
 	return 0;
 }
 
+/* fd's stat, or path's when fd is -1, as the plan keeps it. 0 or -errno. */
+static int stat_into(int fd, const char *path, struct where_stat *out)
+{
+	struct stat st;
+	if ((fd >= 0 ? fstat(fd, &st) : stat(path, &st)) < 0)
+		return -errno;
+	*out = (struct where_stat){.st_dev = st.st_dev, .st_ino = st.st_ino, .st_mode = st.st_mode};
+	return 0;
+}
+
 static int stat_source(struct where_facts *f, struct where_source *s, int fd, const char *path)
 {
-	if ((fd >= 0 ? fstat(fd, &s->st) : stat(path, &s->st)) < 0)
-		return -errno;
-	return stat_source_fs(f, s, fd, path);
+	int r = stat_into(fd, path, &s->st);
+	return r < 0 ? r : stat_source_fs(f, s, fd, path);
 }
 
 /* The host path to open: the launcher's resolution of it (no symlink on
@@ -288,13 +297,14 @@ static const char *source_error(int err)
  * launcher opened with no symlink on the way and holds (where/held.h):
  * no second lookup without links. Its stat in *st. -1 when it is not
  * (gone or changed since), for the open without links to decide. */
-static int clone_held(const char *path, int held, struct stat *st)
+static int clone_held(const char *path, int held, struct where_stat *st)
 {
 	struct stat was;
 	if (held < 0 || fstat(held, &was) < 0)
 		return -1;
 	int fd = open_tree(AT_FDCWD, path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
-	if (fd >= 0 && fstat(fd, st) == 0 && st->st_dev == was.st_dev && st->st_ino == was.st_ino)
+	if (fd >= 0 && stat_into(fd, NULL, st) == 0 && st->st_dev == was.st_dev &&
+	    st->st_ino == was.st_ino)
 		return fd;
 	closep(&fd);
 	return -1;
@@ -349,18 +359,17 @@ static int gather_mirror(const struct mount_op *m, const char *path, int held,
 
 /* A directory of an overlay other than its source (a further lower
  * layer, bwrap's work directory), opened and looked at like the source. */
-static int gather_layer(const char *path, enum gather_mode mode, int *fd, struct stat *st,
-			struct where_source *s)
+static int gather_layer(const char *path, enum gather_mode mode, int *fd,
+			struct where_stat *st, struct where_source *s)
 {
 	if (mode == GATHER_OPEN && (*fd = open_source_path(path, O_DIRECTORY)) < 0) {
 		s->failed = path;
 		return -errno;
 	}
-	if ((*fd >= 0 ? fstat(*fd, st) : stat(path, st)) < 0) {
+	int r = stat_into(*fd, path, st);
+	if (r < 0)
 		s->failed = path;
-		return -errno;
-	}
-	return 0;
+	return r;
 }
 
 static int gather_lowers(const struct mount_op *m, const struct where_source_path *sp,
@@ -410,10 +419,11 @@ static int gather_overlay(const struct mount_op *m, const struct where_source_pa
 	const char *dir = host_path(sp ? &sp->aux : NULL, m->aux);
 	(void)mkdir(dir, 0700);
 	s->auxfd = open_source_path(dir, O_DIRECTORY);
-	if (s->auxfd < 0 || fstat(s->auxfd, &s->aux_st) < 0)
+	if (s->auxfd < 0)
 		return -errno;
-	s->aux_known = true;
-	return 0;
+	r = stat_into(s->auxfd, NULL, &s->aux_st);
+	s->aux_known = r == 0;
+	return r;
 }
 
 static int gather_dev_nodes(enum gather_mode mode, struct where_facts *f)
