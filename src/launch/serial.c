@@ -17,10 +17,12 @@
  * nothing to tear down at exec, and no "go" to wait for. The command's
  * process does the rest of its share as in the parallel path (the same
  * code, run_command: capabilities, limits, no_new_privs, Landlock,
- * seccomp) in the network namespace pid 1 made. Measured as nobody on the
- * busy 2-CPU VM (a prototype, 200 launches each, interleaved with the
- * parallel build): 13 % less CPU time per launch, about 0.7 ms slower
- * start-up when idle. So the launch is serial when the machine is busy.
+ * seccomp) in the network namespace pid 1 made. Measured on the busy
+ * 2-CPU VM, both paths forced, interleaved, with two launches in flight
+ * (bench/throughput 200 2 5): as nobody 28.2 ms of CPU time per launch
+ * (the whole tree) against 33.5 ms, 60.6 launches/s against 50.4; as
+ * root 25.3 ms against 29.1 ms. Idle, the prototype started about 0.7 ms
+ * later. So the launch is serial when the machine is busy.
  *
  * GLOVEBOX_LAUNCH=serial or parallel forces one (tests, benchmarks). */
 #include <fcntl.h>
