@@ -113,11 +113,16 @@ pid_t start_command_serially(struct child_ctx *c, struct diag *d)
 	 * until it execs or exits. It changes nothing that pid 1 reads
 	 * afterwards (its allocations stay behind as garbage), and what it
 	 * drops (capabilities, limits) and sets (no_new_privs, Landlock,
-	 * seccomp) is its own, not the address space's. */
+	 * seccomp) is its own, not the address space's. While it waits (for
+	 * the supervisor's word with --info-fd), pid 1 has nothing to do but
+	 * pass signals on, which wait for it; a SIGKILL (its death signal,
+	 * the supervisor's timeout) still ends it, and with it the pid
+	 * namespace. */
 	pid_t pid = vfork(); /* NOLINT(clang-analyzer-security.insecureAPI.vfork) */
+	/* More than exec and _exit after vfork, on purpose: see above. */
 	if (pid == 0)
-		run_command(c);
-	closep(&c->last_pid); /* written: the command's process is pid 2, the rest start at 301 */
+		run_command(c); /* NOLINT(clang-analyzer-unix.Vfork) */
+	closep(&c->last_pid); /* the command's process wrote it (process limit) */
 	if (pid < 0) {
 		diag_error(d, NULL, "cannot start the command: %s", strerror(errno));
 		_exit(125);

@@ -110,7 +110,7 @@ int what_limit_pids_from_now(int last_pid, struct diag *d)
 	if (last_pid < 0)
 		return 0;
 	char buf[16];
-	int n = snprintf(buf, sizeof(buf), "%u", RESERVED_PIDS);
+	int n = snprintf(buf, sizeof(buf), "%d", RESERVED_PIDS);
 	if (pwrite(last_pid, buf, (size_t)n, 0) != n)
 		return diag_error(d, NULL, "cannot limit the sandbox's processes "
 					   "(kernel.ns_last_pid): %s", strerror(errno));
