@@ -11,19 +11,20 @@ static bool name_matches(const char *entry, const char *name)
 	return strncmp(entry, name, n) == 0 && entry[n] == '=';
 }
 
-static bool kept(const struct policy *p, const char *entry)
+/* Whether NAME=VALUE's name matches a keep pattern (a glob). */
+static bool entry_matches(const char *entry, const char *pattern)
 {
 	const char *eq = strchr(entry, '=');
 	if (!eq)
 		return false;
-	char name[256];
-	size_t len = (size_t)(eq - entry);
-	if (len >= sizeof(name))
-		return false;
-	memcpy(name, entry, len);
-	name[len] = '\0';
+	_cleanup_free_ char *name = xstrndup(entry, (size_t)(eq - entry));
+	return fnmatch(pattern, name, 0) == 0;
+}
+
+static bool kept(const struct policy *p, const char *entry)
+{
 	for (size_t i = 0; i < p->n_env_ops; i++)
-		if (p->env_ops[i].kind == ENV_KEEP && fnmatch(p->env_ops[i].name, name, 0) == 0)
+		if (p->env_ops[i].kind == ENV_KEEP && entry_matches(entry, p->env_ops[i].name))
 			return true;
 	return false;
 }
@@ -47,12 +48,9 @@ static void remove_var(struct strv *env, const char *name)
 static void restore_host(struct strv *env, char *const *host_env, const char *pattern)
 {
 	for (char *const *e = host_env; e && *e; e++) {
-		const char *eq = strchr(*e, '=');
-		if (!eq)
+		if (!entry_matches(*e, pattern))
 			continue;
-		_cleanup_free_ char *name = xstrndup(*e, (size_t)(eq - *e));
-		if (fnmatch(pattern, name, 0) != 0)
-			continue;
+		_cleanup_free_ char *name = xstrndup(*e, (size_t)(strchr(*e, '=') - *e));
 		remove_var(env, name);
 		strv_add(env, *e);
 	}
@@ -77,8 +75,10 @@ void env_build(const struct policy *p, char *const *host_env, struct strv *out)
 		}
 		changed |= op->kind != ENV_KEEP;
 	}
-	if (!out->v)
-		strv_push(out, NULL), out->n = 0;
+	if (!out->v) { /* an empty environment is still a NULL-terminated array */
+		strv_push(out, NULL);
+		out->n = 0;
+	}
 }
 
 static const char *env_value(char *const *env, const char *name)

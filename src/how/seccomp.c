@@ -61,11 +61,10 @@ int how_validate(const struct policy *p, struct diag *d)
 				 : p->default_action_s.set ? &p->default_action_s.origin
 							   : NULL;
 	/* A shipped block (grant-network) run by itself: say how to use it. */
-	if (p->description && strncmp(p->description, "Building block", 14) == 0)
+	if (policy_is_building_block(p))
 		return diag_error(d, o,
-				  "nothing allows execve, so the command cannot start: this is a "
-				  "building block, to layer after a profile that runs things "
-				  "(-p default -p BLOCK, or include = default BLOCK)");
+				  "nothing allows execve, so the command cannot start: " BUILDING_BLOCK_HINT
+				  "runs things (-p default -p BLOCK, or include = default BLOCK)");
 	return diag_error(d, o,
 			  "nothing allows execve, so the command cannot start (allow = "
 			  "@system-service, or at least execve and what the program needs to "

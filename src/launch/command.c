@@ -127,12 +127,16 @@ void report_pid(const struct child_ctx *c)
 static void set_up_own_share(const struct child_ctx *c, struct strv *env, struct diag *d)
 {
 	const struct policy *p = c->req->policy;
+	if (c->serial && what_limit_pids_from_now(c->last_pid, d) < 0)
+		_exit(125);
 	if ((!(p->unshare & CLONE_NEWPID) || c->fallback) &&
 	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || supervisor_gone(c->init_pidfd)))
 		_exit(125);
 	if (sigprocmask(SIG_SETMASK, &c->orig_mask, NULL) < 0)
 		_exit(125);
-	if ((!c->fallback && where_setup_net_uts(p, d) < 0) || pasta_announce(c->pasta, d) < 0)
+	/* serial: pid 1 made them, and the command's process is in them */
+	if ((!c->fallback && !c->serial && where_setup_net_uts(p, d) < 0) ||
+	    pasta_announce(c->pasta, d) < 0)
 		_exit(125);
 	/* pid 1 joins the network namespace now (where_join_net) */
 	if (c->net_fd >= 0 && (write(c->net_fd, "n", 1) != 1 || close(c->net_fd) < 0))

@@ -305,9 +305,11 @@ static void track_processes(struct init_state *st, struct diag *d)
 /* The command's process starts at once: what it does before "go" needs
  * the user namespace's capabilities, not mapped ids. With a pty (late) it
  * starts once pid 1 holds the pty, whose controlling terminal it takes at
- * fork; as pid 1 itself with as-pid-1. Returns its pid, 0 when late. */
+ * fork; as pid 1 itself with as-pid-1; serially (serial.c) once the
+ * filesystem is built, with no "go" to wait for. Returns its pid, 0 when
+ * it starts later. */
 static pid_t start_early(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net, bool late,
-			 bool own_pidns, struct diag *d)
+			 bool serial, bool own_pidns, struct diag *d)
 {
 	/* Blocked before the fork, so that a command that exits at once still
 	 * leaves a SIGCHLD for init_loop's signalfd. */
@@ -318,12 +320,22 @@ static pid_t start_early(struct child_ctx *c, struct fd_pair *go, struct fd_pair
 	c->init_pidfd = -1;
 	if (!own_pidns)
 		c->init_pidfd = pidfd_open(getpid(), 0);
+	if (serial)
+		return 0;
 	bool own_net = !c->fallback && c->req->policy->network != NET_HOST;
 	if (open_pipe(go) < 0 || (own_net && open_pipe(net) < 0)) {
 		diag_error(d, NULL, "pipe: %s", strerror(errno));
 		_exit(125);
 	}
 	return late ? 0 : start_command(c, go, net, true, d);
+}
+
+/* The pid namespace's process limit; started: the command's process
+ * exists already. Serially, it starts later but still as pid 2. */
+static int limit_pids(struct child_ctx *c, bool started, struct diag *d)
+{
+	return c->serial ? what_limit_pid_namespace_later(c->req->policy, &c->last_pid, d)
+			 : what_limit_pid_namespace(c->req->policy, started, d);
 }
 
 /* pid 1's own share, while the command's process does its own: the pid
@@ -335,7 +347,7 @@ static void build_sandbox(struct child_ctx *c, struct init_state *st, bool late,
 	/* While the host's /proc/sys is still there: the new root hides it.
 	 * Never without a pid namespace: pid_max would be the host's. With
 	 * as-pid-1 the command has its pid already: 1. */
-	if (!c->fallback && (what_limit_pid_namespace(req->policy, !late || as_pid_1, d) < 0 ||
+	if (!c->fallback && (limit_pids(c, !late || as_pid_1, d) < 0 ||
 			     what_limit_ucounts(req->policy, c->ucounts, d) < 0))
 		_exit(125);
 	if (!c->fallback && (map_or_await_ids(c, d) < 0 ||
@@ -353,6 +365,17 @@ static void build_sandbox(struct child_ctx *c, struct init_state *st, bool late,
 	TRACE_POINT("mounts");
 }
 
+/* Before the command can run, not after: no way to the host through
+ * /proc/1/fd (the held bind sources are host directories) and no ptrace
+ * of pid 1. init_loop closes the rest. */
+static void seal(const struct child_ctx *c, const struct init_state *st)
+{
+	if (!st->own_pidns && supervisor_gone(st->supervisor_fd))
+		_exit(125); /* the command never starts (parallel: sees end of file) */
+	where_env_close_held(c->req->where);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 /* The filesystem is ready: pid 1 joins the command's network namespace
  * and lets the command go. */
 static void release_command(struct child_ctx *c, const struct init_state *st,
@@ -364,15 +387,21 @@ static void release_command(struct child_ctx *c, const struct init_state *st,
 		closep(&net->r);
 		TRACE_POINT("net joined");
 	}
-	if (!st->own_pidns && supervisor_gone(st->supervisor_fd))
-		_exit(125); /* the command sees end of file, and never starts */
-	/* Before the command can run, not after: no way to the host through
-	 * /proc/1/fd (the held bind sources are host directories) and no
-	 * ptrace of pid 1. init_loop closes the rest. */
-	where_env_close_held(c->req->where);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	seal(c, st);
 	(void)!write(go->w, "1", 1);
 	closep(&go->w);
+}
+
+/* Serial (serial.c): the filesystem is ready; pid 1 makes the network
+ * namespace the command will run in and seals itself before the command's
+ * process exists. */
+static pid_t start_serially(struct child_ctx *c, const struct init_state *st, struct diag *d)
+{
+	if (where_setup_net_uts(c->req->policy, d) < 0)
+		_exit(125);
+	TRACE_POINT("net uts");
+	seal(c, st);
+	return start_command_serially(c, d);
 }
 
 _noreturn_ void sandbox_init(struct child_ctx *c)
@@ -407,12 +436,18 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	};
 	struct fd_pair go = {-1, -1}, net = {-1, -1};
 	bool late = term_relays(c->term) || as_pid_1;
-	st.command = start_early(c, &go, &net, late, own_pidns, &d);
+	c->serial = launch_serially(c, late, own_pidns);
+	c->last_pid = -1;
+	st.command = start_early(c, &go, &net, late, c->serial, own_pidns, &d);
 	build_sandbox(c, &st, late, as_pid_1, &d);
 	if (as_pid_1)
 		exec_as_pid_1(c, &go, &net, &d);
-	if (late)
-		st.command = start_command_with_pty(c, &go, &net, &d);
-	release_command(c, &st, &go, &net, &d);
+	if (c->serial) {
+		st.command = start_serially(c, &st, &d);
+	} else {
+		if (late)
+			st.command = start_command_with_pty(c, &go, &net, &d);
+		release_command(c, &st, &go, &net, &d);
+	}
 	init_loop(&st);
 }

@@ -37,6 +37,11 @@ struct child_ctx {
 	struct landlock_fence fence;
 	int ruleset;    /* Landlock's: pid 1 fills it, the command enforces it; or -1 */
 	bool fallback;  /* fallback = landlock: no namespaces at all */
+	/* Started serially (serial.c): pid 1 made the network namespace and
+	 * set the host name; the command's process writes last_pid (or -1)
+	 * as it starts, so that it stays pid 2 under a process limit. */
+	bool serial;
+	int last_pid;
 	int cgroup;     /* the sandbox's cgroup, for CLONE_INTO_CGROUP; -1: none */
 	uint64_t ucounts[UCOUNT_KINDS]; /* the sandbox's inotify limits; 0: not lowered */
 };
@@ -88,6 +93,17 @@ void move_report_fd(struct child_ctx *c, struct diag *d);
 /* The command's pid to the supervisor, which writes --info-fd: it
  * returns once that is written. */
 void report_pid(const struct child_ctx *c);
+
+/* serial.c: whether pid 1 starts the command's process only once the
+ * filesystem is built, with vfork (the machine is busy, or
+ * GLOVEBOX_LAUNCH=serial), rather than at once with fork (idle, or
+ * GLOVEBOX_LAUNCH=parallel); late: it starts late anyway (a pty,
+ * as-pid-1). Whether a machine with this /proc/loadavg line is busy for
+ * glovebox, which may run on cpus CPUs. Starting it: pid 1 is sealed,
+ * its network namespace made. */
+bool launch_serially(const struct child_ctx *c, bool late, bool own_pidns);
+bool launch_machine_busy(const char *loadavg, int cpus);
+pid_t start_command_serially(struct child_ctx *c, struct diag *d);
 
 /* userns.c: bwrap's --userns-block-fd and --userns2. Whether the caller
  * writes the id maps (the command's process then reports its pid before

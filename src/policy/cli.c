@@ -3,6 +3,8 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 #include "diag.h"
 #include "policy/expand.h"
@@ -397,8 +399,27 @@ static int no_command(int argc, char **argv, FILE *err)
 						"a command",
 					   argv[argc - 1], argv[argc - 2]);
 	}
+	if (argc >= 2)
+		return usage_error(err, "no command to run: put one after the options and -- "
+					"(on a terminal, options alone start your $SHELL)");
 	cli_usage(err);
 	return -1;
+}
+
+/* Options but no command, on a terminal: start the user's shell, as
+ * firejail does ("glovebox -p shell" to look around). $SHELL only when it
+ * is an absolute path; elsewhere (a script, a pipe) a missing command is
+ * an error, never a guess. */
+static int default_shell(struct cli *c, int argc, char **argv, FILE *err)
+{
+	static char *shell_argv[2];
+	const char *shell = getenv("SHELL");
+	if (c->cmd != CMD_RUN || argc < 2 || !isatty(STDIN_FILENO) || !isatty(STDERR_FILENO))
+		return no_command(argc, argv, err);
+	shell_argv[0] = (char *)(shell && shell[0] == '/' ? shell : "/bin/sh");
+	c->operands = shell_argv;
+	c->n_operands = 1;
+	return 0;
 }
 
 /* A subcommand named after options: explain and compile take them, so
@@ -484,8 +505,8 @@ int cli_parse(int argc, char **argv, struct cli *c, FILE *err)
 	c->operands = argv + i;
 	c->n_operands = (size_t)(argc - i);
 	bool runs = c->cmd == CMD_RUN || c->cmd == CMD_LEARN;
-	if (runs && c->n_operands == 0)
-		return no_command(argc, argv, err);
+	if (runs && c->n_operands == 0 && default_shell(c, argc, argv, err) < 0)
+		return -1;
 	if (!runs && c->n_operands > 0)
 		return usage_error(err, "'%s': %s takes options, not a command", c->operands[0],
 				   c->cmd == CMD_COMPILE ? "compile" : "explain");

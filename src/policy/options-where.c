@@ -299,7 +299,10 @@ int apply_remove(struct policy *p, const struct gb_option *opt _unused_, char **
 		                   "%s: nothing is put there on its own: it is inside %s %s (%s); "
 		                   "remove %s, or cover it with tmpfs = %s",
 		                   dest, mount_kind_name(m->kind), m->dest, where, m->dest, dest)
-		      : diag_error(d, o, "%s: nothing is put there, or below it", dest);
+		      : policy_is_building_block(p)
+		          ? diag_error(d, o, "%s: nothing is put there, or below it: " BUILDING_BLOCK_HINT
+		                       "puts it there (-p default -p BLOCK)", dest)
+		          : diag_error(d, o, "%s: nothing is put there, or below it", dest);
 	}
 	strv_free(&dests);
 	return ret;

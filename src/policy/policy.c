@@ -150,6 +150,11 @@ bool mount_is_proc(const struct mount_op *m, const void *unused _unused_)
 	return m->kind == MOUNT_PROC;
 }
 
+bool policy_is_building_block(const struct policy *p)
+{
+	return p->description && strncmp(p->description, "Building block", 14) == 0;
+}
+
 bool policy_dbus_filtered(const struct policy *p)
 {
 	return p->n_dbus_rules > 0 || p->dbus_portals;

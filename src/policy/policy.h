@@ -475,6 +475,10 @@ uint64_t policy_tmpfs_reserved(const struct policy *p);
 /* Cross-field checks after every layer is applied. Returns 0 or -1 (reported). */
 int policy_validate(struct policy *p, struct diag *d);
 
+/* A shipped building block (grant-network, restrict-etc) run by itself,
+ * or the last one loaded: errors say how to layer it. */
+bool policy_is_building_block(const struct policy *p);
+#define BUILDING_BLOCK_HINT "this is a building block, to layer after a profile that "
 /* The session bus goes through xdg-dbus-proxy. */
 bool policy_dbus_filtered(const struct policy *p);
 /* Once every layer is applied: system-bus = yes binds the system bus's

@@ -88,6 +88,35 @@ int what_limit_pid_namespace(const struct policy *p, bool command_started, struc
 	return 0;
 }
 
+int what_limit_pid_namespace_later(const struct policy *p, int *last_pid, struct diag *d)
+{
+	*last_pid = -1;
+	if (what_process_limit(p) != PROCESS_LIMIT_PID_MAX)
+		return 0;
+	/* Opened now: the new root hides /proc/sys. The writer's own pid
+	 * namespace is the one written, whoever opened it. */
+	*last_pid = open("/proc/sys/kernel/ns_last_pid", O_WRONLY | O_CLOEXEC);
+	int r = *last_pid < 0 ? -errno
+			      : write_sysctl("/proc/sys/kernel/pid_max", RESERVED_PIDS + p->processes - 1);
+	if (r < 0)
+		return diag_error(d, &p->processes_s.origin,
+				  "cannot limit the sandbox's processes (kernel.pid_max): %s",
+				  strerror(-r));
+	return 0;
+}
+
+int what_limit_pids_from_now(int last_pid, struct diag *d)
+{
+	if (last_pid < 0)
+		return 0;
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", RESERVED_PIDS);
+	if (pwrite(last_pid, buf, (size_t)n, 0) != n)
+		return diag_error(d, NULL, "cannot limit the sandbox's processes "
+					   "(kernel.ns_last_pid): %s", strerror(errno));
+	return 0;
+}
+
 int what_limit_nproc(const struct policy *p, bool no_pidns, struct diag *d)
 {
 	struct rlimit now;

@@ -37,7 +37,6 @@ struct where_ctx {
 	int kdir_fd;
 	bool blanks;   /* the blank file and directory are in the root tmpfs */
 	int coveredfd; /* the root tmpfs, once a mount at / covers it (bwrap mode) */
-	bool keep_trees; /* the binds' trees stay open: the Landlock rules go on them */
 };
 
 enum dest_kind { DEST_DIR, DEST_FILE };

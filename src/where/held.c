@@ -50,14 +50,18 @@ size_t where_held_budget(void)
 	return rl.rlim_cur == RLIM_INFINITY ? SIZE_MAX / 2 : (size_t)rl.rlim_cur / 2;
 }
 
+void where_close_fds(int *fds, size_t n)
+{
+	_cleanup_free_ struct fd_run *runs = xcalloc(n ? n : 1, sizeof(*runs));
+	size_t k = where_fd_runs(fds, n, runs);
+	for (size_t i = 0; i < k; i++)
+		syscall(SYS_close_range, runs[i].first, runs[i].last, 0);
+	for (size_t i = 0; i < n; i++)
+		fds[i] = -1;
+}
+
 void where_env_close_held(const struct where_env *env)
 {
-	if (!env->held)
-		return;
-	_cleanup_free_ struct fd_run *runs = xcalloc(env->n_held ? env->n_held : 1, sizeof(*runs));
-	size_t n = where_fd_runs(env->held, env->n_held, runs);
-	for (size_t i = 0; i < n; i++)
-		syscall(SYS_close_range, runs[i].first, runs[i].last, 0);
-	for (size_t i = 0; i < env->n_held; i++)
-		env->held[i] = -1;
+	if (env->held)
+		where_close_fds(env->held, env->n_held);
 }

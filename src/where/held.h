@@ -16,6 +16,10 @@ struct fd_run {
  * ranges, ascending, in runs (room for n). Their count. Pure. */
 size_t where_fd_runs(const int *fds, size_t n, struct fd_run *runs);
 
+/* Close the descriptors of fds (-1 skipped) in a few close_range calls,
+ * each -1 then. */
+void where_close_fds(int *fds, size_t n);
+
 /* How many descriptors the launcher may hold for pid 1. */
 size_t where_held_budget(void);
 

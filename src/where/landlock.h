@@ -104,6 +104,12 @@ void where_landlock_rules(const struct where_plan *plan, const struct where_fact
 			  enum landlock_view view, uint64_t handled, struct landlock_rules *out);
 void where_landlock_rules_free(struct landlock_rules *r);
 
+/* Inside: the rules of binds right under a directory glovebox made for
+ * them (and nothing else) become one rule on that directory, when it
+ * reaches exactly what theirs reach (landlock-merge.c says when). Pure. */
+void where_landlock_merge(const struct where_plan *plan, const struct where_facts *f,
+			  struct landlock_rules *r);
+
 /* Rights as words ("read list exec", "all" for every right handled), for
  * explain and the tests. */
 void where_landlock_access_text(uint64_t access, uint64_t handled, char *buf, size_t size);

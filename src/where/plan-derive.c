@@ -37,7 +37,7 @@ static char *below(const char *dest, const char *suffix)
 
 /* The protected directory that st is, or lies in (two levels deep). */
 static const struct where_guarded *guarded_holding(const struct where_facts *f,
-						   const struct stat *st)
+						   const struct where_stat *st)
 {
 	for (size_t i = 0; i < f->n_prot; i++) {
 		const struct where_guarded *g = &f->prot[i];
@@ -115,7 +115,7 @@ static int refuse(const struct where_step *st, const struct where_facts *f, bool
 /* A bind of a directory (at step `at`) brings along every host proc and
  * sysfs mounted below its source. */
 static void add_specials(struct step_list *l, const struct where_facts *f, const char *dest,
-			 const struct stat *st, size_t at)
+			 const struct where_stat *st, size_t at)
 {
 	for (size_t i = 0; i < f->n_specials; i++) {
 		const struct where_special *sp = &f->specials[i];
@@ -135,7 +135,7 @@ static void add_specials(struct step_list *l, const struct where_facts *f, const
 /* A bind (or an overlay's lower tree) of a protected directory's ancestor
  * shows it at DEST/SUFFIX: mask it there. */
 static void add_masks(struct step_list *l, const struct where_facts *f, const char *dest,
-		      const struct stat *st, bool overlay, size_t at)
+		      const struct where_stat *st, bool overlay, size_t at)
 {
 	/* Any ancestor counts, on whatever filesystem: a recursive bind
 	 * brings the submounts along, a protected directory on one of them

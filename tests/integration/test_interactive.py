@@ -6,6 +6,7 @@ import os
 import pty
 import select
 import struct
+import subprocess
 import termios
 import time
 
@@ -65,6 +66,24 @@ class Interactive:
             self.assertNotIn(b"no job control", t.out)
         finally:
             t.close()
+
+    def test_options_and_no_command_start_the_users_shell_on_a_terminal(self):
+        # As firejail does: "glovebox -p shell" opens $SHELL in the sandbox.
+        argv = self.who.wrap([self.stage.glovebox, "--hostname", "gbshell"])
+        if argv[0] == "setpriv":
+            argv[0] = "/usr/bin/setpriv"
+        t = Terminal(argv, self.who.env({"TERM": "dumb", "SHELL": "/bin/bash",
+                                         "PS1": "gb$ "}))
+        try:
+            t.send("echo shell-$((6*7)) $(hostname) $0; exit\n")
+            self.assertTrue(t.read_until("shell-42 gbshell /bin/bash"), t.out)
+        finally:
+            t.close()
+
+    def test_options_and_no_command_without_a_terminal_is_an_error(self):
+        r = self.run_as([self.stage.glovebox, "--hostname", "gbshell"], stdin=subprocess.DEVNULL)
+        self.assertEqual(r.returncode, 2, r.stderr)
+        self.assertIn("no command to run", r.stderr)
 
     def test_ctrl_c_reaches_the_foreground_program_only(self):
         t = self.shell()

@@ -143,22 +143,30 @@ class Pid1:
     def test_pid_1_is_undumpable_before_the_command_starts(self):
         # Undumpable, pid 1's /proc/1/fd and ptrace are closed to the
         # command (same uid): they must be before "go", not after, or the
-        # command could race pid 1 to a host directory it still holds.
+        # command could race pid 1 to a host directory it still holds. On
+        # the serial path (src/launch/serial.c) before the command's
+        # process exists at all.
         if not shutil.which("strace"):
             self.skipTest("strace is not installed")
-        out = os.path.join(self.who.home, "pid1.trace")
-        r = self.run_as(["strace", "-f", "-qq", "-e", "trace=prctl,write", "-o", out,
+        for strategy in ("parallel", "serial"):
+            with self.subTest(strategy=strategy):
+                self.check_undumpable_first(strategy)
+
+    def check_undumpable_first(self, strategy):
+        out = os.path.join(self.who.home, "pid1-%s.trace" % strategy)
+        r = self.run_as(["strace", "-f", "-qq", "-e", "trace=prctl,write,vfork", "-o", out,
                          self.stage.glovebox, "--ro-bind", "/usr", "/mnt", "--", "/bin/true"],
-                        env={"ASAN_OPTIONS": "detect_leaks=0"})
+                        env={"ASAN_OPTIONS": "detect_leaks=0", "GLOVEBOX_LAUNCH": strategy})
         self.assertOk(r)
         with open(out) as f:
             trace = f.read().splitlines()
         # pid 1 is the process that makes itself undumpable; "go" is its
         # last one-byte write (undumpable, its bytes are hidden from an
-        # unprivileged strace: the length tells)
+        # unprivileged strace: the length tells); serially, its vfork
         pid1 = next(l.split()[0] for l in trace if "SUID_DUMP_DISABLE" in l)
         mine = [l for l in trace if l.split()[0] == pid1]
-        go = [i for i, l in enumerate(mine) if re.search(r"write\(\d+, [^,]+, 1(\)| <unfin)", l)][-1]
+        release = r"vfork\(" if strategy == "serial" else r"write\(\d+, [^,]+, 1(\)| <unfin)"
+        go = [i for i, l in enumerate(mine) if re.search(release, l)][-1]
         states = [l for l in mine[:go] if "PR_SET_DUMPABLE" in l]
         self.assertTrue(states, "\n".join(mine))
         self.assertIn("SUID_DUMP_DISABLE", states[-1], "\n".join(mine))

@@ -223,6 +223,15 @@ class BuildingBlockAlone:
         r = self.gb("-p", "default", "-p", "grant-network", cmd=["true"], probe=False)
         self.assertOk(r)
 
+    def test_a_block_that_narrows_says_to_layer_it_too(self):
+        r = self.gb("-p", "restrict-etc", cmd=["true"], probe=False)
+        self.assertEqual(r.returncode, 125)
+        self.assertIn("restrict-etc.ini:15: [where] remove: /etc: nothing is put there, or "
+                      "below it: this is a building block, to layer after a profile that puts "
+                      "it there (-p default -p BLOCK)\n", r.stderr)
+        r = self.gb("-p", "default", "-p", "restrict-etc", cmd=["true"], probe=False)
+        self.assertOk(r)
+
 
 if __name__ == "__main__":
     main()

@@ -62,10 +62,21 @@ END_TEST
 START_TEST(no_command_is_a_usage_error)
 {
 	struct cli c;
-	char *argv[] = {"glovebox", "--network", "none", NULL};
+	char *argv[] = {"glovebox", NULL};
 	ck_assert_int_eq(parse(&c, argv), -1);
 	ck_assert_ptr_nonnull(strstr(errbuf, "Usage:"));
 	cli_free(&c);
+	/* options alone start a shell on a terminal only: not here */
+	int saved = dup(STDIN_FILENO), null = open("/dev/null", O_RDONLY);
+	ck_assert_int_ge(null, 0);
+	ck_assert_int_eq(dup2(null, STDIN_FILENO), STDIN_FILENO);
+	char *argv2[] = {"glovebox", "--network", "none", NULL};
+	ck_assert_int_eq(parse(&c, argv2), -1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "no command to run"));
+	cli_free(&c);
+	dup2(saved, STDIN_FILENO);
+	close(saved);
+	close(null);
 }
 END_TEST
 

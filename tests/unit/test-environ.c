@@ -34,6 +34,26 @@ START_TEST(clear_keeps_only_matching_names)
 }
 END_TEST
 
+/* A kept name of any length is kept: no name is dropped for being long. */
+START_TEST(a_long_kept_name_is_kept)
+{
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "e.ini", "[env]\nclear = yes\nkeep = LONG_*\n"), 0);
+	char entry[400];
+	memset(entry, 'X', sizeof(entry));
+	memcpy(entry, "LONG_", 5);
+	memcpy(entry + 300, "=v", 3);
+	char *long_host[] = {entry, "SECRET=xyz", NULL};
+	struct strv env;
+	env_build(&f.p, long_host, &env);
+	ck_assert_uint_eq(env.n, 1);
+	ck_assert_str_eq(env.v[0], entry);
+	strv_free(&env);
+	fixture_free(&f);
+}
+END_TEST
+
 START_TEST(set_and_unset_apply_in_order)
 {
 	struct fixture f;
@@ -176,6 +196,7 @@ START_TEST(without_path_the_system_default_is_searched)
 }
 END_TEST
 
-RUN_SUITE("environ", clear_keeps_only_matching_names, set_and_unset_apply_in_order,
+RUN_SUITE("environ", clear_keeps_only_matching_names, a_long_kept_name_is_kept,
+	  set_and_unset_apply_in_order,
 	  an_empty_environment_is_still_a_vector, the_default_profile_hides_secrets_and_sets_path,
 	  commands_are_found_as_execvp_finds_them, without_path_the_system_default_is_searched)

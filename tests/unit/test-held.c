@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "testutil.h"
+#include "where/facts.h"
 #include "where/held.h"
 
 static char *runs_text(const int *fds, size_t n)
@@ -64,4 +65,24 @@ START_TEST(only_the_held_descriptors_are_closed)
 }
 END_TEST
 
-RUN_SUITE("held", descriptors_in_a_row_make_one_range, only_the_held_descriptors_are_closed)
+START_TEST(the_facts_close_only_the_sources_trees)
+{
+	int fds[5];
+	for (size_t i = 0; i < ELEMENTSOF(fds); i++)
+		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	/* trees: all but fds[1], which lies between them and stays open */
+	struct where_facts f = {.n_src = 5, .src = xcalloc(5, sizeof(*f.src))};
+	int trees[] = {fds[0], -1, fds[2], fds[4], fds[3]};
+	for (size_t i = 0; i < f.n_src; i++)
+		f.src[i] = (struct where_source){.fd = trees[i], .auxfd = -1, .workfd = -1};
+	for (size_t i = 0; i < WHERE_N_DEV_NODES; i++)
+		f.devnodes[i] = -1;
+	where_facts_free(&f);
+	for (size_t i = 0; i < ELEMENTSOF(fds); i++)
+		ck_assert_msg(is_open(fds[i]) == (i == 1), "descriptor %zu", i);
+	close(fds[1]);
+}
+END_TEST
+
+RUN_SUITE("held", descriptors_in_a_row_make_one_range, only_the_held_descriptors_are_closed,
+	  the_facts_close_only_the_sources_trees)

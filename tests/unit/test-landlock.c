@@ -46,7 +46,7 @@ typedef void (*setup_fn)(struct where_facts *);
  * "path: words; path: words", or with fds, each path and descriptor as
  * "path=fd path=fd". */
 static char *rules_text(const char *profile, setup_fn setup, enum landlock_view view, int abi,
-			bool fds)
+			bool fds, bool merge)
 {
 	struct where_env env = {.home = "/home/u"};
 	struct where_plan plan;
@@ -58,6 +58,8 @@ static char *rules_text(const char *profile, setup_fn setup, enum landlock_view 
 	uint64_t handled = where_landlock_fs_handled(abi);
 	struct landlock_rules rules;
 	where_landlock_rules(&plan, &fx, view, handled, &rules);
+	if (merge)
+		where_landlock_merge(&plan, &fx, &rules);
 	char *out = xstrdup("");
 	for (size_t i = 0; i < rules.n; i++) {
 		char access[512];
@@ -76,7 +78,7 @@ static char *rules_text(const char *profile, setup_fn setup, enum landlock_view 
 
 #define RULES(profile, setup, view, abi, expect)                                                   \
 	do {                                                                                       \
-		char *t_ = rules_text(profile, setup, view, abi, false);                                  \
+		char *t_ = rules_text(profile, setup, view, abi, false, false);                           \
 		ck_assert_str_eq(t_, expect);                                                      \
 		free(t_);                                                                          \
 	} while (0)
@@ -264,12 +266,111 @@ START_TEST(a_binds_rule_goes_on_the_tree_pid_1_holds)
 	 * path to open again; a tmpfs has no tree, the host's paths none */
 	static const char *const profile = "[where]\nhome = none\nro-bind = /usr\ntmpfs = /tmp\n"
 					   "bind = /srv/data /data\n";
-	char *t = rules_text(profile, sources_open, LANDLOCK_INSIDE, 7, true);
+	char *t = rules_text(profile, sources_open, LANDLOCK_INSIDE, 7, true, false);
 	ck_assert_str_eq(t, "/usr=40 /tmp=-1 /data=42 /=-1");
 	free(t);
-	t = rules_text(profile, sources_open, LANDLOCK_HOST, 7, true);
+	t = rules_text(profile, sources_open, LANDLOCK_HOST, 7, true, false);
 	ck_assert_str_eq(t, "/usr=-1 /srv/data=-1");
 	free(t);
+}
+END_TEST
+
+/* ---- one rule for a directory of read-only binds ---- */
+
+#define MERGED(profile, setup, expect)                                                             \
+	do {                                                                                       \
+		char *t_ = rules_text(profile, setup, LANDLOCK_INSIDE, 7, false, true);                   \
+		ck_assert_str_eq(t_, expect);                                                      \
+		free(t_);                                                                          \
+	} while (0)
+
+/* Every source a directory that is there. */
+static void all_dirs(struct where_facts *fx)
+{
+	for (size_t i = 0; i < fx->n_src; i++)
+		source_is(fx, i, S_IFDIR);
+}
+
+static void all_files(struct where_facts *fx)
+{
+	for (size_t i = 0; i < fx->n_src; i++)
+		source_is(fx, i, S_IFREG);
+}
+
+static void second_is_a_file(struct where_facts *fx)
+{
+	all_dirs(fx);
+	source_is(fx, 1, S_IFREG);
+}
+
+static void second_is_missing(struct where_facts *fx)
+{
+	all_dirs(fx);
+	fx->src[1].missing = true;
+}
+
+#define THREE_RO "ro-bind = /srv/a /b/a\nro-bind = /srv/b /b/b\nro-bind = /srv/c /b/c\n"
+#define THREE_RULES "/b/a: read list exec; /b/b: read list exec; /b/c: read list exec"
+
+START_TEST(read_only_binds_alone_in_a_directory_made_for_them_share_its_rule)
+{
+	MERGED("[where]\nhome = none\n" THREE_RO, all_dirs, "/b: read list exec; /: list");
+	/* deeper: the directory right above them, not one higher */
+	MERGED("[where]\nhome = none\nro-bind = /srv/a /b/x/a\nro-bind = /srv/b /b/x/b\n"
+	       "mirror = /opt\nmirror = /srv\n",
+	       all_dirs, "/b/x: read list exec; /opt: read list exec; /srv: read list exec; /: list");
+	/* files: the rights a file can have, the same on the directory */
+	MERGED("[where]\nhome = none\nro-bind = /etc/hosts /f/h\nro-bind = /etc/passwd /f/p\n",
+	       all_files, "/f: read exec; /: list");
+}
+END_TEST
+
+START_TEST(a_directory_that_holds_anything_else_keeps_one_rule_per_bind)
+{
+	static const char *const slow[][2] = {
+		/* a bind that writes, among them */
+		{"bind = /srv/w /b/w\n" THREE_RO, "/b/w: all but make-char make-block; " THREE_RULES},
+		/* a mount on the directory or above it: not glovebox's own */
+		{"tmpfs = /b\n" THREE_RO, "/b: all but make-char make-block; " THREE_RULES},
+		{"ro-bind = /srv /b\n" THREE_RO, "/b: read list exec; " THREE_RULES},
+		/* a symlink on the way: the binds land where it points */
+		{"symlink = /elsewhere /b\n" THREE_RO, THREE_RULES},
+		{"symlink = /elsewhere /b/l\n" THREE_RO, THREE_RULES},
+		/* two binds at one place: the later one's rule alone */
+		{"ro-bind = /srv/x /b/a\n" THREE_RO, THREE_RULES},
+		/* something deeper than right under it */
+		{THREE_RO "ro-bind = /srv/d /b/a/d\n", THREE_RULES "; /b/a/d: read list exec"},
+		{"dir = /b/e\n" THREE_RO, THREE_RULES},
+		{"tmpfs = /b/t\n" THREE_RO, "/b/t: all but make-char make-block; " THREE_RULES},
+	};
+	for (size_t i = 0; i < ELEMENTSOF(slow); i++) {
+		char *profile = xasprintf("[where]\nhome = none\n%s", slow[i][0]);
+		char *want = xasprintf("%s; /: list", slow[i][1]);
+		MERGED(profile, all_dirs, want);
+		free(want);
+		free(profile);
+	}
+}
+END_TEST
+
+START_TEST(binds_of_other_kinds_or_rights_keep_their_own_rules)
+{
+	/* a file beside directories: other rights */
+	MERGED("[where]\nhome = none\n" THREE_RO, second_is_a_file,
+	       "/b/a: read list exec; /b/b: read exec; /b/c: read list exec; /: list");
+	/* a source that is not there: nothing mounted at its place */
+	MERGED("[where]\nhome = none\nro-bind = /srv/a /b/a\nro-bind-try = /srv/b /b/b\n"
+	       "ro-bind = /srv/c /b/c\n",
+	       second_is_missing, "/b/a: read list exec; /b/c: read list exec; /: list");
+	/* one alone: nothing to gain */
+	MERGED("[where]\nhome = none\nro-bind = /srv/a /b/a\n", all_dirs,
+	       "/b/a: read list exec; /: list");
+	/* right under the root, which holds everything else */
+	MERGED("[where]\nhome = none\nro-bind = /srv/a /a\nro-bind = /srv/b /c\n", all_dirs,
+	       "/a: read list exec; /c: read list exec; /: list");
+	/* a device bind's ioctls: no right that writes, still its own */
+	MERGED("[where]\nhome = none\ndev-bind = /dev/dri /d/dri\ndev-bind = /dev/snd /d/snd\n",
+	       all_dirs, "/d/dri: all; /d/snd: all; /: list");
 }
 END_TEST
 
@@ -316,4 +417,7 @@ RUN_SUITE("landlock", each_mount_kind_gets_the_rights_its_mount_gives,
 	  explain_says_what_an_older_kernel_cannot_enforce, nothing_beneath_a_mask_gets_a_rule,
 	  without_namespaces_the_rules_name_the_hosts_paths,
 	  without_namespaces_what_a_mask_would_hide_is_refused, a_binds_rule_goes_on_the_tree_pid_1_holds,
+	  read_only_binds_alone_in_a_directory_made_for_them_share_its_rule,
+	  a_directory_that_holds_anything_else_keeps_one_rule_per_bind,
+	  binds_of_other_kinds_or_rights_keep_their_own_rules,
 	  tcp_ports_are_listed_and_a_later_line_replaces, a_bad_port_names_itself)

@@ -1,0 +1,134 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+"""The two ways pid 1 starts the command's process (src/launch/serial.c):
+parallel (forked at once, its share of the set-up on another CPU: an idle
+machine) and serial (vfork once the filesystem is built: a busy one).
+Every security-relevant property of the command holds on both paths;
+GLOVEBOX_LAUNCH forces one."""
+import os
+import shutil
+
+from gbtest import both, landlock_abi, main
+
+STRATEGIES = ("parallel", "serial")
+SETS = ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")
+KEPT = "CAP_NET_BIND_SERVICE CAP_CHOWN"
+KEPT_MASK = "%016x" % ((1 << 10) | (1 << 0))
+
+
+@both
+class Strategies:
+    def each(self, test):
+        """test(strategy, the env that forces it), one subtest each."""
+        for s in STRATEGIES:
+            with self.subTest(strategy=s):
+                test(s, {"GLOVEBOX_LAUNCH": s})
+
+    def test_the_variable_forces_the_path(self):
+        # Without this, every test below could be testing one path twice.
+        if not shutil.which("strace"):
+            self.skipTest("strace is not installed")
+
+        def check(s, env):
+            out = os.path.join(self.who.home, "launch-%s.trace" % s)
+            r = self.run_as(["strace", "-f", "-qq", "-e", "trace=vfork", "-o", out,
+                             self.stage.glovebox, "--", "/bin/true"],
+                            env=dict(env, ASAN_OPTIONS="detect_leaks=0"))
+            self.assertOk(r)
+            with open(out) as f:
+                vforks = [l for l in f if "vfork(" in l]
+            self.assertEqual(len(vforks), 1 if s == "serial" else 0, vforks)
+        self.each(check)
+
+    def test_ids_capabilities_no_new_privs_and_seccomp(self):
+        def check(_, env):
+            r = self.probe("status", env=env)
+            self.assertOk(r)
+            f = self.status_fields(r.stdout)
+            self.assertEqual(f["Uid"].split()[0], str(self.who.uid))
+            self.assertEqual(f["Gid"].split()[0], str(self.who.gid))
+            self.assertEqual(f["NoNewPrivs"], "1")
+            self.assertEqual(f["Seccomp"], "2")
+            for cap in SETS:
+                self.assertEqual(f[cap], "0000000000000000", cap)
+        self.each(check)
+
+    def test_kept_capabilities_are_the_only_ones(self):
+        def check(_, env):
+            r = self.probe("status", opts=("--user", "root", "--capabilities", KEPT), env=env)
+            self.assertOk(r)
+            f = self.status_fields(r.stdout)
+            self.assertEqual(f["Uid"].split()[0], "0")
+            for cap in SETS:
+                self.assertEqual(f[cap], KEPT_MASK, cap)
+        self.each(check)
+
+    def test_the_filter_refuses_what_it_refuses(self):
+        def check(_, env):
+            for call in ("ptrace", "mount", "bpf"):
+                self.assertEqual(self.probe("syscall", call, env=env).stdout.strip(), "EPERM",
+                                 call)
+        self.each(check)
+
+    def test_the_command_is_never_in_the_hosts_network_namespace(self):
+        host = self.probe_outside("ns", "net").stdout.strip()
+        self.assertTrue(host.startswith("net:"), host)
+
+        def check(_, env):
+            self.assertNotEqual(self.probe("ns", "net", env=env).stdout.strip(), host)
+            self.assertEqual(self.probe("hostname", env=env).stdout.strip(), "glovebox")
+        self.each(check)
+
+    def test_pid_1_is_out_of_reach_and_in_the_sandboxs_network(self):
+        # /proc/1/net has no ptrace check: it shows pid 1's namespace,
+        # which must be the sandbox's (only lo), never the host's.
+        def check(_, env):
+            r = self.gb(cmd=["/bin/sh", "-c", "cat /proc/1/environ >/dev/null 2>&1; echo $?; "
+                                             "tail -n +3 /proc/1/net/dev | cut -d: -f1"],
+                        probe=False, env=env)
+            self.assertOk(r)
+            self.assertEqual(r.stdout.split(), ["1", "lo"])
+        self.each(check)
+
+    def test_only_0_1_2_reach_the_command(self):
+        def check(_, env):
+            r = self.probe("fds", env=env)
+            self.assertOk(r)
+            self.assertEqual(sorted(r.stdout.split()), ["0", "1", "2"])
+        self.each(check)
+
+    def test_landlock_fences_a_descriptor_from_outside(self):
+        if landlock_abi() < 1:
+            self.skipTest("the kernel has no Landlock")
+        d = self.stage.path("launch-outside-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+        self.who.chown(d)
+        fd = os.open(d, os.O_RDONLY | os.O_DIRECTORY)
+        self.addCleanup(os.close, fd)
+
+        def check(_, env):
+            r = self.gb(cmd=["/bin/sh", "-c", "ls /proc/self/fd/0/ >/dev/null 2>&1; echo $?"],
+                        probe=False, stdin=fd, env=env)
+            self.assertEqual(r.stdout.strip(), "2", r.stderr)
+        self.each(check)
+
+    def test_the_command_is_pid_2_and_the_process_limit_holds(self):
+        def check(_, env):
+            self.assertEqual(self.probe("pid", env=env).stdout.strip(), "2")
+            r = self.probe("read", "/proc/sys/kernel/pid_max",
+                           opts=("--limit-processes", "40"), env=env)
+            self.assertEqual(r.stdout, "ok 339\n")
+            # five besides pid 1: sh, sh, three sleeps; the fourth cannot start
+            r = self.gb("--limit-processes", "5", cmd=[
+                "/bin/sh", "-c", "/bin/sh -c 'sleep 3 & sleep 3 & sleep 3 & sleep 3 & wait' "
+                "2>&1; echo end"], probe=False, env=env)
+            self.assertIn("fork", r.stdout.lower())
+            self.assertIn("end", r.stdout)
+            r = self.gb("--limit-processes", "6", cmd=[
+                "/bin/sh", "-c", "/bin/sh -c 'sleep 1 & sleep 1 & sleep 1 & sleep 1 & wait' "
+                "2>&1; echo end"], probe=False, env=env)
+            self.assertEqual(r.stdout, "end\n")
+        self.each(check)
+
+
+if __name__ == "__main__":
+    main()
