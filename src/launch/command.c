@@ -127,7 +127,7 @@ void report_pid(const struct child_ctx *c)
 static void set_up_own_share(const struct child_ctx *c, struct strv *env, struct diag *d)
 {
 	const struct policy *p = c->req->policy;
-	if (c->serial && what_limit_pids_from_now(c->last_pid, d) < 0)
+	if (what_limit_pids_from_now(c->last_pid, d) < 0) /* started late: serial, pty */
 		_exit(125);
 	if ((!(p->unshare & CLONE_NEWPID) || c->fallback) &&
 	    (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || supervisor_gone(c->init_pidfd)))

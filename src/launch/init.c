@@ -331,11 +331,12 @@ static pid_t start_early(struct child_ctx *c, struct fd_pair *go, struct fd_pair
 }
 
 /* The pid namespace's process limit; started: the command's process
- * exists already. Serially, it starts later but still as pid 2. */
-static int limit_pids(struct child_ctx *c, bool started, struct diag *d)
+ * exists already. Started later (serially, or with a pty), it is still
+ * pid 2: it moves the next pid past the reserved ones itself. */
+static int limit_pids(struct child_ctx *c, bool started, bool later, struct diag *d)
 {
-	return c->serial ? what_limit_pid_namespace_later(c->req->policy, &c->last_pid, d)
-			 : what_limit_pid_namespace(c->req->policy, started, d);
+	return c->serial || later ? what_limit_pid_namespace_later(c->req->policy, &c->last_pid, d)
+				  : what_limit_pid_namespace(c->req->policy, started, d);
 }
 
 /* pid 1's own share, while the command's process does its own: the pid
@@ -347,7 +348,7 @@ static void build_sandbox(struct child_ctx *c, struct init_state *st, bool late,
 	/* While the host's /proc/sys is still there: the new root hides it.
 	 * Never without a pid namespace: pid_max would be the host's. With
 	 * as-pid-1 the command has its pid already: 1. */
-	if (!c->fallback && (limit_pids(c, !late || as_pid_1, d) < 0 ||
+	if (!c->fallback && (limit_pids(c, !late || as_pid_1, late && !as_pid_1, d) < 0 ||
 			     what_limit_ucounts(req->policy, c->ucounts, d) < 0))
 		_exit(125);
 	if (!c->fallback && (map_or_await_ids(c, d) < 0 ||
@@ -445,8 +446,10 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 	if (c->serial) {
 		st.command = start_serially(c, &st, &d);
 	} else {
-		if (late)
+		if (late) {
 			st.command = start_command_with_pty(c, &go, &net, &d);
+			closep(&c->last_pid); /* the command's process wrote it */
+		}
 		release_command(c, &st, &go, &net, &d);
 	}
 	init_loop(&st);

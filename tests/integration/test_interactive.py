@@ -80,6 +80,22 @@ class Interactive:
         finally:
             t.close()
 
+    def test_in_a_terminal_the_command_is_pid_2_and_the_process_limit_exact(self):
+        # pid 1 starts the command's process late with a pty: it must still
+        # be pid 2, and --limit-processes N still N processes, not N - 1.
+        script = ("echo pid-$$; for i in 1 2 3; do sleep 1 & done; wait; echo three-ok; "
+                  "for i in 1 2 3 4; do sleep 1 & done; wait")
+        argv = self.who.wrap([self.stage.glovebox, "--limit-processes", "4", "--",
+                              "/bin/sh", "-c", script])
+        if argv[0] == "setpriv":
+            argv[0] = "/usr/bin/setpriv"
+        t = Terminal(argv, self.who.env({"TERM": "dumb"}))
+        try:
+            self.assertTrue(t.read_until("Cannot fork", timeout=15), t.out)
+            self.assertIn(b"pid-2\r\nthree-ok\r\n", t.out)
+        finally:
+            t.close()
+
     def test_options_and_no_command_without_a_terminal_is_an_error(self):
         r = self.run_as([self.stage.glovebox, "--hostname", "gbshell"], stdin=subprocess.DEVNULL)
         self.assertEqual(r.returncode, 2, r.stderr)
