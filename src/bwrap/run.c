@@ -203,8 +203,11 @@ static int run(struct bwrap_run *b)
 		.new_session = b->r.new_session, .block_fd = b->r.block_fd, .argv0 = b->r.argv0,
 		.lock_files = b->r.lock_files.v, .n_lock_files = b->r.lock_files.n,
 		.child_info = bwrap_child_info,
-		.userns = &(struct launch_userns){.enter_fd = b->r.userns2_fd,
-						  .maps_ready_fd = b->r.userns_block_fd},
+		/* NULL without either: the launch may then be serial (serial.c) */
+		.userns = b->r.userns2_fd < 0 && b->r.userns_block_fd < 0
+				  ? NULL
+				  : &(struct launch_userns){.enter_fd = b->r.userns2_fd,
+							    .maps_ready_fd = b->r.userns_block_fd},
 		.joined_pidns = b->r.pidns_fd >= 0,
 	};
 	fflush(stdout);

@@ -83,6 +83,14 @@ static bool busy_now(void)
 	return launch_machine_busy(buf, CPU_COUNT(&set));
 }
 
+/* bwrap's --info-fd and --json-status-fd name the command's namespaces,
+ * which the supervisor reads from /proc/PID/ns: a vfork child shares pid
+ * 1's undumpable memory, and its /proc entries are root's then. */
+static bool reports_namespaces(const struct launch_request *req)
+{
+	return req->child_info && (req->info_fd >= 0 || req->status_fd >= 0);
+}
+
 bool launch_serially(const struct child_ctx *c, bool late, bool own_pidns)
 {
 	const struct launch_request *req = c->req;
@@ -91,10 +99,12 @@ bool launch_serially(const struct child_ctx *c, bool late, bool own_pidns)
 	 * before the filesystem is done; when the caller maps the ids or
 	 * gives a second user namespace; for glovebox learn; with --block-fd,
 	 * which waits in the command's process while pid 1, paused in vfork,
-	 * could not watch glovebox; without a pid namespace of pid 1's own,
+	 * could not watch glovebox; below a joined pid namespace (bwrap's
+	 * --pidns), where pid 1 is handed over; without a pid namespace of pid 1's own,
 	 * whose end takes the paused command's process with it. */
 	if (late || c->fallback || !own_pidns || req->policy->network == NET_USER ||
-	    req->userns || req->learner || req->block_fd >= 0)
+	    req->userns || req->joined_pidns || req->learner || req->block_fd >= 0 ||
+	    reports_namespaces(req))
 		return false;
 	const char *forced = getenv(STRATEGY_VAR);
 	if (forced && strcmp(forced, "serial") == 0)
