@@ -77,13 +77,15 @@ def fresh(text, joined=()):
                   else m.group(1) + ":[new]", text)
 
 
-class JoinedCase(BwrapCase):
+class NsCase(BwrapCase):
     def run_as(self, argv, env=None, **kw):
         # An ASan build's LeakSanitizer, run at exit, hangs in a process
         # that entered another namespace with setns (its tracer cannot
         # attach there): its leak check stays off for these runs.
         return super().run_as(argv, env=dict(env or {}, ASAN_OPTIONS="detect_leaks=0"), **kw)
 
+
+class JoinedCase(NsCase):
     def setUp(self):
         super().setUp()
         self.ns = Namespaces(self)
@@ -329,7 +331,7 @@ class NestedPidns(JoinedCase):
 
 
 @both
-class FlatpakParent(BwrapCase):
+class FlatpakParent(NsCase):
     """flatpak run --parent-pid=PID --parent-expose-pids: the user and pid
     namespaces of a sandbox bwrap made, where an unprivileged user is
     itself (bwrap maps the uid onto itself), not root, joined by the
@@ -364,7 +366,7 @@ class FlatpakParent(BwrapCase):
 
 
 @both
-class NestedPidnsFailure(BwrapCase):
+class NestedPidnsFailure(NsCase):
     """The helper glovebox forks into the caller's pid namespace, or the
     namespace it makes there, cannot be had: bwrap's words and status 1,
     and nothing left behind."""
@@ -444,7 +446,7 @@ class NestedUserns:
 
 
 @both
-class SecondUserns(BwrapCase):
+class SecondUserns(NsCase):
     """--userns2: entering it gives the command the second namespace's full
     sets, which bwrap leaves as they are but for the capabilities
     --cap-add and --cap-drop choose: the bounding set stays full."""
@@ -537,7 +539,7 @@ class Teardown(JoinedCase):
 
 
 @both
-class CallerMaps(BwrapCase):
+class CallerMaps(NsCase):
     """--userns-block-fd: the caller reads the pid on --info-fd, writes the
     maps, then writes to the descriptor; nothing runs before."""
 
