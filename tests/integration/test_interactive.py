@@ -46,16 +46,25 @@ class Terminal:
         os.close(self.fd)
 
 
-@both
-class Interactive:
-    def shell(self):
-        argv = self.who.wrap([self.stage.glovebox, "--ro-bind", self.stage.probe, "/probe",
-                              "--setenv", "PS1", "gb$ ", "--", "/bin/bash", "--norc",
-                              "--noprofile", "-i"])
-        env = self.who.env({"TERM": "dumb"})
+class TerminalCase:
+    def wrapped(self, argv):
+        """argv as the test's user, runnable by execve (no PATH search)."""
+        argv = self.who.wrap(argv)
         if argv[0] == "setpriv":
             argv[0] = "/usr/bin/setpriv"
-        return Terminal(argv, env)
+        return argv
+
+    def terminal(self, argv, env):
+        """argv as the test's user in a new terminal, with env added."""
+        return Terminal(self.wrapped(argv), self.who.env(dict(env, TERM="dumb")))
+
+
+@both
+class Interactive(TerminalCase):
+    def shell(self):
+        return self.terminal([self.stage.glovebox, "--ro-bind", self.stage.probe, "/probe",
+                              "--setenv", "PS1", "gb$ ", "--", "/bin/bash", "--norc",
+                              "--noprofile", "-i"], {})
 
     def test_a_shell_gets_a_prompt_and_runs_commands(self):
         t = self.shell()
@@ -69,11 +78,8 @@ class Interactive:
 
     def test_options_and_no_command_start_the_users_shell_on_a_terminal(self):
         # As firejail does: "glovebox -p shell" opens $SHELL in the sandbox.
-        argv = self.who.wrap([self.stage.glovebox, "--hostname", "gbshell"])
-        if argv[0] == "setpriv":
-            argv[0] = "/usr/bin/setpriv"
-        t = Terminal(argv, self.who.env({"TERM": "dumb", "SHELL": "/bin/bash",
-                                         "PS1": "gb$ "}))
+        t = self.terminal([self.stage.glovebox, "--hostname", "gbshell"],
+                          {"SHELL": "/bin/bash", "PS1": "gb$ "})
         try:
             t.send("echo shell-$((6*7)) $(hostname) $0; exit\n")
             self.assertTrue(t.read_until("shell-42 gbshell /bin/bash"), t.out)
@@ -85,11 +91,8 @@ class Interactive:
         # be pid 2, and --limit-processes N still N processes, not N - 1.
         script = ("echo pid-$$; for i in 1 2 3; do sleep 1 & done; wait; echo three-ok; "
                   "for i in 1 2 3 4; do sleep 1 & done; wait")
-        argv = self.who.wrap([self.stage.glovebox, "--limit-processes", "4", "--",
-                              "/bin/sh", "-c", script])
-        if argv[0] == "setpriv":
-            argv[0] = "/usr/bin/setpriv"
-        t = Terminal(argv, self.who.env({"TERM": "dumb"}))
+        t = self.terminal([self.stage.glovebox, "--limit-processes", "4", "--",
+                           "/bin/sh", "-c", script], {})
         try:
             self.assertTrue(t.read_until("Cannot fork", timeout=15), t.out)
             self.assertIn(b"pid-2\r\nthree-ok\r\n", t.out)
@@ -136,21 +139,17 @@ class Interactive:
 
 
 @both
-class OwnTerminal:
+class OwnTerminal(TerminalCase):
     """The sandbox gets a terminal of its own in front of the user's: what
     it does to it stays inside, and the user's terminal works afterwards."""
 
     def host_shell(self):
         """A shell of the user's, outside any sandbox, in a terminal."""
-        argv = self.who.wrap(["/bin/bash", "--norc", "--noprofile", "-i"])
-        if argv[0] == "setpriv":
-            argv[0] = "/usr/bin/setpriv"
-        env = self.who.env({"TERM": "dumb", "PS1": "host$ ",
+        t = self.terminal(["/bin/bash", "--norc", "--noprofile", "-i"], {"PS1": "host$ ",
                             "GB": self.stage.glovebox + " --ro-bind " + self.stage.probe +
                             " /probe --",
                             "GB_HOST": self.stage.glovebox + " --terminal host --ro-bind " +
                             self.stage.probe + " /probe --"})
-        t = Terminal(argv, env)
         self.assertTrue(t.read_until("host$ "), t.out)
         t.out = b""
         return t
@@ -266,11 +265,9 @@ class OwnTerminal:
     def test_without_a_terminal_the_sandbox_has_no_controlling_terminal(self):
         # glovebox runs in a terminal, but none of its descriptors is one:
         # the command must not reach the terminal through /dev/tty.
-        argv = self.who.wrap([self.stage.glovebox, "--", "python3", "-c",
-                              "import os\ntry:\n os.open('/dev/tty', os.O_RDWR)\n print('tty-open')\n"
-                              "except OSError as e:\n print('tty-' + str(e.errno))"])
-        if argv[0] == "setpriv":
-            argv[0] = "/usr/bin/setpriv"
+        argv = self.wrapped([self.stage.glovebox, "--", "python3", "-c",
+                             "import os\ntry:\n os.open('/dev/tty', os.O_RDWR)\n print('tty-open')\n"
+                             "except OSError as e:\n print('tty-' + str(e.errno))"])
         pid, fd = pty.fork()
         if pid == 0:
             r, w = os.pipe()
