@@ -32,6 +32,7 @@ struct where_ctx {
 	int devdir;    /* the /dev just made, for its node steps */
 	const struct where_plan *plan;
 	const struct where_step *steps;
+	size_t step_now; /* the step being made: error messages look back from it */
 	bool *acted;     /* by step: a conditional step found what it acts on */
 	char *kdir_path; /* the directory of the last kernel step's entry */
 	int kdir_fd;

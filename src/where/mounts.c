@@ -24,9 +24,41 @@
 #include <unistd.h>
 
 
+/* The read-only bind, made before the current step, that holds path:
+ * the deepest one whose destination is path's ancestor. */
+static const struct where_step *holding_ro_bind(const struct where_ctx *w, const char *path)
+{
+	const struct where_step *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; w->steps && i < w->step_now; i++) {
+		const struct where_step *st = &w->steps[i];
+		if (st->what != STEP_MOUNT || !st->read_only || !st->op)
+			continue;
+		const char *d = st->op->dest;
+		size_t n = streq(d, "/") ? 0 : strlen(d);
+		if (strncmp(path, d, n) == 0 && path[n] == '/' && (!best || n >= best_len)) {
+			best = st;
+			best_len = n;
+		}
+	}
+	return best;
+}
+
 int step_fail(struct where_ctx *w, const struct mount_op *m, const char *what, int err)
 {
-	return diag_error(w->d, m ? &m->origin : NULL, "%s: %s", what, strerror(err));
+	const struct where_step *ro = err == EROFS && m ? holding_ro_bind(w, m->dest) : NULL;
+	if (!ro)
+		return diag_error(w->d, m ? &m->origin : NULL, "%s: %s", what, strerror(err));
+	/* "Read-only file system" alone does not say which mount is in the
+	 * way, nor that nothing new can appear inside a host directory. */
+	char from[256];
+	origin_format(&ro->op->origin, from, sizeof(from));
+	return diag_error(w->d, &m->origin,
+			  "%s: %s: %s is a read-only bind of the host's %s (%s), where nothing "
+			  "new can be made; put it under a directory the sandbox makes (a tmpfs, "
+			  "e.g. /tmp) or over a path that exists there",
+			  what, strerror(err), ro->op->dest, ro->op->src ? ro->op->src : ro->op->dest,
+			  from);
 }
 
 /* Open a path inside the new root. RESOLVE_IN_ROOT treats the new root as
@@ -523,6 +555,7 @@ static int root_read_only(struct where_ctx *w)
 static int do_step(struct where_ctx *w, size_t k)
 {
 	const struct where_step *st = &w->steps[k];
+	w->step_now = k;
 	switch (st->what) {
 	case STEP_MOUNT:
 		return do_mount(w, st);

@@ -45,6 +45,27 @@ class OwnFile:
         self.assertOk(r)
         self.assertEqual(r.stdout, "inside the tmpfs\n")
 
+    def test_a_new_file_in_a_read_only_bind_names_the_bind_and_what_to_do(self):
+        # /etc is the default profile's read-only bind of the host's /etc:
+        # the error names that line, not only "Read-only file system"
+        r = self.own("--file", "13", "/etc/glovebox-new", cmd=["true"])
+        self.assertEqual(r.returncode, 125, r.stderr)
+        self.assertIn("--file: /etc/glovebox-new: Read-only file system: /etc is a read-only "
+                      "bind of the host's /etc (default (built-in):", r.stderr)
+        self.assertIn("[where] ro-bind), where nothing new can be made; put it under a "
+                      "directory the sandbox makes", r.stderr)
+        # a bind of the command line is named by its option, the deepest one
+        r = self.run_as([self.stage.glovebox, "--ro-bind", "/usr/share", "/srv/s",
+                         "--ro-bind", "/usr/lib", "/srv/s/doc/x", "--", "true"])
+        self.assertEqual(r.returncode, 125, r.stderr)
+        self.assertIn("/srv/s is a read-only bind of the host's /usr/share (command line: "
+                      "--ro-bind)", r.stderr)
+
+    def test_a_file_over_one_that_exists_in_a_read_only_bind_is_fine(self):
+        r = self.own("--file", "13", "/etc/hostname", cmd=["head", "-c", "10", "/etc/hostname"])
+        self.assertOk(r)
+        self.assertEqual(r.stdout, "first line")
+
     def test_the_descriptor_is_used_up(self):
         r = self.own("--file", "13", "/tmp/f",
                      cmd=["sh", "-c", "[ -e /proc/$$/fd/13 ] && echo open || echo closed"])
