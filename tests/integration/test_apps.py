@@ -84,6 +84,26 @@ class RunApp(AppCase):
         self.assertEqual(r.stdout, "")
         self.assertEqual(self.glovebox("run").returncode, 2)
 
+    def exe_reads(self, name):
+        out = os.path.join(self.who.home, "run-%s.trace" % name)
+        r = self.run_as(["strace", "-f", "-qq", "-e", "trace=readlink,readlinkat", "-o", out,
+                         self.stage.glovebox, "run", "hostapp"],
+                        env={"ASAN_OPTIONS": "detect_leaks=0"})
+        self.assertOk(r)
+        with open(out) as f:
+            return len([l for l in f if '"/proc/self/exe"' in l])
+
+    def test_finding_the_app_reads_glovebox_own_location_once(self):
+        # It loads every profile on the search path, each with the search
+        # path built anew: where the binary lives is read once a process,
+        # not once a profile.
+        if not shutil.which("strace"):
+            self.skipTest("strace is not installed")
+        few = self.exe_reads("few")
+        for i in range(10):
+            self.add_profile("more%d" % i, "[profile]\nbinary = /bin/true\n")
+        self.assertEqual(self.exe_reads("more"), few)
+
     def test_bad_metadata_is_an_error(self):
         for key, value in (("--desktop-id", "a b"), ("--desktop-id", "x.desktop"),
                            ("--binary", "bin/rel")):
