@@ -171,18 +171,25 @@ static bool dir_trusted(int fd)
 	       (st.st_mode & 077) == 0;
 }
 
-int how_cache_open(const char *dir)
+/* mkdir -p for the last two components, the cache root and ours. */
+static int make_cache_dir(const char *dir)
 {
-	/* mkdir -p for the last two components, the cache root and ours. */
 	_cleanup_free_ char *parent = xstrdup(dir);
 	char *slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
 		*slash = '\0';
 		(void)mkdir(parent, 0700);
 	}
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return -1;
+	return mkdir(dir, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int how_cache_open(const char *dir)
+{
+	/* Made only when missing: the launch made it already (main.c), and
+	 * two mkdir calls that fail with EEXIST are two path walks a launch. */
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && make_cache_dir(dir) == 0)
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (!dir_trusted(fd)) {
