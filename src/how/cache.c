@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 #include "how/cache.h"
 
+#include <dirent.h>
 #include <elf.h>
 #include <fcntl.h>
 #include <link.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -169,18 +171,25 @@ static bool dir_trusted(int fd)
 	       (st.st_mode & 077) == 0;
 }
 
-int how_cache_open(const char *dir)
+/* mkdir -p for the last two components, the cache root and ours. */
+static int make_cache_dir(const char *dir)
 {
-	/* mkdir -p for the last two components, the cache root and ours. */
 	_cleanup_free_ char *parent = xstrdup(dir);
 	char *slash = strrchr(parent, '/');
 	if (slash && slash != parent) {
 		*slash = '\0';
 		(void)mkdir(parent, 0700);
 	}
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return -1;
+	return mkdir(dir, 0700) < 0 && errno != EEXIST ? -1 : 0;
+}
+
+int how_cache_open(const char *dir)
+{
+	/* Made only when missing: the launch made it already (main.c), and
+	 * two mkdir calls that fail with EEXIST are two path walks a launch. */
 	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT && make_cache_dir(dir) == 0)
+		fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	if (!dir_trusted(fd)) {
@@ -197,7 +206,7 @@ struct file_header {
 	uint64_t checksum; /* FNV-1a of key and program */
 };
 
-static void file_name(const struct how_key *key, char *buf, size_t size)
+void how_cache_file_name(const struct how_key *key, char *buf, size_t size)
 {
 	snprintf(buf, size, "seccomp-%016llx.bpf", (unsigned long long)key->hash);
 }
@@ -212,7 +221,7 @@ static uint64_t checksum(const struct how_key *key, const struct how_program *pr
 int how_cache_load(int dirfd, const struct how_key *key, struct how_program *out)
 {
 	char name[64];
-	file_name(key, name, sizeof(name));
+	how_cache_file_name(key, name, sizeof(name));
 	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return -ENOENT;
@@ -248,7 +257,7 @@ int how_cache_load(int dirfd, const struct how_key *key, struct how_program *out
 int how_cache_store(int dirfd, const struct how_key *key, const struct how_program *prog)
 {
 	char name[64];
-	file_name(key, name, sizeof(name));
+	how_cache_file_name(key, name, sizeof(name));
 	struct file_header h = {.key_len = key->len, .insns = prog->len,
 				.checksum = checksum(key, prog)};
 	memcpy(h.magic, CACHE_MAGIC, 8);
@@ -258,6 +267,112 @@ int how_cache_store(int dirfd, const struct how_key *key, const struct how_progr
 		{prog->insns, prog->len * sizeof(*prog->insns)},
 	};
 	return write_atomically(dirfd, name, parts, ELEMENTSOF(parts), 0600, WRITE_EXACT_MODE);
+}
+
+/* ---- the bound ---- */
+
+/* "seccomp-" 16 hex digits ".bpf": what how_cache_file_name writes. */
+static bool is_program_name(const char *n)
+{
+	if (strncmp(n, "seccomp-", 8) != 0 || strlen(n) != 28 || !streq(n + 24, ".bpf"))
+		return false;
+	for (size_t i = 8; i < 24; i++)
+		if (!strchr("0123456789abcdef", n[i]))
+			return false;
+	return true;
+}
+
+/* "." PROGRAM-NAME "." ... ".tmp": a writer's file before its rename
+ * (util.c's write_atomically). */
+static bool is_temp_name(const char *n)
+{
+	size_t len = strlen(n);
+	if (n[0] != '.' || len < 1 + 28 + 5 || !streq(n + len - 4, ".tmp") || n[29] != '.')
+		return false;
+	char prog[29];
+	memcpy(prog, n + 1, 28);
+	prog[28] = '\0';
+	return is_program_name(prog);
+}
+
+/* Most recently used first; among equals, by name, so the choice never
+ * depends on the directory's order. */
+static int by_use(const void *a, const void *b)
+{
+	const struct how_cache_entry *x = a, *y = b;
+	if (x->used != y->used)
+		return x->used > y->used ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+size_t how_cache_prune_choose(struct how_cache_entry *v, size_t n, size_t max, const char *keep,
+			      int64_t now)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keep && streq(v[i].name, keep))
+			v[i].used = INT64_MAX; /* first, whatever the clock says */
+	if (n)
+		qsort(v, n, sizeof(*v), by_use);
+	size_t programs = 0, dropped = 0;
+	for (size_t i = 0; i < n; i++) {
+		v[i].drop = v[i].temp ? now - v[i].used > HOW_CACHE_TEMP_AGE : ++programs > max;
+		dropped += v[i].drop;
+	}
+	return dropped;
+}
+
+static int64_t ns(struct timespec t)
+{
+	return (int64_t)t.tv_sec * 1000000000 + t.tv_nsec;
+}
+
+/* The cache's programs and temporary files, by name; other names are not
+ * glovebox's to remove. */
+static size_t list_entries(int dirfd, struct how_cache_entry **v, size_t *programs)
+{
+	size_t n = 0;
+	*programs = 0;
+	int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		closep(&fd);
+		return 0;
+	}
+	for (const struct dirent *e; (e = readdir(d));) {
+		bool temp = is_temp_name(e->d_name);
+		if (!temp && !is_program_name(e->d_name))
+			continue;
+		*APPEND(*v, n) = (struct how_cache_entry){.name = xstrdup(e->d_name), .temp = temp};
+		*programs += !temp;
+	}
+	closedir(d);
+	return n;
+}
+
+size_t how_cache_prune(int dirfd, const char *keep, size_t max)
+{
+	struct how_cache_entry *v = NULL;
+	size_t programs;
+	size_t n = list_entries(dirfd, &v, &programs);
+	size_t removed = 0;
+	/* Within the bound and nothing left behind (the usual store): no stat. */
+	if (programs > max || n > programs) {
+		for (size_t i = 0; i < n; i++) {
+			struct stat st;
+			if (fstatat(dirfd, v[i].name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+				v[i].used = ns(st.st_atim) > ns(st.st_mtim) ? ns(st.st_atim)
+									   : ns(st.st_mtim);
+		}
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		how_cache_prune_choose(v, n, max, keep, ns(now));
+		for (size_t i = 0; i < n; i++)
+			removed += v[i].drop && unlinkat(dirfd, v[i].name, 0) == 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i].name);
+	free(v);
+	return removed;
 }
 
 int how_program_get(const struct policy *p, const char *cache_dir, struct how_program *out,
@@ -279,8 +394,11 @@ int how_program_get(const struct policy *p, const char *cache_dir, struct how_pr
 		return 0;
 	}
 	int r = how_compile(p, out, d);
-	if (r == 0)
-		(void)how_cache_store(dirfd, &key, out);
+	if (r == 0 && how_cache_store(dirfd, &key, out) == 0) {
+		char name[64];
+		how_cache_file_name(&key, name, sizeof(name));
+		(void)how_cache_prune(dirfd, name, HOW_CACHE_MAX);
+	}
 	how_key_free(&key);
 	return r;
 }

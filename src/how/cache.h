@@ -60,7 +60,43 @@ int how_cache_load(int dirfd, const struct how_key *key, struct how_program *out
  * the next launch compiles again. */
 int how_cache_store(int dirfd, const struct how_key *key, const struct how_program *prog);
 
+/* The bound: at most this many programs stay in the cache. Every launch
+ * reads the cache's entries (a bind of any of them is refused, where/
+ * gather.c), and the key holds glovebox's build id, so without a bound
+ * each rebuild or upgrade and each policy ever run would leave a file
+ * there for good: 743 of them made 9 getdents64 calls a launch. 64 names
+ * fit in one. A store beyond it removes the least recently used. */
+#define HOW_CACHE_MAX 64
+/* A writer's temporary file older than this (ns) was left by a writer
+ * that died: a live one renames its file within milliseconds. */
+#define HOW_CACHE_TEMP_AGE (3600 * INT64_C(1000000000))
+
+/* One file of the cache, as pruning sees it. */
+struct how_cache_entry {
+	char *name;
+	int64_t used; /* ns: the later of its access and modification times */
+	bool temp;    /* a writer's temporary file, not a program */
+	bool drop;    /* set by how_cache_prune_choose */
+};
+
+/* Which files a prune removes: the programs beyond the max most recently
+ * used (keep, the one just stored, is never among them) and the temporary
+ * files older than HOW_CACHE_TEMP_AGE at now (ns). Marks them (drop),
+ * reorders v, returns how many. Pure. */
+size_t how_cache_prune_choose(struct how_cache_entry *v, size_t n, size_t max, const char *keep,
+			      int64_t now);
+
+/* Bring the cache down to max programs after keep was stored: what
+ * how_cache_prune_choose picks is unlinked. Concurrent launches stay
+ * safe: a reader holds its file open (an unlinked file reads on), or finds
+ * none and compiles; two pruners may unlink the same file (ENOENT is
+ * fine), never one that they did not list. Returns how many it removed. */
+size_t how_cache_prune(int dirfd, const char *keep, size_t max);
+
+/* The file name a key's program is stored under (at least 30 bytes). */
+void how_cache_file_name(const struct how_key *key, char *buf, size_t size);
+
 /* The program for a policy: from the cache when possible, else compiled
- * (and stored). cache_dir may be NULL (--no-cache). */
+ * (and stored, then the cache pruned). cache_dir may be NULL (--no-cache). */
 int how_program_get(const struct policy *p, const char *cache_dir, struct how_program *out,
 		    struct diag *d);

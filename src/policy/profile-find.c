@@ -16,16 +16,26 @@ void profile_loader_add_dir(struct profile_loader *l, const char *dir)
 	strv_add(&l->search_path, dir);
 }
 
-/* The directory the running binary lives in, or "" when unknown. */
-static void exe_dir(char *buf, size_t size)
+/* The directory the running binary lives in, or "" when unknown. Read
+ * once a process: the search path is built for every profile loaded, and
+ * `glovebox run APP` loads each profile on it to find the app (24
+ * readlinks of /proc/self/exe with the shipped profiles, one now). No
+ * exec happens in between, so the answer cannot change. */
+static const char *exe_dir(void)
 {
-	ssize_t n = readlink("/proc/self/exe", buf, size - 1);
-	buf[n > 0 ? n : 0] = '\0';
-	char *slash = strrchr(buf, '/');
-	if (slash)
-		*slash = '\0';
-	else
-		buf[0] = '\0';
+	static char dir[PATH_MAX];
+	static bool known;
+	if (!known) {
+		ssize_t n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+		dir[n > 0 ? n : 0] = '\0';
+		char *slash = strrchr(dir, '/');
+		if (slash)
+			*slash = '\0';
+		else
+			dir[0] = '\0';
+		known = true;
+	}
+	return dir;
 }
 
 /* The shipped profiles. From the build tree they are the source tree's, so
@@ -34,8 +44,7 @@ static void exe_dir(char *buf, size_t size)
  * unpacked elsewhere), the ones at the same place relative to the binary. */
 static void add_shipped_dirs(struct profile_loader *l)
 {
-	char dir[PATH_MAX];
-	exe_dir(dir, sizeof(dir));
+	const char *dir = exe_dir();
 	if (streq(dir, GB_BUILD_ROOT) || streq(dir, GB_BUILD_ROOT "/src")) {
 		profile_loader_add_dir(l, GB_SOURCE_ROOT "/profiles");
 		return;

@@ -17,10 +17,12 @@
 const char *const where_dev_nodes[WHERE_N_DEV_NODES] = {"null",   "zero",    "full",
 							 "random", "urandom", "tty"};
 
-/* Every ancestor of a host path, itself included, with the rest of the
+/* Every ancestor of a host path, itself included (self, its stat, known
+ * already: one stat fewer a path, four a launch), with the rest of the
  * path below it. A path's components are bounded only by PATH_MAX: the
  * list grows, so no ancestor is ever left out. */
-static void collect_ancestors(const char *path, struct where_anchor **anc, size_t *n_anc) /* NOLINT(readability-non-const-parameter): APPEND counts it */
+static void collect_ancestors(const char *path, const struct stat *self,
+			      struct where_anchor **anc, size_t *n_anc) /* NOLINT(readability-non-const-parameter): APPEND counts it */
 {
 	size_t len = strlen(path);
 	_cleanup_free_ char *buf = xstrdup(path);
@@ -28,8 +30,8 @@ static void collect_ancestors(const char *path, struct where_anchor **anc, size_
 		size_t n = end == 0 ? 1 : end;
 		char saved = buf[n];
 		buf[n] = '\0';
-		struct stat st;
-		if (stat(buf, &st) == 0) {
+		struct stat st = *self;
+		if (end == len || stat(buf, &st) == 0) {
 			*APPEND(*anc, *n_anc) = (struct where_anchor){st.st_dev, st.st_ino,
 								   path + end + (path[end] == '/')};
 		}
@@ -52,7 +54,7 @@ static void gather_protected(const struct where_env *env, struct where_facts *f)
 			continue;
 		struct where_guarded *g = APPEND(f->prot, f->n_prot);
 		*g = (struct where_guarded){.path = path, .dev = st.st_dev, .ino = st.st_ino};
-		collect_ancestors(path, &g->anc, &g->n_anc);
+		collect_ancestors(path, &st, &g->anc, &g->n_anc);
 	}
 }
 
@@ -226,7 +228,7 @@ static int gather_specials(int host_mounts_fd, struct where_facts *f, struct dia
 		struct where_special *sp = APPEND(f->specials, f->n_specials);
 		*sp = (struct where_special){.path = xstrdup(path), .dev = st.st_dev,
 					     .ino = st.st_ino, .is_proc = line[0] == 'P'};
-		collect_ancestors(sp->path, &sp->anc, &sp->n_anc);
+		collect_ancestors(sp->path, &st, &sp->anc, &sp->n_anc);
 	}
 	return 0;
 }

@@ -84,6 +84,54 @@ class RunApp(AppCase):
         self.assertEqual(r.stdout, "")
         self.assertEqual(self.glovebox("run").returncode, 2)
 
+    def traced(self, name, app):
+        """The lines of strace's readlink and openat calls of `glovebox run APP`."""
+        out = os.path.join(self.who.home, "run-%s.trace" % name)
+        r = self.run_as(["strace", "-f", "-qq", "-e", "trace=readlink,readlinkat,openat", "-o",
+                         out, self.stage.glovebox, "run", app],
+                        env={"ASAN_OPTIONS": "detect_leaks=0"})
+        self.assertOk(r)
+        with open(out) as f:
+            return f.readlines()
+
+    def test_finding_the_app_reads_glovebox_own_location_once(self):
+        # By its binary, every profile on the search path is loaded, each
+        # with the search path built anew: where glovebox lives is read
+        # once a process, not once a profile.
+        if not shutil.which("strace"):
+            self.skipTest("strace is not installed")
+
+        def exe_reads(name):
+            return len([l for l in self.traced(name, "hostname") if '"/proc/self/exe"' in l])
+        few = exe_reads("few")
+        for i in range(10):
+            self.add_profile("more%d" % i, "[profile]\nbinary = /bin/true\n")
+        self.assertEqual(exe_reads("more"), few)
+
+    def test_an_app_found_by_its_name_loads_no_other_profile(self):
+        if not shutil.which("strace"):
+            self.skipTest("strace is not installed")
+
+        def profiles_read(name):
+            # once to find it, once to run under it
+            return {l.split('"')[1] for l in self.traced(name, "hostapp")
+                    if ".ini\"" in l and "openat(" in l and "= -1" not in l}
+        self.assertEqual(profiles_read("few"), {os.path.join(self.profiles, "hostapp.ini")})
+        for i in range(10):
+            self.add_profile("more%d" % i, "[profile]\nbinary = /bin/true\n")
+        self.assertEqual(profiles_read("more"), {os.path.join(self.profiles, "hostapp.ini")})
+
+    def test_a_profile_of_the_apps_name_that_is_no_app_hides_a_later_one(self):
+        # The slow path beside the shortcut by name: the first directory
+        # that holds NAME.ini decides, as `glovebox desktop list` shows.
+        self.add_profile("feh", "[where]\nhostname = plain\n")  # shipped: an app
+        r = self.glovebox("run", "feh")
+        self.assertEqual(r.returncode, 125, r.stderr)
+        self.assertIn("no app profile names it", r.stderr)
+        self.add_profile("other", "[profile]\nbinary = feh\n")  # found by its binary
+        r = self.glovebox("run", "feh", "--version")
+        self.assertNotIn("no app profile names it", r.stderr)
+
     def test_bad_metadata_is_an_error(self):
         for key, value in (("--desktop-id", "a b"), ("--desktop-id", "x.desktop"),
                            ("--binary", "bin/rel")):

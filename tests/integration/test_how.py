@@ -378,6 +378,60 @@ class Cache:
         self.assertEqual(os.stat(os.path.join(deep, "glovebox")).st_mode & 0o777, 0o700)
         self.assertFalse(os.path.exists(os.path.join(deep, "glovebox", "planted")))
 
+    def test_the_cache_keeps_at_most_64_programs_the_least_recently_used_go(self):
+        # Every launch reads the cache's entries; a store brings it back to
+        # 64 programs (README, "The seccomp cache"). Made by the user, so
+        # as nobody too.
+        self.probe("exit", "0")  # the directory, made private
+        self.clear()
+        d = os.path.join(self.who.home, ".cache", "glovebox")
+        script = ('cd "$1" && i=0; while [ $i -lt 100 ]; do '
+                  'f=$(printf "seccomp-%016x.bpf" $i); : > "$f"; '
+                  'touch -d "@$((1000000 + i))" "$f"; i=$((i + 1)); done; : > notes')
+        self.assertOk(self.run_as(["/bin/sh", "-c", script, "sh", d]))
+        self.assertEqual(len(self.cache_files()), 100)
+        self.assertOk(self.probe("exit", "0"))  # a miss: compiled and stored
+        files = [os.path.basename(f) for f in self.cache_files()]
+        self.assertEqual(len(files), 64)
+        fakes = sorted(f for f in files if f.startswith("seccomp-00000000000000"))
+        # the real program and the 63 most recently used of the others
+        self.assertEqual(fakes, ["seccomp-%016x.bpf" % i for i in range(37, 100)])
+        self.assertTrue(os.path.exists(os.path.join(d, "notes")))  # not glovebox's
+        # and the program stored is the one the next launch loads
+        self.assertEqual(self.probe("syscall", "ptrace").stdout.strip(), "EPERM")
+        self.assertEqual(len(self.cache_files()), 64)
+
+    def assertRefused(self, src, *opts):
+        r = self.gb(*opts, "--ro-bind", src, "/x", cmd=["/bin/true"], probe=False)
+        self.assertEqual(r.returncode, 125, r.stderr)
+        self.assertIn("refusing to expose glovebox's own state", r.stderr)
+
+    def test_a_bind_of_a_cached_program_is_refused(self):
+        # Whatever the cache holds (however many programs), a bind of one of
+        # them is refused: a writable one would plant a program for later runs.
+        self.clear()
+        self.probe("exit", "0")
+        (path,) = self.cache_files()
+        self.assertRefused(path)
+
+    def test_a_hard_link_to_a_cached_program_is_refused_or_never_trusted(self):
+        # The same file under another name, outside the cache: a bind of it
+        # is refused while the cache holds it (--no-cache leaves it there)...
+        self.clear()
+        self.probe("exit", "0")
+        (path,) = self.cache_files()
+        link = os.path.join(self.who.home, "cached-link-%d" % os.getpid())
+        self.run_as(["ln", path, link])
+        self.addCleanup(os.unlink, link)
+        self.assertEqual(os.stat(link).st_ino, os.stat(path).st_ino)
+        self.assertRefused(link, "--no-cache")
+        # ...and a launch that uses the cache never loads a file with a
+        # second name: it compiles and stores a new one, the link is left
+        # with a copy nothing trusts.
+        r = self.gb("--ro-bind", link, "/x", cmd=["/bin/true"], probe=False)
+        self.assertOk(r)
+        self.assertNotEqual(os.stat(link).st_ino, os.stat(path).st_ino)
+
     def test_an_overlay_of_home_hides_the_cache_too(self):
         self.probe("exit", "0")
         r = self.gb("--home", "none", "--overlay-tmp", self.who.home, self.who.home,

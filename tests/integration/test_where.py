@@ -339,6 +339,21 @@ class Home:
         self.assertEqual(r.returncode, 125)
         self.assertIn("refusing to expose glovebox's own state", r.stderr)
 
+    def test_binding_a_hard_link_to_a_profile_is_refused(self):
+        # Two levels down in the configuration, under another name outside
+        # it: the sandbox would rewrite a profile later runs load.
+        prof = self.user_file("linked-%d.ini" % os.getpid(), "[where]\nnetwork = none\n")
+        self.who.chown(prof)
+        link = os.path.join(self.who.home, "profile-link-%d" % os.getpid())
+        self.run_as(["ln", prof, link])
+        self.addCleanup(os.unlink, link)
+        self.assertEqual(os.stat(link).st_ino, os.stat(prof).st_ino)
+        for src in (prof, link):
+            r = self.gb("--bind", src, "/p", "writable=intended", cmd=["/bin/true"],
+                        probe=False)
+            self.assertEqual(r.returncode, 125, src)
+            self.assertIn("refusing to expose glovebox's own state", r.stderr)
+
     def test_glovebox_config_on_another_filesystem_below_a_bind_stays_hidden(self):
         # /dev/shm is a tmpfs of its own below /: the bind of / brings it along.
         if os.stat("/dev/shm").st_dev == os.stat("/").st_dev:

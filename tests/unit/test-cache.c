@@ -348,6 +348,161 @@ START_TEST(program_get_compiles_then_hits)
 }
 END_TEST
 
+/* ---- the bound ---- */
+
+static struct how_cache_entry entry(const char *name, int64_t used, bool temp)
+{
+	return (struct how_cache_entry){.name = (char *)name, .used = used, .temp = temp};
+}
+
+/* The names marked to drop, sorted, space separated. */
+static void dropped_names(const struct how_cache_entry *v, size_t n, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (char last[64] = ""; ; ) {
+		const char *next = NULL;
+		for (size_t i = 0; i < n; i++)
+			if (v[i].drop && strcmp(v[i].name, last) > 0 &&
+			    (!next || strcmp(v[i].name, next) < 0))
+				next = v[i].name;
+		if (!next)
+			break;
+		snprintf(out + strlen(out), size - strlen(out), "%s%s", *out ? " " : "", next);
+		snprintf(last, sizeof(last), "%s", next);
+	}
+}
+
+#define P(c) "seccomp-000000000000000" c ".bpf"
+
+START_TEST(a_prune_drops_the_least_recently_used_beyond_the_bound)
+{
+	struct how_cache_entry v[] = {entry(P("1"), 50, false), entry(P("2"), 10, false),
+				      entry(P("3"), 40, false), entry(P("4"), 20, false),
+				      entry(P("5"), 30, false)};
+	char out[256];
+	ck_assert_uint_eq(how_cache_prune_choose(v, ELEMENTSOF(v), 3, NULL, 100), 2);
+	dropped_names(v, ELEMENTSOF(v), out, sizeof(out));
+	ck_assert_str_eq(out, P("2") " " P("4"));
+	/* within the bound: nothing */
+	ck_assert_uint_eq(how_cache_prune_choose(v, ELEMENTSOF(v), 5, NULL, 100), 0);
+	ck_assert_uint_eq(how_cache_prune_choose(NULL, 0, 0, NULL, 100), 0);
+}
+END_TEST
+
+START_TEST(the_program_just_stored_is_never_pruned)
+{
+	/* its clock may lag the others' (a copied cache, a clock set back) */
+	struct how_cache_entry v[] = {entry(P("1"), 50, false), entry(P("2"), 10, false),
+				      entry(P("3"), 40, false)};
+	char out[256];
+	ck_assert_uint_eq(how_cache_prune_choose(v, ELEMENTSOF(v), 1, P("2"), 100), 2);
+	dropped_names(v, ELEMENTSOF(v), out, sizeof(out));
+	ck_assert_str_eq(out, P("1") " " P("3"));
+}
+END_TEST
+
+START_TEST(equal_times_are_pruned_by_name)
+{
+	struct how_cache_entry v[] = {entry(P("3"), 7, false), entry(P("1"), 7, false),
+				      entry(P("2"), 7, false)};
+	char out[256];
+	ck_assert_uint_eq(how_cache_prune_choose(v, ELEMENTSOF(v), 2, NULL, 100), 1);
+	dropped_names(v, ELEMENTSOF(v), out, sizeof(out));
+	ck_assert_str_eq(out, P("3"));
+}
+END_TEST
+
+START_TEST(only_an_old_temporary_file_is_pruned_and_none_counts)
+{
+	const int64_t now = 10 * HOW_CACHE_TEMP_AGE;
+	struct how_cache_entry v[] = {
+		entry("." P("1") ".7-0.tmp", now - HOW_CACHE_TEMP_AGE - 1, true),
+		entry("." P("2") ".8-0.tmp", now - 1000, true), /* a writer at work */
+		entry(P("1"), 1, false), entry(P("2"), 2, false)};
+	char out[256];
+	ck_assert_uint_eq(how_cache_prune_choose(v, ELEMENTSOF(v), 2, NULL, now), 1);
+	dropped_names(v, ELEMENTSOF(v), out, sizeof(out));
+	ck_assert_str_eq(out, "." P("1") ".7-0.tmp");
+}
+END_TEST
+
+/* A file named name in dir, used (atime and mtime) at t seconds. */
+static void old_file(int dirfd, const char *name, time_t t)
+{
+	int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ck_assert_int_ge(fd, 0);
+	const struct timespec ts[2] = {{.tv_sec = t}, {.tv_sec = t}};
+	ck_assert_int_eq(futimens(fd, ts), 0);
+	close(fd);
+}
+
+static bool present(int dirfd, const char *name)
+{
+	return faccessat(dirfd, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
+START_TEST(a_prune_unlinks_the_oldest_programs_and_nothing_else)
+{
+	make_dir();
+	int fd = how_cache_open(dir);
+	ck_assert_int_ge(fd, 0);
+	char name[64];
+	for (int i = 0; i < 70; i++) {
+		snprintf(name, sizeof(name), "seccomp-%016x.bpf", i);
+		old_file(fd, name, 1000000 + i);
+	}
+	old_file(fd, "notes", 1);                           /* not glovebox's */
+	old_file(fd, "seccomp-00000000000000zz.bpf", 1);    /* not a program's name */
+	old_file(fd, ".seccomp-0000000000000000.bpf.9-0.tmp", 1); /* a dead writer's */
+	ck_assert_uint_eq(how_cache_prune(fd, "seccomp-0000000000000000.bpf", 64), 7);
+	ck_assert(present(fd, "seccomp-0000000000000000.bpf")); /* just stored */
+	for (int i = 1; i < 7; i++) {
+		snprintf(name, sizeof(name), "seccomp-%016x.bpf", i);
+		ck_assert_msg(!present(fd, name), "%s stayed", name);
+	}
+	for (int i = 7; i < 70; i++) {
+		snprintf(name, sizeof(name), "seccomp-%016x.bpf", i);
+		ck_assert_msg(present(fd, name), "%s went", name);
+	}
+	ck_assert(present(fd, "notes"));
+	ck_assert(present(fd, "seccomp-00000000000000zz.bpf"));
+	ck_assert(!present(fd, ".seccomp-0000000000000000.bpf.9-0.tmp"));
+	/* at the bound, a prune removes nothing */
+	ck_assert_uint_eq(how_cache_prune(fd, NULL, 64), 0);
+	close(fd);
+	remove_dir();
+}
+END_TEST
+
+START_TEST(program_get_keeps_the_cache_within_its_bound)
+{
+	make_dir();
+	int fd = how_cache_open(dir);
+	ck_assert_int_ge(fd, 0);
+	char name[64];
+	for (int i = 0; i < HOW_CACHE_MAX; i++) {
+		snprintf(name, sizeof(name), "seccomp-%016x.bpf", i);
+		old_file(fd, name, 1000000 + i);
+	}
+	struct fixture f;
+	fixture_init(&f);
+	ck_assert_int_eq(load(&f, "g.ini", "[how]\nallow = @default\n"), 0);
+	struct how_program a;
+	ck_assert_int_eq(how_program_get(&f.p, dir, &a, &f.d), 0);
+	struct how_key key;
+	how_key_build(&f.p, &key);
+	how_cache_file_name(&key, name, sizeof(name));
+	ck_assert(present(fd, name));
+	ck_assert(!present(fd, "seccomp-0000000000000000.bpf")); /* the oldest */
+	ck_assert_uint_eq(how_cache_prune(fd, NULL, HOW_CACHE_MAX), 0);
+	how_key_free(&key);
+	how_program_free(&a);
+	fixture_free(&f);
+	close(fd);
+	remove_dir();
+}
+END_TEST
+
 RUN_SUITE("cache", equal_policies_have_equal_keys, every_input_changes_the_key,
 	  the_key_is_the_running_builds, every_build_input_changes_the_key,
 	  a_build_without_an_id_is_not_cached,
@@ -355,4 +510,9 @@ RUN_SUITE("cache", equal_policies_have_equal_keys, every_input_changes_the_key,
 	  a_file_with_loose_permissions_is_ignored, a_symlink_is_never_followed,
 	  a_hard_linked_file_is_ignored, a_file_for_another_key_is_ignored,
 	  an_open_directory_is_not_trusted, the_cache_directory_is_created_private,
-	  program_get_compiles_then_hits)
+	  program_get_compiles_then_hits,
+	  a_prune_drops_the_least_recently_used_beyond_the_bound,
+	  the_program_just_stored_is_never_pruned, equal_times_are_pruned_by_name,
+	  only_an_old_temporary_file_is_pruned_and_none_counts,
+	  a_prune_unlinks_the_oldest_programs_and_nothing_else,
+	  program_get_keeps_the_cache_within_its_bound)
