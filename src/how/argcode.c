@@ -219,26 +219,55 @@ static void emit_wide(struct code *c, const struct arg_group *g)
 
 /* ---- calls ---- */
 
+static void emit_group(struct code *c, const struct arg_group *g)
+{
+	if (g->wide)
+		emit_wide(c, g);
+	else
+		emit_narrow(c, g);
+}
+
+/* Every k-returning instruction of c from pc on jumps to c's end
+ * instead, where what follows takes over. */
+static void ret_to_end(struct code *c, size_t pc, uint32_t k)
+{
+	for (; pc < c->n; pc++)
+		if (c->f[pc].code == (BPF_RET | BPF_K) && c->f[pc].k == k)
+			c->f[pc] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JA,
+								(uint32_t)(c->n - pc - 1), 0, 0);
+}
+
 /* The groups one after the other: where one finds nothing (its "allow"),
- * the next one looks. */
+ * the next one looks. With a first condition, they look only where it
+ * holds. */
+static void emit_segment(struct code *c, const struct arg_segment *s)
+{
+	if (s->first) {
+		/* the groups follow: where it holds, they look; where it does
+		 * not, its "allow" goes on to the next segment (emit_call) */
+		size_t start = c->n;
+		emit_group(c, s->first);
+		ret_to_end(c, start, ARG_HOLDS);
+	}
+	for (size_t i = 0; i < s->n_groups; i++) {
+		size_t at = c->n;
+		emit_group(c, &s->groups[i]);
+		if (i + 1 < s->n_groups)
+			ret_to_end(c, at, SECCOMP_RET_ALLOW);
+	}
+	if (s->n_groups == 0)
+		put(c, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
+}
+
 static void emit_call(struct code *c, const struct arg_call *call)
 {
-	for (size_t i = 0; i < call->n_groups; i++) {
-		const struct arg_group *g = &call->groups[i];
-		struct code one = {0};
-		if (g->wide)
-			emit_wide(&one, g);
-		else
-			emit_narrow(&one, g);
-		bool last = i + 1 == call->n_groups;
-		for (size_t pc = 0; !last && pc < one.n; pc++)
-			if (one.f[pc].code == (BPF_RET | BPF_K) && one.f[pc].k == SECCOMP_RET_ALLOW)
-				one.f[pc] = (struct sock_filter)BPF_JUMP(
-					BPF_JMP | BPF_JA, (uint32_t)(one.n - pc - 1), 0, 0);
-		append(c, &one);
-		free(one.f);
+	for (size_t i = 0; i < call->n_segments; i++) {
+		size_t at = c->n;
+		emit_segment(c, &call->segments[i]);
+		if (i + 1 < call->n_segments)
+			ret_to_end(c, at, SECCOMP_RET_ALLOW);
 	}
-	if (call->n_groups == 0)
+	if (call->n_segments == 0)
 		put(c, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW));
 }
 

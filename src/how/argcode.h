@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/seccomp.h>
 #include <stdint.h>
 
 #include "how/seccomp.h"
@@ -26,13 +27,26 @@ struct arg_group {
 	size_t n, cap;
 };
 
-/* A call whose groups are tested one after the other: the first span
- * that holds the argument answers, and a call no span holds is allowed. */
+/* Groups tested one after the other, the first span that holds the
+ * argument answering; with a first condition (a group whose spans answer
+ * HOLDS), only where that holds. */
+struct arg_segment {
+	struct arg_group *first; /* NULL for none */
+	struct arg_group *groups;
+	size_t n_groups, cap_groups;
+};
+
+/* A call whose segments are tested one after the other: the first that
+ * answers does, and a call none answers is allowed. */
 struct arg_call {
 	int nr; /* native call number */
-	struct arg_group *groups;
-	size_t n_groups;
+	struct arg_segment *segments;
+	size_t n_segments;
 };
+
+/* The action of a first condition's spans (see arg_segment): never one
+ * of a program's answers. */
+#define ARG_HOLDS (SECCOMP_RET_ALLOW | 1)
 
 /* Room for one more element of size bytes at the end of *v, which holds
  * *n of *cap and doubles when full; returned for the caller to fill. */

@@ -17,14 +17,21 @@
  * random rule sets through both and compares every answer. */
 unsigned argtree_min_rules = 16;
 
+/* A rule of two comparisons; first is on the lower argument. */
+struct pair {
+	struct scmp_arg_cmp first, second;
+};
+
 struct call_rules {
-	struct arg_call c;
-	size_t cap_groups;
+	struct arg_call c; /* segments[0]: the rules of one comparison */
+	size_t cap_segments;
+	struct pair *pairs;
+	size_t n_pairs, cap_pairs;
 	size_t n_rules;
 	uint32_t action; /* of the first rule */
 	bool mixed;      /* the rules have several actions */
 	bool refused;    /* a rule the search cannot take */
-	bool wide_order; /* a rule compares a 64-bit argument by order or != */
+	bool order;      /* a rule compares with < <= > or >= */
 };
 
 struct argtree {
@@ -38,26 +45,38 @@ struct argtree *argtree_new(void)
 	return t;
 }
 
+static void free_groups(struct arg_group *groups, size_t n)
+{
+	for (size_t g = 0; g < n; g++)
+		free(groups[g].spans);
+	free(groups);
+}
+
 void argtree_free(struct argtree *t)
 {
 	for (size_t i = 0; i < syscall_count; i++) {
-		struct arg_call *c = &t->calls[i].c;
-		for (size_t g = 0; g < c->n_groups; g++)
-			free(c->groups[g].spans);
-		free(c->groups);
+		struct call_rules *r = &t->calls[i];
+		for (size_t k = 0; k < r->c.n_segments; k++) {
+			struct arg_segment *seg = &r->c.segments[k];
+			free_groups(seg->groups, seg->n_groups);
+			if (seg->first)
+				free_groups(seg->first, 1);
+		}
+		free(r->c.segments);
+		free(r->pairs);
 	}
 	free(t->calls);
 	free(t);
 }
 
-static struct arg_group *group_of(struct call_rules *r, unsigned arg, bool wide, uint64_t mask)
+static struct arg_group *group_of(struct arg_segment *seg, unsigned arg, bool wide, uint64_t mask)
 {
-	for (size_t g = 0; g < r->c.n_groups; g++) {
-		struct arg_group *x = &r->c.groups[g];
+	for (size_t g = 0; g < seg->n_groups; g++) {
+		struct arg_group *x = &seg->groups[g];
 		if (x->arg == arg && x->wide == wide && x->mask == mask)
 			return x;
 	}
-	struct arg_group *x = arg_push((void **)&r->c.groups, &r->c.n_groups, &r->cap_groups,
+	struct arg_group *x = arg_push((void **)&seg->groups, &seg->n_groups, &seg->cap_groups,
 				       sizeof(*x));
 	*x = (struct arg_group){.arg = arg, .wide = wide, .mask = mask};
 	return x;
@@ -73,7 +92,7 @@ static void span(struct arg_group *g, uint64_t lo, uint64_t hi, uint32_t action)
  * way libseccomp's program compares them once args32.c has narrowed it:
  * an int on its low 32 bits, a file mode on its low 16. false for what
  * the search does not know. */
-static bool add_cmp(struct call_rules *r, size_t call, uint32_t action,
+static bool add_cmp(struct call_rules *r, struct arg_segment *seg, size_t call, uint32_t action,
 		    const struct scmp_arg_cmp *c)
 {
 	unsigned bits = syscall_arg_bits(call, c->arg);
@@ -88,8 +107,9 @@ static bool add_cmp(struct call_rules *r, size_t call, uint32_t action,
 		return false;
 	if (op == SCMP_CMP_MASKED_EQ)
 		mask = a, a = b;
-	struct arg_group *g = group_of(r, c->arg, bits == 64, mask);
-	r->wide_order |= bits == 64 && op != SCMP_CMP_EQ && op != SCMP_CMP_MASKED_EQ;
+	struct arg_group *g = group_of(seg, c->arg, bits == 64, mask);
+	r->order |= op == SCMP_CMP_LT || op == SCMP_CMP_LE || op == SCMP_CMP_GT ||
+		    op == SCMP_CMP_GE;
 	switch (op) {
 	case SCMP_CMP_MASKED_EQ:
 		if ((a & ~mask) == 0) /* else it never holds */
@@ -132,10 +152,59 @@ void argtree_add(struct argtree *t, size_t call, uint32_t action, unsigned n,
 	if (r->n_rules++ == 0)
 		r->action = action;
 	r->mixed |= action != r->action;
+	if (r->c.n_segments == 0)
+		*(struct arg_segment *)arg_push((void **)&r->c.segments, &r->c.n_segments,
+						&r->cap_segments, sizeof(struct arg_segment)) =
+			(struct arg_segment){0};
 	/* On a 32-bit machine a register holds one argument's whole value;
 	 * the search reads 64-bit ones by halves. */
-	if (n != 1 || sizeof(long) != 8 || r->refused || !add_cmp(r, call, action, &cmps[0]))
+	if (sizeof(long) != 8 || r->refused || n < 1 || n > 2) {
 		r->refused = true;
+	} else if (n == 1) {
+		r->refused = !add_cmp(r, &r->c.segments[0], call, action, &cmps[0]);
+	} else {
+		bool swap = cmps[1].arg < cmps[0].arg;
+		*(struct pair *)arg_push((void **)&r->pairs, &r->n_pairs, &r->cap_pairs,
+					 sizeof(struct pair)) =
+			(struct pair){cmps[swap], cmps[!swap]};
+	}
+}
+
+static int cmp_first(const void *x, const void *y)
+{
+	const struct scmp_arg_cmp *a = &((const struct pair *)x)->first,
+				  *b = &((const struct pair *)y)->first;
+	if (a->arg != b->arg)
+		return a->arg < b->arg ? -1 : 1;
+	if (a->op != b->op)
+		return a->op < b->op ? -1 : 1;
+	if (a->datum_a != b->datum_a)
+		return a->datum_a < b->datum_a ? -1 : 1;
+	return (a->datum_b > b->datum_b) - (a->datum_b < b->datum_b);
+}
+
+/* The rules of two comparisons with the same first one share a segment:
+ * that comparison once, then a search of their second ones. Sorted by
+ * the first, in time n log n. */
+static bool add_pairs(struct call_rules *r, size_t call)
+{
+	qsort(r->pairs, r->n_pairs, sizeof(*r->pairs), cmp_first);
+	for (size_t i = 0; i < r->n_pairs; i++) {
+		const struct pair *p = &r->pairs[i];
+		if (i == 0 || cmp_first(p, p - 1) != 0) {
+			struct arg_segment first = {0};
+			if (!add_cmp(r, &first, call, ARG_HOLDS, &p->first)) {
+				free_groups(first.groups, first.n_groups);
+				return false;
+			}
+			*(struct arg_segment *)arg_push((void **)&r->c.segments, &r->c.n_segments,
+							&r->cap_segments, sizeof(first)) =
+				(struct arg_segment){.first = first.groups};
+		}
+		if (!add_cmp(r, &r->c.segments[r->c.n_segments - 1], call, r->action, &p->second))
+			return false;
+	}
+	return true;
 }
 
 static int cmp_span(const void *x, const void *y)
@@ -170,20 +239,29 @@ static bool normalize(struct arg_group *g)
 	return true;
 }
 
-static bool takes(struct call_rules *r)
+static bool takes(struct call_rules *r, size_t call)
 {
-	/* libseccomp 2.5.4 answers wrongly for some pairs of such rules (it
-	 * tests the low half of the argument as if it were the high one): the
-	 * search takes them however few. */
-	bool few = r->n_rules < argtree_min_rules && !r->wide_order;
-	if (r->n_rules == 0 || argtree_min_rules == UINT_MAX || few || r->refused)
+	/* libseccomp 2.5.4 answers wrongly for some sets of rules with < <=
+	 * > >= (having loaded the low half of an argument, it tests it as the
+	 * high half): the search takes them however few. */
+	if (r->n_rules == 0 || argtree_min_rules == UINT_MAX || r->refused)
 		return false;
 	/* Rules on different arguments can all hold at once. */
-	if (r->mixed && r->c.n_groups > 1)
+	if (r->mixed && (r->c.segments[0].n_groups > 1 || r->n_pairs))
 		return false;
-	for (size_t g = 0; g < r->c.n_groups; g++)
-		if (!normalize(&r->c.groups[g]))
+	if (!add_pairs(r, call))
+		return false;
+	bool few = r->n_rules < argtree_min_rules && !r->order;
+	if (few)
+		return false;
+	for (size_t k = 0; k < r->c.n_segments; k++) {
+		struct arg_segment *seg = &r->c.segments[k];
+		for (size_t g = 0; g < seg->n_groups; g++)
+			if (!normalize(&seg->groups[g]))
+				return false;
+		if (seg->first && !normalize(seg->first))
 			return false;
+	}
 	return true;
 }
 
@@ -193,7 +271,7 @@ int argtree_build(struct argtree *t, bool *picked, struct how_program *out)
 	size_t n = 0;
 	for (size_t i = 0; i < syscall_count; i++) {
 		struct call_rules *r = &t->calls[i];
-		if (!takes(r))
+		if (!takes(r, i))
 			continue;
 		r->c.nr = syscall_native_nr(i);
 		take[n++] = r->c;

@@ -31,8 +31,8 @@
 struct argtree;
 
 /* Calls with fewer rules than this go to libseccomp, whose program is then
- * as good, unless a rule compares a 64-bit argument with < <= > >= or !=
- * (libseccomp 2.5.4 miscompiles some pairs of those). Tests set it to 1
+ * as good, unless a rule compares with < <= > or >= (libseccomp 2.5.4
+ * miscompiles some sets of those, see test-rulesets.c). Tests set it to 1
  * (every call the search can take) or to UINT_MAX (none at all), to
  * compare both ways on the same rules. */
 extern unsigned argtree_min_rules;
