@@ -14,11 +14,13 @@
  *   overlap must then have the same action;
  * - rules on several arguments (or masks) of the call may all hold at
  *   once: they must all have the same action, and the first that holds
- *   gives it.
+ *   gives it;
+ * - rules of two comparisons, with one action too, share their first
+ *   comparison: tested once, then a search of the second ones.
  *
- * Any other call (a rule of two comparisons, overlapping rules with
- * different actions, which libseccomp may refuse, or fewer rules than
- * argtree_min_rules) stays with libseccomp. argcode.c builds the
+ * Any other call (a rule of three comparisons or more, overlapping rules
+ * with different actions, which libseccomp may refuse, or fewer rules
+ * than argtree_min_rules) stays with libseccomp. argcode.c builds the
  * program. */
 #pragma once
 
