@@ -21,8 +21,8 @@ uint32_t to_scmp(const struct sc_action *a);
 scmp_filter_ctx new_ctx(uint32_t def);
 /* The context's program, in out->insns (to be freed). 0 or -errno. */
 int export_bpf(scmp_filter_ctx ctx, struct how_program *out);
-/* The argument restrictions: eq for long lists of == rules (eqtree.h),
- * out for everything else; either may stay empty. learn: a refused socket
+/* The argument restrictions: own for long rule lists (argtree.h), out
+ * for everything else; either may stay empty. learn: a refused socket
  * family is reported (glovebox learn), not refused. 0 or -1 (reported). */
-int compile_restrictions(const struct policy *p, bool learn, struct how_program *eq,
+int compile_restrictions(const struct policy *p, bool learn, struct how_program *own,
 			 struct how_program *out, struct diag *d);

@@ -18,7 +18,6 @@
 #include "how/arch.h"
 #include "how/args32.h"
 #include "how/constants.h"
-#include "how/eqtree.h"
 #include "how/rules.h"
 #include "how/compile.h"
 
@@ -356,7 +355,7 @@ static int chain(const struct how_program *progs, size_t n, struct how_program *
 static int compile_all(const struct policy *p, bool learn, const struct how_program *watch,
 		       struct how_program *out, struct diag *d)
 {
-	struct how_program parts[5] = {0}, eq = {0}, restrictions = {0};
+	struct how_program parts[5] = {0}, own = {0}, restrictions = {0};
 	size_t n = 0;
 	int r = -1;
 	*out = (struct how_program){0};
@@ -366,14 +365,14 @@ static int compile_all(const struct policy *p, bool learn, const struct how_prog
 		goto out;
 	}
 	n++;
-	if (compile_restrictions(p, learn, &eq, &restrictions, d) < 0) {
-		how_program_free(&eq);
+	if (compile_restrictions(p, learn, &own, &restrictions, d) < 0) {
+		how_program_free(&own);
 		how_program_free(&restrictions);
 		goto out;
 	}
 	/* Each restricts calls the other does not: their order is free. */
-	if (eq.insns)
-		parts[n++] = eq;
+	if (own.insns)
+		parts[n++] = own;
 	if (restrictions.insns)
 		parts[n++] = restrictions;
 	if (watch && watch->len) {

@@ -207,7 +207,7 @@ class IntArgumentsWithTheUpperHalfSet:
         self.assertEqual(self.inside("ioctl"), "ok 3")
 
     def test_a_long_ioctl_list_sees_the_command_the_kernel_sees(self):
-        # A thousand == rules compile to glovebox's own search (eqtree.c):
+        # A thousand == rules compile to glovebox's own search (argtree.c):
         # the kernel takes the program, and it compares the low 32 bits.
         rules = "".join("rule = ioctl(arg1 == %#x):EACCES\n" % (0x10000 + 2 * i)
                         for i in range(1000))
@@ -216,6 +216,33 @@ class IntArgumentsWithTheUpperHalfSet:
         unlisted = self.profile("longlist-without", "[how]\n" + rules)
         self.assertEqual(self.inside("ioctl", "-p", listed), "EROFS")
         self.assertEqual(self.inside("ioctl", "-p", unlisted), "ok 3")
+
+    def test_long_lists_of_other_shapes_see_what_the_kernel_sees(self):
+        # One mask, a thousand values, two actions, on the int command: the
+        # search on the low half, masked (argtree.c); the kernel takes it.
+        masked = "".join("rule = ioctl(arg1 & 0xffff00ff == %#x):EACCES\n" % ((i + 1) << 16 | 0x1b)
+                         for i in range(1000))
+        listed = self.profile("masked", "[how]\n" + masked +
+                              "rule = ioctl(arg1 & 0xffff00ff == 0x1b):EROFS\n")
+        self.assertEqual(self.inside("ioctl", "-p", listed), "EROFS")
+        self.assertEqual(self.inside("ioctl", "-p", self.profile("masked-without",
+                                                                 "[how]\n" + masked)), "ok 3")
+        # mprotect's prot is read whole, 64 bits: the high half, then the
+        # low. The probe's 0x100000005 is listed, or in a range, or neither
+        # (the kernel then refuses the upper bits itself).
+        def prots(action):
+            return "".join("rule = mprotect(arg2 == %#x):%s\n" % (0x1000 + i, action)
+                           for i in range(1000))
+        listed = self.profile("prots", "[how]\n" + prots("EACCES") +
+                              "rule = mprotect(arg2 == 0x100000005):EROFS\n" +
+                              "rule = mprotect(arg2 == 0x200000005):EACCES\n")
+        ranged = self.profile("prots-range", "[how]\n" + prots("EROFS") +
+                              "rule = mprotect(arg2 >= 0x100000000):EROFS\n")
+        unlisted = self.profile("prots-without", "[how]\n" + prots("EACCES") +
+                                "rule = mprotect(arg2 == 0x200000005):EACCES\n")
+        self.assertEqual(self.inside("mprotect", "-p", listed), "EROFS")
+        self.assertEqual(self.inside("mprotect", "-p", ranged), "EROFS")
+        self.assertEqual(self.inside("mprotect", "-p", unlisted), "EINVAL")
 
     def test_personality_stays_locked(self):
         self.assertEqual(self.outside("personality"), "ok 0x40000")
