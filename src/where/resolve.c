@@ -126,7 +126,11 @@ static void walk(const char *path, bool follow_last, struct where_path *out)
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st) < 0) {
 			closep(&fd);
-			break; /* missing or unreadable: the rest as named */
+			/* missing or unreadable: the rest as named, this name
+			 * too (without it, a missing name after a link was the
+			 * directory above it, which exists: bound in its place) */
+			at = (size_t)(c - w.todo);
+			break;
 		}
 		if (S_ISLNK(st.st_mode) && (follow_last || !last)) {
 			int r = follow(&w, fd, &st, c, n, rest, out);

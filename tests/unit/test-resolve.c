@@ -108,5 +108,28 @@ START_TEST(a_link_on_the_way_is_followed_and_recorded)
 }
 END_TEST
 
+/* A name missing after a link stays in the path, which is then missing
+ * too and fails the launch when pid 1 opens it: once it was dropped, and
+ * a bind of dir/link/missing bound dir/real itself. */
+START_TEST(a_missing_name_after_a_link_is_kept)
+{
+	char *dir = link_tree();
+	_cleanup_free_ char *path = xasprintf("%s/link/missing", dir);
+	struct where_path p;
+	where_resolve(path, true, &p);
+	_cleanup_free_ char *want = xasprintf("%s/real/missing", dir);
+	ck_assert_str_eq(p.phys, want);
+	ck_assert_uint_eq(p.n_links, 1);
+	where_path_free(&p);
+	_cleanup_free_ char *deeper = xasprintf("%s/link/y/missing/z", dir);
+	where_resolve(deeper, true, &p);
+	_cleanup_free_ char *want_deeper = xasprintf("%s/real/y/missing/z", dir);
+	ck_assert_str_eq(p.phys, want_deeper);
+	where_path_free(&p);
+	remove_tree(dir);
+}
+END_TEST
+
 RUN_SUITE("resolve", dots_and_slashes_are_worked_out, a_relative_path_starts_at_the_working_directory,
-	  a_long_path_of_short_components, a_link_on_the_way_is_followed_and_recorded)
+	  a_long_path_of_short_components, a_link_on_the_way_is_followed_and_recorded,
+	  a_missing_name_after_a_link_is_kept)
