@@ -307,8 +307,8 @@ static void prepared_free(struct prepared *pr)
  * stay reachable, so that no leak checker counts them as leaked;
  * sanitizer builds (GB_FREE_AT_EXIT) free them all, so that every
  * launch under LeakSanitizer checks those frees. */
-static struct prepared kept_launch;
-static struct cli kept_cli;
+_used_ static struct prepared kept_launch;
+_used_ static struct cli kept_cli;
 
 static void leave_prepared_to_exit(struct prepared *pr)
 {

@@ -155,8 +155,8 @@ struct bwrap_run {
 
 /* A launch's memory, left to exit and kept reachable (main.c says why);
  * sanitizer builds (GB_FREE_AT_EXIT) free it. */
-static struct where_env kept_where;
-static struct bwrap_run kept_run;
+_used_ static struct where_env kept_where;
+_used_ static struct bwrap_run kept_run;
 
 static int run(struct bwrap_run *b)
 {
