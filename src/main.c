@@ -293,6 +293,39 @@ static void prepared_free(struct prepared *pr)
 	strv_free(&pr->profiles);
 }
 
+/* What a launch leaves to the kernel at exit instead of freeing it.
+ *
+ * The supervisor's heap is shared copy-on-write with pid 1 from the
+ * clone on, so each free at exit writes to a write-protected page and
+ * takes a page fault (about 25 µs on the VM this is developed on), and a
+ * deep free writes to every page the policy, the resolved paths and the
+ * command line fill. Measured as root, whole launch tree, interleaved
+ * (perf stat -e page-faults,task-clock -r 10, median of 4, load 2.3):
+ * with 500 read-only binds 331 faults and 48.8 ms of CPU before, 262
+ * and 41.6 ms after; with none 140 and 138.
+ * The kernel takes the memory back at exit anyway. Kept here, the blocks
+ * stay reachable, so that no leak checker counts them as leaked;
+ * sanitizer builds (GB_FREE_AT_EXIT) free them all, so that every
+ * launch under LeakSanitizer checks those frees. */
+_used_ static struct prepared kept_launch;
+_used_ static struct cli kept_cli;
+
+static void leave_prepared_to_exit(struct prepared *pr)
+{
+	if (GB_FREE_AT_EXIT)
+		prepared_free(pr);
+	else
+		kept_launch = *pr;
+}
+
+static void leave_cli_to_exit(struct cli *c)
+{
+	if (GB_FREE_AT_EXIT)
+		cli_free(c);
+	else
+		kept_cli = *c;
+}
+
 /* A current directory left out against the profile's wish is said, in one
  * line: the command will not find its files there. */
 static void say_cwd_note(const struct policy *p, const struct where_env *env)
@@ -420,7 +453,7 @@ out:
 		how_program_free(&extra[i]);
 	learner_free(learner);
 	how_program_free(&how);
-	prepared_free(&pr);
+	leave_prepared_to_exit(&pr);
 	return status;
 }
 
@@ -498,7 +531,7 @@ static int cmd_app(const struct cli *cli)
 		return r;
 	struct cli run;
 	r = cli_parse((int)argv.n, argv.v, &run, stderr) < 0 ? 2 : cmd_run(&run);
-	cli_free(&run);
+	leave_cli_to_exit(&run);
 	return r;
 }
 
@@ -557,7 +590,8 @@ int main(int argc, char **argv)
 	case CMD_LEARN:
 	default:
 		r = cmd_run(&cli);
-		break;
+		leave_cli_to_exit(&cli);
+		return r;
 	}
 	cli_free(&cli);
 	return r;

@@ -14,6 +14,8 @@
 
 #define _cleanup_(f)   __attribute__((cleanup(f)))
 #define _unused_       __attribute__((unused))
+/* Kept though nothing in the program reads it (a leak checker's root). */
+#define _used_         __attribute__((used))
 #define _noreturn_     __attribute__((noreturn))
 #define _printf_(a, b) __attribute__((format(printf, a, b)))
 #define _pure_         __attribute__((pure))

@@ -153,6 +153,11 @@ struct bwrap_run {
 	char *cwd, *config, *cache;
 };
 
+/* A launch's memory, left to exit and kept reachable (main.c says why);
+ * sanitizer builds (GB_FREE_AT_EXIT) free it. */
+_used_ static struct where_env kept_where;
+_used_ static struct bwrap_run kept_run;
+
 static int run(struct bwrap_run *b)
 {
 	/* used up by the options: never the command's (and a closed one's number may be glovebox's now) */
@@ -213,7 +218,11 @@ static int run(struct bwrap_run *b)
 	fflush(stdout);
 	fflush(stderr);
 	int status = launch_run(&req);
-	where_env_free_paths(&wenv, b->p.n_mounts + 2);
+	/* left to exit as a glovebox launch leaves its own (main.c) */
+	if (GB_FREE_AT_EXIT)
+		where_env_free_paths(&wenv, b->p.n_mounts + 2);
+	else
+		kept_where = wenv;
 	return status;
 }
 
@@ -249,6 +258,10 @@ int bwrap_main(int argc, char **argv)
 	if (resolve_bind_fds(&b.p, &b.d) < 0 || bwrap_join_namespaces(&b.r, &b.p, &caller, &b.d) < 0)
 		goto out;
 	status = run(&b);
+	if (!GB_FREE_AT_EXIT) {
+		kept_run = b;
+		return status;
+	}
 out:
 	free(b.keep);
 	free(b.cwd);

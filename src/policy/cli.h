@@ -24,6 +24,8 @@ enum gb_command {
 
 struct cli_setting {
 	const struct gb_option *opt;
+	/* The words, NULL-terminated: argv's own strings (argv outlives the
+	 * cli) or ones in cli.made; only the array is the setting's. */
 	struct strv args;
 	const char *spelled; /* as typed when another option stands for it (--file); or NULL */
 };
@@ -33,6 +35,7 @@ struct cli {
 	struct strv profiles; /* --profile values, in order */
 	struct cli_setting *settings;
 	size_t n_settings;
+	struct strv made; /* the settings' words that are not argv's: split names, file content */
 	char **operands; /* the command and its arguments, or a subcommand's operands */
 	size_t n_operands;
 	bool no_cache;      /* --no-cache: compile the seccomp program afresh */

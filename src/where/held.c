@@ -14,29 +14,40 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int cmp_int(const void *a, const void *b)
+/* Ascending, in place, with no allocation (qsort's merge sort takes a
+ * buffer from malloc past 1 KiB): an insertion sort, linear on the
+ * nearly sorted numbers descriptors opened one after another have. */
+static void sort_fds(int *fds, size_t n)
 {
-	int x = *(const int *)a, y = *(const int *)b;
-	return (x > y) - (x < y);
+	for (size_t i = 1; i < n; i++) {
+		int v = fds[i];
+		size_t j = i;
+		for (; j > 0 && fds[j - 1] > v; j--)
+			fds[j] = fds[j - 1];
+		fds[j] = v;
+	}
 }
 
-size_t where_fd_runs(const int *fds, size_t n, struct fd_run *runs)
+/* The run of consecutive descriptors at sorted[*i] on (-1 skipped), *i
+ * past it; false when none is left. */
+static bool next_run(const int *sorted, size_t n, size_t *i, struct fd_run *run)
 {
-	_cleanup_free_ int *sorted = xcalloc(n ? n : 1, sizeof(*sorted));
-	size_t m = 0;
-	for (size_t i = 0; i < n; i++)
-		if (fds[i] >= 0)
-			sorted[m++] = fds[i];
-	qsort(sorted, m, sizeof(*sorted), cmp_int);
+	while (*i < n && sorted[*i] < 0)
+		++*i;
+	if (*i >= n)
+		return false;
+	*run = (struct fd_run){(unsigned)sorted[*i], (unsigned)sorted[*i]};
+	for (++*i; *i < n && (unsigned)sorted[*i] <= run->last + 1; ++*i)
+		run->last = (unsigned)sorted[*i];
+	return true;
+}
+
+size_t where_fd_runs(int *fds, size_t n, struct fd_run *runs)
+{
+	sort_fds(fds, n);
 	size_t k = 0;
-	for (size_t i = 0; i < m; i++) {
-		if (k && (unsigned)sorted[i] <= runs[k - 1].last + 1) {
-			if ((unsigned)sorted[i] > runs[k - 1].last)
-				runs[k - 1].last = (unsigned)sorted[i];
-			continue;
-		}
-		runs[k++] = (struct fd_run){(unsigned)sorted[i], (unsigned)sorted[i]};
-	}
+	for (size_t i = 0; next_run(fds, n, &i, &runs[k]);)
+		k++;
 	return k;
 }
 
@@ -50,12 +61,20 @@ size_t where_held_budget(void)
 	return rl.rlim_cur == RLIM_INFINITY ? SIZE_MAX / 2 : (size_t)rl.rlim_cur / 2;
 }
 
+/* Sorted in place and closed run by run, with no allocation: the
+ * launcher closes its copies after the clone, when its heap is shared
+ * copy-on-write with pid 1 and the first malloc wrote to 4 pages (the
+ * arena, the chunk, the top), each a page fault of about 25 µs here
+ * (perf record -e page-faults --call-graph dwarf: 5 faults under
+ * where_close_fds before, 1 after, on fds itself, which is written
+ * anyway). Whole launch tree, 500 binds: 249.5 faults before, 242.5
+ * after; none: 138.5 and 137 (perf stat -r 10, median of 6, load 6). */
 void where_close_fds(int *fds, size_t n)
 {
-	_cleanup_free_ struct fd_run *runs = xcalloc(n ? n : 1, sizeof(*runs));
-	size_t k = where_fd_runs(fds, n, runs);
-	for (size_t i = 0; i < k; i++)
-		syscall(SYS_close_range, runs[i].first, runs[i].last, 0);
+	sort_fds(fds, n);
+	struct fd_run run;
+	for (size_t i = 0; next_run(fds, n, &i, &run);)
+		syscall(SYS_close_range, run.first, run.last, 0);
 	for (size_t i = 0; i < n; i++)
 		fds[i] = -1;
 }

@@ -13,8 +13,8 @@ struct fd_run {
 };
 
 /* The descriptors of fds (-1 skipped, in any order) as the fewest
- * ranges, ascending, in runs (room for n). Their count. Pure. */
-size_t where_fd_runs(const int *fds, size_t n, struct fd_run *runs);
+ * ranges, ascending, in runs (room for n). Their count. Sorts fds. */
+size_t where_fd_runs(int *fds, size_t n, struct fd_run *runs);
 
 /* Close the descriptors of fds (-1 skipped) in a few close_range calls,
  * each -1 then. */

@@ -41,27 +41,34 @@ static void pop(char *done)
 }
 
 /* The path with ".", ".." and repeated slashes worked out, as the kernel
- * does once no symlink is on the way; relative to the working directory. */
+ * does once no symlink is on the way; relative to the working directory.
+ * Built in one buffer, as long as the path and the working directory
+ * together: with a string made anew for every component it took 1.6 %
+ * of the CPU samples of a launch with 500 binds, 0.8 % so (perf record
+ * -e cpu-clock --call-graph dwarf, six launches each, interleaved). */
 static char *normalise(const char *path)
 {
-	char *done = path[0] == '/' ? xstrdup("") : getcwd(NULL, 0);
-	if (!done)
-		done = xstrdup("");
-	else if (streq(done, "/"))
-		done[0] = '\0';
+	_cleanup_free_ char *cwd = path[0] == '/' ? NULL : getcwd(NULL, 0);
+	size_t len = cwd && !streq(cwd, "/") ? strlen(cwd) : 0;
+	char *done = xmalloc(len + strlen(path) + 2);
+	if (len)
+		memcpy(done, cwd, len);
 	for (const char *c = path; *c;) {
 		c += strspn(c, "/");
 		size_t n = strcspn(c, "/");
-		if (n == 2 && c[0] == '.' && c[1] == '.')
-			pop(done);
-		else if (n && !(n == 1 && c[0] == '.'))
-			done = join(done, c, n);
+		if (n == 2 && c[0] == '.' && c[1] == '.') {
+			char *slash = memrchr(done, '/', len);
+			len = slash ? (size_t)(slash - done) : len;
+		} else if (n && !(n == 1 && c[0] == '.')) {
+			done[len++] = '/';
+			memcpy(done + len, c, n);
+			len += n;
+		}
 		c += n;
 	}
-	if (!*done) {
-		free(done);
-		return xstrdup("/");
-	}
+	if (!len)
+		done[len++] = '/';
+	done[len] = '\0';
 	return done;
 }
 
@@ -119,7 +126,11 @@ static void walk(const char *path, bool follow_last, struct where_path *out)
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st) < 0) {
 			closep(&fd);
-			break; /* missing or unreadable: the rest as named */
+			/* missing or unreadable: the rest as named, this name
+			 * too (without it, a missing name after a link was the
+			 * directory above it, which exists: bound in its place) */
+			at = (size_t)(c - w.todo);
+			break;
 		}
 		if (S_ISLNK(st.st_mode) && (follow_last || !last)) {
 			int r = follow(&w, fd, &st, c, n, rest, out);

@@ -246,6 +246,16 @@ class SourceLinks:
             self.assertOk(r)
             self.assertEqual(r.stdout, "set number\n")
 
+    def test_a_missing_name_after_a_followed_link_fails_the_bind(self):
+        # once the missing name was dropped: the link's directory was bound
+        home = self.home_with_links()
+        missing = os.path.join(home, ".config", "nvim", "missing")
+        r = self.gb("--ro-bind", missing, "/nvim", "links=follow", cmd=["/bin/ls", "/nvim"],
+                    probe=False, env={"HOME": home})
+        self.assertEqual(r.returncode, 125, r.stdout + r.stderr)
+        self.assertIn("No such file or directory", r.stderr)
+        self.assertNotIn("init.vim", r.stdout)
+
     def test_a_link_of_roots_is_followed_unless_root_runs_glovebox(self):
         if not IS_ROOT:
             self.skipTest("making a link of root's needs root")

@@ -274,6 +274,52 @@ START_TEST(name_lists_split_at_spaces_and_commas)
 }
 END_TEST
 
+/* A setting has room for its option's usual number of words: more (names
+ * split from one argument, NAME=VALUE words after the arguments) grow it,
+ * and hundreds of settings keep their words in order, each list ending in
+ * NULL as every strv does. */
+START_TEST(settings_grow_past_their_usual_words)
+{
+	enum { BINDS = 600 };
+	static char paths[BINDS][16];
+	static char *argv[2 * 3 + 3 * BINDS + 2];
+	size_t n = 0;
+	argv[n++] = "glovebox";
+	argv[n++] = "--allow";
+	argv[n++] = "a b c d e f g h i j k l m n o p q r s t";
+	argv[n++] = "--tmpfs";
+	argv[n++] = "/t";
+	argv[n++] = "size=1M";
+	argv[n++] = "mode=0700";
+	for (size_t k = 0; k < BINDS; k++) {
+		snprintf(paths[k], sizeof(paths[k]), "/src/%03zu", k);
+		argv[n++] = "--ro-bind";
+		argv[n++] = paths[k];
+		argv[n++] = paths[k] + 4; /* "/NNN" */
+	}
+	argv[n++] = "true";
+	argv[n] = NULL;
+	struct cli c;
+	ck_assert_int_eq(parse(&c, argv), 0);
+	ck_assert_uint_eq(c.n_settings, 2 + BINDS);
+	ck_assert_uint_eq(c.settings[0].args.n, 20);
+	ck_assert_str_eq(c.settings[0].args.v[19], "t");
+	ck_assert_ptr_null(c.settings[0].args.v[20]);
+	ck_assert_uint_eq(c.settings[1].args.n, 3);
+	ck_assert_str_eq(c.settings[1].args.v[2], "mode=0700");
+	ck_assert_ptr_null(c.settings[1].args.v[3]);
+	for (size_t k = 0; k < BINDS; k++) {
+		const struct cli_setting *s = &c.settings[2 + k];
+		ck_assert_uint_eq(s->args.n, 2);
+		ck_assert_str_eq(s->args.v[0], paths[k]);
+		ck_assert_str_eq(s->args.v[1], paths[k] + 4);
+		ck_assert_ptr_null(s->args.v[2]);
+	}
+	ck_assert_uint_eq(c.n_operands, 1);
+	cli_free(&c);
+}
+END_TEST
+
 /* Paths and texts are one value an argument, as the shell gave them: no
  * splitting, no quotes, no ${VARIABLES}. */
 START_TEST(paths_and_texts_are_literal)
@@ -535,7 +581,7 @@ RUN_SUITE("cli", own_options_table_matches_the_parser, file_reads_its_descriptor
 	  double_dash_is_never_a_value,
 	  values_take_both_spellings, flags_take_an_optional_value,
 	  a_switch_that_took_the_command_says_so, name_lists_split_at_spaces_and_commas,
-	  paths_and_texts_are_literal, subcommands_come_first,
+	  paths_and_texts_are_literal, settings_grow_past_their_usual_words, subcommands_come_first,
 	  explain_and_compile_take_the_options_before_them, explain_takes_a_threshold_in_tenths_and_json,
 	  help_and_version, command_line_settings_apply_with_their_spelling, help_lists_every_option,
 	  optional_name_value_words_follow_the_arguments, help_shows_the_command_line_arguments)

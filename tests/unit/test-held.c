@@ -2,6 +2,7 @@
 /* The bind sources' descriptors the launcher holds for pid 1: closed in
  * as few close_range calls as their numbers allow, and only they. */
 #include <fcntl.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -11,8 +12,10 @@
 static char *runs_text(const int *fds, size_t n)
 {
 	struct fd_run runs[16];
+	int copy[16];
 	ck_assert_uint_le(n, 16);
-	size_t k = where_fd_runs(fds, n, runs);
+	memcpy(copy, fds, n * sizeof(*fds));
+	size_t k = where_fd_runs(copy, n, runs);
 	char *out = xstrdup("");
 	for (size_t i = 0; i < k; i++) {
 		char *next = xasprintf("%s%s%u-%u", out, i ? " " : "", runs[i].first, runs[i].last);
@@ -37,6 +40,7 @@ START_TEST(descriptors_in_a_row_make_one_range)
 	RUNS("3-5 7-7 9-10", 5, 3, 4, -1, 9, 10, 7);
 	RUNS("", -1, -1);
 	RUNS("4-5", 4, 4, 5);
+	RUNS("3-3 5-5 7-7 9-9", 9, 7, 5, 3); /* one run each: as many runs as descriptors */
 	struct fd_run none[1];
 	ck_assert_uint_eq(where_fd_runs(NULL, 0, none), 0);
 }
