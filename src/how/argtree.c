@@ -200,7 +200,8 @@ static int cmp_first(const void *x, const void *y)
  * the first, in time n log n. */
 static bool add_pairs(struct call_rules *r, size_t call)
 {
-	qsort(r->pairs, r->n_pairs, sizeof(*r->pairs), cmp_first);
+	if (r->n_pairs) /* qsort must not be given NULL, even for none */
+		qsort(r->pairs, r->n_pairs, sizeof(*r->pairs), cmp_first);
 	for (size_t i = 0; i < r->n_pairs; i++) {
 		const struct pair *p = &r->pairs[i];
 		if (i == 0 || cmp_first(p, p - 1) != 0) {
@@ -233,7 +234,8 @@ static int cmp_span(const void *x, const void *y)
  * orders them, so the call stays with it. */
 static bool normalize(struct arg_group *g)
 {
-	qsort(g->spans, g->n, sizeof(*g->spans), cmp_span);
+	if (g->n)
+		qsort(g->spans, g->n, sizeof(*g->spans), cmp_span);
 	size_t k = 0;
 	for (size_t i = 0; i < g->n; i++) {
 		const struct arg_span *s = &g->spans[i];

@@ -282,7 +282,7 @@ START_TEST(settings_grow_past_their_usual_words)
 {
 	enum { BINDS = 600 };
 	static char paths[BINDS][16];
-	static char *argv[2 * 3 + 3 * BINDS + 2];
+	static char *argv[7 + 3 * BINDS + 2]; /* the options above, the binds, true, NULL */
 	size_t n = 0;
 	argv[n++] = "glovebox";
 	argv[n++] = "--allow";
