@@ -2,9 +2,14 @@
 /* The launcher's host paths (where/resolve.h): ".", ".." and repeated
  * slashes worked out as the kernel does, relative paths from the working
  * directory, and a symlink on the way followed and recorded. */
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
+#include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "testutil.h"
@@ -69,6 +74,22 @@ START_TEST(a_long_path_of_short_components)
 }
 END_TEST
 
+/* where_resolve walks with openat2, which valgrind (3.19) does not know:
+ * it answers ENOSYS there, and the walk cannot be checked. The normal and
+ * ASan runs check it. */
+static bool have_openat2(void)
+{
+	struct open_how how = {.flags = O_PATH | O_CLOEXEC};
+	int fd = (int)syscall(SYS_openat2, AT_FDCWD, "/", &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS) {
+		printf("skipped: openat2 answers ENOSYS here (valgrind?)\n");
+		return false;
+	}
+	if (fd >= 0)
+		close(fd);
+	return true;
+}
+
 /* dir/real, dir/real/y and dir/link -> "real/../real": a fresh directory
  * for one test, removed by the caller with remove_tree. */
 static char *link_tree(void)
@@ -93,6 +114,8 @@ static void remove_tree(char *dir)
 
 START_TEST(a_link_on_the_way_is_followed_and_recorded)
 {
+	if (!have_openat2())
+		return;
 	char *dir = link_tree();
 	_cleanup_free_ char *path = xasprintf("%s/link/./y", dir);
 	struct where_path p;
@@ -113,6 +136,8 @@ END_TEST
  * a bind of dir/link/missing bound dir/real itself. */
 START_TEST(a_missing_name_after_a_link_is_kept)
 {
+	if (!have_openat2())
+		return;
 	char *dir = link_tree();
 	_cleanup_free_ char *path = xasprintf("%s/link/missing", dir);
 	struct where_path p;
