@@ -43,6 +43,11 @@ struct argtree {
 	unsigned *slot; /* per known call: 1 + its index in calls, or 0 */
 };
 
+bool argtree_is_order(enum scmp_compare op)
+{
+	return op == SCMP_CMP_LT || op == SCMP_CMP_LE || op == SCMP_CMP_GT || op == SCMP_CMP_GE;
+}
+
 struct argtree *argtree_new(void)
 {
 	struct argtree *t = xcalloc(1, sizeof(*t));
@@ -114,8 +119,7 @@ static bool add_cmp(struct call_rules *r, struct arg_segment *seg, size_t call, 
 	if (op == SCMP_CMP_MASKED_EQ)
 		mask = a, a = b;
 	struct arg_group *g = group_of(seg, c->arg, bits == 64, mask);
-	r->order |= op == SCMP_CMP_LT || op == SCMP_CMP_LE || op == SCMP_CMP_GT ||
-		    op == SCMP_CMP_GE;
+	r->order |= argtree_is_order(op);
 	switch (op) {
 	case SCMP_CMP_MASKED_EQ:
 		if ((a & ~mask) == 0) /* else it never holds */

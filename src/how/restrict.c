@@ -179,8 +179,7 @@ static void add_rule(struct restrict_ctx *rc, const char *name, uint32_t action,
 static bool orders(const struct scmp_arg_cmp *cmps, unsigned n)
 {
 	for (unsigned k = 0; k < n; k++)
-		if (cmps[k].op == SCMP_CMP_LT || cmps[k].op == SCMP_CMP_LE ||
-		    cmps[k].op == SCMP_CMP_GT || cmps[k].op == SCMP_CMP_GE)
+		if (argtree_is_order(cmps[k].op))
 			return true;
 	return false;
 }
