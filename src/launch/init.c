@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "launch/internal.h"
+#include "launch/rawsys.h"
 #include "what/limits.h"
 #include "what/ucounts.h"
 #include "trace.h"
@@ -27,6 +28,7 @@ struct init_state {
 	int proc_fd;     /* without one: the /proc that file is in (O_PATH) */
 	int supervisor_fd; /* without a pid namespace: glovebox's pidfd */
 	bool own_pidns;
+	bool shared; /* one address space with the supervisor (shared.c) */
 	bool report_stops; /* the command has a pty: its stops are glovebox's */
 	enum background_mode background;
 	bool command_done;
@@ -72,11 +74,10 @@ static void kill_all(const struct init_state *st)
 {
 	for (;;) {
 		if (st->own_pidns)
-			kill(-1, SIGKILL); /* in a pid namespace: every process in it but us */
+			(void)sys_kill(-1, SIGKILL); /* in a pid namespace: every process in it but us */
 		else
-			kill_children(st);
-		pid_t r = waitpid(-1, NULL, __WALL);
-		if (r < 0 && errno == ECHILD)
+			kill_children(st); /* never with one address space (shared.c) */
+		if (sys_wait_any() == -ECHILD)
 			break;
 	}
 }
@@ -90,8 +91,8 @@ _noreturn_ static void finish(const struct init_state *st)
 	/* Exit 130 is not SIGINT: the kind tells. */
 	struct status_msg m = {st->signal ? STATUS_KILLED : STATUS_EXITED,
 			       st->signal ? st->signal : st->status};
-	(void)!write(st->status_fd, &m, sizeof(m));
-	_exit(st->status);
+	(void)sys_write(st->status_fd, &m, sizeof(m));
+	sys_exit(st->status);
 }
 
 /* Ctrl-Z in the pty stopped the command: the supervisor stops glovebox
@@ -99,11 +100,12 @@ _noreturn_ static void finish(const struct init_state *st)
 static void report_stop(const struct init_state *st)
 {
 	siginfo_t info = {0};
-	if (st->command_done || waitid(P_PID, (id_t)st->command, &info, WSTOPPED | WNOHANG) < 0 ||
+	if (st->command_done ||
+	    sys_waitid(P_PID, (id_t)st->command, &info, WSTOPPED | WNOHANG) < 0 ||
 	    info.si_pid != st->command)
 		return;
 	struct status_msg m = {STATUS_STOPPED, info.si_status};
-	(void)!write(st->status_fd, &m, sizeof(m));
+	(void)sys_write(st->status_fd, &m, sizeof(m));
 }
 
 static void reap(struct init_state *st)
@@ -112,15 +114,17 @@ static void reap(struct init_state *st)
 		report_stop(st);
 	for (;;) {
 		siginfo_t info = {0};
-		if (waitid(P_ALL, 0, &info, WEXITED | WNOHANG) < 0) {
-			if (errno == ECHILD && st->command_done)
+		long r = sys_waitid(P_ALL, 0, &info, WEXITED | WNOHANG);
+		if (r < 0) {
+			if (r == -ECHILD && st->command_done)
 				finish(st); /* background = wait: the last one is gone */
 			return;
 		}
 		if (info.si_pid == 0)
 			return;
 		if (info.si_pid == st->command) {
-			TRACE_POINT("command exited");
+			if (!st->shared)
+				TRACE_POINT("command exited");
 			st->command_done = true;
 			st->status = exit_code(info.si_code, info.si_status);
 			st->signal = exit_signal(info.si_code, info.si_status);
@@ -169,9 +173,27 @@ static int take_locks(const struct launch_request *req, struct init_state *st, s
 	return 0;
 }
 
+/* Keep nothing the command could reach through /proc/1/fd, and make
+ * pid 1 impossible to ptrace from inside. */
+static void seal_loop(const struct init_state *st, int sfd, int handover_fd)
+{
+	const int own[] = {sfd,		  st->status_fd,      st->children_fd,
+			   st->proc_fd, st->supervisor_fd, handover_fd};
+	size_t n_keep = ELEMENTSOF(own) + st->n_locks;
+	int *keep = xcalloc(n_keep, sizeof(*keep));
+	memcpy(keep, own, sizeof(own));
+	if (st->n_locks)
+		memcpy(keep + ELEMENTSOF(own), st->locks, st->n_locks * sizeof(*keep));
+	close_all_but(keep, n_keep);
+	free(keep);
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
 /* pid 1 of the sandbox once the command runs: reap everything, pass
- * signals on, and leave with the command's status. */
-_noreturn_ static void init_loop(struct init_state *st)
+ * signals on, and leave with the command's status. Its system calls
+ * leave errno alone (rawsys.h): in one address space (shared.c) the
+ * supervisor runs beside this loop from the hand-over on. */
+_noreturn_ static void init_loop(struct init_state *st, int handover_fd)
 {
 	sigset_t set;
 	forward_set(&set);
@@ -181,28 +203,22 @@ _noreturn_ static void init_loop(struct init_state *st)
 		kill(st->command, SIGKILL);
 		_exit(125);
 	}
-	/* Keep nothing the command could reach through /proc/1/fd, and make
-	 * pid 1 impossible to ptrace from inside. */
-	const int own[] = {sfd, st->status_fd, st->children_fd, st->proc_fd, st->supervisor_fd};
-	size_t n_keep = ELEMENTSOF(own) + st->n_locks;
-	int *keep = xcalloc(n_keep, sizeof(*keep));
-	memcpy(keep, own, sizeof(own));
-	if (st->n_locks)
-		memcpy(keep + ELEMENTSOF(own), st->locks, st->n_locks * sizeof(*keep));
-	close_all_but(keep, n_keep);
-	free(keep);
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	seal_loop(st, sfd, handover_fd);
+	/* The last of glibc: nothing after it touches the heap, stdio or
+	 * errno, and pid 1 no longer gives its pages back (footprint.c: the
+	 * supervisor's are the same). */
+	struct footprint fp = {.dropped = handover_fd >= 0};
+	shared_hand_over(handover_fd);
 
 	struct pollfd pfds[2] = {{.fd = sfd, .events = POLLIN},
 				 {.fd = st->supervisor_fd, .events = POLLIN}};
-	struct footprint fp = {0};
 	for (;;) {
-		int ready = poll(pfds, 2, footprint_wait_ms(&fp, -1));
+		long ready = sys_poll(pfds, 2, footprint_wait_ms(&fp, -1));
+		if (ready == -EINTR)
+			continue;
 		if (ready < 0) {
-			if (errno == EINTR)
-				continue;
-			kill(st->command, SIGKILL);
-			_exit(125);
+			(void)sys_kill(st->command, SIGKILL);
+			sys_exit(125);
 		}
 		if (ready == 0) {
 			footprint_idle(&fp);
@@ -211,15 +227,15 @@ _noreturn_ static void init_loop(struct init_state *st)
 		if (pfds[1].revents) {
 			/* glovebox is gone: so is everything it started */
 			kill_all(st);
-			_exit(125);
+			sys_exit(125);
 		}
-		struct signalfd_siginfo si;
-		ssize_t n = read(sfd, &si, sizeof(si));
+		struct signalfd_siginfo si = {0}; /* the analyzer cannot see the raw read fill it */
+		long n = sys_read(sfd, &si, sizeof(si));
+		if (n == -EINTR)
+			continue;
 		if (n != sizeof(si)) {
-			if (n < 0 && errno == EINTR)
-				continue;
-			kill(st->command, SIGKILL);
-			_exit(125);
+			(void)sys_kill(st->command, SIGKILL);
+			sys_exit(125);
 		}
 		if (si.ssi_signo == SIGCHLD) {
 			reap(st);
@@ -232,10 +248,10 @@ _noreturn_ static void init_loop(struct init_state *st)
 				finish(st); /* asked to stop waiting for the background */
 			continue;
 		}
-		kill(st->command, (int)si.ssi_signo);
+		(void)sys_kill(st->command, (int)si.ssi_signo);
 		/* fg after Ctrl-Z: the whole stopped job continues */
 		if (si.ssi_signo == SIGCONT && st->report_stops)
-			kill(-st->command, SIGCONT);
+			(void)sys_kill(-st->command, SIGCONT);
 	}
 }
 
@@ -432,12 +448,12 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 		.proc_fd = -1,
 		.supervisor_fd = tie_to_supervisor(c, own_pidns),
 		.own_pidns = own_pidns,
+		.shared = c->shared,
 		.report_stops = term_relays(c->term),
 		.background = req->policy->background,
 	};
 	struct fd_pair go = {-1, -1}, net = {-1, -1};
 	bool late = term_relays(c->term) || as_pid_1;
-	c->serial = launch_serially(c, late, own_pidns);
 	c->last_pid = -1;
 	st.command = start_early(c, &go, &net, late, c->serial, own_pidns, &d);
 	build_sandbox(c, &st, late, as_pid_1, &d);
@@ -452,5 +468,5 @@ _noreturn_ void sandbox_init(struct child_ctx *c)
 		}
 		release_command(c, &st, &go, &net, &d);
 	}
-	init_loop(&st);
+	init_loop(&st, c->shared ? c->handover_fd : -1);
 }

@@ -42,6 +42,10 @@ struct child_ctx {
 	 * as it starts, so that it stays pid 2 under a process limit. */
 	bool serial;
 	int last_pid;
+	/* In one address space with the supervisor (shared.c): pid 1 closes
+	 * handover_fd once the command runs and its loop uses rawsys.h. */
+	bool shared;
+	int handover_fd;
 	int cgroup;     /* the sandbox's cgroup, for CLONE_INTO_CGROUP; -1: none */
 	uint64_t ucounts[UCOUNT_KINDS]; /* the sandbox's inotify limits; 0: not lowered */
 };
@@ -94,14 +98,17 @@ void move_report_fd(struct child_ctx *c, struct diag *d);
  * returns once that is written. */
 void report_pid(const struct child_ctx *c);
 
-/* serial.c: whether pid 1 starts the command's process only once the
- * filesystem is built, with vfork (the machine is busy, or
- * GLOVEBOX_LAUNCH=serial), rather than at once with fork (idle, or
- * GLOVEBOX_LAUNCH=parallel); late: it starts late anyway (a pty,
- * as-pid-1). Whether a machine with this /proc/loadavg line is busy for
- * glovebox, which may run on cpus CPUs. Starting it: pid 1 is sealed,
- * its network namespace made. */
-bool launch_serially(const struct child_ctx *c, bool late, bool own_pidns);
+/* serial.c: how pid 1 starts the command's process. Parallel: at once,
+ * with fork, while it builds the filesystem. Serial: once the filesystem
+ * is built, with vfork; shared: serially, pid 1 in the supervisor's
+ * address space (shared.c). Shared wherever it can be, else serial when
+ * the machine is busy, parallel when idle; GLOVEBOX_LAUNCH=parallel,
+ * serial or shared forces one (shared: where it can be, else serial).
+ * late: it starts late anyway (a pty, as-pid-1). Whether a machine with
+ * this /proc/loadavg line is busy for glovebox, which may run on cpus
+ * CPUs. Starting it: pid 1 is sealed, its network namespace made. */
+enum launch_path { LAUNCH_PARALLEL, LAUNCH_SERIAL, LAUNCH_SHARED };
+enum launch_path launch_choose(const struct child_ctx *c, bool late, bool own_pidns);
 bool launch_machine_busy(const char *loadavg, int cpus);
 pid_t start_command_serially(struct child_ctx *c, struct diag *d);
 
@@ -124,6 +131,16 @@ pid_t clone_flags(uint64_t flags, int cgroup, int *pidfd, int *err);
  * child all the same, in a pid namespace below the joined one. */
 pid_t clone_sandbox_process(const struct launch_request *req, uint64_t flags, int cgroup,
 			    int *pidfd, int *err);
+
+/* shared.c: whether this launch can share the supervisor's address
+ * space; pid 1 cloned into it (the supervisor waits for the hand-over
+ * before it returns): the pid, or -1 with the error in *err (0: make it
+ * the usual way). *held: the supervisor's copy of the held bind
+ * sources' numbers, for it to close. pid 1's hand-over (fd -1: none). */
+bool launch_can_share(const struct child_ctx *c);
+pid_t clone_shared(struct child_ctx *c, uint64_t flags, int *pidfd, int *err, int **held,
+		   size_t *n_held);
+void shared_hand_over(int fd);
 
 /* as-pid-1.c: pid 1, its filesystem built, becomes the command. */
 _noreturn_ void exec_as_pid_1(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net,

@@ -10,6 +10,7 @@
 #include <sys/pidfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "launch/cgroup.h"
@@ -94,19 +95,50 @@ pid_t clone_flags(uint64_t flags, int cgroup, int *pidfd, int *err)
 	return pid;
 }
 
+/* The supervisor's copy of the held bind sources' numbers, when pid 1
+ * shares its memory (shared.c) and closes its own in that memory. */
+struct held_copy {
+	int *fds;
+	size_t n;
+};
+
+static void held_copy_close(struct held_copy *h)
+{
+	if (h->fds)
+		where_close_fds(h->fds, h->n);
+	free(h->fds);
+	*h = (struct held_copy){NULL, 0};
+}
+
+/* pid 1 in the sandbox's namespaces, on the launch path chosen for it
+ * (serial.c). */
+static pid_t clone_first(const struct policy *p, struct child_ctx *c, int *pidfd, int *err,
+			 struct held_copy *held)
+{
+	bool late = term_relays(c->term) || p->as_pid_1;
+	enum launch_path path = launch_choose(c, late, (p->unshare & CLONE_NEWPID) != 0);
+	c->serial = path != LAUNCH_PARALLEL;
+	c->shared = path == LAUNCH_SHARED;
+	if (c->shared) {
+		pid_t pid = clone_shared(c, where_clone_flags(p), pidfd, err, &held->fds, &held->n);
+		if (pid >= 0)
+			return pid;
+		c->shared = false; /* serially, with a copy then */
+	}
+	return clone_sandbox_process(c->req, where_clone_flags(p), c->cgroup, pidfd, err);
+}
+
 /* The sandbox's first process, in its namespaces; with fallback =
  * landlock, in none where none can be made. Returns -1 once it said why
  * it could not start. */
 static pid_t clone_sandbox(const struct policy *p, struct child_ctx *c, struct term *term,
-			   int *pidfd)
+			   int *pidfd, struct held_copy *held)
 {
 	TRACE_POINT("clone3");
 	/* AppArmor's restriction shows only once the namespace is made */
 	bool fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_restricted();
 	int err = 0;
-	pid_t pid = fallback ? -1
-			     : clone_sandbox_process(c->req, where_clone_flags(p), c->cgroup, pidfd,
-						     &err);
+	pid_t pid = fallback ? -1 : clone_first(p, c, pidfd, &err, held);
 	if (pid < 0 && !fallback) {
 		fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_blocked(p, err);
 		if (!fallback) {
@@ -125,6 +157,7 @@ static pid_t clone_sandbox(const struct policy *p, struct child_ctx *c, struct t
 	if (fallback) {
 		where_fallback_note(p, err, stderr);
 		c->fallback = true;
+		c->serial = c->shared = false;
 		term_use_host_ptmx(term);
 		pid = clone_flags(0, c->cgroup, pidfd, &err);
 		if (pid < 0)
@@ -181,7 +214,7 @@ static void child_ctx_init(struct child_ctx *c, const struct launch_request *req
 				.supervisor_pidfd = ch->self, .status_fd = ch->status.w,
 				.mounts_fd = ch->mounts.r, .mounts_wfd = ch->mounts.w,
 				.report_fd = ch->report.w, .net_fd = -1, .pasta = pasta, .term = term,
-				.pty_peer = -1, .cgroup = -1,
+				.pty_peer = -1, .cgroup = -1, .handover_fd = -1,
 				.fence = *fence, .ruleset = ruleset};
 }
 
@@ -201,8 +234,9 @@ static void after_clone(const struct launch_request *req, struct channels *ch, s
 	 * created with the default disposition, which its command keeps. */
 	signal(SIGPIPE, SIG_IGN);
 	/* pid 1 needs this once it starts on the filesystem; a failure shows
-	 * there, as a list without its end. */
-	int r = where_send_host_mounts(ch->mounts.w);
+	 * there, as a list without its end. Sharing the supervisor's memory,
+	 * it had it before (shared.c). */
+	int r = ch->mounts.w < 0 ? 0 : where_send_host_mounts(ch->mounts.w);
 	if (r < 0)
 		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
 	closep(&ch->mounts.w);
@@ -280,12 +314,16 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		return 125;
 	use_policy(req, p, c, slot);
 	c->cgroup = cg.fd;
-	pid_t pid = clone_sandbox(p, c, term, &pidfd);
+	_cleanup_(held_copy_close) struct held_copy held = {NULL, 0};
+	pid_t pid = clone_sandbox(p, c, term, &pidfd, &held);
 	if (pid < 0)
 		return 125;
 	if (pid == 0)
 		sandbox_init(c);
+	if (c->shared)
+		closep(&ch.mounts.w);
 	after_clone(req, &ch, term, &pasta, pidfd, &d);
+	held_copy_close(&held);
 	return supervise_sandbox(req, p, pid, pidfd, &ch, term, signal_out);
 }
 

@@ -24,7 +24,11 @@
  * root 25.3 ms against 29.1 ms. Idle, the prototype started about 0.7 ms
  * later. So the launch is serial when the machine is busy.
  *
- * GLOVEBOX_LAUNCH=serial or parallel forces one (tests, benchmarks). */
+ * Shared (shared.c): serially, pid 1 in the supervisor's address space,
+ * which costs less still, idle as well; used wherever it can be.
+ *
+ * GLOVEBOX_LAUNCH=parallel, serial or shared forces one (tests,
+ * benchmarks); shared where it can be, else serial. */
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -91,27 +95,38 @@ static bool reports_namespaces(const struct launch_request *req)
 	return req->child_info && (req->info_fd >= 0 || req->status_fd >= 0);
 }
 
-bool launch_serially(const struct child_ctx *c, bool late, bool own_pidns)
+/* Whether pid 1 can start the command's process serially at all. Only
+ * the common case. Not: with a pty or as-pid-1 (late already); without
+ * namespaces; with pasta, which waits for the namespace before the
+ * filesystem is done; when the caller maps the ids or gives a second user
+ * namespace; for glovebox learn; with --block-fd, which waits in the
+ * command's process while pid 1, paused in vfork, could not watch
+ * glovebox; below a joined pid namespace (bwrap's --pidns), where pid 1
+ * is handed over; without a pid namespace of pid 1's own, whose end takes
+ * the paused command's process with it. */
+static bool serial_possible(const struct child_ctx *c, bool late, bool own_pidns)
 {
 	const struct launch_request *req = c->req;
-	/* Only the common case. Not: with a pty or as-pid-1 (late already);
-	 * without namespaces; with pasta, which waits for the namespace
-	 * before the filesystem is done; when the caller maps the ids or
-	 * gives a second user namespace; for glovebox learn; with --block-fd,
-	 * which waits in the command's process while pid 1, paused in vfork,
-	 * could not watch glovebox; below a joined pid namespace (bwrap's
-	 * --pidns), where pid 1 is handed over; without a pid namespace of pid 1's own,
-	 * whose end takes the paused command's process with it. */
-	if (late || c->fallback || !own_pidns || req->policy->network == NET_USER ||
-	    req->userns || req->joined_pidns || req->learner || req->block_fd >= 0 ||
-	    reports_namespaces(req))
-		return false;
+	return !(late || c->fallback || !own_pidns || req->policy->network == NET_USER ||
+		 req->userns || req->joined_pidns || req->learner || req->block_fd >= 0 ||
+		 reports_namespaces(req));
+}
+
+enum launch_path launch_choose(const struct child_ctx *c, bool late, bool own_pidns)
+{
+	if (!serial_possible(c, late, own_pidns))
+		return LAUNCH_PARALLEL;
 	const char *forced = getenv(STRATEGY_VAR);
-	if (forced && strcmp(forced, "serial") == 0)
-		return true;
 	if (forced && strcmp(forced, "parallel") == 0)
-		return false;
-	return busy_now();
+		return LAUNCH_PARALLEL;
+	if (forced && strcmp(forced, "serial") == 0)
+		return LAUNCH_SERIAL;
+	/* One address space costs least, busy or idle (shared.c) */
+	if (launch_can_share(c))
+		return LAUNCH_SHARED;
+	if (forced && strcmp(forced, "shared") == 0)
+		return LAUNCH_SERIAL;
+	return busy_now() ? LAUNCH_SERIAL : LAUNCH_PARALLEL;
 }
 
 pid_t start_command_serially(struct child_ctx *c, struct diag *d)

@@ -112,7 +112,7 @@ class Identity:
             "XDG_CONFIG_HOME": os.path.join(self.home, ".config"),
             "XDG_CACHE_HOME": os.path.join(self.home, ".cache"),
         }
-        # GLOVEBOX_LAUNCH=serial|parallel meson test: the whole suite on
+        # GLOVEBOX_LAUNCH=parallel|serial|shared meson test: the whole suite on
         # one launch path (src/launch/serial.c), not the one the load picks
         if "GLOVEBOX_LAUNCH" in os.environ:
             env["GLOVEBOX_LAUNCH"] = os.environ["GLOVEBOX_LAUNCH"]

@@ -1,15 +1,27 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-"""The two ways pid 1 starts the command's process (src/launch/serial.c):
-parallel (forked at once, its share of the set-up on another CPU: an idle
-machine) and serial (vfork once the filesystem is built: a busy one).
-Every security-relevant property of the command holds on both paths;
+"""The three ways pid 1 starts the command's process (src/launch/serial.c):
+parallel (forked at once, its share of the set-up on another CPU),
+serial (vfork once the filesystem is built) and shared (serially, pid 1
+cloned into the supervisor's address space: src/launch/shared.c). Every
+security-relevant property of the command holds on each path;
 GLOVEBOX_LAUNCH forces one."""
 import os
+import re
 import shutil
+import signal
+import subprocess
+import time
 
 from gbtest import both, landlock_abi, main
 
-STRATEGIES = ("parallel", "serial")
+STRATEGIES = ("parallel", "serial", "shared")
+
+
+def sanitized(binary):
+    """A sanitizer build, which never shares its address space (its leak
+    check would see pid 1's allocations as the supervisor's)."""
+    with open(binary, "rb") as f:
+        return b"__asan_init" in f.read()
 SETS = ("CapInh", "CapPrm", "CapEff", "CapBnd", "CapAmb")
 KEPT = "CAP_NET_BIND_SERVICE CAP_CHOWN"
 KEPT_MASK = "%016x" % ((1 << 10) | (1 << 0))
@@ -23,20 +35,98 @@ class Strategies:
             with self.subTest(strategy=s):
                 test(s, {"GLOVEBOX_LAUNCH": s})
 
+    def trace(self, name, argv, env, calls="vfork,clone,clone3", pass_fds=()):
+        out = os.path.join(self.who.home, "launch-%s.trace" % name)
+        r = self.run_as(["strace", "-f", "-qq", "-e", "trace=" + calls, "-o", out] + argv,
+                        env=dict(env, ASAN_OPTIONS="detect_leaks=0"), pass_fds=pass_fds)
+        with open(out) as f:
+            return r, f.read().splitlines()
+
     def test_the_variable_forces_the_path(self):
         # Without this, every test below could be testing one path twice.
         if not shutil.which("strace"):
             self.skipTest("strace is not installed")
+        shares = not sanitized(self.stage.glovebox)
 
         def check(s, env):
-            out = os.path.join(self.who.home, "launch-%s.trace" % s)
-            r = self.run_as(["strace", "-f", "-qq", "-e", "trace=vfork", "-o", out,
-                             self.stage.glovebox, "--", "/bin/true"],
-                            env=dict(env, ASAN_OPTIONS="detect_leaks=0"))
+            r, trace = self.trace(s, [self.stage.glovebox, "--", "/bin/true"], env)
             self.assertOk(r)
-            with open(out) as f:
-                vforks = [l for l in f if "vfork(" in l]
-            self.assertEqual(len(vforks), 1 if s == "serial" else 0, vforks)
+            vforks = [l for l in trace if "vfork(" in l]
+            self.assertEqual(len(vforks), 0 if s == "parallel" else 1, trace)
+            first = [l for l in trace if "CLONE_NEWPID" in l]
+            self.assertEqual(len(first), 1, trace)
+            self.assertEqual("CLONE_VM" in first[0], s == "shared" and shares, first)
+        self.each(check)
+
+    def test_a_launch_left_to_itself_shares_where_it_can(self):
+        # GLOVEBOX_LAUNCH unset: one address space, busy or idle; not with a
+        # timeout (the supervisor could not end a set-up that hangs).
+        if not shutil.which("strace"):
+            self.skipTest("strace is not installed")
+        if sanitized(self.stage.glovebox):
+            self.skipTest("a sanitizer build never shares its address space")
+        for opts, shared in (((), True), (("--timeout", "60"), False)):
+            argv = [self.stage.glovebox] + list(opts) + ["--", "/bin/true"]
+            r, trace = self.trace("auto%d" % len(opts), argv, {"GLOVEBOX_LAUNCH": ""})
+            self.assertOk(r)
+            first = [l for l in trace if "CLONE_NEWPID" in l]
+            self.assertEqual(["CLONE_VM" in l for l in first], [shared], trace)
+
+    def test_a_failed_set_up_ends_the_launch_with_its_reason(self):
+        # pid 1 fails while the supervisor waits for its hand-over: the
+        # pipe's end wakes it, and the status is pid 1's 125.
+        def check(_, env):
+            r = self.gb("--ro-bind", self.stage.probe, "/usr/lib/glovebox-new",
+                        cmd=["/bin/true"], probe=False, env=env, timeout=30)
+            self.assertEqual(r.returncode, 125, r.stderr)
+            self.assertIn("Read-only file system", r.stderr)
+            r = self.gb(cmd=["/nonexistent-command"], probe=False, env=env, timeout=30)
+            self.assertEqual(r.returncode, 127, r.stderr)
+        self.each(check)
+
+    def test_a_signal_to_glovebox_reaches_the_command(self):
+        def check(s, env):
+            argv = self.who.wrap([self.stage.glovebox, "--", "/bin/sh", "-c",
+                                  "trap 'echo got TERM; exit 7' TERM; echo ready; "
+                                  "while :; do sleep 0.1; done"])
+            p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, env=self.who.env(env), cwd=self.stage.work)
+            try:
+                self.assertEqual(p.stdout.readline().strip(), "ready")
+                p.send_signal(signal.SIGTERM)
+                out, err = p.communicate(timeout=20)
+            finally:
+                p.kill()
+            self.assertEqual((p.returncode, out.strip()), (7, "got TERM"), err)
+        self.each(check)
+
+    def test_the_supervisor_holds_no_bind_source_once_the_command_runs(self):
+        # The launcher holds each bind source open for pid 1 until the
+        # clone; sharing the address space, pid 1 sets the numbers to -1
+        # where the supervisor keeps them, which closes its own copies
+        # from a list of its own.
+        d = self.stage.path("launch-held-%s" % self.who.name)
+        os.makedirs(d, exist_ok=True)
+
+        def check(s, env):
+            argv = self.who.wrap([self.stage.glovebox, "--ro-bind", d, "/mnt/held", "--",
+                                  "/bin/sh", "-c", "echo ready; exec sleep 30"])
+            p = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True,
+                                 env=self.who.env(env), cwd=self.stage.work)
+            try:
+                self.assertEqual(p.stdout.readline().strip(), "ready")
+                try:
+                    fds = os.listdir("/proc/%d/fd" % p.pid)
+                except PermissionError:
+                    # undumpable with pid 1's address space: only root looks
+                    self.assertEqual((s, os.geteuid() == 0), ("shared", False))
+                    return
+                targets = [os.readlink("/proc/%d/fd/%s" % (p.pid, fd)) for fd in fds]
+                self.assertNotIn(d, targets)
+                self.assertTrue(targets)
+            finally:
+                p.kill()
+                p.communicate(timeout=10)
         self.each(check)
 
     def vforks(self, name, argv, env, pass_fds=()):

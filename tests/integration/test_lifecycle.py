@@ -148,7 +148,7 @@ class Pid1:
         # process exists at all.
         if not shutil.which("strace"):
             self.skipTest("strace is not installed")
-        for strategy in ("parallel", "serial"):
+        for strategy in ("parallel", "serial", "shared"):
             with self.subTest(strategy=strategy):
                 self.check_undumpable_first(strategy)
 
@@ -165,7 +165,7 @@ class Pid1:
         # unprivileged strace: the length tells); serially, its vfork
         pid1 = next(l.split()[0] for l in trace if "SUID_DUMP_DISABLE" in l)
         mine = [l for l in trace if l.split()[0] == pid1]
-        release = r"vfork\(" if strategy == "serial" else r"write\(\d+, [^,]+, 1(\)| <unfin)"
+        release = r"vfork\(" if strategy != "parallel" else r"write\(\d+, [^,]+, 1(\)| <unfin)"
         go = [i for i, l in enumerate(mine) if re.search(release, l)][-1]
         states = [l for l in mine[:go] if "PR_SET_DUMPABLE" in l]
         self.assertTrue(states, "\n".join(mine))
