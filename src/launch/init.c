@@ -177,15 +177,20 @@ static int take_locks(const struct launch_request *req, struct init_state *st, s
  * pid 1 impossible to ptrace from inside. */
 static void seal_loop(const struct init_state *st, int sfd, int handover_fd)
 {
-	const int own[] = {sfd,		  st->status_fd,      st->children_fd,
-			   st->proc_fd, st->supervisor_fd, handover_fd};
-	size_t n_keep = ELEMENTSOF(own) + st->n_locks;
-	int *keep = xcalloc(n_keep, sizeof(*keep));
-	memcpy(keep, own, sizeof(own));
-	if (st->n_locks)
+	int own[] = {sfd, st->status_fd, st->children_fd, st->proc_fd, st->supervisor_fd,
+		     handover_fd};
+	if (!st->n_locks) {
+		/* no allocation: sharing the supervisor's memory (shared.c),
+		 * after a vfork child that may have died in malloc */
+		close_all_but(own, ELEMENTSOF(own));
+	} else {
+		size_t n_keep = ELEMENTSOF(own) + st->n_locks;
+		int *keep = xcalloc(n_keep, sizeof(*keep));
+		memcpy(keep, own, sizeof(own));
 		memcpy(keep + ELEMENTSOF(own), st->locks, st->n_locks * sizeof(*keep));
-	close_all_but(keep, n_keep);
-	free(keep);
+		close_all_but(keep, n_keep);
+		free(keep);
+	}
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
@@ -208,7 +213,7 @@ _noreturn_ static void init_loop(struct init_state *st, int handover_fd)
 	 * errno, and pid 1 no longer gives its pages back (footprint.c: the
 	 * supervisor's are the same). */
 	struct footprint fp = {.dropped = handover_fd >= 0};
-	shared_hand_over(handover_fd);
+	shared_hand_over(handover_fd, st->command);
 
 	struct pollfd pfds[2] = {{.fd = sfd, .events = POLLIN},
 				 {.fd = st->supervisor_fd, .events = POLLIN}};

@@ -135,12 +135,14 @@ pid_t clone_sandbox_process(const struct launch_request *req, uint64_t flags, in
 /* shared.c: whether this launch can share the supervisor's address
  * space; pid 1 cloned into it (the supervisor waits for the hand-over
  * before it returns): the pid, or -1 with the error in *err (0: make it
- * the usual way). *held: the supervisor's copy of the held bind
- * sources' numbers, for it to close. pid 1's hand-over (fd -1: none). */
+ * the usual way). status: pid 1's status pipe, read if the memory is
+ * left in doubt (glovebox then ends there). *held:
+ * the supervisor's copy of the held bind sources' numbers, for it to
+ * close. pid 1's hand-over (fd -1: none), once command's exec is done. */
 bool launch_can_share(const struct child_ctx *c);
-pid_t clone_shared(struct child_ctx *c, uint64_t flags, int *pidfd, int *err, int **held,
-		   size_t *n_held);
-void shared_hand_over(int fd);
+pid_t clone_shared(struct child_ctx *c, uint64_t flags, const struct fd_pair *status, int *pidfd,
+		   int *err, int **held, size_t *n_held);
+void shared_hand_over(int fd, pid_t command);
 
 /* as-pid-1.c: pid 1, its filesystem built, becomes the command. */
 _noreturn_ void exec_as_pid_1(struct child_ctx *c, struct fd_pair *go, struct fd_pair *net,

@@ -112,15 +112,16 @@ static void held_copy_close(struct held_copy *h)
 
 /* pid 1 in the sandbox's namespaces, on the launch path chosen for it
  * (serial.c). */
-static pid_t clone_first(const struct policy *p, struct child_ctx *c, int *pidfd, int *err,
-			 struct held_copy *held)
+static pid_t clone_first(const struct policy *p, struct child_ctx *c, const struct fd_pair *status,
+			 int *pidfd, int *err, struct held_copy *held)
 {
 	bool late = term_relays(c->term) || p->as_pid_1;
 	enum launch_path path = launch_choose(c, late, (p->unshare & CLONE_NEWPID) != 0);
 	c->serial = path != LAUNCH_PARALLEL;
 	c->shared = path == LAUNCH_SHARED;
 	if (c->shared) {
-		pid_t pid = clone_shared(c, where_clone_flags(p), pidfd, err, &held->fds, &held->n);
+		pid_t pid = clone_shared(c, where_clone_flags(p), status, pidfd, err, &held->fds,
+					 &held->n);
 		if (pid >= 0)
 			return pid;
 		c->shared = false; /* serially, with a copy then */
@@ -132,13 +133,13 @@ static pid_t clone_first(const struct policy *p, struct child_ctx *c, int *pidfd
  * landlock, in none where none can be made. Returns -1 once it said why
  * it could not start. */
 static pid_t clone_sandbox(const struct policy *p, struct child_ctx *c, struct term *term,
-			   int *pidfd, struct held_copy *held)
+			   const struct fd_pair *status, int *pidfd, struct held_copy *held)
 {
 	TRACE_POINT("clone3");
 	/* AppArmor's restriction shows only once the namespace is made */
 	bool fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_restricted();
 	int err = 0;
-	pid_t pid = fallback ? -1 : clone_first(p, c, pidfd, &err, held);
+	pid_t pid = fallback ? -1 : clone_first(p, c, status, pidfd, &err, held);
 	if (pid < 0 && !fallback) {
 		fallback = p->fallback == FALLBACK_LANDLOCK && where_userns_blocked(p, err);
 		if (!fallback) {
@@ -221,7 +222,7 @@ static void child_ctx_init(struct child_ctx *c, const struct launch_request *req
 /* The sandbox runs: the supervisor closes the sandbox's ends, sends pid 1
  * the host's mounts and starts the helpers that need the sandbox's pid. */
 static void after_clone(const struct launch_request *req, struct channels *ch, struct term *term,
-			struct pasta *pasta, int pidfd, struct diag *d)
+			struct pasta *pasta, int pidfd, bool shared, struct diag *d)
 {
 	const struct policy *p = req->policy;
 	closep(&ch->self);
@@ -241,7 +242,11 @@ static void after_clone(const struct launch_request *req, struct channels *ch, s
 		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
 	closep(&ch->mounts.w);
 	TRACE_POINT("host mounts sent");
-	where_env_close_held(req->where); /* pid 1 has its copies, and this waits no more */
+	/* pid 1 has its copies, and this waits no more; sharing the memory,
+	 * pid 1 may have closed them there (and set them to -1) or not: the
+	 * supervisor's own list then (run_sandbox) */
+	if (!shared)
+		where_env_close_held(req->where);
 	/* network = user. On failure the command exits 125, as supervise()
 	 * then says. */
 	(void)pasta_start(pasta, p, pidfd, d);
@@ -315,14 +320,14 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 	use_policy(req, p, c, slot);
 	c->cgroup = cg.fd;
 	_cleanup_(held_copy_close) struct held_copy held = {NULL, 0};
-	pid_t pid = clone_sandbox(p, c, term, &pidfd, &held);
+	pid_t pid = clone_sandbox(p, c, term, &ch.status, &pidfd, &held);
 	if (pid < 0)
 		return 125;
 	if (pid == 0)
 		sandbox_init(c);
 	if (c->shared)
 		closep(&ch.mounts.w);
-	after_clone(req, &ch, term, &pasta, pidfd, &d);
+	after_clone(req, &ch, term, &pasta, pidfd, c->shared, &d);
 	held_copy_close(&held);
 	return supervise_sandbox(req, p, pid, pidfd, &ch, term, signal_out);
 }

@@ -60,7 +60,10 @@ static inline long raw_syscall5(long n, long a, long b, long c, long d, long e)
 #include <sys/wait.h>
 #include <time.h>
 
-/* pid 1's loop, through these (above): each returns what the kernel did. */
+/* pid 1's loop, through these: each returns what the kernel did (the
+ * result, or -errno). Without RAW_SYSCALLS, glibc's own calls (no launch
+ * shares its memory there, so errno is pid 1's alone). */
+#if RAW_SYSCALLS
 static inline long sys_kill(pid_t pid, int sig)
 {
 	return RAW(SYS_kill, pid, sig, 0, 0, 0);
@@ -98,3 +101,44 @@ _Noreturn static inline void sys_exit(int status)
 	for (;;)
 		(void)RAW(SYS_exit_group, status, 0, 0, 0, 0);
 }
+#else
+static inline long sys_result(long r)
+{
+	return r < 0 ? -errno : r;
+}
+
+static inline long sys_kill(pid_t pid, int sig)
+{
+	return sys_result(kill(pid, sig));
+}
+
+static inline long sys_wait_any(void)
+{
+	return sys_result(waitpid(-1, NULL, __WALL));
+}
+
+static inline long sys_waitid(idtype_t type, id_t id, siginfo_t *info, int options)
+{
+	return sys_result(waitid(type, id, info, options));
+}
+
+static inline long sys_read(int fd, void *buf, size_t n)
+{
+	return sys_result(read(fd, buf, n));
+}
+
+static inline long sys_write(int fd, const void *buf, size_t n)
+{
+	return sys_result(write(fd, buf, n));
+}
+
+static inline long sys_poll(struct pollfd *fds, nfds_t n, int timeout_ms)
+{
+	return sys_result(poll(fds, n, timeout_ms));
+}
+
+_Noreturn static inline void sys_exit(int status)
+{
+	_exit(status);
+}
+#endif

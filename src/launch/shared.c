@@ -24,6 +24,13 @@
  *   exec'd (vfork, serial.c) and pid 1 is sealed; from then on its loop
  *   makes its system calls through rawsys.h, which leave errno alone,
  *   and touches no heap or stdio. Its death ends the pipe as well.
+ * - A process killed in the middle of glibc code (pid 1, or the
+ *   command's process before its exec: Ctrl-C with terminal = host, the
+ *   OOM killer) may leave the heap half-changed: pid 1 then says so at
+ *   the hand-over, or its end of the pipe closes with no word, and the
+ *   supervisor ends with the status pid 1 reports through system calls
+ *   alone, touching nothing more of the memory. Between the vfork and
+ *   the hand-over pid 1 itself allocates nothing (no --lock-file here).
  * - What pid 1 changes of the shared memory (the held bind sources'
  *   numbers, closed and set to -1) the supervisor does not rely on: it
  *   closes its own copies from a list it kept before the clone.
@@ -34,7 +41,8 @@
  *   for its id maps, never shares: the supervisor would be open to
  *   nobody's ptrace meanwhile.
  * - Not with a timeout (the supervisor could not end a set-up that
- *   hangs), a cgroup (CLONE_INTO_CGROUP is clone3's, whose child returns
+ *   hangs), an address-space or data limit (pid 1's stack is the
+ *   command's process's too until its exec), bwrap's --lock-file, a cgroup (CLONE_INTO_CGROUP is clone3's, whose child returns
  *   on the caller's stack), sanitizers (their leak check at the
  *   supervisor's exit sees pid 1's allocations), or where rawsys.h has
  *   no system calls of its own for the architecture. A clone that
@@ -49,6 +57,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -70,12 +80,16 @@ bool launch_can_share(const struct child_ctx *c)
 	 * exec for the supervisor, which waits for the hand-over (serial.c
 	 * leaves that case parallel already) */
 	bool waits_for_supervisor = c->req->child_info && c->report_fd >= 0;
+	/* pid 1's stack counts in the command's process's address space
+	 * until its exec: not under a limit of it */
+	bool vm_limited = p->rlimits[RLIMIT_AS].set || p->rlimits[RLIMIT_DATA].set;
 	return RAW_SYSCALLS && !GB_FREE_AT_EXIT && c->cgroup < 0 && p->timeout_ms == 0 &&
-	       p->host_user != HOST_USER_NOBODY && !waits_for_supervisor;
+	       p->host_user != HOST_USER_NOBODY && !waits_for_supervisor && !vm_limited &&
+	       c->req->n_lock_files == 0;
 }
 
 /* pid 1's stack: reserved, not committed, with a guard below it. */
-static void *stack_top(void)
+static char *stack_top(void)
 {
 	char *base = mmap(NULL, STACK_SIZE + GUARD_SIZE, PROT_READ | PROT_WRITE,
 			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
@@ -108,17 +122,47 @@ static int shared_entry(void *arg)
 	sandbox_init(arg);
 }
 
-/* Waits for pid 1's hand-over: the pipe's end, when pid 1 closes it or
- * is gone. */
-static void await_hand_over(int fd)
+/* pid 1's word at the hand-over: the command's process exec'd (or ended
+ * as it chose), and the memory is as the code left it; or it was killed
+ * on the way, perhaps inside malloc. */
+enum { HANDED_OVER = 'h', COMMAND_KILLED = 'k' };
+
+/* Waits for pid 1's hand-over. False when the memory cannot be trusted:
+ * the command's process was killed before it could be known to have
+ * exec'd, or pid 1 was (its end of the pipe closed with no word). pid 1
+ * that exited (a failed set-up, which said why) leaves it as it was. */
+static bool await_hand_over(int fd, int pidfd)
 {
-	char byte;
-	while (RAW(SYS_read, fd, &byte, 1, 0, 0) == -EINTR)
+	char word = 0;
+	long n;
+	while ((n = RAW(SYS_read, fd, &word, 1, 0, 0)) == -EINTR)
 		;
+	if (n == 1)
+		return word == HANDED_OVER;
+	siginfo_t info;
+	info.si_code = 0;
+	if (RAW(SYS_waitid, P_PIDFD, pidfd, &info, WEXITED | WNOWAIT, 0) < 0)
+		return false;
+	return info.si_code == CLD_EXITED;
 }
 
-pid_t clone_shared(struct child_ctx *c, uint64_t flags, int *pidfd, int *err, int **held,
-		   size_t *n_held)
+/* The memory may be half-way through a change: glovebox ends with the
+ * command's status as pid 1 reports it (125 without one), making no
+ * call but the kernel's. */
+_Noreturn static void abandon(const struct fd_pair *status)
+{
+	struct status_msg m = {STATUS_EXITED, 125}; /* filled by the raw read */
+	long n;
+	(void)RAW(SYS_close, status->w, 0, 0, 0, 0); /* the end comes when pid 1's does */
+	while ((n = RAW(SYS_read, status->r, &m, sizeof(m), 0, 0)) == -EINTR)
+		;
+	if (n != (long)sizeof(m))
+		sys_exit(125);
+	sys_exit(m.kind == STATUS_KILLED ? 128 + (m.value & 0x7f) : m.value & 0xff);
+}
+
+pid_t clone_shared(struct child_ctx *c, uint64_t flags, const struct fd_pair *status, int *pidfd,
+		   int *err, int **held, size_t *n_held)
 {
 	*err = 0;
 	char *top = stack_top();
@@ -127,6 +171,8 @@ pid_t clone_shared(struct child_ctx *c, uint64_t flags, int *pidfd, int *err, in
 	if (mounts < 0 || open_pipe(&hand) < 0) {
 		closep(&mounts);
 		fd_pair_close(&hand);
+		if (top)
+			munmap(top - STACK_SIZE - GUARD_SIZE, STACK_SIZE + GUARD_SIZE);
 		return -1; /* the usual way, then */
 	}
 	const struct where_env *env = c->req->where;
@@ -144,13 +190,15 @@ pid_t clone_shared(struct child_ctx *c, uint64_t flags, int *pidfd, int *err, in
 	if (pid >= 0) {
 		/* Until the hand-over: no memory pid 1 reads, no errno. */
 		(void)RAW(SYS_close, hand.w, 0, 0, 0, 0);
-		await_hand_over(hand.r);
+		if (!await_hand_over(hand.r, *pidfd))
+			abandon(status);
 	} else {
 		*err = errno;
 		closep(&hand.w);
 		free(*held);
 		*held = NULL;
 		*n_held = 0;
+		munmap(top - STACK_SIZE - GUARD_SIZE, STACK_SIZE + GUARD_SIZE);
 	}
 	c->mounts_fd = pipe_r;
 	c->handover_fd = -1;
@@ -159,8 +207,17 @@ pid_t clone_shared(struct child_ctx *c, uint64_t flags, int *pidfd, int *err, in
 	return pid;
 }
 
-void shared_hand_over(int fd)
+void shared_hand_over(int fd, pid_t command)
 {
-	if (fd >= 0)
-		(void)RAW(SYS_close, fd, 0, 0, 0, 0);
+	if (fd < 0)
+		return;
+	siginfo_t info;
+	info.si_pid = 0;
+	info.si_code = CLD_EXITED;
+	char word = HANDED_OVER;
+	if (RAW(SYS_waitid, P_PID, command, &info, WEXITED | WNOHANG | WNOWAIT, 0) == 0 &&
+	    info.si_pid == command && info.si_code != CLD_EXITED)
+		word = COMMAND_KILLED;
+	(void)RAW(SYS_write, fd, &word, 1, 0, 0);
+	(void)RAW(SYS_close, fd, 0, 0, 0, 0);
 }
