@@ -246,6 +246,15 @@ def wait_for(pred, timeout=5.0, step=0.02):
     return pred()
 
 
+def children(pid):
+    """pid's children (none once it is gone)."""
+    try:
+        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
+            return [int(c) for c in f.read().split()]
+    except OSError:
+        return []
+
+
 def processes_with(marker):
     found = []
     for pid in os.listdir("/proc"):

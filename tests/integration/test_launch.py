@@ -12,7 +12,7 @@ import signal
 import subprocess
 import time
 
-from gbtest import both, landlock_abi, main
+from gbtest import both, children, landlock_abi, main
 
 STRATEGIES = ("parallel", "serial", "shared")
 
@@ -88,13 +88,6 @@ class Strategies:
         """The glovebox process depth levels below another glovebox
         process under root (1: pid 1, 2: the command's process before its
         exec), or None."""
-        def children(pid):
-            try:
-                with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-                    return [int(x) for x in f.read().split()]
-            except OSError:
-                return []
-
         def comm(pid):
             try:
                 with open("/proc/%d/comm" % pid) as f:

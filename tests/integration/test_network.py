@@ -9,7 +9,7 @@ import socket
 import subprocess
 import threading
 
-from gbtest import both, main, wait_for
+from gbtest import both, children, main, wait_for
 
 # Connects to HOST PORT and prints what the server says.
 CONNECT = ("import socket, sys\n"
@@ -72,14 +72,6 @@ def running(pid):
             return f.read().rsplit(")", 1)[1].split()[0] != "Z"
     except OSError:
         return False
-
-
-def children(pid):
-    try:
-        with open("/proc/%d/task/%d/children" % (pid, pid)) as f:
-            return [int(c) for c in f.read().split()]
-    except OSError:
-        return []
 
 
 def is_pasta(pid):
