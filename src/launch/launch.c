@@ -222,7 +222,8 @@ static void child_ctx_init(struct child_ctx *c, const struct launch_request *req
 /* The sandbox runs: the supervisor closes the sandbox's ends, sends pid 1
  * the host's mounts and starts the helpers that need the sandbox's pid. */
 static void after_clone(const struct launch_request *req, struct channels *ch, struct term *term,
-			struct pasta *pasta, int pidfd, bool shared, struct diag *d)
+			struct pasta *pasta, int pidfd, bool shared, struct held_copy *held,
+			struct diag *d)
 {
 	const struct policy *p = req->policy;
 	closep(&ch->self);
@@ -234,19 +235,23 @@ static void after_clone(const struct launch_request *req, struct channels *ch, s
 	 * glovebox (and with it the sandbox). Set only now: the sandbox was
 	 * created with the default disposition, which its command keeps. */
 	signal(SIGPIPE, SIG_IGN);
-	/* pid 1 needs this once it starts on the filesystem; a failure shows
-	 * there, as a list without its end. Sharing the supervisor's memory,
-	 * it had it before (shared.c). */
-	int r = ch->mounts.w < 0 ? 0 : where_send_host_mounts(ch->mounts.w);
-	if (r < 0)
-		fprintf(stderr, "glovebox: cannot read the mount table: %s\n", strerror(-r));
+	/* pid 1 needs the host's mounts once it starts on the filesystem (a
+	 * failure shows there, as a list without its end), and has its copies
+	 * of the held sources, for which this waits no more. Sharing the
+	 * supervisor's memory (shared.c), pid 1 had the mounts before the
+	 * clone, and may have closed the sources there (their numbers -1) or
+	 * not: the supervisor closes its own list of them. */
+	if (shared) {
+		held_copy_close(held);
+	} else {
+		int r = where_send_host_mounts(ch->mounts.w);
+		if (r < 0)
+			fprintf(stderr, "glovebox: cannot read the mount table: %s\n",
+				strerror(-r));
+		where_env_close_held(req->where);
+	}
 	closep(&ch->mounts.w);
 	TRACE_POINT("host mounts sent");
-	/* pid 1 has its copies, and this waits no more; sharing the memory,
-	 * pid 1 may have closed them there (and set them to -1) or not: the
-	 * supervisor's own list then (run_sandbox) */
-	if (!shared)
-		where_env_close_held(req->where);
 	/* network = user. On failure the command exits 125, as supervise()
 	 * then says. */
 	(void)pasta_start(pasta, p, pidfd, d);
@@ -325,10 +330,7 @@ static int run_sandbox(const struct launch_request *req, struct child_ctx *c, st
 		return 125;
 	if (pid == 0)
 		sandbox_init(c);
-	if (c->shared)
-		closep(&ch.mounts.w);
-	after_clone(req, &ch, term, &pasta, pidfd, c->shared, &d);
-	held_copy_close(&held);
+	after_clone(req, &ch, term, &pasta, pidfd, c->shared, &held, &d);
 	return supervise_sandbox(req, p, pid, pidfd, &ch, term, signal_out);
 }
 
