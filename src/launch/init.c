@@ -82,16 +82,34 @@ static void kill_all(const struct init_state *st)
 	}
 }
 
+/* How long pid 1 in the supervisor's address space waits, once it has
+ * told the status, for the supervisor's end to end it (its death signal)
+ * before it ends by itself. */
+#define LINGER_MS 5000
+
 /* End everything else in the sandbox (unless told to wait for it, and it
  * is all gone already), then tell the supervisor, which can return at once
- * instead of waiting for the kernel to tear the namespaces down. */
+ * instead of waiting for the kernel to tear the namespaces down.
+ *
+ * In one address space (shared.c) pid 1 then waits for the supervisor to
+ * end first: whichever of the two ends last tears the address space down,
+ * and that should not be the supervisor, whose end is what the caller
+ * waits for. Nothing is left in the sandbox but pid 1 by then, and the
+ * supervisor waits for nothing of it after the status (supervise.c).
+ * Measured on the 2-CPU VM, idle, 60 launches under perf: the
+ * supervisor's exit_group to its parent's wake-up 0.29 -> 0.06 ms; a
+ * whole launch of /bin/true (interleaved, 300 rounds, medians) 9.77 ->
+ * 9.09 ms as nobody, 9.70 -> 8.93 ms as root, pid 1's teardown of the
+ * namespaces no longer before the supervisor's end either. */
 _noreturn_ static void finish(const struct init_state *st)
 {
 	kill_all(st);
 	/* Exit 130 is not SIGINT: the kind tells. */
 	struct status_msg m = {st->signal ? STATUS_KILLED : STATUS_EXITED,
 			       st->signal ? st->signal : st->status};
-	(void)sys_write(st->status_fd, &m, sizeof(m));
+	long sent = sys_write(st->status_fd, &m, sizeof(m));
+	if (st->shared && st->own_pidns && sent == (long)sizeof(m))
+		(void)sys_poll(NULL, 0, LINGER_MS); /* the death signal ends it here */
 	sys_exit(st->status);
 }
 

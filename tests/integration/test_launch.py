@@ -141,6 +141,35 @@ class Strategies:
         self.assertEqual(self.killed_on_the_way("landlock_restrict_self", 2), 137)
         self.assertEqual(self.killed_on_the_way("mount_setattr", 1), 125)
 
+    def test_pid_1_of_one_address_space_ends_after_glovebox(self):
+        # Shared: pid 1 tells the status, then waits for the supervisor's
+        # end to end it (its death signal), so that the supervisor is not
+        # the one to tear the address space down. Otherwise pid 1 exits.
+        if not shutil.which("strace"):
+            self.skipTest("strace is not installed")
+        shares = not sanitized(self.stage.glovebox)
+
+        def check(s, env):
+            r, trace = self.trace("end-" + s, [self.stage.glovebox, "--", "/bin/true"], env,
+                                  calls="execve,clone,clone3,exit_group")
+            self.assertOk(r)
+            supervisor = trace[0].split()[0]
+            pid1 = [re.search(r"= (\d+)$", l).group(1) for l in trace
+                    if "CLONE_NEWPID" in l and re.search(r"= \d+$", l)]
+            self.assertEqual(len(pid1), 1, trace)
+            # (-qq leaves out "exited with", not "killed by")
+            ends = [(l.split()[0], l) for l in trace
+                    if (l.split()[0] == supervisor and "exit_group(" in l)
+                    or (l.split()[0] == pid1[0] and "+++" in l)]
+            own = [l for l in trace if l.startswith(pid1[0] + " ") and "exit_group(" in l]
+            if s == "shared" and shares:
+                self.assertEqual(own, [], trace)
+                self.assertEqual([who for who, _ in ends], [supervisor, pid1[0]], trace)
+                self.assertIn("killed by SIGKILL", ends[1][1], trace)
+            # else pid 1 exits at once, often killed on the way by its death
+            # signal as the supervisor ends: nothing to tell either way
+        self.each(check)
+
     def test_a_signal_to_glovebox_reaches_the_command(self):
         def check(s, env):
             argv = self.who.wrap([self.stage.glovebox, "--", "/bin/sh", "-c",
